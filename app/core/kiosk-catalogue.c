@@ -1,0 +1,326 @@
+/* kiosk-catalogue.c: parses the catalogue document (docs/portal-api.md) and searches it.
+ *
+ * The catalogue is replaced as a whole when a newer one arrives from the portal; "changed" is
+ * emitted on the thread that called kiosk_catalogue_replace() (always the main thread).
+ */
+#include "kiosk-catalogue.h"
+
+#include "kiosk-errors.h"
+#include "kiosk-json.h"
+
+struct _KioskCatalogue
+{
+  GObject     parent_instance;
+
+  char       *version;
+  GListStore *procedures;
+  GHashTable *by_slug;      /* slug → KioskProcedure (borrowed from procedures) */
+  GPtrArray  *themes;       /* of KioskTheme */
+  GPtrArray  *profiles;     /* of KioskTheme: same shape */
+};
+
+G_DEFINE_FINAL_TYPE (KioskCatalogue, kiosk_catalogue, G_TYPE_OBJECT)
+
+enum { CHANGED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+static void
+free_theme (gpointer data)
+{
+  KioskTheme *theme = data;
+
+  g_free (theme->slug);
+  g_free (theme->title);
+  g_free (theme);
+}
+
+static void
+kiosk_catalogue_finalize (GObject *object)
+{
+  KioskCatalogue *self = KIOSK_CATALOGUE (object);
+
+  g_free (self->version);
+  g_clear_object (&self->procedures);
+  g_clear_pointer (&self->by_slug, g_hash_table_unref);
+  g_clear_pointer (&self->themes, g_ptr_array_unref);
+  g_clear_pointer (&self->profiles, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (kiosk_catalogue_parent_class)->finalize (object);
+}
+
+static void
+kiosk_catalogue_class_init (KioskCatalogueClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = kiosk_catalogue_finalize;
+
+  /**
+   * KioskCatalogue::changed:
+   *
+   * The procedures, themes or profiles were replaced by a newer catalogue.
+   */
+  signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+kiosk_catalogue_init (KioskCatalogue *self)
+{
+  self->procedures = g_list_store_new (KIOSK_TYPE_PROCEDURE);
+  self->by_slug = g_hash_table_new (g_str_hash, g_str_equal);
+  self->themes = g_ptr_array_new_with_free_func (free_theme);
+  self->profiles = g_ptr_array_new_with_free_func (free_theme);
+}
+
+KioskCatalogue *
+kiosk_catalogue_new (void)
+{
+  return g_object_new (KIOSK_TYPE_CATALOGUE, NULL);
+}
+
+static void
+parse_named_list (JsonArray *array,
+                  GPtrArray *out)
+{
+  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+    {
+      JsonNode *node = json_array_get_element (array, i);
+      JsonObject *object = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+      const char *slug = kiosk_json_get_string (object, "slug");
+      const char *title = kiosk_json_get_string (object, "title");
+      KioskTheme *theme;
+
+      if (slug == NULL || title == NULL)
+        continue;
+      theme = g_new0 (KioskTheme, 1);
+      theme->slug = g_strdup (slug);
+      theme->title = g_strdup (title);
+      g_ptr_array_add (out, theme);
+    }
+}
+
+/**
+ * kiosk_catalogue_new_from_bytes:
+ * @json: a catalogue document, untrusted
+ * @error: a #KIOSK_JSON_ERROR or #KIOSK_CATALOGUE_ERROR
+ *
+ * Safe to call from a worker thread: the new object is not shared yet.
+ *
+ * Returns: (transfer full): a catalogue, or %NULL
+ */
+KioskCatalogue *
+kiosk_catalogue_new_from_bytes (GBytes  *json,
+                                GError **error)
+{
+  g_autoptr(KioskCatalogue) self = NULL;
+  g_autoptr(JsonObject) root = NULL;
+  JsonArray *procedures;
+  gsize size;
+  const char *data = g_bytes_get_data (json, &size);
+
+  root = kiosk_json_parse_object (data, size, error);
+  if (root == NULL)
+    return NULL;
+
+  procedures = kiosk_json_get_array (root, "procedures");
+  if (procedures == NULL)
+    {
+      g_set_error_literal (error, KIOSK_CATALOGUE_ERROR, KIOSK_CATALOGUE_ERROR_INVALID,
+                           "The catalogue has no procedures");
+      return NULL;
+    }
+
+  self = kiosk_catalogue_new ();
+  self->version = g_strdup (kiosk_json_get_string (root, "version"));
+  parse_named_list (kiosk_json_get_array (root, "themes"), self->themes);
+  parse_named_list (kiosk_json_get_array (root, "profiles"), self->profiles);
+
+  for (guint i = 0; i < json_array_get_length (procedures); i++)
+    {
+      JsonNode *node = json_array_get_element (procedures, i);
+      g_autoptr(KioskProcedure) procedure = NULL;
+      g_autoptr(GError) local_error = NULL;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        continue;
+      /* One broken procedure must not hide the others from citizens. */
+      procedure = kiosk_procedure_new_from_json (json_node_get_object (node), &local_error);
+      if (procedure == NULL)
+        {
+          g_warning ("Skipping a procedure of the catalogue: %s", local_error->message);
+          continue;
+        }
+      if (g_hash_table_contains (self->by_slug, kiosk_procedure_get_slug (procedure)))
+        continue;
+      g_list_store_append (self->procedures, procedure);
+      g_hash_table_insert (self->by_slug, (gpointer) kiosk_procedure_get_slug (procedure), procedure);
+    }
+
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->procedures)) == 0)
+    {
+      g_set_error_literal (error, KIOSK_CATALOGUE_ERROR, KIOSK_CATALOGUE_ERROR_INVALID,
+                           "The catalogue has no usable procedure");
+      return NULL;
+    }
+  return g_steal_pointer (&self);
+}
+
+/**
+ * kiosk_catalogue_replace:
+ * @other: a catalogue whose contents move into @self (left empty)
+ *
+ * Returns: %TRUE when the contents changed
+ */
+gboolean
+kiosk_catalogue_replace (KioskCatalogue *self,
+                         KioskCatalogue *other)
+{
+  g_return_val_if_fail (KIOSK_IS_CATALOGUE (self), FALSE);
+  g_return_val_if_fail (KIOSK_IS_CATALOGUE (other), FALSE);
+
+  if (self->version != NULL && g_strcmp0 (self->version, other->version) == 0
+      && g_list_model_get_n_items (G_LIST_MODEL (self->procedures))
+         == g_list_model_get_n_items (G_LIST_MODEL (other->procedures)))
+    return FALSE;
+
+  g_free (self->version);
+  self->version = g_steal_pointer (&other->version);
+  g_ptr_array_set_size (self->themes, 0);
+  g_ptr_array_extend_and_steal (self->themes, g_steal_pointer (&other->themes));
+  other->themes = g_ptr_array_new_with_free_func (free_theme);
+  g_ptr_array_set_size (self->profiles, 0);
+  g_ptr_array_extend_and_steal (self->profiles, g_steal_pointer (&other->profiles));
+  other->profiles = g_ptr_array_new_with_free_func (free_theme);
+
+  g_hash_table_remove_all (self->by_slug);
+  g_list_store_remove_all (self->procedures);
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (other->procedures)); i++)
+    {
+      g_autoptr(KioskProcedure) procedure = g_list_model_get_item (G_LIST_MODEL (other->procedures), i);
+
+      g_list_store_append (self->procedures, procedure);
+      g_hash_table_insert (self->by_slug, (gpointer) kiosk_procedure_get_slug (procedure), procedure);
+    }
+  g_hash_table_remove_all (other->by_slug);
+  g_list_store_remove_all (other->procedures);
+
+  g_signal_emit (self, signals[CHANGED], 0);
+  return TRUE;
+}
+
+GListModel *
+kiosk_catalogue_get_procedures (KioskCatalogue *self)
+{
+  g_return_val_if_fail (KIOSK_IS_CATALOGUE (self), NULL);
+  return G_LIST_MODEL (self->procedures);
+}
+
+guint
+kiosk_catalogue_get_n_procedures (KioskCatalogue *self)
+{
+  g_return_val_if_fail (KIOSK_IS_CATALOGUE (self), 0);
+  return g_list_model_get_n_items (G_LIST_MODEL (self->procedures));
+}
+
+const char *
+kiosk_catalogue_get_version (KioskCatalogue *self)
+{
+  g_return_val_if_fail (KIOSK_IS_CATALOGUE (self), NULL);
+  return self->version;
+}
+
+/**
+ * kiosk_catalogue_get_themes:
+ *
+ * Returns: (transfer none) (element-type KioskTheme): the themes, in the portal's order
+ */
+GPtrArray *
+kiosk_catalogue_get_themes (KioskCatalogue *self)
+{
+  g_return_val_if_fail (KIOSK_IS_CATALOGUE (self), NULL);
+  return self->themes;
+}
+
+/**
+ * kiosk_catalogue_get_profiles:
+ *
+ * Returns: (transfer none) (element-type KioskTheme): the audiences (particuliers, …)
+ */
+GPtrArray *
+kiosk_catalogue_get_profiles (KioskCatalogue *self)
+{
+  g_return_val_if_fail (KIOSK_IS_CATALOGUE (self), NULL);
+  return self->profiles;
+}
+
+/**
+ * kiosk_catalogue_lookup:
+ *
+ * Returns: (transfer none) (nullable): the procedure with that slug
+ */
+KioskProcedure *
+kiosk_catalogue_lookup (KioskCatalogue *self,
+                        const char     *slug)
+{
+  g_return_val_if_fail (KIOSK_IS_CATALOGUE (self), NULL);
+  return slug ? g_hash_table_lookup (self->by_slug, slug) : NULL;
+}
+
+typedef struct
+{
+  KioskProcedure *procedure;
+  int             score;
+  guint           position;
+} Hit;
+
+static int
+compare_hits (gconstpointer a,
+              gconstpointer b)
+{
+  const Hit *ha = a;
+  const Hit *hb = b;
+
+  if (ha->score != hb->score)
+    return hb->score - ha->score;
+  return (int) ha->position - (int) hb->position;
+}
+
+/**
+ * kiosk_catalogue_search:
+ * @query: (nullable): what the citizen typed; accents and case do not matter
+ * @theme: (nullable): a theme slug to keep, or %NULL for all
+ * @profile: (nullable): a profile slug to keep, or %NULL for all
+ *
+ * Returns: (transfer full): the matching procedures, best first
+ */
+GListStore *
+kiosk_catalogue_search (KioskCatalogue *self,
+                        const char     *query,
+                        const char     *theme,
+                        const char     *profile)
+{
+  g_autofree char *folded = kiosk_fold_text (query);
+  g_autoptr(GArray) hits = g_array_new (FALSE, FALSE, sizeof (Hit));
+  GListStore *result = g_list_store_new (KIOSK_TYPE_PROCEDURE);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->procedures));
+
+  g_strstrip (folded);
+  for (guint i = 0; i < n; i++)
+    {
+      KioskProcedure *procedure = g_list_model_get_item (G_LIST_MODEL (self->procedures), i);
+      Hit hit = { procedure, 1, i };
+
+      g_object_unref (procedure);   /* still owned by the store */
+      if (theme != NULL && g_strcmp0 (kiosk_procedure_get_category_slug (procedure), theme) != 0)
+        continue;
+      if (!kiosk_procedure_has_profile (procedure, profile))
+        continue;
+      if (*folded != '\0' && (hit.score = kiosk_procedure_match (procedure, folded)) == 0)
+        continue;
+      g_array_append_val (hits, hit);
+    }
+
+  g_array_sort (hits, compare_hits);
+  for (guint i = 0; i < hits->len; i++)
+    g_list_store_append (result, g_array_index (hits, Hit, i).procedure);
+  return result;
+}

@@ -1,0 +1,34 @@
+/* kiosk-catalogue.h: the procedures the kiosk offers, with themes and profiles, and search. */
+#pragma once
+
+#include "kiosk-procedure.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  char *slug;
+  char *title;
+} KioskTheme;
+
+#define KIOSK_TYPE_CATALOGUE (kiosk_catalogue_get_type ())
+G_DECLARE_FINAL_TYPE (KioskCatalogue, kiosk_catalogue, KIOSK, CATALOGUE, GObject)
+
+KioskCatalogue *kiosk_catalogue_new              (void);
+KioskCatalogue *kiosk_catalogue_new_from_bytes   (GBytes          *json,
+                                                  GError         **error);
+gboolean        kiosk_catalogue_replace          (KioskCatalogue  *self,
+                                                  KioskCatalogue  *other);
+GListModel     *kiosk_catalogue_get_procedures   (KioskCatalogue  *self);
+guint           kiosk_catalogue_get_n_procedures (KioskCatalogue  *self);
+const char     *kiosk_catalogue_get_version      (KioskCatalogue  *self);
+GPtrArray      *kiosk_catalogue_get_themes       (KioskCatalogue  *self);
+GPtrArray      *kiosk_catalogue_get_profiles     (KioskCatalogue  *self);
+KioskProcedure *kiosk_catalogue_lookup           (KioskCatalogue  *self,
+                                                  const char      *slug);
+GListStore     *kiosk_catalogue_search           (KioskCatalogue  *self,
+                                                  const char      *query,
+                                                  const char      *theme,
+                                                  const char      *profile);
+
+G_END_DECLS

@@ -1,0 +1,478 @@
+/* kiosk-context.c: creates the services once and owns the citizen's session.
+ *
+ * The catalogue comes, in order of preference, from the portal (refreshed in the background with
+ * If-None-Match), from the SQLite cache of the last refresh, or from the copy bundled in the
+ * application, so that the kiosk is usable offline from its first start. */
+#include "kiosk-context.h"
+
+#include "kiosk-errors.h"
+
+struct _KioskContext
+{
+  GObject         parent_instance;
+
+  char           *kiosk_id;
+  char           *data_dir;
+  char           *bundled_uri;
+  KioskStorage   *storage;          /* NULL until the first load */
+  KioskCatalogue *catalogue;
+  KioskPortal    *portal;           /* NULL when the URL is refused */
+  KioskScanner   *scanner;
+  char           *etag;
+  const char     *catalogue_source; /* "bundled", "cache" or "portal" */
+  gboolean        catalogue_loaded;
+
+  KioskDossier   *dossier;
+  GCancellable   *session_cancellable;
+};
+
+G_DEFINE_FINAL_TYPE (KioskContext, kiosk_context, G_TYPE_OBJECT)
+
+enum { SESSION_ENDED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+static void
+kiosk_context_dispose (GObject *object)
+{
+  KioskContext *self = KIOSK_CONTEXT (object);
+
+  if (self->session_cancellable != NULL)
+    g_cancellable_cancel (self->session_cancellable);
+  g_clear_object (&self->session_cancellable);
+  g_clear_object (&self->dossier);
+  g_clear_object (&self->scanner);
+  g_clear_object (&self->portal);
+  g_clear_object (&self->catalogue);
+  g_clear_object (&self->storage);
+
+  G_OBJECT_CLASS (kiosk_context_parent_class)->dispose (object);
+}
+
+static void
+kiosk_context_finalize (GObject *object)
+{
+  KioskContext *self = KIOSK_CONTEXT (object);
+
+  g_free (self->kiosk_id);
+  g_free (self->data_dir);
+  g_free (self->bundled_uri);
+  g_free (self->etag);
+
+  G_OBJECT_CLASS (kiosk_context_parent_class)->finalize (object);
+}
+
+static void
+kiosk_context_class_init (KioskContextClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = kiosk_context_dispose;
+  object_class->finalize = kiosk_context_finalize;
+
+  /**
+   * KioskContext::session-ended:
+   *
+   * The citizen's data was wiped; views go back to the welcome page.
+   */
+  signals[SESSION_ENDED] = g_signal_new ("session-ended", G_TYPE_FROM_CLASS (klass),
+                                         G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+kiosk_context_init (KioskContext *self)
+{
+  self->catalogue = kiosk_catalogue_new ();
+  self->session_cancellable = g_cancellable_new ();
+  self->catalogue_source = "none";
+}
+
+/**
+ * kiosk_context_new:
+ * @portal_url: the portal's root URL
+ * @kiosk_id: this terminal's identifier
+ * @data_dir: where the database lives
+ * @bundled_catalogue_uri: a URI (resource:// or file://) of the catalogue shipped with the app
+ * @scanner_device: (nullable): a SANE device name, or %NULL for the first found
+ *
+ * Does no I/O: the catalogue is loaded by kiosk_context_load_catalogue_async().
+ *
+ * Returns: (transfer full): the context
+ */
+KioskContext *
+kiosk_context_new (const char *portal_url,
+                   const char *kiosk_id,
+                   const char *data_dir,
+                   const char *bundled_catalogue_uri,
+                   const char *scanner_device)
+{
+  KioskContext *self = g_object_new (KIOSK_TYPE_CONTEXT, NULL);
+  g_autoptr(GError) error = NULL;
+
+  self->kiosk_id = g_strdup (kiosk_id);
+  self->data_dir = g_strdup (data_dir);
+  self->bundled_uri = g_strdup (bundled_catalogue_uri);
+  self->portal = kiosk_portal_new (portal_url, kiosk_id, &error);
+  if (self->portal == NULL)
+    g_warning ("Portal disabled: %s", error->message);
+  self->scanner = kiosk_scanner_new (scanner_device);
+  return self;
+}
+
+KioskCatalogue *
+kiosk_context_get_catalogue (KioskContext *self)
+{
+  return self->catalogue;
+}
+
+/**
+ * kiosk_context_get_portal:
+ *
+ * Returns: (transfer none) (nullable): the portal client, %NULL when its URL was refused
+ */
+KioskPortal *
+kiosk_context_get_portal (KioskContext *self)
+{
+  return self->portal;
+}
+
+KioskScanner *
+kiosk_context_get_scanner (KioskContext *self)
+{
+  return self->scanner;
+}
+
+const char *
+kiosk_context_get_kiosk_id (KioskContext *self)
+{
+  return self->kiosk_id;
+}
+
+gboolean
+kiosk_context_get_catalogue_loaded (KioskContext *self)
+{
+  return self->catalogue_loaded;
+}
+
+/**
+ * kiosk_context_get_catalogue_source:
+ *
+ * Returns: where the catalogue on screen came from: "none", "bundled", "cache" or "portal"
+ */
+const char *
+kiosk_context_get_catalogue_source (KioskContext *self)
+{
+  return self->catalogue_source;
+}
+
+typedef struct
+{
+  char           *db_path;
+  char           *bundled_uri;
+  KioskStorage   *storage;     /* out */
+  KioskCatalogue *catalogue;   /* out */
+  char           *etag;        /* out */
+  const char     *source;      /* out */
+} LoadData;
+
+static void
+free_load_data (LoadData *data)
+{
+  g_free (data->db_path);
+  g_free (data->bundled_uri);
+  g_clear_object (&data->storage);
+  g_clear_object (&data->catalogue);
+  g_free (data->etag);
+  g_free (data);
+}
+
+static void
+load_catalogue_in_thread (GTask        *task,
+                          gpointer      source,
+                          gpointer      task_data,
+                          GCancellable *cancellable)
+{
+  LoadData *data = task_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) cached = NULL;
+
+  data->storage = kiosk_storage_open (data->db_path, &error);
+  if (data->storage == NULL)
+    g_warning ("Working without the database: %s", error->message);
+  else if (!kiosk_storage_load_catalogue (data->storage, &cached, &data->etag, &error))
+    g_warning ("Cannot read the cached catalogue: %s", error->message);
+  g_clear_error (&error);
+
+  if (cached != NULL)
+    {
+      data->catalogue = kiosk_catalogue_new_from_bytes (cached, &error);
+      data->source = "cache";
+      if (data->catalogue == NULL)
+        {
+          g_warning ("Ignoring the cached catalogue: %s", error->message);
+          g_clear_error (&error);
+          g_clear_pointer (&data->etag, g_free);
+        }
+    }
+
+  if (data->catalogue == NULL)
+    {
+      g_autoptr(GFile) file = g_file_new_for_uri (data->bundled_uri);
+      g_autoptr(GBytes) bundled = g_file_load_bytes (file, cancellable, NULL, &error);
+
+      if (bundled != NULL)
+        data->catalogue = kiosk_catalogue_new_from_bytes (bundled, &error);
+      data->source = "bundled";
+    }
+
+  if (data->catalogue == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * kiosk_context_load_catalogue_async:
+ *
+ * Opens the database and loads the cached (else the bundled) catalogue, in a worker thread.
+ */
+void
+kiosk_context_load_catalogue_async (KioskContext        *self,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  LoadData *data = g_new0 (LoadData, 1);
+
+  data->db_path = g_build_filename (self->data_dir, "kiosk.db", NULL);
+  data->bundled_uri = g_strdup (self->bundled_uri);
+  g_task_set_source_tag (task, kiosk_context_load_catalogue_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) free_load_data);
+  g_task_run_in_thread (task, load_catalogue_in_thread);
+}
+
+gboolean
+kiosk_context_load_catalogue_finish (KioskContext  *self,
+                                     GAsyncResult  *result,
+                                     GError       **error)
+{
+  LoadData *data;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  data = g_task_get_task_data (G_TASK (result));
+  if (data->storage != NULL && self->storage == NULL)
+    self->storage = g_steal_pointer (&data->storage);
+  if (data->catalogue != NULL)
+    {
+      g_free (self->etag);
+      self->etag = g_steal_pointer (&data->etag);
+      self->catalogue_source = data->source;
+      self->catalogue_loaded = TRUE;
+      kiosk_catalogue_replace (self->catalogue, data->catalogue);
+    }
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+typedef struct
+{
+  KioskStorage   *storage;     /* nullable */
+  GBytes         *body;
+  char           *etag;
+  KioskCatalogue *catalogue;   /* out */
+} RefreshData;
+
+static void
+free_refresh_data (RefreshData *data)
+{
+  g_clear_object (&data->storage);
+  g_clear_pointer (&data->body, g_bytes_unref);
+  g_free (data->etag);
+  g_clear_object (&data->catalogue);
+  g_free (data);
+}
+
+static void
+parse_and_save_in_thread (GTask        *task,
+                          gpointer      source,
+                          gpointer      task_data,
+                          GCancellable *cancellable)
+{
+  RefreshData *data = task_data;
+  g_autoptr(GError) error = NULL;
+
+  data->catalogue = kiosk_catalogue_new_from_bytes (data->body, &error);
+  if (data->catalogue == NULL)
+    {
+      /* The portal answered garbage: keep what the kiosk has; say why in the error. */
+      g_task_return_new_error (task, KIOSK_PORTAL_ERROR, KIOSK_PORTAL_ERROR_MALFORMED,
+                               "The portal's catalogue is unusable: %s", error->message);
+      return;
+    }
+  if (data->storage != NULL)
+    {
+      g_autoptr(GPtrArray) procedures = g_ptr_array_new_with_free_func (g_object_unref);
+      GListModel *model = kiosk_catalogue_get_procedures (data->catalogue);
+
+      for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+        g_ptr_array_add (procedures, g_list_model_get_item (model, i));
+      if (!kiosk_storage_save_catalogue (data->storage, data->body, data->etag, procedures, &error))
+        g_warning ("Cannot cache the catalogue: %s", error->message);
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+parse_and_save_done_cb (GObject      *object,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  KioskContext *self = g_task_get_source_object (task);
+  RefreshData *data = g_task_get_task_data (G_TASK (result));
+  GError *error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_free (self->etag);
+  self->etag = g_steal_pointer (&data->etag);
+  self->catalogue_source = "portal";
+  self->catalogue_loaded = TRUE;
+  kiosk_catalogue_replace (self->catalogue, data->catalogue);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+fetch_catalogue_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  KioskContext *self = g_task_get_source_object (task);
+  GError *error = NULL;
+  g_autofree char *etag = NULL;
+  g_autoptr(GBytes) body = kiosk_portal_fetch_catalogue_finish (KIOSK_PORTAL (object), result,
+                                                                &etag, &error);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  GTask *parse_task;
+  RefreshData *data;
+
+  if (error != NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (body == NULL)
+    {
+      /* 304: what the kiosk has is current. */
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  data = g_new0 (RefreshData, 1);
+  data->storage = self->storage ? g_object_ref (self->storage) : NULL;
+  data->body = g_steal_pointer (&body);
+  data->etag = g_steal_pointer (&etag);
+  parse_task = g_task_new (self, cancellable, parse_and_save_done_cb,
+                           g_steal_pointer (&task));
+  g_task_set_task_data (parse_task, data, (GDestroyNotify) free_refresh_data);
+  g_task_run_in_thread (parse_task, parse_and_save_in_thread);
+  g_object_unref (parse_task);
+}
+
+/**
+ * kiosk_context_refresh_catalogue_async:
+ *
+ * Asks the portal for a newer catalogue (If-None-Match), parses and caches it in a worker, then
+ * replaces the catalogue on screen. On failure what the kiosk has stays.
+ */
+void
+kiosk_context_refresh_catalogue_async (KioskContext        *self,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, kiosk_context_refresh_catalogue_async);
+  if (self->portal == NULL)
+    {
+      g_task_return_new_error (task, KIOSK_PORTAL_ERROR, KIOSK_PORTAL_ERROR_INSECURE_URL,
+                               "No usable portal URL");
+      return;
+    }
+  kiosk_portal_fetch_catalogue_async (self->portal, self->etag, cancellable, fetch_catalogue_cb,
+                                      g_steal_pointer (&task));
+}
+
+gboolean
+kiosk_context_refresh_catalogue_finish (KioskContext  *self,
+                                        GAsyncResult  *result,
+                                        GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * kiosk_context_get_dossier:
+ *
+ * Returns: (transfer none) (nullable): the dossier the citizen is filling in
+ */
+KioskDossier *
+kiosk_context_get_dossier (KioskContext *self)
+{
+  return self->dossier;
+}
+
+/**
+ * kiosk_context_start_dossier:
+ *
+ * Starts (or continues, for the same procedure) the citizen's dossier.
+ *
+ * Returns: (transfer none): the dossier
+ */
+KioskDossier *
+kiosk_context_start_dossier (KioskContext   *self,
+                             KioskProcedure *procedure)
+{
+  if (self->dossier != NULL && kiosk_dossier_get_procedure (self->dossier) == procedure)
+    return self->dossier;
+  if (self->dossier != NULL)
+    kiosk_dossier_wipe (self->dossier);
+  g_clear_object (&self->dossier);
+  self->dossier = kiosk_dossier_new (procedure);
+  return self->dossier;
+}
+
+/**
+ * kiosk_context_get_session_cancellable:
+ *
+ * Returns: (transfer none): cancelled when the session ends; scans and uploads of the session
+ *   use it
+ */
+GCancellable *
+kiosk_context_get_session_cancellable (KioskContext *self)
+{
+  return self->session_cancellable;
+}
+
+/**
+ * kiosk_context_end_session:
+ *
+ * Cancels the session's scans and uploads, wipes the dossier and its scans, and starts afresh.
+ */
+void
+kiosk_context_end_session (KioskContext *self)
+{
+  g_cancellable_cancel (self->session_cancellable);
+  g_clear_object (&self->session_cancellable);
+  self->session_cancellable = g_cancellable_new ();
+  if (self->dossier != NULL)
+    kiosk_dossier_wipe (self->dossier);
+  g_clear_object (&self->dossier);
+  g_signal_emit (self, signals[SESSION_ENDED], 0);
+}

@@ -1,0 +1,49 @@
+/* kiosk-context.h: the services of one kiosk (storage, catalogue, portal, scanner) and the
+ * current citizen's session, handed to every view. No globals, no singletons. */
+#pragma once
+
+#include "kiosk-catalogue.h"
+#include "kiosk-dossier.h"
+#include "kiosk-portal.h"
+#include "kiosk-scanner.h"
+#include "kiosk-storage.h"
+
+G_BEGIN_DECLS
+
+#define KIOSK_TYPE_CONTEXT (kiosk_context_get_type ())
+G_DECLARE_FINAL_TYPE (KioskContext, kiosk_context, KIOSK, CONTEXT, GObject)
+
+KioskContext   *kiosk_context_new                    (const char     *portal_url,
+                                                      const char     *kiosk_id,
+                                                      const char     *data_dir,
+                                                      const char     *bundled_catalogue_uri,
+                                                      const char     *scanner_device);
+KioskCatalogue *kiosk_context_get_catalogue          (KioskContext   *self);
+KioskPortal    *kiosk_context_get_portal             (KioskContext   *self);
+KioskScanner   *kiosk_context_get_scanner            (KioskContext   *self);
+const char     *kiosk_context_get_kiosk_id           (KioskContext   *self);
+gboolean        kiosk_context_get_catalogue_loaded   (KioskContext   *self);
+const char     *kiosk_context_get_catalogue_source   (KioskContext   *self);
+
+void            kiosk_context_load_catalogue_async   (KioskContext   *self,
+                                                      GCancellable   *cancellable,
+                                                      GAsyncReadyCallback callback,
+                                                      gpointer        user_data);
+gboolean        kiosk_context_load_catalogue_finish  (KioskContext   *self,
+                                                      GAsyncResult   *result,
+                                                      GError        **error);
+void            kiosk_context_refresh_catalogue_async (KioskContext  *self,
+                                                      GCancellable   *cancellable,
+                                                      GAsyncReadyCallback callback,
+                                                      gpointer        user_data);
+gboolean        kiosk_context_refresh_catalogue_finish (KioskContext *self,
+                                                      GAsyncResult   *result,
+                                                      GError        **error);
+
+KioskDossier   *kiosk_context_get_dossier            (KioskContext   *self);
+KioskDossier   *kiosk_context_start_dossier          (KioskContext   *self,
+                                                      KioskProcedure *procedure);
+void            kiosk_context_end_session            (KioskContext   *self);
+GCancellable   *kiosk_context_get_session_cancellable (KioskContext  *self);
+
+G_END_DECLS

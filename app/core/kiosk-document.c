@@ -1,0 +1,339 @@
+/* kiosk-document.c: JPEG encoding (libjpeg), PDF assembly with JPEG passthrough (cairo), and the
+ * in-memory document a citizen scanned. Encoding functions are thread-safe and meant for GTask
+ * workers. */
+#include "kiosk-document.h"
+
+#include "kiosk-errors.h"
+
+#include <cairo.h>
+#include <cairo-pdf.h>
+#include <stdio.h>
+#include <string.h>
+#include <jpeglib.h>
+
+KioskImage *
+kiosk_image_new (guint   width,
+                 guint   height,
+                 guint   dpi,
+                 GBytes *pixels)
+{
+  KioskImage *image = g_new0 (KioskImage, 1);
+
+  g_return_val_if_fail (g_bytes_get_size (pixels) >= (gsize) width * height * 3, NULL);
+  image->width = width;
+  image->height = height;
+  image->dpi = dpi;
+  image->pixels = g_bytes_ref (pixels);
+  return image;
+}
+
+/**
+ * kiosk_wipe_bytes:
+ *
+ * Zeroes the memory of @bytes in place (it must be the last user) so that no citizen's scan
+ * lingers in freed memory.
+ */
+void
+kiosk_wipe_bytes (GBytes *bytes)
+{
+  gsize size;
+  gpointer data;
+
+  if (bytes == NULL)
+    return;
+  data = (gpointer) g_bytes_get_data (bytes, &size);
+  if (data != NULL && size > 0)
+    explicit_bzero (data, size);
+}
+
+void
+kiosk_image_free (KioskImage *image)
+{
+  if (image == NULL)
+    return;
+  kiosk_wipe_bytes (image->pixels);
+  g_bytes_unref (image->pixels);
+  g_free (image);
+}
+
+/**
+ * kiosk_image_downscale:
+ * @max_side: the largest side of the result, in pixels
+ *
+ * Box-filters the image down for an on-screen preview.
+ *
+ * Returns: (transfer full): a new, smaller image
+ */
+KioskImage *
+kiosk_image_downscale (const KioskImage *image,
+                       guint             max_side)
+{
+  guint factor = MAX (1, (MAX (image->width, image->height) + max_side - 1) / max_side);
+  guint width = MAX (1, image->width / factor);
+  guint height = MAX (1, image->height / factor);
+  const guint8 *src = g_bytes_get_data (image->pixels, NULL);
+  guint8 *dst = g_malloc ((gsize) width * height * 3);
+  gsize src_stride = (gsize) image->width * 3;
+
+  for (guint y = 0; y < height; y++)
+    for (guint x = 0; x < width; x++)
+      for (guint c = 0; c < 3; c++)
+        {
+          guint sum = 0;
+
+          for (guint dy = 0; dy < factor; dy++)
+            for (guint dx = 0; dx < factor; dx++)
+              sum += src[(y * factor + dy) * src_stride + (x * factor + dx) * 3 + c];
+          dst[((gsize) y * width + x) * 3 + c] = sum / (factor * factor);
+        }
+
+  {
+    g_autoptr(GBytes) pixels = g_bytes_new_take (dst, (gsize) width * height * 3);
+
+    return kiosk_image_new (width, height, image->dpi / factor, pixels);
+  }
+}
+
+/**
+ * kiosk_encode_jpeg:
+ * @quality: 1–100
+ *
+ * Returns: (transfer full): JFIF bytes carrying the image's resolution, or %NULL
+ */
+GBytes *
+kiosk_encode_jpeg (const KioskImage  *image,
+                   int                quality,
+                   GError           **error)
+{
+  struct jpeg_compress_struct cinfo;
+  struct jpeg_error_mgr jerr;
+  unsigned char *buffer = NULL;
+  unsigned long size = 0;
+  const guint8 *pixels = g_bytes_get_data (image->pixels, NULL);
+
+  if (image->width == 0 || image->height == 0 || image->width > 65500 || image->height > 65500)
+    {
+      g_set_error (error, KIOSK_SCANNER_ERROR, KIOSK_SCANNER_ERROR_ENCODE,
+                   "Cannot encode a %ux%u image", image->width, image->height);
+      return NULL;
+    }
+
+  cinfo.err = jpeg_std_error (&jerr);
+  jpeg_create_compress (&cinfo);
+  jpeg_mem_dest (&cinfo, &buffer, &size);
+  cinfo.image_width = image->width;
+  cinfo.image_height = image->height;
+  cinfo.input_components = 3;
+  cinfo.in_color_space = JCS_RGB;
+  jpeg_set_defaults (&cinfo);
+  jpeg_set_quality (&cinfo, CLAMP (quality, 1, 100), TRUE);
+  cinfo.density_unit = 1;
+  cinfo.X_density = cinfo.Y_density = MIN (image->dpi, 65535);
+  jpeg_start_compress (&cinfo, TRUE);
+  while (cinfo.next_scanline < cinfo.image_height)
+    {
+      JSAMPROW row = (JSAMPROW) (pixels + (gsize) cinfo.next_scanline * image->width * 3);
+
+      jpeg_write_scanlines (&cinfo, &row, 1);
+    }
+  jpeg_finish_compress (&cinfo);
+  jpeg_destroy_compress (&cinfo);
+
+  {
+    GBytes *bytes = g_bytes_new (buffer, size);
+
+    free (buffer);
+    return bytes;
+  }
+}
+
+static cairo_status_t
+append_to_array_cb (void                *closure,
+                    const unsigned char *data,
+                    unsigned int         length)
+{
+  g_byte_array_append (closure, data, length);
+  return CAIRO_STATUS_SUCCESS;
+}
+
+/**
+ * kiosk_encode_pdf:
+ * @pages: (element-type KioskImage): the pages, for their size and resolution
+ * @jpegs: (element-type GBytes): the same pages as JPEG, embedded unchanged in the PDF
+ *
+ * Returns: (transfer full): a PDF with one page per image at its physical size, or %NULL
+ */
+GBytes *
+kiosk_encode_pdf (GPtrArray  *pages,
+                  GPtrArray  *jpegs,
+                  GError    **error)
+{
+  GByteArray *out = g_byte_array_new ();
+  cairo_surface_t *pdf = NULL;
+  cairo_t *cr = NULL;
+
+  g_return_val_if_fail (pages->len == jpegs->len && pages->len > 0, NULL);
+
+  for (guint i = 0; i < pages->len; i++)
+    {
+      const KioskImage *image = g_ptr_array_index (pages, i);
+      GBytes *jpeg = g_ptr_array_index (jpegs, i);
+      double dpi = image->dpi > 0 ? image->dpi : 300;
+      double width_pt = image->width * 72.0 / dpi;
+      double height_pt = image->height * 72.0 / dpi;
+      cairo_surface_t *surface;
+
+      if (pdf == NULL)
+        {
+          pdf = cairo_pdf_surface_create_for_stream (append_to_array_cb, out, width_pt, height_pt);
+          cr = cairo_create (pdf);
+        }
+      else
+        cairo_pdf_surface_set_size (pdf, width_pt, height_pt);
+
+      /* A surface of the right size whose pixels cairo never reads: with JPEG mime data
+       * attached, the PDF backend embeds the JPEG bytes as they are (DCTDecode). */
+      surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, image->width, image->height);
+      cairo_surface_set_mime_data (surface, CAIRO_MIME_TYPE_JPEG,
+                                   g_bytes_get_data (jpeg, NULL), g_bytes_get_size (jpeg),
+                                   (cairo_destroy_func_t) g_bytes_unref, g_bytes_ref (jpeg));
+      cairo_save (cr);
+      cairo_scale (cr, 72.0 / dpi, 72.0 / dpi);
+      cairo_set_source_surface (cr, surface, 0, 0);
+      cairo_paint (cr);
+      cairo_restore (cr);
+      cairo_show_page (cr);
+      cairo_surface_destroy (surface);
+    }
+
+  cairo_destroy (cr);
+  cairo_surface_finish (pdf);
+  if (cairo_surface_status (pdf) != CAIRO_STATUS_SUCCESS)
+    {
+      g_set_error (error, KIOSK_SCANNER_ERROR, KIOSK_SCANNER_ERROR_ENCODE,
+                   "Cannot build the PDF: %s", cairo_status_to_string (cairo_surface_status (pdf)));
+      cairo_surface_destroy (pdf);
+      g_byte_array_unref (out);
+      return NULL;
+    }
+  cairo_surface_destroy (pdf);
+  return g_byte_array_free_to_bytes (out);
+}
+
+struct _KioskDocument
+{
+  GObject     parent_instance;
+
+  char       *varname;
+  char       *content_type;
+  char       *filename;
+  char       *sha256;
+  GBytes     *content;
+  KioskImage *preview;
+};
+
+G_DEFINE_FINAL_TYPE (KioskDocument, kiosk_document, G_TYPE_OBJECT)
+
+static void
+kiosk_document_finalize (GObject *object)
+{
+  KioskDocument *self = KIOSK_DOCUMENT (object);
+
+  g_free (self->varname);
+  g_free (self->content_type);
+  g_free (self->filename);
+  g_free (self->sha256);
+  /* The bytes may still be referenced by an upload in flight; only the last owner wipes. */
+  if (self->content != NULL)
+    {
+      GBytes *content = g_steal_pointer (&self->content);
+      gsize size;
+      gpointer data = g_bytes_unref_to_data (content, &size);
+
+      explicit_bzero (data, size);
+      g_free (data);
+    }
+  g_clear_pointer (&self->preview, kiosk_image_free);
+
+  G_OBJECT_CLASS (kiosk_document_parent_class)->finalize (object);
+}
+
+static void
+kiosk_document_class_init (KioskDocumentClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = kiosk_document_finalize;
+}
+
+static void
+kiosk_document_init (KioskDocument *self)
+{
+}
+
+/**
+ * kiosk_document_new:
+ * @varname: the procedure's document varname
+ * @content_type: "image/jpeg" or "application/pdf"
+ * @content: the encoded bytes
+ * @preview: (transfer full) (nullable): a small image for the screen
+ *
+ * Returns: (transfer full): a document whose sha256 is computed once, here
+ */
+KioskDocument *
+kiosk_document_new (const char *varname,
+                    const char *content_type,
+                    GBytes     *content,
+                    KioskImage *preview)
+{
+  KioskDocument *self = g_object_new (KIOSK_TYPE_DOCUMENT, NULL);
+  const char *extension = g_str_equal (content_type, "application/pdf") ? "pdf"
+                        : g_str_equal (content_type, "image/png") ? "png" : "jpg";
+
+  self->varname = g_strdup (varname);
+  self->content_type = g_strdup (content_type);
+  self->filename = g_strdup_printf ("%s.%s", varname, extension);
+  self->content = g_bytes_ref (content);
+  self->sha256 = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, content);
+  self->preview = preview;
+  return self;
+}
+
+const char *
+kiosk_document_get_varname (KioskDocument *self)
+{
+  return self->varname;
+}
+
+const char *
+kiosk_document_get_content_type (KioskDocument *self)
+{
+  return self->content_type;
+}
+
+const char *
+kiosk_document_get_filename (KioskDocument *self)
+{
+  return self->filename;
+}
+
+/**
+ * kiosk_document_get_content:
+ *
+ * Returns: (transfer none): the encoded bytes
+ */
+GBytes *
+kiosk_document_get_content (KioskDocument *self)
+{
+  return self->content;
+}
+
+const char *
+kiosk_document_get_sha256 (KioskDocument *self)
+{
+  return self->sha256;
+}
+
+const KioskImage *
+kiosk_document_get_preview (KioskDocument *self)
+{
+  return self->preview;
+}

@@ -1,0 +1,50 @@
+/* kiosk-document.h: a scanned supporting document, encoded as the portal wants it (JPEG or PDF),
+ * held in memory only, and wiped when dropped. */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/* Raw 8-bit RGB pixels as read from the scanner; rows are width * 3 bytes. */
+typedef struct
+{
+  guint   width;
+  guint   height;
+  guint   dpi;
+  GBytes *pixels;
+} KioskImage;
+
+KioskImage *kiosk_image_new          (guint        width,
+                                      guint        height,
+                                      guint        dpi,
+                                      GBytes      *pixels);
+void        kiosk_image_free         (KioskImage  *image);
+KioskImage *kiosk_image_downscale    (const KioskImage *image,
+                                      guint        max_side);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KioskImage, kiosk_image_free)
+
+GBytes     *kiosk_encode_jpeg        (const KioskImage *image,
+                                      int          quality,
+                                      GError     **error);
+GBytes     *kiosk_encode_pdf         (GPtrArray   *pages,
+                                      GPtrArray   *jpegs,
+                                      GError     **error);
+
+#define KIOSK_TYPE_DOCUMENT (kiosk_document_get_type ())
+G_DECLARE_FINAL_TYPE (KioskDocument, kiosk_document, KIOSK, DOCUMENT, GObject)
+
+KioskDocument *kiosk_document_new              (const char    *varname,
+                                                const char    *content_type,
+                                                GBytes        *content,
+                                                KioskImage    *preview);
+const char    *kiosk_document_get_varname      (KioskDocument *self);
+const char    *kiosk_document_get_content_type (KioskDocument *self);
+const char    *kiosk_document_get_filename     (KioskDocument *self);
+GBytes        *kiosk_document_get_content      (KioskDocument *self);
+const char    *kiosk_document_get_sha256       (KioskDocument *self);
+const KioskImage *kiosk_document_get_preview   (KioskDocument *self);
+
+void           kiosk_wipe_bytes                (GBytes        *bytes);
+
+G_END_DECLS

@@ -1,0 +1,201 @@
+/* kiosk-json.c: bounded JSON parsing and typed accessors that never abort on a wrong type. */
+#include "kiosk-json.h"
+
+#include <string.h>
+
+G_DEFINE_QUARK (kiosk-json-error-quark, kiosk_json_error)
+
+/* Walks the text once, skipping strings, and measures the deepest nesting of [ and {. */
+static gboolean
+check_depth (const char *data,
+             gsize       length,
+             guint       max_depth)
+{
+  guint depth = 0;
+  gboolean in_string = FALSE;
+
+  for (gsize i = 0; i < length; i++)
+    {
+      char c = data[i];
+
+      if (in_string)
+        {
+          if (c == '\\')
+            i++;
+          else if (c == '"')
+            in_string = FALSE;
+          continue;
+        }
+      if (c == '"')
+        in_string = TRUE;
+      else if (c == '[' || c == '{')
+        {
+          if (++depth > max_depth)
+            return FALSE;
+        }
+      else if ((c == ']' || c == '}') && depth > 0)
+        depth--;
+    }
+  return TRUE;
+}
+
+/**
+ * kiosk_json_parse:
+ * @data: the text, not necessarily nul-terminated
+ * @length: its length, or -1 when nul-terminated
+ * @max_size: the largest accepted size in bytes (0 for %KIOSK_JSON_MAX_SIZE)
+ * @error: return location for a #KIOSK_JSON_ERROR
+ *
+ * Returns: (transfer full): the root node, or %NULL with @error set
+ */
+JsonNode *
+kiosk_json_parse (const char  *data,
+                  gssize       length,
+                  gsize        max_size,
+                  GError     **error)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(GError) local_error = NULL;
+  JsonNode *root;
+
+  if (data == NULL)
+    data = "";
+  if (length < 0)
+    length = strlen (data);
+  if (max_size == 0)
+    max_size = KIOSK_JSON_MAX_SIZE;
+
+  if ((gsize) length > max_size)
+    {
+      g_set_error (error, KIOSK_JSON_ERROR, KIOSK_JSON_ERROR_TOO_LARGE,
+                   "JSON document of %" G_GSSIZE_FORMAT " bytes exceeds %" G_GSIZE_FORMAT,
+                   length, max_size);
+      return NULL;
+    }
+  if (!check_depth (data, length, KIOSK_JSON_MAX_DEPTH))
+    {
+      g_set_error (error, KIOSK_JSON_ERROR, KIOSK_JSON_ERROR_TOO_DEEP,
+                   "JSON document nests deeper than %d levels", KIOSK_JSON_MAX_DEPTH);
+      return NULL;
+    }
+
+  parser = json_parser_new_immutable ();
+  if (!json_parser_load_from_data (parser, data, length, &local_error))
+    {
+      g_set_error (error, KIOSK_JSON_ERROR, KIOSK_JSON_ERROR_SYNTAX,
+                   "Invalid JSON: %s", local_error->message);
+      return NULL;
+    }
+  root = json_parser_get_root (parser);
+  if (root == NULL)
+    {
+      g_set_error_literal (error, KIOSK_JSON_ERROR, KIOSK_JSON_ERROR_SYNTAX, "Empty JSON document");
+      return NULL;
+    }
+  return json_node_ref (root);
+}
+
+/**
+ * kiosk_json_parse_object:
+ *
+ * Like kiosk_json_parse() with the default size cap, and requires an object at the root.
+ *
+ * Returns: (transfer full): the root object, or %NULL with @error set
+ */
+JsonObject *
+kiosk_json_parse_object (const char  *data,
+                         gssize       length,
+                         GError     **error)
+{
+  g_autoptr(JsonNode) root = kiosk_json_parse (data, length, 0, error);
+
+  if (root == NULL)
+    return NULL;
+  if (!JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error_literal (error, KIOSK_JSON_ERROR, KIOSK_JSON_ERROR_SHAPE,
+                           "JSON document is not an object");
+      return NULL;
+    }
+  return json_object_ref (json_node_get_object (root));
+}
+
+/* The accessors below return a fallback instead of aborting when the member is absent or of
+ * another type, because json-glib's own getters emit criticals (fatal in tests) in that case. */
+
+const char *
+kiosk_json_get_string (JsonObject *object,
+                       const char *member)
+{
+  JsonNode *node;
+
+  if (object == NULL || (node = json_object_get_member (object, member)) == NULL)
+    return NULL;
+  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+    return json_node_get_string (node);
+  return NULL;
+}
+
+gint64
+kiosk_json_get_int (JsonObject *object,
+                    const char *member,
+                    gint64      fallback)
+{
+  JsonNode *node;
+
+  if (object == NULL || (node = json_object_get_member (object, member)) == NULL)
+    return fallback;
+  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_INT64)
+    return json_node_get_int (node);
+  return fallback;
+}
+
+gboolean
+kiosk_json_get_bool (JsonObject *object,
+                     const char *member,
+                     gboolean    fallback)
+{
+  JsonNode *node;
+
+  if (object == NULL || (node = json_object_get_member (object, member)) == NULL)
+    return fallback;
+  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_BOOLEAN)
+    return json_node_get_boolean (node);
+  return fallback;
+}
+
+JsonArray *
+kiosk_json_get_array (JsonObject *object,
+                      const char *member)
+{
+  JsonNode *node;
+
+  if (object == NULL || (node = json_object_get_member (object, member)) == NULL)
+    return NULL;
+  return JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+}
+
+JsonObject *
+kiosk_json_get_object (JsonObject *object,
+                       const char *member)
+{
+  JsonNode *node;
+
+  if (object == NULL || (node = json_object_get_member (object, member)) == NULL)
+    return NULL;
+  return JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
+/**
+ * kiosk_json_to_string:
+ *
+ * Returns: (transfer full): compact JSON text for @node
+ */
+char *
+kiosk_json_to_string (JsonNode *node)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+
+  json_generator_set_root (generator, node);
+  return json_generator_to_data (generator, NULL);
+}

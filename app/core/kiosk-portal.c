@@ -1,0 +1,733 @@
+/* kiosk-portal.c: libcurl requests in worker threads, bounded and validated responses.
+ *
+ * Policy: plain http only to loopback; https always verifies the peer. A response body is capped
+ * (a hostile or broken portal cannot exhaust memory) and parsed with kiosk_json_parse(). */
+#include "kiosk-portal.h"
+
+#include "kiosk-errors.h"
+#include "kiosk-json.h"
+
+#include <curl/curl.h>
+#include <string.h>
+
+#define MAX_RESPONSE_SIZE (4 * 1024 * 1024)
+#define MAX_CATALOGUE_SIZE (16 * 1024 * 1024)
+
+struct _KioskPortal
+{
+  GObject  parent_instance;
+
+  char    *base_url;   /* always ends with '/' */
+  char    *kiosk_id;
+  guint    connect_ms;
+  guint    total_ms;
+};
+
+G_DEFINE_FINAL_TYPE (KioskPortal, kiosk_portal, G_TYPE_OBJECT)
+
+void
+kiosk_receipt_free (KioskReceipt *receipt)
+{
+  if (receipt == NULL)
+    return;
+  g_free (receipt->number);
+  g_free (receipt->url);
+  g_free (receipt);
+}
+
+static void
+kiosk_portal_finalize (GObject *object)
+{
+  KioskPortal *self = KIOSK_PORTAL (object);
+
+  g_free (self->base_url);
+  g_free (self->kiosk_id);
+
+  G_OBJECT_CLASS (kiosk_portal_parent_class)->finalize (object);
+}
+
+static void
+kiosk_portal_class_init (KioskPortalClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = kiosk_portal_finalize;
+  curl_global_init (CURL_GLOBAL_DEFAULT);
+}
+
+static void
+kiosk_portal_init (KioskPortal *self)
+{
+  self->connect_ms = 10000;
+  self->total_ms = 120000;
+}
+
+static gboolean
+is_loopback_host (const char *host)
+{
+  g_autoptr(GInetAddress) address = NULL;
+
+  if (host == NULL)
+    return FALSE;
+  if (g_ascii_strcasecmp (host, "localhost") == 0)
+    return TRUE;
+  if (host[0] == '[')
+    {
+      g_autofree char *inner = g_strndup (host + 1, strlen (host) - 2);
+
+      address = g_inet_address_new_from_string (inner);
+    }
+  else
+    address = g_inet_address_new_from_string (host);
+  return address != NULL && g_inet_address_get_is_loopback (address);
+}
+
+/**
+ * kiosk_portal_check_url:
+ *
+ * Returns: %TRUE when @url may be used: https, or http to a loopback address
+ */
+gboolean
+kiosk_portal_check_url (const char  *url,
+                        GError     **error)
+{
+  g_autoptr(GUri) uri = g_uri_parse (url ? url : "", G_URI_FLAGS_NONE, NULL);
+  const char *scheme = uri ? g_uri_get_scheme (uri) : NULL;
+
+  if (uri == NULL || g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0')
+    {
+      g_set_error (error, KIOSK_PORTAL_ERROR, KIOSK_PORTAL_ERROR_INSECURE_URL,
+                   "Not a portal URL: %s", url ? url : "(none)");
+      return FALSE;
+    }
+  if (g_ascii_strcasecmp (scheme, "https") == 0)
+    return TRUE;
+  if (g_ascii_strcasecmp (scheme, "http") == 0 && is_loopback_host (g_uri_get_host (uri)))
+    return TRUE;
+  g_set_error (error, KIOSK_PORTAL_ERROR, KIOSK_PORTAL_ERROR_INSECURE_URL,
+               "Refusing %s: plain http is allowed only to a loopback address", url);
+  return FALSE;
+}
+
+/**
+ * kiosk_portal_new:
+ * @base_url: the portal's root, e.g. https://portal.example.nc/
+ * @kiosk_id: this terminal's identifier, sent with every submission
+ *
+ * Returns: (transfer full): a client, or %NULL with %KIOSK_PORTAL_ERROR_INSECURE_URL
+ */
+KioskPortal *
+kiosk_portal_new (const char  *base_url,
+                  const char  *kiosk_id,
+                  GError     **error)
+{
+  KioskPortal *self;
+
+  if (!kiosk_portal_check_url (base_url, error))
+    return NULL;
+  self = g_object_new (KIOSK_TYPE_PORTAL, NULL);
+  self->base_url = g_str_has_suffix (base_url, "/") ? g_strdup (base_url)
+                                                    : g_strconcat (base_url, "/", NULL);
+  self->kiosk_id = g_strdup (kiosk_id);
+  return self;
+}
+
+const char *
+kiosk_portal_get_base_url (KioskPortal *self)
+{
+  return self->base_url;
+}
+
+/**
+ * kiosk_portal_set_timeouts:
+ * @connect_ms: how long to wait for a connection
+ * @total_ms: how long a whole request may take
+ *
+ * Tests shorten these so that a silent portal fails in seconds.
+ */
+void
+kiosk_portal_set_timeouts (KioskPortal *self,
+                           guint        connect_ms,
+                           guint        total_ms)
+{
+  self->connect_ms = connect_ms;
+  self->total_ms = total_ms;
+}
+
+typedef struct
+{
+  KioskPortal         *portal;          /* owned */
+  char                *url;
+  char                *etag;            /* in: If-None-Match; out: ETag */
+  GByteArray          *body;
+  gsize                max_body;
+  gboolean             too_large;
+  long                 status;
+  char                *retry_after;
+
+  /* Submission only. */
+  KioskDossier        *dossier;         /* owned; read on the worker only through immutable data */
+  char                *dossier_json;
+  GPtrArray           *documents;       /* of KioskDocument */
+  char                *idempotency_key;
+  gboolean             replayed;
+
+  GCancellable        *cancellable;     /* borrowed from the task */
+  GMainContext        *context;
+  KioskPortalProgress  progress;
+  gpointer             progress_data;
+  gint64               last_progress;
+} Request;
+
+static void
+request_free (Request *request)
+{
+  g_clear_object (&request->portal);
+  g_free (request->url);
+  g_free (request->etag);
+  g_clear_pointer (&request->body, g_byte_array_unref);
+  g_free (request->retry_after);
+  g_clear_object (&request->dossier);
+  if (request->dossier_json != NULL)
+    explicit_bzero (request->dossier_json, strlen (request->dossier_json));
+  g_free (request->dossier_json);
+  g_clear_pointer (&request->documents, g_ptr_array_unref);
+  g_free (request->idempotency_key);
+  g_clear_pointer (&request->context, g_main_context_unref);
+  g_free (request);
+}
+
+static Request *
+request_new (KioskPortal *self,
+             const char  *path,
+             gsize        max_body)
+{
+  Request *request = g_new0 (Request, 1);
+
+  request->portal = g_object_ref (self);
+  request->url = g_strconcat (self->base_url, path, NULL);
+  request->body = g_byte_array_new ();
+  request->max_body = max_body;
+  request->context = g_main_context_ref_thread_default ();
+  return request;
+}
+
+static size_t
+write_body_cb (char   *data,
+               size_t  size,
+               size_t  nmemb,
+               void   *user_data)
+{
+  Request *request = user_data;
+  gsize length = size * nmemb;
+
+  if (request->body->len + length > request->max_body)
+    {
+      request->too_large = TRUE;
+      return 0;   /* makes curl abort with CURLE_WRITE_ERROR */
+    }
+  g_byte_array_append (request->body, (const guint8 *) data, length);
+  return length;
+}
+
+static char *
+dup_header_value (const char *line,
+                  size_t      length,
+                  const char *name)
+{
+  gsize name_length = strlen (name);
+
+  if (length <= name_length || g_ascii_strncasecmp (line, name, name_length) != 0)
+    return NULL;
+  return g_strstrip (g_strndup (line + name_length, length - name_length));
+}
+
+static size_t
+header_cb (char   *line,
+           size_t  size,
+           size_t  nmemb,
+           void   *user_data)
+{
+  Request *request = user_data;
+  size_t length = size * nmemb;
+  char *value;
+
+  if ((value = dup_header_value (line, length, "ETag:")) != NULL)
+    {
+      g_free (request->etag);
+      request->etag = value;
+    }
+  else if ((value = dup_header_value (line, length, "Retry-After:")) != NULL)
+    {
+      g_free (request->retry_after);
+      request->retry_after = value;
+    }
+  else if ((value = dup_header_value (line, length, "Idempotency-Replayed:")) != NULL)
+    {
+      request->replayed = g_ascii_strcasecmp (value, "true") == 0;
+      g_free (value);
+    }
+  return length;
+}
+
+typedef struct
+{
+  KioskPortalProgress  progress;
+  gpointer             data;
+  guint64              sent;
+  guint64              total;
+} ProgressIdle;
+
+static gboolean
+report_progress_cb (gpointer user_data)
+{
+  ProgressIdle *idle = user_data;
+
+  idle->progress (idle->sent, idle->total, idle->data);
+  return G_SOURCE_REMOVE;
+}
+
+static int
+transfer_info_cb (void       *user_data,
+                  curl_off_t  dltotal,
+                  curl_off_t  dlnow,
+                  curl_off_t  ultotal,
+                  curl_off_t  ulnow)
+{
+  Request *request = user_data;
+  gint64 now;
+
+  if (g_cancellable_is_cancelled (request->cancellable))
+    return 1;   /* aborts the transfer with CURLE_ABORTED_BY_CALLBACK */
+
+  now = g_get_monotonic_time ();
+  if (request->progress != NULL && ultotal > 0
+      && (now - request->last_progress > 50000 || ulnow == ultotal))
+    {
+      ProgressIdle *idle = g_new0 (ProgressIdle, 1);
+
+      request->last_progress = now;
+      idle->progress = request->progress;
+      idle->data = request->progress_data;
+      idle->sent = ulnow;
+      idle->total = ultotal;
+      g_main_context_invoke_full (request->context, G_PRIORITY_DEFAULT, report_progress_cb,
+                                  idle, g_free);
+    }
+  return 0;
+}
+
+static gboolean
+set_curl_error (CURLcode      code,
+                Request      *request,
+                GError      **error)
+{
+  if (code == CURLE_ABORTED_BY_CALLBACK && g_cancellable_is_cancelled (request->cancellable))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Cancelled");
+      return FALSE;
+    }
+  if (request->too_large)
+    {
+      g_set_error (error, KIOSK_PORTAL_ERROR, KIOSK_PORTAL_ERROR_MALFORMED,
+                   "The portal's answer exceeds %" G_GSIZE_FORMAT " bytes", request->max_body);
+      return FALSE;
+    }
+  switch (code)
+    {
+    case CURLE_OPERATION_TIMEDOUT:
+      g_set_error (error, KIOSK_PORTAL_ERROR, KIOSK_PORTAL_ERROR_TIMEOUT,
+                   "The portal did not answer in time: %s", curl_easy_strerror (code));
+      break;
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+      g_set_error (error, KIOSK_PORTAL_ERROR, KIOSK_PORTAL_ERROR_TLS,
+                   "TLS failure: %s", curl_easy_strerror (code));
+      break;
+    default:
+      g_set_error (error, KIOSK_PORTAL_ERROR, KIOSK_PORTAL_ERROR_UNREACHABLE,
+                   "The portal is unreachable: %s", curl_easy_strerror (code));
+      break;
+    }
+  return FALSE;
+}
+
+static CURL *
+create_handle (Request *request)
+{
+  CURL *curl = curl_easy_init ();
+  KioskPortal *self = request->portal;
+
+  curl_easy_setopt (curl, CURLOPT_URL, request->url);
+  curl_easy_setopt (curl, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt (curl, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt (curl, CURLOPT_FOLLOWLOCATION, 0L);
+  curl_easy_setopt (curl, CURLOPT_SSL_VERIFYPEER, 1L);
+  curl_easy_setopt (curl, CURLOPT_SSL_VERIFYHOST, 2L);
+  curl_easy_setopt (curl, CURLOPT_CONNECTTIMEOUT_MS, (long) self->connect_ms);
+  curl_easy_setopt (curl, CURLOPT_TIMEOUT_MS, (long) self->total_ms);
+  curl_easy_setopt (curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
+  curl_easy_setopt (curl, CURLOPT_LOW_SPEED_TIME, 30L);
+  curl_easy_setopt (curl, CURLOPT_USERAGENT, "Kiosk/" PACKAGE_VERSION);
+  curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, write_body_cb);
+  curl_easy_setopt (curl, CURLOPT_WRITEDATA, request);
+  curl_easy_setopt (curl, CURLOPT_HEADERFUNCTION, header_cb);
+  curl_easy_setopt (curl, CURLOPT_HEADERDATA, request);
+  curl_easy_setopt (curl, CURLOPT_NOPROGRESS, 0L);
+  curl_easy_setopt (curl, CURLOPT_XFERINFOFUNCTION, transfer_info_cb);
+  curl_easy_setopt (curl, CURLOPT_XFERINFODATA, request);
+  return curl;
+}
+
+/* Turns an error answer into a GError, keeping the portal's err_code for agents. */
+static void
+set_http_error (Request     *request,
+                GHashTable **field_errors,
+                GError     **error)
+{
+  g_autoptr(JsonObject) root = kiosk_json_parse_object ((const char *) request->body->data,
+                                                        request->body->len, NULL);
+  const char *code = kiosk_json_get_string (root, "err_code");
+  const char *desc = kiosk_json_get_string (root, "err_desc");
+  JsonObject *fields = kiosk_json_get_object (root, "fields");
+
+  if (request->status >= 500 || request->status == 408 || request->status == 429)
+    {
+      g_set_error (error, KIOSK_PORTAL_ERROR, KIOSK_PORTAL_ERROR_SERVER,
+                   "The portal answered %ld (%s)%s%s", request->status, code ? code : "no code",
+                   request->retry_after ? ", retry after " : "",
+                   request->retry_after ? request->retry_after : "");
+      return;
+    }
+  if (request->status == 422 && g_strcmp0 (code, "invalid-fields") == 0)
+    {
+      if (field_errors != NULL && fields != NULL)
+        {
+          JsonObjectIter iter;
+          const char *name;
+          JsonNode *node;
+
+          *field_errors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+          json_object_iter_init (&iter, fields);
+          while (json_object_iter_next (&iter, &name, &node))
+            if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+              g_hash_table_insert (*field_errors, g_strdup (name), g_strdup (json_node_get_string (node)));
+        }
+      g_set_error (error, KIOSK_PORTAL_ERROR, KIOSK_PORTAL_ERROR_INVALID_FIELDS,
+                   "The portal refused some answers: %s", desc ? desc : "");
+      return;
+    }
+  g_set_error (error, KIOSK_PORTAL_ERROR, KIOSK_PORTAL_ERROR_REFUSED,
+               "The portal refused the request: %ld %s: %s", request->status,
+               code ? code : "no code", desc ? desc : "");
+}
+
+static void
+fetch_catalogue_in_thread (GTask        *task,
+                           gpointer      source,
+                           gpointer      task_data,
+                           GCancellable *cancellable)
+{
+  Request *request = task_data;
+  g_autoptr(GError) error = NULL;
+  struct curl_slist *headers = NULL;
+  CURL *curl = create_handle (request);
+  CURLcode code;
+
+  request->cancellable = cancellable;
+  headers = curl_slist_append (headers, "Accept: application/json");
+  if (request->etag != NULL)
+    {
+      g_autofree char *header = g_strdup_printf ("If-None-Match: %s", request->etag);
+
+      headers = curl_slist_append (headers, header);
+    }
+  curl_easy_setopt (curl, CURLOPT_HTTPHEADER, headers);
+  code = curl_easy_perform (curl);
+  curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, &request->status);
+  curl_easy_cleanup (curl);
+  curl_slist_free_all (headers);
+
+  if (code != CURLE_OK)
+    {
+      set_curl_error (code, request, &error);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (request->status == 304)
+    {
+      g_task_return_pointer (task, NULL, NULL);
+      return;
+    }
+  if (request->status != 200)
+    {
+      set_http_error (request, NULL, &error);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_return_pointer (task, g_byte_array_free_to_bytes (g_steal_pointer (&request->body)),
+                         (GDestroyNotify) g_bytes_unref);
+}
+
+/**
+ * kiosk_portal_fetch_catalogue_async:
+ * @etag: (nullable): the ETag of the catalogue the kiosk has, for If-None-Match
+ */
+void
+kiosk_portal_fetch_catalogue_async (KioskPortal         *self,
+                                    const char          *etag,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  Request *request = request_new (self, "api/catalogue", MAX_CATALOGUE_SIZE);
+
+  request->etag = g_strdup (etag);
+  g_task_set_source_tag (task, kiosk_portal_fetch_catalogue_async);
+  g_task_set_task_data (task, request, (GDestroyNotify) request_free);
+  g_task_run_in_thread (task, fetch_catalogue_in_thread);
+}
+
+/**
+ * kiosk_portal_fetch_catalogue_finish:
+ * @etag: (out) (transfer full) (optional): the new ETag
+ *
+ * Returns: (transfer full) (nullable): the catalogue document (not yet parsed), or %NULL with
+ *   no error when the kiosk's copy is current (304)
+ */
+GBytes *
+kiosk_portal_fetch_catalogue_finish (KioskPortal   *self,
+                                     GAsyncResult  *result,
+                                     char         **etag,
+                                     GError       **error)
+{
+  Request *request;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == kiosk_portal_fetch_catalogue_async, NULL);
+
+  request = g_task_get_task_data (G_TASK (result));
+  if (etag != NULL)
+    *etag = g_strdup (request->etag);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+typedef struct
+{
+  GBytes *bytes;
+  gsize   offset;
+} PartReader;
+
+/* Streams a document into the request in curl-sized chunks instead of copying it whole. */
+static size_t
+read_part_cb (char   *buffer,
+              size_t  size,
+              size_t  nitems,
+              void   *user_data)
+{
+  PartReader *reader = user_data;
+  gsize total;
+  const guint8 *data = g_bytes_get_data (reader->bytes, &total);
+  gsize length = MIN (size * nitems, total - reader->offset);
+
+  memcpy (buffer, data + reader->offset, length);
+  reader->offset += length;
+  return length;
+}
+
+static int
+seek_part_cb (void       *user_data,
+              curl_off_t  offset,
+              int         origin)
+{
+  PartReader *reader = user_data;
+
+  if (origin != SEEK_SET || offset < 0 || (gsize) offset > g_bytes_get_size (reader->bytes))
+    return CURL_SEEKFUNC_FAIL;
+  reader->offset = offset;
+  return CURL_SEEKFUNC_OK;
+}
+
+static void
+free_part_reader (void *user_data)
+{
+  PartReader *reader = user_data;
+
+  g_bytes_unref (reader->bytes);
+  g_free (reader);
+}
+
+static KioskReceipt *
+parse_receipt (Request  *request,
+               GError  **error)
+{
+  g_autoptr(JsonObject) root = NULL;
+  g_autoptr(GError) local_error = NULL;
+  JsonObject *data;
+  KioskReceipt *receipt;
+
+  root = kiosk_json_parse_object ((const char *) request->body->data, request->body->len, &local_error);
+  data = kiosk_json_get_object (root, "data");
+  if (root == NULL || kiosk_json_get_int (root, "err", 1) != 0 || data == NULL
+      || kiosk_json_get_string (data, "number") == NULL)
+    {
+      g_set_error (error, KIOSK_PORTAL_ERROR, KIOSK_PORTAL_ERROR_MALFORMED,
+                   "The portal's receipt is malformed: %s",
+                   local_error ? local_error->message : "missing err, data or number");
+      return NULL;
+    }
+  receipt = g_new0 (KioskReceipt, 1);
+  receipt->number = g_strdup (kiosk_json_get_string (data, "number"));
+  receipt->url = g_strdup (kiosk_json_get_string (data, "url"));
+  receipt->replayed = request->replayed;
+  return receipt;
+}
+
+typedef struct
+{
+  KioskReceipt *receipt;
+  GHashTable   *field_errors;
+} SubmitResult;
+
+static void
+submit_in_thread (GTask        *task,
+                  gpointer      source,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  Request *request = task_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *key_header = g_strdup_printf ("Idempotency-Key: %s", request->idempotency_key);
+  g_autofree char *id_header = g_strdup_printf ("X-Kiosk-Id: %s", request->portal->kiosk_id);
+  struct curl_slist *headers = NULL;
+  CURL *curl = create_handle (request);
+  curl_mime *mime = curl_mime_init (curl);
+  curl_mimepart *part;
+  CURLcode code;
+  KioskReceipt *receipt;
+
+  request->cancellable = cancellable;
+  headers = curl_slist_append (headers, "Accept: application/json");
+  headers = curl_slist_append (headers, "Expect:");
+  headers = curl_slist_append (headers, key_header);
+  headers = curl_slist_append (headers, id_header);
+
+  part = curl_mime_addpart (mime);
+  curl_mime_name (part, "dossier");
+  curl_mime_type (part, "application/json");
+  curl_mime_data (part, request->dossier_json, CURL_ZERO_TERMINATED);
+
+  for (guint i = 0; i < request->documents->len; i++)
+    {
+      KioskDocument *document = g_ptr_array_index (request->documents, i);
+      PartReader *reader = g_new0 (PartReader, 1);
+
+      reader->bytes = g_bytes_ref (kiosk_document_get_content (document));
+      part = curl_mime_addpart (mime);
+      curl_mime_name (part, kiosk_document_get_varname (document));
+      curl_mime_filename (part, kiosk_document_get_filename (document));
+      curl_mime_type (part, kiosk_document_get_content_type (document));
+      curl_mime_data_cb (part, g_bytes_get_size (reader->bytes), read_part_cb, seek_part_cb,
+                         free_part_reader, reader);
+    }
+
+  curl_easy_setopt (curl, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt (curl, CURLOPT_MIMEPOST, mime);
+  code = curl_easy_perform (curl);
+  curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, &request->status);
+  curl_easy_cleanup (curl);
+  curl_mime_free (mime);
+  curl_slist_free_all (headers);
+
+  if (code != CURLE_OK)
+    {
+      set_curl_error (code, request, &error);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (request->status != 200 && request->status != 201)
+    {
+      SubmitResult *result = g_new0 (SubmitResult, 1);
+
+      set_http_error (request, &result->field_errors, &error);
+      g_task_set_task_data (task, request, NULL);
+      g_object_set_data_full (G_OBJECT (task), "field-errors", result->field_errors,
+                              result->field_errors ? (GDestroyNotify) g_hash_table_unref : NULL);
+      g_free (result);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  receipt = parse_receipt (request, &error);
+  if (receipt == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, receipt, (GDestroyNotify) kiosk_receipt_free);
+}
+
+/**
+ * kiosk_portal_submit_async:
+ * @dossier: a complete dossier
+ * @progress: (nullable): called with bytes sent / total on the caller's main context
+ *
+ * Sends the dossier and its documents as multipart/form-data with the dossier's
+ * Idempotency-Key, so that a retry can never create a second dossier.
+ */
+void
+kiosk_portal_submit_async (KioskPortal         *self,
+                           KioskDossier        *dossier,
+                           KioskPortalProgress  progress,
+                           gpointer             progress_data,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autofree char *path = g_strdup_printf ("api/formdefs/%s/submit",
+                                           kiosk_procedure_get_slug (kiosk_dossier_get_procedure (dossier)));
+  g_autoptr(GError) error = NULL;
+  Request *request;
+
+  g_task_set_source_tag (task, kiosk_portal_submit_async);
+  request = request_new (self, path, MAX_RESPONSE_SIZE);
+  g_task_set_task_data (task, request, (GDestroyNotify) request_free);
+
+  /* Everything the worker needs is copied or immutable, so the UI may go on with the dossier. */
+  request->dossier = g_object_ref (dossier);
+  request->dossier_json = kiosk_dossier_build_json (dossier, self->kiosk_id, &error);
+  request->documents = kiosk_dossier_get_documents (dossier);
+  request->idempotency_key = g_strdup (kiosk_dossier_get_idempotency_key (dossier));
+  request->progress = progress;
+  request->progress_data = progress_data;
+  if (request->dossier_json == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_run_in_thread (task, submit_in_thread);
+}
+
+/**
+ * kiosk_portal_submit_finish:
+ * @field_errors: (out) (transfer full) (optional) (nullable): varname → the portal's message,
+ *   set with %KIOSK_PORTAL_ERROR_INVALID_FIELDS
+ *
+ * Returns: (transfer full): the receipt, or %NULL with @error set
+ */
+KioskReceipt *
+kiosk_portal_submit_finish (KioskPortal   *self,
+                            GAsyncResult  *result,
+                            GHashTable   **field_errors,
+                            GError       **error)
+{
+  GHashTable *errors;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == kiosk_portal_submit_async, NULL);
+
+  errors = g_object_get_data (G_OBJECT (result), "field-errors");
+  if (field_errors != NULL)
+    *field_errors = errors ? g_hash_table_ref (errors) : NULL;
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

@@ -1,0 +1,61 @@
+/* kiosk-portal.h: the client of the provincial portal API (docs/portal-api.md), over libcurl.
+ *
+ * Every request runs in a GTask worker thread; callbacks come back on the thread-default main
+ * context of the caller. */
+#pragma once
+
+#include "kiosk-dossier.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  char *number;
+  char *url;
+  gboolean replayed;
+} KioskReceipt;
+
+void kiosk_receipt_free (KioskReceipt *receipt);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KioskReceipt, kiosk_receipt_free)
+
+/* Called on the caller's main context, at most ~20 times a second. */
+typedef void (*KioskPortalProgress) (guint64  sent,
+                                     guint64  total,
+                                     gpointer user_data);
+
+#define KIOSK_TYPE_PORTAL (kiosk_portal_get_type ())
+G_DECLARE_FINAL_TYPE (KioskPortal, kiosk_portal, KIOSK, PORTAL, GObject)
+
+KioskPortal  *kiosk_portal_new                    (const char           *base_url,
+                                                   const char           *kiosk_id,
+                                                   GError              **error);
+const char   *kiosk_portal_get_base_url           (KioskPortal          *self);
+void          kiosk_portal_set_timeouts           (KioskPortal          *self,
+                                                   guint                 connect_ms,
+                                                   guint                 total_ms);
+gboolean      kiosk_portal_check_url              (const char           *url,
+                                                   GError              **error);
+
+void          kiosk_portal_fetch_catalogue_async  (KioskPortal          *self,
+                                                   const char           *etag,
+                                                   GCancellable         *cancellable,
+                                                   GAsyncReadyCallback   callback,
+                                                   gpointer              user_data);
+GBytes       *kiosk_portal_fetch_catalogue_finish (KioskPortal          *self,
+                                                   GAsyncResult         *result,
+                                                   char                **etag,
+                                                   GError              **error);
+
+void          kiosk_portal_submit_async           (KioskPortal          *self,
+                                                   KioskDossier         *dossier,
+                                                   KioskPortalProgress   progress,
+                                                   gpointer              progress_data,
+                                                   GCancellable         *cancellable,
+                                                   GAsyncReadyCallback   callback,
+                                                   gpointer              user_data);
+KioskReceipt *kiosk_portal_submit_finish          (KioskPortal          *self,
+                                                   GAsyncResult         *result,
+                                                   GHashTable          **field_errors,
+                                                   GError              **error);
+
+G_END_DECLS

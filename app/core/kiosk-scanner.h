@@ -1,0 +1,36 @@
+/* kiosk-scanner.h: the scanner service. One thread owns every SANE call, from sane_init() to
+ * sane_exit(); requests reach it through a queue and results come back as GTask results on the
+ * caller's main context. */
+#pragma once
+
+#include "kiosk-document.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  guint    dpi;
+  gboolean color;
+} KioskScanOptions;
+
+/* Called on the caller's main context, at most ~20 times a second; fraction in [0, 1]. */
+typedef void (*KioskScanProgress) (double   fraction,
+                                   gpointer user_data);
+
+#define KIOSK_TYPE_SCANNER (kiosk_scanner_get_type ())
+G_DECLARE_FINAL_TYPE (KioskScanner, kiosk_scanner, KIOSK, SCANNER, GObject)
+
+KioskScanner *kiosk_scanner_new          (const char             *device);
+void          kiosk_scanner_scan_async   (KioskScanner           *self,
+                                          const KioskScanOptions *options,
+                                          KioskScanProgress       progress,
+                                          gpointer                progress_data,
+                                          GCancellable           *cancellable,
+                                          GAsyncReadyCallback     callback,
+                                          gpointer                user_data);
+KioskImage   *kiosk_scanner_scan_finish  (KioskScanner           *self,
+                                          GAsyncResult           *result,
+                                          GError                **error);
+char         *kiosk_scanner_dup_device_name (KioskScanner        *self);
+
+G_END_DECLS

@@ -1,0 +1,297 @@
+/* kiosk-application.c: reads settings and options, creates the services once (KioskContext),
+ * shows the window, loads the catalogue in the background and refreshes it from the portal.
+ *
+ * KIOSK_READY_FD: when set, "ready\n" is written to that file descriptor at the end of the first
+ * frame painted with the catalogue loaded (used by bench-startup). */
+#include "kiosk-application.h"
+
+#include "kiosk-window.h"
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <unistd.h>
+
+struct _KioskApplication
+{
+  AdwApplication  parent_instance;
+
+  KioskContext   *context;
+  GSettings      *settings;
+  char           *portal_url;
+  char           *data_dir;
+  gboolean        kiosk_mode;
+  gulong          after_paint_id;
+  GdkFrameClock  *frame_clock;
+};
+
+G_DEFINE_FINAL_TYPE (KioskApplication, kiosk_application, ADW_TYPE_APPLICATION)
+
+/* glibc's gettext caches translations; bumping this counter makes it look them up again. */
+extern int _nl_msg_cat_cntr;
+
+/**
+ * kiosk_application_ensure_locale:
+ *
+ * Makes sure a UTF-8 locale is active (with LANG unset, as under a bare systemd unit, glibc stays
+ * in the "C" locale and ignores LANGUAGE), and that French is the default language.
+ */
+void
+kiosk_application_ensure_locale (void)
+{
+  const char *locale = setlocale (LC_ALL, "");
+
+  if (locale == NULL || g_strcmp0 (nl_langinfo (CODESET), "UTF-8") != 0
+      || g_str_equal (locale, "C") || g_str_equal (locale, "POSIX"))
+    setlocale (LC_ALL, "C.UTF-8");
+  if (g_getenv ("LANGUAGE") == NULL || *g_getenv ("LANGUAGE") == '\0')
+    g_setenv ("LANGUAGE", "fr", TRUE);
+}
+
+/**
+ * kiosk_application_set_language:
+ * @language: "fr" or "en"
+ *
+ * Switches the language of every string looked up from now on.
+ */
+void
+kiosk_application_set_language (const char *language)
+{
+  g_setenv ("LANGUAGE", language, TRUE);
+  ++_nl_msg_cat_cntr;
+}
+
+static void
+write_ready (KioskApplication *self)
+{
+  const char *fd_text = g_getenv ("KIOSK_READY_FD");
+  int fd;
+
+  if (fd_text == NULL)
+    return;
+  fd = atoi (fd_text);
+  if (fd > 2)
+    {
+      if (write (fd, "ready\n", 6) != 6)
+        g_warning ("Cannot signal readiness on fd %d", fd);
+      close (fd);
+    }
+  g_unsetenv ("KIOSK_READY_FD");
+}
+
+static void
+after_paint_cb (GdkFrameClock    *clock,
+                KioskApplication *self)
+{
+  g_clear_signal_handler (&self->after_paint_id, clock);
+  self->frame_clock = NULL;
+  write_ready (self);
+}
+
+static void
+signal_ready_after_next_paint (KioskApplication *self)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  GdkFrameClock *clock;
+
+  if (g_getenv ("KIOSK_READY_FD") == NULL || window == NULL || self->after_paint_id != 0)
+    return;
+  clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
+  if (clock == NULL)
+    return;
+  self->frame_clock = clock;
+  self->after_paint_id = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), self);
+  gtk_widget_queue_draw (GTK_WIDGET (window));
+}
+
+static void
+window_realize_cb (GtkWidget        *window,
+                   KioskApplication *self)
+{
+  if (kiosk_context_get_catalogue_loaded (self->context))
+    signal_ready_after_next_paint (self);
+}
+
+static void
+refresh_catalogue_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!kiosk_context_refresh_catalogue_finish (KIOSK_CONTEXT (object), result, &error))
+    g_message ("Catalogue not refreshed from the portal: %s", error->message);
+}
+
+static void
+load_catalogue_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(KioskApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!kiosk_context_load_catalogue_finish (KIOSK_CONTEXT (object), result, &error))
+    g_warning ("No catalogue: %s", error->message);
+  signal_ready_after_next_paint (self);
+  kiosk_context_refresh_catalogue_async (self->context, NULL, refresh_catalogue_cb, NULL);
+}
+
+static gboolean
+close_request_cb (GtkWindow        *window,
+                  KioskApplication *self)
+{
+  /* In kiosk mode a citizen must not be able to close the kiosk. */
+  return self->kiosk_mode;
+}
+
+static GtkWindow *
+create_window (KioskApplication *self)
+{
+  KioskWindow *window = kiosk_window_new (GTK_APPLICATION (self), self->context);
+
+  g_signal_connect (window, "close-request", G_CALLBACK (close_request_cb), self);
+  g_signal_connect_after (window, "realize", G_CALLBACK (window_realize_cb), self);
+  if (self->kiosk_mode)
+    gtk_window_fullscreen (GTK_WINDOW (window));
+  return GTK_WINDOW (window);
+}
+
+static void
+language_action_cb (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  KioskApplication *self = user_data;
+  GtkWindow *old = gtk_application_get_active_window (GTK_APPLICATION (self));
+  GtkWindow *window;
+
+  kiosk_application_set_language (g_variant_get_string (parameter, NULL));
+  /* Every page is rebuilt in the new language; the language is chosen on the welcome page,
+   * before the citizen entered anything. */
+  window = create_window (self);
+  gtk_window_present (window);
+  if (old != NULL)
+    gtk_window_destroy (old);
+}
+
+static void
+kiosk_application_activate (GApplication *application)
+{
+  KioskApplication *self = KIOSK_APPLICATION (application);
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  g_autofree char *url = NULL;
+  g_autofree char *kiosk_id = NULL;
+  g_autofree char *device = NULL;
+
+  if (window != NULL)
+    {
+      gtk_window_present (window);
+      return;
+    }
+
+  if (self->context == NULL)
+    {
+      url = self->portal_url ? g_strdup (self->portal_url) : g_settings_get_string (self->settings, "portal-url");
+      kiosk_id = g_settings_get_string (self->settings, "kiosk-id");
+      device = g_settings_get_string (self->settings, "scanner-device");
+      if (self->data_dir == NULL)
+        self->data_dir = g_build_filename (g_get_user_state_dir (), "kiosk", NULL);
+      self->context = kiosk_context_new (url, kiosk_id, self->data_dir,
+                                         "resource:///nc/epn/Kiosk/catalogue.json", device);
+      kiosk_context_load_catalogue_async (self->context, NULL, load_catalogue_cb, g_object_ref (self));
+    }
+  window = create_window (self);
+  gtk_window_present (window);
+}
+
+static void
+kiosk_application_startup (GApplication *application)
+{
+  KioskApplication *self = KIOSK_APPLICATION (application);
+  g_autoptr(GtkCssProvider) provider = gtk_css_provider_new ();
+  static const GActionEntry actions[] = {
+    { "language", language_action_cb, "s", NULL, NULL, { 0 } },
+  };
+
+  G_APPLICATION_CLASS (kiosk_application_parent_class)->startup (application);
+
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_LIGHT);
+  gtk_css_provider_load_from_resource (provider, "/nc/epn/Kiosk/style.css");
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (provider),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  g_action_map_add_action_entries (G_ACTION_MAP (self), actions, G_N_ELEMENTS (actions), self);
+  self->settings = g_settings_new (APPLICATION_ID);
+}
+
+static int
+kiosk_application_handle_local_options (GApplication *application,
+                                        GVariantDict *options)
+{
+  KioskApplication *self = KIOSK_APPLICATION (application);
+  g_autoptr(GError) error = NULL;
+
+  if (g_variant_dict_contains (options, "version"))
+    {
+      g_print ("kiosk %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+  g_variant_dict_lookup (options, "portal-url", "s", &self->portal_url);
+  g_variant_dict_lookup (options, "data-dir", "^ay", &self->data_dir);
+  self->kiosk_mode = g_variant_dict_contains (options, "kiosk");
+  if (self->portal_url != NULL && !kiosk_portal_check_url (self->portal_url, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 2;
+    }
+  return -1;
+}
+
+static void
+kiosk_application_dispose (GObject *object)
+{
+  KioskApplication *self = KIOSK_APPLICATION (object);
+
+  g_clear_object (&self->context);
+  g_clear_object (&self->settings);
+  g_clear_pointer (&self->portal_url, g_free);
+  g_clear_pointer (&self->data_dir, g_free);
+
+  G_OBJECT_CLASS (kiosk_application_parent_class)->dispose (object);
+}
+
+static void
+kiosk_application_class_init (KioskApplicationClass *klass)
+{
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->dispose = kiosk_application_dispose;
+  app_class->activate = kiosk_application_activate;
+  app_class->startup = kiosk_application_startup;
+  app_class->handle_local_options = kiosk_application_handle_local_options;
+}
+
+static void
+kiosk_application_init (KioskApplication *self)
+{
+  const GOptionEntry entries[] = {
+    { "portal-url", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Portal URL (overrides the setting)"), N_("URL") },
+    { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("Folder of the kiosk's database"), N_("DIR") },
+    { "kiosk", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Run full screen, locked down"), NULL },
+    { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the version and exit"), NULL },
+    { NULL }
+  };
+
+  g_application_add_main_option_entries (G_APPLICATION (self), entries);
+}
+
+KioskApplication *
+kiosk_application_new (void)
+{
+  return g_object_new (KIOSK_TYPE_APPLICATION,
+                       "application-id", APPLICATION_ID,
+                       "flags", G_APPLICATION_NON_UNIQUE,
+                       "resource-base-path", "/nc/epn/Kiosk",
+                       NULL);
+}

@@ -1,0 +1,507 @@
+/* kiosk-documents-page.c: scans each supporting document through the scanner service, encodes
+ * it in a worker (JPEG for identity documents, PDF for papers) and shows a preview.
+ *
+ * A scan belongs to the session: it is cancelled when the session ends, and its pixels are
+ * wiped when dropped (KioskImage, KioskDocument). */
+#include "kiosk-documents-page.h"
+
+#include <glib/gi18n.h>
+
+struct _KioskDocumentsPage
+{
+  AdwBin          parent_instance;
+
+  KioskContext   *context;
+  KioskDossier   *dossier;
+  GCancellable   *cancellable;    /* the scan in progress */
+  char           *scanning;       /* varname being scanned, or NULL */
+
+  GtkLabel       *step_label;
+  GtkLabel       *error_label;
+  GtkProgressBar *progress_bar;
+  GtkBox         *rows_box;
+  GtkWidget      *next_button;
+};
+
+G_DEFINE_FINAL_TYPE (KioskDocumentsPage, kiosk_documents_page, ADW_TYPE_BIN)
+
+enum { PROP_0, PROP_CONTEXT, PROP_BUSY, N_PROPS };
+static GParamSpec *properties[N_PROPS];
+
+static void rebuild_rows (KioskDocumentsPage *self);
+
+/**
+ * kiosk_scanner_error_to_text:
+ *
+ * Returns: (transfer full): what to tell the citizen, in their language, and what to do
+ */
+char *
+kiosk_scanner_error_to_text (const GError *error)
+{
+  if (error->domain != KIOSK_SCANNER_ERROR)
+    return g_strdup (_("The scan did not work. Please try again, or call an agent."));
+
+  switch ((KioskScannerError) error->code)
+    {
+    case KIOSK_SCANNER_ERROR_NO_DEVICE:
+      return g_strdup (_("No scanner is connected. Please call an agent."));
+    case KIOSK_SCANNER_ERROR_JAMMED:
+      return g_strdup (_("The paper is jammed. Open the scanner, gently remove the sheet, then try again."));
+    case KIOSK_SCANNER_ERROR_COVER_OPEN:
+      return g_strdup (_("The scanner cover is open. Close it, then try again."));
+    case KIOSK_SCANNER_ERROR_NO_DOCS:
+      return g_strdup (_("There is no paper in the feeder. Put your document in, then try again."));
+    case KIOSK_SCANNER_ERROR_BUSY:
+      return g_strdup (_("The scanner is busy. Wait a moment, then try again."));
+    case KIOSK_SCANNER_ERROR_UNSUPPORTED:
+    case KIOSK_SCANNER_ERROR_ENCODE:
+    case KIOSK_SCANNER_ERROR_IO:
+    default:
+      return g_strdup (_("The scanner is not responding. Try again; if it happens again, call an agent."));
+    }
+}
+
+static void
+set_busy (KioskDocumentsPage *self,
+          const char         *varname)
+{
+  gboolean was_busy = self->scanning != NULL;
+
+  g_free (self->scanning);
+  self->scanning = g_strdup (varname);
+  gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), varname != NULL);
+  if (varname != NULL)
+    {
+      gtk_progress_bar_set_fraction (self->progress_bar, 0);
+      gtk_progress_bar_set_text (self->progress_bar, _("Scanning…"));
+    }
+  if (was_busy != (varname != NULL))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+  rebuild_rows (self);
+}
+
+static void
+show_error (KioskDocumentsPage *self,
+            const char         *message)
+{
+  gtk_label_set_label (self->error_label, message ? message : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->error_label), message != NULL);
+}
+
+typedef struct
+{
+  KioskImage        *image;
+  KioskDocumentKind  kind;
+  char              *varname;
+} EncodeData;
+
+static void
+free_encode_data (EncodeData *data)
+{
+  g_clear_pointer (&data->image, kiosk_image_free);
+  g_free (data->varname);
+  g_free (data);
+}
+
+/* Runs in a worker thread: reads task_data only, never touches widgets. */
+static void
+encode_in_thread (GTask        *task,
+                  gpointer      source,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  EncodeData *data = task_data;
+  g_autoptr(GError) error = NULL;
+  int quality = data->kind == KIOSK_DOCUMENT_PAPER ? 78 : 85;
+  g_autoptr(GBytes) jpeg = kiosk_encode_jpeg (data->image, quality, &error);
+  KioskImage *preview;
+
+  if (jpeg == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  preview = kiosk_image_downscale (data->image, 360);
+  if (data->kind == KIOSK_DOCUMENT_PAPER)
+    {
+      g_autoptr(GPtrArray) pages = g_ptr_array_new ();
+      g_autoptr(GPtrArray) jpegs = g_ptr_array_new ();
+      g_autoptr(GBytes) pdf = NULL;
+
+      g_ptr_array_add (pages, data->image);
+      g_ptr_array_add (jpegs, jpeg);
+      pdf = kiosk_encode_pdf (pages, jpegs, &error);
+      if (pdf == NULL)
+        {
+          kiosk_image_free (preview);
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+      g_task_return_pointer (task, kiosk_document_new (data->varname, "application/pdf", pdf, preview),
+                             g_object_unref);
+    }
+  else
+    g_task_return_pointer (task, kiosk_document_new (data->varname, "image/jpeg", jpeg, preview),
+                           g_object_unref);
+}
+
+static void
+encode_done_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  KioskDocumentsPage *self = KIOSK_DOCUMENTS_PAGE (object);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KioskDocument) document = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (document == NULL)
+    {
+      g_autofree char *text = kiosk_scanner_error_to_text (error);
+
+      g_warning ("Encoding failed: %s", error->message);
+      show_error (self, text);
+    }
+  else if (self->dossier != NULL)
+    kiosk_dossier_set_document (self->dossier, kiosk_document_get_varname (document), document);
+  set_busy (self, NULL);
+}
+
+static void
+scan_progress_cb (double   fraction,
+                  gpointer user_data)
+{
+  KioskDocumentsPage *self = user_data;
+
+  if (self->scanning != NULL)
+    gtk_progress_bar_set_fraction (self->progress_bar, fraction);
+}
+
+static const KioskDocumentSpec *
+find_spec (KioskDocumentsPage *self,
+           const char         *varname)
+{
+  KioskProcedure *procedure = kiosk_dossier_get_procedure (self->dossier);
+
+  for (guint i = 0; i < kiosk_procedure_get_n_documents (procedure); i++)
+    if (g_str_equal (kiosk_procedure_get_document (procedure, i)->varname, varname))
+      return kiosk_procedure_get_document (procedure, i);
+  return NULL;
+}
+
+static void
+scan_done_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(KioskDocumentsPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  KioskImage *image = kiosk_scanner_scan_finish (KIOSK_SCANNER (object), result, &error);
+  const KioskDocumentSpec *spec;
+  GTask *task;
+  EncodeData *data;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      if (self->scanning != NULL && self->context != NULL)
+        set_busy (self, NULL);
+      return;
+    }
+  if (image == NULL)
+    {
+      g_autofree char *text = kiosk_scanner_error_to_text (error);
+
+      g_message ("Scan failed: %s", error->message);
+      show_error (self, text);
+      set_busy (self, NULL);
+      return;
+    }
+  if (self->dossier == NULL || (spec = find_spec (self, self->scanning)) == NULL)
+    {
+      kiosk_image_free (image);
+      set_busy (self, NULL);
+      return;
+    }
+
+  gtk_progress_bar_set_text (self->progress_bar, _("Preparing the document…"));
+  data = g_new0 (EncodeData, 1);
+  data->image = image;
+  data->kind = spec->kind;
+  data->varname = g_strdup (spec->varname);
+  task = g_task_new (self, self->cancellable, encode_done_cb, NULL);
+  g_task_set_task_data (task, data, (GDestroyNotify) free_encode_data);
+  g_task_run_in_thread (task, encode_in_thread);
+  g_object_unref (task);
+}
+
+static void
+scan_clicked_cb (GtkButton          *button,
+                 KioskDocumentsPage *self)
+{
+  const char *varname = g_object_get_data (G_OBJECT (button), "varname");
+  const KioskDocumentSpec *spec = find_spec (self, varname);
+  KioskScanOptions options = { 300, TRUE };
+
+  if (spec == NULL || self->scanning != NULL)
+    return;
+  if (spec->kind == KIOSK_DOCUMENT_PAPER)
+    options.dpi = 200;
+
+  show_error (self, NULL);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  g_signal_connect_object (kiosk_context_get_session_cancellable (self->context), "cancelled",
+                           G_CALLBACK (g_cancellable_cancel), self->cancellable, G_CONNECT_SWAPPED);
+  set_busy (self, varname);
+  kiosk_scanner_scan_async (kiosk_context_get_scanner (self->context), &options,
+                            scan_progress_cb, self, self->cancellable, scan_done_cb,
+                            g_object_ref (self));
+}
+
+static GtkWidget *
+build_row (KioskDocumentsPage      *self,
+           const KioskDocumentSpec *spec)
+{
+  KioskDocument *document = kiosk_dossier_get_document (self->dossier, spec->varname);
+  GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 16);
+  GtkWidget *text = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
+  GtkWidget *title = gtk_label_new (spec->label);
+  GtkWidget *status;
+  GtkWidget *button;
+  g_autofree char *button_name = g_strdup_printf ("scan-%s", spec->varname);
+  g_autofree char *preview_name = g_strdup_printf ("preview-%s", spec->varname);
+
+  gtk_widget_add_css_class (row, "kiosk-card");
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_label_set_wrap (GTK_LABEL (title), TRUE);
+  gtk_widget_add_css_class (title, "kiosk-field-label");
+  gtk_box_append (GTK_BOX (text), title);
+  if (spec->description != NULL)
+    {
+      GtkWidget *description = gtk_label_new (spec->description);
+
+      gtk_label_set_xalign (GTK_LABEL (description), 0);
+      gtk_label_set_wrap (GTK_LABEL (description), TRUE);
+      gtk_widget_add_css_class (description, "kiosk-hint");
+      gtk_box_append (GTK_BOX (text), description);
+    }
+  status = gtk_label_new (document != NULL ? _("Scanned ✓")
+                          : spec->required ? _("To scan") : _("Optional"));
+  gtk_label_set_xalign (GTK_LABEL (status), 0);
+  gtk_widget_add_css_class (status, "kiosk-step");
+  gtk_box_append (GTK_BOX (text), status);
+  gtk_widget_set_hexpand (text, TRUE);
+
+  if (document != NULL && kiosk_document_get_preview (document) != NULL)
+    {
+      g_autoptr(GdkTexture) texture = kiosk_texture_new_for_image (kiosk_document_get_preview (document));
+      GtkWidget *picture = gtk_picture_new_for_paintable (GDK_PAINTABLE (texture));
+
+      gtk_widget_set_name (picture, preview_name);
+      gtk_widget_set_size_request (picture, 120, 160);
+      gtk_picture_set_can_shrink (GTK_PICTURE (picture), TRUE);
+      /* TRANSLATORS: accessible description of a scan's thumbnail; %s is the document */
+      {
+        g_autofree char *alt = g_strdup_printf (_("Preview of %s"), spec->label);
+
+        gtk_picture_set_alternative_text (GTK_PICTURE (picture), alt);
+      }
+      gtk_box_append (GTK_BOX (row), picture);
+    }
+  gtk_box_append (GTK_BOX (row), text);
+
+  button = gtk_button_new ();
+  gtk_button_set_child (GTK_BUTTON (button),
+                        g_object_new (ADW_TYPE_BUTTON_CONTENT,
+                                      "icon-name", document ? "view-refresh-symbolic" : "scanner-symbolic",
+                                      "label", document ? _("Scan again") : _("Scan"),
+                                      NULL));
+  gtk_widget_set_name (button, button_name);
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (button, "kiosk-nav");
+  if (document == NULL)
+    gtk_widget_add_css_class (button, "suggested-action");
+  gtk_widget_set_sensitive (button, self->scanning == NULL);
+  g_object_set_data_full (G_OBJECT (button), "varname", g_strdup (spec->varname), g_free);
+  g_signal_connect (button, "clicked", G_CALLBACK (scan_clicked_cb), self);
+  gtk_box_append (GTK_BOX (row), button);
+  return row;
+}
+
+static void
+rebuild_rows (KioskDocumentsPage *self)
+{
+  KioskProcedure *procedure;
+  gboolean complete = TRUE;
+
+  kiosk_widget_remove_all (GTK_WIDGET (self->rows_box));
+  if (self->dossier == NULL)
+    return;
+  procedure = kiosk_dossier_get_procedure (self->dossier);
+  for (guint i = 0; i < kiosk_procedure_get_n_documents (procedure); i++)
+    {
+      const KioskDocumentSpec *spec = kiosk_procedure_get_document (procedure, i);
+
+      gtk_box_append (self->rows_box, build_row (self, spec));
+      if (spec->required && kiosk_dossier_get_document (self->dossier, spec->varname) == NULL)
+        complete = FALSE;
+    }
+  gtk_widget_set_sensitive (self->next_button, complete && self->scanning == NULL);
+}
+
+static void
+dossier_changed_cb (KioskDossier       *dossier,
+                    const char         *varname,
+                    KioskDocumentsPage *self)
+{
+  if (find_spec (self, varname) != NULL)
+    rebuild_rows (self);
+}
+
+/**
+ * kiosk_documents_page_set_dossier:
+ * @dossier: (nullable): the dossier whose documents to show, %NULL to forget it
+ */
+void
+kiosk_documents_page_set_dossier (KioskDocumentsPage *self,
+                                  KioskDossier       *dossier)
+{
+  KioskProcedure *procedure;
+  g_autofree char *step_text = NULL;
+
+  if (self->dossier != dossier)
+    {
+      if (self->dossier != NULL)
+        g_signal_handlers_disconnect_by_func (self->dossier, dossier_changed_cb, self);
+      if (self->cancellable != NULL)
+        g_cancellable_cancel (self->cancellable);
+      g_set_object (&self->dossier, dossier);
+      if (dossier != NULL)
+        g_signal_connect (dossier, "changed", G_CALLBACK (dossier_changed_cb), self);
+      show_error (self, NULL);
+    }
+  if (dossier != NULL)
+    {
+      procedure = kiosk_dossier_get_procedure (dossier);
+      step_text = g_strdup_printf (_("Step %u of %u"), kiosk_procedure_get_n_pages (procedure) + 1,
+                                   kiosk_count_steps (procedure));
+      gtk_label_set_label (self->step_label, step_text);
+    }
+  if (dossier == NULL && self->scanning != NULL)
+    set_busy (self, NULL);
+  else
+    rebuild_rows (self);
+}
+
+gboolean
+kiosk_documents_page_get_busy (KioskDocumentsPage *self)
+{
+  return self->scanning != NULL;
+}
+
+static void
+documents_back_cb (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  KioskDocumentsPage *self = KIOSK_DOCUMENTS_PAGE (widget);
+
+  if (self->dossier == NULL)
+    return;
+  gtk_widget_activate_action (widget, "win.edit-step", "u",
+                              kiosk_procedure_get_n_pages (kiosk_dossier_get_procedure (self->dossier)) - 1);
+}
+
+static void
+kiosk_documents_page_get_property (GObject    *object,
+                                   guint       prop_id,
+                                   GValue     *value,
+                                   GParamSpec *pspec)
+{
+  KioskDocumentsPage *self = KIOSK_DOCUMENTS_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_BUSY:
+      g_value_set_boolean (value, self->scanning != NULL);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+kiosk_documents_page_set_property (GObject      *object,
+                                   guint         prop_id,
+                                   const GValue *value,
+                                   GParamSpec   *pspec)
+{
+  KioskDocumentsPage *self = KIOSK_DOCUMENTS_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_CONTEXT:
+      self->context = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+kiosk_documents_page_dispose (GObject *object)
+{
+  KioskDocumentsPage *self = KIOSK_DOCUMENTS_PAGE (object);
+
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  if (self->dossier != NULL)
+    g_signal_handlers_disconnect_by_func (self->dossier, dossier_changed_cb, self);
+  g_clear_object (&self->dossier);
+  g_clear_object (&self->cancellable);
+  gtk_widget_dispose_template (GTK_WIDGET (self), KIOSK_TYPE_DOCUMENTS_PAGE);
+  g_clear_object (&self->context);
+  g_clear_pointer (&self->scanning, g_free);
+
+  G_OBJECT_CLASS (kiosk_documents_page_parent_class)->dispose (object);
+}
+
+static void
+kiosk_documents_page_class_init (KioskDocumentsPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->get_property = kiosk_documents_page_get_property;
+  object_class->set_property = kiosk_documents_page_set_property;
+  object_class->dispose = kiosk_documents_page_dispose;
+
+  properties[PROP_CONTEXT] =
+    g_param_spec_object ("context", NULL, NULL, KIOSK_TYPE_CONTEXT,
+                         G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_BUSY] =
+    g_param_spec_boolean ("busy", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/nc/epn/Kiosk/ui/kiosk-documents-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, KioskDocumentsPage, step_label);
+  gtk_widget_class_bind_template_child (widget_class, KioskDocumentsPage, error_label);
+  gtk_widget_class_bind_template_child (widget_class, KioskDocumentsPage, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, KioskDocumentsPage, rows_box);
+  gtk_widget_class_bind_template_child (widget_class, KioskDocumentsPage, next_button);
+  gtk_widget_class_install_action (widget_class, "documents.back", NULL, documents_back_cb);
+}
+
+static void
+kiosk_documents_page_init (KioskDocumentsPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+GtkWidget *
+kiosk_documents_page_new (KioskContext *context)
+{
+  return g_object_new (KIOSK_TYPE_DOCUMENTS_PAGE, "context", context, NULL);
+}

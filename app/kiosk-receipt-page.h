@@ -1,0 +1,16 @@
+/* kiosk-receipt-page.h: the dossier number, the QR code of its tracking page, what comes next. */
+#pragma once
+
+#include "kiosk-types.h"
+
+G_BEGIN_DECLS
+
+#define KIOSK_TYPE_RECEIPT_PAGE (kiosk_receipt_page_get_type ())
+G_DECLARE_FINAL_TYPE (KioskReceiptPage, kiosk_receipt_page, KIOSK, RECEIPT_PAGE, AdwBin)
+
+GtkWidget *kiosk_receipt_page_new         (void);
+void       kiosk_receipt_page_set_receipt (KioskReceiptPage   *self,
+                                           const KioskReceipt *receipt,
+                                           KioskProcedure     *procedure);
+
+G_END_DECLS

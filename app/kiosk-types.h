@@ -1,0 +1,27 @@
+/* kiosk-types.h: shared forward declarations and helpers of the UI layer. */
+#pragma once
+
+#include <adwaita.h>
+
+#include "kiosk-context.h"
+#include "kiosk-errors.h"
+
+G_BEGIN_DECLS
+
+typedef struct _KioskWindow KioskWindow;
+
+/* The names of the window's pages, used with the win.show-page action and by tests. */
+#define KIOSK_PAGE_WELCOME   "welcome"
+#define KIOSK_PAGE_CATALOGUE "catalogue"
+#define KIOSK_PAGE_PROCEDURE "procedure"
+#define KIOSK_PAGE_FORM      "form"
+#define KIOSK_PAGE_DOCUMENTS "documents"
+#define KIOSK_PAGE_REVIEW    "review"
+#define KIOSK_PAGE_SUBMIT    "submit"
+#define KIOSK_PAGE_RECEIPT   "receipt"
+
+GdkTexture *kiosk_texture_new_for_image (const KioskImage *image);
+guint       kiosk_count_steps           (KioskProcedure   *procedure);
+void        kiosk_widget_remove_all     (GtkWidget        *box);
+
+G_END_DECLS

@@ -1,0 +1,390 @@
+/* kiosk-window.c: navigation between the pages of the citizen journey.
+ *
+ * Pages ask for navigation through window actions (win.show-page, win.open-procedure, …), so
+ * the journey can be driven the same way by a touch, the keyboard or a test. */
+#include "kiosk-window.h"
+
+#include "kiosk-catalogue-page.h"
+#include "kiosk-documents-page.h"
+#include "kiosk-form-page.h"
+#include "kiosk-procedure-page.h"
+#include "kiosk-receipt-page.h"
+#include "kiosk-review-page.h"
+#include "kiosk-submit-page.h"
+#include "kiosk-welcome-page.h"
+
+#include <glib/gi18n.h>
+
+struct _KioskWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  KioskContext         *context;
+  KioskProcedure       *procedure;   /* shown on the procedure page */
+
+  AdwToastOverlay      *toast_overlay;
+  GtkStack             *stack;
+  GtkWidget            *finish_button;
+  GtkWidget            *home_button;
+
+  GtkWidget            *welcome_page;
+  GtkWidget            *catalogue_page;
+  GtkWidget            *procedure_page;
+  GtkWidget            *form_page;
+  GtkWidget            *documents_page;
+  GtkWidget            *review_page;
+  GtkWidget            *submit_page;
+  GtkWidget            *receipt_page;
+};
+
+G_DEFINE_FINAL_TYPE (KioskWindow, kiosk_window, ADW_TYPE_APPLICATION_WINDOW)
+
+enum { PROP_0, PROP_CONTEXT, PROP_PAGE_NAME, N_PROPS };
+static GParamSpec *properties[N_PROPS];
+
+static void
+show_page (KioskWindow *self,
+           const char  *name)
+{
+  KioskDossier *dossier = kiosk_context_get_dossier (self->context);
+
+  /* Pages that show the citizen's data refuse to open without a dossier. */
+  if (dossier == NULL
+      && (g_str_equal (name, KIOSK_PAGE_FORM) || g_str_equal (name, KIOSK_PAGE_DOCUMENTS)
+          || g_str_equal (name, KIOSK_PAGE_REVIEW) || g_str_equal (name, KIOSK_PAGE_SUBMIT)))
+    name = KIOSK_PAGE_CATALOGUE;
+  if (g_str_equal (name, KIOSK_PAGE_PROCEDURE) && self->procedure == NULL)
+    name = KIOSK_PAGE_CATALOGUE;
+
+  if (g_str_equal (name, KIOSK_PAGE_DOCUMENTS))
+    kiosk_documents_page_set_dossier (KIOSK_DOCUMENTS_PAGE (self->documents_page), dossier);
+  else if (g_str_equal (name, KIOSK_PAGE_REVIEW))
+    kiosk_review_page_set_dossier (KIOSK_REVIEW_PAGE (self->review_page), dossier);
+  else if (g_str_equal (name, KIOSK_PAGE_RECEIPT))
+    kiosk_receipt_page_set_receipt (KIOSK_RECEIPT_PAGE (self->receipt_page),
+                                    kiosk_submit_page_get_receipt (KIOSK_SUBMIT_PAGE (self->submit_page)),
+                                    dossier ? kiosk_dossier_get_procedure (dossier) : NULL);
+
+  gtk_widget_set_visible (self->home_button, !g_str_equal (name, KIOSK_PAGE_WELCOME)
+                                             && !g_str_equal (name, KIOSK_PAGE_SUBMIT));
+  gtk_stack_set_visible_child_name (self->stack, name);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAGE_NAME]);
+}
+
+static void
+show_page_action_cb (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  show_page (KIOSK_WINDOW (widget), g_variant_get_string (parameter, NULL));
+}
+
+static void
+open_procedure_action_cb (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  KioskWindow *self = KIOSK_WINDOW (widget);
+  KioskProcedure *procedure = kiosk_catalogue_lookup (kiosk_context_get_catalogue (self->context),
+                                                      g_variant_get_string (parameter, NULL));
+
+  if (procedure == NULL)
+    return;
+  g_set_object (&self->procedure, procedure);
+  kiosk_procedure_page_set_procedure (KIOSK_PROCEDURE_PAGE (self->procedure_page), procedure);
+  show_page (self, KIOSK_PAGE_PROCEDURE);
+}
+
+static void
+start_dossier_action_cb (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  KioskWindow *self = KIOSK_WINDOW (widget);
+  KioskDossier *dossier;
+
+  if (self->procedure == NULL)
+    return;
+  dossier = kiosk_context_start_dossier (self->context, self->procedure);
+  kiosk_form_page_show_step (KIOSK_FORM_PAGE (self->form_page), dossier, 0, NULL);
+  show_page (self, KIOSK_PAGE_FORM);
+}
+
+static void
+edit_step_action_cb (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  KioskWindow *self = KIOSK_WINDOW (widget);
+  KioskDossier *dossier = kiosk_context_get_dossier (self->context);
+  guint step = g_variant_get_uint32 (parameter);
+
+  if (dossier == NULL || step >= kiosk_procedure_get_n_pages (kiosk_dossier_get_procedure (dossier)))
+    return;
+  kiosk_form_page_show_step (KIOSK_FORM_PAGE (self->form_page), dossier, step, NULL);
+  show_page (self, KIOSK_PAGE_FORM);
+}
+
+/* After a 422, opens the first form page holding a field the portal refused, with its message. */
+static void
+correct_action_cb (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  KioskWindow *self = KIOSK_WINDOW (widget);
+  KioskDossier *dossier = kiosk_context_get_dossier (self->context);
+  GHashTable *errors = kiosk_submit_page_get_field_errors (KIOSK_SUBMIT_PAGE (self->submit_page));
+  KioskProcedure *procedure;
+
+  if (dossier == NULL)
+    return;
+  procedure = kiosk_dossier_get_procedure (dossier);
+  for (guint i = 0; errors != NULL && i < kiosk_procedure_get_n_pages (procedure); i++)
+    {
+      const KioskFieldGroup *group = kiosk_procedure_get_page (procedure, i);
+
+      for (guint j = 0; j < group->fields->len; j++)
+        {
+          const KioskField *field = g_ptr_array_index (group->fields, j);
+
+          if (g_hash_table_contains (errors, field->varname))
+            {
+              kiosk_form_page_show_step (KIOSK_FORM_PAGE (self->form_page), dossier, i, errors);
+              show_page (self, KIOSK_PAGE_FORM);
+              return;
+            }
+        }
+    }
+  show_page (self, errors != NULL ? KIOSK_PAGE_DOCUMENTS : KIOSK_PAGE_REVIEW);
+}
+
+static void
+submit_action_cb (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  KioskWindow *self = KIOSK_WINDOW (widget);
+  KioskDossier *dossier = kiosk_context_get_dossier (self->context);
+
+  if (dossier == NULL || !kiosk_dossier_is_complete (dossier))
+    return;
+  show_page (self, KIOSK_PAGE_SUBMIT);
+  kiosk_submit_page_start (KIOSK_SUBMIT_PAGE (self->submit_page), dossier);
+}
+
+static void
+finish_action_cb (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  KioskWindow *self = KIOSK_WINDOW (widget);
+
+  kiosk_context_end_session (self->context);
+}
+
+/* Wipes every page that shows something of the citizen, then goes back to the welcome page. */
+static void
+session_ended_cb (KioskContext *context,
+                  KioskWindow  *self)
+{
+  kiosk_form_page_clear (KIOSK_FORM_PAGE (self->form_page));
+  kiosk_documents_page_set_dossier (KIOSK_DOCUMENTS_PAGE (self->documents_page), NULL);
+  kiosk_review_page_set_dossier (KIOSK_REVIEW_PAGE (self->review_page), NULL);
+  kiosk_submit_page_reset (KIOSK_SUBMIT_PAGE (self->submit_page));
+  kiosk_receipt_page_set_receipt (KIOSK_RECEIPT_PAGE (self->receipt_page), NULL, NULL);
+  kiosk_catalogue_page_reset (KIOSK_CATALOGUE_PAGE (self->catalogue_page));
+  g_clear_object (&self->procedure);
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), "");
+  show_page (self, KIOSK_PAGE_WELCOME);
+}
+
+static void
+add_page (KioskWindow *self,
+          GtkWidget   *page,
+          const char  *name)
+{
+  gtk_widget_set_name (page, name);
+  gtk_stack_add_named (self->stack, page, name);
+}
+
+static void
+kiosk_window_constructed (GObject *object)
+{
+  KioskWindow *self = KIOSK_WINDOW (object);
+
+  G_OBJECT_CLASS (kiosk_window_parent_class)->constructed (object);
+
+  self->welcome_page = kiosk_welcome_page_new (self->context);
+  self->catalogue_page = kiosk_catalogue_page_new (self->context);
+  self->procedure_page = kiosk_procedure_page_new ();
+  self->form_page = kiosk_form_page_new ();
+  self->documents_page = kiosk_documents_page_new (self->context);
+  self->review_page = kiosk_review_page_new ();
+  self->submit_page = kiosk_submit_page_new (self->context);
+  self->receipt_page = kiosk_receipt_page_new ();
+  add_page (self, self->welcome_page, KIOSK_PAGE_WELCOME);
+  add_page (self, self->catalogue_page, KIOSK_PAGE_CATALOGUE);
+  add_page (self, self->procedure_page, KIOSK_PAGE_PROCEDURE);
+  add_page (self, self->form_page, KIOSK_PAGE_FORM);
+  add_page (self, self->documents_page, KIOSK_PAGE_DOCUMENTS);
+  add_page (self, self->review_page, KIOSK_PAGE_REVIEW);
+  add_page (self, self->submit_page, KIOSK_PAGE_SUBMIT);
+  add_page (self, self->receipt_page, KIOSK_PAGE_RECEIPT);
+
+  g_signal_connect_object (self->context, "session-ended", G_CALLBACK (session_ended_cb), self, 0);
+  show_page (self, KIOSK_PAGE_WELCOME);
+}
+
+static void
+kiosk_window_get_property (GObject    *object,
+                           guint       prop_id,
+                           GValue     *value,
+                           GParamSpec *pspec)
+{
+  KioskWindow *self = KIOSK_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_PAGE_NAME:
+      g_value_set_string (value, kiosk_window_get_page_name (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+kiosk_window_set_property (GObject      *object,
+                           guint         prop_id,
+                           const GValue *value,
+                           GParamSpec   *pspec)
+{
+  KioskWindow *self = KIOSK_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_CONTEXT:
+      self->context = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+kiosk_window_dispose (GObject *object)
+{
+  KioskWindow *self = KIOSK_WINDOW (object);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), KIOSK_TYPE_WINDOW);
+  g_clear_object (&self->procedure);
+  g_clear_object (&self->context);
+
+  G_OBJECT_CLASS (kiosk_window_parent_class)->dispose (object);
+}
+
+static void
+kiosk_window_class_init (KioskWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->constructed = kiosk_window_constructed;
+  object_class->get_property = kiosk_window_get_property;
+  object_class->set_property = kiosk_window_set_property;
+  object_class->dispose = kiosk_window_dispose;
+
+  properties[PROP_CONTEXT] =
+    g_param_spec_object ("context", NULL, NULL, KIOSK_TYPE_CONTEXT,
+                         G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PAGE_NAME] =
+    g_param_spec_string ("page-name", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/nc/epn/Kiosk/ui/kiosk-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, KioskWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, KioskWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, KioskWindow, finish_button);
+  gtk_widget_class_bind_template_child (widget_class, KioskWindow, home_button);
+
+  gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_action_cb);
+  gtk_widget_class_install_action (widget_class, "win.open-procedure", "s", open_procedure_action_cb);
+  gtk_widget_class_install_action (widget_class, "win.start-dossier", NULL, start_dossier_action_cb);
+  gtk_widget_class_install_action (widget_class, "win.edit-step", "u", edit_step_action_cb);
+  gtk_widget_class_install_action (widget_class, "win.correct", NULL, correct_action_cb);
+  gtk_widget_class_install_action (widget_class, "win.submit", NULL, submit_action_cb);
+  gtk_widget_class_install_action (widget_class, "win.finish", NULL, finish_action_cb);
+}
+
+static void
+kiosk_window_init (KioskWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+KioskWindow *
+kiosk_window_new (GtkApplication *application,
+                  KioskContext   *context)
+{
+  return g_object_new (KIOSK_TYPE_WINDOW, "application", application, "context", context, NULL);
+}
+
+const char *
+kiosk_window_get_page_name (KioskWindow *self)
+{
+  return gtk_stack_get_visible_child_name (self->stack);
+}
+
+/**
+ * kiosk_window_get_page:
+ *
+ * Returns: (transfer none) (nullable): the page with that name
+ */
+GtkWidget *
+kiosk_window_get_page (KioskWindow *self,
+                       const char  *name)
+{
+  return gtk_stack_get_child_by_name (self->stack, name);
+}
+
+KioskContext *
+kiosk_window_get_context (KioskWindow *self)
+{
+  return self->context;
+}
+
+static GtkWidget *
+find_in (GtkWidget  *root,
+         const char *name)
+{
+  if (g_strcmp0 (gtk_widget_get_name (root), name) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_in (child, name);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/**
+ * kiosk_window_find_widget:
+ * @name: a widget name (gtk_widget_set_name()), e.g. "field-birth_date"
+ *
+ * Finds a widget of the visible page first, then of the whole window. Widget names are the
+ * kiosk's stable automation ids, used by tests and screenshots.
+ *
+ * Returns: (transfer none) (nullable): the widget
+ */
+GtkWidget *
+kiosk_window_find_widget (KioskWindow *self,
+                          const char  *name)
+{
+  GtkWidget *visible = gtk_stack_get_visible_child (self->stack);
+  GtkWidget *found = visible ? find_in (visible, name) : NULL;
+
+  return found ? found : find_in (GTK_WIDGET (self), name);
+}

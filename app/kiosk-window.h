@@ -1,0 +1,20 @@
+/* kiosk-window.h: the kiosk's one window; it owns the pages and the navigation between them. */
+#pragma once
+
+#include "kiosk-types.h"
+
+G_BEGIN_DECLS
+
+#define KIOSK_TYPE_WINDOW (kiosk_window_get_type ())
+G_DECLARE_FINAL_TYPE (KioskWindow, kiosk_window, KIOSK, WINDOW, AdwApplicationWindow)
+
+KioskWindow *kiosk_window_new                (GtkApplication *application,
+                                              KioskContext   *context);
+const char  *kiosk_window_get_page_name      (KioskWindow    *self);
+GtkWidget   *kiosk_window_get_page           (KioskWindow    *self,
+                                              const char     *name);
+KioskContext *kiosk_window_get_context       (KioskWindow    *self);
+GtkWidget   *kiosk_window_find_widget        (KioskWindow    *self,
+                                              const char     *name);
+
+G_END_DECLS

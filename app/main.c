@@ -1,0 +1,21 @@
+/* main.c: locale and gettext set-up, then the application. */
+#include "kiosk-application.h"
+
+#include <glib/gi18n.h>
+#include <locale.h>
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(KioskApplication) app = NULL;
+  const char *localedir = g_getenv ("KIOSK_LOCALEDIR");
+
+  kiosk_application_ensure_locale ();
+  bindtextdomain (GETTEXT_PACKAGE, localedir ? localedir : LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  app = kiosk_application_new ();
+  return g_application_run (G_APPLICATION (app), argc, argv);
+}

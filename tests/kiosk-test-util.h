@@ -1,0 +1,52 @@
+/* kiosk-test-util.h: helpers for tests that drive the real window against the reference portal
+ * over loopback and the SANE test backend. */
+#pragma once
+
+#include "kiosk-window.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  GSubprocess *process;
+  char        *url;
+  char        *data_dir;
+} KioskTestPortal;
+
+KioskTestPortal *kiosk_test_portal_start   (void);
+void             kiosk_test_portal_stop    (KioskTestPortal *portal);
+JsonObject      *kiosk_test_portal_get     (KioskTestPortal *portal,
+                                            const char      *path);
+void             kiosk_test_portal_post    (KioskTestPortal *portal,
+                                            const char      *path,
+                                            const char      *json);
+
+char            *kiosk_test_http           (const char      *method,
+                                            const char      *url,
+                                            const char      *body,
+                                            long            *status);
+
+typedef gboolean (*KioskTestCondition) (gpointer data);
+gboolean         kiosk_test_wait           (KioskTestCondition condition,
+                                            gpointer         data,
+                                            guint            timeout_ms);
+void             kiosk_test_wait_for_page  (KioskWindow     *window,
+                                            const char      *name);
+GtkWidget       *kiosk_test_find           (KioskWindow     *window,
+                                            const char      *name);
+void             kiosk_test_click          (KioskWindow     *window,
+                                            const char      *name);
+void             kiosk_test_type           (KioskWindow     *window,
+                                            const char      *name,
+                                            const char      *text);
+const char      *kiosk_test_label          (KioskWindow     *window,
+                                            const char      *name);
+void             kiosk_test_spin           (guint            ms);
+
+KioskContext    *kiosk_test_context_new    (const char      *portal_url,
+                                            const char      *data_dir);
+void             kiosk_test_setup_locale   (const char      *language);
+void             kiosk_test_save_png       (GtkWidget       *widget,
+                                            const char      *path);
+
+G_END_DECLS

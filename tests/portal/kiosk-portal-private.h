@@ -1,0 +1,74 @@
+/* kiosk-portal-private.h: what the reference portal's files share — the submission validator
+ * (kiosk-portal-validate.c) and the SQLite store (kiosk-portal-store.c) used by the HTTP front
+ * (kiosk-portal.c).
+ */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+/* One document part received with a submission. */
+typedef struct
+{
+  char   *varname;
+  char   *filename;      /* from Content-Disposition, else the declared one, else varname */
+  char   *content_type;  /* the part's Content-Type without parameters, lower case */
+  GBytes *bytes;
+  char   *sha256;        /* lower-case hex */
+} KioskPortalUpload;
+
+void        kiosk_portal_upload_free              (KioskPortalUpload *upload);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KioskPortalUpload, kiosk_portal_upload_free)
+
+/* Validation. @errors maps varname → French message (both owned by the table). */
+GHashTable *kiosk_portal_new_errors               (void);
+void        kiosk_portal_validate_answers         (JsonObject        *procedure,
+                                                   JsonObject        *data,
+                                                   GHashTable        *errors);
+gboolean    kiosk_portal_validate_documents       (JsonObject        *procedure,
+                                                   JsonObject        *declared_files,
+                                                   GHashTable        *uploads,
+                                                   GHashTable        *errors);
+
+/* Storage: one SQLite file and a files/ directory inside the data directory. */
+typedef struct _KioskPortalStore KioskPortalStore;
+
+typedef struct
+{
+  gint64  id;
+  char   *number;
+  char   *slug;
+  char   *receipt_time;
+  char   *status;
+} KioskPortalDossier;
+
+void        kiosk_portal_dossier_free             (KioskPortalDossier *dossier);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KioskPortalDossier, kiosk_portal_dossier_free)
+
+KioskPortalStore   *kiosk_portal_store_open       (const char        *data_dir,
+                                                   GError           **error);
+void                kiosk_portal_store_free       (KioskPortalStore  *store);
+gboolean            kiosk_portal_store_lookup_key (KioskPortalStore  *store,
+                                                   const char        *key,
+                                                   char             **body_sha256,
+                                                   guint             *status,
+                                                   char             **response);
+KioskPortalDossier *kiosk_portal_store_add        (KioskPortalStore  *store,
+                                                   const char        *slug,
+                                                   const char        *key,
+                                                   const char        *body_sha256,
+                                                   const char        *answers,
+                                                   GPtrArray         *uploads,
+                                                   const char        *base_url,
+                                                   char             **response,
+                                                   GError           **error);
+KioskPortalDossier *kiosk_portal_store_find       (KioskPortalStore  *store,
+                                                   const char        *number);
+JsonNode           *kiosk_portal_store_list       (KioskPortalStore  *store);
+gboolean            kiosk_portal_store_reset      (KioskPortalStore  *store,
+                                                   GError           **error);
+
+const char         *kiosk_portal_get_status_name  (const char        *status);
+
+G_END_DECLS

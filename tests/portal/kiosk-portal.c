@@ -1,0 +1,1154 @@
+/* kiosk-portal.c: the reference portal — a small HTTP server that implements
+ * docs/portal-api.md on loopback for tests and demos, with faults a test can switch on.
+ *
+ * Everything runs on one main loop: handlers answer synchronously and a delayed answer is a
+ * paused message resumed by a timeout, never a blocked loop.
+ */
+#include "kiosk-portal-private.h"
+
+#include "kiosk-json.h"
+
+#include <glib-unix.h>
+#include <signal.h>
+#include <libsoup/soup.h>
+#include <stdio.h>
+#include <string.h>
+
+#ifndef KIOSK_DEFAULT_CATALOGUE
+#error "KIOSK_DEFAULT_CATALOGUE must name the default catalogue file"
+#endif
+
+#define JSON_CONTENT_TYPE "application/json; charset=utf-8"
+
+/* Larger bodies are refused and not kept in memory (documents are at most tens of MB). */
+#define MAX_BODY_SIZE (256 * 1024 * 1024)
+#define MAX_KEY_LENGTH 255
+
+typedef struct
+{
+  GMainLoop        *loop;
+  SoupServer       *server;
+  KioskPortalStore *store;
+  char             *base_url;        /* public URL, with a trailing slash */
+
+  char             *catalogue_path;
+  char             *catalogue_sha256;
+  char             *catalogue_etag;  /* the sha256 in quotes */
+  GBytes           *catalogue_body;  /* what GET /api/catalogue answers */
+  JsonObject       *catalogue;
+  GHashTable       *procedures;      /* slug → schema object, borrowed from catalogue */
+
+  GHashTable       *in_flight;       /* Idempotency-Keys of submissions being answered */
+
+  /* Faults for /api/, set by POST /_control/faults. */
+  guint             fail_count;
+  guint             fail_status;
+  gint64            fail_retry_after; /* -1: no Retry-After header */
+  guint             malformed_count;
+  guint             delay_ms;
+} KioskPortal;
+
+/* A paused answer waiting for its delay; owns a reference on the message. */
+typedef struct
+{
+  KioskPortal       *portal;
+  SoupServerMessage *msg;
+  char              *key;
+} DelayedReply;
+
+static void
+reply_text (SoupServerMessage *msg,
+            guint              status,
+            const char        *text)
+{
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, JSON_CONTENT_TYPE, SOUP_MEMORY_COPY, text,
+                                    strlen (text));
+}
+
+static void
+reply_json (SoupServerMessage *msg,
+            guint              status,
+            JsonNode          *root)
+{
+  g_autofree char *text = kiosk_json_to_string (root);
+
+  reply_text (msg, status, text);
+}
+
+/* Answers 200 `{"err": 0, "data": @data}`; takes @data. */
+static void
+reply_data (SoupServerMessage *msg,
+            JsonObject        *data)
+{
+  g_autoptr(JsonObject) object = json_object_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_object_set_int_member (object, "err", 0);
+  json_object_set_object_member (object, "data", data);
+  root = json_node_init_object (json_node_alloc (), object);
+  reply_json (msg, SOUP_STATUS_OK, root);
+}
+
+/* @fields: (nullable): varname → French message, sent as the `fields` member */
+static void
+reply_error (SoupServerMessage *msg,
+             guint              status,
+             const char        *code,
+             const char        *description,
+             GHashTable        *fields)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "err");
+  json_builder_add_int_value (builder, 1);
+  json_builder_set_member_name (builder, "err_code");
+  json_builder_add_string_value (builder, code);
+  json_builder_set_member_name (builder, "err_desc");
+  json_builder_add_string_value (builder, description);
+  if (fields != NULL)
+    {
+      g_autoptr(GList) names = g_list_sort (g_hash_table_get_keys (fields),
+                                            (GCompareFunc) strcmp);
+
+      json_builder_set_member_name (builder, "fields");
+      json_builder_begin_object (builder);
+      for (GList *l = names; l != NULL; l = l->next)
+        {
+          json_builder_set_member_name (builder, l->data);
+          json_builder_add_string_value (builder, g_hash_table_lookup (fields, l->data));
+        }
+      json_builder_end_object (builder);
+    }
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  reply_json (msg, status, root);
+}
+
+static void
+reply_method_not_allowed (SoupServerMessage *msg,
+                          const char        *allowed)
+{
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow", allowed);
+  reply_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "method-not-allowed",
+               "Method not allowed on this resource", NULL);
+}
+
+static char *
+compute_sha256 (const guint8 *data,
+                gsize         length)
+{
+  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, data, length);
+}
+
+/* Catalogue */
+
+static void
+index_procedures (GHashTable *procedures,
+                  JsonObject *catalogue)
+{
+  JsonArray *list = kiosk_json_get_array (catalogue, "procedures");
+  guint n = list != NULL ? json_array_get_length (list) : 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *node = json_array_get_element (list, i);
+      const char *slug;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        continue;
+      slug = kiosk_json_get_string (json_node_get_object (node), "slug");
+      if (slug != NULL)
+        g_hash_table_replace (procedures, (char *) slug, json_node_get_object (node));
+    }
+}
+
+/* Returns: (transfer full): a copy of @object with `"err": 0` first, as every answer has. */
+static JsonNode *
+build_success_node (JsonObject *object)
+{
+  g_autoptr(JsonObject) copy = json_object_new ();
+  g_autoptr(GList) members = json_object_get_members (object);
+
+  json_object_set_int_member (copy, "err", 0);
+  for (GList *l = members; l != NULL; l = l->next)
+    if (strcmp (l->data, "err") != 0)
+      json_object_set_member (copy, l->data,
+                              json_node_copy (json_object_get_member (object, l->data)));
+  return json_node_init_object (json_node_alloc (), copy);
+}
+
+/* The file is served as it is, unless it lacks the `"err": 0` every answer carries; then it is
+ * re-serialised with it. Either way the ETag, the file's sha256, changes exactly when it does. */
+static GBytes *
+build_catalogue_body (JsonObject *catalogue,
+                      char       *contents,
+                      gsize       length)
+{
+  g_autoptr(JsonNode) root = NULL;
+  char *text;
+
+  if (json_object_has_member (catalogue, "err"))
+    return g_bytes_new_take (contents, length);
+  g_free (contents);
+
+  root = build_success_node (catalogue);
+  text = kiosk_json_to_string (root);
+  return g_bytes_new_take (text, strlen (text));
+}
+
+/* (Re)reads the catalogue file; a file that did not change is not parsed again. On error the
+ * previous catalogue stays in service. */
+static gboolean
+load_catalogue (KioskPortal  *portal,
+                GError      **error)
+{
+  g_autofree char *contents = NULL;
+  g_autofree char *sha256 = NULL;
+  g_autoptr(JsonObject) catalogue = NULL;
+  gsize length;
+
+  if (!g_file_get_contents (portal->catalogue_path, &contents, &length, error))
+    return FALSE;
+  sha256 = compute_sha256 ((const guint8 *) contents, length);
+  if (g_strcmp0 (sha256, portal->catalogue_sha256) == 0)
+    return TRUE;
+
+  catalogue = kiosk_json_parse_object (contents, length, error);
+  if (catalogue == NULL)
+    {
+      g_prefix_error (error, "%s: ", portal->catalogue_path);
+      return FALSE;
+    }
+  if (kiosk_json_get_array (catalogue, "procedures") == NULL)
+    {
+      g_set_error (error, KIOSK_JSON_ERROR, KIOSK_JSON_ERROR_SHAPE,
+                   "%s: no \"procedures\" array", portal->catalogue_path);
+      return FALSE;
+    }
+
+  g_hash_table_remove_all (portal->procedures);
+  index_procedures (portal->procedures, catalogue);
+  g_clear_pointer (&portal->catalogue, json_object_unref);
+  portal->catalogue = g_steal_pointer (&catalogue);
+  g_clear_pointer (&portal->catalogue_body, g_bytes_unref);
+  portal->catalogue_body = build_catalogue_body (portal->catalogue, g_steal_pointer (&contents),
+                                                 length);
+  g_free (portal->catalogue_etag);
+  portal->catalogue_etag = g_strdup_printf ("\"%s\"", sha256);
+  g_free (portal->catalogue_sha256);
+  portal->catalogue_sha256 = g_steal_pointer (&sha256);
+  return TRUE;
+}
+
+static void
+refresh_catalogue (KioskPortal *portal)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!load_catalogue (portal, &error))
+    g_printerr ("kiosk-portal: keeping the previous catalogue: %s\n", error->message);
+}
+
+/* True when an If-None-Match list names @etag (weak or strong) or is "*". */
+static gboolean
+matches_etag (const char *if_none_match,
+              const char *etag)
+{
+  g_auto(GStrv) tags = NULL;
+
+  if (if_none_match == NULL)
+    return FALSE;
+  tags = g_strsplit (if_none_match, ",", -1);
+  for (guint i = 0; tags[i] != NULL; i++)
+    {
+      const char *tag = g_strstrip (tags[i]);
+
+      if (g_str_has_prefix (tag, "W/"))
+        tag += 2;
+      if (strcmp (tag, "*") == 0 || strcmp (tag, etag) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+handle_catalogue (KioskPortal       *portal,
+                  SoupServerMessage *msg)
+{
+  SoupMessageHeaders *request = soup_server_message_get_request_headers (msg);
+  SoupMessageHeaders *response = soup_server_message_get_response_headers (msg);
+  gsize length;
+  const char *data = g_bytes_get_data (portal->catalogue_body, &length);
+
+  soup_message_headers_replace (response, "ETag", portal->catalogue_etag);
+  soup_message_headers_replace (response, "Cache-Control", "no-cache");
+  if (matches_etag (soup_message_headers_get_list (request, "If-None-Match"),
+                    portal->catalogue_etag))
+    {
+      soup_server_message_set_status (msg, SOUP_STATUS_NOT_MODIFIED, NULL);
+      return;
+    }
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  soup_server_message_set_response (msg, JSON_CONTENT_TYPE, SOUP_MEMORY_COPY, data, length);
+}
+
+/* Copies @name from @object, or adds @fallback (a new node, or %NULL for null). */
+static void
+copy_member (JsonBuilder *builder,
+             JsonObject  *object,
+             const char  *name,
+             JsonNode    *fallback)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  json_builder_set_member_name (builder, name);
+  if (node != NULL)
+    {
+      json_builder_add_value (builder, json_node_copy (node));
+      g_clear_pointer (&fallback, json_node_unref);
+    }
+  else if (fallback != NULL)
+    json_builder_add_value (builder, fallback);
+  else
+    json_builder_add_null_value (builder);
+}
+
+static JsonNode *
+build_empty_array (void)
+{
+  JsonNode *node = json_node_alloc ();
+
+  json_node_take_array (json_node_init (node, JSON_NODE_ARRAY), json_array_new ());
+  return node;
+}
+
+static void
+handle_formdefs (KioskPortal       *portal,
+                 SoupServerMessage *msg)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  JsonArray *list = kiosk_json_get_array (portal->catalogue, "procedures");
+  static const char * const copied[] = {
+    "slug", "title", "description", "category", "category_slug",
+  };
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "err");
+  json_builder_add_int_value (builder, 0);
+  json_builder_set_member_name (builder, "data");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < json_array_get_length (list); i++)
+    {
+      JsonNode *node = json_array_get_element (list, i);
+      JsonObject *procedure;
+      const char *slug;
+      g_autofree char *url = NULL;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        continue;
+      procedure = json_node_get_object (node);
+      slug = kiosk_json_get_string (procedure, "slug");
+      if (slug == NULL)
+        continue;
+      url = g_strconcat (portal->base_url, slug, "/", NULL);
+
+      json_builder_begin_object (builder);
+      for (gsize j = 0; j < G_N_ELEMENTS (copied); j++)
+        copy_member (builder, procedure, copied[j], NULL);
+      copy_member (builder, procedure, "keywords", build_empty_array ());
+      copy_member (builder, procedure, "profiles", build_empty_array ());
+      json_builder_set_member_name (builder, "url");
+      json_builder_add_string_value (builder, url);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  reply_json (msg, SOUP_STATUS_OK, root);
+}
+
+static void
+handle_schema (KioskPortal       *portal,
+               SoupServerMessage *msg,
+               JsonObject        *procedure)
+{
+  g_autoptr(JsonNode) root = build_success_node (procedure);
+
+  reply_json (msg, SOUP_STATUS_OK, root);
+}
+
+/* Submission */
+
+static void
+add_to_fingerprint (GChecksum  *checksum,
+                    const char *text)
+{
+  if (text == NULL)
+    text = "";
+  g_checksum_update (checksum, (const guchar *) text, strlen (text) + 1);
+}
+
+/* Reads the parts of a multipart/form-data body: the `dossier` part into @dossier, the others
+ * into @uploads. Feeds @fingerprint with each part's name, filename, type and bytes, not the
+ * boundary, which a client draws anew on every try. */
+static gboolean
+read_parts (SoupMessageHeaders  *headers,
+            GBytes              *body,
+            GChecksum           *fingerprint,
+            GBytes             **dossier,
+            GHashTable          *uploads,
+            const char         **problem)
+{
+  g_autoptr(SoupMultipart) multipart = NULL;
+  const char *type = soup_message_headers_get_content_type (headers, NULL);
+
+  if (type == NULL || g_ascii_strcasecmp (type, "multipart/form-data") != 0
+      || (multipart = soup_multipart_new_from_message (headers, body)) == NULL)
+    {
+      *problem = "The body must be multipart/form-data";
+      return FALSE;
+    }
+
+  for (int i = 0; i < soup_multipart_get_length (multipart); i++)
+    {
+      SoupMessageHeaders *part_headers;
+      GBytes *part_body;
+      g_autofree char *disposition = NULL;
+      g_autoptr(GHashTable) params = NULL;
+      const char *name, *filename, *part_type;
+      g_autofree char *size = NULL;
+
+      soup_multipart_get_part (multipart, i, &part_headers, &part_body);
+      if (!soup_message_headers_get_content_disposition (part_headers, &disposition, &params)
+          || g_ascii_strcasecmp (disposition, "form-data") != 0
+          || (name = g_hash_table_lookup (params, "name")) == NULL || *name == '\0')
+        {
+          *problem = "Every part needs a Content-Disposition: form-data with a name";
+          return FALSE;
+        }
+      if (g_hash_table_contains (uploads, name)
+          || (strcmp (name, "dossier") == 0 && *dossier != NULL))
+        {
+          *problem = "Two parts have the same name";
+          return FALSE;
+        }
+      filename = g_hash_table_lookup (params, "filename");
+      part_type = soup_message_headers_get_content_type (part_headers, NULL);
+      size = g_strdup_printf ("%" G_GSIZE_FORMAT, g_bytes_get_size (part_body));
+      add_to_fingerprint (fingerprint, name);
+      add_to_fingerprint (fingerprint, filename);
+      add_to_fingerprint (fingerprint, part_type);
+      add_to_fingerprint (fingerprint, size);
+      g_checksum_update (fingerprint, g_bytes_get_data (part_body, NULL),
+                         g_bytes_get_size (part_body));
+
+      if (strcmp (name, "dossier") == 0)
+        *dossier = g_bytes_ref (part_body);
+      else
+        {
+          KioskPortalUpload *upload = g_new0 (KioskPortalUpload, 1);
+
+          upload->varname = g_strdup (name);
+          upload->filename = g_strdup (filename);
+          upload->content_type = g_ascii_strdown (part_type ? part_type
+                                                            : "application/octet-stream", -1);
+          upload->bytes = g_bytes_ref (part_body);
+          upload->sha256 = compute_sha256 (g_bytes_get_data (part_body, NULL),
+                                           g_bytes_get_size (part_body));
+          g_hash_table_insert (uploads, upload->varname, upload);
+        }
+    }
+  if (*dossier == NULL)
+    {
+      *problem = "The \"dossier\" part is missing";
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Validates and stores a parsed submission. Answers @msg in every case. */
+static void
+accept_dossier (KioskPortal       *portal,
+                SoupServerMessage *msg,
+                const char        *slug,
+                JsonObject        *procedure,
+                const char        *key,
+                const char        *fingerprint,
+                GBytes            *dossier_bytes,
+                GHashTable        *uploads)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) dossier = NULL;
+  g_autoptr(JsonObject) empty = json_object_new ();
+  g_autoptr(GHashTable) errors = kiosk_portal_new_errors ();
+  g_autoptr(GPtrArray) ordered = g_ptr_array_new ();
+  g_autoptr(KioskPortalDossier) stored = NULL;
+  g_autoptr(JsonNode) data_node = NULL;
+  g_autofree char *answers = NULL;
+  g_autofree char *response = NULL;
+  JsonObject *data, *files;
+  GHashTableIter iter;
+  gpointer value;
+  gsize length;
+  const char *text = g_bytes_get_data (dossier_bytes, &length);
+
+  dossier = kiosk_json_parse_object (text, length, &error);
+  if (dossier == NULL)
+    {
+      g_autofree char *description = g_strdup_printf ("Invalid dossier part: %s",
+                                                      error->message);
+
+      reply_error (msg, SOUP_STATUS_BAD_REQUEST, "bad-request", description, NULL);
+      return;
+    }
+  data = kiosk_json_get_object (dossier, "data");
+  files = kiosk_json_get_object (dossier, "files");
+  if ((data == NULL && json_object_has_member (dossier, "data"))
+      || (files == NULL && json_object_has_member (dossier, "files")))
+    {
+      reply_error (msg, SOUP_STATUS_BAD_REQUEST, "bad-request",
+                   "\"data\" and \"files\" must be objects", NULL);
+      return;
+    }
+  if (data == NULL)
+    data = empty;
+
+  if (!kiosk_portal_validate_documents (procedure, files, uploads, errors))
+    {
+      reply_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too-large",
+                   "A document is larger than allowed", errors);
+      return;
+    }
+  kiosk_portal_validate_answers (procedure, data, errors);
+  if (g_hash_table_size (errors) > 0)
+    {
+      reply_error (msg, SOUP_STATUS_UNPROCESSABLE_ENTITY, "invalid-fields",
+                   "Some answers are not valid", errors);
+      return;
+    }
+
+  g_hash_table_iter_init (&iter, uploads);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    g_ptr_array_add (ordered, value);
+  data_node = json_node_init_object (json_node_alloc (), data);
+  answers = kiosk_json_to_string (data_node);
+  stored = kiosk_portal_store_add (portal->store, slug, key, fingerprint, answers, ordered,
+                                   portal->base_url, &response, &error);
+  if (stored == NULL)
+    {
+      g_printerr ("kiosk-portal: cannot store a dossier: %s\n", error->message);
+      reply_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "server-error",
+                   "The dossier could not be stored", NULL);
+      return;
+    }
+  reply_text (msg, SOUP_STATUS_CREATED, response);
+}
+
+/* Returns: (transfer full) (nullable): the Idempotency-Key to keep in flight until the answer
+ * has been sent, or %NULL when the request was answered without taking the key. */
+static char *
+handle_submit (KioskPortal       *portal,
+               SoupServerMessage *msg,
+               const char        *slug,
+               JsonObject        *procedure)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  const char *key = soup_message_headers_get_one (headers, "Idempotency-Key");
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_autoptr(GHashTable) uploads = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GBytes) dossier = NULL;
+  g_autofree char *stored_fingerprint = NULL;
+  g_autofree char *stored_response = NULL;
+  const char *problem = NULL;
+  const char *fingerprint;
+  guint stored_status;
+
+  if (key == NULL || *key == '\0' || strlen (key) > MAX_KEY_LENGTH)
+    {
+      reply_error (msg, SOUP_STATUS_BAD_REQUEST, "bad-request",
+                   "An Idempotency-Key header of 1 to 255 characters is required", NULL);
+      return NULL;
+    }
+  if (g_hash_table_contains (portal->in_flight, key))
+    {
+      reply_error (msg, SOUP_STATUS_CONFLICT, "idempotency-conflict",
+                   "A request with this Idempotency-Key is being processed", NULL);
+      return NULL;
+    }
+
+  uploads = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                   (GDestroyNotify) kiosk_portal_upload_free);
+  body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
+  add_to_fingerprint (checksum, slug);
+  if (!read_parts (headers, body, checksum, &dossier, uploads, &problem))
+    {
+      reply_error (msg, SOUP_STATUS_BAD_REQUEST, "bad-request", problem, NULL);
+      return NULL;
+    }
+  fingerprint = g_checksum_get_string (checksum);
+
+  if (kiosk_portal_store_lookup_key (portal->store, key, &stored_fingerprint, &stored_status,
+                                     &stored_response))
+    {
+      if (strcmp (stored_fingerprint, fingerprint) != 0)
+        {
+          reply_error (msg, SOUP_STATUS_UNPROCESSABLE_ENTITY, "idempotency-key-reused",
+                       "This Idempotency-Key was used for a different request", NULL);
+          return NULL;
+        }
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                    "Idempotency-Replayed", "true");
+      reply_text (msg, stored_status, stored_response);
+      return NULL;
+    }
+
+  g_hash_table_add (portal->in_flight, g_strdup (key));
+  accept_dossier (portal, msg, slug, procedure, key, fingerprint, dossier, uploads);
+  return g_strdup (key);
+}
+
+/* Dossiers */
+
+static void
+handle_dossier (KioskPortal       *portal,
+                SoupServerMessage *msg,
+                const char        *number)
+{
+  g_autoptr(KioskPortalDossier) dossier = kiosk_portal_store_find (portal->store, number);
+  JsonObject *procedure, *data, *status;
+  const char *title;
+
+  if (dossier == NULL)
+    {
+      reply_error (msg, SOUP_STATUS_NOT_FOUND, "not-found", "No dossier with this number", NULL);
+      return;
+    }
+  procedure = g_hash_table_lookup (portal->procedures, dossier->slug);
+  title = kiosk_json_get_string (procedure, "title");
+
+  status = json_object_new ();
+  json_object_set_string_member (status, "id", dossier->status);
+  json_object_set_string_member (status, "name", kiosk_portal_get_status_name (dossier->status));
+  data = json_object_new ();
+  json_object_set_string_member (data, "number", dossier->number);
+  json_object_set_string_member (data, "slug", dossier->slug);
+  json_object_set_string_member (data, "title", title != NULL ? title : dossier->slug);
+  json_object_set_string_member (data, "receipt_time", dossier->receipt_time);
+  json_object_set_object_member (data, "status", status);
+  reply_data (msg, data);
+}
+
+/* New Caledonia has no daylight saving time: UTC+11 all year. */
+static char *
+format_receipt_time (const char *receipt_time)
+{
+  g_autoptr(GDateTime) utc = g_date_time_new_from_iso8601 (receipt_time, NULL);
+  g_autoptr(GTimeZone) noumea = g_time_zone_new_offset (11 * 3600);
+  g_autoptr(GDateTime) local = NULL;
+
+  if (utc == NULL)
+    return g_strdup (receipt_time);
+  local = g_date_time_to_timezone (utc, noumea);
+  return g_date_time_format (local, "%d/%m/%Y à %H:%M (heure de Nouméa)");
+}
+
+static void
+handle_tracking_page (KioskPortal       *portal,
+                      SoupServerMessage *msg,
+                      const char        *number)
+{
+  g_autoptr(KioskPortalDossier) dossier = kiosk_portal_store_find (portal->store, number);
+  g_autoptr(GString) page = g_string_new ("<!DOCTYPE html>\n<html lang=\"fr\">\n<head>\n"
+                                          "<meta charset=\"utf-8\">\n"
+                                          "<meta name=\"viewport\" "
+                                          "content=\"width=device-width, initial-scale=1\">\n");
+  guint status = SOUP_STATUS_OK;
+
+  if (dossier == NULL)
+    {
+      g_autofree char *escaped = g_markup_escape_text (number, -1);
+
+      status = SOUP_STATUS_NOT_FOUND;
+      g_string_append_printf (page, "<title>Dossier introuvable</title>\n</head>\n<body>\n"
+                              "<h1>Dossier introuvable</h1>\n"
+                              "<p>Aucun dossier ne porte le numéro %s. Vérifiez le numéro "
+                              "inscrit sur votre récépissé.</p>\n", escaped);
+    }
+  else
+    {
+      JsonObject *procedure = g_hash_table_lookup (portal->procedures, dossier->slug);
+      const char *title = kiosk_json_get_string (procedure, "title");
+      g_autofree char *when = format_receipt_time (dossier->receipt_time);
+      g_autofree char *e_number = g_markup_escape_text (dossier->number, -1);
+      g_autofree char *e_title = g_markup_escape_text (title ? title : dossier->slug, -1);
+      g_autofree char *e_when = g_markup_escape_text (when, -1);
+      g_autofree char *e_status = g_markup_escape_text (
+        kiosk_portal_get_status_name (dossier->status), -1);
+
+      g_string_append_printf (page, "<title>Dossier %s</title>\n</head>\n<body>\n"
+                              "<h1>Suivi de votre dossier</h1>\n"
+                              "<p>Dossier n° <strong>%s</strong></p>\n"
+                              "<p>Démarche : %s</p>\n"
+                              "<p>Déposé le %s</p>\n"
+                              "<p>État : <strong>%s</strong></p>\n",
+                              e_number, e_number, e_title, e_when, e_status);
+    }
+  g_string_append (page, "</body>\n</html>\n");
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, "text/html; charset=utf-8", SOUP_MEMORY_COPY,
+                                    page->str, page->len);
+}
+
+/* Control */
+
+static void
+reply_faults (KioskPortal       *portal,
+              SoupServerMessage *msg)
+{
+  JsonObject *data = json_object_new ();
+
+  json_object_set_int_member (data, "fail", portal->fail_count);
+  json_object_set_int_member (data, "status", portal->fail_status);
+  if (portal->fail_retry_after >= 0)
+    json_object_set_int_member (data, "retry_after", portal->fail_retry_after);
+  json_object_set_int_member (data, "malformed", portal->malformed_count);
+  json_object_set_int_member (data, "delay_ms", portal->delay_ms);
+  reply_data (msg, data);
+}
+
+static void
+clear_faults (KioskPortal *portal)
+{
+  portal->fail_count = 0;
+  portal->fail_status = SOUP_STATUS_SERVICE_UNAVAILABLE;
+  portal->fail_retry_after = -1;
+  portal->malformed_count = 0;
+  portal->delay_ms = 0;
+}
+
+/* Each POST replaces the whole fault configuration, so `{}` clears it. */
+static void
+handle_faults (KioskPortal       *portal,
+               SoupServerMessage *msg)
+{
+  static const char * const names[] = { "fail", "status", "retry_after", "malformed", "delay_ms" };
+  g_autoptr(GBytes) body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) faults = NULL;
+  g_autoptr(GList) members = NULL;
+  gint64 status;
+  gsize length;
+  const char *text = g_bytes_get_data (body, &length);
+
+  faults = kiosk_json_parse_object (text, length, &error);
+  if (faults == NULL)
+    {
+      reply_error (msg, SOUP_STATUS_BAD_REQUEST, "bad-request", error->message, NULL);
+      return;
+    }
+  members = json_object_get_members (faults);
+  for (GList *l = members; l != NULL; l = l->next)
+    {
+      gboolean known = FALSE;
+
+      for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
+        known |= strcmp (l->data, names[i]) == 0;
+      if (!known || kiosk_json_get_int (faults, l->data, -1) < 0
+          || kiosk_json_get_int (faults, l->data, -1) > G_MAXINT)
+        {
+          g_autofree char *description = g_strdup_printf ("\"%s\" is not a fault setting "
+                                                          "(expected a whole number ≥ 0 for "
+                                                          "fail, status, retry_after, "
+                                                          "malformed or delay_ms)",
+                                                          (char *) l->data);
+
+          reply_error (msg, SOUP_STATUS_BAD_REQUEST, "bad-request", description, NULL);
+          return;
+        }
+    }
+  status = kiosk_json_get_int (faults, "status", SOUP_STATUS_SERVICE_UNAVAILABLE);
+  if (status < 400 || status > 599)
+    {
+      reply_error (msg, SOUP_STATUS_BAD_REQUEST, "bad-request",
+                   "\"status\" must be between 400 and 599", NULL);
+      return;
+    }
+
+  portal->fail_count = kiosk_json_get_int (faults, "fail", 0);
+  portal->fail_status = status;
+  portal->fail_retry_after = kiosk_json_get_int (faults, "retry_after", -1);
+  portal->malformed_count = kiosk_json_get_int (faults, "malformed", 0);
+  portal->delay_ms = kiosk_json_get_int (faults, "delay_ms", 0);
+  reply_faults (portal, msg);
+}
+
+static void
+handle_reset (KioskPortal       *portal,
+              SoupServerMessage *msg)
+{
+  g_autoptr(GError) error = NULL;
+
+  clear_faults (portal);
+  if (!kiosk_portal_store_reset (portal->store, &error))
+    {
+      g_printerr ("kiosk-portal: reset failed: %s\n", error->message);
+      reply_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "server-error", "Reset failed", NULL);
+      return;
+    }
+  reply_text (msg, SOUP_STATUS_OK, "{\"err\":0}");
+}
+
+static void
+handle_control (KioskPortal       *portal,
+                SoupServerMessage *msg,
+                const char        *method,
+                char             **segments)
+{
+  const char *what = segments[1];
+  gboolean is_get = strcmp (method, "GET") == 0 || strcmp (method, "HEAD") == 0;
+  gboolean is_post = strcmp (method, "POST") == 0;
+
+  if (what == NULL || segments[2] != NULL)
+    reply_error (msg, SOUP_STATUS_NOT_FOUND, "not-found", "No such resource", NULL);
+  else if (strcmp (what, "submissions") == 0)
+    {
+      g_autoptr(JsonNode) root = NULL;
+
+      if (!is_get)
+        {
+          reply_method_not_allowed (msg, "GET, HEAD");
+          return;
+        }
+      root = kiosk_portal_store_list (portal->store);
+      reply_json (msg, SOUP_STATUS_OK, root);
+    }
+  else if (strcmp (what, "faults") == 0 || strcmp (what, "reset") == 0)
+    {
+      if (!is_post)
+        reply_method_not_allowed (msg, "POST");
+      else if (strcmp (what, "faults") == 0)
+        handle_faults (portal, msg);
+      else
+        handle_reset (portal, msg);
+    }
+  else
+    reply_error (msg, SOUP_STATUS_NOT_FOUND, "not-found", "No such resource", NULL);
+}
+
+/* API routing and faults */
+
+static gboolean
+delayed_reply_elapsed_cb (gpointer user_data)
+{
+  DelayedReply *delayed = user_data;
+
+  if (delayed->key != NULL)
+    g_hash_table_remove (delayed->portal->in_flight, delayed->key);
+  soup_server_message_unpause (delayed->msg);
+  g_object_unref (delayed->msg);
+  g_free (delayed->key);
+  g_free (delayed);
+  return G_SOURCE_REMOVE;
+}
+
+/* Sends @msg now, or after the configured delay; @key (owned) leaves the in-flight set when the
+ * answer goes out. */
+static void
+finish_api_reply (KioskPortal       *portal,
+                  SoupServerMessage *msg,
+                  char              *key)
+{
+  DelayedReply *delayed;
+
+  if (portal->delay_ms == 0)
+    {
+      if (key != NULL)
+        g_hash_table_remove (portal->in_flight, key);
+      g_free (key);
+      return;
+    }
+  delayed = g_new0 (DelayedReply, 1);
+  delayed->portal = portal;
+  delayed->msg = g_object_ref (msg);
+  delayed->key = key;
+  soup_server_message_pause (msg);
+  g_timeout_add (portal->delay_ms, delayed_reply_elapsed_cb, delayed);
+}
+
+/* Answers with an injected fault if one is pending; counters drop by one per request. */
+static gboolean
+inject_fault (KioskPortal       *portal,
+              SoupServerMessage *msg)
+{
+  if (portal->fail_count > 0)
+    {
+      portal->fail_count--;
+      if (portal->fail_retry_after >= 0)
+        {
+          g_autofree char *seconds = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                                      portal->fail_retry_after);
+
+          soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                        "Retry-After", seconds);
+        }
+      reply_error (msg, portal->fail_status,
+                   portal->fail_status >= 500 ? "server-error" : "injected-fault",
+                   "Injected fault", NULL);
+      return TRUE;
+    }
+  if (portal->malformed_count > 0)
+    {
+      portal->malformed_count--;
+      reply_text (msg, SOUP_STATUS_OK, "{\"err\":0,\"data\":[");
+      return TRUE;
+    }
+  return FALSE;
+}
+
+/* Returns: (transfer full) (nullable): an Idempotency-Key to release when the answer is sent */
+static char *
+handle_api (KioskPortal       *portal,
+            SoupServerMessage *msg,
+            const char        *method,
+            char             **segments)
+{
+  gboolean is_get = strcmp (method, "GET") == 0 || strcmp (method, "HEAD") == 0;
+  guint n = g_strv_length (segments);
+  JsonObject *procedure = NULL;
+
+  if (inject_fault (portal, msg))
+    return NULL;
+  refresh_catalogue (portal);
+
+  if (n == 2 && strcmp (segments[1], "catalogue") == 0)
+    {
+      if (is_get)
+        handle_catalogue (portal, msg);
+      else
+        reply_method_not_allowed (msg, "GET, HEAD");
+    }
+  else if (strcmp (segments[1], "formdefs") == 0 && (n == 2 || (n == 3 && *segments[2] == '\0')))
+    {
+      if (is_get)
+        handle_formdefs (portal, msg);
+      else
+        reply_method_not_allowed (msg, "GET, HEAD");
+    }
+  else if (n == 4 && strcmp (segments[1], "formdefs") == 0
+           && (strcmp (segments[3], "schema") == 0 || strcmp (segments[3], "submit") == 0))
+    {
+      gboolean submit = strcmp (segments[3], "submit") == 0;
+
+      procedure = g_hash_table_lookup (portal->procedures, segments[2]);
+      if (procedure == NULL)
+        reply_error (msg, SOUP_STATUS_NOT_FOUND, "not-found", "No procedure with this slug",
+                     NULL);
+      else if (submit && strcmp (method, "POST") != 0)
+        reply_method_not_allowed (msg, "POST");
+      else if (!submit && !is_get)
+        reply_method_not_allowed (msg, "GET, HEAD");
+      else if (submit)
+        return handle_submit (portal, msg, segments[2], procedure);
+      else
+        handle_schema (portal, msg, procedure);
+    }
+  else if (n == 3 && strcmp (segments[1], "dossiers") == 0)
+    {
+      if (is_get)
+        handle_dossier (portal, msg, segments[2]);
+      else
+        reply_method_not_allowed (msg, "GET, HEAD");
+    }
+  else
+    reply_error (msg, SOUP_STATUS_NOT_FOUND, "not-found", "No such resource", NULL);
+  return NULL;
+}
+
+static void
+server_request_cb (SoupServer        *server,
+                   SoupServerMessage *msg,
+                   const char        *path,
+                   GHashTable        *query,
+                   gpointer           user_data)
+{
+  KioskPortal *portal = user_data;
+  const char *method = soup_server_message_get_method (msg);
+  /* libsoup has already percent-decoded @path. */
+  g_auto(GStrv) segments = g_strsplit (*path == '/' ? path + 1 : path, "/", -1);
+
+  if (segments[0] == NULL)
+    reply_error (msg, SOUP_STATUS_NOT_FOUND, "not-found", "No such resource", NULL);
+  else if (strcmp (segments[0], "api") == 0 && segments[1] != NULL)
+    finish_api_reply (portal, msg, handle_api (portal, msg, method, segments));
+  else if (strcmp (segments[0], "_control") == 0)
+    handle_control (portal, msg, method, segments);
+  else if (strcmp (segments[0], "suivi") == 0 && g_strv_length (segments) == 2)
+    {
+      if (strcmp (method, "GET") == 0 || strcmp (method, "HEAD") == 0)
+        handle_tracking_page (portal, msg, segments[1]);
+      else
+        reply_method_not_allowed (msg, "GET, HEAD");
+    }
+  else
+    reply_error (msg, SOUP_STATUS_NOT_FOUND, "not-found", "No such resource", NULL);
+
+  g_printerr ("kiosk-portal: %s %s -> %u\n", method, path, soup_server_message_get_status (msg));
+}
+
+/* Runs once the headers are in: refuses an oversized body. libsoup then answers at once to an
+ * `Expect: 100-continue` request; otherwise it still reads the body, but no longer keeps it. */
+static void
+server_early_request_cb (SoupServer        *server,
+                         SoupServerMessage *msg,
+                         const char        *path,
+                         GHashTable        *query,
+                         gpointer           user_data)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+
+  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH
+      && soup_message_headers_get_content_length (headers) > MAX_BODY_SIZE)
+    {
+      soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
+      reply_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too-large",
+                   "The request body is too large", NULL);
+    }
+}
+
+static gboolean
+quit_signal_cb (gpointer user_data)
+{
+  g_main_loop_quit (user_data);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+free_portal (KioskPortal *portal)
+{
+  if (portal->server != NULL)
+    soup_server_disconnect (portal->server);
+  g_clear_object (&portal->server);
+  /* Lets the closed connections finish tearing down. */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_clear_pointer (&portal->store, kiosk_portal_store_free);
+  g_clear_pointer (&portal->loop, g_main_loop_unref);
+  g_clear_pointer (&portal->procedures, g_hash_table_unref);
+  g_clear_pointer (&portal->catalogue, json_object_unref);
+  g_clear_pointer (&portal->catalogue_body, g_bytes_unref);
+  g_clear_pointer (&portal->in_flight, g_hash_table_unref);
+  g_free (portal->catalogue_path);
+  g_free (portal->catalogue_sha256);
+  g_free (portal->catalogue_etag);
+  g_free (portal->base_url);
+}
+
+/* Binds 127.0.0.1 and returns the URL the portal listens on, with a trailing slash. */
+static char *
+start_server (KioskPortal  *portal,
+              int           port,
+              GError      **error)
+{
+  GSList *uris;
+  char *url;
+
+  portal->server = soup_server_new ("server-header", "kiosk-portal ", NULL);
+  soup_server_add_early_handler (portal->server, NULL, server_early_request_cb, portal, NULL);
+  soup_server_add_handler (portal->server, NULL, server_request_cb, portal, NULL);
+  if (!soup_server_listen_local (portal->server, port, SOUP_SERVER_LISTEN_IPV4_ONLY, error))
+    return NULL;
+  uris = soup_server_get_uris (portal->server);
+  url = g_strdup_printf ("http://127.0.0.1:%d/", g_uri_get_port (uris->data));
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  return url;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  KioskPortal portal = { 0 };
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *data_dir = NULL;
+  g_autofree char *catalogue = NULL;
+  g_autofree char *public_url = NULL;
+  g_autofree char *listen_url = NULL;
+  int port = 0;
+  const GOptionEntry entries[] = {
+    { "port", 0, 0, G_OPTION_ARG_INT, &port, "Port on 127.0.0.1 (0 picks a free one)", "N" },
+    { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &data_dir, "Where the database and files go",
+      "DIR" },
+    { "catalogue", 0, 0, G_OPTION_ARG_FILENAME, &catalogue, "JSON catalogue to serve", "FILE" },
+    { "public-url", 0, 0, G_OPTION_ARG_STRING, &public_url,
+      "Base URL for tracking links (default: the listening URL)", "URL" },
+    { NULL }
+  };
+  int status = 1;
+
+  context = g_option_context_new ("- reference portal for the kiosk");
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("kiosk-portal: %s\n", error->message);
+      return 2;
+    }
+  if (data_dir == NULL || port < 0 || port > 65535 || argc > 1)
+    {
+      g_printerr ("kiosk-portal: --data-dir is required and --port must be 0 to 65535\n");
+      return 2;
+    }
+  if (public_url != NULL && !g_uri_is_valid (public_url, G_URI_FLAGS_NONE, NULL))
+    {
+      g_printerr ("kiosk-portal: --public-url is not a URL: %s\n", public_url);
+      return 2;
+    }
+
+  portal.catalogue_path = g_strdup (catalogue != NULL ? catalogue : KIOSK_DEFAULT_CATALOGUE);
+  portal.procedures = g_hash_table_new (g_str_hash, g_str_equal);
+  portal.in_flight = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  clear_faults (&portal);
+
+  if (!load_catalogue (&portal, &error))
+    g_printerr ("kiosk-portal: %s\n", error->message);
+  else
+    {
+      g_autofree char *dir = g_canonicalize_filename (data_dir, NULL);
+
+      portal.store = kiosk_portal_store_open (dir, &error);
+      if (portal.store == NULL)
+        g_printerr ("kiosk-portal: cannot open the store in %s: %s\n", dir, error->message);
+    }
+  if (portal.store != NULL)
+    {
+      listen_url = start_server (&portal, port, &error);
+      if (listen_url == NULL)
+        g_printerr ("kiosk-portal: cannot listen: %s\n", error->message);
+    }
+
+  if (listen_url != NULL)
+    {
+      if (public_url == NULL)
+        portal.base_url = g_strdup (listen_url);
+      else
+        portal.base_url = g_str_has_suffix (public_url, "/")
+                          ? g_strdup (public_url) : g_strconcat (public_url, "/", NULL);
+
+      portal.loop = g_main_loop_new (NULL, FALSE);
+      g_unix_signal_add (SIGTERM, quit_signal_cb, portal.loop);
+      g_unix_signal_add (SIGINT, quit_signal_cb, portal.loop);
+
+      printf ("%s\n", listen_url);
+      fflush (stdout);
+      g_main_loop_run (portal.loop);
+      status = 0;
+    }
+
+  free_portal (&portal);
+  return status;
+}

@@ -1,0 +1,177 @@
+/* test-journey.c (suite ui): drives the real window through every page of the citizen journey,
+ * as a citizen would, in English: search without accents, answer with mistakes first, scan on
+ * the SANE test backend, review, submit to the reference portal, read the receipt, finish. */
+#include "kiosk-test-util.h"
+
+#include "kiosk-catalogue-page.h"
+#include "kiosk-documents-page.h"
+#include "kiosk-form-page.h"
+
+static KioskTestPortal *portal;
+
+static gboolean
+documents_idle_cb (gpointer data)
+{
+  return !kiosk_documents_page_get_busy (data);
+}
+
+static void
+test_journey_every_page (void)
+{
+  g_autofree char *data_dir = g_dir_make_tmp ("kiosk-ui-XXXXXX", NULL);
+  g_autoptr(KioskContext) context = kiosk_test_context_new (portal->url, data_dir);
+  KioskWindow *window = kiosk_window_new (NULL, context);
+  GtkWidget *catalogue_page;
+  GListModel *results;
+  g_autoptr(KioskProcedure) first = NULL;
+  KioskDossier *dossier;
+
+  gtk_window_present (GTK_WINDOW (window));
+  kiosk_test_wait_for_page (window, "welcome");
+  g_assert_cmpstr (kiosk_test_label (window, "catalogue-status"), ==, "15 procedures available");
+
+  /* Catalogue: search as you type, without accents, in capitals. */
+  kiosk_test_click (window, "start-button");
+  kiosk_test_wait_for_page (window, "catalogue");
+  catalogue_page = kiosk_window_get_page (window, "catalogue");
+  results = kiosk_catalogue_page_get_results (KIOSK_CATALOGUE_PAGE (catalogue_page));
+  g_assert_cmpuint (g_list_model_get_n_items (results), ==, 15);
+  kiosk_test_type (window, "search-entry", "AIDE MEDICALE");
+  g_signal_emit_by_name (kiosk_test_find (window, "search-entry"), "search-changed");
+  g_assert_cmpuint (g_list_model_get_n_items (results), >=, 1);
+  first = g_list_model_get_item (results, 0);
+  g_assert_cmpstr (kiosk_procedure_get_slug (first), ==, "aide-medicale");
+
+  /* A search that finds nothing says so. */
+  kiosk_test_type (window, "search-entry", "zzzqqq");
+  g_signal_emit_by_name (kiosk_test_find (window, "search-entry"), "search-changed");
+  g_assert_cmpuint (g_list_model_get_n_items (results), ==, 0);
+  kiosk_test_type (window, "search-entry", "medicale");
+  g_signal_emit_by_name (kiosk_test_find (window, "search-entry"), "search-changed");
+
+  /* Theme filter keeps only that theme. */
+  kiosk_test_click (window, "theme-education");
+  for (guint i = 0; i < g_list_model_get_n_items (results); i++)
+    {
+      g_autoptr(KioskProcedure) p = g_list_model_get_item (results, i);
+
+      g_assert_cmpstr (kiosk_procedure_get_category_slug (p), ==, "education");
+    }
+  kiosk_test_click (window, "theme-all");
+
+  /* Procedure page. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-procedure", "s", "aide-medicale");
+  kiosk_test_wait_for_page (window, "procedure");
+  g_assert_cmpstr (kiosk_test_label (window, "procedure-title"), ==, kiosk_procedure_get_title (first));
+  kiosk_test_click (window, "start-dossier-button");
+  kiosk_test_wait_for_page (window, "form");
+  dossier = kiosk_context_get_dossier (context);
+  g_assert_nonnull (dossier);
+
+  /* Step 1: empty answers are refused, with the message beside each field. */
+  g_assert_cmpstr (kiosk_test_label (window, "step-label"), ==, "Step 1 of 5");
+  kiosk_test_click (window, "form-next");
+  g_assert_cmpuint (kiosk_form_page_get_step (KIOSK_FORM_PAGE (kiosk_window_get_page (window, "form"))), ==, 0);
+  g_assert_true (gtk_widget_get_visible (kiosk_test_find (window, "error-last_name")));
+  g_assert_true (g_str_has_suffix (kiosk_test_label (window, "error-last_name"), "is required. Please answer this question."));
+  g_assert_true (gtk_widget_get_visible (kiosk_test_find (window, "form-banner")));
+
+  kiosk_test_type (window, "field-last_name", "Wamytan");
+  kiosk_test_type (window, "field-first_name", "Léa");
+  kiosk_test_type (window, "field-birth_date", "31/02/1961");
+  kiosk_test_click (window, "form-next");
+  g_assert_true (gtk_widget_get_visible (kiosk_test_find (window, "error-birth_date")));
+  g_assert_false (gtk_widget_get_visible (kiosk_test_find (window, "error-last_name")));
+  g_assert_true (g_str_has_prefix (kiosk_test_label (window, "error-birth_date"), "“Date of birth”")
+                 || strstr (kiosk_test_label (window, "error-birth_date"), "day/month/year") != NULL);
+  kiosk_test_type (window, "field-birth_date", "12/04/1961");
+  kiosk_test_click (window, "form-next");
+
+  /* Step 2: range and amount checks; then Back keeps the answers. */
+  g_assert_cmpstr (kiosk_test_label (window, "step-label"), ==, "Step 2 of 5");
+  kiosk_test_type (window, "field-household_size", "40");
+  kiosk_test_type (window, "field-monthly_income", "137 280");
+  kiosk_test_click (window, "field-cover-cafat");
+  kiosk_test_click (window, "form-next");
+  g_assert_true (gtk_widget_get_visible (kiosk_test_find (window, "error-household_size")));
+  kiosk_test_type (window, "field-household_size", "2");
+  kiosk_test_click (window, "form-back");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (kiosk_test_find (window, "field-birth_date"))), ==, "12/04/1961");
+  kiosk_test_click (window, "form-next");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (kiosk_test_find (window, "field-household_size"))), ==, "2");
+  kiosk_test_click (window, "form-next");
+
+  /* Step 3: a wrong phone number, then a right one; e-mail left empty (optional). */
+  g_assert_cmpstr (kiosk_test_label (window, "step-label"), ==, "Step 3 of 5");
+  kiosk_test_type (window, "field-phone", "12 34");
+  kiosk_test_click (window, "form-next");
+  g_assert_true (gtk_widget_get_visible (kiosk_test_find (window, "error-phone")));
+  kiosk_test_type (window, "field-phone", "27 12 34");
+  kiosk_test_click (window, "form-next");
+
+  /* Documents: scan the identity card through libsane (test:0), see it, retake it. */
+  kiosk_test_wait_for_page (window, "documents");
+  g_assert_false (gtk_widget_get_sensitive (kiosk_test_find (window, "documents-next")));
+  kiosk_test_click (window, "scan-id_card");
+  g_assert_true (kiosk_documents_page_get_busy (KIOSK_DOCUMENTS_PAGE (kiosk_window_get_page (window, "documents"))));
+  g_assert_true (kiosk_test_wait (documents_idle_cb, kiosk_window_get_page (window, "documents"), 20000));
+  g_assert_false (gtk_widget_get_visible (kiosk_test_find (window, "scan-error")));
+  g_assert_nonnull (kiosk_dossier_get_document (dossier, "id_card"));
+  g_assert_true (GTK_IS_PICTURE (kiosk_test_find (window, "preview-id_card")));
+  {
+    g_autofree char *before = g_strdup (kiosk_document_get_sha256 (kiosk_dossier_get_document (dossier, "id_card")));
+
+    kiosk_test_click (window, "scan-id_card");
+    g_assert_true (kiosk_test_wait (documents_idle_cb, kiosk_window_get_page (window, "documents"), 20000));
+    g_assert_nonnull (kiosk_dossier_get_document (dossier, "id_card"));
+    g_assert_cmpstr (before, ==, kiosk_document_get_sha256 (kiosk_dossier_get_document (dossier, "id_card")));
+  }
+  kiosk_test_click (window, "documents-next");
+
+  /* Review: every answer, formatted; the edit link goes back to the right step. */
+  kiosk_test_wait_for_page (window, "review");
+  g_assert_cmpstr (kiosk_test_label (window, "review-last_name"), ==, "Wamytan");
+  g_assert_cmpstr (kiosk_test_label (window, "review-cover"), ==, "CAFAT");
+  g_assert_cmpstr (kiosk_test_label (window, "review-monthly_income"), ==, "137 280 F");
+  g_assert_cmpstr (kiosk_test_label (window, "review-email"), ==, "Not answered");
+  g_assert_cmpstr (kiosk_test_label (window, "review-id_card"), ==, "Scanned ✓");
+  kiosk_test_click (window, "edit-step-1");
+  kiosk_test_wait_for_page (window, "form");
+  g_assert_cmpstr (kiosk_test_label (window, "step-label"), ==, "Step 2 of 5");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "review");
+  kiosk_test_wait_for_page (window, "review");
+
+  /* Submit → receipt with the portal's dossier number and a QR code. */
+  kiosk_test_click (window, "submit-button");
+  kiosk_test_wait_for_page (window, "receipt");
+  g_assert_true (g_str_has_prefix (kiosk_test_label (window, "receipt-number"), "DS-"));
+  g_assert_true (g_str_has_suffix (kiosk_test_label (window, "receipt-url"), kiosk_test_label (window, "receipt-number")));
+  g_assert_nonnull (gtk_picture_get_paintable (GTK_PICTURE (kiosk_test_find (window, "receipt-qr"))));
+
+  /* Finish: nothing of the citizen is left on any page, back to welcome. */
+  kiosk_test_click (window, "receipt-finish");
+  kiosk_test_wait_for_page (window, "welcome");
+  g_assert_null (kiosk_context_get_dossier (context));
+  g_assert_null (kiosk_window_find_widget (window, "field-last_name"));
+  g_assert_cmpstr (kiosk_test_label (window, "receipt-number"), ==, "");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (kiosk_test_find (window, "search-entry"))), ==, "");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  kiosk_test_spin (20);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int status;
+
+  kiosk_test_setup_locale ("en");
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  portal = kiosk_test_portal_start ();
+  g_test_add_func ("/journey/every-page", test_journey_every_page);
+  status = g_test_run ();
+  kiosk_test_portal_stop (portal);
+  return status;
+}
