@@ -9,6 +9,15 @@
 #include <glib/gstdio.h>
 #include <glib/gi18n.h>
 #include <locale.h>
+#include <signal.h>
+#include <sys/prctl.h>
+
+/* A crashed test must not leave its portal running. */
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
 
 KioskTestPortal *
 kiosk_test_portal_start (void)
@@ -17,12 +26,15 @@ kiosk_test_portal_start (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(GDataInputStream) input = NULL;
   const char *binary = g_getenv ("KIOSK_PORTAL_BINARY");
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
 
   g_assert_nonnull (binary);
   portal->data_dir = g_dir_make_tmp ("kiosk-portal-XXXXXX", &error);
   g_assert_no_error (error);
-  portal->process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, binary,
-                                      "--port", "0", "--data-dir", portal->data_dir, NULL);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  portal->process = g_subprocess_launcher_spawn (launcher, &error, binary, "--port", "0",
+                                                 "--data-dir", portal->data_dir, NULL);
   g_assert_no_error (error);
   input = g_data_input_stream_new (g_subprocess_get_stdout_pipe (portal->process));
   portal->url = g_data_input_stream_read_line (input, NULL, NULL, &error);

@@ -1,0 +1,367 @@
+/* test-integration.c (suite integration): the real window submits to the reference portal over
+ * loopback with a document read by sane_read() from the SANE test backend (test:0, A4 300 dpi),
+ * then the test asks the portal what arrived: every answer, and the sha256 of every file.
+ * Also: what must survive a portal that is down, fails or answers garbage. */
+#include "kiosk-test-util.h"
+
+#include "kiosk-documents-page.h"
+#include "kiosk-json.h"
+#include "kiosk-submit-page.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+static KioskTestPortal *portal;
+
+static gboolean
+documents_idle_cb (gpointer data)
+{
+  return !kiosk_documents_page_get_busy (data);
+}
+
+static gboolean
+submit_settled_cb (gpointer data)
+{
+  KioskSubmitState state = kiosk_submit_page_get_state (data);
+
+  return state == KIOSK_SUBMIT_DONE || state == KIOSK_SUBMIT_FAILED;
+}
+
+/* Reads width and height from a JPEG's SOF marker. */
+static void
+read_jpeg_size (GBytes *jpeg,
+                guint  *width,
+                guint  *height)
+{
+  gsize size;
+  const guint8 *data = g_bytes_get_data (jpeg, &size);
+
+  *width = *height = 0;
+  for (gsize i = 2; i + 9 < size;)
+    {
+      guint length;
+
+      g_assert_cmpint (data[i], ==, 0xff);
+      length = (data[i + 2] << 8) | data[i + 3];
+      if (data[i + 1] == 0xc0 || data[i + 1] == 0xc2)
+        {
+          *height = (data[i + 5] << 8) | data[i + 6];
+          *width = (data[i + 7] << 8) | data[i + 8];
+          return;
+        }
+      i += 2 + length;
+    }
+}
+
+/* Answers the aide médicale form and scans the identity document, through the window. */
+static KioskWindow *
+fill_aide_medicale (KioskContext *context)
+{
+  KioskWindow *window = kiosk_window_new (NULL, context);
+  GtkWidget *documents;
+
+  gtk_window_present (GTK_WINDOW (window));
+  kiosk_test_wait_for_page (window, "welcome");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-procedure", "s", "aide-medicale");
+  kiosk_test_wait_for_page (window, "procedure");
+  kiosk_test_click (window, "start-dossier-button");
+  kiosk_test_wait_for_page (window, "form");
+  kiosk_test_type (window, "field-last_name", "Wamytan");
+  kiosk_test_type (window, "field-first_name", "Léa-Marie");
+  kiosk_test_type (window, "field-birth_date", "12/04/1961");
+  kiosk_test_click (window, "form-next");
+  kiosk_test_type (window, "field-household_size", "3");
+  kiosk_test_type (window, "field-monthly_income", "137 280");
+  kiosk_test_click (window, "field-cover-mutuelle");
+  kiosk_test_click (window, "form-next");
+  kiosk_test_type (window, "field-phone", "27 12 34");
+  kiosk_test_type (window, "field-email", "lea@example.nc");
+  kiosk_test_click (window, "form-next");
+  kiosk_test_wait_for_page (window, "documents");
+  documents = kiosk_window_get_page (window, "documents");
+  kiosk_test_click (window, "scan-id_card");
+  g_assert_true (kiosk_test_wait (documents_idle_cb, documents, 30000));
+  g_assert_nonnull (kiosk_dossier_get_document (kiosk_context_get_dossier (context), "id_card"));
+  kiosk_test_click (window, "documents-next");
+  kiosk_test_wait_for_page (window, "review");
+  return window;
+}
+
+static void
+submit_and_wait (KioskWindow *window)
+{
+  GtkWidget *submit = kiosk_window_get_page (window, "submit");
+
+  kiosk_test_click (window, "submit-button");
+  g_assert_true (kiosk_test_wait (submit_settled_cb, submit, 30000));
+}
+
+static JsonArray *
+get_submissions (JsonObject **root)
+{
+  *root = kiosk_test_portal_get (portal, "_control/submissions");
+  return kiosk_json_get_array (*root, "data");
+}
+
+static char *
+sha256_of_file (const char *path)
+{
+  g_autofree char *contents = NULL;
+  gsize length;
+
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, length);
+}
+
+static void
+test_submit_scanned_dossier (void)
+{
+  g_autofree char *data_dir = g_dir_make_tmp ("kiosk-int-XXXXXX", NULL);
+  g_autoptr(KioskContext) context = kiosk_test_context_new (portal->url, data_dir);
+  g_autoptr(JsonObject) root = NULL;
+  KioskWindow *window;
+  KioskDocument *document;
+  JsonArray *submissions;
+  JsonObject *dossier, *data, *file;
+  guint width, height;
+  g_autofree char *stored_sha = NULL;
+
+  kiosk_test_portal_post (portal, "_control/reset", "{}");
+  window = fill_aide_medicale (context);
+
+  /* The document is the scanner's page: A4 at 300 dpi from test:0, as JPEG for an identity. */
+  document = kiosk_dossier_get_document (kiosk_context_get_dossier (context), "id_card");
+  g_assert_cmpstr (kiosk_document_get_content_type (document), ==, "image/jpeg");
+  read_jpeg_size (kiosk_document_get_content (document), &width, &height);
+  g_assert_cmpuint (width, ==, 2480);
+  g_assert_cmpuint (height, ==, 3507);
+
+  submit_and_wait (window);
+  kiosk_test_wait_for_page (window, "receipt");
+
+  submissions = get_submissions (&root);
+  g_assert_cmpuint (json_array_get_length (submissions), ==, 1);
+  dossier = json_array_get_object_element (submissions, 0);
+  g_assert_cmpstr (kiosk_json_get_string (dossier, "number"), ==, kiosk_test_label (window, "receipt-number"));
+  g_assert_cmpstr (kiosk_json_get_string (dossier, "slug"), ==, "aide-medicale");
+  g_assert_cmpstr (kiosk_json_get_string (dossier, "idempotency_key"), ==,
+                   kiosk_dossier_get_idempotency_key (kiosk_context_get_dossier (context)));
+
+  /* Every answer arrived, typed as the API says. */
+  data = kiosk_json_get_object (dossier, "data");
+  g_assert_cmpstr (kiosk_json_get_string (data, "last_name"), ==, "Wamytan");
+  g_assert_cmpstr (kiosk_json_get_string (data, "first_name"), ==, "Léa-Marie");
+  g_assert_cmpstr (kiosk_json_get_string (data, "birth_date"), ==, "1961-04-12");
+  g_assert_cmpint (kiosk_json_get_int (data, "household_size", -1), ==, 3);
+  g_assert_cmpint (kiosk_json_get_int (data, "monthly_income", -1), ==, 137280);
+  g_assert_cmpstr (kiosk_json_get_string (data, "cover"), ==, "mutuelle");
+  g_assert_cmpstr (kiosk_json_get_string (data, "phone"), ==, "271234");
+  g_assert_cmpstr (kiosk_json_get_string (data, "email"), ==, "lea@example.nc");
+  g_assert_cmpuint (json_object_get_size (data), ==, 8);
+
+  /* The bytes that arrived are the bytes the kiosk made from sane_read(). */
+  g_assert_cmpuint (json_array_get_length (kiosk_json_get_array (dossier, "files")), ==, 1);
+  file = json_array_get_object_element (kiosk_json_get_array (dossier, "files"), 0);
+  g_assert_cmpstr (kiosk_json_get_string (file, "varname"), ==, "id_card");
+  g_assert_cmpstr (kiosk_json_get_string (file, "content_type"), ==, "image/jpeg");
+  g_assert_cmpint (kiosk_json_get_int (file, "size", -1), ==, g_bytes_get_size (kiosk_document_get_content (document)));
+  g_assert_cmpstr (kiosk_json_get_string (file, "sha256"), ==, kiosk_document_get_sha256 (document));
+  stored_sha = sha256_of_file (kiosk_json_get_string (file, "path"));
+  g_assert_cmpstr (stored_sha, ==, kiosk_document_get_sha256 (document));
+
+  /* Finishing wipes the session. */
+  kiosk_test_click (window, "receipt-finish");
+  kiosk_test_wait_for_page (window, "welcome");
+  g_assert_null (kiosk_context_get_dossier (context));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* The portal fails, then answers garbage: the citizen is told in plain words, loses nothing,
+ * and a retry records the dossier exactly once. */
+static void
+test_portal_faults_then_retry (void)
+{
+  g_autofree char *data_dir = g_dir_make_tmp ("kiosk-int-XXXXXX", NULL);
+  g_autoptr(KioskContext) context = kiosk_test_context_new (portal->url, data_dir);
+  g_autoptr(JsonObject) root = NULL;
+  KioskWindow *window;
+  KioskDossier *dossier;
+
+  kiosk_test_portal_post (portal, "_control/reset", "{}");
+  window = fill_aide_medicale (context);
+  dossier = kiosk_context_get_dossier (context);
+
+  kiosk_test_portal_post (portal, "_control/faults", "{\"fail\": 1, \"status\": 503, \"retry_after\": 1}");
+  submit_and_wait (window);
+  g_assert_cmpint (kiosk_submit_page_get_state (KIOSK_SUBMIT_PAGE (kiosk_window_get_page (window, "submit"))), ==, KIOSK_SUBMIT_FAILED);
+  g_assert_cmpstr (kiosk_test_label (window, "submit-message"), ==,
+                   _("The portal has a temporary problem. Your answers and documents are kept. Try again in a moment."));
+  g_assert_true (gtk_widget_get_visible (kiosk_test_find (window, "submit-retry")));
+  g_assert_cmpstr (kiosk_dossier_get_answer (dossier, "last_name"), ==, "Wamytan");
+  g_assert_nonnull (kiosk_dossier_get_document (dossier, "id_card"));
+
+  kiosk_test_portal_post (portal, "_control/faults", "{\"malformed\": 1}");
+  kiosk_test_click (window, "submit-retry");
+  g_assert_true (kiosk_test_wait (submit_settled_cb, kiosk_window_get_page (window, "submit"), 30000));
+  g_assert_cmpstr (kiosk_test_label (window, "submit-message"), ==,
+                   _("The portal sent an answer the terminal does not understand. Your answers are kept. Try again, or call an agent."));
+
+  kiosk_test_click (window, "submit-retry");
+  kiosk_test_wait_for_page (window, "receipt");
+  g_assert_cmpuint (json_array_get_length (get_submissions (&root)), ==, 1);
+
+  /* The same dossier sent again (a retry after a lost answer) is not recorded twice. */
+  kiosk_test_portal_post (portal, "_control/faults", "{}");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.submit", NULL);
+  kiosk_test_wait_for_page (window, "receipt");
+  g_clear_pointer (&root, json_object_unref);
+  g_assert_cmpuint (json_array_get_length (get_submissions (&root)), ==, 1);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_portal_down (void)
+{
+  g_autofree char *data_dir = g_dir_make_tmp ("kiosk-int-XXXXXX", NULL);
+  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, 0, NULL);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autofree char *url = NULL;
+  g_autoptr(KioskContext) context = NULL;
+  KioskWindow *window;
+
+  /* A port that is bound but never listens: connections are refused at once. */
+  g_assert_true (g_socket_bind (socket, any, FALSE, NULL));
+  bound = g_socket_get_local_address (socket, NULL);
+  url = g_strdup_printf ("http://127.0.0.1:%u/", g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+  context = kiosk_test_context_new (url, data_dir);
+  window = fill_aide_medicale (context);
+  submit_and_wait (window);
+  g_assert_cmpstr (kiosk_test_label (window, "submit-message"), ==,
+                   _("The portal cannot be reached right now. Your answers and documents are kept. Try again in a moment, or call an agent."));
+  g_assert_cmpstr (kiosk_test_label (window, "submit-title"), ==, _("Your request was not sent"));
+  g_assert_cmpstr (kiosk_dossier_get_answer (kiosk_context_get_dossier (context), "first_name"), ==, "Léa-Marie");
+
+  /* Back to the answers: all still there. */
+  kiosk_test_click (window, "submit-back");
+  kiosk_test_wait_for_page (window, "review");
+  g_assert_cmpstr (kiosk_test_label (window, "review-first_name"), ==, "Léa-Marie");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+refresh_done_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  GError **error = user_data;
+
+  kiosk_context_refresh_catalogue_finish (KIOSK_CONTEXT (object), result, error);
+  if (*error == NULL)
+    *error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_EXISTS, "ok");
+}
+
+static gboolean
+is_set_cb (gpointer data)
+{
+  return *(GError **) data != NULL;
+}
+
+static GError *
+refresh (KioskContext *context)
+{
+  GError *error = NULL;
+
+  kiosk_context_refresh_catalogue_async (context, NULL, refresh_done_cb, &error);
+  g_assert_true (kiosk_test_wait (is_set_cb, &error, 15000));
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_EXISTS))
+    g_clear_error (&error);
+  return error;
+}
+
+/* The catalogue comes from the portal when reachable, is cached in SQLite with its ETag, is
+ * not downloaded again when unchanged, and survives garbage from the portal. */
+static void
+test_catalogue_refresh (void)
+{
+  g_autofree char *data_dir = g_dir_make_tmp ("kiosk-int-XXXXXX", NULL);
+  g_autoptr(KioskContext) context = kiosk_test_context_new (portal->url, data_dir);
+  KioskCatalogue *catalogue = kiosk_context_get_catalogue (context);
+  guint n = kiosk_catalogue_get_n_procedures (catalogue);
+  GError *error;
+
+  kiosk_test_portal_post (portal, "_control/faults", "{}");
+  g_assert_cmpstr (kiosk_context_get_catalogue_source (context), ==, "bundled");
+  error = refresh (context);
+  g_assert_no_error (error);
+  g_assert_cmpstr (kiosk_context_get_catalogue_source (context), ==, "portal");
+  g_assert_cmpuint (kiosk_catalogue_get_n_procedures (catalogue), ==, n);
+
+  /* Unchanged: 304, nothing re-parsed. */
+  error = refresh (context);
+  g_assert_no_error (error);
+
+  /* Garbage: an error for the log, the catalogue stays. */
+  kiosk_test_portal_post (portal, "_control/faults", "{\"fail\": 1, \"status\": 500}");
+  error = refresh (context);
+  g_assert_error (error, KIOSK_PORTAL_ERROR, KIOSK_PORTAL_ERROR_SERVER);
+  g_clear_error (&error);
+  g_assert_cmpuint (kiosk_catalogue_get_n_procedures (catalogue), ==, n);
+
+  /* A new start, offline, uses the SQLite cache. */
+  {
+    g_autoptr(KioskContext) offline = kiosk_test_context_new ("http://127.0.0.1:9/", data_dir);
+
+    g_assert_cmpstr (kiosk_context_get_catalogue_source (offline), ==, "cache");
+    g_assert_cmpuint (kiosk_catalogue_get_n_procedures (kiosk_context_get_catalogue (offline)), ==, n);
+  }
+}
+
+static void
+scan_done_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  GError **error = user_data;
+  KioskImage *image = kiosk_scanner_scan_finish (KIOSK_SCANNER (object), result, error);
+
+  g_assert_null (image);
+}
+
+/* A scanner that is not there gives the citizen a sentence saying what to do. */
+static void
+test_no_scanner (void)
+{
+  g_autoptr(KioskScanner) scanner = kiosk_scanner_new ("test:42");
+  KioskScanOptions options = { 300, TRUE };
+  GError *error = NULL;
+  g_autofree char *text = NULL;
+
+  kiosk_scanner_scan_async (scanner, &options, NULL, NULL, NULL, scan_done_cb, &error);
+  g_assert_true (kiosk_test_wait (is_set_cb, &error, 15000));
+  g_assert_error (error, KIOSK_SCANNER_ERROR, KIOSK_SCANNER_ERROR_NO_DEVICE);
+  text = kiosk_scanner_error_to_text (error);
+  g_assert_cmpstr (text, ==, _("No scanner is connected. Please call an agent."));
+  g_clear_error (&error);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int status;
+
+  kiosk_test_setup_locale ("fr");
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  portal = kiosk_test_portal_start ();
+  g_test_add_func ("/integration/submit-scanned-dossier", test_submit_scanned_dossier);
+  g_test_add_func ("/integration/portal-faults-then-retry", test_portal_faults_then_retry);
+  g_test_add_func ("/integration/portal-down", test_portal_down);
+  g_test_add_func ("/integration/catalogue-refresh", test_catalogue_refresh);
+  g_test_add_func ("/integration/no-scanner", test_no_scanner);
+  status = g_test_run ();
+  kiosk_test_portal_stop (portal);
+  return status;
+}
