@@ -210,7 +210,6 @@ static void
 kiosk_application_startup (GApplication *application)
 {
   KioskApplication *self = KIOSK_APPLICATION (application);
-  g_autoptr(GtkCssProvider) provider = gtk_css_provider_new ();
   static const GActionEntry actions[] = {
     { "language", language_action_cb, "s", NULL, NULL, { 0 } },
   };
@@ -218,9 +217,6 @@ kiosk_application_startup (GApplication *application)
   G_APPLICATION_CLASS (kiosk_application_parent_class)->startup (application);
 
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_LIGHT);
-  gtk_css_provider_load_from_resource (provider, "/nc/epn/Kiosk/style.css");
-  gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (provider),
-                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
   g_action_map_add_action_entries (G_ACTION_MAP (self), actions, G_N_ELEMENTS (actions), self);
   self->settings = g_settings_new (APPLICATION_ID);
 }

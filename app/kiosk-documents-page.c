@@ -301,8 +301,8 @@ build_row (KioskDocumentsPage      *self,
       gtk_widget_set_name (picture, preview_name);
       gtk_widget_set_size_request (picture, 120, 160);
       gtk_picture_set_can_shrink (GTK_PICTURE (picture), TRUE);
-      /* TRANSLATORS: accessible description of a scan's thumbnail; %s is the document */
       {
+        /* TRANSLATORS: accessible description of a scan's thumbnail; %s is the document */
         g_autofree char *alt = g_strdup_printf (_("Preview of %s"), spec->label);
 
         gtk_picture_set_alternative_text (GTK_PICTURE (picture), alt);

@@ -207,12 +207,30 @@ add_page (KioskWindow *self,
   gtk_stack_add_named (self->stack, page, name);
 }
 
+/* The kiosk's style sheet, added once per display (the window may be rebuilt, e.g. on a
+ * language switch, and tests create windows without the application). */
+static void
+ensure_style (GdkDisplay *display)
+{
+  g_autoptr(GtkCssProvider) provider = NULL;
+
+  if (g_object_get_data (G_OBJECT (display), "kiosk-style") != NULL)
+    return;
+  provider = gtk_css_provider_new ();
+  gtk_css_provider_load_from_resource (provider, "/nc/epn/Kiosk/style.css");
+  gtk_style_context_add_provider_for_display (display, GTK_STYLE_PROVIDER (provider),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  g_object_set_data_full (G_OBJECT (display), "kiosk-style", g_steal_pointer (&provider), g_object_unref);
+}
+
 static void
 kiosk_window_constructed (GObject *object)
 {
   KioskWindow *self = KIOSK_WINDOW (object);
 
   G_OBJECT_CLASS (kiosk_window_parent_class)->constructed (object);
+
+  ensure_style (gtk_widget_get_display (GTK_WIDGET (self)));
 
   self->welcome_page = kiosk_welcome_page_new (self->context);
   self->catalogue_page = kiosk_catalogue_page_new (self->context);

@@ -1,0 +1,281 @@
+/* test-language.c (suite ui): the FR/EN switch of the welcome page rebuilds every page in the
+ * chosen language; in French, a walk through every page finds no visible text left in English
+ * (no label equals an English msgid of po/fr.po). With KIOSK_SCREENSHOT_DIR set, it also
+ * writes a PNG of every page (the screenshots of docs/screenshots/). */
+#include "kiosk-test-util.h"
+
+#include "kiosk-application.h"
+#include "kiosk-documents-page.h"
+#include "kiosk-submit-page.h"
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+static KioskTestPortal *portal;
+static GHashTable *english;   /* msgids whose French differs */
+
+static char *
+unquote (const char *line)
+{
+  const char *start = strchr (line, '"');
+  const char *end = strrchr (line, '"');
+
+  if (start == NULL || end == start)
+    return g_strdup ("");
+  return g_strcompress (g_strndup (start + 1, end - start - 1));
+}
+
+/* Reads msgid → msgstr pairs, enough of the PO format for our own file. */
+static void
+load_english_msgids (void)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("KIOSK_SOURCE_DIR"), "po", "fr.po", NULL);
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+  GString *msgid = NULL, *msgstr = NULL, *current = NULL;
+  GPtrArray *ids = g_ptr_array_new_with_free_func (g_free);
+
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  english = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  lines = g_strsplit (contents, "\n", -1);
+  for (guint i = 0; ; i++)
+    {
+      const char *line = lines[i];
+
+      if (line == NULL || g_str_has_prefix (line, "msgid ") || g_str_has_prefix (line, "#"))
+        {
+          if (msgid != NULL && msgid->len > 0 && msgstr != NULL)
+            for (guint j = 0; j < ids->len; j++)
+              if (g_strcmp0 (g_ptr_array_index (ids, j), msgstr->str) != 0)
+                g_hash_table_add (english, g_strdup (g_ptr_array_index (ids, j)));
+          if (line == NULL)
+            break;
+        }
+      if (g_str_has_prefix (line, "msgid "))
+        {
+          if (msgid) g_string_free (msgid, TRUE);
+          if (msgstr) g_string_free (msgstr, TRUE);
+          msgid = g_string_new (NULL);
+          msgstr = NULL;
+          g_ptr_array_set_size (ids, 0);
+          current = msgid;
+        }
+      else if (g_str_has_prefix (line, "msgid_plural "))
+        {
+          g_ptr_array_add (ids, g_strdup (msgid->str));
+          current = g_string_new (NULL);
+          g_ptr_array_add (ids, NULL);
+        }
+      else if (g_str_has_prefix (line, "msgstr"))
+        {
+          if (msgstr == NULL)
+            msgstr = g_string_new (NULL);
+          else
+            g_string_truncate (msgstr, 0);
+          if (ids->len == 0)
+            g_ptr_array_add (ids, g_strdup (msgid->str));
+          current = msgstr;
+        }
+      if (current != NULL && (line[0] == '"' || g_str_has_prefix (line, "msg")))
+        {
+          g_autofree char *text = unquote (line);
+
+          g_string_append (current, text);
+          if (ids->len >= 2 && g_ptr_array_index (ids, ids->len - 1) == NULL && current != msgid && current != msgstr)
+            {
+              g_free (g_ptr_array_index (ids, ids->len - 1));
+              ids->pdata[ids->len - 1] = g_strdup (current->str);
+            }
+        }
+    }
+  if (msgid) g_string_free (msgid, TRUE);
+  if (msgstr) g_string_free (msgstr, TRUE);
+  g_ptr_array_unref (ids);
+  g_assert_cmpuint (g_hash_table_size (english), >, 50);
+}
+
+static guint
+check_no_english (GtkWidget  *widget,
+                  const char *page)
+{
+  guint checked = 0;
+
+  if (!gtk_widget_get_mapped (widget))
+    return 0;
+  if (GTK_IS_LABEL (widget))
+    {
+      const char *text = gtk_label_get_text (GTK_LABEL (widget));
+
+      if (text != NULL && *text != '\0')
+        {
+          if (g_hash_table_contains (english, text))
+            g_error ("Page %s shows English text: “%s”", page, text);
+          checked++;
+        }
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    checked += check_no_english (child, page);
+  return checked;
+}
+
+static void
+visit_page (KioskWindow *window,
+            const char  *shot)
+{
+  const char *dir = g_getenv ("KIOSK_SCREENSHOT_DIR");
+  const char *page = kiosk_window_get_page_name (window);
+
+  kiosk_test_spin (150);
+  g_assert_cmpuint (check_no_english (GTK_WIDGET (window), page), >, 3);
+  if (dir != NULL)
+    {
+      g_autofree char *path = g_strdup_printf ("%s/%s.png", dir, shot);
+
+      g_mkdir_with_parents (dir, 0755);
+      kiosk_test_save_png (GTK_WIDGET (window), path);
+    }
+}
+
+static gboolean
+documents_idle_cb (gpointer data)
+{
+  return !kiosk_documents_page_get_busy (data);
+}
+
+static gboolean
+submit_failed_cb (gpointer data)
+{
+  return kiosk_submit_page_get_state (data) == KIOSK_SUBMIT_FAILED;
+}
+
+static void
+test_french_walk (void)
+{
+  g_autofree char *data_dir = g_dir_make_tmp ("kiosk-lang-XXXXXX", NULL);
+  g_autoptr(KioskContext) context = kiosk_test_context_new (portal->url, data_dir);
+  KioskWindow *window = kiosk_window_new (NULL, context);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  kiosk_test_wait_for_page (window, "welcome");
+  visit_page (window, "01-welcome");
+
+  kiosk_test_click (window, "start-button");
+  kiosk_test_wait_for_page (window, "catalogue");
+  visit_page (window, "02-catalogue");
+  kiosk_test_type (window, "search-entry", "aide medicale");
+  g_signal_emit_by_name (kiosk_test_find (window, "search-entry"), "search-changed");
+  visit_page (window, "03-catalogue-search");
+  kiosk_test_type (window, "search-entry", "");
+  g_signal_emit_by_name (kiosk_test_find (window, "search-entry"), "search-changed");
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-procedure", "s", "aide-medicale");
+  kiosk_test_wait_for_page (window, "procedure");
+  visit_page (window, "04-procedure");
+
+  kiosk_test_click (window, "start-dossier-button");
+  kiosk_test_wait_for_page (window, "form");
+  kiosk_test_type (window, "field-last_name", "Wamytan");
+  kiosk_test_type (window, "field-birth_date", "31/02/1961");
+  kiosk_test_click (window, "form-next");
+  visit_page (window, "05-form-errors");
+  kiosk_test_type (window, "field-first_name", "Léa");
+  kiosk_test_type (window, "field-birth_date", "12/04/1961");
+  kiosk_test_click (window, "form-next");
+  kiosk_test_type (window, "field-household_size", "2");
+  kiosk_test_type (window, "field-monthly_income", "98 000");
+  kiosk_test_click (window, "field-cover-cafat");
+  visit_page (window, "06-form-step-2");
+  kiosk_test_click (window, "form-next");
+  kiosk_test_type (window, "field-phone", "27 12 34");
+  kiosk_test_click (window, "form-next");
+
+  kiosk_test_wait_for_page (window, "documents");
+  visit_page (window, "07-documents");
+  kiosk_test_click (window, "scan-id_card");
+  g_assert_true (kiosk_test_wait (documents_idle_cb, kiosk_window_get_page (window, "documents"), 30000));
+  visit_page (window, "08-documents-scanned");
+  kiosk_test_click (window, "documents-next");
+
+  kiosk_test_wait_for_page (window, "review");
+  visit_page (window, "09-review");
+
+  kiosk_test_portal_post (portal, "_control/faults", "{\"fail\": 1, \"status\": 503}");
+  kiosk_test_click (window, "submit-button");
+  g_assert_true (kiosk_test_wait (submit_failed_cb, kiosk_window_get_page (window, "submit"), 30000));
+  visit_page (window, "10-submit-error");
+  kiosk_test_click (window, "submit-retry");
+  kiosk_test_wait_for_page (window, "receipt");
+  visit_page (window, "11-receipt");
+
+  kiosk_test_click (window, "receipt-finish");
+  kiosk_test_wait_for_page (window, "welcome");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static gboolean
+has_window_cb (gpointer data)
+{
+  return gtk_application_get_active_window (data) != NULL;
+}
+
+static const char *
+welcome_title (GtkApplication *app)
+{
+  KioskWindow *window = KIOSK_WINDOW (gtk_application_get_active_window (app));
+
+  kiosk_test_wait_for_page (window, "welcome");
+  return gtk_window_get_title (GTK_WINDOW (window));
+}
+
+/* The real application's language action: each switch gives a new window in that language. */
+static void
+test_switch (void)
+{
+  g_autoptr(KioskApplication) app = kiosk_application_new ();
+  g_autofree char *state = g_dir_make_tmp ("kiosk-state-XXXXXX", NULL);
+  g_autoptr(GError) error = NULL;
+  GtkWindow *first;
+
+  g_setenv ("XDG_STATE_HOME", state, TRUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+  g_application_activate (G_APPLICATION (app));
+  g_assert_true (kiosk_test_wait (has_window_cb, app, 5000));
+  first = gtk_application_get_active_window (GTK_APPLICATION (app));
+  g_assert_cmpstr (welcome_title (GTK_APPLICATION (app)), ==, "Borne des démarches");
+  g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (kiosk_test_find (KIOSK_WINDOW (first), "language-fr"))));
+
+  kiosk_test_click (KIOSK_WINDOW (first), "language-en");
+  g_assert_true (gtk_application_get_active_window (GTK_APPLICATION (app)) != first);
+  g_assert_cmpstr (welcome_title (GTK_APPLICATION (app)), ==, "Procedures kiosk");
+  g_assert_cmpstr (_("Start a procedure"), ==, "Start a procedure");
+  g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (
+    kiosk_test_find (KIOSK_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app))), "language-en"))));
+
+  kiosk_test_click (KIOSK_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app))), "language-fr");
+  g_assert_cmpstr (welcome_title (GTK_APPLICATION (app)), ==, "Borne des démarches");
+  g_assert_cmpstr (_("Start a procedure"), !=, "Start a procedure");
+
+  gtk_window_destroy (gtk_application_get_active_window (GTK_APPLICATION (app)));
+  kiosk_test_spin (50);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int status;
+
+  kiosk_test_setup_locale ("fr");
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  load_english_msgids ();
+  portal = kiosk_test_portal_start ();
+  g_test_add_func ("/language/french-walk", test_french_walk);
+  g_test_add_func ("/language/switch", test_switch);
+  status = g_test_run ();
+  kiosk_test_portal_stop (portal);
+  return status;
+}
