@@ -22,6 +22,7 @@ struct _KioskScanner
   char         *device;        /* requested device, or NULL for the first one found */
   char         *device_name;   /* the device in use, under lock */
   SANE_Handle   handle;        /* under lock, for sane_cancel() from another thread */
+  GStrv         extra;         /* device-specific "name=value" options, under lock */
   gint          cancelled;     /* atomic */
 };
 
@@ -91,6 +92,14 @@ set_option (SANE_Handle  handle,
 
           strcpy (value, string_value);
           sane_control_option (handle, i, SANE_ACTION_SET_VALUE, value, &info);
+        }
+      else if (desc->type == SANE_TYPE_BOOL && string_value != NULL)
+        {
+          SANE_Bool value = g_ascii_strcasecmp (string_value, "yes") == 0
+                            || g_ascii_strcasecmp (string_value, "true") == 0
+                            || g_str_equal (string_value, "1");
+
+          sane_control_option (handle, i, SANE_ACTION_SET_VALUE, &value, &info);
         }
       else if (desc->type == SANE_TYPE_INT)
         {
@@ -197,6 +206,20 @@ scan_page (KioskScanner  *self,
                                                               : SANE_VALUE_SCAN_MODE_GRAY, 0);
   set_option (handle, SANE_NAME_BIT_DEPTH, NULL, 8);
   set_option (handle, SANE_NAME_SCAN_RESOLUTION, NULL, job->options.dpi);
+  {
+    g_auto(GStrv) extra = NULL;
+
+    g_mutex_lock (&self->lock);
+    extra = g_strdupv (self->extra);
+    g_mutex_unlock (&self->lock);
+    for (guint i = 0; extra != NULL && extra[i] != NULL; i++)
+      {
+        g_auto(GStrv) pair = g_strsplit (extra[i], "=", 2);
+
+        if (pair[0] != NULL && pair[1] != NULL)
+          set_option (handle, pair[0], pair[1], g_ascii_strtod (pair[1], NULL));
+      }
+  }
 
   status = sane_start (handle);
   if (status != SANE_STATUS_GOOD)
@@ -349,6 +372,7 @@ kiosk_scanner_finalize (GObject *object)
   g_mutex_clear (&self->lock);
   g_free (self->device);
   g_free (self->device_name);
+  g_strfreev (self->extra);
 
   G_OBJECT_CLASS (kiosk_scanner_parent_class)->finalize (object);
 }
@@ -380,6 +404,22 @@ kiosk_scanner_new (const char *device)
   self->device = (device && *device) ? g_strdup (device) : NULL;
   self->thread = g_thread_new ("kiosk-scanner", scanner_thread, self);
   return self;
+}
+
+/**
+ * kiosk_scanner_set_extra_options:
+ * @options: (nullable): "name=value" SANE options applied to every scan after the standard ones,
+ *   for what a given device needs (e.g. "source=Flatbed"); the SANE test backend's
+ *   "read-return-value=SANE_STATUS_JAMMED" injects faults the same way
+ */
+void
+kiosk_scanner_set_extra_options (KioskScanner       *self,
+                                 const char * const *options)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
+
+  g_strfreev (self->extra);
+  self->extra = g_strdupv ((char **) options);
 }
 
 /**

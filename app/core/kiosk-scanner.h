@@ -32,5 +32,7 @@ KioskImage   *kiosk_scanner_scan_finish  (KioskScanner           *self,
                                           GAsyncResult           *result,
                                           GError                **error);
 char         *kiosk_scanner_dup_device_name (KioskScanner        *self);
+void          kiosk_scanner_set_extra_options (KioskScanner      *self,
+                                               const char * const *options);
 
 G_END_DECLS

@@ -331,8 +331,8 @@ main (int   argc,
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *renderer = NULL;
-  g_autofree double *ms[N_PROGRAMS] = { NULL };
-  g_autofree double *rss_kb[N_PROGRAMS] = { NULL };
+  g_autofree double *ms = NULL;       /* ms[program * runs + run] */
+  g_autofree double *rss_kb = NULL;
   double ms_median[N_PROGRAMS];
   double rss_kb_median[N_PROGRAMS];
   int procedures;
@@ -374,12 +374,12 @@ main (int   argc,
   if (g_getenv ("DBUS_SESSION_BUS_ADDRESS") == NULL)
     g_print ("# no session bus\n");
 
+  ms = g_new (double, N_PROGRAMS * runs);
+  rss_kb = g_new (double, N_PROGRAMS * runs);
   for (Program program = 0; program < N_PROGRAMS; program++)
     {
       Sample warm_up;
 
-      ms[program] = g_new (double, runs);
-      rss_kb[program] = g_new (double, runs);
       if (!run_program (program, &warm_up, &error))
         {
           g_printerr ("%s warm-up: %s\n", program_keys[program], error->message);
@@ -399,8 +399,8 @@ main (int   argc,
             g_printerr ("%s run %d: %s\n", program_keys[program], run + 1, error->message);
             return 1;
           }
-        ms[program][run] = sample.ms;
-        rss_kb[program][run] = sample.rss_kb;
+        ms[program * runs + run] = sample.ms;
+        rss_kb[program * runs + run] = sample.rss_kb;
         print_number (ms_key, "%.1f", sample.ms);
         print_number (rss_key, "%.0f", sample.rss_kb);
         fflush (stdout);
@@ -408,8 +408,8 @@ main (int   argc,
 
   for (Program program = 0; program < N_PROGRAMS; program++)
     {
-      ms_median[program] = compute_median (ms[program], runs);
-      rss_kb_median[program] = compute_median (rss_kb[program], runs);
+      ms_median[program] = compute_median (ms + program * runs, runs);
+      rss_kb_median[program] = compute_median (rss_kb + program * runs, runs);
     }
   g_print ("# renderer=%s\n", renderer);
   print_number ("runs", "%.0f", runs);
