@@ -42,6 +42,60 @@ G_DEFINE_FINAL_TYPE (KioskWindow, kiosk_window, ADW_TYPE_APPLICATION_WINDOW)
 enum { PROP_0, PROP_CONTEXT, PROP_PAGE_NAME, N_PROPS };
 static GParamSpec *properties[N_PROPS];
 
+/* Pages are built the first time they are shown: the welcome page paints sooner, and a kiosk
+ * where nobody starts a procedure never builds the others. */
+static GtkWidget *
+ensure_page (KioskWindow *self,
+             const char  *name)
+{
+  GtkWidget **slot;
+  GtkWidget *page;
+
+  if (g_str_equal (name, KIOSK_PAGE_WELCOME))
+    slot = &self->welcome_page;
+  else if (g_str_equal (name, KIOSK_PAGE_CATALOGUE))
+    slot = &self->catalogue_page;
+  else if (g_str_equal (name, KIOSK_PAGE_PROCEDURE))
+    slot = &self->procedure_page;
+  else if (g_str_equal (name, KIOSK_PAGE_FORM))
+    slot = &self->form_page;
+  else if (g_str_equal (name, KIOSK_PAGE_DOCUMENTS))
+    slot = &self->documents_page;
+  else if (g_str_equal (name, KIOSK_PAGE_REVIEW))
+    slot = &self->review_page;
+  else if (g_str_equal (name, KIOSK_PAGE_SUBMIT))
+    slot = &self->submit_page;
+  else if (g_str_equal (name, KIOSK_PAGE_RECEIPT))
+    slot = &self->receipt_page;
+  else
+    g_return_val_if_reached (NULL);
+
+  if (*slot != NULL)
+    return *slot;
+
+  if (slot == &self->welcome_page)
+    page = kiosk_welcome_page_new (self->context);
+  else if (slot == &self->catalogue_page)
+    page = kiosk_catalogue_page_new (self->context);
+  else if (slot == &self->procedure_page)
+    page = kiosk_procedure_page_new ();
+  else if (slot == &self->form_page)
+    page = kiosk_form_page_new ();
+  else if (slot == &self->documents_page)
+    page = kiosk_documents_page_new (self->context);
+  else if (slot == &self->review_page)
+    page = kiosk_review_page_new ();
+  else if (slot == &self->submit_page)
+    page = kiosk_submit_page_new (self->context);
+  else
+    page = kiosk_receipt_page_new ();
+
+  gtk_widget_set_name (page, name);
+  gtk_stack_add_named (self->stack, page, name);
+  *slot = page;
+  return page;
+}
+
 static void
 show_page (KioskWindow *self,
            const char  *name)
@@ -56,13 +110,14 @@ show_page (KioskWindow *self,
   if (g_str_equal (name, KIOSK_PAGE_PROCEDURE) && self->procedure == NULL)
     name = KIOSK_PAGE_CATALOGUE;
 
+  ensure_page (self, name);
   if (g_str_equal (name, KIOSK_PAGE_DOCUMENTS))
     kiosk_documents_page_set_dossier (KIOSK_DOCUMENTS_PAGE (self->documents_page), dossier);
   else if (g_str_equal (name, KIOSK_PAGE_REVIEW))
     kiosk_review_page_set_dossier (KIOSK_REVIEW_PAGE (self->review_page), dossier);
   else if (g_str_equal (name, KIOSK_PAGE_RECEIPT))
     kiosk_receipt_page_set_receipt (KIOSK_RECEIPT_PAGE (self->receipt_page),
-                                    kiosk_submit_page_get_receipt (KIOSK_SUBMIT_PAGE (self->submit_page)),
+                                    kiosk_submit_page_get_receipt (KIOSK_SUBMIT_PAGE (ensure_page (self, KIOSK_PAGE_SUBMIT))),
                                     dossier ? kiosk_dossier_get_procedure (dossier) : NULL);
 
   gtk_widget_set_visible (self->home_button, !g_str_equal (name, KIOSK_PAGE_WELCOME)
@@ -91,7 +146,8 @@ open_procedure_action_cb (GtkWidget  *widget,
   if (procedure == NULL)
     return;
   g_set_object (&self->procedure, procedure);
-  kiosk_procedure_page_set_procedure (KIOSK_PROCEDURE_PAGE (self->procedure_page), procedure);
+  kiosk_procedure_page_set_procedure (KIOSK_PROCEDURE_PAGE (ensure_page (self, KIOSK_PAGE_PROCEDURE)),
+                                      procedure);
   show_page (self, KIOSK_PAGE_PROCEDURE);
 }
 
@@ -106,7 +162,7 @@ start_dossier_action_cb (GtkWidget  *widget,
   if (self->procedure == NULL)
     return;
   dossier = kiosk_context_start_dossier (self->context, self->procedure);
-  kiosk_form_page_show_step (KIOSK_FORM_PAGE (self->form_page), dossier, 0, NULL);
+  kiosk_form_page_show_step (KIOSK_FORM_PAGE (ensure_page (self, KIOSK_PAGE_FORM)), dossier, 0, NULL);
   show_page (self, KIOSK_PAGE_FORM);
 }
 
@@ -121,7 +177,7 @@ edit_step_action_cb (GtkWidget  *widget,
 
   if (dossier == NULL || step >= kiosk_procedure_get_n_pages (kiosk_dossier_get_procedure (dossier)))
     return;
-  kiosk_form_page_show_step (KIOSK_FORM_PAGE (self->form_page), dossier, step, NULL);
+  kiosk_form_page_show_step (KIOSK_FORM_PAGE (ensure_page (self, KIOSK_PAGE_FORM)), dossier, step, NULL);
   show_page (self, KIOSK_PAGE_FORM);
 }
 
@@ -133,7 +189,7 @@ correct_action_cb (GtkWidget  *widget,
 {
   KioskWindow *self = KIOSK_WINDOW (widget);
   KioskDossier *dossier = kiosk_context_get_dossier (self->context);
-  GHashTable *errors = kiosk_submit_page_get_field_errors (KIOSK_SUBMIT_PAGE (self->submit_page));
+  GHashTable *errors = kiosk_submit_page_get_field_errors (KIOSK_SUBMIT_PAGE (ensure_page (self, KIOSK_PAGE_SUBMIT)));
   KioskProcedure *procedure;
 
   if (dossier == NULL)
@@ -149,7 +205,7 @@ correct_action_cb (GtkWidget  *widget,
 
           if (g_hash_table_contains (errors, field->varname))
             {
-              kiosk_form_page_show_step (KIOSK_FORM_PAGE (self->form_page), dossier, i, errors);
+              kiosk_form_page_show_step (KIOSK_FORM_PAGE (ensure_page (self, KIOSK_PAGE_FORM)), dossier, i, errors);
               show_page (self, KIOSK_PAGE_FORM);
               return;
             }
@@ -187,24 +243,21 @@ static void
 session_ended_cb (KioskContext *context,
                   KioskWindow  *self)
 {
-  kiosk_form_page_clear (KIOSK_FORM_PAGE (self->form_page));
-  kiosk_documents_page_set_dossier (KIOSK_DOCUMENTS_PAGE (self->documents_page), NULL);
-  kiosk_review_page_set_dossier (KIOSK_REVIEW_PAGE (self->review_page), NULL);
-  kiosk_submit_page_reset (KIOSK_SUBMIT_PAGE (self->submit_page));
-  kiosk_receipt_page_set_receipt (KIOSK_RECEIPT_PAGE (self->receipt_page), NULL, NULL);
-  kiosk_catalogue_page_reset (KIOSK_CATALOGUE_PAGE (self->catalogue_page));
+  if (self->form_page != NULL)
+    kiosk_form_page_clear (KIOSK_FORM_PAGE (self->form_page));
+  if (self->documents_page != NULL)
+    kiosk_documents_page_set_dossier (KIOSK_DOCUMENTS_PAGE (self->documents_page), NULL);
+  if (self->review_page != NULL)
+    kiosk_review_page_set_dossier (KIOSK_REVIEW_PAGE (self->review_page), NULL);
+  if (self->submit_page != NULL)
+    kiosk_submit_page_reset (KIOSK_SUBMIT_PAGE (self->submit_page));
+  if (self->receipt_page != NULL)
+    kiosk_receipt_page_set_receipt (KIOSK_RECEIPT_PAGE (self->receipt_page), NULL, NULL);
+  if (self->catalogue_page != NULL)
+    kiosk_catalogue_page_reset (KIOSK_CATALOGUE_PAGE (self->catalogue_page));
   g_clear_object (&self->procedure);
   gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), "");
   show_page (self, KIOSK_PAGE_WELCOME);
-}
-
-static void
-add_page (KioskWindow *self,
-          GtkWidget   *page,
-          const char  *name)
-{
-  gtk_widget_set_name (page, name);
-  gtk_stack_add_named (self->stack, page, name);
 }
 
 /* The kiosk's style sheet, added once per display (the window may be rebuilt, e.g. on a
@@ -231,23 +284,6 @@ kiosk_window_constructed (GObject *object)
   G_OBJECT_CLASS (kiosk_window_parent_class)->constructed (object);
 
   ensure_style (gtk_widget_get_display (GTK_WIDGET (self)));
-
-  self->welcome_page = kiosk_welcome_page_new (self->context);
-  self->catalogue_page = kiosk_catalogue_page_new (self->context);
-  self->procedure_page = kiosk_procedure_page_new ();
-  self->form_page = kiosk_form_page_new ();
-  self->documents_page = kiosk_documents_page_new (self->context);
-  self->review_page = kiosk_review_page_new ();
-  self->submit_page = kiosk_submit_page_new (self->context);
-  self->receipt_page = kiosk_receipt_page_new ();
-  add_page (self, self->welcome_page, KIOSK_PAGE_WELCOME);
-  add_page (self, self->catalogue_page, KIOSK_PAGE_CATALOGUE);
-  add_page (self, self->procedure_page, KIOSK_PAGE_PROCEDURE);
-  add_page (self, self->form_page, KIOSK_PAGE_FORM);
-  add_page (self, self->documents_page, KIOSK_PAGE_DOCUMENTS);
-  add_page (self, self->review_page, KIOSK_PAGE_REVIEW);
-  add_page (self, self->submit_page, KIOSK_PAGE_SUBMIT);
-  add_page (self, self->receipt_page, KIOSK_PAGE_RECEIPT);
 
   g_signal_connect_object (self->context, "session-ended", G_CALLBACK (session_ended_cb), self, 0);
   show_page (self, KIOSK_PAGE_WELCOME);
@@ -363,7 +399,7 @@ GtkWidget *
 kiosk_window_get_page (KioskWindow *self,
                        const char  *name)
 {
-  return gtk_stack_get_child_by_name (self->stack, name);
+  return ensure_page (self, name);
 }
 
 KioskContext *

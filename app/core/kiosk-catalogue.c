@@ -117,9 +117,19 @@ kiosk_catalogue_new_from_bytes (GBytes  *json,
   gsize size;
   const char *data = g_bytes_get_data (json, &size);
 
-  root = kiosk_json_parse_object (data, size, error);
-  if (root == NULL)
-    return NULL;
+  {
+    g_autoptr(JsonNode) node = kiosk_json_parse (data, size, KIOSK_CATALOGUE_MAX_SIZE, error);
+
+    if (node == NULL)
+      return NULL;
+    if (!JSON_NODE_HOLDS_OBJECT (node))
+      {
+        g_set_error_literal (error, KIOSK_CATALOGUE_ERROR, KIOSK_CATALOGUE_ERROR_INVALID,
+                             "The catalogue is not a JSON object");
+        return NULL;
+      }
+    root = json_object_ref (json_node_get_object (node));
+  }
 
   procedures = kiosk_json_get_array (root, "procedures");
   if (procedures == NULL)

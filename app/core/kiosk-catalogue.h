@@ -5,6 +5,9 @@
 
 G_BEGIN_DECLS
 
+/* The largest catalogue accepted, downloaded or parsed (10,000 procedures fit). */
+#define KIOSK_CATALOGUE_MAX_SIZE (16 * 1024 * 1024)
+
 typedef struct
 {
   char *slug;

@@ -14,6 +14,7 @@ struct _KioskContext
   char           *kiosk_id;
   char           *data_dir;
   char           *bundled_uri;
+  char           *scanner_device;
   KioskStorage   *storage;          /* NULL until the first load */
   KioskCatalogue *catalogue;
   KioskPortal    *portal;           /* NULL when the URL is refused */
@@ -56,6 +57,7 @@ kiosk_context_finalize (GObject *object)
   g_free (self->kiosk_id);
   g_free (self->data_dir);
   g_free (self->bundled_uri);
+  g_free (self->scanner_device);
   g_free (self->etag);
 
   G_OBJECT_CLASS (kiosk_context_parent_class)->finalize (object);
@@ -114,7 +116,7 @@ kiosk_context_new (const char *portal_url,
   self->portal = kiosk_portal_new (portal_url, kiosk_id, &error);
   if (self->portal == NULL)
     g_warning ("Portal disabled: %s", error->message);
-  self->scanner = kiosk_scanner_new (scanner_device);
+  self->scanner_device = g_strdup (scanner_device);
   return self;
 }
 
@@ -135,9 +137,19 @@ kiosk_context_get_portal (KioskContext *self)
   return self->portal;
 }
 
+/**
+ * kiosk_context_get_scanner:
+ *
+ * The scanner service (and its SANE thread) starts on first use, so that it costs nothing
+ * before the first frame.
+ *
+ * Returns: (transfer none): the scanner service
+ */
 KioskScanner *
 kiosk_context_get_scanner (KioskContext *self)
 {
+  if (self->scanner == NULL)
+    self->scanner = kiosk_scanner_new (self->scanner_device);
   return self->scanner;
 }
 
@@ -168,6 +180,7 @@ typedef struct
 {
   char           *db_path;
   char           *bundled_uri;
+  char           *scanner_device;
   KioskStorage   *storage;     /* out */
   KioskCatalogue *catalogue;   /* out */
   char           *etag;        /* out */

@@ -4,6 +4,8 @@
  * (a hostile or broken portal cannot exhaust memory) and parsed with kiosk_json_parse(). */
 #include "kiosk-portal.h"
 
+#include "kiosk-catalogue.h"
+
 #include "kiosk-errors.h"
 #include "kiosk-json.h"
 
@@ -11,7 +13,6 @@
 #include <string.h>
 
 #define MAX_RESPONSE_SIZE (4 * 1024 * 1024)
-#define MAX_CATALOGUE_SIZE (16 * 1024 * 1024)
 
 struct _KioskPortal
 {
@@ -50,7 +51,6 @@ static void
 kiosk_portal_class_init (KioskPortalClass *klass)
 {
   G_OBJECT_CLASS (klass)->finalize = kiosk_portal_finalize;
-  curl_global_init (CURL_GLOBAL_DEFAULT);
 }
 
 static void
@@ -353,11 +353,23 @@ set_curl_error (CURLcode      code,
   return FALSE;
 }
 
+/* libcurl's global set-up (TLS libraries) waits for the first request, off the UI thread. */
+static gpointer
+init_curl_once (gpointer data)
+{
+  curl_global_init (CURL_GLOBAL_DEFAULT);
+  return NULL;
+}
+
 static CURL *
 create_handle (Request *request)
 {
-  CURL *curl = curl_easy_init ();
+  static GOnce once = G_ONCE_INIT;
   KioskPortal *self = request->portal;
+  CURL *curl;
+
+  g_once (&once, init_curl_once, NULL);
+  curl = curl_easy_init ();
 
   curl_easy_setopt (curl, CURLOPT_URL, request->url);
   curl_easy_setopt (curl, CURLOPT_NOSIGNAL, 1L);
@@ -482,7 +494,7 @@ kiosk_portal_fetch_catalogue_async (KioskPortal         *self,
                                     gpointer             user_data)
 {
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-  Request *request = request_new (self, "api/catalogue", MAX_CATALOGUE_SIZE);
+  Request *request = request_new (self, "api/catalogue", KIOSK_CATALOGUE_MAX_SIZE);
 
   request->etag = g_strdup (etag);
   g_task_set_source_tag (task, kiosk_portal_fetch_catalogue_async);
