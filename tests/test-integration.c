@@ -346,6 +346,116 @@ test_no_scanner (void)
   g_clear_error (&error);
 }
 
+/* Each device fault the SANE test backend can inject gets its own sentence; the citizen's
+ * answers stay, and scanning works again once the fault is gone. */
+static void
+test_scanner_faults (void)
+{
+  static const struct { const char *status; int code; const char *text; } faults[] = {
+    { "SANE_STATUS_JAMMED", KIOSK_SCANNER_ERROR_JAMMED, N_("The paper is jammed. Open the scanner, gently remove the sheet, then try again.") },
+    { "SANE_STATUS_COVER_OPEN", KIOSK_SCANNER_ERROR_COVER_OPEN, N_("The scanner cover is open. Close it, then try again.") },
+    { "SANE_STATUS_NO_DOCS", KIOSK_SCANNER_ERROR_NO_DOCS, N_("There is no paper in the feeder. Put your document in, then try again.") },
+    { "SANE_STATUS_DEVICE_BUSY", KIOSK_SCANNER_ERROR_BUSY, N_("The scanner is busy. Wait a moment, then try again.") },
+    { "SANE_STATUS_IO_ERROR", KIOSK_SCANNER_ERROR_IO, N_("The scanner is not responding. Try again; if it happens again, call an agent.") },
+  };
+  g_autofree char *data_dir = g_dir_make_tmp ("kiosk-int-XXXXXX", NULL);
+  g_autoptr(KioskContext) context = kiosk_test_context_new (portal->url, data_dir);
+  KioskScanner *scanner = kiosk_context_get_scanner (context);
+  KioskWindow *window = kiosk_window_new (NULL, context);
+  GtkWidget *documents;
+  KioskDossier *dossier;
+
+  gtk_window_present (GTK_WINDOW (window));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-procedure", "s", "aide-medicale");
+  kiosk_test_wait_for_page (window, "procedure");
+  kiosk_test_click (window, "start-dossier-button");
+  dossier = kiosk_context_get_dossier (context);
+  kiosk_dossier_set_answer (dossier, "last_name", "Wamytan");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "documents");
+  kiosk_test_wait_for_page (window, "documents");
+  documents = kiosk_window_get_page (window, "documents");
+
+  for (guint i = 0; i < G_N_ELEMENTS (faults); i++)
+    {
+      g_autofree char *option = g_strdup_printf ("read-return-value=%s", faults[i].status);
+      const char *options[] = { option, NULL };
+      KioskScanOptions scan = { 300, TRUE };
+      GError *error = NULL;
+
+      /* The service reports the fault with its code… */
+      kiosk_scanner_set_extra_options (scanner, options);
+      kiosk_scanner_scan_async (scanner, &scan, NULL, NULL, NULL, scan_done_cb, &error);
+      g_assert_true (kiosk_test_wait (is_set_cb, &error, 15000));
+      g_assert_error (error, KIOSK_SCANNER_ERROR, faults[i].code);
+      g_clear_error (&error);
+
+      /* …and the page says what to do, in French, beside the document. */
+      kiosk_test_click (window, "scan-id_card");
+      g_assert_true (kiosk_test_wait (documents_idle_cb, documents, 15000));
+      g_assert_true (gtk_widget_get_visible (kiosk_test_find (window, "scan-error")));
+      g_assert_cmpstr (kiosk_test_label (window, "scan-error"), ==, _(faults[i].text));
+      g_assert_null (kiosk_dossier_get_document (dossier, "id_card"));
+    }
+
+  /* The test backend keeps option values between sessions of the device: reset it. */
+  {
+    const char *reset[] = { "read-return-value=Default", NULL };
+
+    kiosk_scanner_set_extra_options (scanner, reset);
+  }
+  kiosk_test_click (window, "scan-id_card");
+  g_assert_true (kiosk_test_wait (documents_idle_cb, documents, 30000));
+  g_assert_false (gtk_widget_get_visible (kiosk_test_find (window, "scan-error")));
+  g_assert_nonnull (kiosk_dossier_get_document (dossier, "id_card"));
+  g_assert_cmpstr (kiosk_dossier_get_answer (dossier, "last_name"), ==, "Wamytan");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* A backend that stops sending data cannot freeze the kiosk: the watchdog kills its helper. */
+static void
+test_hung_scanner (void)
+{
+  g_autofree char *script = g_build_filename (g_getenv ("KIOSK_SOURCE_DIR"), "tests", "hung-scan-helper.sh", NULL);
+  g_autoptr(KioskScanner) scanner = NULL;
+  KioskScanOptions options = { 300, TRUE };
+  GError *error = NULL;
+  gint64 start;
+
+  g_setenv ("KIOSK_SCAN_HELPER", script, TRUE);
+  scanner = kiosk_scanner_new ("test:0");
+  g_setenv ("KIOSK_SCAN_HELPER", g_getenv ("KIOSK_SCAN_HELPER_REAL"), TRUE);
+  kiosk_scanner_set_watchdog (scanner, 500);
+  start = g_get_monotonic_time ();
+  kiosk_scanner_scan_async (scanner, &options, NULL, NULL, NULL, scan_done_cb, &error);
+  g_assert_true (kiosk_test_wait (is_set_cb, &error, 15000));
+  g_assert_error (error, KIOSK_SCANNER_ERROR, KIOSK_SCANNER_ERROR_IO);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 5 * G_USEC_PER_SEC);
+  g_clear_error (&error);
+}
+
+/* Cancelling (e.g. the session ends) stops a scan at once and discards the partial page. */
+static void
+test_cancel_scan (void)
+{
+  g_autoptr(KioskScanner) scanner = kiosk_scanner_new ("test:0");
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  const char *slow[] = { "read-delay=yes", "read-delay-duration=200000", NULL };
+  KioskScanOptions options = { 300, TRUE };
+  GError *error = NULL;
+  gint64 start;
+
+  kiosk_scanner_set_extra_options (scanner, slow);
+  kiosk_scanner_scan_async (scanner, &options, NULL, NULL, cancellable, scan_done_cb, &error);
+  kiosk_test_spin (500);
+  g_assert_null (error);
+  start = g_get_monotonic_time ();
+  g_cancellable_cancel (cancellable);
+  g_assert_true (kiosk_test_wait (is_set_cb, &error, 15000));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 2 * G_USEC_PER_SEC);
+  g_clear_error (&error);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -353,6 +463,7 @@ main (int   argc,
   int status;
 
   kiosk_test_setup_locale ("fr");
+  g_setenv ("KIOSK_SCAN_HELPER_REAL", g_getenv ("KIOSK_SCAN_HELPER"), TRUE);
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
   portal = kiosk_test_portal_start ();
@@ -361,6 +472,9 @@ main (int   argc,
   g_test_add_func ("/integration/portal-down", test_portal_down);
   g_test_add_func ("/integration/catalogue-refresh", test_catalogue_refresh);
   g_test_add_func ("/integration/no-scanner", test_no_scanner);
+  g_test_add_func ("/integration/scanner-faults", test_scanner_faults);
+  g_test_add_func ("/integration/hung-scanner", test_hung_scanner);
+  g_test_add_func ("/integration/cancel-scan", test_cancel_scan);
   status = g_test_run ();
   kiosk_test_portal_stop (portal);
   return status;

@@ -1,16 +1,26 @@
-/* kiosk-scanner.c: SANE in one dedicated thread.
+/* kiosk-scanner.c: the scanner service. One thread takes scan requests in turn and, for each,
+ * runs kiosk-scan-helper, the process that makes every SANE call, and reads the page from it.
  *
- * Listing devices can take seconds (every backend in dll.conf is probed) and reads block, so no
- * sane_* call ever happens on the UI thread. Cancelling sets a flag and calls sane_cancel() from
- * the requesting thread (SANE allows it), because some backends then report EOF on a partial
- * page: the flag, not the status, decides that the page is discarded. */
+ * SANE backends run in that helper, never in the kiosk: listing devices can take seconds, a
+ * backend can hang or crash, and the test backend cancels its reader thread asynchronously,
+ * which can leave a libc lock held for ever (seen here: the dynamic loader's lock, 9 runs in 30
+ * under load). A helper that misbehaves is killed: on cancel, on a watchdog that fires when no
+ * data came for a while, and as soon as its answer has been read. A partial page is zeroed and
+ * discarded. */
 #include "kiosk-scanner.h"
 
 #include "kiosk-errors.h"
 
+#include <gio/gunixinputstream.h>
+#include <errno.h>
+#include <poll.h>
 #include <sane/sane.h>
-#include <sane/saneopts.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <unistd.h>
 
 struct _KioskScanner
 {
@@ -21,8 +31,10 @@ struct _KioskScanner
   GMutex        lock;
   char         *device;        /* requested device, or NULL for the first one found */
   char         *device_name;   /* the device in use, under lock */
-  SANE_Handle   handle;        /* under lock, for sane_cancel() from another thread */
+  char         *helper;        /* path of kiosk-scan-helper */
+  GSubprocess  *process;       /* the helper of the scan in progress, under lock */
   GStrv         extra;         /* device-specific "name=value" options, under lock */
+  guint         watchdog_ms;   /* under lock */
   gint          cancelled;     /* atomic */
 };
 
@@ -46,14 +58,17 @@ free_job (Job *job)
   g_free (job);
 }
 
-static gboolean
-set_sane_error (SANE_Status   status,
-                GError      **error)
+/* Maps a SANE status reported by the helper (or -1: no such device) to our codes. */
+static void
+set_status_error (int          status,
+                  const char  *message,
+                  GError     **error)
 {
   KioskScannerError code;
 
   switch (status)
     {
+    case -1: code = KIOSK_SCANNER_ERROR_NO_DEVICE; break;
     case SANE_STATUS_JAMMED: code = KIOSK_SCANNER_ERROR_JAMMED; break;
     case SANE_STATUS_COVER_OPEN: code = KIOSK_SCANNER_ERROR_COVER_OPEN; break;
     case SANE_STATUS_NO_DOCS: code = KIOSK_SCANNER_ERROR_NO_DOCS; break;
@@ -61,60 +76,7 @@ set_sane_error (SANE_Status   status,
     case SANE_STATUS_UNSUPPORTED: code = KIOSK_SCANNER_ERROR_UNSUPPORTED; break;
     default: code = KIOSK_SCANNER_ERROR_IO; break;
     }
-  g_set_error (error, KIOSK_SCANNER_ERROR, code, "Scanner: %s", sane_strstatus (status));
-  return FALSE;
-}
-
-/* Sets an option by name when the device has it and it is active; vendors differ, so a missing
- * option is not an error. */
-static void
-set_option (SANE_Handle  handle,
-            const char  *name,
-            const char  *string_value,
-            double       number_value)
-{
-  SANE_Int count = 0;
-
-  if (sane_control_option (handle, 0, SANE_ACTION_GET_VALUE, &count, NULL) != SANE_STATUS_GOOD)
-    return;
-  for (SANE_Int i = 1; i < count; i++)
-    {
-      const SANE_Option_Descriptor *desc = sane_get_option_descriptor (handle, i);
-      SANE_Int info = 0;
-
-      if (desc == NULL || desc->name == NULL || !g_str_equal (desc->name, name))
-        continue;
-      if (!SANE_OPTION_IS_ACTIVE (desc->cap) || !SANE_OPTION_IS_SETTABLE (desc->cap))
-        return;
-      if (desc->type == SANE_TYPE_STRING && string_value != NULL)
-        {
-          g_autofree char *value = g_malloc0 (MAX ((gsize) desc->size, strlen (string_value) + 1));
-
-          strcpy (value, string_value);
-          sane_control_option (handle, i, SANE_ACTION_SET_VALUE, value, &info);
-        }
-      else if (desc->type == SANE_TYPE_BOOL && string_value != NULL)
-        {
-          SANE_Bool value = g_ascii_strcasecmp (string_value, "yes") == 0
-                            || g_ascii_strcasecmp (string_value, "true") == 0
-                            || g_str_equal (string_value, "1");
-
-          sane_control_option (handle, i, SANE_ACTION_SET_VALUE, &value, &info);
-        }
-      else if (desc->type == SANE_TYPE_INT)
-        {
-          SANE_Int value = (SANE_Int) number_value;
-
-          sane_control_option (handle, i, SANE_ACTION_SET_VALUE, &value, &info);
-        }
-      else if (desc->type == SANE_TYPE_FIXED)
-        {
-          SANE_Fixed value = SANE_FIX (number_value);
-
-          sane_control_option (handle, i, SANE_ACTION_SET_VALUE, &value, &info);
-        }
-      return;
-    }
+  g_set_error (error, KIOSK_SCANNER_ERROR, code, "Scanner: %s", message);
 }
 
 typedef struct
@@ -148,164 +110,234 @@ report_progress (Job    *job,
   g_main_context_invoke_full (job->context, G_PRIORITY_DEFAULT, report_progress_cb, idle, g_free);
 }
 
-static gboolean
-open_device (KioskScanner  *self,
-             GError       **error)
+/* Reads from the helper's pipe, in slices of 100 ms so that a cancel or the watchdog is seen
+ * promptly. Returns the bytes read (0 at end of output), or -1 with @error set. */
+static gssize
+read_some (KioskScanner  *self,
+           int            fd,
+           guint8        *buffer,
+           gsize          size,
+           GError       **error)
 {
-  const SANE_Device **devices = NULL;
-  g_autofree char *name = g_strdup (self->device);
-  SANE_Handle handle = NULL;
-  SANE_Status status;
-
-  if (name == NULL)
-    {
-      status = sane_get_devices (&devices, SANE_TRUE);
-      if (status != SANE_STATUS_GOOD || devices == NULL || devices[0] == NULL)
-        {
-          g_set_error_literal (error, KIOSK_SCANNER_ERROR, KIOSK_SCANNER_ERROR_NO_DEVICE,
-                               "No scanner found");
-          return FALSE;
-        }
-      name = g_strdup (devices[0]->name);
-    }
-
-  status = sane_open (name, &handle);
-  if (status == SANE_STATUS_INVAL || status == SANE_STATUS_ACCESS_DENIED)
-    {
-      g_set_error (error, KIOSK_SCANNER_ERROR, KIOSK_SCANNER_ERROR_NO_DEVICE,
-                   "Cannot open scanner %s: %s", name, sane_strstatus (status));
-      return FALSE;
-    }
-  if (status != SANE_STATUS_GOOD)
-    return set_sane_error (status, error);
+  gint64 deadline;
 
   g_mutex_lock (&self->lock);
-  self->handle = handle;
-  g_free (self->device_name);
-  self->device_name = g_steal_pointer (&name);
+  deadline = g_get_monotonic_time () + (gint64) self->watchdog_ms * 1000;
   g_mutex_unlock (&self->lock);
-  return TRUE;
+
+  for (;;)
+    {
+      struct pollfd pfd = { fd, POLLIN, 0 };
+      int ready;
+
+      if (g_atomic_int_get (&self->cancelled))
+        {
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Scan cancelled");
+          return -1;
+        }
+      if (g_get_monotonic_time () > deadline)
+        {
+          g_set_error_literal (error, KIOSK_SCANNER_ERROR, KIOSK_SCANNER_ERROR_IO,
+                               "Scanner: no data from the device for too long");
+          return -1;
+        }
+      ready = poll (&pfd, 1, 100);
+      if (ready > 0)
+        {
+          gssize n = read (fd, buffer, size);
+
+          if (n >= 0)
+            return n;
+          if (errno != EINTR && errno != EAGAIN)
+            {
+              g_set_error (error, KIOSK_SCANNER_ERROR, KIOSK_SCANNER_ERROR_IO,
+                           "Scanner: reading from the helper: %s", g_strerror (errno));
+              return -1;
+            }
+        }
+    }
+}
+
+/* Reads one header line (DEVICE, FRAME or ERROR), byte by byte: headers are short. */
+static char *
+read_header (KioskScanner  *self,
+             int            fd,
+             GError       **error)
+{
+  GString *line = g_string_new (NULL);
+
+  while (line->len < 1024)
+    {
+      guint8 c;
+      gssize n = read_some (self, fd, &c, 1, error);
+
+      if (n < 0)
+        return g_string_free (line, TRUE), NULL;
+      if (n == 0)
+        {
+          g_set_error_literal (error, KIOSK_SCANNER_ERROR, KIOSK_SCANNER_ERROR_IO,
+                               "Scanner: the helper stopped without an answer");
+          return g_string_free (line, TRUE), NULL;
+        }
+      if (c == '\n')
+        return g_string_free (line, FALSE);
+      g_string_append_c (line, c);
+    }
+  g_set_error_literal (error, KIOSK_SCANNER_ERROR, KIOSK_SCANNER_ERROR_IO,
+                       "Scanner: the helper's answer is malformed");
+  return g_string_free (line, TRUE), NULL;
+}
+
+/* Turns "ERROR <status> <message>" into a GError; anything else unexpected is an I/O error. */
+static gboolean
+check_error_line (const char  *line,
+                  GError     **error)
+{
+  char *end = NULL;
+  long status;
+
+  if (!g_str_has_prefix (line, "ERROR "))
+    return TRUE;
+  status = strtol (line + 6, &end, 10);
+  set_status_error ((int) status, end && *end ? end + 1 : line, error);
+  return FALSE;
+}
+
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
+static GSubprocess *
+spawn_helper (KioskScanner  *self,
+              Job           *job,
+              GError       **error)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) local_error = NULL;
+  GSubprocess *process;
+
+  g_ptr_array_add (argv, g_strdup (self->helper));
+  g_ptr_array_add (argv, g_strdup_printf ("--dpi=%u", job->options.dpi));
+  if (!job->options.color)
+    g_ptr_array_add (argv, g_strdup ("--gray"));
+  if (self->device != NULL)
+    g_ptr_array_add (argv, g_strdup_printf ("--device=%s", self->device));
+  g_mutex_lock (&self->lock);
+  for (guint i = 0; self->extra != NULL && self->extra[i] != NULL; i++)
+    g_ptr_array_add (argv, g_strdup_printf ("--option=%s", self->extra[i]));
+  g_mutex_unlock (&self->lock);
+  g_ptr_array_add (argv, NULL);
+
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &local_error);
+  if (process == NULL)
+    g_set_error (error, KIOSK_SCANNER_ERROR, KIOSK_SCANNER_ERROR_NO_DEVICE,
+                 "Scanner: cannot start %s: %s", self->helper, local_error->message);
+  return process;
 }
 
 static KioskImage *
 scan_page (KioskScanner  *self,
            Job           *job,
+           GSubprocess   *process,
            GError       **error)
 {
-  SANE_Handle handle = self->handle;
-  SANE_Parameters params;
-  SANE_Status status;
-  g_autoptr(GByteArray) raw = NULL;
-  guint8 buffer[65536];
-  gsize expected;
+  int fd = g_unix_input_stream_get_fd (G_UNIX_INPUT_STREAM (g_subprocess_get_stdout_pipe (process)));
+  g_autofree char *line = NULL;
+  guint width = 0, height = 0;
+  gsize expected, filled = 0;
   gint64 last_report = 0;
   guint8 *rgb;
-  gsize pixels;
 
-  set_option (handle, SANE_NAME_SCAN_MODE, job->options.color ? SANE_VALUE_SCAN_MODE_COLOR
-                                                              : SANE_VALUE_SCAN_MODE_GRAY, 0);
-  set_option (handle, SANE_NAME_BIT_DEPTH, NULL, 8);
-  set_option (handle, SANE_NAME_SCAN_RESOLUTION, NULL, job->options.dpi);
-  {
-    g_auto(GStrv) extra = NULL;
-
-    g_mutex_lock (&self->lock);
-    extra = g_strdupv (self->extra);
-    g_mutex_unlock (&self->lock);
-    for (guint i = 0; extra != NULL && extra[i] != NULL; i++)
-      {
-        g_auto(GStrv) pair = g_strsplit (extra[i], "=", 2);
-
-        if (pair[0] != NULL && pair[1] != NULL)
-          set_option (handle, pair[0], pair[1], g_ascii_strtod (pair[1], NULL));
-      }
-  }
-
-  status = sane_start (handle);
-  if (status != SANE_STATUS_GOOD)
-    return set_sane_error (status, error), NULL;
-
-  status = sane_get_parameters (handle, &params);
-  if (status != SANE_STATUS_GOOD)
-    return set_sane_error (status, error), NULL;
-  if (params.depth != 8 || params.lines <= 0 || params.pixels_per_line <= 0
-      || (params.format != SANE_FRAME_RGB && params.format != SANE_FRAME_GRAY)
-      || params.bytes_per_line < params.pixels_per_line * (params.format == SANE_FRAME_RGB ? 3 : 1))
+  line = read_header (self, fd, error);
+  if (line == NULL || !check_error_line (line, error))
+    return NULL;
+  if (g_str_has_prefix (line, "DEVICE "))
     {
-      g_set_error (error, KIOSK_SCANNER_ERROR, KIOSK_SCANNER_ERROR_UNSUPPORTED,
-                   "Unsupported frame: format %d depth %d lines %d",
-                   params.format, params.depth, params.lines);
+      g_mutex_lock (&self->lock);
+      g_free (self->device_name);
+      self->device_name = g_strdup (line + 7);
+      g_mutex_unlock (&self->lock);
+      g_free (line);
+      line = read_header (self, fd, error);
+      if (line == NULL || !check_error_line (line, error))
+        return NULL;
+    }
+  if (sscanf (line, "FRAME %u %u", &width, &height) != 2 || width == 0 || height == 0
+      || width > 100000 || height > 100000)
+    {
+      g_set_error (error, KIOSK_SCANNER_ERROR, KIOSK_SCANNER_ERROR_IO,
+                   "Scanner: unexpected answer from the helper: %.40s", line);
       return NULL;
     }
 
-  expected = (gsize) params.bytes_per_line * params.lines;
-  raw = g_byte_array_sized_new (expected);
+  expected = (gsize) width * height * 3;
+  rgb = g_try_malloc (expected);
+  if (rgb == NULL)
+    {
+      g_set_error_literal (error, KIOSK_SCANNER_ERROR, KIOSK_SCANNER_ERROR_IO, "Scanner: page too large");
+      return NULL;
+    }
   for (;;)
     {
-      SANE_Int length = 0;
+      g_autofree char *block = read_header (self, fd, error);
+      gsize length;
       gint64 now;
 
-      status = sane_read (handle, buffer, sizeof buffer, &length);
-      if (g_atomic_int_get (&self->cancelled))
-        {
-          explicit_bzero (raw->data, raw->len);
-          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Scan cancelled");
-          return NULL;
-        }
-      if (status == SANE_STATUS_EOF)
+      if (block == NULL || !check_error_line (block, error))
+        goto discard;
+      if (g_str_equal (block, "END"))
         break;
-      if (status != SANE_STATUS_GOOD)
+      if (sscanf (block, "DATA %zu", &length) != 1 || length > expected - filled)
         {
-          /* A partial page is useless and may hold half a citizen's document: wipe it. */
-          explicit_bzero (raw->data, raw->len);
-          return set_sane_error (status, error), NULL;
+          g_set_error (error, KIOSK_SCANNER_ERROR, KIOSK_SCANNER_ERROR_IO,
+                       "Scanner: unexpected answer from the helper: %.40s", block);
+          goto discard;
         }
-      if (length < 0 || raw->len + (gsize) length > expected)
+      while (length > 0)
         {
-          explicit_bzero (raw->data, raw->len);
-          g_set_error_literal (error, KIOSK_SCANNER_ERROR, KIOSK_SCANNER_ERROR_IO,
-                               "The scanner sent more data than announced");
-          return NULL;
-        }
-      g_byte_array_append (raw, buffer, length);
+          gssize n = read_some (self, fd, rgb + filled, length, error);
 
+          if (n < 0)
+            goto discard;
+          if (n == 0)
+            {
+              g_set_error_literal (error, KIOSK_SCANNER_ERROR, KIOSK_SCANNER_ERROR_IO,
+                                   "Scanner: the helper stopped in the middle of the page");
+              goto discard;
+            }
+          filled += n;
+          length -= n;
+        }
       now = g_get_monotonic_time ();
       if (now - last_report > 50000)
         {
           last_report = now;
-          report_progress (job, (double) raw->len / expected);
+          report_progress (job, (double) filled / expected);
         }
     }
-  if (raw->len < expected)
+  if (filled < expected)
     {
-      explicit_bzero (raw->data, raw->len);
       g_set_error_literal (error, KIOSK_SCANNER_ERROR, KIOSK_SCANNER_ERROR_IO,
-                           "The scanner stopped before the end of the page");
-      return NULL;
+                           "Scanner: the page stopped before its end");
+      goto discard;
     }
   report_progress (job, 1.0);
 
-  /* Repack into tight RGB rows whatever the device's padding and format. */
-  pixels = (gsize) params.pixels_per_line * params.lines;
-  rgb = g_malloc (pixels * 3);
-  for (SANE_Int y = 0; y < params.lines; y++)
-    {
-      const guint8 *src = raw->data + (gsize) y * params.bytes_per_line;
-      guint8 *dst = rgb + (gsize) y * params.pixels_per_line * 3;
-
-      if (params.format == SANE_FRAME_RGB)
-        memcpy (dst, src, (gsize) params.pixels_per_line * 3);
-      else
-        for (SANE_Int x = 0; x < params.pixels_per_line; x++)
-          dst[x * 3] = dst[x * 3 + 1] = dst[x * 3 + 2] = src[x];
-    }
-  explicit_bzero (raw->data, raw->len);
-
   {
-    g_autoptr(GBytes) bytes = g_bytes_new_take (rgb, pixels * 3);
+    g_autoptr(GBytes) bytes = g_bytes_new_take (rgb, expected);
 
-    return kiosk_image_new (params.pixels_per_line, params.lines, job->options.dpi, bytes);
+    return kiosk_image_new (width, height, job->options.dpi, bytes);
   }
+
+discard:
+  /* A partial page is useless and may hold half a citizen's document: wipe it. */
+  explicit_bzero (rgb, filled);
+  g_free (rgb);
+  return NULL;
 }
 
 static void
@@ -313,20 +345,29 @@ run_job (KioskScanner *self,
          Job          *job)
 {
   g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) process = NULL;
   KioskImage *image = NULL;
 
   g_atomic_int_set (&self->cancelled, g_task_return_error_if_cancelled (job->task));
   if (g_atomic_int_get (&self->cancelled))
     return;
 
-  if (open_device (self, &error))
+  process = spawn_helper (self, job, &error);
+  if (process != NULL)
     {
-      image = scan_page (self, job, &error);
       g_mutex_lock (&self->lock);
-      sane_cancel (self->handle);
-      sane_close (self->handle);
-      self->handle = NULL;
+      self->process = g_object_ref (process);
       g_mutex_unlock (&self->lock);
+
+      image = scan_page (self, job, process, &error);
+
+      /* Whatever the helper still does (releasing the device, or hanging in the backend), the
+       * kiosk has what it needs: end it now. */
+      g_mutex_lock (&self->lock);
+      g_clear_object (&self->process);
+      g_mutex_unlock (&self->lock);
+      g_subprocess_force_exit (process);
+      g_subprocess_wait (process, NULL, NULL);
     }
 
   if (image != NULL)
@@ -339,9 +380,6 @@ static gpointer
 scanner_thread (gpointer user_data)
 {
   KioskScanner *self = user_data;
-  SANE_Int version = 0;
-
-  sane_init (&version, NULL);
   for (;;)
     {
       Job *job = g_async_queue_pop (self->jobs);
@@ -356,7 +394,6 @@ scanner_thread (gpointer user_data)
         g_cancellable_disconnect (g_task_get_cancellable (job->task), job->cancel_id);
       free_job (job);
     }
-  sane_exit ();
   return NULL;
 }
 
@@ -372,6 +409,7 @@ kiosk_scanner_finalize (GObject *object)
   g_mutex_clear (&self->lock);
   g_free (self->device);
   g_free (self->device_name);
+  g_free (self->helper);
   g_strfreev (self->extra);
 
   G_OBJECT_CLASS (kiosk_scanner_parent_class)->finalize (object);
@@ -401,7 +439,11 @@ kiosk_scanner_new (const char *device)
 {
   KioskScanner *self = g_object_new (KIOSK_TYPE_SCANNER, NULL);
 
+  const char *helper = g_getenv ("KIOSK_SCAN_HELPER");
+
   self->device = (device && *device) ? g_strdup (device) : NULL;
+  self->helper = g_strdup (helper && *helper ? helper : KIOSK_LIBEXECDIR "/kiosk-scan-helper");
+  self->watchdog_ms = 60000;
   self->thread = g_thread_new ("kiosk-scanner", scanner_thread, self);
   return self;
 }
@@ -423,6 +465,19 @@ kiosk_scanner_set_extra_options (KioskScanner       *self,
 }
 
 /**
+ * kiosk_scanner_set_watchdog:
+ * @timeout_ms: how long a scan may go without any data before the helper is killed
+ */
+void
+kiosk_scanner_set_watchdog (KioskScanner *self,
+                            guint         timeout_ms)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
+
+  self->watchdog_ms = MAX (timeout_ms, 100);
+}
+
+/**
  * kiosk_scanner_dup_device_name:
  *
  * Returns: (transfer full) (nullable): the device last opened
@@ -441,8 +496,8 @@ cancel_scan_cb (GCancellable *cancellable,
 {
   g_atomic_int_set (&self->cancelled, TRUE);
   g_mutex_lock (&self->lock);
-  if (self->handle != NULL)
-    sane_cancel (self->handle);
+  if (self->process != NULL)
+    g_subprocess_force_exit (self->process);
   g_mutex_unlock (&self->lock);
 }
 

@@ -1,6 +1,6 @@
-/* kiosk-scanner.h: the scanner service. One thread owns every SANE call, from sane_init() to
- * sane_exit(); requests reach it through a queue and results come back as GTask results on the
- * caller's main context. */
+/* kiosk-scanner.h: the scanner service. Requests reach its thread through a queue; each scan runs
+ * in a kiosk-scan-helper process (the only place SANE is loaded); results come back as GTask
+ * results on the caller's main context. */
 #pragma once
 
 #include "kiosk-document.h"
@@ -34,5 +34,7 @@ KioskImage   *kiosk_scanner_scan_finish  (KioskScanner           *self,
 char         *kiosk_scanner_dup_device_name (KioskScanner        *self);
 void          kiosk_scanner_set_extra_options (KioskScanner      *self,
                                                const char * const *options);
+void          kiosk_scanner_set_watchdog    (KioskScanner        *self,
+                                             guint                timeout_ms);
 
 G_END_DECLS

@@ -1,0 +1,267 @@
+/* kiosk-scan-helper.c: scans one page with libsane and writes it to stdout, then exits.
+ *
+ * The kiosk never loads a SANE backend itself: backends may hang, crash, or (as the test
+ * backend does) cancel their threads asynchronously and leave a libc lock held. In a helper
+ * process any of these costs one scan, which the kiosk can kill, never the kiosk.
+ *
+ * Usage: kiosk-scan-helper [--device NAME] [--dpi N] [--gray] [--option NAME=VALUE]…
+ * Output, on stdout:
+ *   DEVICE <name>\n
+ *   FRAME <width> <height>\n
+ *   DATA <n>\n then n bytes of 8-bit RGB rows, as many times as needed
+ *   END\n
+ * or, at any point between blocks,
+ *   ERROR <SANE_Status number> <message>\n
+ * The output is flushed before the device is released, so the kiosk may kill the helper as soon
+ * as it has read it. */
+#include <glib.h>
+#include <sane/sane.h>
+#include <sane/saneopts.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+static void
+write_all (const void *data,
+           gsize       length)
+{
+  const guint8 *p = data;
+
+  while (length > 0)
+    {
+      ssize_t n = write (STDOUT_FILENO, p, length);
+
+      if (n <= 0)
+        _exit (3);   /* the kiosk went away */
+      p += n;
+      length -= n;
+    }
+}
+
+static void
+write_line (const char *format,
+            ...) G_GNUC_PRINTF (1, 2);
+
+static void
+write_line (const char *format,
+            ...)
+{
+  g_autofree char *line = NULL;
+  va_list args;
+
+  va_start (args, format);
+  line = g_strdup_vprintf (format, args);
+  va_end (args);
+  write_all (line, strlen (line));
+}
+
+/* Reports the failure first, then releases the device: a backend that hangs in sane_cancel()
+ * no longer matters. */
+static int
+fail (SANE_Handle  handle,
+      SANE_Status  status,
+      const char  *what)
+{
+  write_line ("ERROR %d %s: %s\n", (int) status, what, sane_strstatus (status));
+  if (handle != NULL)
+    {
+      sane_cancel (handle);
+      sane_close (handle);
+    }
+  sane_exit ();
+  return 1;
+}
+
+/* Sets an option by name when the device has it and it is active; vendors differ, so a missing
+ * option is not an error. */
+static void
+set_option (SANE_Handle  handle,
+            const char  *name,
+            const char  *value)
+{
+  SANE_Int count = 0;
+
+  if (sane_control_option (handle, 0, SANE_ACTION_GET_VALUE, &count, NULL) != SANE_STATUS_GOOD)
+    return;
+  for (SANE_Int i = 1; i < count; i++)
+    {
+      const SANE_Option_Descriptor *desc = sane_get_option_descriptor (handle, i);
+      SANE_Int info = 0;
+
+      if (desc == NULL || desc->name == NULL || strcmp (desc->name, name) != 0)
+        continue;
+      if (!SANE_OPTION_IS_ACTIVE (desc->cap) || !SANE_OPTION_IS_SETTABLE (desc->cap))
+        return;
+      switch (desc->type)
+        {
+        case SANE_TYPE_STRING:
+          {
+            g_autofree char *buffer = g_malloc0 (MAX ((gsize) desc->size, strlen (value) + 1));
+
+            strcpy (buffer, value);
+            sane_control_option (handle, i, SANE_ACTION_SET_VALUE, buffer, &info);
+          }
+          break;
+        case SANE_TYPE_BOOL:
+          {
+            SANE_Bool b = g_ascii_strcasecmp (value, "yes") == 0 || g_ascii_strcasecmp (value, "true") == 0
+                          || strcmp (value, "1") == 0;
+
+            sane_control_option (handle, i, SANE_ACTION_SET_VALUE, &b, &info);
+          }
+          break;
+        case SANE_TYPE_INT:
+          {
+            SANE_Int n = (SANE_Int) g_ascii_strtoll (value, NULL, 10);
+
+            sane_control_option (handle, i, SANE_ACTION_SET_VALUE, &n, &info);
+          }
+          break;
+        case SANE_TYPE_FIXED:
+          {
+            SANE_Fixed f = SANE_FIX (g_ascii_strtod (value, NULL));
+
+            sane_control_option (handle, i, SANE_ACTION_SET_VALUE, &f, &info);
+          }
+          break;
+        default:
+          break;
+        }
+      return;
+    }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autofree char *device = NULL;
+  g_auto(GStrv) options = NULL;
+  int dpi = 300;
+  gboolean gray = FALSE;
+  const GOptionEntry entries[] = {
+    { "device", 0, 0, G_OPTION_ARG_STRING, &device, "SANE device name", "NAME" },
+    { "dpi", 0, 0, G_OPTION_ARG_INT, &dpi, "Resolution", "N" },
+    { "gray", 0, 0, G_OPTION_ARG_NONE, &gray, "Scan in grey", NULL },
+    { "option", 0, 0, G_OPTION_ARG_STRING_ARRAY, &options, "Device option", "NAME=VALUE" },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+  g_autoptr(GError) error = NULL;
+  SANE_Handle handle = NULL;
+  SANE_Parameters params;
+  SANE_Status status;
+  SANE_Int version;
+  guint8 *row, *rgb;
+  gsize row_filled = 0;
+  guint8 buffer[65536];
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 2;
+    }
+
+  sane_init (&version, NULL);
+  if (device == NULL)
+    {
+      const SANE_Device **devices = NULL;
+
+      status = sane_get_devices (&devices, SANE_TRUE);
+      if (status != SANE_STATUS_GOOD || devices == NULL || devices[0] == NULL)
+        {
+          write_line ("ERROR -1 No scanner found\n");
+          sane_exit ();
+          return 1;
+        }
+      device = g_strdup (devices[0]->name);
+    }
+
+  status = sane_open (device, &handle);
+  if (status == SANE_STATUS_INVAL || status == SANE_STATUS_ACCESS_DENIED)
+    {
+      write_line ("ERROR -1 Cannot open scanner %s: %s\n", device, sane_strstatus (status));
+      sane_exit ();
+      return 1;
+    }
+  if (status != SANE_STATUS_GOOD)
+    return fail (NULL, status, "open");
+  write_line ("DEVICE %s\n", device);
+
+  set_option (handle, SANE_NAME_SCAN_MODE, gray ? SANE_VALUE_SCAN_MODE_GRAY : SANE_VALUE_SCAN_MODE_COLOR);
+  set_option (handle, SANE_NAME_BIT_DEPTH, "8");
+  {
+    g_autofree char *text = g_strdup_printf ("%d", dpi);
+
+    set_option (handle, SANE_NAME_SCAN_RESOLUTION, text);
+  }
+  for (guint i = 0; options != NULL && options[i] != NULL; i++)
+    {
+      g_auto(GStrv) pair = g_strsplit (options[i], "=", 2);
+
+      if (pair[0] != NULL && pair[1] != NULL)
+        set_option (handle, pair[0], pair[1]);
+    }
+
+  status = sane_start (handle);
+  if (status != SANE_STATUS_GOOD)
+    return fail (handle, status, "start");
+  /* Parameters are only reliable after sane_start(). */
+  status = sane_get_parameters (handle, &params);
+  if (status != SANE_STATUS_GOOD)
+    return fail (handle, status, "parameters");
+  if (params.depth != 8 || params.lines <= 0 || params.pixels_per_line <= 0
+      || (params.format != SANE_FRAME_RGB && params.format != SANE_FRAME_GRAY)
+      || params.bytes_per_line < params.pixels_per_line * (params.format == SANE_FRAME_RGB ? 3 : 1))
+    return fail (handle, SANE_STATUS_UNSUPPORTED, "frame");
+
+  write_line ("FRAME %d %d\n", params.pixels_per_line, params.lines);
+  row = g_malloc (params.bytes_per_line);
+  rgb = g_malloc ((gsize) params.pixels_per_line * 3);
+  for (SANE_Int line = 0; line < params.lines;)
+    {
+      SANE_Int length = 0;
+      SANE_Int offset = 0;
+
+      status = sane_read (handle, buffer, sizeof buffer, &length);
+      if (status == SANE_STATUS_EOF)
+        break;
+      if (status != SANE_STATUS_GOOD)
+        return fail (handle, status, "read");
+      if (length < 0)
+        return fail (handle, SANE_STATUS_IO_ERROR, "read");
+
+      /* Repack each complete row into tight RGB, whatever the device's padding and format. */
+      while (offset < length && line < params.lines)
+        {
+          gsize take = MIN ((gsize) (length - offset), (gsize) params.bytes_per_line - row_filled);
+
+          memcpy (row + row_filled, buffer + offset, take);
+          row_filled += take;
+          offset += take;
+          if (row_filled == (gsize) params.bytes_per_line)
+            {
+              if (params.format == SANE_FRAME_RGB)
+                memcpy (rgb, row, (gsize) params.pixels_per_line * 3);
+              else
+                for (SANE_Int x = 0; x < params.pixels_per_line; x++)
+                  rgb[x * 3] = rgb[x * 3 + 1] = rgb[x * 3 + 2] = row[x];
+              write_line ("DATA %d\n", params.pixels_per_line * 3);
+              write_all (rgb, (gsize) params.pixels_per_line * 3);
+              row_filled = 0;
+              line++;
+            }
+        }
+    }
+  explicit_bzero (row, params.bytes_per_line);
+  explicit_bzero (rgb, (gsize) params.pixels_per_line * 3);
+  g_free (row);
+  g_free (rgb);
+  /* A short page: the kiosk sees fewer bytes than announced and discards it. */
+  write_line ("END\n");
+  sane_cancel (handle);
+  sane_close (handle);
+  sane_exit ();
+  return 0;
+}
