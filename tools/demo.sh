@@ -12,7 +12,13 @@ ninja -C build
 state=$(mktemp -d /tmp/kiosk-demo-XXXXXX)
 coproc PORTAL { exec "$root/build/tests/portal/kiosk-portal" --port 0 --data-dir "$state/portal"; }
 portal_pid=$PORTAL_PID
-trap 'kill $portal_pid 2>/dev/null; wait $portal_pid 2>/dev/null; rm -rf "$state"' EXIT
+cleanup () {
+  kill "$portal_pid" 2>/dev/null || true
+  wait "$portal_pid" 2>/dev/null || true
+  rm -rf "$state"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
 read -r url <&"${PORTAL[0]}"
 echo "Reference portal: $url"
 

@@ -208,12 +208,17 @@ load_catalogue_in_thread (GTask        *task,
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) cached = NULL;
 
-  data->storage = kiosk_storage_open (data->db_path, &error);
-  if (data->storage == NULL)
-    g_warning ("Working without the database: %s", error->message);
-  else if (!kiosk_storage_load_catalogue (data->storage, &cached, &data->etag, &error))
-    g_warning ("Cannot read the cached catalogue: %s", error->message);
-  g_clear_error (&error);
+  /* On a first start there is nothing to read: the database is created when there is something
+   * to write (the first catalogue from the portal), so no disk write delays the first frame. */
+  if (g_file_test (data->db_path, G_FILE_TEST_EXISTS))
+    {
+      data->storage = kiosk_storage_open (data->db_path, &error);
+      if (data->storage == NULL)
+        g_warning ("Working without the database: %s", error->message);
+      else if (!kiosk_storage_load_catalogue (data->storage, &cached, &data->etag, &error))
+        g_warning ("Cannot read the cached catalogue: %s", error->message);
+      g_clear_error (&error);
+    }
 
   if (cached != NULL)
     {
@@ -289,7 +294,8 @@ kiosk_context_load_catalogue_finish (KioskContext  *self,
 
 typedef struct
 {
-  KioskStorage   *storage;     /* nullable */
+  KioskStorage   *storage;     /* nullable: opened (created) by the worker */
+  char           *db_path;
   GBytes         *body;
   char           *etag;
   KioskCatalogue *catalogue;   /* out */
@@ -299,6 +305,7 @@ static void
 free_refresh_data (RefreshData *data)
 {
   g_clear_object (&data->storage);
+  g_free (data->db_path);
   g_clear_pointer (&data->body, g_bytes_unref);
   g_free (data->etag);
   g_clear_object (&data->catalogue);
@@ -321,6 +328,15 @@ parse_and_save_in_thread (GTask        *task,
       g_task_return_new_error (task, KIOSK_PORTAL_ERROR, KIOSK_PORTAL_ERROR_MALFORMED,
                                "The portal's catalogue is unusable: %s", error->message);
       return;
+    }
+  if (data->storage == NULL)
+    {
+      data->storage = kiosk_storage_open (data->db_path, &error);
+      if (data->storage == NULL)
+        {
+          g_warning ("Cannot create the database: %s", error->message);
+          g_clear_error (&error);
+        }
     }
   if (data->storage != NULL)
     {
@@ -350,6 +366,8 @@ parse_and_save_done_cb (GObject      *object,
       g_task_return_error (task, error);
       return;
     }
+  if (self->storage == NULL && data->storage != NULL)
+    self->storage = g_object_ref (data->storage);
   g_free (self->etag);
   self->etag = g_steal_pointer (&data->etag);
   self->catalogue_source = "portal";
@@ -387,6 +405,7 @@ fetch_catalogue_cb (GObject      *object,
 
   data = g_new0 (RefreshData, 1);
   data->storage = self->storage ? g_object_ref (self->storage) : NULL;
+  data->db_path = g_build_filename (self->data_dir, "kiosk.db", NULL);
   data->body = g_steal_pointer (&body);
   data->etag = g_steal_pointer (&etag);
   parse_task = g_task_new (self, cancellable, parse_and_save_done_cb,
