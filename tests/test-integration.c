@@ -456,6 +456,168 @@ test_cancel_scan (void)
   g_clear_error (&error);
 }
 
+static void
+image_done_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  KioskImage **image = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *image = kiosk_scanner_scan_finish (KIOSK_SCANNER (object), result, &error);
+  g_assert_no_error (error);
+}
+
+static gboolean
+is_nonnull_cb (gpointer data)
+{
+  return *(gpointer *) data != NULL;
+}
+
+static KioskImage *
+scan_once (KioskScanner *scanner,
+           guint         dpi)
+{
+  KioskScanOptions options = { dpi, TRUE };
+  KioskImage *image = NULL;
+
+  kiosk_scanner_scan_async (scanner, &options, NULL, NULL, NULL, image_done_cb, &image);
+  g_assert_true (kiosk_test_wait (is_nonnull_cb, &image, 30000));
+  return image;
+}
+
+/* A valid answer for any field, from its type and limits. */
+static const char *
+valid_answer (const KioskField *field)
+{
+  static char number[32];
+
+  switch (field->type)
+    {
+    case KIOSK_FIELD_STRING: return "Wamytan";
+    case KIOSK_FIELD_TEXT: return "Demande déposée à la borne de l’EPN.";
+    case KIOSK_FIELD_INT:
+      g_snprintf (number, sizeof number, "%" G_GINT64_FORMAT, field->has_min ? MAX (field->min, 1) : 1);
+      return number;
+    case KIOSK_FIELD_AMOUNT: return "137 280";
+    case KIOSK_FIELD_DATE: return "12/04/1961";
+    case KIOSK_FIELD_BOOL: return "true";
+    case KIOSK_FIELD_ITEM: return ((KioskChoice *) g_ptr_array_index (field->items, 0))->id;
+    case KIOSK_FIELD_EMAIL: return "lea@example.nc";
+    case KIOSK_FIELD_PHONE: return "27 12 34";
+    default: g_assert_not_reached ();
+    }
+}
+
+static void
+receipt_done_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  KioskReceipt **receipt = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) fields = NULL;
+
+  *receipt = kiosk_portal_submit_finish (KIOSK_PORTAL (object), result, &fields, &error);
+  g_assert_no_error (error);
+}
+
+/* Every procedure of the bundled catalogue can be answered, documented and submitted: the
+ * kiosk's rules and the portal's agree on all of them, and every file (JPEG for identity
+ * documents and photos, PDF for papers, all made from sane_read() pixels) arrives intact. */
+static void
+test_every_procedure (void)
+{
+  g_autofree char *data_dir = g_dir_make_tmp ("kiosk-int-XXXXXX", NULL);
+  g_autoptr(KioskContext) context = kiosk_test_context_new (portal->url, data_dir);
+  KioskCatalogue *catalogue = kiosk_context_get_catalogue (context);
+  g_autoptr(KioskImage) page300 = scan_once (kiosk_context_get_scanner (context), 300);
+  g_autoptr(KioskImage) page200 = scan_once (kiosk_context_get_scanner (context), 200);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) jpeg = kiosk_encode_jpeg (page300, 85, &error);
+  g_autoptr(GBytes) paper_jpeg = kiosk_encode_jpeg (page200, 78, &error);
+  g_autoptr(GPtrArray) pages = g_ptr_array_new ();
+  g_autoptr(GPtrArray) jpegs = g_ptr_array_new ();
+  g_autoptr(GBytes) pdf = NULL;
+  guint n_files = 0;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (page200->width, ==, 1653);   /* 210 mm at 200 dpi, as the test backend rounds */
+  g_ptr_array_add (pages, page200);
+  g_ptr_array_add (jpegs, paper_jpeg);
+  pdf = kiosk_encode_pdf (pages, jpegs, &error);
+  g_assert_no_error (error);
+  kiosk_test_portal_post (portal, "_control/reset", "{}");
+
+  for (guint i = 0; i < kiosk_catalogue_get_n_procedures (catalogue); i++)
+    {
+      g_autoptr(KioskProcedure) procedure = g_list_model_get_item (kiosk_catalogue_get_procedures (catalogue), i);
+      KioskDossier *dossier = kiosk_context_start_dossier (context, procedure);
+      g_autoptr(JsonObject) root = NULL;
+      KioskReceipt *receipt = NULL;
+      JsonArray *submissions;
+      JsonObject *stored;
+      JsonArray *files;
+      guint n_fields = 0;
+
+      for (guint p = 0; p < kiosk_procedure_get_n_pages (procedure); p++)
+        {
+          const KioskFieldGroup *group = kiosk_procedure_get_page (procedure, p);
+
+          for (guint f = 0; f < group->fields->len; f++)
+            {
+              const KioskField *field = g_ptr_array_index (group->fields, f);
+
+              kiosk_dossier_set_answer (dossier, field->varname, valid_answer (field));
+              n_fields++;
+            }
+        }
+      for (guint d = 0; d < kiosk_procedure_get_n_documents (procedure); d++)
+        {
+          const KioskDocumentSpec *spec = kiosk_procedure_get_document (procedure, d);
+          gboolean paper = spec->kind == KIOSK_DOCUMENT_PAPER;
+          g_autoptr(KioskDocument) document = kiosk_document_new (spec->varname,
+                                                                  paper ? "application/pdf" : "image/jpeg",
+                                                                  paper ? pdf : jpeg, NULL);
+
+          g_assert_true (g_strv_contains ((const char * const *) spec->formats,
+                                          kiosk_document_get_content_type (document)));
+          kiosk_dossier_set_document (dossier, spec->varname, document);
+        }
+      g_assert_true (kiosk_dossier_is_complete (dossier));
+
+      kiosk_portal_submit_async (kiosk_context_get_portal (context), dossier, NULL, NULL, NULL,
+                                 receipt_done_cb, &receipt);
+      g_assert_true (kiosk_test_wait (is_nonnull_cb, &receipt, 30000));
+      kiosk_receipt_free (receipt);
+
+      submissions = get_submissions (&root);
+      g_assert_cmpuint (json_array_get_length (submissions), ==, i + 1);
+      stored = json_array_get_object_element (submissions, i);
+      g_assert_cmpstr (kiosk_json_get_string (stored, "slug"), ==, kiosk_procedure_get_slug (procedure));
+      g_assert_cmpuint (json_object_get_size (kiosk_json_get_object (stored, "data")), ==, n_fields);
+      files = kiosk_json_get_array (stored, "files");
+      g_assert_cmpuint (json_array_get_length (files), ==, kiosk_procedure_get_n_documents (procedure));
+      for (guint f = 0; f < json_array_get_length (files); f++)
+        {
+          JsonObject *file = json_array_get_object_element (files, f);
+          KioskDocument *sent = kiosk_dossier_get_document (dossier, kiosk_json_get_string (file, "varname"));
+          g_autofree char *on_disk = sha256_of_file (kiosk_json_get_string (file, "path"));
+          g_autofree char *head = NULL;
+
+          g_assert_nonnull (sent);
+          g_assert_cmpstr (kiosk_json_get_string (file, "sha256"), ==, kiosk_document_get_sha256 (sent));
+          g_assert_cmpstr (on_disk, ==, kiosk_document_get_sha256 (sent));
+          g_assert_true (g_file_get_contents (kiosk_json_get_string (file, "path"), &head, NULL, NULL));
+          if (g_str_equal (kiosk_document_get_content_type (sent), "application/pdf"))
+            g_assert_true (g_str_has_prefix (head, "%PDF-"));
+          n_files++;
+        }
+      kiosk_context_end_session (context);
+    }
+  g_assert_cmpuint (n_files, >, 30);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -471,6 +633,7 @@ main (int   argc,
   g_test_add_func ("/integration/portal-faults-then-retry", test_portal_faults_then_retry);
   g_test_add_func ("/integration/portal-down", test_portal_down);
   g_test_add_func ("/integration/catalogue-refresh", test_catalogue_refresh);
+  g_test_add_func ("/integration/every-procedure", test_every_procedure);
   g_test_add_func ("/integration/no-scanner", test_no_scanner);
   g_test_add_func ("/integration/scanner-faults", test_scanner_faults);
   g_test_add_func ("/integration/hung-scanner", test_hung_scanner);
