@@ -149,7 +149,15 @@ close_request_cb (GtkWindow        *window,
 static GtkWindow *
 create_window (KioskApplication *self)
 {
-  KioskWindow *window = kiosk_window_new (GTK_APPLICATION (self), self->context);
+  KioskWindow *window = g_object_new (KIOSK_TYPE_WINDOW,
+                                      "application", self,
+                                      "context", self->context,
+                                      "kiosk-mode", self->kiosk_mode,
+                                      NULL);
+
+  /* RGAA 13.1: at least 20 seconds to answer the warning. */
+  g_settings_bind (self->settings, "idle-timeout", window, "idle-timeout", G_SETTINGS_BIND_GET);
+  g_object_set (window, "idle-warning", 30, NULL);
 
   g_signal_connect (window, "close-request", G_CALLBACK (close_request_cb), self);
   g_signal_connect_after (window, "realize", G_CALLBACK (window_realize_cb), self);

@@ -26,6 +26,18 @@ struct _KioskWindow
   GtkStack             *stack;
   GtkWidget            *finish_button;
   GtkWidget            *home_button;
+  GtkWidget            *idle_warning;
+  GtkLabel             *idle_label;
+  GtkWidget            *idle_extend_button;
+
+  /* Session lifecycle: after idle_timeout seconds without input, a warning gives the citizen
+   * idle_warning seconds (at least 20 in production, RGAA 13.1) before everything is erased. */
+  guint                 idle_timeout;
+  guint                 idle_warning_seconds;
+  guint                 idle_source;
+  guint                 countdown_source;
+  guint                 countdown;
+  gboolean              kiosk_mode;
 
   GtkWidget            *welcome_page;
   GtkWidget            *catalogue_page;
@@ -39,7 +51,16 @@ struct _KioskWindow
 
 G_DEFINE_FINAL_TYPE (KioskWindow, kiosk_window, ADW_TYPE_APPLICATION_WINDOW)
 
-enum { PROP_0, PROP_CONTEXT, PROP_PAGE_NAME, N_PROPS };
+enum {
+  PROP_0,
+  PROP_CONTEXT,
+  PROP_PAGE_NAME,
+  PROP_IDLE_TIMEOUT,
+  PROP_IDLE_WARNING,
+  PROP_IDLE_WARNING_VISIBLE,
+  PROP_KIOSK_MODE,
+  N_PROPS
+};
 static GParamSpec *properties[N_PROPS];
 
 /* Pages are built the first time they are shown: the welcome page paints sooner, and a kiosk
@@ -124,6 +145,152 @@ show_page (KioskWindow *self,
                                              && !g_str_equal (name, KIOSK_PAGE_SUBMIT));
   gtk_stack_set_visible_child_name (self->stack, name);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAGE_NAME]);
+}
+
+static void restart_idle_timer (KioskWindow *self);
+
+static gboolean
+has_citizen_data (KioskWindow *self)
+{
+  return kiosk_context_get_dossier (self->context) != NULL
+         || g_strcmp0 (kiosk_window_get_page_name (self), KIOSK_PAGE_WELCOME) != 0;
+}
+
+static void
+update_countdown_label (KioskWindow *self)
+{
+  g_autofree char *text =
+    g_strdup_printf (ngettext ("For your privacy, everything you entered will be erased in %u second.",
+                               "For your privacy, everything you entered will be erased in %u seconds.",
+                               self->countdown),
+                     self->countdown);
+
+  gtk_label_set_label (self->idle_label, text);
+}
+
+static void
+hide_idle_warning (KioskWindow *self)
+{
+  g_clear_handle_id (&self->countdown_source, g_source_remove);
+  if (gtk_widget_get_visible (self->idle_warning))
+    {
+      gtk_widget_set_visible (self->idle_warning, FALSE);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IDLE_WARNING_VISIBLE]);
+    }
+}
+
+static gboolean
+countdown_tick_cb (gpointer user_data)
+{
+  KioskWindow *self = user_data;
+
+  if (self->countdown > 1)
+    {
+      self->countdown--;
+      update_countdown_label (self);
+      return G_SOURCE_CONTINUE;
+    }
+  self->countdown_source = 0;
+  hide_idle_warning (self);
+  kiosk_context_end_session (self->context);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+idle_timeout_cb (gpointer user_data)
+{
+  KioskWindow *self = user_data;
+
+  self->idle_source = 0;
+  /* The welcome page with no dossier has nothing to erase. */
+  if (!has_citizen_data (self))
+    {
+      restart_idle_timer (self);
+      return G_SOURCE_REMOVE;
+    }
+  self->countdown = self->idle_warning_seconds;
+  update_countdown_label (self);
+  gtk_widget_set_visible (self->idle_warning, TRUE);
+  gtk_widget_grab_focus (self->idle_extend_button);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IDLE_WARNING_VISIBLE]);
+  self->countdown_source = g_timeout_add_seconds (1, countdown_tick_cb, self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+restart_idle_timer (KioskWindow *self)
+{
+  g_clear_handle_id (&self->idle_source, g_source_remove);
+  if (self->idle_timeout > 0)
+    self->idle_source = g_timeout_add_seconds (self->idle_timeout, idle_timeout_cb, self);
+}
+
+/* Any touch, click or key press shows that someone is there. */
+static gboolean
+input_event_cb (GtkEventControllerLegacy *controller,
+                GdkEvent                 *event,
+                KioskWindow              *self)
+{
+  switch (gdk_event_get_event_type (event))
+    {
+    case GDK_KEY_PRESS:
+    case GDK_BUTTON_PRESS:
+    case GDK_TOUCH_BEGIN:
+    case GDK_SCROLL:
+      if (!gtk_widget_get_visible (self->idle_warning))
+        restart_idle_timer (self);
+      break;
+    default:
+      break;
+    }
+  return GDK_EVENT_PROPAGATE;
+}
+
+static void
+extend_session_action_cb (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  KioskWindow *self = KIOSK_WINDOW (widget);
+
+  hide_idle_warning (self);
+  restart_idle_timer (self);
+}
+
+/**
+ * kiosk_window_is_locked_shortcut:
+ *
+ * In kiosk mode, the keys that would close the window, quit, or open GTK's inspector do
+ * nothing. (Escape only closes the kiosk's own pop-ups, which is harmless.)
+ *
+ * Returns: %TRUE when the key combination must be swallowed
+ */
+gboolean
+kiosk_window_is_locked_shortcut (guint           keyval,
+                                 GdkModifierType state)
+{
+  GdkModifierType mods = state & (GDK_CONTROL_MASK | GDK_SHIFT_MASK | GDK_ALT_MASK | GDK_SUPER_MASK);
+  guint key = gdk_keyval_to_lower (keyval);
+
+  if (key == GDK_KEY_F4 && (mods & GDK_ALT_MASK))
+    return TRUE;
+  if ((mods & GDK_CONTROL_MASK) && (key == GDK_KEY_w || key == GDK_KEY_q))
+    return TRUE;
+  if ((mods & GDK_CONTROL_MASK) && (mods & GDK_SHIFT_MASK) && (key == GDK_KEY_i || key == GDK_KEY_d))
+    return TRUE;
+  if (mods & GDK_SUPER_MASK)
+    return TRUE;
+  return FALSE;
+}
+
+static gboolean
+key_pressed_cb (GtkEventControllerKey *controller,
+                guint                  keyval,
+                guint                  keycode,
+                GdkModifierType        state,
+                KioskWindow           *self)
+{
+  return self->kiosk_mode && kiosk_window_is_locked_shortcut (keyval, state);
 }
 
 static void
@@ -257,7 +424,9 @@ session_ended_cb (KioskContext *context,
     kiosk_catalogue_page_reset (KIOSK_CATALOGUE_PAGE (self->catalogue_page));
   g_clear_object (&self->procedure);
   gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), "");
+  hide_idle_warning (self);
   show_page (self, KIOSK_PAGE_WELCOME);
+  restart_idle_timer (self);
 }
 
 /* The kiosk's style sheet, added once per display (the window may be rebuilt, e.g. on a
@@ -287,6 +456,7 @@ kiosk_window_constructed (GObject *object)
 
   g_signal_connect_object (self->context, "session-ended", G_CALLBACK (session_ended_cb), self, 0);
   show_page (self, KIOSK_PAGE_WELCOME);
+  restart_idle_timer (self);
 }
 
 static void
@@ -301,6 +471,18 @@ kiosk_window_get_property (GObject    *object,
     {
     case PROP_PAGE_NAME:
       g_value_set_string (value, kiosk_window_get_page_name (self));
+      break;
+    case PROP_IDLE_TIMEOUT:
+      g_value_set_uint (value, self->idle_timeout);
+      break;
+    case PROP_IDLE_WARNING:
+      g_value_set_uint (value, self->idle_warning_seconds);
+      break;
+    case PROP_IDLE_WARNING_VISIBLE:
+      g_value_set_boolean (value, gtk_widget_get_visible (self->idle_warning));
+      break;
+    case PROP_KIOSK_MODE:
+      g_value_set_boolean (value, self->kiosk_mode);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -320,6 +502,25 @@ kiosk_window_set_property (GObject      *object,
     case PROP_CONTEXT:
       self->context = g_value_dup_object (value);
       break;
+    case PROP_IDLE_TIMEOUT:
+      if (self->idle_timeout != g_value_get_uint (value))
+        {
+          self->idle_timeout = g_value_get_uint (value);
+          if (self->context != NULL)
+            restart_idle_timer (self);
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
+    case PROP_IDLE_WARNING:
+      if (self->idle_warning_seconds != g_value_get_uint (value))
+        {
+          self->idle_warning_seconds = g_value_get_uint (value);
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
+    case PROP_KIOSK_MODE:
+      self->kiosk_mode = g_value_get_boolean (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -330,6 +531,8 @@ kiosk_window_dispose (GObject *object)
 {
   KioskWindow *self = KIOSK_WINDOW (object);
 
+  g_clear_handle_id (&self->idle_source, g_source_remove);
+  g_clear_handle_id (&self->countdown_source, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), KIOSK_TYPE_WINDOW);
   g_clear_object (&self->procedure);
   g_clear_object (&self->context);
@@ -354,6 +557,20 @@ kiosk_window_class_init (KioskWindowClass *klass)
   properties[PROP_PAGE_NAME] =
     g_param_spec_string ("page-name", NULL, NULL, NULL,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* Seconds without input before the warning; 0 disables it. */
+  properties[PROP_IDLE_TIMEOUT] =
+    g_param_spec_uint ("idle-timeout", NULL, NULL, 0, 24 * 3600, 180,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* Seconds the warning leaves to answer it (the application never sets less than 20). */
+  properties[PROP_IDLE_WARNING] =
+    g_param_spec_uint ("idle-warning", NULL, NULL, 1, 600, 30,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_IDLE_WARNING_VISIBLE] =
+    g_param_spec_boolean ("idle-warning-visible", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_KIOSK_MODE] =
+    g_param_spec_boolean ("kiosk-mode", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/nc/epn/Kiosk/ui/kiosk-window.ui");
@@ -361,6 +578,10 @@ kiosk_window_class_init (KioskWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KioskWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, KioskWindow, finish_button);
   gtk_widget_class_bind_template_child (widget_class, KioskWindow, home_button);
+  gtk_widget_class_bind_template_child (widget_class, KioskWindow, idle_warning);
+  gtk_widget_class_bind_template_child (widget_class, KioskWindow, idle_label);
+  gtk_widget_class_bind_template_child (widget_class, KioskWindow, idle_extend_button);
+  gtk_widget_class_install_action (widget_class, "win.extend-session", NULL, extend_session_action_cb);
 
   gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_action_cb);
   gtk_widget_class_install_action (widget_class, "win.open-procedure", "s", open_procedure_action_cb);
@@ -374,7 +595,19 @@ kiosk_window_class_init (KioskWindowClass *klass)
 static void
 kiosk_window_init (KioskWindow *self)
 {
+  GtkEventController *legacy = gtk_event_controller_legacy_new ();
+  GtkEventController *keys = gtk_event_controller_key_new ();
+
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->idle_timeout = 180;
+  self->idle_warning_seconds = 30;
+
+  gtk_event_controller_set_propagation_phase (legacy, GTK_PHASE_CAPTURE);
+  g_signal_connect (legacy, "event", G_CALLBACK (input_event_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), legacy);
+  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+  g_signal_connect (keys, "key-pressed", G_CALLBACK (key_pressed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), keys);
 }
 
 KioskWindow *

@@ -16,5 +16,7 @@ GtkWidget   *kiosk_window_get_page           (KioskWindow    *self,
 KioskContext *kiosk_window_get_context       (KioskWindow    *self);
 GtkWidget   *kiosk_window_find_widget        (KioskWindow    *self,
                                               const char     *name);
+gboolean     kiosk_window_is_locked_shortcut (guint           keyval,
+                                              GdkModifierType state);
 
 G_END_DECLS

@@ -11,6 +11,14 @@ main (int   argc,
   g_autoptr(KioskApplication) app = NULL;
   const char *localedir = g_getenv ("KIOSK_LOCALEDIR");
 
+  /* A kiosk must not open GTK's inspector, whatever the environment asks. */
+  for (int i = 1; i < argc; i++)
+    if (g_str_equal (argv[i], "--kiosk"))
+      {
+        g_unsetenv ("GTK_DEBUG");
+        g_setenv ("GTK_INSPECTOR_DISABLED", "1", TRUE);
+      }
+
   kiosk_application_ensure_locale ();
   bindtextdomain (GETTEXT_PACKAGE, localedir ? localedir : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");

@@ -7,6 +7,8 @@
 #include "kiosk-documents-page.h"
 #include "kiosk-form-page.h"
 
+#include <string.h>
+
 static KioskTestPortal *portal;
 
 static gboolean
@@ -160,6 +162,72 @@ test_journey_every_page (void)
   kiosk_test_spin (20);
 }
 
+static gboolean
+warning_visible_cb (gpointer data)
+{
+  gboolean visible;
+
+  g_object_get (data, "idle-warning-visible", &visible, NULL);
+  return visible;
+}
+
+static gboolean
+back_to_welcome_cb (gpointer data)
+{
+  return g_strcmp0 (kiosk_window_get_page_name (data), "welcome") == 0;
+}
+
+/* Left alone, the kiosk warns, waits, then erases everything; "I am still here" keeps it all. */
+static void
+test_idle_timeout (void)
+{
+  g_autofree char *data_dir = g_dir_make_tmp ("kiosk-ui-XXXXXX", NULL);
+  g_autoptr(KioskContext) context = kiosk_test_context_new (portal->url, data_dir);
+  KioskWindow *window = g_object_new (KIOSK_TYPE_WINDOW, "context", context,
+                                      "idle-timeout", 1, "idle-warning", 2, NULL);
+  gint64 shown;
+
+  gtk_window_present (GTK_WINDOW (window));
+  kiosk_test_wait_for_page (window, "welcome");
+  /* Nobody there and nothing entered: no warning. */
+  kiosk_test_spin (1500);
+  g_assert_false (warning_visible_cb (window));
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-procedure", "s", "aide-medicale");
+  kiosk_test_click (window, "start-dossier-button");
+  kiosk_test_type (window, "field-last_name", "Wamytan");
+  g_assert_true (kiosk_test_wait (warning_visible_cb, window, 5000));
+  g_assert_true (strstr (kiosk_test_label (window, "idle-countdown"), "2 seconds") != NULL);
+  kiosk_test_click (window, "idle-extend");
+  g_assert_false (warning_visible_cb (window));
+  g_assert_cmpstr (kiosk_dossier_get_answer (kiosk_context_get_dossier (context), "last_name"), ==, "Wamytan");
+
+  g_assert_true (kiosk_test_wait (warning_visible_cb, window, 5000));
+  shown = g_get_monotonic_time ();
+  g_assert_true (kiosk_test_wait (back_to_welcome_cb, window, 10000));
+  /* The citizen had the whole warning time to answer. */
+  g_assert_cmpint (g_get_monotonic_time () - shown, >=, 1900 * 1000);
+  g_assert_false (warning_visible_cb (window));
+  g_assert_null (kiosk_context_get_dossier (context));
+  g_assert_null (kiosk_window_find_widget (window, "field-last_name"));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* In kiosk mode, closing, quitting and the inspector are out of reach of the keyboard. */
+static void
+test_locked_shortcuts (void)
+{
+  g_assert_true (kiosk_window_is_locked_shortcut (GDK_KEY_F4, GDK_ALT_MASK));
+  g_assert_true (kiosk_window_is_locked_shortcut (GDK_KEY_w, GDK_CONTROL_MASK));
+  g_assert_true (kiosk_window_is_locked_shortcut (GDK_KEY_Q, GDK_CONTROL_MASK | GDK_SHIFT_MASK));
+  g_assert_true (kiosk_window_is_locked_shortcut (GDK_KEY_I, GDK_CONTROL_MASK | GDK_SHIFT_MASK));
+  g_assert_true (kiosk_window_is_locked_shortcut (GDK_KEY_D, GDK_CONTROL_MASK | GDK_SHIFT_MASK));
+  g_assert_false (kiosk_window_is_locked_shortcut (GDK_KEY_Escape, 0));
+  g_assert_false (kiosk_window_is_locked_shortcut (GDK_KEY_a, 0));
+  g_assert_false (kiosk_window_is_locked_shortcut (GDK_KEY_Tab, 0));
+  g_assert_false (kiosk_window_is_locked_shortcut (GDK_KEY_eacute, GDK_SHIFT_MASK));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -171,6 +239,8 @@ main (int   argc,
   adw_init ();
   portal = kiosk_test_portal_start ();
   g_test_add_func ("/journey/every-page", test_journey_every_page);
+  g_test_add_func ("/journey/idle-timeout", test_idle_timeout);
+  g_test_add_func ("/window/locked-shortcuts", test_locked_shortcuts);
   status = g_test_run ();
   kiosk_test_portal_stop (portal);
   return status;

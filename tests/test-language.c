@@ -149,6 +149,15 @@ submit_failed_cb (gpointer data)
   return kiosk_submit_page_get_state (data) == KIOSK_SUBMIT_FAILED;
 }
 
+static gboolean
+idle_warning_cb (gpointer data)
+{
+  gboolean visible;
+
+  g_object_get (data, "idle-warning-visible", &visible, NULL);
+  return visible;
+}
+
 static void
 test_french_walk (void)
 {
@@ -201,13 +210,20 @@ test_french_walk (void)
   kiosk_test_wait_for_page (window, "review");
   visit_page (window, "09-review");
 
+  /* The idle warning, over the review page. */
+  g_object_set (window, "idle-timeout", 1, "idle-warning", 30, NULL);
+  g_assert_true (kiosk_test_wait (idle_warning_cb, window, 5000));
+  visit_page (window, "10-idle-warning");
+  kiosk_test_click (window, "idle-extend");
+  g_object_set (window, "idle-timeout", 0, NULL);
+
   kiosk_test_portal_post (portal, "_control/faults", "{\"fail\": 1, \"status\": 503}");
   kiosk_test_click (window, "submit-button");
   g_assert_true (kiosk_test_wait (submit_failed_cb, kiosk_window_get_page (window, "submit"), 30000));
-  visit_page (window, "10-submit-error");
+  visit_page (window, "11-submit-error");
   kiosk_test_click (window, "submit-retry");
   kiosk_test_wait_for_page (window, "receipt");
-  visit_page (window, "11-receipt");
+  visit_page (window, "12-receipt");
 
   kiosk_test_click (window, "receipt-finish");
   kiosk_test_wait_for_page (window, "welcome");
