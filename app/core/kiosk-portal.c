@@ -404,7 +404,8 @@ set_http_error (Request     *request,
   const char *desc = kiosk_json_get_string (root, "err_desc");
   JsonObject *fields = kiosk_json_get_object (root, "fields");
 
-  if (request->status >= 500 || request->status == 408 || request->status == 429)
+  if (request->status >= 500 || request->status == 408 || request->status == 409
+      || request->status == 429)
     {
       g_set_error (error, KIOSK_PORTAL_ERROR, KIOSK_PORTAL_ERROR_SERVER,
                    "The portal answered %ld (%s)%s%s", request->status, code ? code : "no code",
@@ -597,20 +598,14 @@ parse_receipt (Request  *request,
   return receipt;
 }
 
-typedef struct
-{
-  KioskReceipt *receipt;
-  GHashTable   *field_errors;
-} SubmitResult;
 
-static void
-submit_in_thread (GTask        *task,
-                  gpointer      source,
-                  gpointer      task_data,
-                  GCancellable *cancellable)
+/* Sends one dossier; blocking: runs on a worker thread. */
+static KioskReceipt *
+perform_submit (Request       *request,
+                GCancellable  *cancellable,
+                GHashTable   **field_errors,
+                GError       **error)
 {
-  Request *request = task_data;
-  g_autoptr(GError) error = NULL;
   g_autofree char *key_header = g_strdup_printf ("Idempotency-Key: %s", request->idempotency_key);
   g_autofree char *id_header = g_strdup_printf ("X-Kiosk-Id: %s", request->portal->kiosk_id);
   struct curl_slist *headers = NULL;
@@ -618,7 +613,6 @@ submit_in_thread (GTask        *task,
   curl_mime *mime = curl_mime_init (curl);
   curl_mimepart *part;
   CURLcode code;
-  KioskReceipt *receipt;
 
   request->cancellable = cancellable;
   headers = curl_slist_append (headers, "Accept: application/json");
@@ -654,28 +648,69 @@ submit_in_thread (GTask        *task,
   curl_slist_free_all (headers);
 
   if (code != CURLE_OK)
-    {
-      set_curl_error (code, request, &error);
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
+    return set_curl_error (code, request, error), NULL;
   if (request->status != 200 && request->status != 201)
     {
-      SubmitResult *result = g_new0 (SubmitResult, 1);
-
-      set_http_error (request, &result->field_errors, &error);
-      g_task_set_task_data (task, request, NULL);
-      g_object_set_data_full (G_OBJECT (task), "field-errors", result->field_errors,
-                              result->field_errors ? (GDestroyNotify) g_hash_table_unref : NULL);
-      g_free (result);
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
+      set_http_error (request, field_errors, error);
+      return NULL;
     }
-  receipt = parse_receipt (request, &error);
+  return parse_receipt (request, error);
+}
+
+static void
+submit_in_thread (GTask        *task,
+                  gpointer      source,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  Request *request = task_data;
+  GHashTable *field_errors = NULL;
+  GError *error = NULL;
+  KioskReceipt *receipt = perform_submit (request, cancellable, &field_errors, &error);
+
+  if (field_errors != NULL)
+    g_object_set_data_full (G_OBJECT (task), "field-errors", field_errors,
+                            (GDestroyNotify) g_hash_table_unref);
   if (receipt == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
+    g_task_return_error (task, error);
   else
     g_task_return_pointer (task, receipt, (GDestroyNotify) kiosk_receipt_free);
+}
+
+/**
+ * kiosk_portal_submit_payload:
+ * @slug: the procedure
+ * @idempotency_key: the dossier's key for life
+ * @dossier_json: the `dossier` part
+ * @documents: (element-type KioskDocument): one part each
+ * @retry_after: (out) (optional): seconds the portal asked to wait (Retry-After), or 0
+ *
+ * Blocking: for worker threads (the outbox's sender).
+ *
+ * Returns: (transfer full): the receipt, or %NULL with @error set
+ */
+KioskReceipt *
+kiosk_portal_submit_payload (KioskPortal   *self,
+                             const char    *slug,
+                             const char    *idempotency_key,
+                             const char    *dossier_json,
+                             GPtrArray     *documents,
+                             GCancellable  *cancellable,
+                             guint         *retry_after,
+                             GError       **error)
+{
+  g_autofree char *path = g_strdup_printf ("api/formdefs/%s/submit", slug);
+  Request *request = request_new (self, path, MAX_RESPONSE_SIZE);
+  KioskReceipt *receipt;
+
+  request->dossier_json = g_strdup (dossier_json);
+  request->documents = g_ptr_array_ref (documents);
+  request->idempotency_key = g_strdup (idempotency_key);
+  receipt = perform_submit (request, cancellable, NULL, error);
+  if (retry_after != NULL)
+    *retry_after = request->retry_after ? (guint) g_ascii_strtoull (request->retry_after, NULL, 10) : 0;
+  request_free (request);
+  return receipt;
 }
 
 /**

@@ -58,4 +58,13 @@ KioskReceipt *kiosk_portal_submit_finish          (KioskPortal          *self,
                                                    GHashTable          **field_errors,
                                                    GError              **error);
 
+KioskReceipt *kiosk_portal_submit_payload        (KioskPortal          *self,
+                                                   const char           *slug,
+                                                   const char           *idempotency_key,
+                                                   const char           *dossier_json,
+                                                   GPtrArray            *documents,
+                                                   GCancellable         *cancellable,
+                                                   guint                *retry_after,
+                                                   GError              **error);
+
 G_END_DECLS

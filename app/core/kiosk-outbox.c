@@ -1,0 +1,586 @@
+/* kiosk-outbox.c: the durable, encrypted queue of dossiers for the portal, and its sender.
+ *
+ * A dossier enters in one transaction (WAL, synchronous=FULL: committed means on disk) with its
+ * Idempotency-Key; it leaves only when the portal has acknowledged it, so a crash or a power cut
+ * at any point either resends it with the same key (the portal replays its answer) or finds it
+ * already gone. Every blob is sealed with crypto_secretstream_xchacha20poly1305 in 64 KiB chunks
+ * under the device key; rows are deleted with secure_delete on. */
+#include "kiosk-outbox.h"
+
+#include "kiosk-errors.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <sodium.h>
+#include <sqlite3.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define CHUNK 65536
+
+struct _KioskOutbox
+{
+  GObject  parent_instance;
+
+  GMutex   lock;
+  sqlite3 *db;
+  guint8   key[crypto_secretstream_xchacha20poly1305_KEYBYTES];
+  guint    base_ms;
+  guint    cap_ms;
+};
+
+G_DEFINE_FINAL_TYPE (KioskOutbox, kiosk_outbox, G_TYPE_OBJECT)
+
+static const char schema_sql[] =
+  "PRAGMA journal_mode=WAL;"
+  "PRAGMA synchronous=FULL;"
+  "PRAGMA secure_delete=ON;"
+  "PRAGMA foreign_keys=ON;"
+  "CREATE TABLE IF NOT EXISTS outbox ("
+  "  id INTEGER PRIMARY KEY, idempotency_key TEXT NOT NULL UNIQUE, slug TEXT NOT NULL,"
+  "  dossier BLOB NOT NULL, created INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,"
+  "  next_attempt INTEGER NOT NULL DEFAULT 0, failed INTEGER NOT NULL DEFAULT 0, last_error TEXT);"
+  "CREATE TABLE IF NOT EXISTS outbox_files ("
+  "  outbox_id INTEGER NOT NULL REFERENCES outbox (id) ON DELETE CASCADE, position INTEGER NOT NULL,"
+  "  varname TEXT NOT NULL, content_type TEXT NOT NULL, sha256 TEXT NOT NULL, data BLOB NOT NULL,"
+  "  PRIMARY KEY (outbox_id, position));";
+
+void
+kiosk_outbox_entry_free (KioskOutboxEntry *entry)
+{
+  if (entry == NULL)
+    return;
+  g_free (entry->idempotency_key);
+  g_free (entry->slug);
+  g_free (entry->last_error);
+  g_free (entry);
+}
+
+static void
+kiosk_outbox_finalize (GObject *object)
+{
+  KioskOutbox *self = KIOSK_OUTBOX (object);
+
+  g_clear_pointer (&self->db, sqlite3_close);
+  sodium_memzero (self->key, sizeof self->key);
+  g_mutex_clear (&self->lock);
+
+  G_OBJECT_CLASS (kiosk_outbox_parent_class)->finalize (object);
+}
+
+static void
+kiosk_outbox_class_init (KioskOutboxClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = kiosk_outbox_finalize;
+}
+
+static void
+kiosk_outbox_init (KioskOutbox *self)
+{
+  g_mutex_init (&self->lock);
+  self->base_ms = 2000;
+  self->cap_ms = 5 * 60 * 1000;
+}
+
+static gboolean
+fail_storage (const char  *what,
+              const char  *detail,
+              GError     **error)
+{
+  g_set_error (error, KIOSK_STORAGE_ERROR, KIOSK_STORAGE_ERROR_FAILED, "%s: %s", what, detail);
+  return FALSE;
+}
+
+/* Reads the device key, or creates it (0600) on first use. */
+static gboolean
+load_key (const char  *path,
+          guint8      *key,
+          GError     **error)
+{
+  int fd = open (path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  struct stat st;
+
+  if (fd < 0 && errno == ENOENT)
+    {
+      fd = open (path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+      if (fd < 0)
+        return fail_storage ("Cannot create the device key", g_strerror (errno), error);
+      crypto_secretstream_xchacha20poly1305_keygen (key);
+      if (write (fd, key, crypto_secretstream_xchacha20poly1305_KEYBYTES)
+          != crypto_secretstream_xchacha20poly1305_KEYBYTES || fsync (fd) != 0)
+        {
+          close (fd);
+          g_unlink (path);
+          return fail_storage ("Cannot write the device key", g_strerror (errno), error);
+        }
+      close (fd);
+      return TRUE;
+    }
+  if (fd < 0)
+    return fail_storage ("Cannot read the device key", g_strerror (errno), error);
+  if (fstat (fd, &st) != 0 || (st.st_mode & 0077) != 0)
+    {
+      close (fd);
+      return fail_storage ("Refusing the device key", "it must be readable by its owner only (0600)", error);
+    }
+  if (read (fd, key, crypto_secretstream_xchacha20poly1305_KEYBYTES) != crypto_secretstream_xchacha20poly1305_KEYBYTES)
+    {
+      close (fd);
+      return fail_storage ("Cannot read the device key", "too short", error);
+    }
+  close (fd);
+  return TRUE;
+}
+
+/**
+ * kiosk_outbox_open:
+ * @db_path: the outbox database (created 0600 if missing)
+ * @key_path: the device key (created 0600 if missing; refused if others may read it)
+ *
+ * Returns: (transfer full): the outbox, or %NULL with a #KIOSK_STORAGE_ERROR
+ */
+KioskOutbox *
+kiosk_outbox_open (const char  *db_path,
+                   const char  *key_path,
+                   GError     **error)
+{
+  g_autoptr(KioskOutbox) self = g_object_new (KIOSK_TYPE_OUTBOX, NULL);
+  g_autofree char *dir = g_path_get_dirname (db_path);
+  char *message = NULL;
+  int fd;
+
+  if (sodium_init () < 0)
+    return fail_storage ("Cannot initialise libsodium", "sodium_init", error), NULL;
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    return fail_storage ("Cannot create", dir, error), NULL;
+  if (!load_key (key_path, self->key, error))
+    return NULL;
+  /* Create the file 0600 ourselves: SQLite would use the umask. */
+  fd = open (db_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd >= 0)
+    close (fd);
+  if (sqlite3_open_v2 (db_path, &self->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+                       NULL) != SQLITE_OK)
+    return fail_storage ("Cannot open the outbox", sqlite3_errmsg (self->db), error), NULL;
+  sqlite3_busy_timeout (self->db, 5000);
+  if (sqlite3_exec (self->db, schema_sql, NULL, NULL, &message) != SQLITE_OK)
+    {
+      fail_storage ("Cannot prepare the outbox", message, error);
+      sqlite3_free (message);
+      return NULL;
+    }
+  return g_steal_pointer (&self);
+}
+
+/**
+ * kiosk_outbox_set_backoff:
+ * @base_ms: the first retry waits up to this long
+ * @cap_ms: no wait is longer than this (5 minutes by default)
+ *
+ * Retries use full-jitter exponential backoff: a random wait in [0, min(cap, base × 2^attempts)].
+ */
+void
+kiosk_outbox_set_backoff (KioskOutbox *self,
+                          guint        base_ms,
+                          guint        cap_ms)
+{
+  self->base_ms = base_ms;
+  self->cap_ms = cap_ms;
+}
+
+static GBytes *
+seal (KioskOutbox *self,
+      const void  *data,
+      gsize        size)
+{
+  crypto_secretstream_xchacha20poly1305_state state;
+  gsize n_chunks = MAX (1, (size + CHUNK - 1) / CHUNK);
+  gsize total = crypto_secretstream_xchacha20poly1305_HEADERBYTES
+                + size + n_chunks * crypto_secretstream_xchacha20poly1305_ABYTES;
+  guint8 *out = g_malloc (total);
+  guint8 *p = out + crypto_secretstream_xchacha20poly1305_HEADERBYTES;
+  const guint8 *in = data;
+
+  crypto_secretstream_xchacha20poly1305_init_push (&state, out, self->key);
+  for (gsize i = 0; i < n_chunks; i++)
+    {
+      gsize length = MIN (CHUNK, size - i * CHUNK);
+      unsigned long long written = 0;
+      guint8 tag = i + 1 == n_chunks ? crypto_secretstream_xchacha20poly1305_TAG_FINAL : 0;
+
+      crypto_secretstream_xchacha20poly1305_push (&state, p, &written, in + i * CHUNK, length, NULL, 0, tag);
+      p += written;
+    }
+  return g_bytes_new_take (out, total);
+}
+
+static GBytes *
+unseal (KioskOutbox   *self,
+        const guint8  *data,
+        gsize          size,
+        GError       **error)
+{
+  crypto_secretstream_xchacha20poly1305_state state;
+  const gsize header = crypto_secretstream_xchacha20poly1305_HEADERBYTES;
+  const gsize abytes = crypto_secretstream_xchacha20poly1305_ABYTES;
+  GByteArray *out;
+  gsize offset = header;
+  guint8 tag = 0;
+
+  if (size < header + abytes
+      || crypto_secretstream_xchacha20poly1305_init_pull (&state, data, self->key) != 0)
+    return fail_storage ("Cannot decrypt an outbox entry", "bad header", error), NULL;
+  out = g_byte_array_sized_new (size);
+  while (offset < size && tag != crypto_secretstream_xchacha20poly1305_TAG_FINAL)
+    {
+      gsize length = MIN (CHUNK + abytes, size - offset);
+      unsigned long long plain = 0;
+
+      g_byte_array_set_size (out, out->len + length);
+      if (crypto_secretstream_xchacha20poly1305_pull (&state, out->data + out->len - length, &plain, &tag,
+                                                      data + offset, length, NULL, 0) != 0)
+        {
+          sodium_memzero (out->data, out->len);
+          g_byte_array_unref (out);
+          return fail_storage ("Cannot decrypt an outbox entry", "tampered or wrong key", error), NULL;
+        }
+      g_byte_array_set_size (out, out->len - length + plain);
+      offset += length;
+    }
+  if (tag != crypto_secretstream_xchacha20poly1305_TAG_FINAL || offset != size)
+    {
+      sodium_memzero (out->data, out->len);
+      g_byte_array_unref (out);
+      return fail_storage ("Cannot decrypt an outbox entry", "truncated", error), NULL;
+    }
+  return g_byte_array_free_to_bytes (out);
+}
+
+/**
+ * kiosk_outbox_add:
+ * @documents: (element-type KioskDocument): the files
+ *
+ * Seals and commits a dossier. When this returns, the dossier survives a crash.
+ *
+ * Returns: the entry's id, or 0 with @error set
+ */
+gint64
+kiosk_outbox_add (KioskOutbox  *self,
+                  const char   *slug,
+                  const char   *idempotency_key,
+                  const char   *dossier_json,
+                  GPtrArray    *documents,
+                  GError      **error)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
+  g_autoptr(GBytes) sealed = seal (self, dossier_json, strlen (dossier_json));
+  sqlite3_stmt *stmt = NULL;
+  gint64 id = 0;
+
+  if (sqlite3_exec (self->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+    return fail_storage ("Cannot queue the dossier", sqlite3_errmsg (self->db), error), 0;
+  if (sqlite3_prepare_v2 (self->db, "INSERT INTO outbox (idempotency_key, slug, dossier, created)"
+                          " VALUES (?, ?, ?, ?)", -1, &stmt, NULL) != SQLITE_OK)
+    goto fail;
+  sqlite3_bind_text (stmt, 1, idempotency_key, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, slug, -1, SQLITE_STATIC);
+  sqlite3_bind_blob64 (stmt, 3, g_bytes_get_data (sealed, NULL), g_bytes_get_size (sealed), SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 4, g_get_real_time ());
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    goto fail;
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  id = sqlite3_last_insert_rowid (self->db);
+
+  if (sqlite3_prepare_v2 (self->db, "INSERT INTO outbox_files (outbox_id, position, varname, content_type,"
+                          " sha256, data) VALUES (?, ?, ?, ?, ?, ?)", -1, &stmt, NULL) != SQLITE_OK)
+    goto fail;
+  for (guint i = 0; documents != NULL && i < documents->len; i++)
+    {
+      KioskDocument *document = g_ptr_array_index (documents, i);
+      GBytes *content = kiosk_document_get_content (document);
+      g_autoptr(GBytes) data = seal (self, g_bytes_get_data (content, NULL), g_bytes_get_size (content));
+
+      sqlite3_reset (stmt);
+      sqlite3_bind_int64 (stmt, 1, id);
+      sqlite3_bind_int (stmt, 2, i);
+      sqlite3_bind_text (stmt, 3, kiosk_document_get_varname (document), -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 4, kiosk_document_get_content_type (document), -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 5, kiosk_document_get_sha256 (document), -1, SQLITE_STATIC);
+      sqlite3_bind_blob64 (stmt, 6, g_bytes_get_data (data, NULL), g_bytes_get_size (data), SQLITE_STATIC);
+      if (sqlite3_step (stmt) != SQLITE_DONE)
+        goto fail;
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  if (sqlite3_exec (self->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+    goto fail;
+  return id;
+
+fail:
+  fail_storage ("Cannot queue the dossier", sqlite3_errmsg (self->db), error);
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+  return 0;
+}
+
+/**
+ * kiosk_outbox_list:
+ *
+ * Returns: (transfer full) (element-type KioskOutboxEntry): every entry, oldest first
+ */
+GPtrArray *
+kiosk_outbox_list (KioskOutbox  *self,
+                   GError      **error)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
+  GPtrArray *entries = g_ptr_array_new_with_free_func ((GDestroyNotify) kiosk_outbox_entry_free);
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  if (sqlite3_prepare_v2 (self->db, "SELECT id, idempotency_key, slug, failed, attempts, next_attempt,"
+                          " last_error FROM outbox ORDER BY id", -1, &stmt, NULL) != SQLITE_OK)
+    {
+      g_ptr_array_unref (entries);
+      return fail_storage ("Cannot read the outbox", sqlite3_errmsg (self->db), error), NULL;
+    }
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      KioskOutboxEntry *entry = g_new0 (KioskOutboxEntry, 1);
+
+      entry->id = sqlite3_column_int64 (stmt, 0);
+      entry->idempotency_key = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+      entry->slug = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+      entry->failed = sqlite3_column_int (stmt, 3);
+      entry->attempts = sqlite3_column_int (stmt, 4);
+      entry->next_attempt = sqlite3_column_int64 (stmt, 5);
+      entry->last_error = g_strdup ((const char *) sqlite3_column_text (stmt, 6));
+      g_ptr_array_add (entries, entry);
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      g_ptr_array_unref (entries);
+      return fail_storage ("Cannot read the outbox", sqlite3_errmsg (self->db), error), NULL;
+    }
+  return entries;
+}
+
+/**
+ * kiosk_outbox_load:
+ * @dossier_json: (out) (transfer full): the decrypted `dossier` part
+ * @documents: (out) (transfer full) (element-type KioskDocument): the decrypted files, each
+ *   checked against the sha256 recorded when it was queued
+ */
+gboolean
+kiosk_outbox_load (KioskOutbox  *self,
+                   gint64        id,
+                   char        **dossier_json,
+                   GPtrArray   **documents,
+                   GError      **error)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GBytes) json = NULL;
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  if (sqlite3_prepare_v2 (self->db, "SELECT dossier FROM outbox WHERE id = ?", -1, &stmt, NULL) != SQLITE_OK)
+    return fail_storage ("Cannot read the outbox", sqlite3_errmsg (self->db), error);
+  sqlite3_bind_int64 (stmt, 1, id);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      sqlite3_finalize (stmt);
+      return fail_storage ("Cannot read the outbox", "no such entry", error);
+    }
+  json = unseal (self, sqlite3_column_blob (stmt, 0), sqlite3_column_bytes (stmt, 0), error);
+  sqlite3_finalize (stmt);
+  if (json == NULL)
+    return FALSE;
+
+  if (sqlite3_prepare_v2 (self->db, "SELECT varname, content_type, sha256, data FROM outbox_files"
+                          " WHERE outbox_id = ? ORDER BY position", -1, &stmt, NULL) != SQLITE_OK)
+    return fail_storage ("Cannot read the outbox", sqlite3_errmsg (self->db), error);
+  sqlite3_bind_int64 (stmt, 1, id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_autoptr(GBytes) content = unseal (self, sqlite3_column_blob (stmt, 3), sqlite3_column_bytes (stmt, 3), error);
+      KioskDocument *document;
+
+      if (content == NULL)
+        {
+          sqlite3_finalize (stmt);
+          return FALSE;
+        }
+      document = kiosk_document_new ((const char *) sqlite3_column_text (stmt, 0),
+                                     (const char *) sqlite3_column_text (stmt, 1), content, NULL);
+      if (g_strcmp0 (kiosk_document_get_sha256 (document), (const char *) sqlite3_column_text (stmt, 2)) != 0)
+        {
+          g_object_unref (document);
+          sqlite3_finalize (stmt);
+          return fail_storage ("Cannot read the outbox", "a document does not match its digest", error);
+        }
+      g_ptr_array_add (files, document);
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    return fail_storage ("Cannot read the outbox", sqlite3_errmsg (self->db), error);
+
+  *dossier_json = g_strndup (g_bytes_get_data (json, NULL), g_bytes_get_size (json));
+  sodium_memzero ((gpointer) g_bytes_get_data (json, NULL), g_bytes_get_size (json));
+  *documents = g_steal_pointer (&files);
+  return TRUE;
+}
+
+static gboolean
+remove_entry (KioskOutbox  *self,
+              gint64        id,
+              GError      **error)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
+  sqlite3_stmt *stmt = NULL;
+  gboolean ok;
+
+  if (sqlite3_prepare_v2 (self->db, "DELETE FROM outbox WHERE id = ?", -1, &stmt, NULL) != SQLITE_OK)
+    return fail_storage ("Cannot update the outbox", sqlite3_errmsg (self->db), error);
+  sqlite3_bind_int64 (stmt, 1, id);
+  ok = sqlite3_step (stmt) == SQLITE_DONE;
+  sqlite3_finalize (stmt);
+  if (!ok)
+    return fail_storage ("Cannot update the outbox", sqlite3_errmsg (self->db), error);
+  /* Leave nothing of it in the write-ahead log either. */
+  sqlite3_wal_checkpoint_v2 (self->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+  return TRUE;
+}
+
+static void
+defer_entry (KioskOutbox *self,
+             gint64       id,
+             guint        attempts,
+             guint        retry_after_s,
+             gboolean     failed,
+             const char  *reason)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
+  sqlite3_stmt *stmt = NULL;
+  guint64 ceiling = MIN ((guint64) self->cap_ms, (guint64) self->base_ms << MIN (attempts, 20u));
+  guint64 delay_ms = ceiling > 0 ? g_random_int_range (0, (gint32) MIN (ceiling, G_MAXINT32)) : 0;
+
+  delay_ms = MAX (delay_ms, (guint64) retry_after_s * 1000);
+  if (sqlite3_prepare_v2 (self->db, "UPDATE outbox SET attempts = ?, next_attempt = ?, failed = ?,"
+                          " last_error = ? WHERE id = ?", -1, &stmt, NULL) != SQLITE_OK)
+    return;
+  sqlite3_bind_int (stmt, 1, attempts);
+  sqlite3_bind_int64 (stmt, 2, g_get_real_time () + (gint64) delay_ms * 1000);
+  sqlite3_bind_int (stmt, 3, failed);
+  sqlite3_bind_text (stmt, 4, reason, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 5, id);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    g_warning ("Cannot record a retry in the outbox: %s", sqlite3_errmsg (self->db));
+  sqlite3_finalize (stmt);
+}
+
+/* Errors worth retrying: the network, the portal's temporary failures, garbage answers. A
+ * refusal (4xx other than 408/409/429) will not change by itself: it waits for an agent. */
+static gboolean
+is_retryable (const GError *error)
+{
+  return error->domain == KIOSK_PORTAL_ERROR
+         && (error->code == KIOSK_PORTAL_ERROR_UNREACHABLE || error->code == KIOSK_PORTAL_ERROR_TIMEOUT
+             || error->code == KIOSK_PORTAL_ERROR_SERVER || error->code == KIOSK_PORTAL_ERROR_MALFORMED);
+}
+
+static void
+drain_in_thread (GTask        *task,
+                 gpointer      source,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
+{
+  KioskOutbox *self = source;
+  KioskPortal *portal = task_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) entries = kiosk_outbox_list (self, &error);
+  guint sent = 0;
+
+  if (entries == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  for (guint i = 0; i < entries->len; i++)
+    {
+      KioskOutboxEntry *entry = g_ptr_array_index (entries, i);
+      g_autofree char *json = NULL;
+      g_autoptr(GPtrArray) documents = NULL;
+      g_autoptr(GError) send_error = NULL;
+      g_autoptr(KioskReceipt) receipt = NULL;
+      guint retry_after = 0;
+
+      if (g_cancellable_is_cancelled (cancellable))
+        break;
+      if (entry->failed || entry->next_attempt > g_get_real_time ())
+        continue;
+      if (!kiosk_outbox_load (self, entry->id, &json, &documents, &send_error))
+        {
+          g_warning ("Outbox entry %" G_GINT64_FORMAT " is unreadable: %s", entry->id, send_error->message);
+          defer_entry (self, entry->id, entry->attempts + 1, 0, TRUE, "unreadable");
+          continue;
+        }
+      receipt = kiosk_portal_submit_payload (portal, entry->slug, entry->idempotency_key, json,
+                                             documents, cancellable, &retry_after, &send_error);
+      explicit_bzero (json, strlen (json));
+      if (receipt != NULL)
+        {
+          g_message ("Outbox entry %" G_GINT64_FORMAT " delivered as %s", entry->id, receipt->number);
+          if (!remove_entry (self, entry->id, &send_error))
+            g_warning ("%s", send_error->message);
+          sent++;
+        }
+      else if (g_error_matches (send_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        break;
+      else
+        {
+          gboolean retry = is_retryable (send_error);
+
+          /* The reason is the portal's or curl's, never the citizen's data. */
+          g_message ("Outbox entry %" G_GINT64_FORMAT " not delivered (%s): %s", entry->id,
+                     retry ? "will retry" : "refused", send_error->message);
+          defer_entry (self, entry->id, entry->attempts + 1, retry_after, !retry, send_error->message);
+        }
+    }
+  g_task_return_int (task, sent);
+}
+
+/**
+ * kiosk_outbox_drain_async:
+ *
+ * Sends every due entry (in a worker), oldest first, each with its own Idempotency-Key; removes
+ * what the portal acknowledged, reschedules what failed for a reason that may pass.
+ */
+void
+kiosk_outbox_drain_async (KioskOutbox         *self,
+                          KioskPortal         *portal,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, kiosk_outbox_drain_async);
+  g_task_set_task_data (task, g_object_ref (portal), g_object_unref);
+  g_task_run_in_thread (task, drain_in_thread);
+}
+
+/**
+ * kiosk_outbox_drain_finish:
+ *
+ * Returns: how many dossiers the portal acknowledged
+ */
+guint
+kiosk_outbox_drain_finish (KioskOutbox   *self,
+                           GAsyncResult  *result,
+                           GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), 0);
+  return g_task_propagate_int (G_TASK (result), error);
+}

@@ -1,0 +1,95 @@
+/* outbox-worker.c: the outbox and its sender as the kiosk runs them, in a process the
+ * reliability test kills with SIGKILL at random moments.
+ *
+ * Usage: outbox-worker DATA_DIR PORTAL_URL N_TO_QUEUE
+ * Queues N dossiers (printing "queued <key>" once each is committed), then drains the outbox
+ * until it is empty. */
+#include "kiosk-outbox.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static gboolean done;
+
+static void
+drained_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  kiosk_outbox_drain_finish (KIOSK_OUTBOX (object), result, &error);
+  if (error != NULL)
+    g_printerr ("drain: %s\n", error->message);
+  done = TRUE;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *db = NULL;
+  g_autofree char *key = NULL;
+  g_autoptr(KioskOutbox) outbox = NULL;
+  g_autoptr(KioskPortal) portal = NULL;
+  int n;
+
+  if (argc != 4)
+    return 2;
+  db = g_build_filename (argv[1], "outbox.db", NULL);
+  key = g_build_filename (argv[1], "device.key", NULL);
+  n = atoi (argv[3]);
+  outbox = kiosk_outbox_open (db, key, &error);
+  portal = kiosk_portal_new (argv[2], "epn-reliability", &error);
+  if (outbox == NULL || portal == NULL)
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
+  kiosk_outbox_set_backoff (outbox, 1, 20);
+
+  for (int i = 0; i < n; i++)
+    {
+      g_autofree char *uuid = g_uuid_string_random ();
+      g_autofree char *json = NULL;
+      g_autofree char *content = g_strdup_printf ("\xff\xd8\xff\xe0 fake JPEG %s %d", uuid, i);
+      g_autoptr(GBytes) bytes = g_bytes_new (content, strlen (content));
+      g_autoptr(KioskDocument) document = kiosk_document_new ("id_card", "image/jpeg", bytes, NULL);
+      g_autoptr(GPtrArray) documents = g_ptr_array_new ();
+
+      json = g_strdup_printf ("{\"data\":{\"last_name\":\"N%d\",\"first_name\":\"Léa\","
+                              "\"birth_date\":\"1961-04-12\",\"household_size\":2,"
+                              "\"monthly_income\":1000,\"cover\":\"cafat\",\"phone\":\"271234\"},"
+                              "\"files\":{\"id_card\":{\"filename\":\"id_card.jpg\","
+                              "\"content_type\":\"image/jpeg\",\"size\":%zu,\"sha256\":\"%s\"}},"
+                              "\"meta\":{\"kiosk_id\":\"epn-reliability\",\"draft\":false},"
+                              "\"context\":{\"channel\":\"kiosk\"}}",
+                              i, strlen (content), kiosk_document_get_sha256 (document));
+      g_ptr_array_add (documents, document);
+      if (kiosk_outbox_add (outbox, "aide-medicale", uuid, json, documents, &error) == 0)
+        {
+          g_printerr ("%s\n", error->message);
+          return 1;
+        }
+      printf ("queued %s %s\n", uuid, kiosk_document_get_sha256 (document));
+      fflush (stdout);
+    }
+
+  for (;;)
+    {
+      g_autoptr(GPtrArray) entries = kiosk_outbox_list (outbox, &error);
+
+      if (entries == NULL)
+        return 1;
+      if (entries->len == 0)
+        break;
+      done = FALSE;
+      kiosk_outbox_drain_async (outbox, portal, NULL, drained_cb, NULL);
+      while (!done)
+        g_main_context_iteration (NULL, TRUE);
+      g_usleep (5000);
+    }
+  return 0;
+}

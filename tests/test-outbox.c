@@ -1,0 +1,369 @@
+#define _GNU_SOURCE
+/* test-outbox.c (suite reliability): the durable, encrypted outbox and its sender against the
+ * reference portal and its fault injection, including SIGKILL at random moments. */
+#include "kiosk-outbox.h"
+#include "kiosk-test-util.h"
+
+#include "kiosk-json.h"
+
+#include <glib/gstdio.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static KioskTestPortal *portal;
+
+typedef struct
+{
+  gboolean done;
+  guint    sent;
+} Drain;
+
+static void
+drained_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Drain *drain = user_data;
+  g_autoptr(GError) error = NULL;
+
+  drain->sent = kiosk_outbox_drain_finish (KIOSK_OUTBOX (object), result, &error);
+  g_assert_no_error (error);
+  drain->done = TRUE;
+}
+
+static gboolean
+drain_done_cb (gpointer data)
+{
+  return ((Drain *) data)->done;
+}
+
+static guint
+drain (KioskOutbox *outbox,
+       KioskPortal *client)
+{
+  Drain state = { FALSE, 0 };
+
+  kiosk_outbox_drain_async (outbox, client, NULL, drained_cb, &state);
+  g_assert_true (kiosk_test_wait (drain_done_cb, &state, 30000));
+  return state.sent;
+}
+
+static KioskDocument *
+make_document (const char *text)
+{
+  g_autoptr(GBytes) bytes = g_bytes_new (text, strlen (text));
+
+  return kiosk_document_new ("id_card", "image/jpeg", bytes, NULL);
+}
+
+static char *
+make_json (const char    *last_name,
+           KioskDocument *document,
+           gboolean       complete)
+{
+  return g_strdup_printf ("{\"data\":{\"last_name\":\"%s\",\"first_name\":\"Léa\",%s"
+                          "\"household_size\":2,\"monthly_income\":1000,\"cover\":\"cafat\",\"phone\":\"271234\"},"
+                          "\"files\":{\"id_card\":{\"filename\":\"id_card.jpg\",\"content_type\":\"image/jpeg\","
+                          "\"size\":%" G_GSIZE_FORMAT ",\"sha256\":\"%s\"}},"
+                          "\"meta\":{\"kiosk_id\":\"epn-test\",\"draft\":false},\"context\":{\"channel\":\"kiosk\"}}",
+                          last_name, complete ? "\"birth_date\":\"1961-04-12\"," : "",
+                          g_bytes_get_size (kiosk_document_get_content (document)),
+                          kiosk_document_get_sha256 (document));
+}
+
+static KioskOutbox *
+open_outbox (const char *dir)
+{
+  g_autofree char *db = g_build_filename (dir, "outbox.db", NULL);
+  g_autofree char *key = g_build_filename (dir, "device.key", NULL);
+  g_autoptr(GError) error = NULL;
+  KioskOutbox *outbox = kiosk_outbox_open (db, key, &error);
+
+  g_assert_no_error (error);
+  kiosk_outbox_set_backoff (outbox, 1, 10);
+  return outbox;
+}
+
+static JsonArray *
+submissions (JsonObject **root)
+{
+  *root = kiosk_test_portal_get (portal, "_control/submissions");
+  return kiosk_json_get_array (*root, "data");
+}
+
+static gboolean
+file_contains (const char *path,
+               const char *needle)
+{
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+
+  if (!g_file_get_contents (path, &contents, &length, NULL))
+    return FALSE;
+  return memmem (contents, length, needle, strlen (needle)) != NULL;
+}
+
+/* Nothing a citizen typed or scanned is readable in the outbox files without the device key. */
+static void
+test_encrypted_at_rest (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("kiosk-outbox-XXXXXX", NULL);
+  g_autoptr(KioskOutbox) outbox = open_outbox (dir);
+  g_autoptr(KioskDocument) document = make_document ("CANARY-SCAN-5512 pixels");
+  g_autofree char *json = make_json ("CANARY-NAME-7781", document, TRUE);
+  g_autoptr(GPtrArray) documents = g_ptr_array_new ();
+  g_autofree char *db = g_build_filename (dir, "outbox.db", NULL);
+  g_autofree char *wal = g_build_filename (dir, "outbox.db-wal", NULL);
+  g_autofree char *key = g_build_filename (dir, "device.key", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *loaded = NULL;
+  g_autoptr(GPtrArray) files = NULL;
+  GStatBuf st;
+
+  g_ptr_array_add (documents, document);
+  g_assert_cmpint (kiosk_outbox_add (outbox, "aide-medicale", "key-canary", json, documents, &error), >, 0);
+  g_assert_no_error (error);
+  g_assert_false (file_contains (db, "CANARY-NAME-7781"));
+  g_assert_false (file_contains (wal, "CANARY-NAME-7781"));
+  g_assert_false (file_contains (db, "CANARY-SCAN-5512"));
+  g_assert_false (file_contains (wal, "CANARY-SCAN-5512"));
+  g_assert_cmpint (g_stat (key, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  g_assert_cmpint (g_stat (db, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0077, ==, 0);
+
+  /* With the key, everything comes back intact. */
+  g_assert_true (kiosk_outbox_load (outbox, 1, &loaded, &files, &error));
+  g_assert_cmpstr (loaded, ==, json);
+  g_assert_cmpstr (kiosk_document_get_sha256 (g_ptr_array_index (files, 0)), ==, kiosk_document_get_sha256 (document));
+
+  /* A key others may read is refused. */
+  g_clear_object (&outbox);
+  g_chmod (key, 0644);
+  {
+    g_autofree char *db2 = g_build_filename (dir, "outbox.db", NULL);
+    g_autoptr(KioskOutbox) refused = kiosk_outbox_open (db2, key, &error);
+
+    g_assert_null (refused);
+    g_assert_error (error, KIOSK_STORAGE_ERROR, KIOSK_STORAGE_ERROR_FAILED);
+  }
+}
+
+/* 500 three times, then 201: delivered once, then the entry is gone. */
+static void
+test_retry_then_deliver (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("kiosk-outbox-XXXXXX", NULL);
+  g_autoptr(KioskOutbox) outbox = open_outbox (dir);
+  g_autoptr(KioskPortal) client = kiosk_portal_new (portal->url, "epn-test", NULL);
+  g_autoptr(KioskDocument) document = make_document ("scan bytes for retry");
+  g_autofree char *json = make_json ("Wamytan", document, TRUE);
+  g_autoptr(GPtrArray) documents = g_ptr_array_new ();
+  g_autoptr(JsonObject) root = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  guint rounds = 0, sent = 0;
+
+  kiosk_test_portal_post (portal, "_control/reset", "{}");
+  g_ptr_array_add (documents, document);
+  kiosk_outbox_add (outbox, "aide-medicale", "key-retry", json, documents, NULL);
+  kiosk_test_portal_post (portal, "_control/faults", "{\"fail\": 3, \"status\": 500}");
+  while (sent == 0 && rounds++ < 50)
+    {
+      sent = drain (outbox, client);
+      kiosk_test_spin (20);
+    }
+  g_assert_cmpuint (sent, ==, 1);
+  g_assert_cmpuint (rounds, >=, 4);
+  entries = kiosk_outbox_list (outbox, NULL);
+  g_assert_cmpuint (entries->len, ==, 0);
+  g_assert_cmpuint (json_array_get_length (submissions (&root)), ==, 1);
+}
+
+/* 503 with Retry-After: the next attempt waits at least that long. */
+static void
+test_retry_after (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("kiosk-outbox-XXXXXX", NULL);
+  g_autoptr(KioskOutbox) outbox = open_outbox (dir);
+  g_autoptr(KioskPortal) client = kiosk_portal_new (portal->url, "epn-test", NULL);
+  g_autoptr(KioskDocument) document = make_document ("scan bytes for retry-after");
+  g_autofree char *json = make_json ("Wamytan", document, TRUE);
+  g_autoptr(GPtrArray) documents = g_ptr_array_new ();
+  g_autoptr(GPtrArray) entries = NULL;
+  KioskOutboxEntry *entry;
+  gint64 before = g_get_real_time ();
+
+  kiosk_test_portal_post (portal, "_control/reset", "{}");
+  g_ptr_array_add (documents, document);
+  kiosk_outbox_add (outbox, "aide-medicale", "key-retry-after", json, documents, NULL);
+  kiosk_test_portal_post (portal, "_control/faults", "{\"fail\": 1, \"status\": 503, \"retry_after\": 3}");
+  g_assert_cmpuint (drain (outbox, client), ==, 0);
+  entries = kiosk_outbox_list (outbox, NULL);
+  entry = g_ptr_array_index (entries, 0);
+  g_assert_false (entry->failed);
+  g_assert_cmpuint (entry->attempts, ==, 1);
+  g_assert_cmpint (entry->next_attempt - before, >=, 3 * G_USEC_PER_SEC);
+  /* Not due yet: a drain now sends nothing. */
+  g_assert_cmpuint (drain (outbox, client), ==, 0);
+}
+
+/* A 422 will not change by retrying: kept, marked failed with the portal's reason, not resent. */
+static void
+test_refused_not_retried (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("kiosk-outbox-XXXXXX", NULL);
+  g_autoptr(KioskOutbox) outbox = open_outbox (dir);
+  g_autoptr(KioskPortal) client = kiosk_portal_new (portal->url, "epn-test", NULL);
+  g_autoptr(KioskDocument) document = make_document ("scan bytes for 422");
+  g_autofree char *json = make_json ("Wamytan", document, FALSE);
+  g_autoptr(GPtrArray) documents = g_ptr_array_new ();
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(JsonObject) root = NULL;
+  KioskOutboxEntry *entry;
+
+  kiosk_test_portal_post (portal, "_control/reset", "{}");
+  kiosk_test_portal_post (portal, "_control/faults", "{}");
+  g_ptr_array_add (documents, document);
+  kiosk_outbox_add (outbox, "aide-medicale", "key-422", json, documents, NULL);
+  g_assert_cmpuint (drain (outbox, client), ==, 0);
+  g_assert_cmpuint (drain (outbox, client), ==, 0);
+  entries = kiosk_outbox_list (outbox, NULL);
+  entry = g_ptr_array_index (entries, 0);
+  g_assert_true (entry->failed);
+  g_assert_cmpuint (entry->attempts, ==, 1);
+  g_assert_nonnull (strstr (entry->last_error, "refused some answers"));
+  g_assert_cmpuint (json_array_get_length (submissions (&root)), ==, 0);
+}
+
+static gboolean
+process_gone_cb (gpointer data)
+{
+  /* The identifier goes away once GLib has reaped the process. */
+  return g_subprocess_get_identifier (data) == NULL;
+}
+
+/* SIGKILL at random moments while queueing and sending: every dossier that was committed
+ * reaches the portal exactly once, with the right bytes; the database stays sound. */
+static void
+test_kill_9 (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("kiosk-outbox-XXXXXX", NULL);
+  g_autoptr(GHashTable) queued = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(JsonObject) root = NULL;
+  const char *worker = g_getenv ("KIOSK_OUTBOX_WORKER");
+  guint kills = 0;
+  JsonArray *received;
+
+  kiosk_test_portal_post (portal, "_control/reset", "{}");
+  kiosk_test_portal_post (portal, "_control/faults", "{\"delay_ms\": 15}");
+
+  for (guint run = 0; run < 40; run++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GSubprocess) child = NULL;
+      g_autofree char *out = NULL;
+      /* The first runs queue dossiers; the later ones only send what is left. */
+      const char *n = run < 8 ? "5" : "0";
+      gboolean killed;
+
+      child = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
+                                worker, dir, portal->url, n, NULL);
+      g_assert_no_error (error);
+      kiosk_test_wait (process_gone_cb, child, g_random_int_range (5, 120));
+      killed = !process_gone_cb (child);
+      if (killed)
+        {
+          g_subprocess_send_signal (child, SIGKILL);
+          kills++;
+        }
+      g_subprocess_communicate_utf8 (child, NULL, NULL, &out, NULL, &error);
+      g_assert_no_error (error);
+      {
+        g_auto(GStrv) lines = g_strsplit (out ? out : "", "\n", -1);
+
+        for (guint i = 0; lines[i] != NULL; i++)
+          {
+            g_auto(GStrv) words = g_strsplit (lines[i], " ", 3);
+
+            if (g_strv_length (words) == 3 && g_str_equal (words[0], "queued"))
+              g_hash_table_insert (queued, g_strdup (words[1]), g_strdup (words[2]));
+          }
+      }
+
+      /* The database survives every kill. */
+      {
+        g_autofree char *db = g_build_filename (dir, "outbox.db", NULL);
+        sqlite3 *handle = NULL;
+        sqlite3_stmt *stmt = NULL;
+
+        g_assert_cmpint (sqlite3_open_v2 (db, &handle, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
+        g_assert_cmpint (sqlite3_prepare_v2 (handle, "PRAGMA integrity_check", -1, &stmt, NULL), ==, SQLITE_OK);
+        g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+        g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==, "ok");
+        sqlite3_finalize (stmt);
+        sqlite3_close (handle);
+      }
+      if (!killed && run >= 8)
+        break;
+    }
+
+  /* A last run without interruption empties the outbox. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GSubprocess) child = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error,
+                                                     worker, dir, portal->url, "0", NULL);
+
+    g_assert_true (g_subprocess_wait_check (child, NULL, &error));
+    g_assert_no_error (error);
+  }
+
+  g_test_message ("%u kills, %u dossiers queued", kills, g_hash_table_size (queued));
+  g_assert_cmpuint (kills, >, 0);
+  g_assert_cmpuint (g_hash_table_size (queued), >, 0);
+  received = submissions (&root);
+  /* Exactly once each (a dossier killed before its commit was never "queued"). */
+  {
+    g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+
+    for (guint i = 0; i < json_array_get_length (received); i++)
+      {
+        JsonObject *dossier = json_array_get_object_element (received, i);
+        const char *key = kiosk_json_get_string (dossier, "idempotency_key");
+        JsonObject *file = json_array_get_object_element (kiosk_json_get_array (dossier, "files"), 0);
+
+        g_assert_false (g_hash_table_contains (seen, key));
+        g_hash_table_add (seen, (gpointer) key);
+        if (g_hash_table_contains (queued, key))
+          g_assert_cmpstr (kiosk_json_get_string (file, "sha256"), ==, g_hash_table_lookup (queued, key));
+      }
+    {
+      GHashTableIter iter;
+      gpointer key;
+
+      g_hash_table_iter_init (&iter, queued);
+      while (g_hash_table_iter_next (&iter, &key, NULL))
+        g_assert_true (g_hash_table_contains (seen, key));
+    }
+  }
+  kiosk_test_portal_post (portal, "_control/faults", "{}");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  portal = kiosk_test_portal_start ();
+  g_test_add_func ("/reliability/encrypted-at-rest", test_encrypted_at_rest);
+  g_test_add_func ("/reliability/retry-then-deliver", test_retry_then_deliver);
+  g_test_add_func ("/reliability/retry-after", test_retry_after);
+  g_test_add_func ("/reliability/refused-not-retried", test_refused_not_retried);
+  g_test_add_func ("/reliability/kill-9", test_kill_9);
+  status = g_test_run ();
+  kiosk_test_portal_stop (portal);
+  return status;
+}
