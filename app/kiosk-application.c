@@ -136,6 +136,8 @@ load_catalogue_cb (GObject      *object,
     g_warning ("No catalogue: %s", error->message);
   signal_ready_after_next_paint (self);
   kiosk_context_refresh_catalogue_async (self->context, NULL, refresh_catalogue_cb, NULL);
+  /* Resumes what a crash or an outage left in the outbox, then looks again every 30 s. */
+  kiosk_context_start_sender (self->context, 30 * 1000);
 }
 
 static gboolean

@@ -9,6 +9,9 @@ struct _KioskReceiptPage
 {
   AdwBin      parent_instance;
 
+  GtkLabel   *title_label;
+  GtkLabel   *number_caption;
+  GtkLabel   *follow_label;
   GtkLabel   *number_label;
   GtkLabel   *next_label;
   GtkLabel   *url_label;
@@ -34,6 +37,21 @@ kiosk_receipt_page_set_receipt (KioskReceiptPage   *self,
   gtk_label_set_label (self->next_label,
                        delay ? delay : _("The province studies your request and answers you."));
   gtk_picture_set_paintable (self->qr_picture, NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->qr_picture), receipt != NULL && !receipt->queued);
+
+  if (receipt != NULL && receipt->queued)
+    {
+      /* The portal has not answered yet: the dossier is safe in the outbox and will be sent. */
+      gtk_label_set_label (self->title_label, _("Your request is saved on this terminal"));
+      gtk_label_set_label (self->number_caption, _("Your reference:"));
+      gtk_label_set_label (self->follow_label,
+                           _("The portal cannot be reached right now. The terminal will send your request by itself as soon as it can; you have nothing more to do. Keep this reference if you need to ask an agent."));
+      return;
+    }
+  gtk_label_set_label (self->title_label, _("Your request is registered"));
+  gtk_label_set_label (self->number_caption, _("Your dossier number:"));
+  gtk_label_set_label (self->follow_label,
+                       _("Write it down, or scan the code with your phone to follow your request."));
 
   if (receipt != NULL && receipt->url != NULL)
     {
@@ -66,6 +84,9 @@ kiosk_receipt_page_class_init (KioskReceiptPageClass *klass)
   G_OBJECT_CLASS (klass)->dispose = kiosk_receipt_page_dispose;
 
   gtk_widget_class_set_template_from_resource (widget_class, "/nc/epn/Kiosk/ui/kiosk-receipt-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, KioskReceiptPage, title_label);
+  gtk_widget_class_bind_template_child (widget_class, KioskReceiptPage, number_caption);
+  gtk_widget_class_bind_template_child (widget_class, KioskReceiptPage, follow_label);
   gtk_widget_class_bind_template_child (widget_class, KioskReceiptPage, number_label);
   gtk_widget_class_bind_template_child (widget_class, KioskReceiptPage, next_label);
   gtk_widget_class_bind_template_child (widget_class, KioskReceiptPage, url_label);

@@ -14,6 +14,7 @@ struct _KioskSubmitPage
   KioskSubmitState  state;
   KioskReceipt     *receipt;
   GHashTable       *field_errors;
+  gint64            outbox_id;      /* the dossier's entry in the outbox, 0 before it is saved */
 
   GtkLabel         *title_label;
   GtkProgressBar   *progress_bar;
@@ -71,6 +72,8 @@ describe_error (const GError *error,
       *can_retry = FALSE;
       return g_strdup (error->message);
     }
+  if (error->domain == KIOSK_STORAGE_ERROR)
+    return g_strdup (_("The terminal could not save your request. Your answers are kept. Try again; if it happens again, call an agent."));
   return g_strdup (_("The request could not be sent. Your answers are kept. Please try again."));
 }
 
@@ -85,6 +88,36 @@ submit_progress_cb (guint64  sent,
     gtk_progress_bar_set_fraction (self->progress_bar, (double) sent / total);
 }
 
+static gboolean
+is_retryable (const GError *error)
+{
+  return error->domain == KIOSK_PORTAL_ERROR
+         && (error->code == KIOSK_PORTAL_ERROR_UNREACHABLE || error->code == KIOSK_PORTAL_ERROR_TIMEOUT
+             || error->code == KIOSK_PORTAL_ERROR_SERVER || error->code == KIOSK_PORTAL_ERROR_MALFORMED);
+}
+
+/* A short reference the citizen can read out to an agent: the start of the Idempotency-Key. */
+static char *
+format_local_reference (KioskDossier *dossier)
+{
+  g_autofree char *key = g_ascii_strup (kiosk_dossier_get_idempotency_key (dossier), -1);
+
+  return g_strdup_printf ("%.4s-%.4s", key, key + 4);
+}
+
+static void
+show_failure (KioskSubmitPage *self,
+              const GError    *error)
+{
+  gboolean can_retry;
+  g_autofree char *text = describe_error (error, &can_retry);
+
+  gtk_label_set_label (self->title_label, _("Your request was not sent"));
+  gtk_label_set_label (self->message_label, text);
+  gtk_widget_set_visible (self->retry_button, can_retry);
+  set_state (self, KIOSK_SUBMIT_FAILED);
+}
+
 static void
 submit_done_cb (GObject      *object,
                 GAsyncResult *result,
@@ -94,22 +127,36 @@ submit_done_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autoptr(GHashTable) field_errors = NULL;
   KioskReceipt *receipt = kiosk_portal_submit_finish (KIOSK_PORTAL (object), result, &field_errors, &error);
-  g_autofree char *text = NULL;
-  gboolean can_retry;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
-  if (receipt == NULL)
+  if (receipt == NULL && self->outbox_id != 0 && is_retryable (error))
+    {
+      /* Saved in the outbox: the sender will deliver it with the same key. The citizen may go. */
+      g_message ("Submission deferred to the outbox: %s", error->message);
+      receipt = g_new0 (KioskReceipt, 1);
+      receipt->number = format_local_reference (self->dossier);
+      receipt->queued = TRUE;
+    }
+  else if (receipt == NULL)
     {
       g_message ("Submission failed: %s", error->message);
-      text = describe_error (error, &can_retry);
+      /* Answers refused: the citizen corrects them and sends again, so the entry goes. Other
+       * refusals stay in the outbox, marked for an agent by the sender. */
+      if (g_error_matches (error, KIOSK_PORTAL_ERROR, KIOSK_PORTAL_ERROR_INVALID_FIELDS) && self->outbox_id != 0)
+        {
+          kiosk_context_unqueue_dossier (self->context, self->outbox_id);
+          self->outbox_id = 0;
+        }
       g_clear_pointer (&self->field_errors, g_hash_table_unref);
       self->field_errors = g_steal_pointer (&field_errors);
-      gtk_label_set_label (self->title_label, _("Your request was not sent"));
-      gtk_label_set_label (self->message_label, text);
-      gtk_widget_set_visible (self->retry_button, can_retry);
-      set_state (self, KIOSK_SUBMIT_FAILED);
+      show_failure (self, error);
       return;
+    }
+  else if (self->outbox_id != 0)
+    {
+      kiosk_context_unqueue_dossier (self->context, self->outbox_id);
+      self->outbox_id = 0;
     }
 
   g_clear_pointer (&self->receipt, kiosk_receipt_free);
@@ -117,6 +164,34 @@ submit_done_cb (GObject      *object,
   gtk_progress_bar_set_fraction (self->progress_bar, 1.0);
   set_state (self, KIOSK_SUBMIT_DONE);
   gtk_widget_activate_action (GTK_WIDGET (self), "win.show-page", "s", KIOSK_PAGE_RECEIPT);
+}
+
+static void
+queued_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(KioskSubmitPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  gint64 id = kiosk_context_queue_dossier_finish (KIOSK_CONTEXT (object), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (id == 0)
+    {
+      g_warning ("Cannot save the dossier in the outbox: %s", error->message);
+      /* The field error message is already a sentence for the citizen; storage errors are not. */
+      if (error->domain != KIOSK_FIELD_ERROR)
+        {
+          g_clear_error (&error);
+          error = g_error_new_literal (KIOSK_STORAGE_ERROR, KIOSK_STORAGE_ERROR_FAILED, "outbox");
+        }
+      show_failure (self, error);
+      return;
+    }
+  self->outbox_id = id;
+  kiosk_portal_submit_async (kiosk_context_get_portal (self->context), self->dossier, submit_progress_cb,
+                             self, self->cancellable, submit_done_cb, g_object_ref (self));
 }
 
 /**
@@ -132,6 +207,8 @@ kiosk_submit_page_start (KioskSubmitPage *self,
 
   if (self->state == KIOSK_SUBMIT_SENDING)
     return;
+  if (self->dossier != dossier)
+    self->outbox_id = 0;
   g_set_object (&self->dossier, dossier);
   g_clear_pointer (&self->receipt, kiosk_receipt_free);
   g_clear_pointer (&self->field_errors, g_hash_table_unref);
@@ -144,13 +221,8 @@ kiosk_submit_page_start (KioskSubmitPage *self,
     {
       g_autoptr(GError) error = g_error_new_literal (KIOSK_PORTAL_ERROR, KIOSK_PORTAL_ERROR_INSECURE_URL,
                                                      "No portal");
-      gboolean can_retry;
-      g_autofree char *text = describe_error (error, &can_retry);
 
-      gtk_label_set_label (self->title_label, _("Your request was not sent"));
-      gtk_label_set_label (self->message_label, text);
-      gtk_widget_set_visible (self->retry_button, FALSE);
-      set_state (self, KIOSK_SUBMIT_FAILED);
+      show_failure (self, error);
       return;
     }
 
@@ -158,8 +230,13 @@ kiosk_submit_page_start (KioskSubmitPage *self,
   self->cancellable = g_cancellable_new ();
   g_signal_connect_object (kiosk_context_get_session_cancellable (self->context), "cancelled",
                            G_CALLBACK (g_cancellable_cancel), self->cancellable, G_CONNECT_SWAPPED);
-  kiosk_portal_submit_async (portal, dossier, submit_progress_cb, self, self->cancellable,
-                             submit_done_cb, g_object_ref (self));
+  /* First on disk (encrypted), then to the portal: once saved, the dossier cannot be lost. */
+  if (self->outbox_id != 0)
+    kiosk_portal_submit_async (portal, dossier, submit_progress_cb, self, self->cancellable,
+                               submit_done_cb, g_object_ref (self));
+  else
+    kiosk_context_queue_dossier_async (self->context, dossier, self->cancellable, queued_cb,
+                                       g_object_ref (self));
 }
 
 KioskSubmitState
@@ -200,6 +277,7 @@ kiosk_submit_page_reset (KioskSubmitPage *self)
   g_clear_object (&self->dossier);
   g_clear_pointer (&self->receipt, kiosk_receipt_free);
   g_clear_pointer (&self->field_errors, g_hash_table_unref);
+  self->outbox_id = 0;
   set_state (self, KIOSK_SUBMIT_IDLE);
 }
 

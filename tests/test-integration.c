@@ -176,49 +176,67 @@ test_submit_scanned_dossier (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
-/* The portal fails, then answers garbage: the citizen is told in plain words, loses nothing,
- * and a retry records the dossier exactly once. */
+static gboolean
+outbox_empty_cb (gpointer data)
+{
+  KioskOutbox *outbox = kiosk_context_get_outbox (data);
+  g_autoptr(GPtrArray) entries = outbox ? kiosk_outbox_list (outbox, NULL) : NULL;
+
+  return entries != NULL && entries->len == 0;
+}
+
+static guint
+count_submissions (void)
+{
+  g_autoptr(JsonObject) root = NULL;
+
+  return json_array_get_length (get_submissions (&root));
+}
+
+/* The portal fails, then answers garbage: the dossier is already safe in the outbox, so the
+ * citizen gets a receipt with a local reference and may leave; the sender delivers each dossier
+ * exactly once when the portal answers again. */
 static void
 test_portal_faults_then_retry (void)
 {
   g_autofree char *data_dir = g_dir_make_tmp ("kiosk-int-XXXXXX", NULL);
   g_autoptr(KioskContext) context = kiosk_test_context_new (portal->url, data_dir);
-  g_autoptr(JsonObject) root = NULL;
   KioskWindow *window;
-  KioskDossier *dossier;
 
   kiosk_test_portal_post (portal, "_control/reset", "{}");
   window = fill_aide_medicale (context);
-  dossier = kiosk_context_get_dossier (context);
 
   kiosk_test_portal_post (portal, "_control/faults", "{\"fail\": 1, \"status\": 503, \"retry_after\": 1}");
-  submit_and_wait (window);
-  g_assert_cmpint (kiosk_submit_page_get_state (KIOSK_SUBMIT_PAGE (kiosk_window_get_page (window, "submit"))), ==, KIOSK_SUBMIT_FAILED);
-  g_assert_cmpstr (kiosk_test_label (window, "submit-message"), ==,
-                   _("The portal has a temporary problem. Your answers and documents are kept. Try again in a moment."));
-  g_assert_true (gtk_widget_get_visible (kiosk_test_find (window, "submit-retry")));
-  g_assert_cmpstr (kiosk_dossier_get_answer (dossier, "last_name"), ==, "Wamytan");
-  g_assert_nonnull (kiosk_dossier_get_document (dossier, "id_card"));
+  kiosk_test_click (window, "submit-button");
+  kiosk_test_wait_for_page (window, "receipt");
+  g_assert_cmpstr (kiosk_test_label (window, "receipt-title"), ==, _("Your request is saved on this terminal"));
+  g_assert_cmpuint (strlen (kiosk_test_label (window, "receipt-number")), ==, 9);
+  g_assert_false (gtk_widget_get_visible (kiosk_test_find (window, "receipt-qr")));
+  g_assert_false (outbox_empty_cb (context));
+  g_assert_cmpuint (count_submissions (), ==, 0);
 
+  /* The citizen leaves; the dossier stays, encrypted, until the portal has it. */
+  kiosk_test_click (window, "receipt-finish");
+  kiosk_test_wait_for_page (window, "welcome");
+  g_assert_null (kiosk_context_get_dossier (context));
+  kiosk_outbox_set_backoff (kiosk_context_get_outbox (context), 1, 10);
+  kiosk_context_start_sender (context, 100);
+  g_assert_true (kiosk_test_wait (outbox_empty_cb, context, 15000));
+  g_assert_cmpuint (count_submissions (), ==, 1);
+
+  /* Garbage from the portal: same story, still exactly once. */
+  gtk_window_destroy (GTK_WINDOW (window));
+  window = fill_aide_medicale (context);
   kiosk_test_portal_post (portal, "_control/faults", "{\"malformed\": 1}");
-  kiosk_test_click (window, "submit-retry");
-  g_assert_true (kiosk_test_wait (submit_settled_cb, kiosk_window_get_page (window, "submit"), 30000));
-  g_assert_cmpstr (kiosk_test_label (window, "submit-message"), ==,
-                   _("The portal sent an answer the terminal does not understand. Your answers are kept. Try again, or call an agent."));
-
-  kiosk_test_click (window, "submit-retry");
+  kiosk_test_click (window, "submit-button");
   kiosk_test_wait_for_page (window, "receipt");
-  g_assert_cmpuint (json_array_get_length (get_submissions (&root)), ==, 1);
-
-  /* The same dossier sent again (a retry after a lost answer) is not recorded twice. */
-  kiosk_test_portal_post (portal, "_control/faults", "{}");
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.submit", NULL);
-  kiosk_test_wait_for_page (window, "receipt");
-  g_clear_pointer (&root, json_object_unref);
-  g_assert_cmpuint (json_array_get_length (get_submissions (&root)), ==, 1);
+  g_assert_true (kiosk_test_wait (outbox_empty_cb, context, 15000));
+  kiosk_test_spin (300);
+  g_assert_cmpuint (count_submissions (), ==, 2);
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* The portal is down: nothing is lost, nothing blocks the citizen. */
 static void
 test_portal_down (void)
 {
@@ -229,6 +247,7 @@ test_portal_down (void)
   g_autoptr(GSocketAddress) bound = NULL;
   g_autofree char *url = NULL;
   g_autoptr(KioskContext) context = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
   KioskWindow *window;
 
   /* A port that is bound but never listens: connections are refused at once. */
@@ -237,17 +256,24 @@ test_portal_down (void)
   url = g_strdup_printf ("http://127.0.0.1:%u/", g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
   context = kiosk_test_context_new (url, data_dir);
   window = fill_aide_medicale (context);
-  submit_and_wait (window);
-  g_assert_cmpstr (kiosk_test_label (window, "submit-message"), ==,
-                   _("The portal cannot be reached right now. Your answers and documents are kept. Try again in a moment, or call an agent."));
-  g_assert_cmpstr (kiosk_test_label (window, "submit-title"), ==, _("Your request was not sent"));
-  g_assert_cmpstr (kiosk_dossier_get_answer (kiosk_context_get_dossier (context), "first_name"), ==, "Léa-Marie");
+  kiosk_test_click (window, "submit-button");
+  kiosk_test_wait_for_page (window, "receipt");
+  g_assert_cmpstr (kiosk_test_label (window, "receipt-title"), ==, _("Your request is saved on this terminal"));
+  kiosk_test_click (window, "receipt-finish");
+  kiosk_test_wait_for_page (window, "welcome");
 
-  /* Back to the answers: all still there. */
-  kiosk_test_click (window, "submit-back");
-  kiosk_test_wait_for_page (window, "review");
-  g_assert_cmpstr (kiosk_test_label (window, "review-first_name"), ==, "Léa-Marie");
+  /* Still queued after the session, and after the kiosk restarts. */
+  g_clear_object (&context);
   gtk_window_destroy (GTK_WINDOW (window));
+  {
+    g_autofree char *db = g_build_filename (data_dir, "outbox.db", NULL);
+    g_autofree char *key = g_build_filename (data_dir, "device.key", NULL);
+    g_autoptr(KioskOutbox) outbox = kiosk_outbox_open (db, key, NULL);
+
+    entries = kiosk_outbox_list (outbox, NULL);
+    g_assert_cmpuint (entries->len, ==, 1);
+    g_assert_cmpstr (((KioskOutboxEntry *) g_ptr_array_index (entries, 0))->slug, ==, "aide-medicale");
+  }
 }
 
 static void

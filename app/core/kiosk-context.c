@@ -7,6 +7,8 @@
 
 #include "kiosk-errors.h"
 
+#include <string.h>
+
 struct _KioskContext
 {
   GObject         parent_instance;
@@ -25,6 +27,12 @@ struct _KioskContext
 
   KioskDossier   *dossier;
   GCancellable   *session_cancellable;
+
+  GMutex          outbox_lock;
+  KioskOutbox    *outbox;           /* opened on first use, in a worker */
+  guint           sender_source;
+  gboolean        sending;
+  GCancellable   *sender_cancellable;
 };
 
 G_DEFINE_FINAL_TYPE (KioskContext, kiosk_context, G_TYPE_OBJECT)
@@ -36,6 +44,12 @@ static void
 kiosk_context_dispose (GObject *object)
 {
   KioskContext *self = KIOSK_CONTEXT (object);
+
+  g_clear_handle_id (&self->sender_source, g_source_remove);
+  if (self->sender_cancellable != NULL)
+    g_cancellable_cancel (self->sender_cancellable);
+  g_clear_object (&self->sender_cancellable);
+  g_clear_object (&self->outbox);
 
   if (self->session_cancellable != NULL)
     g_cancellable_cancel (self->session_cancellable);
@@ -59,6 +73,7 @@ kiosk_context_finalize (GObject *object)
   g_free (self->bundled_uri);
   g_free (self->scanner_device);
   g_free (self->etag);
+  g_mutex_clear (&self->outbox_lock);
 
   G_OBJECT_CLASS (kiosk_context_parent_class)->finalize (object);
 }
@@ -85,6 +100,8 @@ kiosk_context_init (KioskContext *self)
 {
   self->catalogue = kiosk_catalogue_new ();
   self->session_cancellable = g_cancellable_new ();
+  self->sender_cancellable = g_cancellable_new ();
+  g_mutex_init (&self->outbox_lock);
   self->catalogue_source = "none";
 }
 
@@ -507,4 +524,232 @@ kiosk_context_end_session (KioskContext *self)
     kiosk_dossier_wipe (self->dossier);
   g_clear_object (&self->dossier);
   g_signal_emit (self, signals[SESSION_ENDED], 0);
+}
+
+/* Opens the outbox on first use; blocking, so only from workers. */
+static KioskOutbox *
+ensure_outbox (KioskContext  *self,
+               GError       **error)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->outbox_lock);
+
+  if (self->outbox == NULL)
+    {
+      g_autofree char *db = g_build_filename (self->data_dir, "outbox.db", NULL);
+      g_autofree char *key = g_build_filename (self->data_dir, "device.key", NULL);
+
+      self->outbox = kiosk_outbox_open (db, key, error);
+    }
+  return self->outbox ? g_object_ref (self->outbox) : NULL;
+}
+
+/**
+ * kiosk_context_get_outbox:
+ *
+ * Returns: (transfer none) (nullable): the outbox, once it has been opened
+ */
+KioskOutbox *
+kiosk_context_get_outbox (KioskContext *self)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->outbox_lock);
+
+  return self->outbox;
+}
+
+typedef struct
+{
+  char      *slug;
+  char      *key;
+  char      *json;
+  GPtrArray *documents;
+} QueueData;
+
+static void
+free_queue_data (QueueData *data)
+{
+  g_free (data->slug);
+  g_free (data->key);
+  if (data->json != NULL)
+    explicit_bzero (data->json, strlen (data->json));
+  g_free (data->json);
+  g_ptr_array_unref (data->documents);
+  g_free (data);
+}
+
+static void
+queue_in_thread (GTask        *task,
+                 gpointer      source,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
+{
+  QueueData *data = task_data;
+  GError *error = NULL;
+  g_autoptr(KioskOutbox) outbox = ensure_outbox (source, &error);
+  gint64 id;
+
+  if (outbox == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  id = kiosk_outbox_add (outbox, data->slug, data->key, data->json, data->documents, &error);
+  if (id == 0)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, g_memdup2 (&id, sizeof id), g_free);
+}
+
+/**
+ * kiosk_context_queue_dossier_async:
+ *
+ * Commits the dossier to the encrypted outbox (in a worker). Once this succeeds, the dossier
+ * reaches the portal even if the kiosk stops now.
+ */
+void
+kiosk_context_queue_dossier_async (KioskContext        *self,
+                                   KioskDossier        *dossier,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  QueueData *data = g_new0 (QueueData, 1);
+  GError *error = NULL;
+
+  g_task_set_source_tag (task, kiosk_context_queue_dossier_async);
+  data->slug = g_strdup (kiosk_procedure_get_slug (kiosk_dossier_get_procedure (dossier)));
+  data->key = g_strdup (kiosk_dossier_get_idempotency_key (dossier));
+  data->documents = kiosk_dossier_get_documents (dossier);
+  data->json = kiosk_dossier_build_json (dossier, self->kiosk_id, &error);
+  g_task_set_task_data (task, data, (GDestroyNotify) free_queue_data);
+  if (data->json == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_run_in_thread (task, queue_in_thread);
+}
+
+/**
+ * kiosk_context_queue_dossier_finish:
+ *
+ * Returns: the outbox entry's id, or 0 with @error set
+ */
+gint64
+kiosk_context_queue_dossier_finish (KioskContext  *self,
+                                    GAsyncResult  *result,
+                                    GError       **error)
+{
+  g_autofree gint64 *id = NULL;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), 0);
+  id = g_task_propagate_pointer (G_TASK (result), error);
+  return id ? *id : 0;
+}
+
+static void
+unqueue_in_thread (GTask        *task,
+                   gpointer      source,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KioskOutbox) outbox = ensure_outbox (source, &error);
+
+  if (outbox == NULL || !kiosk_outbox_remove (outbox, *(gint64 *) task_data, &error))
+    g_warning ("Cannot remove an outbox entry: %s", error->message);
+  g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * kiosk_context_unqueue_dossier:
+ *
+ * Removes an entry the portal has just acknowledged, or that the citizen will correct (422).
+ */
+void
+kiosk_context_unqueue_dossier (KioskContext *self,
+                               gint64        id)
+{
+  g_autoptr(GTask) task = g_task_new (self, NULL, NULL, NULL);
+
+  g_task_set_task_data (task, g_memdup2 (&id, sizeof id), g_free);
+  g_task_run_in_thread (task, unqueue_in_thread);
+}
+
+static void
+open_and_drain_in_thread (GTask        *task,
+                          gpointer      source,
+                          gpointer      task_data,
+                          GCancellable *cancellable)
+{
+  GError *error = NULL;
+  g_autoptr(KioskOutbox) outbox = ensure_outbox (source, &error);
+
+  if (outbox == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, g_steal_pointer (&outbox), g_object_unref);
+}
+
+static void
+drained_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(KioskContext) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  kiosk_outbox_drain_finish (KIOSK_OUTBOX (object), result, &error);
+  if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_warning ("Outbox: %s", error->message);
+  self->sending = FALSE;
+}
+
+static void
+outbox_opened_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  KioskContext *self = KIOSK_CONTEXT (object);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KioskOutbox) outbox = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (outbox == NULL || self->portal == NULL)
+    {
+      if (error != NULL)
+        g_warning ("Outbox: %s", error->message);
+      self->sending = FALSE;
+      return;
+    }
+  kiosk_outbox_drain_async (outbox, self->portal, self->sender_cancellable, drained_cb, g_object_ref (self));
+}
+
+static gboolean
+sender_tick_cb (gpointer user_data)
+{
+  KioskContext *self = user_data;
+  g_autoptr(GTask) task = NULL;
+
+  if (self->sending)
+    return G_SOURCE_CONTINUE;
+  self->sending = TRUE;
+  task = g_task_new (self, self->sender_cancellable, outbox_opened_cb, NULL);
+  g_task_run_in_thread (task, open_and_drain_in_thread);
+  return G_SOURCE_CONTINUE;
+}
+
+/**
+ * kiosk_context_start_sender:
+ * @interval_ms: how often to look for due dossiers
+ *
+ * Starts the background sender: at once (what a crash left is resumed with the same keys), then
+ * every @interval_ms. Each entry's own backoff decides whether it is due.
+ */
+void
+kiosk_context_start_sender (KioskContext *self,
+                            guint         interval_ms)
+{
+  g_clear_handle_id (&self->sender_source, g_source_remove);
+  sender_tick_cb (self);
+  self->sender_source = g_timeout_add (interval_ms, sender_tick_cb, self);
 }

@@ -4,6 +4,7 @@
 
 #include "kiosk-catalogue.h"
 #include "kiosk-dossier.h"
+#include "kiosk-outbox.h"
 #include "kiosk-portal.h"
 #include "kiosk-scanner.h"
 #include "kiosk-storage.h"
@@ -39,6 +40,20 @@ void            kiosk_context_refresh_catalogue_async (KioskContext  *self,
 gboolean        kiosk_context_refresh_catalogue_finish (KioskContext *self,
                                                       GAsyncResult   *result,
                                                       GError        **error);
+
+void            kiosk_context_queue_dossier_async    (KioskContext   *self,
+                                                      KioskDossier   *dossier,
+                                                      GCancellable   *cancellable,
+                                                      GAsyncReadyCallback callback,
+                                                      gpointer        user_data);
+gint64          kiosk_context_queue_dossier_finish   (KioskContext   *self,
+                                                      GAsyncResult   *result,
+                                                      GError        **error);
+void            kiosk_context_unqueue_dossier        (KioskContext   *self,
+                                                      gint64          id);
+void            kiosk_context_start_sender           (KioskContext   *self,
+                                                      guint           interval_ms);
+KioskOutbox    *kiosk_context_get_outbox             (KioskContext   *self);
 
 KioskDossier   *kiosk_context_get_dossier            (KioskContext   *self);
 KioskDossier   *kiosk_context_start_dossier          (KioskContext   *self,

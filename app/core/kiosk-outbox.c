@@ -432,10 +432,15 @@ kiosk_outbox_load (KioskOutbox  *self,
   return TRUE;
 }
 
-static gboolean
-remove_entry (KioskOutbox  *self,
-              gint64        id,
-              GError      **error)
+/**
+ * kiosk_outbox_remove:
+ *
+ * Deletes an entry the portal has acknowledged (or that the citizen is correcting).
+ */
+gboolean
+kiosk_outbox_remove (KioskOutbox  *self,
+                     gint64        id,
+                     GError      **error)
 {
   g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
   sqlite3_stmt *stmt = NULL;
@@ -532,7 +537,7 @@ drain_in_thread (GTask        *task,
       if (receipt != NULL)
         {
           g_message ("Outbox entry %" G_GINT64_FORMAT " delivered as %s", entry->id, receipt->number);
-          if (!remove_entry (self, entry->id, &send_error))
+          if (!kiosk_outbox_remove (self, entry->id, &send_error))
             g_warning ("%s", send_error->message);
           sent++;
         }

@@ -46,6 +46,10 @@ gboolean     kiosk_outbox_load          (KioskOutbox    *self,
                                          GPtrArray     **documents,
                                          GError        **error);
 
+gboolean     kiosk_outbox_remove        (KioskOutbox    *self,
+                                         gint64          id,
+                                         GError        **error);
+
 void          kiosk_outbox_drain_async  (KioskOutbox        *self,
                                          KioskPortal        *portal,
                                          GCancellable       *cancellable,

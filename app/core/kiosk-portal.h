@@ -11,8 +11,9 @@ G_BEGIN_DECLS
 typedef struct
 {
   char *number;
-  char *url;
+  char *url;         /* nullable: unknown while the dossier waits in the outbox */
   gboolean replayed;
+  gboolean queued;   /* saved on the terminal; the sender delivers it later */
 } KioskReceipt;
 
 void kiosk_receipt_free (KioskReceipt *receipt);
