@@ -237,6 +237,40 @@ test_refused_not_retried (void)
   g_assert_cmpuint (json_array_get_length (submissions (&root)), ==, 0);
 }
 
+/* The portal stores the dossier, then the connection drops before the answer: the kiosk cannot
+ * know, so it sends again with the same key, and the portal replays instead of duplicating. */
+static void
+test_reset_after_store (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("kiosk-outbox-XXXXXX", NULL);
+  g_autoptr(KioskOutbox) outbox = open_outbox (dir);
+  g_autoptr(KioskPortal) client = kiosk_portal_new (portal->url, "epn-test", NULL);
+  g_autoptr(KioskDocument) document = make_document ("scan bytes for a lost answer");
+  g_autofree char *json = make_json ("Wamytan", document, TRUE);
+  g_autoptr(GPtrArray) documents = g_ptr_array_new ();
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(JsonObject) root = NULL;
+  guint rounds = 0, sent = 0;
+
+  kiosk_test_portal_post (portal, "_control/reset", "{}");
+  kiosk_test_portal_post (portal, "_control/faults", "{\"reset_after_store\": 1}");
+  g_ptr_array_add (documents, document);
+  kiosk_outbox_add (outbox, "aide-medicale", "key-lost-answer", json, documents, NULL);
+
+  g_assert_cmpuint (drain (outbox, client), ==, 0);
+  g_assert_cmpuint (json_array_get_length (submissions (&root)), ==, 1);
+  while (sent == 0 && rounds++ < 50)
+    {
+      kiosk_test_spin (20);
+      sent = drain (outbox, client);
+    }
+  g_assert_cmpuint (sent, ==, 1);
+  entries = kiosk_outbox_list (outbox, NULL);
+  g_assert_cmpuint (entries->len, ==, 0);
+  g_clear_pointer (&root, json_object_unref);
+  g_assert_cmpuint (json_array_get_length (submissions (&root)), ==, 1);
+}
+
 static gboolean
 process_gone_cb (gpointer data)
 {
@@ -362,6 +396,7 @@ main (int   argc,
   g_test_add_func ("/reliability/retry-then-deliver", test_retry_then_deliver);
   g_test_add_func ("/reliability/retry-after", test_retry_after);
   g_test_add_func ("/reliability/refused-not-retried", test_refused_not_retried);
+  g_test_add_func ("/reliability/reset-after-store", test_reset_after_store);
   g_test_add_func ("/reliability/kill-9", test_kill_9);
   status = g_test_run ();
   kiosk_test_portal_stop (portal);

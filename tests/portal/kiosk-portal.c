@@ -46,6 +46,7 @@ typedef struct
   gint64            fail_retry_after; /* -1: no Retry-After header */
   guint             malformed_count;
   guint             delay_ms;
+  guint             reset_count;      /* submissions stored, then the connection is cut */
 } KioskPortal;
 
 /* A paused answer waiting for its delay; owns a reference on the message. */
@@ -718,6 +719,7 @@ reply_faults (KioskPortal       *portal,
     json_object_set_int_member (data, "retry_after", portal->fail_retry_after);
   json_object_set_int_member (data, "malformed", portal->malformed_count);
   json_object_set_int_member (data, "delay_ms", portal->delay_ms);
+  json_object_set_int_member (data, "reset_after_store", portal->reset_count);
   reply_data (msg, data);
 }
 
@@ -729,6 +731,7 @@ clear_faults (KioskPortal *portal)
   portal->fail_retry_after = -1;
   portal->malformed_count = 0;
   portal->delay_ms = 0;
+  portal->reset_count = 0;
 }
 
 /* Each POST replaces the whole fault configuration, so `{}` clears it. */
@@ -736,7 +739,8 @@ static void
 handle_faults (KioskPortal       *portal,
                SoupServerMessage *msg)
 {
-  static const char * const names[] = { "fail", "status", "retry_after", "malformed", "delay_ms" };
+  static const char * const names[] = { "fail", "status", "retry_after", "malformed", "delay_ms",
+                                        "reset_after_store" };
   g_autoptr(GBytes) body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) faults = NULL;
@@ -764,7 +768,7 @@ handle_faults (KioskPortal       *portal,
           g_autofree char *description = g_strdup_printf ("\"%s\" is not a fault setting "
                                                           "(expected a whole number ≥ 0 for "
                                                           "fail, status, retry_after, "
-                                                          "malformed or delay_ms)",
+                                                          "malformed, delay_ms or reset_after_store)",
                                                           (char *) l->data);
 
           reply_error (msg, SOUP_STATUS_BAD_REQUEST, "bad-request", description, NULL);
@@ -784,6 +788,7 @@ handle_faults (KioskPortal       *portal,
   portal->fail_retry_after = kiosk_json_get_int (faults, "retry_after", -1);
   portal->malformed_count = kiosk_json_get_int (faults, "malformed", 0);
   portal->delay_ms = kiosk_json_get_int (faults, "delay_ms", 0);
+  portal->reset_count = kiosk_json_get_int (faults, "reset_after_store", 0);
   reply_faults (portal, msg);
 }
 
@@ -984,7 +989,25 @@ server_request_cb (SoupServer        *server,
   if (segments[0] == NULL)
     reply_error (msg, SOUP_STATUS_NOT_FOUND, "not-found", "No such resource", NULL);
   else if (strcmp (segments[0], "api") == 0 && segments[1] != NULL)
-    finish_api_reply (portal, msg, handle_api (portal, msg, method, segments));
+    {
+      char *key = handle_api (portal, msg, method, segments);
+
+      /* The dossier is stored, but the client never hears it: its retry must not duplicate. */
+      if (soup_server_message_get_status (msg) == SOUP_STATUS_CREATED && portal->reset_count > 0)
+        {
+          GIOStream *stream;
+
+          portal->reset_count--;
+          if (key != NULL)
+            g_hash_table_remove (portal->in_flight, key);
+          g_free (key);
+          stream = soup_server_message_steal_connection (msg);
+          g_io_stream_close (stream, NULL, NULL);
+          g_object_unref (stream);
+          return;
+        }
+      finish_api_reply (portal, msg, key);
+    }
   else if (strcmp (segments[0], "_control") == 0)
     handle_control (portal, msg, method, segments);
   else if (strcmp (segments[0], "suivi") == 0 && g_strv_length (segments) == 2)
