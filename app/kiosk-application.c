@@ -210,6 +210,13 @@ kiosk_application_activate (GApplication *application)
         self->data_dir = g_build_filename (g_get_user_state_dir (), "kiosk", NULL);
       self->context = kiosk_context_new (url, kiosk_id, self->data_dir,
                                          "resource:///nc/epn/Kiosk/catalogue.json", device);
+      if (kiosk_context_get_portal (self->context) != NULL)
+        {
+          g_autofree char *ca_file = g_settings_get_string (self->settings, "portal-ca-file");
+          g_autofree char *pins = g_settings_get_string (self->settings, "portal-pinned-key");
+
+          kiosk_portal_set_tls (kiosk_context_get_portal (self->context), ca_file, pins);
+        }
       kiosk_context_load_catalogue_async (self->context, NULL, load_catalogue_cb, g_object_ref (self));
     }
   window = create_window (self);

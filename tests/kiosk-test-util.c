@@ -22,6 +22,16 @@ die_with_parent (gpointer user_data)
 KioskTestPortal *
 kiosk_test_portal_start (void)
 {
+  return kiosk_test_portal_start_with (NULL);
+}
+
+/**
+ * kiosk_test_portal_start_with:
+ * @extra: (nullable): more arguments for kiosk-portal, e.g. --tls-cert FILE
+ */
+KioskTestPortal *
+kiosk_test_portal_start_with (const char * const *extra)
+{
   KioskTestPortal *portal = g_new0 (KioskTestPortal, 1);
   g_autoptr(GError) error = NULL;
   g_autoptr(GDataInputStream) input = NULL;
@@ -33,14 +43,25 @@ kiosk_test_portal_start (void)
   g_assert_no_error (error);
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  portal->process = g_subprocess_launcher_spawn (launcher, &error, binary, "--port", "0",
-                                                 "--data-dir", portal->data_dir, NULL);
+  {
+    g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+
+    g_ptr_array_add (argv, (gpointer) binary);
+    g_ptr_array_add (argv, "--port=0");
+    g_ptr_array_add (argv, "--data-dir");
+    g_ptr_array_add (argv, portal->data_dir);
+    for (guint i = 0; extra != NULL && extra[i] != NULL; i++)
+      g_ptr_array_add (argv, (gpointer) extra[i]);
+    g_ptr_array_add (argv, NULL);
+    portal->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  }
   g_assert_no_error (error);
   input = g_data_input_stream_new (g_subprocess_get_stdout_pipe (portal->process));
   portal->url = g_data_input_stream_read_line (input, NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (portal->url);
-  g_assert_true (g_str_has_prefix (portal->url, "http://127.0.0.1:"));
+  g_assert_true (g_str_has_prefix (portal->url, "http://127.0.0.1:")
+                 || g_str_has_prefix (portal->url, "https://localhost:"));
   return portal;
 }
 

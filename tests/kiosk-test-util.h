@@ -14,6 +14,7 @@ typedef struct
 } KioskTestPortal;
 
 KioskTestPortal *kiosk_test_portal_start   (void);
+KioskTestPortal *kiosk_test_portal_start_with (const char * const *extra);
 void             kiosk_test_portal_stop    (KioskTestPortal *portal);
 JsonObject      *kiosk_test_portal_get     (KioskTestPortal *portal,
                                             const char      *path);

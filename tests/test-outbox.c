@@ -271,6 +271,98 @@ test_reset_after_store (void)
   g_assert_cmpuint (json_array_get_length (submissions (&root)), ==, 1);
 }
 
+static void
+run_openssl (const char *dir,
+             const char *script)
+{
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+  const char *argv[] = { "/bin/sh", "-c", script, NULL };
+
+  g_assert_true (g_spawn_sync (dir, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                               NULL, NULL, NULL, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+}
+
+/* Submits one dossier to a portal serving @name.pem; returns the error, or NULL when accepted. */
+static GError *
+submit_over_tls (const char *dir,
+                 const char *name,
+                 const char *pin)
+{
+  g_autofree char *cert = g_strdup_printf ("%s/%s.pem", dir, name);
+  g_autofree char *key = g_strdup_printf ("%s/%s.key", dir, name);
+  g_autofree char *ca = g_build_filename (dir, "ca.pem", NULL);
+  const char *extra[] = { "--tls-cert", cert, "--tls-key", key, NULL };
+  KioskTestPortal *tls_portal = kiosk_test_portal_start_with (extra);
+  g_autoptr(KioskPortal) client = kiosk_portal_new (tls_portal->url, "epn-test", NULL);
+  g_autoptr(KioskDocument) document = make_document ("scan bytes over TLS");
+  g_autofree char *json = make_json ("Wamytan", document, TRUE);
+  g_autoptr(GPtrArray) documents = g_ptr_array_new ();
+  g_autofree char *idempotency_key = g_uuid_string_random ();
+  g_autoptr(KioskReceipt) receipt = NULL;
+  GError *error = NULL;
+
+  g_assert_true (g_str_has_prefix (tls_portal->url, "https://localhost:"));
+  kiosk_portal_set_tls (client, ca, pin);
+  g_ptr_array_add (documents, document);
+  receipt = kiosk_portal_submit_payload (client, "aide-medicale", idempotency_key, json, documents,
+                                         NULL, NULL, &error);
+  g_assert_true ((receipt != NULL) == (error == NULL));
+  kiosk_test_portal_stop (tls_portal);
+  return error;
+}
+
+/* HTTPS to the portal: its certificate must chain to the configured CA, name the host, be
+ * valid now, and match the pinned key when one is set; otherwise nothing is sent. */
+static void
+test_tls (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("kiosk-tls-XXXXXX", NULL);
+  g_autofree char *pin = NULL;
+  g_autofree char *pin_path = g_build_filename (dir, "good.pin", NULL);
+  GError *error;
+
+  run_openssl (dir,
+               "set -e\n"
+               "openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 -subj '/CN=Kiosk Test CA'\n"
+               "for n in good:localhost wrong:wrong.example expired:localhost; do\n"
+               "  name=${n%%:*}; host=${n#*:}; days=2; [ $name = expired ] && days=-1\n"
+               "  openssl req -newkey rsa:2048 -nodes -keyout $name.key -out $name.csr -subj \"/CN=$host\"\n"
+               "  printf 'subjectAltName=DNS:%s\\n' $host > $name.ext\n"
+               "  openssl x509 -req -in $name.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out $name.pem -days $days -extfile $name.ext\n"
+               "done\n"
+               "openssl req -x509 -newkey rsa:2048 -nodes -keyout self.key -out self.pem -days 2 -subj '/CN=localhost' -addext subjectAltName=DNS:localhost\n"
+               "openssl x509 -in good.pem -pubkey -noout | openssl pkey -pubin -outform der | openssl dgst -sha256 -binary | base64 > good.pin\n");
+
+  error = submit_over_tls (dir, "good", NULL);
+  g_assert_no_error (error);
+
+  error = submit_over_tls (dir, "wrong", NULL);
+  g_assert_error (error, KIOSK_PORTAL_ERROR, KIOSK_PORTAL_ERROR_TLS);
+  g_clear_error (&error);
+  error = submit_over_tls (dir, "self", NULL);
+  g_assert_error (error, KIOSK_PORTAL_ERROR, KIOSK_PORTAL_ERROR_TLS);
+  g_clear_error (&error);
+  error = submit_over_tls (dir, "expired", NULL);
+  g_assert_error (error, KIOSK_PORTAL_ERROR, KIOSK_PORTAL_ERROR_TLS);
+  g_clear_error (&error);
+
+  /* Pinning: the right key passes, another one is refused even with a valid chain. */
+  g_assert_true (g_file_get_contents (pin_path, &pin, NULL, NULL));
+  g_strstrip (pin);
+  {
+    g_autofree char *good = g_strdup_printf ("sha256//%s", pin);
+
+    error = submit_over_tls (dir, "good", good);
+    g_assert_no_error (error);
+    error = submit_over_tls (dir, "good", "sha256//AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=");
+    g_assert_error (error, KIOSK_PORTAL_ERROR, KIOSK_PORTAL_ERROR_TLS);
+    g_clear_error (&error);
+  }
+}
+
 static gboolean
 process_gone_cb (gpointer data)
 {
@@ -397,6 +489,7 @@ main (int   argc,
   g_test_add_func ("/reliability/retry-after", test_retry_after);
   g_test_add_func ("/reliability/refused-not-retried", test_refused_not_retried);
   g_test_add_func ("/reliability/reset-after-store", test_reset_after_store);
+  g_test_add_func ("/reliability/tls", test_tls);
   g_test_add_func ("/reliability/kill-9", test_kill_9);
   status = g_test_run ();
   kiosk_test_portal_stop (portal);

@@ -34,6 +34,9 @@ const char   *kiosk_portal_get_base_url           (KioskPortal          *self);
 void          kiosk_portal_set_timeouts           (KioskPortal          *self,
                                                    guint                 connect_ms,
                                                    guint                 total_ms);
+void          kiosk_portal_set_tls                (KioskPortal          *self,
+                                                   const char           *ca_file,
+                                                   const char           *pinned_key);
 gboolean      kiosk_portal_check_url              (const char           *url,
                                                    GError              **error);
 

@@ -1075,18 +1075,32 @@ free_portal (KioskPortal *portal)
 static char *
 start_server (KioskPortal  *portal,
               int           port,
+              const char   *tls_cert,
+              const char   *tls_key,
               GError      **error)
 {
   GSList *uris;
   char *url;
 
   portal->server = soup_server_new ("server-header", "kiosk-portal ", NULL);
+  if (tls_cert != NULL)
+    {
+      g_autoptr(GTlsCertificate) certificate = g_tls_certificate_new_from_files (tls_cert, tls_key, error);
+
+      if (certificate == NULL)
+        return NULL;
+      soup_server_set_tls_certificate (portal->server, certificate);
+    }
   soup_server_add_early_handler (portal->server, NULL, server_early_request_cb, portal, NULL);
   soup_server_add_handler (portal->server, NULL, server_request_cb, portal, NULL);
-  if (!soup_server_listen_local (portal->server, port, SOUP_SERVER_LISTEN_IPV4_ONLY, error))
+  if (!soup_server_listen_local (portal->server, port,
+                                 SOUP_SERVER_LISTEN_IPV4_ONLY | (tls_cert ? SOUP_SERVER_LISTEN_HTTPS : 0),
+                                 error))
     return NULL;
   uris = soup_server_get_uris (portal->server);
-  url = g_strdup_printf ("http://127.0.0.1:%d/", g_uri_get_port (uris->data));
+  /* With TLS, the name the test certificates are made for. */
+  url = g_strdup_printf (tls_cert ? "https://localhost:%d/" : "http://127.0.0.1:%d/",
+                         g_uri_get_port (uris->data));
   g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
   return url;
 }
@@ -1102,6 +1116,8 @@ main (int   argc,
   g_autofree char *catalogue = NULL;
   g_autofree char *public_url = NULL;
   g_autofree char *listen_url = NULL;
+  g_autofree char *tls_cert = NULL;
+  g_autofree char *tls_key = NULL;
   int port = 0;
   const GOptionEntry entries[] = {
     { "port", 0, 0, G_OPTION_ARG_INT, &port, "Port on 127.0.0.1 (0 picks a free one)", "N" },
@@ -1110,6 +1126,9 @@ main (int   argc,
     { "catalogue", 0, 0, G_OPTION_ARG_FILENAME, &catalogue, "JSON catalogue to serve", "FILE" },
     { "public-url", 0, 0, G_OPTION_ARG_STRING, &public_url,
       "Base URL for tracking links (default: the listening URL)", "URL" },
+    { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &tls_cert, "Serve HTTPS with this certificate (PEM)",
+      "FILE" },
+    { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key, "Private key of --tls-cert (PEM)", "FILE" },
     { NULL }
   };
   int status = 1;
@@ -1149,7 +1168,7 @@ main (int   argc,
     }
   if (portal.store != NULL)
     {
-      listen_url = start_server (&portal, port, &error);
+      listen_url = start_server (&portal, port, tls_cert, tls_key, &error);
       if (listen_url == NULL)
         g_printerr ("kiosk-portal: cannot listen: %s\n", error->message);
     }
