@@ -215,7 +215,18 @@ kiosk_application_activate (GApplication *application)
           g_autofree char *ca_file = g_settings_get_string (self->settings, "portal-ca-file");
           g_autofree char *pins = g_settings_get_string (self->settings, "portal-pinned-key");
 
+          g_autofree char *key_path = g_settings_get_string (self->settings, "kiosk-key-path");
+
           kiosk_portal_set_tls (kiosk_context_get_portal (self->context), ca_file, pins);
+          if (*key_path != '\0')
+            {
+              g_autoptr(GError) error = NULL;
+              g_autoptr(GBytes) key = kiosk_portal_load_signing_key (key_path, &error);
+
+              if (key == NULL)
+                g_warning ("Requests will not be signed: %s", error->message);
+              kiosk_portal_set_signing_key (kiosk_context_get_portal (self->context), key);
+            }
         }
       kiosk_context_load_catalogue_async (self->context, NULL, load_catalogue_cb, g_object_ref (self));
     }

@@ -363,6 +363,68 @@ test_tls (void)
   }
 }
 
+static GError *
+submit_signed (KioskTestPortal *server,
+               GBytes          *key)
+{
+  g_autoptr(KioskPortal) client = kiosk_portal_new (server->url, "epn-test", NULL);
+  g_autoptr(KioskDocument) document = make_document ("scan bytes, signed");
+  g_autofree char *json = make_json ("Wamytan", document, TRUE);
+  g_autoptr(GPtrArray) documents = g_ptr_array_new ();
+  g_autofree char *idempotency_key = g_uuid_string_random ();
+  g_autoptr(KioskReceipt) receipt = NULL;
+  GError *error = NULL;
+
+  kiosk_portal_set_signing_key (client, key);
+  g_ptr_array_add (documents, document);
+  receipt = kiosk_portal_submit_payload (client, "aide-medicale", idempotency_key, json, documents,
+                                         NULL, NULL, &error);
+  return error;
+}
+
+/* Requests are signed with the kiosk's key (a 0600 file); the portal refuses anything else. */
+static void
+test_signed_requests (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("kiosk-key-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "kiosk.key", NULL);
+  g_autofree char *other_path = g_build_filename (dir, "other.key", NULL);
+  const char *extra[] = { "--kiosk-key", path, NULL };
+  KioskTestPortal *server;
+  g_autoptr(GBytes) key = NULL;
+  g_autoptr(GBytes) other = NULL;
+  g_autoptr(GError) load_error = NULL;
+  GError *error;
+  guint8 secret[32];
+
+  for (guint i = 0; i < sizeof secret; i++)
+    secret[i] = g_random_int_range (0, 256);
+  g_assert_true (g_file_set_contents_full (path, (const char *) secret, sizeof secret,
+                                           G_FILE_SET_CONTENTS_CONSISTENT, 0600, NULL));
+  secret[0] ^= 0xff;
+  g_assert_true (g_file_set_contents_full (other_path, (const char *) secret, sizeof secret,
+                                           G_FILE_SET_CONTENTS_CONSISTENT, 0644, NULL));
+  key = kiosk_portal_load_signing_key (path, &load_error);
+  g_assert_no_error (load_error);
+  /* A key file others may read is refused. */
+  g_assert_null (kiosk_portal_load_signing_key (other_path, &load_error));
+  g_assert_nonnull (load_error);
+  g_chmod (other_path, 0600);
+  other = kiosk_portal_load_signing_key (other_path, NULL);
+
+  server = kiosk_test_portal_start_with (extra);
+  error = submit_signed (server, key);
+  g_assert_no_error (error);
+  error = submit_signed (server, NULL);
+  g_assert_error (error, KIOSK_PORTAL_ERROR, KIOSK_PORTAL_ERROR_REFUSED);
+  g_assert_nonnull (strstr (error->message, "bad-signature"));
+  g_clear_error (&error);
+  error = submit_signed (server, other);
+  g_assert_error (error, KIOSK_PORTAL_ERROR, KIOSK_PORTAL_ERROR_REFUSED);
+  g_clear_error (&error);
+  kiosk_test_portal_stop (server);
+}
+
 static gboolean
 process_gone_cb (gpointer data)
 {
@@ -490,6 +552,7 @@ main (int   argc,
   g_test_add_func ("/reliability/refused-not-retried", test_refused_not_retried);
   g_test_add_func ("/reliability/reset-after-store", test_reset_after_store);
   g_test_add_func ("/reliability/tls", test_tls);
+  g_test_add_func ("/reliability/signed-requests", test_signed_requests);
   g_test_add_func ("/reliability/kill-9", test_kill_9);
   status = g_test_run ();
   kiosk_test_portal_stop (portal);

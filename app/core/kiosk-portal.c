@@ -10,6 +10,7 @@
 #include "kiosk-json.h"
 
 #include <curl/curl.h>
+#include <glib/gstdio.h>
 #include <string.h>
 
 #define MAX_RESPONSE_SIZE (4 * 1024 * 1024)
@@ -24,6 +25,7 @@ struct _KioskPortal
   guint    total_ms;
   char    *ca_file;      /* nullable: the system's CAs */
   char    *pinned_key;   /* nullable: "sha256//<base64>" of the portal's public key */
+  GBytes  *signing_key;  /* nullable: the kiosk's HMAC key; requests are signed when set */
 };
 
 G_DEFINE_FINAL_TYPE (KioskPortal, kiosk_portal, G_TYPE_OBJECT)
@@ -47,6 +49,7 @@ kiosk_portal_finalize (GObject *object)
   g_free (self->kiosk_id);
   g_free (self->ca_file);
   g_free (self->pinned_key);
+  g_clear_pointer (&self->signing_key, g_bytes_unref);
 
   G_OBJECT_CLASS (kiosk_portal_parent_class)->finalize (object);
 }
@@ -173,6 +176,89 @@ kiosk_portal_set_tls (KioskPortal *self,
   self->ca_file = (ca_file && *ca_file) ? g_strdup (ca_file) : NULL;
   g_free (self->pinned_key);
   self->pinned_key = (pinned_key && *pinned_key) ? g_strdup (pinned_key) : NULL;
+}
+
+/**
+ * kiosk_portal_set_signing_key:
+ * @key: (nullable): the kiosk's secret, shared with the portal
+ *
+ * Every request then carries X-Kiosk-Id, X-Kiosk-Timestamp and X-Kiosk-Signature =
+ * base64 (HMAC-SHA256 (key, "METHOD\nPATH?QUERY\nTIMESTAMP\nhex (sha256 (body))")).
+ */
+void
+kiosk_portal_set_signing_key (KioskPortal *self,
+                              GBytes      *key)
+{
+  g_clear_pointer (&self->signing_key, g_bytes_unref);
+  self->signing_key = key ? g_bytes_ref (key) : NULL;
+}
+
+/**
+ * kiosk_portal_load_signing_key:
+ * @path: a file readable by its owner only (0600)
+ *
+ * Returns: (transfer full): the key, or %NULL with @error set (also when others may read it)
+ */
+GBytes *
+kiosk_portal_load_signing_key (const char  *path,
+                               GError     **error)
+{
+  GStatBuf st;
+  char *contents = NULL;
+  gsize length = 0;
+
+  if (g_stat (path, &st) != 0 || (st.st_mode & 0077) != 0)
+    {
+      g_set_error (error, KIOSK_PORTAL_ERROR, KIOSK_PORTAL_ERROR_REFUSED,
+                   "Refusing the kiosk key %s: missing, or readable by others than its owner", path);
+      return NULL;
+    }
+  if (!g_file_get_contents (path, &contents, &length, error))
+    return NULL;
+  if (length < 16)
+    {
+      g_free (contents);
+      g_set_error (error, KIOSK_PORTAL_ERROR, KIOSK_PORTAL_ERROR_REFUSED, "The kiosk key %s is too short", path);
+      return NULL;
+    }
+  return g_bytes_new_take (contents, length);
+}
+
+/* Adds the signature headers for a request whose body has the given hex sha256. */
+static struct curl_slist *
+append_signature (KioskPortal       *self,
+                  struct curl_slist *headers,
+                  const char        *method,
+                  const char        *url,
+                  const char        *body_sha256)
+{
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_ENCODED, NULL);
+  g_autofree char *timestamp = g_strdup_printf ("%" G_GINT64_FORMAT, g_get_real_time () / G_USEC_PER_SEC);
+  g_autofree char *target = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(GHmac) hmac = NULL;
+  guint8 digest[32];
+  gsize digest_length = sizeof digest;
+  g_autofree char *signature = NULL;
+  g_autofree char *id_header = g_strdup_printf ("X-Kiosk-Id: %s", self->kiosk_id);
+  g_autofree char *time_header = NULL;
+  g_autofree char *signature_header = NULL;
+
+  headers = curl_slist_append (headers, id_header);
+  if (self->signing_key == NULL || uri == NULL)
+    return headers;
+  target = g_uri_get_query (uri) ? g_strdup_printf ("%s?%s", g_uri_get_path (uri), g_uri_get_query (uri))
+                                 : g_strdup (g_uri_get_path (uri));
+  text = g_strdup_printf ("%s\n%s\n%s\n%s", method, target, timestamp, body_sha256);
+  hmac = g_hmac_new (G_CHECKSUM_SHA256, g_bytes_get_data (self->signing_key, NULL),
+                     g_bytes_get_size (self->signing_key));
+  g_hmac_update (hmac, (const guchar *) text, -1);
+  g_hmac_get_digest (hmac, digest, &digest_length);
+  signature = g_base64_encode (digest, digest_length);
+  time_header = g_strdup_printf ("X-Kiosk-Timestamp: %s", timestamp);
+  signature_header = g_strdup_printf ("X-Kiosk-Signature: %s", signature);
+  headers = curl_slist_append (headers, time_header);
+  return curl_slist_append (headers, signature_header);
 }
 
 typedef struct
@@ -477,6 +563,11 @@ fetch_catalogue_in_thread (GTask        *task,
 
   request->cancellable = cancellable;
   headers = curl_slist_append (headers, "Accept: application/json");
+  {
+    g_autofree char *empty = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) "", 0);
+
+    headers = append_signature (request->portal, headers, "GET", request->url, empty);
+  }
   if (request->etag != NULL)
     {
       g_autofree char *header = g_strdup_printf ("If-None-Match: %s", request->etag);
@@ -554,49 +645,135 @@ kiosk_portal_fetch_catalogue_finish (KioskPortal   *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* The multipart body, built by the kiosk (not by curl) so that it can be hashed for the
+ * signature and then sent from the same segments: no copy of the documents is made. */
 typedef struct
 {
-  GBytes *bytes;
-  gsize   offset;
-} PartReader;
+  char      *boundary;
+  GPtrArray *segments;   /* of GBytes: part headers, the JSON, documents, CRLFs */
+  guint      index;      /* reading position */
+  gsize      offset;
+  goffset    length;
+} Multipart;
 
-/* Streams a document into the request in curl-sized chunks instead of copying it whole. */
-static size_t
-read_part_cb (char   *buffer,
-              size_t  size,
-              size_t  nitems,
-              void   *user_data)
+static void
+multipart_free (Multipart *body)
 {
-  PartReader *reader = user_data;
-  gsize total;
-  const guint8 *data = g_bytes_get_data (reader->bytes, &total);
-  gsize length = MIN (size * nitems, total - reader->offset);
-
-  memcpy (buffer, data + reader->offset, length);
-  reader->offset += length;
-  return length;
-}
-
-static int
-seek_part_cb (void       *user_data,
-              curl_off_t  offset,
-              int         origin)
-{
-  PartReader *reader = user_data;
-
-  if (origin != SEEK_SET || offset < 0 || (gsize) offset > g_bytes_get_size (reader->bytes))
-    return CURL_SEEKFUNC_FAIL;
-  reader->offset = offset;
-  return CURL_SEEKFUNC_OK;
+  g_free (body->boundary);
+  g_ptr_array_unref (body->segments);
+  g_free (body);
 }
 
 static void
-free_part_reader (void *user_data)
+multipart_add_text (Multipart  *body,
+                    const char *text)
 {
-  PartReader *reader = user_data;
+  GBytes *bytes = g_bytes_new (text, strlen (text));
 
-  g_bytes_unref (reader->bytes);
-  g_free (reader);
+  body->length += g_bytes_get_size (bytes);
+  g_ptr_array_add (body->segments, bytes);
+}
+
+static void
+multipart_add_part (Multipart  *body,
+                    const char *name,
+                    const char *filename,
+                    const char *content_type,
+                    GBytes     *content)
+{
+  g_autofree char *head = filename
+    ? g_strdup_printf ("--%s\r\nContent-Disposition: form-data; name=\"%s\"; filename=\"%s\"\r\n"
+                       "Content-Type: %s\r\n\r\n", body->boundary, name, filename, content_type)
+    : g_strdup_printf ("--%s\r\nContent-Disposition: form-data; name=\"%s\"\r\n"
+                       "Content-Type: %s\r\n\r\n", body->boundary, name, content_type);
+
+  multipart_add_text (body, head);
+  body->length += g_bytes_get_size (content);
+  g_ptr_array_add (body->segments, g_bytes_ref (content));
+  multipart_add_text (body, "\r\n");
+}
+
+static Multipart *
+build_multipart (const char *dossier_json,
+                 GPtrArray  *documents)
+{
+  Multipart *body = g_new0 (Multipart, 1);
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autoptr(GBytes) json = g_bytes_new (dossier_json, strlen (dossier_json));
+  g_autofree char *tail = NULL;
+
+  body->boundary = g_strdup_printf ("kiosk-%s", uuid);
+  body->segments = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  multipart_add_part (body, "dossier", NULL, "application/json", json);
+  for (guint i = 0; i < documents->len; i++)
+    {
+      KioskDocument *document = g_ptr_array_index (documents, i);
+
+      multipart_add_part (body, kiosk_document_get_varname (document), kiosk_document_get_filename (document),
+                          kiosk_document_get_content_type (document), kiosk_document_get_content (document));
+    }
+  tail = g_strdup_printf ("--%s--\r\n", body->boundary);
+  multipart_add_text (body, tail);
+  return body;
+}
+
+static char *
+hash_multipart (Multipart *body)
+{
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+
+  for (guint i = 0; i < body->segments->len; i++)
+    {
+      gsize size;
+      const guchar *data = g_bytes_get_data (g_ptr_array_index (body->segments, i), &size);
+
+      g_checksum_update (checksum, data, size);
+    }
+  return g_strdup (g_checksum_get_string (checksum));
+}
+
+static size_t
+read_multipart_cb (char   *buffer,
+                   size_t  size,
+                   size_t  nitems,
+                   void   *user_data)
+{
+  Multipart *body = user_data;
+  gsize wanted = size * nitems;
+  gsize copied = 0;
+
+  while (copied < wanted && body->index < body->segments->len)
+    {
+      gsize length;
+      const guint8 *data = g_bytes_get_data (g_ptr_array_index (body->segments, body->index), &length);
+      gsize take = MIN (wanted - copied, length - body->offset);
+
+      memcpy (buffer + copied, data + body->offset, take);
+      copied += take;
+      body->offset += take;
+      if (body->offset == length)
+        {
+          body->index++;
+          body->offset = 0;
+        }
+    }
+  return copied;
+}
+
+/* curl rewinds the body when it must send it again (a redirect is refused, but an auth or a
+ * reused connection may need it). */
+static int
+seek_multipart_cb (void       *user_data,
+                   curl_off_t  offset,
+                   int         origin)
+{
+  Multipart *body = user_data;
+
+  if (origin != SEEK_SET || offset != 0)
+    return CURL_SEEKFUNC_CANTSEEK;
+  body->index = 0;
+  body->offset = 0;
+  return CURL_SEEKFUNC_OK;
 }
 
 static KioskReceipt *
@@ -634,45 +811,33 @@ perform_submit (Request       *request,
                 GError       **error)
 {
   g_autofree char *key_header = g_strdup_printf ("Idempotency-Key: %s", request->idempotency_key);
-  g_autofree char *id_header = g_strdup_printf ("X-Kiosk-Id: %s", request->portal->kiosk_id);
+  Multipart *body = build_multipart (request->dossier_json, request->documents);
+  g_autofree char *type_header = g_strdup_printf ("Content-Type: multipart/form-data; boundary=%s",
+                                                  body->boundary);
+  g_autofree char *body_sha256 = hash_multipart (body);
   struct curl_slist *headers = NULL;
   CURL *curl = create_handle (request);
-  curl_mime *mime = curl_mime_init (curl);
-  curl_mimepart *part;
   CURLcode code;
 
   request->cancellable = cancellable;
   headers = curl_slist_append (headers, "Accept: application/json");
   headers = curl_slist_append (headers, "Expect:");
   headers = curl_slist_append (headers, key_header);
-  headers = curl_slist_append (headers, id_header);
-
-  part = curl_mime_addpart (mime);
-  curl_mime_name (part, "dossier");
-  curl_mime_type (part, "application/json");
-  curl_mime_data (part, request->dossier_json, CURL_ZERO_TERMINATED);
-
-  for (guint i = 0; i < request->documents->len; i++)
-    {
-      KioskDocument *document = g_ptr_array_index (request->documents, i);
-      PartReader *reader = g_new0 (PartReader, 1);
-
-      reader->bytes = g_bytes_ref (kiosk_document_get_content (document));
-      part = curl_mime_addpart (mime);
-      curl_mime_name (part, kiosk_document_get_varname (document));
-      curl_mime_filename (part, kiosk_document_get_filename (document));
-      curl_mime_type (part, kiosk_document_get_content_type (document));
-      curl_mime_data_cb (part, g_bytes_get_size (reader->bytes), read_part_cb, seek_part_cb,
-                         free_part_reader, reader);
-    }
+  headers = curl_slist_append (headers, type_header);
+  headers = append_signature (request->portal, headers, "POST", request->url, body_sha256);
 
   curl_easy_setopt (curl, CURLOPT_HTTPHEADER, headers);
-  curl_easy_setopt (curl, CURLOPT_MIMEPOST, mime);
+  curl_easy_setopt (curl, CURLOPT_POST, 1L);
+  curl_easy_setopt (curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t) body->length);
+  curl_easy_setopt (curl, CURLOPT_READFUNCTION, read_multipart_cb);
+  curl_easy_setopt (curl, CURLOPT_READDATA, body);
+  curl_easy_setopt (curl, CURLOPT_SEEKFUNCTION, seek_multipart_cb);
+  curl_easy_setopt (curl, CURLOPT_SEEKDATA, body);
   code = curl_easy_perform (curl);
   curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, &request->status);
   curl_easy_cleanup (curl);
-  curl_mime_free (mime);
   curl_slist_free_all (headers);
+  multipart_free (body);
 
   if (code != CURLE_OK)
     return set_curl_error (code, request, error), NULL;

@@ -34,6 +34,10 @@ const char   *kiosk_portal_get_base_url           (KioskPortal          *self);
 void          kiosk_portal_set_timeouts           (KioskPortal          *self,
                                                    guint                 connect_ms,
                                                    guint                 total_ms);
+void          kiosk_portal_set_signing_key        (KioskPortal          *self,
+                                                   GBytes               *key);
+GBytes       *kiosk_portal_load_signing_key       (const char           *path,
+                                                   GError              **error);
 void          kiosk_portal_set_tls                (KioskPortal          *self,
                                                    const char           *ca_file,
                                                    const char           *pinned_key);

@@ -47,6 +47,8 @@ typedef struct
   guint             malformed_count;
   guint             delay_ms;
   guint             reset_count;      /* submissions stored, then the connection is cut */
+
+  GBytes           *kiosk_key;        /* nullable: when set, /api/ requests must be signed */
 } KioskPortal;
 
 /* A paused answer waiting for its delay; owns a reference on the message. */
@@ -845,6 +847,56 @@ handle_control (KioskPortal       *portal,
     reply_error (msg, SOUP_STATUS_NOT_FOUND, "not-found", "No such resource", NULL);
 }
 
+/* Checks X-Kiosk-Signature = base64 (HMAC-SHA256 (key, "METHOD\nPATH?QUERY\nTIMESTAMP\n
+ * hex (sha256 (body))")) and that the timestamp is within 300 s of now. */
+static gboolean
+check_signature (KioskPortal       *portal,
+                 SoupServerMessage *msg,
+                 const char        *method)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  const char *timestamp = soup_message_headers_get_one (headers, "X-Kiosk-Timestamp");
+  const char *signature = soup_message_headers_get_one (headers, "X-Kiosk-Signature");
+  GUri *uri = soup_server_message_get_uri (msg);
+  g_autoptr(GBytes) body = NULL;
+  g_autofree char *body_sha256 = NULL;
+  g_autofree char *target = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *expected = NULL;
+  g_autoptr(GHmac) hmac = NULL;
+  guint8 digest[32];
+  gsize digest_length = sizeof digest;
+  gint64 when;
+
+  if (portal->kiosk_key == NULL)
+    return TRUE;
+  if (timestamp == NULL || signature == NULL)
+    return FALSE;
+  when = g_ascii_strtoll (timestamp, NULL, 10);
+  if (ABS (g_get_real_time () / G_USEC_PER_SEC - when) > 300)
+    return FALSE;
+  body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
+  body_sha256 = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, body);
+  target = g_uri_get_query (uri) ? g_strdup_printf ("%s?%s", g_uri_get_path (uri), g_uri_get_query (uri))
+                                 : g_strdup (g_uri_get_path (uri));
+  text = g_strdup_printf ("%s\n%s\n%s\n%s", method, target, timestamp, body_sha256);
+  hmac = g_hmac_new (G_CHECKSUM_SHA256, g_bytes_get_data (portal->kiosk_key, NULL),
+                     g_bytes_get_size (portal->kiosk_key));
+  g_hmac_update (hmac, (const guchar *) text, -1);
+  g_hmac_get_digest (hmac, digest, &digest_length);
+  expected = g_base64_encode (digest, digest_length);
+  /* Constant-time comparison of equal-length strings. */
+  if (strlen (expected) != strlen (signature))
+    return FALSE;
+  {
+    guint8 diff = 0;
+
+    for (gsize i = 0; expected[i] != '\0'; i++)
+      diff |= expected[i] ^ signature[i];
+    return diff == 0;
+  }
+}
+
 /* API routing and faults */
 
 static gboolean
@@ -988,6 +1040,9 @@ server_request_cb (SoupServer        *server,
 
   if (segments[0] == NULL)
     reply_error (msg, SOUP_STATUS_NOT_FOUND, "not-found", "No such resource", NULL);
+  else if (strcmp (segments[0], "api") == 0 && segments[1] != NULL && !check_signature (portal, msg, method))
+    reply_error (msg, SOUP_STATUS_UNAUTHORIZED, "bad-signature",
+                 "The request is not signed by a known kiosk, or its clock is off by more than 300 s", NULL);
   else if (strcmp (segments[0], "api") == 0 && segments[1] != NULL)
     {
       char *key = handle_api (portal, msg, method, segments);
@@ -1069,6 +1124,7 @@ free_portal (KioskPortal *portal)
   g_free (portal->catalogue_sha256);
   g_free (portal->catalogue_etag);
   g_free (portal->base_url);
+  g_clear_pointer (&portal->kiosk_key, g_bytes_unref);
 }
 
 /* Binds 127.0.0.1 and returns the URL the portal listens on, with a trailing slash. */
@@ -1118,6 +1174,7 @@ main (int   argc,
   g_autofree char *listen_url = NULL;
   g_autofree char *tls_cert = NULL;
   g_autofree char *tls_key = NULL;
+  g_autofree char *kiosk_key = NULL;
   int port = 0;
   const GOptionEntry entries[] = {
     { "port", 0, 0, G_OPTION_ARG_INT, &port, "Port on 127.0.0.1 (0 picks a free one)", "N" },
@@ -1129,6 +1186,8 @@ main (int   argc,
     { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &tls_cert, "Serve HTTPS with this certificate (PEM)",
       "FILE" },
     { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key, "Private key of --tls-cert (PEM)", "FILE" },
+    { "kiosk-key", 0, 0, G_OPTION_ARG_FILENAME, &kiosk_key,
+      "Require /api/ requests signed with this kiosk key", "FILE" },
     { NULL }
   };
   int status = 1;
@@ -1152,6 +1211,18 @@ main (int   argc,
     }
 
   portal.catalogue_path = g_strdup (catalogue != NULL ? catalogue : KIOSK_DEFAULT_CATALOGUE);
+  if (kiosk_key != NULL)
+    {
+      char *contents = NULL;
+      gsize length = 0;
+
+      if (!g_file_get_contents (kiosk_key, &contents, &length, &error))
+        {
+          g_printerr ("kiosk-portal: %s\n", error->message);
+          return 2;
+        }
+      portal.kiosk_key = g_bytes_new_take (contents, length);
+    }
   portal.procedures = g_hash_table_new (g_str_hash, g_str_equal);
   portal.in_flight = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   clear_faults (&portal);
