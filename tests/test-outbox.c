@@ -425,6 +425,36 @@ test_signed_requests (void)
   kiosk_test_portal_stop (server);
 }
 
+/* A portal that never answers in time: the request is abandoned at the configured timeout and
+ * the dossier waits for the next attempt. */
+static void
+test_timeout (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("kiosk-outbox-XXXXXX", NULL);
+  g_autoptr(KioskOutbox) outbox = open_outbox (dir);
+  g_autoptr(KioskPortal) client = kiosk_portal_new (portal->url, "epn-test", NULL);
+  g_autoptr(KioskDocument) document = make_document ("scan bytes, slow portal");
+  g_autofree char *json = make_json ("Wamytan", document, TRUE);
+  g_autoptr(GPtrArray) documents = g_ptr_array_new ();
+  g_autoptr(GPtrArray) entries = NULL;
+  gint64 start;
+
+  kiosk_test_portal_post (portal, "_control/reset", "{}");
+  kiosk_test_portal_post (portal, "_control/faults", "{\"delay_ms\": 3000}");
+  kiosk_portal_set_timeouts (client, 1000, 800);
+  g_ptr_array_add (documents, document);
+  kiosk_outbox_add (outbox, "aide-medicale", "key-timeout", json, documents, NULL);
+  start = g_get_monotonic_time ();
+  g_assert_cmpuint (drain (outbox, client), ==, 0);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 2500 * 1000);
+  entries = kiosk_outbox_list (outbox, NULL);
+  g_assert_cmpuint (entries->len, ==, 1);
+  g_assert_false (((KioskOutboxEntry *) g_ptr_array_index (entries, 0))->failed);
+  g_assert_nonnull (strstr (((KioskOutboxEntry *) g_ptr_array_index (entries, 0))->last_error, "in time"));
+  kiosk_test_portal_post (portal, "_control/faults", "{}");
+  kiosk_test_spin (2500);
+}
+
 static gboolean
 process_gone_cb (gpointer data)
 {
@@ -551,6 +581,7 @@ main (int   argc,
   g_test_add_func ("/reliability/retry-after", test_retry_after);
   g_test_add_func ("/reliability/refused-not-retried", test_refused_not_retried);
   g_test_add_func ("/reliability/reset-after-store", test_reset_after_store);
+  g_test_add_func ("/reliability/timeout", test_timeout);
   g_test_add_func ("/reliability/tls", test_tls);
   g_test_add_func ("/reliability/signed-requests", test_signed_requests);
   g_test_add_func ("/reliability/kill-9", test_kill_9);
