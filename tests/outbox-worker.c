@@ -1,9 +1,9 @@
 /* outbox-worker.c: the outbox and its sender as the kiosk runs them, in a process the
  * reliability test kills with SIGKILL at random moments.
  *
- * Usage: outbox-worker DATA_DIR PORTAL_URL N_TO_QUEUE
- * Queues N dossiers (printing "queued <key>" once each is committed), then drains the outbox
- * until it is empty. */
+ * Usage: outbox-worker DATA_DIR PORTAL_URL N_TO_QUEUE [--size-kb=K] [--no-drain] [--report]
+ * Queues N dossiers (printing "queued <key> <sha256>" once each is committed), then drains the
+ * outbox until it is empty; --report prints the peak resident memory at the end. */
 #include "kiosk-outbox.h"
 
 #include <stdio.h>
@@ -35,9 +35,23 @@ main (int   argc,
   g_autoptr(KioskOutbox) outbox = NULL;
   g_autoptr(KioskPortal) portal = NULL;
   int n;
+  gsize size_kb = 0;
+  gboolean drain = TRUE;
+  gboolean report = FALSE;
 
-  if (argc != 4)
+  if (argc < 4)
     return 2;
+  for (int i = 4; i < argc; i++)
+    {
+      if (g_str_has_prefix (argv[i], "--size-kb="))
+        size_kb = g_ascii_strtoull (argv[i] + 10, NULL, 10);
+      else if (g_str_equal (argv[i], "--no-drain"))
+        drain = FALSE;
+      else if (g_str_equal (argv[i], "--report"))
+        report = TRUE;
+      else
+        return 2;
+    }
   db = g_build_filename (argv[1], "outbox.db", NULL);
   key = g_build_filename (argv[1], "device.key", NULL);
   n = atoi (argv[3]);
@@ -55,7 +69,20 @@ main (int   argc,
       g_autofree char *uuid = g_uuid_string_random ();
       g_autofree char *json = NULL;
       g_autofree char *content = g_strdup_printf ("\xff\xd8\xff\xe0 fake JPEG %s %d", uuid, i);
-      g_autoptr(GBytes) bytes = g_bytes_new (content, strlen (content));
+      g_autoptr(GBytes) bytes = NULL;
+
+      if (size_kb > 0)
+        {
+          gsize length = size_kb * 1024;
+          guint8 *big = g_malloc (length);
+
+          for (gsize j = 0; j < length; j++)
+            big[j] = g_random_int ();
+          memcpy (big, content, strlen (content));
+          bytes = g_bytes_new_take (big, length);
+        }
+      else
+        bytes = g_bytes_new (content, strlen (content));
       g_autoptr(KioskDocument) document = kiosk_document_new ("id_card", "image/jpeg", bytes, NULL);
       g_autoptr(GPtrArray) documents = g_ptr_array_new ();
 
@@ -66,7 +93,7 @@ main (int   argc,
                               "\"content_type\":\"image/jpeg\",\"size\":%zu,\"sha256\":\"%s\"}},"
                               "\"meta\":{\"kiosk_id\":\"epn-reliability\",\"draft\":false},"
                               "\"context\":{\"channel\":\"kiosk\"}}",
-                              i, strlen (content), kiosk_document_get_sha256 (document));
+                              i, g_bytes_get_size (bytes), kiosk_document_get_sha256 (document));
       g_ptr_array_add (documents, document);
       if (kiosk_outbox_add (outbox, "aide-medicale", uuid, json, documents, &error) == 0)
         {
@@ -77,19 +104,34 @@ main (int   argc,
       fflush (stdout);
     }
 
-  for (;;)
+  for (; drain;)
     {
       g_autoptr(GPtrArray) entries = kiosk_outbox_list (outbox, &error);
+      gboolean pending = FALSE;
 
       if (entries == NULL)
         return 1;
-      if (entries->len == 0)
+      for (guint i = 0; i < entries->len; i++)
+        pending |= !((KioskOutboxEntry *) g_ptr_array_index (entries, i))->failed;
+      if (!pending)
         break;
       done = FALSE;
       kiosk_outbox_drain_async (outbox, portal, NULL, drained_cb, NULL);
       while (!done)
         g_main_context_iteration (NULL, TRUE);
       g_usleep (5000);
+    }
+  if (report)
+    {
+      g_autofree char *status = NULL;
+
+      if (g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
+        {
+          const char *hwm = strstr (status, "VmHWM:");
+
+          if (hwm != NULL)
+            printf ("vmhwm_kb=%" G_GINT64_FORMAT "\n", g_ascii_strtoll (hwm + 6, NULL, 10));
+        }
     }
   return 0;
 }

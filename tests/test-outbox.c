@@ -299,14 +299,14 @@ submit_over_tls (const char *dir,
   g_autoptr(KioskPortal) client = kiosk_portal_new (tls_portal->url, "epn-test", NULL);
   g_autoptr(KioskDocument) document = make_document ("scan bytes over TLS");
   g_autofree char *json = make_json ("Wamytan", document, TRUE);
-  g_autoptr(GPtrArray) documents = g_ptr_array_new ();
+  g_autoptr(GPtrArray) documents = g_ptr_array_new_with_free_func ((GDestroyNotify) kiosk_upload_part_free);
   g_autofree char *idempotency_key = g_uuid_string_random ();
   g_autoptr(KioskReceipt) receipt = NULL;
   GError *error = NULL;
 
   g_assert_true (g_str_has_prefix (tls_portal->url, "https://localhost:"));
   kiosk_portal_set_tls (client, ca, pin);
-  g_ptr_array_add (documents, document);
+  g_ptr_array_add (documents, kiosk_upload_part_new_for_document (document));
   receipt = kiosk_portal_submit_payload (client, "aide-medicale", idempotency_key, json, documents,
                                          NULL, NULL, &error);
   g_assert_true ((receipt != NULL) == (error == NULL));
@@ -370,13 +370,13 @@ submit_signed (KioskTestPortal *server,
   g_autoptr(KioskPortal) client = kiosk_portal_new (server->url, "epn-test", NULL);
   g_autoptr(KioskDocument) document = make_document ("scan bytes, signed");
   g_autofree char *json = make_json ("Wamytan", document, TRUE);
-  g_autoptr(GPtrArray) documents = g_ptr_array_new ();
+  g_autoptr(GPtrArray) documents = g_ptr_array_new_with_free_func ((GDestroyNotify) kiosk_upload_part_free);
   g_autofree char *idempotency_key = g_uuid_string_random ();
   g_autoptr(KioskReceipt) receipt = NULL;
   GError *error = NULL;
 
   kiosk_portal_set_signing_key (client, key);
-  g_ptr_array_add (documents, document);
+  g_ptr_array_add (documents, kiosk_upload_part_new_for_document (document));
   receipt = kiosk_portal_submit_payload (client, "aide-medicale", idempotency_key, json, documents,
                                          NULL, NULL, &error);
   return error;
@@ -453,6 +453,55 @@ test_timeout (void)
   g_assert_nonnull (strstr (((KioskOutboxEntry *) g_ptr_array_index (entries, 0))->last_error, "in time"));
   kiosk_test_portal_post (portal, "_control/faults", "{}");
   kiosk_test_spin (2500);
+}
+
+static gint64
+run_worker (const char *dir,
+            const char *n,
+            const char *option,
+            const char *option2)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) child = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
+                                                   g_getenv ("KIOSK_OUTBOX_WORKER"), dir, portal->url,
+                                                   n, option, option2, NULL);
+  g_autofree char *out = NULL;
+  const char *hwm;
+
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate_utf8 (child, NULL, NULL, &out, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_successful (child));
+  hwm = strstr (out, "vmhwm_kb=");
+  return hwm ? g_ascii_strtoll (hwm + 9, NULL, 10) : 0;
+}
+
+/* Sending a 16 MB document from the outbox takes no more memory than sending 1 kB: it is
+ * decrypted from the database chunk by chunk as the upload goes. */
+static void
+test_streaming_memory (void)
+{
+  g_autofree char *small_dir = g_dir_make_tmp ("kiosk-outbox-XXXXXX", NULL);
+  g_autofree char *large_dir = g_dir_make_tmp ("kiosk-outbox-XXXXXX", NULL);
+  gint64 small, large;
+  g_autoptr(JsonObject) root = NULL;
+  JsonArray *received;
+
+  kiosk_test_portal_post (portal, "_control/reset", "{}");
+  kiosk_test_portal_post (portal, "_control/faults", "{}");
+  run_worker (small_dir, "1", "--size-kb=1", "--no-drain");
+  small = run_worker (small_dir, "0", "--report", NULL);
+  run_worker (large_dir, "1", "--size-kb=16384", "--no-drain");
+  large = run_worker (large_dir, "0", "--report", NULL);
+  g_test_message ("peak RSS while sending: 1 kB document %" G_GINT64_FORMAT " kB, 16 MB document %"
+                  G_GINT64_FORMAT " kB", small, large);
+  g_assert_cmpint (small, >, 0);
+  g_assert_cmpint (large - small, <, 10 * 1024);
+  received = submissions (&root);
+  g_assert_cmpuint (json_array_get_length (received), ==, 2);
+  g_assert_cmpint (kiosk_json_get_int (json_array_get_object_element (
+                     kiosk_json_get_array (json_array_get_object_element (received, 1), "files"), 0),
+                   "size", 0), ==, 16384 * 1024);
 }
 
 static gboolean
@@ -584,6 +633,7 @@ main (int   argc,
   g_test_add_func ("/reliability/timeout", test_timeout);
   g_test_add_func ("/reliability/tls", test_tls);
   g_test_add_func ("/reliability/signed-requests", test_signed_requests);
+  g_test_add_func ("/reliability/streaming-memory", test_streaming_memory);
   g_test_add_func ("/reliability/kill-9", test_kill_9);
   status = g_test_run ();
   kiosk_test_portal_stop (portal);

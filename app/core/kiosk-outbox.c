@@ -26,6 +26,7 @@ struct _KioskOutbox
 
   GMutex   lock;
   sqlite3 *db;
+  char    *db_path;
   guint8   key[crypto_secretstream_xchacha20poly1305_KEYBYTES];
   guint    base_ms;
   guint    cap_ms;
@@ -64,6 +65,7 @@ kiosk_outbox_finalize (GObject *object)
   KioskOutbox *self = KIOSK_OUTBOX (object);
 
   g_clear_pointer (&self->db, sqlite3_close);
+  g_free (self->db_path);
   sodium_memzero (self->key, sizeof self->key);
   g_mutex_clear (&self->lock);
 
@@ -165,6 +167,7 @@ kiosk_outbox_open (const char  *db_path,
                        NULL) != SQLITE_OK)
     return fail_storage ("Cannot open the outbox", sqlite3_errmsg (self->db), error), NULL;
   sqlite3_busy_timeout (self->db, 5000);
+  self->db_path = g_strdup (db_path);
   if (sqlite3_exec (self->db, schema_sql, NULL, NULL, &message) != SQLITE_OK)
     {
       fail_storage ("Cannot prepare the outbox", message, error);
@@ -432,6 +435,182 @@ kiosk_outbox_load (KioskOutbox  *self,
   return TRUE;
 }
 
+/* A document of the outbox, decrypted chunk by chunk from the database as it is sent. It has its
+ * own read-only connection, so an upload never holds the outbox's lock. */
+typedef struct
+{
+  char    *db_path;
+  gint64   rowid;
+  guint8   key[crypto_secretstream_xchacha20poly1305_KEYBYTES];
+} StreamSource;
+
+typedef struct
+{
+  sqlite3      *db;
+  sqlite3_blob *blob;
+  int           blob_size;
+  int           offset;
+  gboolean      final;
+  crypto_secretstream_xchacha20poly1305_state state;
+  guint8        cipher[CHUNK + crypto_secretstream_xchacha20poly1305_ABYTES];
+  guint8        plain[CHUNK];
+  gsize         plain_length;
+  gsize         plain_offset;
+} StreamReader;
+
+static void
+free_stream_source (gpointer data)
+{
+  StreamSource *source = data;
+
+  sodium_memzero (source->key, sizeof source->key);
+  g_free (source->db_path);
+  g_free (source);
+}
+
+static void
+close_stream (gpointer data)
+{
+  StreamReader *reader = data;
+
+  g_clear_pointer (&reader->blob, sqlite3_blob_close);
+  g_clear_pointer (&reader->db, sqlite3_close);
+  sodium_memzero (reader->plain, sizeof reader->plain);
+  sodium_memzero (&reader->state, sizeof reader->state);
+  g_free (reader);
+}
+
+static gpointer
+open_stream (gpointer   data,
+             GError   **error)
+{
+  StreamSource *source = data;
+  StreamReader *reader = g_new0 (StreamReader, 1);
+  guint8 header[crypto_secretstream_xchacha20poly1305_HEADERBYTES];
+
+  if (sqlite3_open_v2 (source->db_path, &reader->db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK
+      || sqlite3_blob_open (reader->db, "main", "outbox_files", "data", source->rowid, 0, &reader->blob) != SQLITE_OK)
+    {
+      g_set_error (error, KIOSK_STORAGE_ERROR, KIOSK_STORAGE_ERROR_FAILED, "Cannot open a queued document");
+      close_stream (reader);
+      return NULL;
+    }
+  reader->blob_size = sqlite3_blob_bytes (reader->blob);
+  if (reader->blob_size < (int) sizeof header
+      || sqlite3_blob_read (reader->blob, header, sizeof header, 0) != SQLITE_OK
+      || crypto_secretstream_xchacha20poly1305_init_pull (&reader->state, header, source->key) != 0)
+    {
+      g_set_error (error, KIOSK_STORAGE_ERROR, KIOSK_STORAGE_ERROR_FAILED, "Cannot decrypt a queued document");
+      close_stream (reader);
+      return NULL;
+    }
+  reader->offset = sizeof header;
+  return reader;
+}
+
+static gssize
+read_stream (gpointer  data,
+             guint8   *buffer,
+             gsize     size)
+{
+  StreamReader *reader = data;
+  gsize take;
+
+  if (reader->plain_offset == reader->plain_length)
+    {
+      int length = MIN ((int) sizeof reader->cipher, reader->blob_size - reader->offset);
+      unsigned long long plain = 0;
+      guint8 tag = 0;
+
+      if (length == 0)
+        return reader->final ? 0 : -1;   /* truncated: no final tag */
+      if (reader->final || sqlite3_blob_read (reader->blob, reader->cipher, length, reader->offset) != SQLITE_OK
+          || crypto_secretstream_xchacha20poly1305_pull (&reader->state, reader->plain, &plain, &tag,
+                                                         reader->cipher, length, NULL, 0) != 0)
+        return -1;
+      reader->offset += length;
+      reader->final = tag == crypto_secretstream_xchacha20poly1305_TAG_FINAL;
+      reader->plain_length = plain;
+      reader->plain_offset = 0;
+    }
+  take = MIN (size, reader->plain_length - reader->plain_offset);
+  memcpy (buffer, reader->plain + reader->plain_offset, take);
+  reader->plain_offset += take;
+  return take;
+}
+
+/**
+ * kiosk_outbox_get_parts:
+ * @dossier_json: (out) (transfer full): the decrypted `dossier` part
+ * @parts: (out) (transfer full) (element-type KioskUploadPart): the files, to be decrypted from
+ *   disk as they are sent
+ */
+gboolean
+kiosk_outbox_get_parts (KioskOutbox  *self,
+                        gint64        id,
+                        char        **dossier_json,
+                        GPtrArray   **parts,
+                        GError      **error)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
+  g_autoptr(GPtrArray) result = g_ptr_array_new_with_free_func ((GDestroyNotify) kiosk_upload_part_free);
+  g_autoptr(GBytes) json = NULL;
+  sqlite3_stmt *stmt = NULL;
+  const gsize header = crypto_secretstream_xchacha20poly1305_HEADERBYTES;
+  const gsize abytes = crypto_secretstream_xchacha20poly1305_ABYTES;
+  int rc;
+
+  if (sqlite3_prepare_v2 (self->db, "SELECT dossier FROM outbox WHERE id = ?", -1, &stmt, NULL) != SQLITE_OK)
+    return fail_storage ("Cannot read the outbox", sqlite3_errmsg (self->db), error);
+  sqlite3_bind_int64 (stmt, 1, id);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      sqlite3_finalize (stmt);
+      return fail_storage ("Cannot read the outbox", "no such entry", error);
+    }
+  json = unseal (self, sqlite3_column_blob (stmt, 0), sqlite3_column_bytes (stmt, 0), error);
+  sqlite3_finalize (stmt);
+  if (json == NULL)
+    return FALSE;
+
+  if (sqlite3_prepare_v2 (self->db, "SELECT rowid, varname, content_type, length (data) FROM outbox_files"
+                          " WHERE outbox_id = ? ORDER BY position", -1, &stmt, NULL) != SQLITE_OK)
+    return fail_storage ("Cannot read the outbox", sqlite3_errmsg (self->db), error);
+  sqlite3_bind_int64 (stmt, 1, id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      KioskUploadPart *part = g_new0 (KioskUploadPart, 1);
+      StreamSource *source = g_new0 (StreamSource, 1);
+      const char *type = (const char *) sqlite3_column_text (stmt, 2);
+      gsize sealed = sqlite3_column_int64 (stmt, 3);
+      gsize n_chunks = sealed > header ? (sealed - header + CHUNK + abytes - 1) / (CHUNK + abytes) : 0;
+
+      source->db_path = g_strdup (self->db_path);
+      source->rowid = sqlite3_column_int64 (stmt, 0);
+      memcpy (source->key, self->key, sizeof self->key);
+      part->varname = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+      part->content_type = g_strdup (type);
+      part->filename = g_strdup_printf ("%s.%s", part->varname,
+                                        g_strcmp0 (type, "application/pdf") == 0 ? "pdf"
+                                        : g_strcmp0 (type, "image/png") == 0 ? "png" : "jpg");
+      part->size = sealed > header + n_chunks * abytes ? sealed - header - n_chunks * abytes : 0;
+      part->open = open_stream;
+      part->read = read_stream;
+      part->close = close_stream;
+      part->data = source;
+      part->data_free = free_stream_source;
+      g_ptr_array_add (result, part);
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    return fail_storage ("Cannot read the outbox", sqlite3_errmsg (self->db), error);
+
+  *dossier_json = g_strndup (g_bytes_get_data (json, NULL), g_bytes_get_size (json));
+  sodium_memzero ((gpointer) g_bytes_get_data (json, NULL), g_bytes_get_size (json));
+  *parts = g_steal_pointer (&result);
+  return TRUE;
+}
+
 /**
  * kiosk_outbox_remove:
  *
@@ -516,7 +695,7 @@ drain_in_thread (GTask        *task,
     {
       KioskOutboxEntry *entry = g_ptr_array_index (entries, i);
       g_autofree char *json = NULL;
-      g_autoptr(GPtrArray) documents = NULL;
+      g_autoptr(GPtrArray) parts = NULL;
       g_autoptr(GError) send_error = NULL;
       g_autoptr(KioskReceipt) receipt = NULL;
       guint retry_after = 0;
@@ -525,14 +704,14 @@ drain_in_thread (GTask        *task,
         break;
       if (entry->failed || entry->next_attempt > g_get_real_time ())
         continue;
-      if (!kiosk_outbox_load (self, entry->id, &json, &documents, &send_error))
+      if (!kiosk_outbox_get_parts (self, entry->id, &json, &parts, &send_error))
         {
           g_warning ("Outbox entry %" G_GINT64_FORMAT " is unreadable: %s", entry->id, send_error->message);
           defer_entry (self, entry->id, entry->attempts + 1, 0, TRUE, "unreadable");
           continue;
         }
       receipt = kiosk_portal_submit_payload (portal, entry->slug, entry->idempotency_key, json,
-                                             documents, cancellable, &retry_after, &send_error);
+                                             parts, cancellable, &retry_after, &send_error);
       explicit_bzero (json, strlen (json));
       if (receipt != NULL)
         {

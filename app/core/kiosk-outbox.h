@@ -46,6 +46,11 @@ gboolean     kiosk_outbox_load          (KioskOutbox    *self,
                                          GPtrArray     **documents,
                                          GError        **error);
 
+gboolean     kiosk_outbox_get_parts     (KioskOutbox    *self,
+                                         gint64          id,
+                                         char          **dossier_json,
+                                         GPtrArray     **parts,
+                                         GError        **error);
 gboolean     kiosk_outbox_remove        (KioskOutbox    *self,
                                          gint64          id,
                                          GError        **error);

@@ -275,7 +275,7 @@ typedef struct
   /* Submission only. */
   KioskDossier        *dossier;         /* owned; read on the worker only through immutable data */
   char                *dossier_json;
-  GPtrArray           *documents;       /* of KioskDocument */
+  GPtrArray           *parts;           /* of KioskUploadPart */
   char                *idempotency_key;
   gboolean             replayed;
 
@@ -298,7 +298,7 @@ request_free (Request *request)
   if (request->dossier_json != NULL)
     explicit_bzero (request->dossier_json, strlen (request->dossier_json));
   g_free (request->dossier_json);
-  g_clear_pointer (&request->documents, g_ptr_array_unref);
+  g_clear_pointer (&request->parts, g_ptr_array_unref);
   g_free (request->idempotency_key);
   g_clear_pointer (&request->context, g_main_context_unref);
   g_free (request);
@@ -645,22 +645,117 @@ kiosk_portal_fetch_catalogue_finish (KioskPortal   *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+void
+kiosk_upload_part_free (KioskUploadPart *part)
+{
+  if (part == NULL)
+    return;
+  g_free (part->varname);
+  g_free (part->filename);
+  g_free (part->content_type);
+  if (part->data_free != NULL)
+    part->data_free (part->data);
+  g_free (part);
+}
+
+static gpointer
+open_bytes_reader (gpointer   data,
+                   GError   **error)
+{
+  GBytes **reader = g_new0 (GBytes *, 2);
+
+  reader[0] = g_bytes_ref (data);
+  reader[1] = GSIZE_TO_POINTER (0);   /* offset */
+  return reader;
+}
+
+static gssize
+read_bytes_reader (gpointer  reader,
+                   guint8   *buffer,
+                   gsize     size)
+{
+  GBytes **state = reader;
+  gsize length;
+  const guint8 *data = g_bytes_get_data (state[0], &length);
+  gsize offset = GPOINTER_TO_SIZE (state[1]);
+  gsize take = MIN (size, length - offset);
+
+  memcpy (buffer, data + offset, take);
+  state[1] = GSIZE_TO_POINTER (offset + take);
+  return take;
+}
+
+static void
+close_bytes_reader (gpointer reader)
+{
+  GBytes **state = reader;
+
+  g_bytes_unref (state[0]);
+  g_free (state);
+}
+
+/**
+ * kiosk_upload_part_new_for_document:
+ *
+ * Returns: (transfer full): a part that sends the document's bytes from memory
+ */
+KioskUploadPart *
+kiosk_upload_part_new_for_document (KioskDocument *document)
+{
+  KioskUploadPart *part = g_new0 (KioskUploadPart, 1);
+  GBytes *content = kiosk_document_get_content (document);
+
+  part->varname = g_strdup (kiosk_document_get_varname (document));
+  part->filename = g_strdup (kiosk_document_get_filename (document));
+  part->content_type = g_strdup (kiosk_document_get_content_type (document));
+  part->size = g_bytes_get_size (content);
+  part->open = open_bytes_reader;
+  part->read = read_bytes_reader;
+  part->close = close_bytes_reader;
+  part->data = g_bytes_ref (content);
+  part->data_free = (GDestroyNotify) g_bytes_unref;
+  return part;
+}
+
 /* The multipart body, built by the kiosk (not by curl) so that it can be hashed for the
- * signature and then sent from the same segments: no copy of the documents is made. */
+ * signature and then sent from the same segments. File parts are read as they are sent (from
+ * memory, or decrypted from the outbox on disk), so memory does not grow with their size. */
+typedef struct
+{
+  GBytes          *bytes;   /* a piece of text, or NULL for a part */
+  KioskUploadPart *part;    /* borrowed */
+} Segment;
+
 typedef struct
 {
   char      *boundary;
-  GPtrArray *segments;   /* of GBytes: part headers, the JSON, documents, CRLFs */
+  GArray    *segments;   /* of Segment */
   guint      index;      /* reading position */
   gsize      offset;
+  gpointer   reader;     /* of the part being read */
+  guint64    part_read;
   goffset    length;
+  gboolean   failed;
 } Multipart;
+
+static void
+multipart_close_reader (Multipart *body)
+{
+  if (body->reader != NULL)
+    {
+      g_array_index (body->segments, Segment, body->index).part->close (body->reader);
+      body->reader = NULL;
+    }
+}
 
 static void
 multipart_free (Multipart *body)
 {
+  multipart_close_reader (body);
+  for (guint i = 0; i < body->segments->len; i++)
+    g_clear_pointer (&g_array_index (body->segments, Segment, i).bytes, g_bytes_unref);
+  g_array_unref (body->segments);
   g_free (body->boundary);
-  g_ptr_array_unref (body->segments);
   g_free (body);
 }
 
@@ -668,34 +763,36 @@ static void
 multipart_add_text (Multipart  *body,
                     const char *text)
 {
-  GBytes *bytes = g_bytes_new (text, strlen (text));
+  Segment segment = { g_bytes_new (text, strlen (text)), NULL };
 
-  body->length += g_bytes_get_size (bytes);
-  g_ptr_array_add (body->segments, bytes);
+  body->length += g_bytes_get_size (segment.bytes);
+  g_array_append_val (body->segments, segment);
 }
 
 static void
-multipart_add_part (Multipart  *body,
-                    const char *name,
-                    const char *filename,
-                    const char *content_type,
-                    GBytes     *content)
+multipart_add_part (Multipart       *body,
+                    const char      *name,
+                    const char      *filename,
+                    const char      *content_type,
+                    GBytes          *content,
+                    KioskUploadPart *part)
 {
   g_autofree char *head = filename
     ? g_strdup_printf ("--%s\r\nContent-Disposition: form-data; name=\"%s\"; filename=\"%s\"\r\n"
                        "Content-Type: %s\r\n\r\n", body->boundary, name, filename, content_type)
     : g_strdup_printf ("--%s\r\nContent-Disposition: form-data; name=\"%s\"\r\n"
                        "Content-Type: %s\r\n\r\n", body->boundary, name, content_type);
+  Segment segment = { content ? g_bytes_ref (content) : NULL, part };
 
   multipart_add_text (body, head);
-  body->length += g_bytes_get_size (content);
-  g_ptr_array_add (body->segments, g_bytes_ref (content));
+  body->length += content ? g_bytes_get_size (content) : part->size;
+  g_array_append_val (body->segments, segment);
   multipart_add_text (body, "\r\n");
 }
 
 static Multipart *
 build_multipart (const char *dossier_json,
-                 GPtrArray  *documents)
+                 GPtrArray  *parts)
 {
   Multipart *body = g_new0 (Multipart, 1);
   g_autofree char *uuid = g_uuid_string_random ();
@@ -703,32 +800,99 @@ build_multipart (const char *dossier_json,
   g_autofree char *tail = NULL;
 
   body->boundary = g_strdup_printf ("kiosk-%s", uuid);
-  body->segments = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
-  multipart_add_part (body, "dossier", NULL, "application/json", json);
-  for (guint i = 0; i < documents->len; i++)
+  body->segments = g_array_new (FALSE, TRUE, sizeof (Segment));
+  multipart_add_part (body, "dossier", NULL, "application/json", json, NULL);
+  for (guint i = 0; i < parts->len; i++)
     {
-      KioskDocument *document = g_ptr_array_index (documents, i);
+      KioskUploadPart *part = g_ptr_array_index (parts, i);
 
-      multipart_add_part (body, kiosk_document_get_varname (document), kiosk_document_get_filename (document),
-                          kiosk_document_get_content_type (document), kiosk_document_get_content (document));
+      multipart_add_part (body, part->varname, part->filename, part->content_type, NULL, part);
     }
   tail = g_strdup_printf ("--%s--\r\n", body->boundary);
   multipart_add_text (body, tail);
   return body;
 }
 
+static void
+multipart_rewind (Multipart *body)
+{
+  multipart_close_reader (body);
+  body->index = 0;
+  body->offset = 0;
+  body->part_read = 0;
+}
+
+/* Reads the next bytes of the body; 0 at the end, -1 when a part cannot be read or does not
+ * have the size it announced. */
+static gssize
+multipart_read (Multipart *body,
+                guint8    *buffer,
+                gsize      wanted)
+{
+  gsize copied = 0;
+
+  while (copied < wanted && body->index < body->segments->len)
+    {
+      Segment *segment = &g_array_index (body->segments, Segment, body->index);
+      gboolean done = FALSE;
+
+      if (segment->bytes != NULL)
+        {
+          gsize length;
+          const guint8 *data = g_bytes_get_data (segment->bytes, &length);
+          gsize take = MIN (wanted - copied, length - body->offset);
+
+          memcpy (buffer + copied, data + body->offset, take);
+          copied += take;
+          body->offset += take;
+          done = body->offset == length;
+        }
+      else
+        {
+          gssize n;
+
+          if (body->reader == NULL)
+            {
+              body->reader = segment->part->open (segment->part->data, NULL);
+              body->part_read = 0;
+              if (body->reader == NULL)
+                return -1;
+            }
+          n = segment->part->read (body->reader, buffer + copied, wanted - copied);
+          if (n < 0 || body->part_read + n > segment->part->size)
+            return -1;
+          copied += n;
+          body->part_read += n;
+          if (n == 0)
+            {
+              if (body->part_read != segment->part->size)
+                return -1;
+              multipart_close_reader (body);
+              done = TRUE;
+            }
+        }
+      if (done)
+        {
+          body->index++;
+          body->offset = 0;
+        }
+    }
+  return copied;
+}
+
 static char *
 hash_multipart (Multipart *body)
 {
   g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_autofree guint8 *buffer = g_malloc (65536);
+  gssize n;
 
-  for (guint i = 0; i < body->segments->len; i++)
-    {
-      gsize size;
-      const guchar *data = g_bytes_get_data (g_ptr_array_index (body->segments, i), &size);
-
-      g_checksum_update (checksum, data, size);
-    }
+  multipart_rewind (body);
+  while ((n = multipart_read (body, buffer, 65536)) > 0)
+    g_checksum_update (checksum, buffer, n);
+  multipart_rewind (body);
+  if (n < 0)
+    return NULL;
   return g_strdup (g_checksum_get_string (checksum));
 }
 
@@ -739,29 +903,17 @@ read_multipart_cb (char   *buffer,
                    void   *user_data)
 {
   Multipart *body = user_data;
-  gsize wanted = size * nitems;
-  gsize copied = 0;
+  gssize n = multipart_read (body, (guint8 *) buffer, size * nitems);
 
-  while (copied < wanted && body->index < body->segments->len)
+  if (n < 0)
     {
-      gsize length;
-      const guint8 *data = g_bytes_get_data (g_ptr_array_index (body->segments, body->index), &length);
-      gsize take = MIN (wanted - copied, length - body->offset);
-
-      memcpy (buffer + copied, data + body->offset, take);
-      copied += take;
-      body->offset += take;
-      if (body->offset == length)
-        {
-          body->index++;
-          body->offset = 0;
-        }
+      body->failed = TRUE;
+      return CURL_READFUNC_ABORT;
     }
-  return copied;
+  return n;
 }
 
-/* curl rewinds the body when it must send it again (a redirect is refused, but an auth or a
- * reused connection may need it). */
+/* curl rewinds the body when it must send it again (a reused connection that closed). */
 static int
 seek_multipart_cb (void       *user_data,
                    curl_off_t  offset,
@@ -771,8 +923,7 @@ seek_multipart_cb (void       *user_data,
 
   if (origin != SEEK_SET || offset != 0)
     return CURL_SEEKFUNC_CANTSEEK;
-  body->index = 0;
-  body->offset = 0;
+  multipart_rewind (body);
   return CURL_SEEKFUNC_OK;
 }
 
@@ -811,7 +962,7 @@ perform_submit (Request       *request,
                 GError       **error)
 {
   g_autofree char *key_header = g_strdup_printf ("Idempotency-Key: %s", request->idempotency_key);
-  Multipart *body = build_multipart (request->dossier_json, request->documents);
+  Multipart *body = build_multipart (request->dossier_json, request->parts);
   g_autofree char *type_header = g_strdup_printf ("Content-Type: multipart/form-data; boundary=%s",
                                                   body->boundary);
   g_autofree char *body_sha256 = hash_multipart (body);
@@ -820,6 +971,14 @@ perform_submit (Request       *request,
   CURLcode code;
 
   request->cancellable = cancellable;
+  if (body_sha256 == NULL)
+    {
+      multipart_free (body);
+      curl_easy_cleanup (curl);
+      g_set_error_literal (error, KIOSK_STORAGE_ERROR, KIOSK_STORAGE_ERROR_FAILED,
+                           "A document of the dossier cannot be read");
+      return NULL;
+    }
   headers = curl_slist_append (headers, "Accept: application/json");
   headers = curl_slist_append (headers, "Expect:");
   headers = curl_slist_append (headers, key_header);
@@ -837,6 +996,13 @@ perform_submit (Request       *request,
   curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, &request->status);
   curl_easy_cleanup (curl);
   curl_slist_free_all (headers);
+  if (body->failed)
+    {
+      multipart_free (body);
+      g_set_error_literal (error, KIOSK_STORAGE_ERROR, KIOSK_STORAGE_ERROR_FAILED,
+                           "A document of the dossier could not be read while sending");
+      return NULL;
+    }
   multipart_free (body);
 
   if (code != CURLE_OK)
@@ -874,7 +1040,7 @@ submit_in_thread (GTask        *task,
  * @slug: the procedure
  * @idempotency_key: the dossier's key for life
  * @dossier_json: the `dossier` part
- * @documents: (element-type KioskDocument): one part each
+ * @parts: (element-type KioskUploadPart): the files, read as they are sent
  * @retry_after: (out) (optional): seconds the portal asked to wait (Retry-After), or 0
  *
  * Blocking: for worker threads (the outbox's sender).
@@ -886,7 +1052,7 @@ kiosk_portal_submit_payload (KioskPortal   *self,
                              const char    *slug,
                              const char    *idempotency_key,
                              const char    *dossier_json,
-                             GPtrArray     *documents,
+                             GPtrArray     *parts,
                              GCancellable  *cancellable,
                              guint         *retry_after,
                              GError       **error)
@@ -896,7 +1062,7 @@ kiosk_portal_submit_payload (KioskPortal   *self,
   KioskReceipt *receipt;
 
   request->dossier_json = g_strdup (dossier_json);
-  request->documents = g_ptr_array_ref (documents);
+  request->parts = g_ptr_array_ref (parts);
   request->idempotency_key = g_strdup (idempotency_key);
   receipt = perform_submit (request, cancellable, NULL, error);
   if (retry_after != NULL)
@@ -935,7 +1101,13 @@ kiosk_portal_submit_async (KioskPortal         *self,
   /* Everything the worker needs is copied or immutable, so the UI may go on with the dossier. */
   request->dossier = g_object_ref (dossier);
   request->dossier_json = kiosk_dossier_build_json (dossier, self->kiosk_id, &error);
-  request->documents = kiosk_dossier_get_documents (dossier);
+  {
+    g_autoptr(GPtrArray) documents = kiosk_dossier_get_documents (dossier);
+
+    request->parts = g_ptr_array_new_with_free_func ((GDestroyNotify) kiosk_upload_part_free);
+    for (guint i = 0; i < documents->len; i++)
+      g_ptr_array_add (request->parts, kiosk_upload_part_new_for_document (g_ptr_array_index (documents, i)));
+  }
   request->idempotency_key = g_strdup (kiosk_dossier_get_idempotency_key (dossier));
   request->progress = progress;
   request->progress_data = progress_data;

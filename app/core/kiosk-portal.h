@@ -19,6 +19,30 @@ typedef struct
 void kiosk_receipt_free (KioskReceipt *receipt);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KioskReceipt, kiosk_receipt_free)
 
+/**
+ * KioskUploadPart:
+ * @open: returns a reader positioned at the start, or %NULL
+ * @read: fills up to n bytes; 0 at the end, -1 on error
+ *
+ * A file part of a submission, read as it is sent.
+ */
+typedef struct
+{
+  char           *varname;
+  char           *filename;
+  char           *content_type;
+  guint64         size;
+  gpointer      (*open)  (gpointer data, GError **error);
+  gssize        (*read)  (gpointer reader, guint8 *buffer, gsize size);
+  void          (*close) (gpointer reader);
+  gpointer        data;
+  GDestroyNotify  data_free;
+} KioskUploadPart;
+
+void             kiosk_upload_part_free             (KioskUploadPart *part);
+KioskUploadPart *kiosk_upload_part_new_for_document (KioskDocument   *document);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KioskUploadPart, kiosk_upload_part_free)
+
 /* Called on the caller's main context, at most ~20 times a second. */
 typedef void (*KioskPortalProgress) (guint64  sent,
                                      guint64  total,
@@ -70,7 +94,7 @@ KioskReceipt *kiosk_portal_submit_payload        (KioskPortal          *self,
                                                    const char           *slug,
                                                    const char           *idempotency_key,
                                                    const char           *dossier_json,
-                                                   GPtrArray            *documents,
+                                                   GPtrArray            *parts,
                                                    GCancellable         *cancellable,
                                                    guint                *retry_after,
                                                    GError              **error);
