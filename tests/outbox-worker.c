@@ -2,11 +2,15 @@
  * reliability test kills with SIGKILL at random moments.
  *
  * Usage: outbox-worker DATA_DIR PORTAL_URL N_TO_QUEUE [--size-kb=K] [--no-drain] [--report]
+ *                                                     [--fsize-limit-kb=L]
+ * (--fsize-limit-kb caps the size of any file it writes: a disk that fills up.)
  * Queues N dossiers (printing "queued <key> <sha256>" once each is committed), then drains the
  * outbox until it is empty; --report prints the peak resident memory at the end. */
 #include "kiosk-outbox.h"
 
+#include <signal.h>
 #include <stdio.h>
+#include <sys/resource.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -49,6 +53,14 @@ main (int   argc,
         drain = FALSE;
       else if (g_str_equal (argv[i], "--report"))
         report = TRUE;
+      else if (g_str_has_prefix (argv[i], "--fsize-limit-kb="))
+        {
+          struct rlimit limit;
+
+          limit.rlim_cur = limit.rlim_max = g_ascii_strtoull (argv[i] + 17, NULL, 10) * 1024;
+          signal (SIGXFSZ, SIG_IGN);   /* writes fail with EFBIG instead of killing us */
+          setrlimit (RLIMIT_FSIZE, &limit);
+        }
       else
         return 2;
     }
@@ -97,8 +109,8 @@ main (int   argc,
       g_ptr_array_add (documents, document);
       if (kiosk_outbox_add (outbox, "aide-medicale", uuid, json, documents, &error) == 0)
         {
-          g_printerr ("%s\n", error->message);
-          return 1;
+          printf ("error %s\n", error->message);
+          return 3;
         }
       printf ("queued %s %s\n", uuid, kiosk_document_get_sha256 (document));
       fflush (stdout);

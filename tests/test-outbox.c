@@ -504,6 +504,47 @@ test_streaming_memory (void)
                    "size", 0), ==, 16384 * 1024);
 }
 
+/* The disk fills up while dossiers are being queued: a clear error, the database stays sound,
+ * and every dossier that was committed is still delivered. */
+static void
+test_disk_full (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("kiosk-outbox-XXXXXX", NULL);
+  g_autofree char *db = g_build_filename (dir, "outbox.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) child = NULL;
+  g_autofree char *out = NULL;
+  g_autoptr(JsonObject) root = NULL;
+  guint queued = 0;
+  sqlite3 *handle = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  kiosk_test_portal_post (portal, "_control/reset", "{}");
+  kiosk_test_portal_post (portal, "_control/faults", "{}");
+  child = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, g_getenv ("KIOSK_OUTBOX_WORKER"),
+                            dir, portal->url, "20", "--size-kb=200", "--no-drain", "--fsize-limit-kb=1500",
+                            NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate_utf8 (child, NULL, NULL, &out, NULL, &error));
+  g_assert_cmpint (g_subprocess_get_exit_status (child), ==, 3);
+  g_assert_nonnull (strstr (out, "error Cannot queue the dossier"));
+  for (const char *p = out; (p = strstr (p, "queued ")) != NULL; p++)
+    queued++;
+  g_assert_cmpuint (queued, >, 0);
+  g_assert_cmpuint (queued, <, 20);
+
+  g_assert_cmpint (sqlite3_open_v2 (db, &handle, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (handle, "PRAGMA integrity_check", -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==, "ok");
+  sqlite3_finalize (stmt);
+  sqlite3_close (handle);
+
+  /* With room again, what was committed goes, and only that. */
+  run_worker (dir, "0", NULL, NULL);
+  g_assert_cmpuint (json_array_get_length (submissions (&root)), ==, queued);
+}
+
 static gboolean
 process_gone_cb (gpointer data)
 {
@@ -634,6 +675,7 @@ main (int   argc,
   g_test_add_func ("/reliability/tls", test_tls);
   g_test_add_func ("/reliability/signed-requests", test_signed_requests);
   g_test_add_func ("/reliability/streaming-memory", test_streaming_memory);
+  g_test_add_func ("/reliability/disk-full", test_disk_full);
   g_test_add_func ("/reliability/kill-9", test_kill_9);
   status = g_test_run ();
   kiosk_test_portal_stop (portal);
