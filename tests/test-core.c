@@ -69,6 +69,40 @@ test_json_guard (void)
   g_assert_error (error, KIOSK_JSON_ERROR, KIOSK_JSON_ERROR_SHAPE);
 }
 
+/* JSONTestSuite-style cases: what must parse, what must be refused, none may crash. */
+static void
+test_json_cases (void)
+{
+  static const char *valid[] = {
+    "{}", "[]", "{\"a\":[1,2,{\"b\":null}]}", "\"\\u00e9\"", "[1e10, -0.5, 0]", "[\"\\ud83d\\ude00\"]",
+    "  {\"k\" : true }  ", "[\"]\"]", "{\"\\\"\":\"\\\\\"}", "[[[[[[[[[[1]]]]]]]]]]",
+  };
+  static const char *invalid[] = {
+    "", " ", "{", "}", "[", "[1,]", "{\"a\":}", "{\"a\" 1}", "{a:1}", "[1 2]",
+    "{\"a\":1,}", "[NaN]", "[Infinity]", "[\"a\" \"b\"]",
+    "\xff", "[\"\xc3\x28\"]", "{\"a\":1}}", "[1]]", "nul", "tru", "[-]", "{\"a\":1 \"b\":2}",
+    "[\"unterminated]",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (valid); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonNode) node = kiosk_json_parse (valid[i], -1, 0, &error);
+
+      if (node == NULL)
+        g_error ("refused valid JSON %s: %s", valid[i], error->message);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (invalid); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonNode) node = kiosk_json_parse (invalid[i], -1, 0, &error);
+
+      if (node != NULL)
+        g_error ("accepted invalid JSON %s", invalid[i]);
+      g_assert_nonnull (error);
+    }
+}
+
 static void
 test_catalogue_bundled (void)
 {
@@ -371,6 +405,7 @@ main (int   argc,
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
   g_test_add_func ("/json/guard", test_json_guard);
+  g_test_add_func ("/json/cases", test_json_cases);
   g_test_add_func ("/catalogue/bundled", test_catalogue_bundled);
   g_test_add_func ("/catalogue/search", test_catalogue_search);
   g_test_add_func ("/catalogue/garbage", test_catalogue_garbage);
