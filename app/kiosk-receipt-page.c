@@ -9,6 +9,13 @@ struct _KioskReceiptPage
 {
   AdwBin      parent_instance;
 
+  /* What the printed receipt shows; copied, since the session may end while printing. */
+  char       *number;
+  char       *url;
+  char       *procedure_title;
+  char       *next_steps;
+  gboolean    queued;
+
   GtkLabel   *title_label;
   GtkLabel   *number_caption;
   GtkLabel   *follow_label;
@@ -31,6 +38,17 @@ kiosk_receipt_page_set_receipt (KioskReceiptPage   *self,
                                 KioskProcedure     *procedure)
 {
   const char *delay = procedure ? kiosk_procedure_get_delay (procedure) : NULL;
+
+  g_free (self->number);
+  self->number = receipt ? g_strdup (receipt->number) : NULL;
+  g_free (self->url);
+  self->url = receipt ? g_strdup (receipt->url) : NULL;
+  g_free (self->procedure_title);
+  self->procedure_title = procedure ? g_strdup (kiosk_procedure_get_title (procedure)) : NULL;
+  g_free (self->next_steps);
+  self->next_steps = g_strdup (delay);
+  self->queued = receipt != NULL && receipt->queued;
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "receipt.print", receipt != NULL);
 
   gtk_label_set_label (self->number_label, receipt ? receipt->number : "");
   gtk_label_set_label (self->url_label, receipt && receipt->url ? receipt->url : "");
@@ -70,8 +88,156 @@ kiosk_receipt_page_set_receipt (KioskReceiptPage   *self,
 }
 
 static void
+draw_text (cairo_t    *cr,
+           GtkPrintContext *context,
+           const char *text,
+           const char *font,
+           double     *y)
+{
+  PangoLayout *layout = gtk_print_context_create_pango_layout (context);
+  PangoFontDescription *description = pango_font_description_from_string (font);
+  int height;
+
+  pango_layout_set_font_description (layout, description);
+  pango_layout_set_width (layout, (int) (gtk_print_context_get_width (context) * PANGO_SCALE));
+  pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
+  pango_layout_set_text (layout, text, -1);
+  cairo_move_to (cr, 0, *y);
+  pango_cairo_show_layout (cr, layout);
+  pango_layout_get_size (layout, NULL, &height);
+  *y += (double) height / PANGO_SCALE + 12;
+  pango_font_description_free (description);
+  g_object_unref (layout);
+}
+
+static void
+draw_page_cb (GtkPrintOperation *operation,
+              GtkPrintContext   *context,
+              int                page,
+              KioskReceiptPage  *self)
+{
+  cairo_t *cr = gtk_print_context_get_cairo_context (context);
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  /* TRANSLATORS: date and time on the printed receipt, strftime format */
+  g_autofree char *when = g_date_time_format (now, _("%d/%m/%Y at %H:%M"));
+  g_autofree char *line = NULL;
+  double y = 0;
+
+  draw_text (cr, context, _("Procedures kiosk — receipt"), "Sans Bold 18", &y);
+  if (self->procedure_title != NULL)
+    draw_text (cr, context, self->procedure_title, "Sans 14", &y);
+  /* TRANSLATORS: %s is a date and time, e.g. "29/11/2026 at 10:15" */
+  line = g_strdup_printf (_("Sent on %s"), when);
+  draw_text (cr, context, line, "Sans 12", &y);
+  draw_text (cr, context, self->queued ? _("Your reference:") : _("Your dossier number:"), "Sans 12", &y);
+  draw_text (cr, context, self->number ? self->number : "", "Sans Bold 28", &y);
+  if (self->queued)
+    draw_text (cr, context,
+               _("The portal cannot be reached right now. The terminal will send your request by itself as soon as it can; you have nothing more to do. Keep this reference if you need to ask an agent."),
+               "Sans 12", &y);
+  if (self->url != NULL)
+    {
+      g_autoptr(KioskImage) qr = kiosk_qr_render (self->url, 4, NULL);
+
+      if (qr != NULL)
+        {
+          cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, qr->width, qr->height);
+          const guint8 *rgb = g_bytes_get_data (qr->pixels, NULL);
+          guint8 *data;
+          int stride;
+
+          cairo_surface_flush (surface);
+          data = cairo_image_surface_get_data (surface);
+          stride = cairo_image_surface_get_stride (surface);
+          for (guint j = 0; j < qr->height; j++)
+            for (guint i = 0; i < qr->width; i++)
+              {
+                const guint8 *p = rgb + ((gsize) j * qr->width + i) * 3;
+
+                ((guint32 *) (data + (gsize) j * stride))[i] = (p[0] << 16) | (p[1] << 8) | p[2];
+              }
+          cairo_surface_mark_dirty (surface);
+          cairo_save (cr);
+          cairo_translate (cr, 0, y);
+          cairo_scale (cr, 160.0 / qr->width, 160.0 / qr->height);
+          cairo_set_source_surface (cr, surface, 0, 0);
+          cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_NEAREST);
+          cairo_paint (cr);
+          cairo_restore (cr);
+          cairo_surface_destroy (surface);
+          y += 172;
+        }
+      draw_text (cr, context, _("Scan the code with your phone to follow your request:"), "Sans 12", &y);
+      draw_text (cr, context, self->url, "Monospace 10", &y);
+    }
+  if (self->next_steps != NULL)
+    {
+      draw_text (cr, context, _("What happens next"), "Sans Bold 12", &y);
+      draw_text (cr, context, self->next_steps, "Sans 12", &y);
+    }
+}
+
+/**
+ * kiosk_receipt_page_print:
+ * @export_pdf: (nullable): write a PDF file there instead of printing
+ *
+ * Prints the receipt on the default printer, without a dialog (a kiosk has no one to answer
+ * it), or exports it as PDF.
+ *
+ * Returns: %TRUE when the job was handed over
+ */
+gboolean
+kiosk_receipt_page_print (KioskReceiptPage *self,
+                          const char       *export_pdf)
+{
+  g_autoptr(GtkPrintOperation) operation = gtk_print_operation_new ();
+  g_autoptr(GError) error = NULL;
+  GtkPrintOperationResult result;
+
+  if (self->number == NULL)
+    return FALSE;
+  gtk_print_operation_set_n_pages (operation, 1);
+  gtk_print_operation_set_unit (operation, GTK_UNIT_POINTS);
+  gtk_print_operation_set_embed_page_setup (operation, TRUE);
+  /* TRANSLATORS: name of the print job */
+  gtk_print_operation_set_job_name (operation, _("Receipt"));
+  g_signal_connect (operation, "draw-page", G_CALLBACK (draw_page_cb), self);
+  if (export_pdf != NULL)
+    gtk_print_operation_set_export_filename (operation, export_pdf);
+  result = gtk_print_operation_run (operation,
+                                    export_pdf ? GTK_PRINT_OPERATION_ACTION_EXPORT : GTK_PRINT_OPERATION_ACTION_PRINT,
+                                    NULL, &error);
+  if (result == GTK_PRINT_OPERATION_RESULT_ERROR)
+    {
+      g_warning ("Cannot print the receipt: %s", error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+print_action_cb (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  GtkWidget *overlay = gtk_widget_get_ancestor (widget, ADW_TYPE_TOAST_OVERLAY);
+  gboolean printed = kiosk_receipt_page_print (KIOSK_RECEIPT_PAGE (widget), NULL);
+
+  if (overlay != NULL)
+    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay),
+                                 adw_toast_new (printed ? _("Your receipt is being printed.")
+                                                        : _("The receipt could not be printed. Please write your number down.")));
+}
+
+static void
 kiosk_receipt_page_dispose (GObject *object)
 {
+  KioskReceiptPage *self = KIOSK_RECEIPT_PAGE (object);
+
+  g_clear_pointer (&self->number, g_free);
+  g_clear_pointer (&self->url, g_free);
+  g_clear_pointer (&self->procedure_title, g_free);
+  g_clear_pointer (&self->next_steps, g_free);
   gtk_widget_dispose_template (GTK_WIDGET (object), KIOSK_TYPE_RECEIPT_PAGE);
   G_OBJECT_CLASS (kiosk_receipt_page_parent_class)->dispose (object);
 }
@@ -91,6 +257,7 @@ kiosk_receipt_page_class_init (KioskReceiptPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KioskReceiptPage, next_label);
   gtk_widget_class_bind_template_child (widget_class, KioskReceiptPage, url_label);
   gtk_widget_class_bind_template_child (widget_class, KioskReceiptPage, qr_picture);
+  gtk_widget_class_install_action (widget_class, "receipt.print", NULL, print_action_cb);
 }
 
 static void

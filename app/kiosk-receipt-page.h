@@ -13,4 +13,7 @@ void       kiosk_receipt_page_set_receipt (KioskReceiptPage   *self,
                                            const KioskReceipt *receipt,
                                            KioskProcedure     *procedure);
 
+gboolean   kiosk_receipt_page_print       (KioskReceiptPage   *self,
+                                           const char         *export_pdf);
+
 G_END_DECLS

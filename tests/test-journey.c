@@ -6,6 +6,7 @@
 #include "kiosk-catalogue-page.h"
 #include "kiosk-documents-page.h"
 #include "kiosk-form-page.h"
+#include "kiosk-receipt-page.h"
 
 #include <string.h>
 
@@ -149,6 +150,20 @@ test_journey_every_page (void)
   g_assert_true (g_str_has_prefix (kiosk_test_label (window, "receipt-number"), "DS-"));
   g_assert_true (g_str_has_suffix (kiosk_test_label (window, "receipt-url"), kiosk_test_label (window, "receipt-number")));
   g_assert_nonnull (gtk_picture_get_paintable (GTK_PICTURE (kiosk_test_find (window, "receipt-qr"))));
+
+  /* The receipt on paper (here to a PDF file) carries the dossier number. */
+  {
+    g_autofree char *dir = g_dir_make_tmp ("kiosk-print-XXXXXX", NULL);
+    g_autofree char *pdf = g_build_filename (dir, "receipt.pdf", NULL);
+    g_autofree char *text = NULL;
+    const char *argv[] = { "pdftotext", pdf, "-", NULL };
+
+    g_assert_true (kiosk_receipt_page_print (KIOSK_RECEIPT_PAGE (kiosk_window_get_page (window, "receipt")), pdf));
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
+                                 NULL, NULL, &text, NULL, NULL, NULL));
+    g_assert_nonnull (strstr (text, kiosk_test_label (window, "receipt-number")));
+    g_assert_nonnull (strstr (text, "Aide médicale"));
+  }
 
   /* Finish: nothing of the citizen is left on any page, back to welcome. */
   kiosk_test_click (window, "receipt-finish");
