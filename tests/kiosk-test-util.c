@@ -317,6 +317,24 @@ kiosk_test_setup_locale (const char *language)
   textdomain (GETTEXT_PACKAGE);
 }
 
+/* Renders what the widget shows on screen, as the renderer in use draws it. */
+GdkTexture *
+kiosk_test_render (GtkWidget *widget)
+{
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+  g_autoptr(GskRenderNode) node = NULL;
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  graphene_rect_t bounds = GRAPHENE_RECT_INIT (0, 0, width, height);
+
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  return gsk_renderer_render_texture (renderer, node, &bounds);
+}
+
 /* Renders what the widget shows on screen into a PNG file. */
 void
 kiosk_test_save_png (GtkWidget  *widget,

@@ -47,6 +47,7 @@ void             kiosk_test_spin           (guint            ms);
 KioskContext    *kiosk_test_context_new    (const char      *portal_url,
                                             const char      *data_dir);
 void             kiosk_test_setup_locale   (const char      *language);
+GdkTexture      *kiosk_test_render         (GtkWidget       *widget);
 void             kiosk_test_save_png       (GtkWidget       *widget,
                                             const char      *path);
 

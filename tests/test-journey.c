@@ -150,6 +150,26 @@ test_journey_every_page (void)
   g_assert_true (g_str_has_prefix (kiosk_test_label (window, "receipt-number"), "DS-"));
   g_assert_true (g_str_has_suffix (kiosk_test_label (window, "receipt-url"), kiosk_test_label (window, "receipt-number")));
   g_assert_nonnull (gtk_picture_get_paintable (GTK_PICTURE (kiosk_test_find (window, "receipt-qr"))));
+  /* The code is drawn on screen, black modules on white (a wrong texture format once made it a
+   * black square). */
+  {
+    g_autoptr(GdkTexture) shown = kiosk_test_render (kiosk_test_find (window, "receipt-qr"));
+    int width = gdk_texture_get_width (shown);
+    int height = gdk_texture_get_height (shown);
+    g_autofree guint8 *pixels = g_malloc ((gsize) width * height * 4);
+    gsize dark = 0, light = 0;
+
+    gdk_texture_download (shown, pixels, (gsize) width * 4);
+    for (gsize i = 0; i < (gsize) width * height; i++)
+      {
+        guint8 value = pixels[i * 4 + 1];
+
+        dark += value < 64;
+        light += value > 192;
+      }
+    g_assert_cmpuint (dark, >, (gsize) width * height / 5);
+    g_assert_cmpuint (light, >, (gsize) width * height / 3);
+  }
 
   /* The receipt on paper (here to a PDF file) carries the dossier number. */
   {

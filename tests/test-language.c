@@ -126,7 +126,8 @@ visit_page (KioskWindow *window,
   const char *dir = g_getenv ("KIOSK_SCREENSHOT_DIR");
   const char *page = kiosk_window_get_page_name (window);
 
-  kiosk_test_spin (150);
+  /* Past the page transition (150 ms), as a citizen would see it. */
+  kiosk_test_spin (400);
   g_assert_cmpuint (check_no_english (GTK_WIDGET (window), page), >, 3);
   if (dir != NULL)
     {
