@@ -140,6 +140,15 @@ load_catalogue_cb (GObject      *object,
   kiosk_context_start_sender (self->context, 30 * 1000);
 }
 
+/* Remembers the scanner found by "Search for the scanner" for the next starts. */
+static void
+scanner_device_changed_cb (KioskContext     *context,
+                           const char       *device,
+                           KioskApplication *self)
+{
+  g_settings_set_string (self->settings, "scanner-device", device);
+}
+
 static gboolean
 close_request_cb (GtkWindow        *window,
                   KioskApplication *self)
@@ -228,6 +237,8 @@ kiosk_application_activate (GApplication *application)
               kiosk_portal_set_signing_key (kiosk_context_get_portal (self->context), key);
             }
         }
+      g_signal_connect_object (self->context, "scanner-device-changed",
+                               G_CALLBACK (scanner_device_changed_cb), self, 0);
       kiosk_context_load_catalogue_async (self->context, NULL, load_catalogue_cb, g_object_ref (self));
     }
   window = create_window (self);

@@ -18,6 +18,7 @@ struct _KioskDocumentsPage
 
   GtkLabel       *step_label;
   GtkLabel       *error_label;
+  GtkWidget      *search_button;
   GtkProgressBar *progress_bar;
   GtkBox         *rows_box;
   GtkWidget      *next_button;
@@ -214,6 +215,8 @@ scan_done_cb (GObject      *object,
 
       g_message ("Scan failed: %s", error->message);
       show_error (self, text);
+      gtk_widget_set_visible (self->search_button,
+                              g_error_matches (error, KIOSK_SCANNER_ERROR, KIOSK_SCANNER_ERROR_NO_DEVICE));
       set_busy (self, NULL);
       return;
     }
@@ -401,6 +404,43 @@ kiosk_documents_page_get_busy (KioskDocumentsPage *self)
 }
 
 static void
+devices_found_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(KioskDocumentsPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) devices = kiosk_scanner_list_devices_finish (KIOSK_SCANNER (object), result, &error);
+
+  gtk_widget_set_sensitive (self->search_button, TRUE);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->context == NULL)
+    return;
+  if (devices == NULL || devices->len == 0)
+    {
+      show_error (self, _("No scanner found. Check that it is switched on and connected, then search again."));
+      return;
+    }
+  /* The first scanner found is used from now on, and remembered. */
+  kiosk_context_set_scanner_device (self->context, ((KioskScannerDevice *) g_ptr_array_index (devices, 0))->name);
+  show_error (self, NULL);
+  gtk_widget_set_visible (self->search_button, FALSE);
+}
+
+static void
+search_scanner_cb (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  KioskDocumentsPage *self = KIOSK_DOCUMENTS_PAGE (widget);
+
+  gtk_widget_set_sensitive (self->search_button, FALSE);
+  show_error (self, _("Searching for the scanner…"));
+  kiosk_scanner_list_devices_async (kiosk_context_get_scanner (self->context),
+                                    kiosk_context_get_session_cancellable (self->context),
+                                    devices_found_cb, g_object_ref (self));
+}
+
+static void
 documents_back_cb (GtkWidget  *widget,
                    const char *action_name,
                    GVariant   *parameter)
@@ -488,10 +528,12 @@ kiosk_documents_page_class_init (KioskDocumentsPageClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/nc/epn/Kiosk/ui/kiosk-documents-page.ui");
   gtk_widget_class_bind_template_child (widget_class, KioskDocumentsPage, step_label);
   gtk_widget_class_bind_template_child (widget_class, KioskDocumentsPage, error_label);
+  gtk_widget_class_bind_template_child (widget_class, KioskDocumentsPage, search_button);
   gtk_widget_class_bind_template_child (widget_class, KioskDocumentsPage, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, KioskDocumentsPage, rows_box);
   gtk_widget_class_bind_template_child (widget_class, KioskDocumentsPage, next_button);
   gtk_widget_class_install_action (widget_class, "documents.back", NULL, documents_back_cb);
+  gtk_widget_class_install_action (widget_class, "documents.search-scanner", NULL, search_scanner_cb);
 }
 
 static void

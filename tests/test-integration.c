@@ -644,6 +644,63 @@ test_every_procedure (void)
   g_assert_cmpuint (n_files, >, 30);
 }
 
+static void
+device_changed_cb (KioskContext *context,
+                   const char   *device,
+                   char        **remembered)
+{
+  g_free (*remembered);
+  *remembered = g_strdup (device);
+}
+
+static gboolean
+scan_error_shown_cb (gpointer data)
+{
+  return gtk_widget_get_visible (kiosk_test_find (data, "scan-search"));
+}
+
+static gboolean
+search_done_cb (gpointer data)
+{
+  return !gtk_widget_get_visible (kiosk_test_find (data, "scan-search"));
+}
+
+/* The configured scanner is gone: the page offers to search, finds the one that is there,
+ * remembers it, and scanning works. */
+static void
+test_search_scanner (void)
+{
+  g_autofree char *data_dir = g_dir_make_tmp ("kiosk-int-XXXXXX", NULL);
+  g_autoptr(KioskContext) context = kiosk_test_context_new (portal->url, data_dir);
+  g_autofree char *remembered = NULL;
+  KioskWindow *window;
+  GtkWidget *documents;
+
+  kiosk_context_set_scanner_device (context, "test:42");
+  g_signal_connect (context, "scanner-device-changed", G_CALLBACK (device_changed_cb), &remembered);
+  window = kiosk_window_new (NULL, context);
+  gtk_window_present (GTK_WINDOW (window));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-procedure", "s", "aide-medicale");
+  kiosk_test_wait_for_page (window, "procedure");
+  kiosk_test_click (window, "start-dossier-button");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "documents");
+  kiosk_test_wait_for_page (window, "documents");
+  documents = kiosk_window_get_page (window, "documents");
+
+  kiosk_test_click (window, "scan-id_card");
+  g_assert_true (kiosk_test_wait (scan_error_shown_cb, window, 15000));
+  g_assert_cmpstr (kiosk_test_label (window, "scan-error"), ==, _("No scanner is connected. Please call an agent."));
+  kiosk_test_click (window, "scan-search");
+  g_assert_true (kiosk_test_wait (search_done_cb, window, 15000));
+  g_assert_cmpstr (remembered, ==, "test:0");
+  g_assert_false (gtk_widget_get_visible (kiosk_test_find (window, "scan-error")));
+
+  kiosk_test_click (window, "scan-id_card");
+  g_assert_true (kiosk_test_wait (documents_idle_cb, documents, 30000));
+  g_assert_nonnull (kiosk_dossier_get_document (kiosk_context_get_dossier (context), "id_card"));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -662,6 +719,7 @@ main (int   argc,
   g_test_add_func ("/integration/every-procedure", test_every_procedure);
   g_test_add_func ("/integration/no-scanner", test_no_scanner);
   g_test_add_func ("/integration/scanner-faults", test_scanner_faults);
+  g_test_add_func ("/integration/search-scanner", test_search_scanner);
   g_test_add_func ("/integration/hung-scanner", test_hung_scanner);
   g_test_add_func ("/integration/cancel-scan", test_cancel_scan);
   status = g_test_run ();

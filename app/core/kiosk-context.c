@@ -37,7 +37,7 @@ struct _KioskContext
 
 G_DEFINE_FINAL_TYPE (KioskContext, kiosk_context, G_TYPE_OBJECT)
 
-enum { SESSION_ENDED, N_SIGNALS };
+enum { SESSION_ENDED, SCANNER_DEVICE_CHANGED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 static void
@@ -93,6 +93,16 @@ kiosk_context_class_init (KioskContextClass *klass)
    */
   signals[SESSION_ENDED] = g_signal_new ("session-ended", G_TYPE_FROM_CLASS (klass),
                                          G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  /**
+   * KioskContext::scanner-device-changed:
+   * @device: the SANE device name now used
+   *
+   * A scanner was chosen (e.g. found by "Search for the scanner"); the application remembers it.
+   */
+  signals[SCANNER_DEVICE_CHANGED] = g_signal_new ("scanner-device-changed", G_TYPE_FROM_CLASS (klass),
+                                                  G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                                  G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void
@@ -464,6 +474,22 @@ kiosk_context_refresh_catalogue_finish (KioskContext  *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * kiosk_context_set_scanner_device:
+ * @device: the SANE device name to use from now on
+ */
+void
+kiosk_context_set_scanner_device (KioskContext *self,
+                                  const char   *device)
+{
+  if (g_strcmp0 (self->scanner_device, device) == 0)
+    return;
+  g_free (self->scanner_device);
+  self->scanner_device = g_strdup (device);
+  kiosk_scanner_set_device (kiosk_context_get_scanner (self), device);
+  g_signal_emit (self, signals[SCANNER_DEVICE_CHANGED], 0, device);
 }
 
 /**

@@ -22,6 +22,8 @@ KioskContext   *kiosk_context_new                    (const char     *portal_url
 KioskCatalogue *kiosk_context_get_catalogue          (KioskContext   *self);
 KioskPortal    *kiosk_context_get_portal             (KioskContext   *self);
 KioskScanner   *kiosk_context_get_scanner            (KioskContext   *self);
+void            kiosk_context_set_scanner_device     (KioskContext   *self,
+                                                      const char     *device);
 const char     *kiosk_context_get_kiosk_id           (KioskContext   *self);
 gboolean        kiosk_context_get_catalogue_loaded   (KioskContext   *self);
 const char     *kiosk_context_get_catalogue_source   (KioskContext   *self);

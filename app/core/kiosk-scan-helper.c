@@ -5,6 +5,7 @@
  * process any of these costs one scan, which the kiosk can kill, never the kiosk.
  *
  * Usage: kiosk-scan-helper [--device NAME] [--dpi N] [--gray] [--option NAME=VALUE]…
+ *        kiosk-scan-helper --list      (one "DEVICE <name>\t<vendor>\t<model>" line each, then END)
  * Output, on stdout:
  *   DEVICE <name>\n
  *   FRAME <width> <height>\n
@@ -139,7 +140,9 @@ main (int   argc,
   g_auto(GStrv) options = NULL;
   int dpi = 300;
   gboolean gray = FALSE;
+  gboolean list = FALSE;
   const GOptionEntry entries[] = {
+    { "list", 0, 0, G_OPTION_ARG_NONE, &list, "List the scanners and exit", NULL },
     { "device", 0, 0, G_OPTION_ARG_STRING, &device, "SANE device name", "NAME" },
     { "dpi", 0, 0, G_OPTION_ARG_INT, &dpi, "Resolution", "N" },
     { "gray", 0, 0, G_OPTION_ARG_NONE, &gray, "Scan in grey", NULL },
@@ -164,6 +167,19 @@ main (int   argc,
     }
 
   sane_init (&version, NULL);
+  if (list)
+    {
+      const SANE_Device **devices = NULL;
+
+      if (sane_get_devices (&devices, SANE_FALSE) == SANE_STATUS_GOOD && devices != NULL)
+        for (guint i = 0; devices[i] != NULL; i++)
+          write_line ("DEVICE %s\t%s\t%s\n", devices[i]->name,
+                      devices[i]->vendor ? devices[i]->vendor : "",
+                      devices[i]->model ? devices[i]->model : "");
+      write_line ("END\n");
+      sane_exit ();
+      return 0;
+    }
   if (device == NULL)
     {
       const SANE_Device **devices = NULL;

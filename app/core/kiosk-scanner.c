@@ -48,6 +48,7 @@ typedef struct
   gpointer           progress_data;
   GMainContext      *context;
   gulong             cancel_id;
+  gboolean           list;        /* list the devices instead of scanning */
 } Job;
 
 static void
@@ -220,13 +221,18 @@ spawn_helper (KioskScanner  *self,
   GSubprocess *process;
 
   g_ptr_array_add (argv, g_strdup (self->helper));
-  g_ptr_array_add (argv, g_strdup_printf ("--dpi=%u", job->options.dpi));
-  if (!job->options.color)
-    g_ptr_array_add (argv, g_strdup ("--gray"));
-  if (self->device != NULL)
-    g_ptr_array_add (argv, g_strdup_printf ("--device=%s", self->device));
   g_mutex_lock (&self->lock);
-  for (guint i = 0; self->extra != NULL && self->extra[i] != NULL; i++)
+  if (job->list)
+    g_ptr_array_add (argv, g_strdup ("--list"));
+  else
+    {
+      g_ptr_array_add (argv, g_strdup_printf ("--dpi=%u", job->options.dpi));
+      if (!job->options.color)
+        g_ptr_array_add (argv, g_strdup ("--gray"));
+      if (self->device != NULL)
+        g_ptr_array_add (argv, g_strdup_printf ("--device=%s", self->device));
+    }
+  for (guint i = 0; !job->list && self->extra != NULL && self->extra[i] != NULL; i++)
     g_ptr_array_add (argv, g_strdup_printf ("--option=%s", self->extra[i]));
   g_mutex_unlock (&self->lock);
   g_ptr_array_add (argv, NULL);
@@ -340,6 +346,46 @@ discard:
   return NULL;
 }
 
+void
+kiosk_scanner_device_free (KioskScannerDevice *device)
+{
+  if (device == NULL)
+    return;
+  g_free (device->name);
+  g_free (device->vendor);
+  g_free (device->model);
+  g_free (device);
+}
+
+static GPtrArray *
+read_device_list (KioskScanner  *self,
+                  GSubprocess   *process,
+                  GError       **error)
+{
+  int fd = g_unix_input_stream_get_fd (G_UNIX_INPUT_STREAM (g_subprocess_get_stdout_pipe (process)));
+  g_autoptr(GPtrArray) devices = g_ptr_array_new_with_free_func ((GDestroyNotify) kiosk_scanner_device_free);
+
+  for (;;)
+    {
+      g_autofree char *line = read_header (self, fd, error);
+      g_auto(GStrv) fields = NULL;
+      KioskScannerDevice *device;
+
+      if (line == NULL)
+        return NULL;
+      if (g_str_equal (line, "END"))
+        return g_steal_pointer (&devices);
+      if (!g_str_has_prefix (line, "DEVICE "))
+        continue;
+      fields = g_strsplit (line + 7, "\t", 3);
+      device = g_new0 (KioskScannerDevice, 1);
+      device->name = g_strdup (fields[0]);
+      device->vendor = g_strdup (fields[0] && fields[1] ? fields[1] : "");
+      device->model = g_strdup (fields[0] && fields[1] && fields[2] ? fields[2] : "");
+      g_ptr_array_add (devices, device);
+    }
+}
+
 static void
 run_job (KioskScanner *self,
          Job          *job)
@@ -359,6 +405,21 @@ run_job (KioskScanner *self,
       self->process = g_object_ref (process);
       g_mutex_unlock (&self->lock);
 
+      if (job->list)
+        {
+          GPtrArray *devices = read_device_list (self, process, &error);
+
+          g_mutex_lock (&self->lock);
+          g_clear_object (&self->process);
+          g_mutex_unlock (&self->lock);
+          g_subprocess_force_exit (process);
+          g_subprocess_wait (process, NULL, NULL);
+          if (devices != NULL)
+            g_task_return_pointer (job->task, devices, (GDestroyNotify) g_ptr_array_unref);
+          else
+            g_task_return_error (job->task, g_steal_pointer (&error));
+          return;
+        }
       image = scan_page (self, job, process, &error);
 
       /* Whatever the helper still does (releasing the device, or hanging in the backend), the
@@ -462,6 +523,60 @@ kiosk_scanner_set_extra_options (KioskScanner       *self,
 
   g_strfreev (self->extra);
   self->extra = g_strdupv ((char **) options);
+}
+
+static void cancel_scan_cb (GCancellable *cancellable,
+                            KioskScanner *self);
+
+/**
+ * kiosk_scanner_set_device:
+ * @device: (nullable): a SANE device name, or %NULL for the first one found
+ */
+void
+kiosk_scanner_set_device (KioskScanner *self,
+                          const char   *device)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
+
+  g_free (self->device);
+  self->device = (device && *device) ? g_strdup (device) : NULL;
+}
+
+/**
+ * kiosk_scanner_list_devices_async:
+ *
+ * Looks for scanners again ("Rechercher le scanneur"), in the helper: probing every backend can
+ * take seconds.
+ */
+void
+kiosk_scanner_list_devices_async (KioskScanner        *self,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  Job *job = g_new0 (Job, 1);
+
+  job->task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (job->task, kiosk_scanner_list_devices_async);
+  job->list = TRUE;
+  job->context = g_main_context_ref_thread_default ();
+  if (cancellable != NULL)
+    job->cancel_id = g_cancellable_connect (cancellable, G_CALLBACK (cancel_scan_cb), self, NULL);
+  g_async_queue_push (self->jobs, job);
+}
+
+/**
+ * kiosk_scanner_list_devices_finish:
+ *
+ * Returns: (transfer full) (element-type KioskScannerDevice): the scanners found, maybe none
+ */
+GPtrArray *
+kiosk_scanner_list_devices_finish (KioskScanner  *self,
+                                   GAsyncResult  *result,
+                                   GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 /**

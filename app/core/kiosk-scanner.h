@@ -13,6 +13,15 @@ typedef struct
   gboolean color;
 } KioskScanOptions;
 
+typedef struct
+{
+  char *name;
+  char *vendor;
+  char *model;
+} KioskScannerDevice;
+
+void kiosk_scanner_device_free (KioskScannerDevice *device);
+
 /* Called on the caller's main context, at most ~20 times a second; fraction in [0, 1]. */
 typedef void (*KioskScanProgress) (double   fraction,
                                    gpointer user_data);
@@ -34,6 +43,15 @@ KioskImage   *kiosk_scanner_scan_finish  (KioskScanner           *self,
 char         *kiosk_scanner_dup_device_name (KioskScanner        *self);
 void          kiosk_scanner_set_extra_options (KioskScanner      *self,
                                                const char * const *options);
+void          kiosk_scanner_set_device      (KioskScanner        *self,
+                                             const char          *device);
+void          kiosk_scanner_list_devices_async  (KioskScanner        *self,
+                                                 GCancellable        *cancellable,
+                                                 GAsyncReadyCallback  callback,
+                                                 gpointer             user_data);
+GPtrArray    *kiosk_scanner_list_devices_finish (KioskScanner        *self,
+                                                 GAsyncResult        *result,
+                                                 GError             **error);
 void          kiosk_scanner_set_watchdog    (KioskScanner        *self,
                                              guint                timeout_ms);
 
