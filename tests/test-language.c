@@ -119,6 +119,56 @@ check_no_english (GtkWidget  *widget,
   return checked;
 }
 
+static gboolean
+has_text_inside (GtkWidget *widget)
+{
+  if (GTK_IS_LABEL (widget) && *gtk_label_get_text (GTK_LABEL (widget)) != '\0')
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    if (has_text_inside (child))
+      return TRUE;
+  return FALSE;
+}
+
+/* Every control a citizen can reach has a name a screen reader can say: buttons by their text
+ * (or an accessible label), inputs by a label relation or property, pictures by a text. */
+static guint
+check_accessible (GtkWidget  *widget,
+                  const char *page)
+{
+  guint checked = 0;
+  GtkAccessible *accessible = GTK_ACCESSIBLE (widget);
+  GtkWidget *parent = gtk_widget_get_parent (widget);
+
+  if (!gtk_widget_get_mapped (widget))
+    return 0;
+  if (GTK_IS_BUTTON (widget) || GTK_IS_CHECK_BUTTON (widget))
+    {
+      if (!has_text_inside (widget) && !gtk_test_accessible_has_property (accessible, GTK_ACCESSIBLE_PROPERTY_LABEL)
+          && gtk_widget_get_tooltip_text (widget) == NULL)
+        g_error ("Page %s: a %s (%s) has no name", page, G_OBJECT_TYPE_NAME (widget), gtk_widget_get_name (widget));
+      checked++;
+    }
+  else if ((GTK_IS_ENTRY (widget) || GTK_IS_TEXT_VIEW (widget) || GTK_IS_SEARCH_ENTRY (widget)
+            || GTK_IS_DROP_DOWN (widget))
+           && !(parent && (GTK_IS_SEARCH_ENTRY (parent) || GTK_IS_ENTRY (parent))))
+    {
+      if (!gtk_test_accessible_has_relation (accessible, GTK_ACCESSIBLE_RELATION_LABELLED_BY)
+          && !gtk_test_accessible_has_property (accessible, GTK_ACCESSIBLE_PROPERTY_LABEL))
+        g_error ("Page %s: the input %s has no label", page, gtk_widget_get_name (widget));
+      checked++;
+    }
+  else if (GTK_IS_PICTURE (widget) && gtk_picture_get_paintable (GTK_PICTURE (widget)) != NULL)
+    {
+      if (gtk_picture_get_alternative_text (GTK_PICTURE (widget)) == NULL)
+        g_error ("Page %s: the picture %s has no alternative text", page, gtk_widget_get_name (widget));
+      checked++;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    checked += check_accessible (child, page);
+  return checked;
+}
+
 static void
 visit_page (KioskWindow *window,
             const char  *shot)
@@ -129,6 +179,7 @@ visit_page (KioskWindow *window,
   /* Past the page transition (150 ms), as a citizen would see it. */
   kiosk_test_spin (400);
   g_assert_cmpuint (check_no_english (GTK_WIDGET (window), page), >, 3);
+  g_assert_cmpuint (check_accessible (GTK_WIDGET (window), page), >, 1);
   if (dir != NULL)
     {
       g_autofree char *path = g_strdup_printf ("%s/%s.png", dir, shot);
