@@ -29,6 +29,7 @@ struct _KioskWindow
   GtkWidget            *idle_warning;
   GtkLabel             *idle_label;
   GtkWidget            *idle_extend_button;
+  GtkToggleButton      *contrast_toggle;
 
   /* Session lifecycle: after idle_timeout seconds without input, a warning gives the citizen
    * idle_warning seconds (at least 20 in production, RGAA 13.1) before everything is erased. */
@@ -405,6 +406,17 @@ finish_action_cb (GtkWidget  *widget,
   kiosk_context_end_session (self->context);
 }
 
+/* The display choice belongs to the citizen's session: it applies to the whole window. */
+static void
+display_toggled_cb (GtkToggleButton *toggle,
+                    KioskWindow     *self)
+{
+  if (gtk_toggle_button_get_active (toggle))
+    gtk_widget_add_css_class (GTK_WIDGET (self), "high-contrast");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "high-contrast");
+}
+
 /* Wipes every page that shows something of the citizen, then goes back to the welcome page. */
 static void
 session_ended_cb (KioskContext *context,
@@ -425,6 +437,7 @@ session_ended_cb (KioskContext *context,
   g_clear_object (&self->procedure);
   gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), "");
   hide_idle_warning (self);
+  gtk_toggle_button_set_active (self->contrast_toggle, FALSE);
   show_page (self, KIOSK_PAGE_WELCOME);
   restart_idle_timer (self);
 }
@@ -581,6 +594,7 @@ kiosk_window_class_init (KioskWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KioskWindow, idle_warning);
   gtk_widget_class_bind_template_child (widget_class, KioskWindow, idle_label);
   gtk_widget_class_bind_template_child (widget_class, KioskWindow, idle_extend_button);
+  gtk_widget_class_bind_template_child (widget_class, KioskWindow, contrast_toggle);
   gtk_widget_class_install_action (widget_class, "win.extend-session", NULL, extend_session_action_cb);
 
   gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_action_cb);
@@ -602,6 +616,7 @@ kiosk_window_init (KioskWindow *self)
   self->idle_timeout = 180;
   self->idle_warning_seconds = 30;
 
+  g_signal_connect (self->contrast_toggle, "toggled", G_CALLBACK (display_toggled_cb), self);
   gtk_event_controller_set_propagation_phase (legacy, GTK_PHASE_CAPTURE);
   g_signal_connect (legacy, "event", G_CALLBACK (input_event_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), legacy);

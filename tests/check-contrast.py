@@ -31,7 +31,12 @@ for selector, body in re.findall(r"([^{}]+)\{([^}]*)\}", css):
     background = re.search(r"background-color:\s*(#[0-9a-fA-F]{3,6})", body)
     if not colour:
         continue
-    backgrounds = [background.group(1)] if background else [WINDOW, CARD]
+    if background:
+        backgrounds = [background.group(1)]
+    elif "high-contrast" in selector:
+        backgrounds = ["#000000"]
+    else:
+        backgrounds = [WINDOW, CARD]
     for bg in backgrounds:
         checks.append((selector.strip(), colour.group(1), bg))
 

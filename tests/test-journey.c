@@ -135,7 +135,7 @@ test_journey_every_page (void)
   kiosk_test_wait_for_page (window, "review");
   g_assert_cmpstr (kiosk_test_label (window, "review-last_name"), ==, "Wamytan");
   g_assert_cmpstr (kiosk_test_label (window, "review-cover"), ==, "CAFAT");
-  g_assert_cmpstr (kiosk_test_label (window, "review-monthly_income"), ==, "137 280 F");
+  g_assert_cmpstr (kiosk_test_label (window, "review-monthly_income"), ==, "137\u202f280 F");
   g_assert_cmpstr (kiosk_test_label (window, "review-email"), ==, "Not answered");
   g_assert_cmpstr (kiosk_test_label (window, "review-id_card"), ==, "Scanned ✓");
   kiosk_test_click (window, "edit-step-1");
@@ -185,6 +185,10 @@ test_journey_every_page (void)
     g_assert_nonnull (strstr (text, "Aide médicale"));
   }
 
+  /* The display choice is the citizen's: it ends with the session. */
+  kiosk_test_click (window, "contrast-toggle");
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (window), "high-contrast"));
+
   /* Finish: nothing of the citizen is left on any page, back to welcome. */
   kiosk_test_click (window, "receipt-finish");
   kiosk_test_wait_for_page (window, "welcome");
@@ -192,6 +196,7 @@ test_journey_every_page (void)
   g_assert_null (kiosk_window_find_widget (window, "field-last_name"));
   g_assert_cmpstr (kiosk_test_label (window, "receipt-number"), ==, "");
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (kiosk_test_find (window, "search-entry"))), ==, "");
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (window), "high-contrast"));
 
   gtk_window_destroy (GTK_WINDOW (window));
   kiosk_test_spin (20);

@@ -256,6 +256,13 @@ test_french_walk (void)
   kiosk_test_wait_for_page (window, "review");
   visit_page (window, "09-review");
 
+  /* High contrast, for this session. */
+  kiosk_test_click (window, "contrast-toggle");
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (window), "high-contrast"));
+  visit_page (window, "09-review-high-contrast");
+  kiosk_test_click (window, "contrast-toggle");
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (window), "high-contrast"));
+
   /* The idle warning, over the review page. */
   g_object_set (window, "idle-timeout", 1, "idle-warning", 30, NULL);
   g_assert_true (kiosk_test_wait (idle_warning_cb, window, 5000));

@@ -144,8 +144,30 @@ kiosk_dossier_format_answer (KioskDossier     *self,
           return g_strdup (choice->text);
       }
   if (field->type == KIOSK_FIELD_AMOUNT)
-    /* TRANSLATORS: an amount in francs CFP, e.g. "137 280 F" */
-    return g_strdup_printf (_("%s F"), text);
+    {
+      g_autoptr(JsonNode) value = kiosk_field_validate (field, text, NULL);
+      GString *grouped = g_string_new (NULL);
+      g_autofree char *digits = NULL;
+      gsize length;
+
+      if (value == NULL || !JSON_NODE_HOLDS_VALUE (value))
+        return g_strdup (text);
+      digits = g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (value));
+      length = strlen (digits);
+      /* Thousands apart with a narrow no-break space, as French writes them: never split. */
+      for (gsize i = 0; i < length; i++)
+        {
+          if (i > 0 && (length - i) % 3 == 0)
+            g_string_append (grouped, "\u202f");
+          g_string_append_c (grouped, digits[i]);
+        }
+      {
+        g_autofree char *number = g_string_free (grouped, FALSE);
+
+        /* TRANSLATORS: an amount in francs CFP, e.g. "137 280 F"; use a no-break space before F */
+        return g_strdup_printf (_("%s F"), number);
+      }
+    }
   return g_strdup (text);
 }
 
