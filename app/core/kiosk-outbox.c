@@ -369,6 +369,28 @@ kiosk_outbox_list (KioskOutbox  *self,
   return entries;
 }
 
+/* Decrypts an entry's `dossier` part; the caller holds the lock. */
+static GBytes *
+load_dossier (KioskOutbox  *self,
+              gint64        id,
+              GError      **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  GBytes *json;
+
+  if (sqlite3_prepare_v2 (self->db, "SELECT dossier FROM outbox WHERE id = ?", -1, &stmt, NULL) != SQLITE_OK)
+    return fail_storage ("Cannot read the outbox", sqlite3_errmsg (self->db), error), NULL;
+  sqlite3_bind_int64 (stmt, 1, id);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      sqlite3_finalize (stmt);
+      return fail_storage ("Cannot read the outbox", "no such entry", error), NULL;
+    }
+  json = unseal (self, sqlite3_column_blob (stmt, 0), sqlite3_column_bytes (stmt, 0), error);
+  sqlite3_finalize (stmt);
+  return json;
+}
+
 /**
  * kiosk_outbox_load:
  * @dossier_json: (out) (transfer full): the decrypted `dossier` part
@@ -388,16 +410,7 @@ kiosk_outbox_load (KioskOutbox  *self,
   sqlite3_stmt *stmt = NULL;
   int rc;
 
-  if (sqlite3_prepare_v2 (self->db, "SELECT dossier FROM outbox WHERE id = ?", -1, &stmt, NULL) != SQLITE_OK)
-    return fail_storage ("Cannot read the outbox", sqlite3_errmsg (self->db), error);
-  sqlite3_bind_int64 (stmt, 1, id);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
-    {
-      sqlite3_finalize (stmt);
-      return fail_storage ("Cannot read the outbox", "no such entry", error);
-    }
-  json = unseal (self, sqlite3_column_blob (stmt, 0), sqlite3_column_bytes (stmt, 0), error);
-  sqlite3_finalize (stmt);
+  json = load_dossier (self, id, error);
   if (json == NULL)
     return FALSE;
 
@@ -560,16 +573,7 @@ kiosk_outbox_get_parts (KioskOutbox  *self,
   const gsize abytes = crypto_secretstream_xchacha20poly1305_ABYTES;
   int rc;
 
-  if (sqlite3_prepare_v2 (self->db, "SELECT dossier FROM outbox WHERE id = ?", -1, &stmt, NULL) != SQLITE_OK)
-    return fail_storage ("Cannot read the outbox", sqlite3_errmsg (self->db), error);
-  sqlite3_bind_int64 (stmt, 1, id);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
-    {
-      sqlite3_finalize (stmt);
-      return fail_storage ("Cannot read the outbox", "no such entry", error);
-    }
-  json = unseal (self, sqlite3_column_blob (stmt, 0), sqlite3_column_bytes (stmt, 0), error);
-  sqlite3_finalize (stmt);
+  json = load_dossier (self, id, error);
   if (json == NULL)
     return FALSE;
 

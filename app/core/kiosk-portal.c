@@ -5,6 +5,7 @@
 #include "kiosk-portal.h"
 
 #include "kiosk-catalogue.h"
+#include "kiosk-signature.h"
 
 #include "kiosk-errors.h"
 #include "kiosk-json.h"
@@ -234,11 +235,6 @@ append_signature (KioskPortal       *self,
 {
   g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_ENCODED, NULL);
   g_autofree char *timestamp = g_strdup_printf ("%" G_GINT64_FORMAT, g_get_real_time () / G_USEC_PER_SEC);
-  g_autofree char *target = NULL;
-  g_autofree char *text = NULL;
-  g_autoptr(GHmac) hmac = NULL;
-  guint8 digest[32];
-  gsize digest_length = sizeof digest;
   g_autofree char *signature = NULL;
   g_autofree char *id_header = g_strdup_printf ("X-Kiosk-Id: %s", self->kiosk_id);
   g_autofree char *time_header = NULL;
@@ -247,14 +243,7 @@ append_signature (KioskPortal       *self,
   headers = curl_slist_append (headers, id_header);
   if (self->signing_key == NULL || uri == NULL)
     return headers;
-  target = g_uri_get_query (uri) ? g_strdup_printf ("%s?%s", g_uri_get_path (uri), g_uri_get_query (uri))
-                                 : g_strdup (g_uri_get_path (uri));
-  text = g_strdup_printf ("%s\n%s\n%s\n%s", method, target, timestamp, body_sha256);
-  hmac = g_hmac_new (G_CHECKSUM_SHA256, g_bytes_get_data (self->signing_key, NULL),
-                     g_bytes_get_size (self->signing_key));
-  g_hmac_update (hmac, (const guchar *) text, -1);
-  g_hmac_get_digest (hmac, digest, &digest_length);
-  signature = g_base64_encode (digest, digest_length);
+  signature = kiosk_sign_request (self->signing_key, method, uri, timestamp, body_sha256);
   time_header = g_strdup_printf ("X-Kiosk-Timestamp: %s", timestamp);
   signature_header = g_strdup_printf ("X-Kiosk-Signature: %s", signature);
   headers = curl_slist_append (headers, time_header);

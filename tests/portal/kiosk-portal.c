@@ -7,6 +7,7 @@
 #include "kiosk-portal-private.h"
 
 #include "kiosk-json.h"
+#include "kiosk-signature.h"
 
 #include <glib-unix.h>
 #include <signal.h>
@@ -860,12 +861,7 @@ check_signature (KioskPortal       *portal,
   GUri *uri = soup_server_message_get_uri (msg);
   g_autoptr(GBytes) body = NULL;
   g_autofree char *body_sha256 = NULL;
-  g_autofree char *target = NULL;
-  g_autofree char *text = NULL;
   g_autofree char *expected = NULL;
-  g_autoptr(GHmac) hmac = NULL;
-  guint8 digest[32];
-  gsize digest_length = sizeof digest;
   gint64 when;
 
   if (portal->kiosk_key == NULL)
@@ -877,14 +873,7 @@ check_signature (KioskPortal       *portal,
     return FALSE;
   body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
   body_sha256 = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, body);
-  target = g_uri_get_query (uri) ? g_strdup_printf ("%s?%s", g_uri_get_path (uri), g_uri_get_query (uri))
-                                 : g_strdup (g_uri_get_path (uri));
-  text = g_strdup_printf ("%s\n%s\n%s\n%s", method, target, timestamp, body_sha256);
-  hmac = g_hmac_new (G_CHECKSUM_SHA256, g_bytes_get_data (portal->kiosk_key, NULL),
-                     g_bytes_get_size (portal->kiosk_key));
-  g_hmac_update (hmac, (const guchar *) text, -1);
-  g_hmac_get_digest (hmac, digest, &digest_length);
-  expected = g_base64_encode (digest, digest_length);
+  expected = kiosk_sign_request (portal->kiosk_key, method, uri, timestamp, body_sha256);
   /* Constant-time comparison of equal-length strings. */
   if (strlen (expected) != strlen (signature))
     return FALSE;
