@@ -5,6 +5,9 @@
 #include "kiosk-test-util.h"
 
 #include "kiosk-json.h"
+#include "kiosk-signature.h"
+
+#include <curl/curl.h>
 
 #include <glib/gstdio.h>
 #include <signal.h>
@@ -545,6 +548,54 @@ test_disk_full (void)
   g_assert_cmpuint (json_array_get_length (submissions (&root)), ==, queued);
 }
 
+static size_t
+discard_cb (char *data, size_t size, size_t nmemb, void *user_data)
+{
+  return size * nmemb;
+}
+
+/* A correctly signed request whose clock is 1,000 s off is refused. */
+static void
+test_clock_skew (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("kiosk-key-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "kiosk.key", NULL);
+  const char *extra[] = { "--kiosk-key", path, NULL };
+  const char secret[] = "0123456789abcdef0123456789abcdef";
+  g_autoptr(GBytes) key = g_bytes_new_static (secret, 32);
+  KioskTestPortal *server;
+  g_autofree char *url = NULL;
+  g_autofree char *empty = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) "", 0);
+  gint64 offsets[] = { 0, -1000, 1000 };
+  long expected[] = { 200, 401, 401 };
+
+  g_assert_true (g_file_set_contents_full (path, secret, 32, G_FILE_SET_CONTENTS_CONSISTENT, 0600, NULL));
+  server = kiosk_test_portal_start_with (extra);
+  url = g_strconcat (server->url, "api/catalogue", NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (offsets); i++)
+    {
+      g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_ENCODED, NULL);
+      g_autofree char *timestamp = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                                    g_get_real_time () / G_USEC_PER_SEC + offsets[i]);
+      g_autofree char *signature = kiosk_sign_request (key, "GET", uri, timestamp, empty);
+      g_autofree char *h1 = g_strdup_printf ("X-Kiosk-Timestamp: %s", timestamp);
+      g_autofree char *h2 = g_strdup_printf ("X-Kiosk-Signature: %s", signature);
+      struct curl_slist *headers = curl_slist_append (curl_slist_append (NULL, h1), h2);
+      CURL *curl = curl_easy_init ();
+      long status = 0;
+
+      curl_easy_setopt (curl, CURLOPT_URL, url);
+      curl_easy_setopt (curl, CURLOPT_HTTPHEADER, headers);
+      curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, discard_cb);
+      g_assert_cmpint (curl_easy_perform (curl), ==, CURLE_OK);
+      curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, &status);
+      g_assert_cmpint (status, ==, expected[i]);
+      curl_easy_cleanup (curl);
+      curl_slist_free_all (headers);
+    }
+  kiosk_test_portal_stop (server);
+}
+
 static gboolean
 process_gone_cb (gpointer data)
 {
@@ -674,6 +725,7 @@ main (int   argc,
   g_test_add_func ("/reliability/timeout", test_timeout);
   g_test_add_func ("/reliability/tls", test_tls);
   g_test_add_func ("/reliability/signed-requests", test_signed_requests);
+  g_test_add_func ("/reliability/clock-skew", test_clock_skew);
   g_test_add_func ("/reliability/streaming-memory", test_streaming_memory);
   g_test_add_func ("/reliability/disk-full", test_disk_full);
   g_test_add_func ("/reliability/kill-9", test_kill_9);
