@@ -19,6 +19,7 @@ typedef struct _KioskWindow KioskWindow;
 #define KIOSK_PAGE_REVIEW    "review"
 #define KIOSK_PAGE_SUBMIT    "submit"
 #define KIOSK_PAGE_RECEIPT   "receipt"
+#define KIOSK_PAGE_PRIVACY   "privacy"
 
 GdkTexture *kiosk_texture_new_for_image (const KioskImage *image);
 guint       kiosk_count_steps           (KioskProcedure   *procedure);

@@ -7,6 +7,7 @@
 #include "kiosk-catalogue-page.h"
 #include "kiosk-documents-page.h"
 #include "kiosk-form-page.h"
+#include "kiosk-privacy-page.h"
 #include "kiosk-procedure-page.h"
 #include "kiosk-receipt-page.h"
 #include "kiosk-review-page.h"
@@ -48,6 +49,7 @@ struct _KioskWindow
   GtkWidget            *review_page;
   GtkWidget            *submit_page;
   GtkWidget            *receipt_page;
+  GtkWidget            *privacy_page;
 };
 
 G_DEFINE_FINAL_TYPE (KioskWindow, kiosk_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -89,6 +91,8 @@ ensure_page (KioskWindow *self,
     slot = &self->submit_page;
   else if (g_str_equal (name, KIOSK_PAGE_RECEIPT))
     slot = &self->receipt_page;
+  else if (g_str_equal (name, KIOSK_PAGE_PRIVACY))
+    slot = &self->privacy_page;
   else
     g_return_val_if_reached (NULL);
 
@@ -109,8 +113,10 @@ ensure_page (KioskWindow *self,
     page = kiosk_review_page_new ();
   else if (slot == &self->submit_page)
     page = kiosk_submit_page_new (self->context);
-  else
+  else if (slot == &self->receipt_page)
     page = kiosk_receipt_page_new ();
+  else
+    page = kiosk_privacy_page_new ();
 
   gtk_widget_set_name (page, name);
   gtk_stack_add_named (self->stack, page, name);

@@ -215,6 +215,11 @@ test_french_walk (void)
   gtk_window_present (GTK_WINDOW (window));
   kiosk_test_wait_for_page (window, "welcome");
   visit_page (window, "01-welcome");
+  kiosk_test_click (window, "privacy-button");
+  kiosk_test_wait_for_page (window, "privacy");
+  visit_page (window, "01-privacy");
+  kiosk_test_click (window, "privacy-back");
+  kiosk_test_wait_for_page (window, "welcome");
 
   kiosk_test_click (window, "start-button");
   kiosk_test_wait_for_page (window, "catalogue");
