@@ -116,7 +116,7 @@ main (int   argc,
       fflush (stdout);
     }
 
-  for (; drain;)
+  for (gint64 give_up = g_get_monotonic_time () + 60 * G_USEC_PER_SEC; drain;)
     {
       g_autoptr(GPtrArray) entries = kiosk_outbox_list (outbox, &error);
       gboolean pending = FALSE;
@@ -127,6 +127,11 @@ main (int   argc,
         pending |= !((KioskOutboxEntry *) g_ptr_array_index (entries, i))->failed;
       if (!pending)
         break;
+      if (g_get_monotonic_time () > give_up)
+        {
+          g_printerr ("outbox-worker: the portal did not take the dossiers within 60 s\n");
+          return 4;
+        }
       done = FALSE;
       kiosk_outbox_drain_async (outbox, portal, NULL, drained_cb, NULL);
       while (!done)

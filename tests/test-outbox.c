@@ -548,6 +548,37 @@ test_disk_full (void)
   g_assert_cmpuint (json_array_get_length (submissions (&root)), ==, queued);
 }
 
+/* A portal that answers one byte a second: the low-speed limit ends the request, the dossier
+ * waits for the next attempt. */
+static void
+test_trickle (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("kiosk-outbox-XXXXXX", NULL);
+  g_autoptr(KioskOutbox) outbox = open_outbox (dir);
+  g_autoptr(KioskPortal) client = kiosk_portal_new (portal->url, "epn-test", NULL);
+  g_autoptr(KioskDocument) document = make_document ("scan bytes, trickling portal");
+  g_autofree char *json = make_json ("Wamytan", document, TRUE);
+  g_autoptr(GPtrArray) documents = g_ptr_array_new ();
+  g_autoptr(GPtrArray) entries = NULL;
+  gint64 start;
+
+  kiosk_test_portal_post (portal, "_control/reset", "{}");
+  kiosk_test_portal_post (portal, "_control/faults", "{\"trickle\": 1}");
+  kiosk_portal_set_low_speed (client, 100, 2);
+  g_ptr_array_add (documents, document);
+  kiosk_outbox_add (outbox, "aide-medicale", "key-trickle", json, documents, NULL);
+  start = g_get_monotonic_time ();
+  g_assert_cmpuint (drain (outbox, client), ==, 0);
+  /* curl averages the speed over its last seconds: the fast upload before the trickle counts
+   * for a few seconds, then 2 s under the limit end it — long before the 120 s overall limit. */
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 15 * G_USEC_PER_SEC);
+  entries = kiosk_outbox_list (outbox, NULL);
+  g_assert_cmpuint (entries->len, ==, 1);
+  g_assert_false (((KioskOutboxEntry *) g_ptr_array_index (entries, 0))->failed);
+  g_assert_nonnull (strstr (((KioskOutboxEntry *) g_ptr_array_index (entries, 0))->last_error, "in time"));
+  kiosk_test_portal_post (portal, "_control/faults", "{}");
+}
+
 static size_t
 discard_cb (char *data, size_t size, size_t nmemb, void *user_data)
 {
@@ -723,6 +754,7 @@ main (int   argc,
   g_test_add_func ("/reliability/refused-not-retried", test_refused_not_retried);
   g_test_add_func ("/reliability/reset-after-store", test_reset_after_store);
   g_test_add_func ("/reliability/timeout", test_timeout);
+  g_test_add_func ("/reliability/trickle", test_trickle);
   g_test_add_func ("/reliability/tls", test_tls);
   g_test_add_func ("/reliability/signed-requests", test_signed_requests);
   g_test_add_func ("/reliability/clock-skew", test_clock_skew);

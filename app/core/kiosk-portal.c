@@ -24,6 +24,8 @@ struct _KioskPortal
   char    *kiosk_id;
   guint    connect_ms;
   guint    total_ms;
+  guint    low_speed_bytes;
+  guint    low_speed_seconds;
   char    *ca_file;      /* nullable: the system's CAs */
   char    *pinned_key;   /* nullable: "sha256//<base64>" of the portal's public key */
   GBytes  *signing_key;  /* nullable: the kiosk's HMAC key; requests are signed when set */
@@ -66,6 +68,8 @@ kiosk_portal_init (KioskPortal *self)
 {
   self->connect_ms = 10000;
   self->total_ms = 120000;
+  self->low_speed_bytes = 100;
+  self->low_speed_seconds = 30;
 }
 
 static gboolean
@@ -248,6 +252,20 @@ append_signature (KioskPortal       *self,
   signature_header = g_strdup_printf ("X-Kiosk-Signature: %s", signature);
   headers = curl_slist_append (headers, time_header);
   return curl_slist_append (headers, signature_header);
+}
+
+/**
+ * kiosk_portal_set_low_speed:
+ * @bytes_per_second: below this speed…
+ * @seconds: …for this long, a transfer is abandoned (a trickling portal or a dying link)
+ */
+void
+kiosk_portal_set_low_speed (KioskPortal *self,
+                            guint        bytes_per_second,
+                            guint        seconds)
+{
+  self->low_speed_bytes = bytes_per_second;
+  self->low_speed_seconds = MAX (seconds, 1);
 }
 
 typedef struct
@@ -481,8 +499,8 @@ create_handle (Request *request)
     curl_easy_setopt (curl, CURLOPT_PINNEDPUBLICKEY, self->pinned_key);
   curl_easy_setopt (curl, CURLOPT_CONNECTTIMEOUT_MS, (long) self->connect_ms);
   curl_easy_setopt (curl, CURLOPT_TIMEOUT_MS, (long) self->total_ms);
-  curl_easy_setopt (curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
-  curl_easy_setopt (curl, CURLOPT_LOW_SPEED_TIME, 30L);
+  curl_easy_setopt (curl, CURLOPT_LOW_SPEED_LIMIT, (long) self->low_speed_bytes);
+  curl_easy_setopt (curl, CURLOPT_LOW_SPEED_TIME, (long) self->low_speed_seconds);
   curl_easy_setopt (curl, CURLOPT_USERAGENT, "Kiosk/" PACKAGE_VERSION);
   curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, write_body_cb);
   curl_easy_setopt (curl, CURLOPT_WRITEDATA, request);

@@ -62,6 +62,9 @@ void          kiosk_portal_set_signing_key        (KioskPortal          *self,
                                                    GBytes               *key);
 GBytes       *kiosk_portal_load_signing_key       (const char           *path,
                                                    GError              **error);
+void          kiosk_portal_set_low_speed          (KioskPortal          *self,
+                                                   guint                 bytes_per_second,
+                                                   guint                 seconds);
 void          kiosk_portal_set_tls                (KioskPortal          *self,
                                                    const char           *ca_file,
                                                    const char           *pinned_key);

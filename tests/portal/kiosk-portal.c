@@ -48,6 +48,7 @@ typedef struct
   guint             malformed_count;
   guint             delay_ms;
   guint             reset_count;      /* submissions stored, then the connection is cut */
+  guint             trickle_count;    /* answers sent at 1 byte a second, never finished */
 
   GBytes           *kiosk_key;        /* nullable: when set, /api/ requests must be signed */
 } KioskPortal;
@@ -723,6 +724,7 @@ reply_faults (KioskPortal       *portal,
   json_object_set_int_member (data, "malformed", portal->malformed_count);
   json_object_set_int_member (data, "delay_ms", portal->delay_ms);
   json_object_set_int_member (data, "reset_after_store", portal->reset_count);
+  json_object_set_int_member (data, "trickle", portal->trickle_count);
   reply_data (msg, data);
 }
 
@@ -735,6 +737,7 @@ clear_faults (KioskPortal *portal)
   portal->malformed_count = 0;
   portal->delay_ms = 0;
   portal->reset_count = 0;
+  portal->trickle_count = 0;
 }
 
 /* Each POST replaces the whole fault configuration, so `{}` clears it. */
@@ -743,7 +746,7 @@ handle_faults (KioskPortal       *portal,
                SoupServerMessage *msg)
 {
   static const char * const names[] = { "fail", "status", "retry_after", "malformed", "delay_ms",
-                                        "reset_after_store" };
+                                        "reset_after_store", "trickle" };
   g_autoptr(GBytes) body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) faults = NULL;
@@ -771,7 +774,7 @@ handle_faults (KioskPortal       *portal,
           g_autofree char *description = g_strdup_printf ("\"%s\" is not a fault setting "
                                                           "(expected a whole number ≥ 0 for "
                                                           "fail, status, retry_after, "
-                                                          "malformed, delay_ms or reset_after_store)",
+                                                          "malformed, delay_ms, reset_after_store or trickle)",
                                                           (char *) l->data);
 
           reply_error (msg, SOUP_STATUS_BAD_REQUEST, "bad-request", description, NULL);
@@ -792,6 +795,7 @@ handle_faults (KioskPortal       *portal,
   portal->malformed_count = kiosk_json_get_int (faults, "malformed", 0);
   portal->delay_ms = kiosk_json_get_int (faults, "delay_ms", 0);
   portal->reset_count = kiosk_json_get_int (faults, "reset_after_store", 0);
+  portal->trickle_count = kiosk_json_get_int (faults, "trickle", 0);
   reply_faults (portal, msg);
 }
 
@@ -926,6 +930,60 @@ finish_api_reply (KioskPortal       *portal,
   g_timeout_add (portal->delay_ms, delayed_reply_elapsed_cb, delayed);
 }
 
+/* One byte a second, for ever: only the client's low-speed limit ends it. The timer lives as
+ * long as the message is being answered, and no longer. */
+typedef struct
+{
+  SoupServerMessage *msg;    /* not owned: the timer stops before the message goes */
+  guint              source;
+} Trickle;
+
+static gboolean
+trickle_tick_cb (gpointer user_data)
+{
+  Trickle *trickle = user_data;
+
+  soup_message_body_append (soup_server_message_get_response_body (trickle->msg), SOUP_MEMORY_STATIC, " ", 1);
+  soup_server_message_unpause (trickle->msg);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+stop_trickle (Trickle *trickle)
+{
+  g_clear_handle_id (&trickle->source, g_source_remove);
+}
+
+static void
+trickle_finished_cb (SoupServerMessage *msg,
+                     Trickle           *trickle)
+{
+  stop_trickle (trickle);
+}
+
+static void
+free_trickle (gpointer data)
+{
+  stop_trickle (data);
+  g_free (data);
+}
+
+static void
+start_trickle (SoupServerMessage *msg)
+{
+  Trickle *trickle = g_new0 (Trickle, 1);
+
+  trickle->msg = msg;
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  soup_message_headers_set_encoding (soup_server_message_get_response_headers (msg), SOUP_ENCODING_CHUNKED);
+  soup_message_headers_set_content_type (soup_server_message_get_response_headers (msg),
+                                         "application/json", NULL);
+  trickle->source = g_timeout_add (1000, trickle_tick_cb, trickle);
+  g_object_set_data_full (G_OBJECT (msg), "kiosk-trickle", trickle, free_trickle);
+  g_signal_connect (msg, "finished", G_CALLBACK (trickle_finished_cb), trickle);
+  g_signal_connect (msg, "disconnected", G_CALLBACK (trickle_finished_cb), trickle);
+}
+
 /* Answers with an injected fault if one is pending; counters drop by one per request. */
 static gboolean
 inject_fault (KioskPortal       *portal,
@@ -945,6 +1003,12 @@ inject_fault (KioskPortal       *portal,
       reply_error (msg, portal->fail_status,
                    portal->fail_status >= 500 ? "server-error" : "injected-fault",
                    "Injected fault", NULL);
+      return TRUE;
+    }
+  if (portal->trickle_count > 0)
+    {
+      portal->trickle_count--;
+      start_trickle (msg);
       return TRUE;
     }
   if (portal->malformed_count > 0)
