@@ -113,6 +113,37 @@ sha256_of_file (const char *path)
   return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, length);
 }
 
+static gboolean
+is_nonnull_cb (gpointer data)
+{
+  return *(gpointer *) data != NULL;
+}
+
+static gboolean
+is_set_cb (gpointer data)
+{
+  return *(GError **) data != NULL;
+}
+
+static void
+status_done_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  *(KioskDossierStatus **) user_data = kiosk_portal_fetch_status_finish (KIOSK_PORTAL (object), result, &error);
+  g_assert_no_error (error);
+}
+
+static void
+status_error_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_assert_null (kiosk_portal_fetch_status_finish (KIOSK_PORTAL (object), result, user_data));
+}
+
 static void
 test_submit_scanned_dossier (void)
 {
@@ -168,6 +199,27 @@ test_submit_scanned_dossier (void)
   g_assert_cmpstr (kiosk_json_get_string (file, "sha256"), ==, kiosk_document_get_sha256 (document));
   stored_sha = sha256_of_file (kiosk_json_get_string (file, "path"));
   g_assert_cmpstr (stored_sha, ==, kiosk_document_get_sha256 (document));
+
+  /* Where the dossier stands, asked by its number. */
+  {
+    KioskDossierStatus *status = NULL;
+    GError *status_error = NULL;
+
+    kiosk_portal_fetch_status_async (kiosk_context_get_portal (context), kiosk_test_label (window, "receipt-number"),
+                                     NULL, status_done_cb, &status);
+    g_assert_true (kiosk_test_wait (is_nonnull_cb, &status, 15000));
+    g_assert_cmpstr (status->number, ==, kiosk_test_label (window, "receipt-number"));
+    g_assert_cmpstr (status->status_id, ==, "received");
+    g_assert_cmpstr (status->status_name, ==, "Reçu");
+    kiosk_dossier_status_free (status);
+
+    kiosk_portal_fetch_status_async (kiosk_context_get_portal (context), "DS-1999-999999", NULL,
+                                     status_error_cb, &status_error);
+    g_assert_true (kiosk_test_wait (is_set_cb, &status_error, 15000));
+    g_assert_error (status_error, KIOSK_PORTAL_ERROR, KIOSK_PORTAL_ERROR_REFUSED);
+    g_assert_nonnull (strstr (status_error->message, "not-found"));
+    g_clear_error (&status_error);
+  }
 
   /* Finishing wipes the session. */
   kiosk_test_click (window, "receipt-finish");
@@ -288,11 +340,6 @@ refresh_done_cb (GObject      *object,
     *error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_EXISTS, "ok");
 }
 
-static gboolean
-is_set_cb (gpointer data)
-{
-  return *(GError **) data != NULL;
-}
 
 static GError *
 refresh (KioskContext *context)
@@ -494,11 +541,6 @@ image_done_cb (GObject      *object,
   g_assert_no_error (error);
 }
 
-static gboolean
-is_nonnull_cb (gpointer data)
-{
-  return *(gpointer *) data != NULL;
-}
 
 static KioskImage *
 scan_once (KioskScanner *scanner,

@@ -608,6 +608,107 @@ fetch_catalogue_in_thread (GTask        *task,
                          (GDestroyNotify) g_bytes_unref);
 }
 
+void
+kiosk_dossier_status_free (KioskDossierStatus *status)
+{
+  if (status == NULL)
+    return;
+  g_free (status->number);
+  g_free (status->status_id);
+  g_free (status->status_name);
+  g_free (status->receipt_time);
+  g_free (status);
+}
+
+static void
+fetch_status_in_thread (GTask        *task,
+                        gpointer      source,
+                        gpointer      task_data,
+                        GCancellable *cancellable)
+{
+  Request *request = task_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) root = NULL;
+  g_autofree char *empty = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) "", 0);
+  struct curl_slist *headers = curl_slist_append (NULL, "Accept: application/json");
+  CURL *curl = create_handle (request);
+  JsonObject *data, *status;
+  KioskDossierStatus *result;
+  CURLcode code;
+
+  request->cancellable = cancellable;
+  headers = append_signature (request->portal, headers, "GET", request->url, empty);
+  curl_easy_setopt (curl, CURLOPT_HTTPHEADER, headers);
+  code = curl_easy_perform (curl);
+  curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, &request->status);
+  curl_easy_cleanup (curl);
+  curl_slist_free_all (headers);
+  if (code != CURLE_OK)
+    {
+      set_curl_error (code, request, &error);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (request->status != 200)
+    {
+      set_http_error (request, NULL, &error);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  root = kiosk_json_parse_object ((const char *) request->body->data, request->body->len, NULL);
+  data = kiosk_json_get_object (root, "data");
+  status = kiosk_json_get_object (data, "status");
+  if (kiosk_json_get_string (data, "number") == NULL || kiosk_json_get_string (status, "id") == NULL)
+    {
+      g_task_return_new_error (task, KIOSK_PORTAL_ERROR, KIOSK_PORTAL_ERROR_MALFORMED,
+                               "The portal's dossier status is malformed");
+      return;
+    }
+  result = g_new0 (KioskDossierStatus, 1);
+  result->number = g_strdup (kiosk_json_get_string (data, "number"));
+  result->status_id = g_strdup (kiosk_json_get_string (status, "id"));
+  result->status_name = g_strdup (kiosk_json_get_string (status, "name"));
+  result->receipt_time = g_strdup (kiosk_json_get_string (data, "receipt_time"));
+  g_task_return_pointer (task, result, (GDestroyNotify) kiosk_dossier_status_free);
+}
+
+/**
+ * kiosk_portal_fetch_status_async:
+ * @number: a dossier number, e.g. DS-2026-000042
+ *
+ * Asks the portal where a dossier stands (for the receipt's follow-up and for agents).
+ */
+void
+kiosk_portal_fetch_status_async (KioskPortal         *self,
+                                 const char          *number,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autofree char *escaped = g_uri_escape_string (number, NULL, FALSE);
+  g_autofree char *path = g_strdup_printf ("api/dossiers/%s", escaped);
+
+  g_task_set_source_tag (task, kiosk_portal_fetch_status_async);
+  g_task_set_task_data (task, request_new (self, path, MAX_RESPONSE_SIZE), (GDestroyNotify) request_free);
+  g_task_run_in_thread (task, fetch_status_in_thread);
+}
+
+/**
+ * kiosk_portal_fetch_status_finish:
+ *
+ * Returns: (transfer full): the dossier's status, or %NULL with @error set (REFUSED with
+ *   "not-found" for an unknown number)
+ */
+KioskDossierStatus *
+kiosk_portal_fetch_status_finish (KioskPortal   *self,
+                                  GAsyncResult  *result,
+                                  GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 /**
  * kiosk_portal_fetch_catalogue_async:
  * @etag: (nullable): the ETag of the catalogue the kiosk has, for If-None-Match

@@ -17,6 +17,17 @@ typedef struct
 } KioskReceipt;
 
 void kiosk_receipt_free (KioskReceipt *receipt);
+
+typedef struct
+{
+  char *number;
+  char *status_id;      /* received, in-progress, accepted, refused */
+  char *status_name;    /* as the portal words it, in French */
+  char *receipt_time;   /* ISO 8601, nullable */
+} KioskDossierStatus;
+
+void kiosk_dossier_status_free (KioskDossierStatus *status);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KioskDossierStatus, kiosk_dossier_status_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KioskReceipt, kiosk_receipt_free)
 
 /**
@@ -79,6 +90,15 @@ void          kiosk_portal_fetch_catalogue_async  (KioskPortal          *self,
 GBytes       *kiosk_portal_fetch_catalogue_finish (KioskPortal          *self,
                                                    GAsyncResult         *result,
                                                    char                **etag,
+                                                   GError              **error);
+
+void          kiosk_portal_fetch_status_async     (KioskPortal          *self,
+                                                   const char           *number,
+                                                   GCancellable         *cancellable,
+                                                   GAsyncReadyCallback   callback,
+                                                   gpointer              user_data);
+KioskDossierStatus *kiosk_portal_fetch_status_finish (KioskPortal        *self,
+                                                   GAsyncResult         *result,
                                                    GError              **error);
 
 void          kiosk_portal_submit_async           (KioskPortal          *self,
