@@ -556,25 +556,20 @@ set_http_error (Request     *request,
                code ? code : "no code", desc ? desc : "");
 }
 
-static void
-fetch_catalogue_in_thread (GTask        *task,
-                           gpointer      source,
-                           gpointer      task_data,
-                           GCancellable *cancellable)
+/* A signed GET (with If-None-Match when the request has an ETag); blocking, for workers.
+ * Returns: %FALSE with @error set when no HTTP answer came */
+static gboolean
+perform_get (Request       *request,
+             GCancellable  *cancellable,
+             GError       **error)
 {
-  Request *request = task_data;
-  g_autoptr(GError) error = NULL;
-  struct curl_slist *headers = NULL;
+  g_autofree char *empty = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) "", 0);
+  struct curl_slist *headers = curl_slist_append (NULL, "Accept: application/json");
   CURL *curl = create_handle (request);
   CURLcode code;
 
   request->cancellable = cancellable;
-  headers = curl_slist_append (headers, "Accept: application/json");
-  {
-    g_autofree char *empty = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) "", 0);
-
-    headers = append_signature (request->portal, headers, "GET", request->url, empty);
-  }
+  headers = append_signature (request->portal, headers, "GET", request->url, empty);
   if (request->etag != NULL)
     {
       g_autofree char *header = g_strdup_printf ("If-None-Match: %s", request->etag);
@@ -586,10 +581,22 @@ fetch_catalogue_in_thread (GTask        *task,
   curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, &request->status);
   curl_easy_cleanup (curl);
   curl_slist_free_all (headers);
-
   if (code != CURLE_OK)
+    return set_curl_error (code, request, error);
+  return TRUE;
+}
+
+static void
+fetch_catalogue_in_thread (GTask        *task,
+                           gpointer      source,
+                           gpointer      task_data,
+                           GCancellable *cancellable)
+{
+  Request *request = task_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!perform_get (request, cancellable, &error))
     {
-      set_curl_error (code, request, &error);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
@@ -629,23 +636,11 @@ fetch_status_in_thread (GTask        *task,
   Request *request = task_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) root = NULL;
-  g_autofree char *empty = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) "", 0);
-  struct curl_slist *headers = curl_slist_append (NULL, "Accept: application/json");
-  CURL *curl = create_handle (request);
   JsonObject *data, *status;
   KioskDossierStatus *result;
-  CURLcode code;
 
-  request->cancellable = cancellable;
-  headers = append_signature (request->portal, headers, "GET", request->url, empty);
-  curl_easy_setopt (curl, CURLOPT_HTTPHEADER, headers);
-  code = curl_easy_perform (curl);
-  curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, &request->status);
-  curl_easy_cleanup (curl);
-  curl_slist_free_all (headers);
-  if (code != CURLE_OK)
+  if (!perform_get (request, cancellable, &error))
     {
-      set_curl_error (code, request, &error);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
