@@ -54,6 +54,10 @@ kiosk_scanner_error_to_text (const GError *error)
       return g_strdup (_("There is no paper in the feeder. Put your document in, then try again."));
     case KIOSK_SCANNER_ERROR_BUSY:
       return g_strdup (_("The scanner is busy. Wait a moment, then try again."));
+    case KIOSK_SCANNER_ERROR_BLANK:
+      return g_strdup (_("The page looks blank. Put the document face down on the glass, then scan again."));
+    case KIOSK_SCANNER_ERROR_TOO_DARK:
+      return g_strdup (_("The page is too dark to read. Close the scanner cover, then scan again."));
     case KIOSK_SCANNER_ERROR_UNSUPPORTED:
     case KIOSK_SCANNER_ERROR_ENCODE:
     case KIOSK_SCANNER_ERROR_IO:
@@ -114,8 +118,22 @@ encode_in_thread (GTask        *task,
   EncodeData *data = task_data;
   g_autoptr(GError) error = NULL;
   int quality = data->kind == KIOSK_DOCUMENT_PAPER ? 78 : 85;
-  g_autoptr(GBytes) jpeg = kiosk_encode_jpeg (data->image, quality, &error);
+  g_autoptr(GBytes) jpeg = NULL;
   KioskImage *preview;
+
+  switch (kiosk_image_check_quality (data->image))
+    {
+    case KIOSK_IMAGE_BLANK:
+      g_task_return_new_error (task, KIOSK_SCANNER_ERROR, KIOSK_SCANNER_ERROR_BLANK, "The page looks blank");
+      return;
+    case KIOSK_IMAGE_TOO_DARK:
+      g_task_return_new_error (task, KIOSK_SCANNER_ERROR, KIOSK_SCANNER_ERROR_TOO_DARK, "The page is too dark");
+      return;
+    case KIOSK_IMAGE_OK:
+    default:
+      break;
+    }
+  jpeg = kiosk_encode_jpeg (data->image, quality, &error);
 
   if (jpeg == NULL)
     {
@@ -161,7 +179,7 @@ encode_done_cb (GObject      *object,
     {
       g_autofree char *text = kiosk_scanner_error_to_text (error);
 
-      g_warning ("Encoding failed: %s", error->message);
+      g_message ("Scan not accepted: %s", error->message);
       show_error (self, text);
     }
   else if (self->dossier != NULL)

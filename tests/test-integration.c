@@ -686,6 +686,51 @@ test_every_procedure (void)
   g_assert_cmpuint (n_files, >, 30);
 }
 
+/* The quality gate: a blank page and a black page are not accepted; the citizen is told what to
+ * do, and a real page goes through. */
+static void
+test_quality_gate (void)
+{
+  g_autofree char *data_dir = g_dir_make_tmp ("kiosk-int-XXXXXX", NULL);
+  g_autoptr(KioskContext) context = kiosk_test_context_new (portal->url, data_dir);
+  KioskScanner *scanner = kiosk_context_get_scanner (context);
+  KioskWindow *window = kiosk_window_new (NULL, context);
+  const char *white[] = { "test-picture=Solid white", NULL };
+  const char *black[] = { "test-picture=Solid black", NULL };
+  GtkWidget *documents;
+  KioskDossier *dossier;
+
+  gtk_window_present (GTK_WINDOW (window));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-procedure", "s", "aide-medicale");
+  kiosk_test_wait_for_page (window, "procedure");
+  kiosk_test_click (window, "start-dossier-button");
+  dossier = kiosk_context_get_dossier (context);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "documents");
+  kiosk_test_wait_for_page (window, "documents");
+  documents = kiosk_window_get_page (window, "documents");
+
+  kiosk_scanner_set_extra_options (scanner, white);
+  kiosk_test_click (window, "scan-id_card");
+  g_assert_true (kiosk_test_wait (documents_idle_cb, documents, 30000));
+  g_assert_cmpstr (kiosk_test_label (window, "scan-error"), ==,
+                   _("The page looks blank. Put the document face down on the glass, then scan again."));
+  g_assert_null (kiosk_dossier_get_document (dossier, "id_card"));
+
+  kiosk_scanner_set_extra_options (scanner, black);
+  kiosk_test_click (window, "scan-id_card");
+  g_assert_true (kiosk_test_wait (documents_idle_cb, documents, 30000));
+  g_assert_cmpstr (kiosk_test_label (window, "scan-error"), ==,
+                   _("The page is too dark to read. Close the scanner cover, then scan again."));
+  g_assert_null (kiosk_dossier_get_document (dossier, "id_card"));
+
+  kiosk_scanner_set_extra_options (scanner, NULL);
+  kiosk_test_click (window, "scan-id_card");
+  g_assert_true (kiosk_test_wait (documents_idle_cb, documents, 30000));
+  g_assert_false (gtk_widget_get_visible (kiosk_test_find (window, "scan-error")));
+  g_assert_nonnull (kiosk_dossier_get_document (dossier, "id_card"));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 device_changed_cb (KioskContext *context,
                    const char   *device,
@@ -762,6 +807,7 @@ main (int   argc,
   g_test_add_func ("/integration/no-scanner", test_no_scanner);
   g_test_add_func ("/integration/scanner-faults", test_scanner_faults);
   g_test_add_func ("/integration/search-scanner", test_search_scanner);
+  g_test_add_func ("/integration/quality-gate", test_quality_gate);
   g_test_add_func ("/integration/hung-scanner", test_hung_scanner);
   g_test_add_func ("/integration/cancel-scan", test_cancel_scan);
   status = g_test_run ();

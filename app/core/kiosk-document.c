@@ -95,6 +95,40 @@ kiosk_image_downscale (const KioskImage *image,
 }
 
 /**
+ * kiosk_image_check_quality:
+ *
+ * The quality gate before a scan is accepted. Blank as NAPS2 decides it: fewer than 0.15 % of
+ * the pixels darker than 179, 1 % margins ignored; too dark: fewer than 2 % of them lighter
+ * than 60. Looks at every 4th pixel of every 4th row: enough, and fast on a 300 dpi page.
+ */
+KioskImageQuality
+kiosk_image_check_quality (const KioskImage *image)
+{
+  const guint8 *pixels = g_bytes_get_data (image->pixels, NULL);
+  guint margin_x = image->width / 100;
+  guint margin_y = image->height / 100;
+  guint64 total = 0, dark = 0, light = 0;
+
+  for (guint y = margin_y; y < image->height - margin_y; y += 4)
+    for (guint x = margin_x; x < image->width - margin_x; x += 4)
+      {
+        const guint8 *p = pixels + ((gsize) y * image->width + x) * 3;
+        guint luma = (p[0] * 299 + p[1] * 587 + p[2] * 114) / 1000;
+
+        total++;
+        dark += luma < 179;
+        light += luma > 60;
+      }
+  if (total == 0)
+    return KIOSK_IMAGE_BLANK;
+  if (dark * 10000 < total * 15)
+    return KIOSK_IMAGE_BLANK;
+  if (light * 100 < total * 2)
+    return KIOSK_IMAGE_TOO_DARK;
+  return KIOSK_IMAGE_OK;
+}
+
+/**
  * kiosk_encode_jpeg:
  * @quality: 1–100
  *

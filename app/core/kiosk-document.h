@@ -24,6 +24,21 @@ KioskImage *kiosk_image_downscale    (const KioskImage *image,
                                       guint        max_side);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KioskImage, kiosk_image_free)
 
+/**
+ * KioskImageQuality:
+ * @KIOSK_IMAGE_OK: worth sending
+ * @KIOSK_IMAGE_BLANK: almost nothing printed on it (an empty glass, a page face up)
+ * @KIOSK_IMAGE_TOO_DARK: almost everything dark (cover open in daylight, a wrong setting)
+ */
+typedef enum
+{
+  KIOSK_IMAGE_OK,
+  KIOSK_IMAGE_BLANK,
+  KIOSK_IMAGE_TOO_DARK,
+} KioskImageQuality;
+
+KioskImageQuality kiosk_image_check_quality (const KioskImage *image);
+
 GBytes     *kiosk_encode_jpeg        (const KioskImage *image,
                                       int          quality,
                                       GError     **error);

@@ -51,6 +51,8 @@ typedef enum
  * @KIOSK_SCANNER_ERROR_IO: communication with the device failed
  * @KIOSK_SCANNER_ERROR_UNSUPPORTED: the device delivers a format we cannot read
  * @KIOSK_SCANNER_ERROR_ENCODE: the scan could not be turned into JPEG or PDF
+ * @KIOSK_SCANNER_ERROR_BLANK: the quality gate found the page blank
+ * @KIOSK_SCANNER_ERROR_TOO_DARK: the quality gate found the page too dark to read
  */
 typedef enum
 {
@@ -62,6 +64,8 @@ typedef enum
   KIOSK_SCANNER_ERROR_IO,
   KIOSK_SCANNER_ERROR_UNSUPPORTED,
   KIOSK_SCANNER_ERROR_ENCODE,
+  KIOSK_SCANNER_ERROR_BLANK,
+  KIOSK_SCANNER_ERROR_TOO_DARK,
 } KioskScannerError;
 
 /* KIOSK_STORAGE_ERROR_FAILED: SQLite refused an operation (disk full, corrupt file…). */
