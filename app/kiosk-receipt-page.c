@@ -19,6 +19,7 @@ struct _KioskReceiptPage
   GtkLabel   *title_label;
   GtkLabel   *number_caption;
   GtkLabel   *follow_label;
+  GtkWidget  *originals_label;
   GtkLabel   *number_label;
   GtkLabel   *next_label;
   GtkLabel   *url_label;
@@ -49,6 +50,9 @@ kiosk_receipt_page_set_receipt (KioskReceiptPage   *self,
   self->next_steps = g_strdup (delay);
   self->queued = receipt != NULL && receipt->queued;
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "receipt.print", receipt != NULL);
+  /* Originals left on the glass are the commonest loss at a public scanner. */
+  gtk_widget_set_visible (self->originals_label,
+                          receipt != NULL && procedure != NULL && kiosk_procedure_get_n_documents (procedure) > 0);
 
   gtk_label_set_label (self->number_label, receipt ? receipt->number : "");
   gtk_label_set_label (self->url_label, receipt && receipt->url ? receipt->url : "");
@@ -253,6 +257,7 @@ kiosk_receipt_page_class_init (KioskReceiptPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KioskReceiptPage, title_label);
   gtk_widget_class_bind_template_child (widget_class, KioskReceiptPage, number_caption);
   gtk_widget_class_bind_template_child (widget_class, KioskReceiptPage, follow_label);
+  gtk_widget_class_bind_template_child (widget_class, KioskReceiptPage, originals_label);
   gtk_widget_class_bind_template_child (widget_class, KioskReceiptPage, number_label);
   gtk_widget_class_bind_template_child (widget_class, KioskReceiptPage, next_label);
   gtk_widget_class_bind_template_child (widget_class, KioskReceiptPage, url_label);

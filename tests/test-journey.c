@@ -150,6 +150,7 @@ test_journey_every_page (void)
   g_assert_true (g_str_has_prefix (kiosk_test_label (window, "receipt-number"), "DS-"));
   g_assert_true (g_str_has_suffix (kiosk_test_label (window, "receipt-url"), kiosk_test_label (window, "receipt-number")));
   g_assert_nonnull (gtk_picture_get_paintable (GTK_PICTURE (kiosk_test_find (window, "receipt-qr"))));
+  g_assert_true (gtk_widget_get_visible (kiosk_test_find (window, "receipt-originals")));
   /* The code is drawn on screen, black modules on white (a wrong texture format once made it a
    * black square). */
   {
