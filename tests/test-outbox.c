@@ -76,6 +76,23 @@ make_json (const char    *last_name,
                           kiosk_document_get_sha256 (document));
 }
 
+/* Queues one aide-médicale dossier with one small document. */
+static void
+queue_dossier (KioskOutbox *outbox,
+               const char  *key,
+               const char  *scan_text,
+               gboolean     complete)
+{
+  g_autoptr(KioskDocument) document = make_document (scan_text);
+  g_autofree char *json = make_json ("Wamytan", document, complete);
+  g_autoptr(GPtrArray) documents = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_ptr_array_add (documents, document);
+  g_assert_cmpint (kiosk_outbox_add (outbox, "aide-medicale", key, json, documents, &error), >, 0);
+  g_assert_no_error (error);
+}
+
 static KioskOutbox *
 open_outbox (const char *dir)
 {
@@ -161,16 +178,12 @@ test_retry_then_deliver (void)
   g_autofree char *dir = g_dir_make_tmp ("kiosk-outbox-XXXXXX", NULL);
   g_autoptr(KioskOutbox) outbox = open_outbox (dir);
   g_autoptr(KioskPortal) client = kiosk_portal_new (portal->url, "epn-test", NULL);
-  g_autoptr(KioskDocument) document = make_document ("scan bytes for retry");
-  g_autofree char *json = make_json ("Wamytan", document, TRUE);
-  g_autoptr(GPtrArray) documents = g_ptr_array_new ();
   g_autoptr(JsonObject) root = NULL;
   g_autoptr(GPtrArray) entries = NULL;
   guint rounds = 0, sent = 0;
 
   kiosk_test_portal_post (portal, "_control/reset", "{}");
-  g_ptr_array_add (documents, document);
-  kiosk_outbox_add (outbox, "aide-medicale", "key-retry", json, documents, NULL);
+  queue_dossier (outbox, "key-retry", "scan bytes for retry", TRUE);
   kiosk_test_portal_post (portal, "_control/faults", "{\"fail\": 3, \"status\": 500}");
   while (sent == 0 && rounds++ < 50)
     {
@@ -191,16 +204,12 @@ test_retry_after (void)
   g_autofree char *dir = g_dir_make_tmp ("kiosk-outbox-XXXXXX", NULL);
   g_autoptr(KioskOutbox) outbox = open_outbox (dir);
   g_autoptr(KioskPortal) client = kiosk_portal_new (portal->url, "epn-test", NULL);
-  g_autoptr(KioskDocument) document = make_document ("scan bytes for retry-after");
-  g_autofree char *json = make_json ("Wamytan", document, TRUE);
-  g_autoptr(GPtrArray) documents = g_ptr_array_new ();
   g_autoptr(GPtrArray) entries = NULL;
   KioskOutboxEntry *entry;
   gint64 before = g_get_real_time ();
 
   kiosk_test_portal_post (portal, "_control/reset", "{}");
-  g_ptr_array_add (documents, document);
-  kiosk_outbox_add (outbox, "aide-medicale", "key-retry-after", json, documents, NULL);
+  queue_dossier (outbox, "key-retry-after", "scan bytes for retry-after", TRUE);
   kiosk_test_portal_post (portal, "_control/faults", "{\"fail\": 1, \"status\": 503, \"retry_after\": 3}");
   g_assert_cmpuint (drain (outbox, client), ==, 0);
   entries = kiosk_outbox_list (outbox, NULL);
@@ -219,17 +228,13 @@ test_refused_not_retried (void)
   g_autofree char *dir = g_dir_make_tmp ("kiosk-outbox-XXXXXX", NULL);
   g_autoptr(KioskOutbox) outbox = open_outbox (dir);
   g_autoptr(KioskPortal) client = kiosk_portal_new (portal->url, "epn-test", NULL);
-  g_autoptr(KioskDocument) document = make_document ("scan bytes for 422");
-  g_autofree char *json = make_json ("Wamytan", document, FALSE);
-  g_autoptr(GPtrArray) documents = g_ptr_array_new ();
   g_autoptr(GPtrArray) entries = NULL;
   g_autoptr(JsonObject) root = NULL;
   KioskOutboxEntry *entry;
 
   kiosk_test_portal_post (portal, "_control/reset", "{}");
   kiosk_test_portal_post (portal, "_control/faults", "{}");
-  g_ptr_array_add (documents, document);
-  kiosk_outbox_add (outbox, "aide-medicale", "key-422", json, documents, NULL);
+  queue_dossier (outbox, "key-422", "scan bytes for 422", FALSE);
   g_assert_cmpuint (drain (outbox, client), ==, 0);
   g_assert_cmpuint (drain (outbox, client), ==, 0);
   entries = kiosk_outbox_list (outbox, NULL);
@@ -248,17 +253,13 @@ test_reset_after_store (void)
   g_autofree char *dir = g_dir_make_tmp ("kiosk-outbox-XXXXXX", NULL);
   g_autoptr(KioskOutbox) outbox = open_outbox (dir);
   g_autoptr(KioskPortal) client = kiosk_portal_new (portal->url, "epn-test", NULL);
-  g_autoptr(KioskDocument) document = make_document ("scan bytes for a lost answer");
-  g_autofree char *json = make_json ("Wamytan", document, TRUE);
-  g_autoptr(GPtrArray) documents = g_ptr_array_new ();
   g_autoptr(GPtrArray) entries = NULL;
   g_autoptr(JsonObject) root = NULL;
   guint rounds = 0, sent = 0;
 
   kiosk_test_portal_post (portal, "_control/reset", "{}");
   kiosk_test_portal_post (portal, "_control/faults", "{\"reset_after_store\": 1}");
-  g_ptr_array_add (documents, document);
-  kiosk_outbox_add (outbox, "aide-medicale", "key-lost-answer", json, documents, NULL);
+  queue_dossier (outbox, "key-lost-answer", "scan bytes for a lost answer", TRUE);
 
   g_assert_cmpuint (drain (outbox, client), ==, 0);
   g_assert_cmpuint (json_array_get_length (submissions (&root)), ==, 1);
@@ -436,17 +437,13 @@ test_timeout (void)
   g_autofree char *dir = g_dir_make_tmp ("kiosk-outbox-XXXXXX", NULL);
   g_autoptr(KioskOutbox) outbox = open_outbox (dir);
   g_autoptr(KioskPortal) client = kiosk_portal_new (portal->url, "epn-test", NULL);
-  g_autoptr(KioskDocument) document = make_document ("scan bytes, slow portal");
-  g_autofree char *json = make_json ("Wamytan", document, TRUE);
-  g_autoptr(GPtrArray) documents = g_ptr_array_new ();
   g_autoptr(GPtrArray) entries = NULL;
   gint64 start;
 
   kiosk_test_portal_post (portal, "_control/reset", "{}");
   kiosk_test_portal_post (portal, "_control/faults", "{\"delay_ms\": 3000}");
   kiosk_portal_set_timeouts (client, 1000, 800);
-  g_ptr_array_add (documents, document);
-  kiosk_outbox_add (outbox, "aide-medicale", "key-timeout", json, documents, NULL);
+  queue_dossier (outbox, "key-timeout", "scan bytes, slow portal", TRUE);
   start = g_get_monotonic_time ();
   g_assert_cmpuint (drain (outbox, client), ==, 0);
   g_assert_cmpint (g_get_monotonic_time () - start, <, 2500 * 1000);
@@ -556,17 +553,13 @@ test_trickle (void)
   g_autofree char *dir = g_dir_make_tmp ("kiosk-outbox-XXXXXX", NULL);
   g_autoptr(KioskOutbox) outbox = open_outbox (dir);
   g_autoptr(KioskPortal) client = kiosk_portal_new (portal->url, "epn-test", NULL);
-  g_autoptr(KioskDocument) document = make_document ("scan bytes, trickling portal");
-  g_autofree char *json = make_json ("Wamytan", document, TRUE);
-  g_autoptr(GPtrArray) documents = g_ptr_array_new ();
   g_autoptr(GPtrArray) entries = NULL;
   gint64 start;
 
   kiosk_test_portal_post (portal, "_control/reset", "{}");
   kiosk_test_portal_post (portal, "_control/faults", "{\"trickle\": 1}");
   kiosk_portal_set_low_speed (client, 100, 2);
-  g_ptr_array_add (documents, document);
-  kiosk_outbox_add (outbox, "aide-medicale", "key-trickle", json, documents, NULL);
+  queue_dossier (outbox, "key-trickle", "scan bytes, trickling portal", TRUE);
   start = g_get_monotonic_time ();
   g_assert_cmpuint (drain (outbox, client), ==, 0);
   /* curl averages the speed over its last seconds: the fast upload before the trickle counts
