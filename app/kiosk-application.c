@@ -125,6 +125,20 @@ refresh_catalogue_cb (GObject      *object,
 }
 
 static void
+scanners_found_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  int n = kiosk_context_discover_scanner_finish (KIOSK_CONTEXT (object), result, &error);
+
+  if (n < 0)
+    g_warning ("Cannot look for scanners: %s", error->message);
+  else
+    g_message ("%d scanner(s) found", n);
+}
+
+static void
 load_catalogue_cb (GObject      *object,
                    GAsyncResult *result,
                    gpointer      user_data)
@@ -138,6 +152,7 @@ load_catalogue_cb (GObject      *object,
   kiosk_context_refresh_catalogue_async (self->context, NULL, refresh_catalogue_cb, NULL);
   /* Resumes what a crash or an outage left in the outbox, then looks again every 30 s. */
   kiosk_context_start_sender (self->context, 30 * 1000);
+  kiosk_context_discover_scanner_async (self->context, NULL, scanners_found_cb, NULL);
 }
 
 /* Remembers the scanner found by "Search for the scanner" for the next starts. */

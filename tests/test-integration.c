@@ -788,6 +788,48 @@ test_search_scanner (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static void
+discovered_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  *(int *) user_data = kiosk_context_discover_scanner_finish (KIOSK_CONTEXT (object), result, &error);
+  g_assert_no_error (error);
+}
+
+static gboolean
+is_counted_cb (gpointer data)
+{
+  return *(int *) data >= 0;
+}
+
+/* At start-up the kiosk looks for scanners once: a remembered one that is gone is replaced by
+ * the first found, and one that is there is kept. */
+static void
+test_discover_scanner (void)
+{
+  g_autofree char *data_dir = g_dir_make_tmp ("kiosk-int-XXXXXX", NULL);
+  g_autoptr(KioskContext) context = kiosk_test_context_new (portal->url, data_dir);
+  g_autofree char *remembered = NULL;
+  int found = -1;
+
+  kiosk_context_set_scanner_device (context, "test:42");
+  g_signal_connect (context, "scanner-device-changed", G_CALLBACK (device_changed_cb), &remembered);
+  kiosk_context_discover_scanner_async (context, NULL, discovered_cb, &found);
+  g_assert_true (kiosk_test_wait (is_counted_cb, &found, 15000));
+  g_assert_cmpint (found, ==, 2);
+  g_assert_cmpstr (remembered, ==, "test:0");
+
+  kiosk_context_set_scanner_device (context, "test:1");
+  g_clear_pointer (&remembered, g_free);
+  found = -1;
+  kiosk_context_discover_scanner_async (context, NULL, discovered_cb, &found);
+  g_assert_true (kiosk_test_wait (is_counted_cb, &found, 15000));
+  g_assert_cmpstr (remembered, ==, NULL);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -808,6 +850,7 @@ main (int   argc,
   g_test_add_func ("/integration/scanner-faults", test_scanner_faults);
   g_test_add_func ("/integration/search-scanner", test_search_scanner);
   g_test_add_func ("/integration/quality-gate", test_quality_gate);
+  g_test_add_func ("/integration/discover-scanner", test_discover_scanner);
   g_test_add_func ("/integration/hung-scanner", test_hung_scanner);
   g_test_add_func ("/integration/cancel-scan", test_cancel_scan);
   status = g_test_run ();

@@ -492,6 +492,62 @@ kiosk_context_set_scanner_device (KioskContext *self,
   g_signal_emit (self, signals[SCANNER_DEVICE_CHANGED], 0, device);
 }
 
+static void
+discovered_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  KioskContext *self = g_task_get_source_object (task);
+  GError *error = NULL;
+  g_autoptr(GPtrArray) devices = kiosk_scanner_list_devices_finish (KIOSK_SCANNER (object), result, &error);
+  gboolean present = FALSE;
+
+  if (devices == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  for (guint i = 0; i < devices->len && self->scanner_device != NULL; i++)
+    present |= g_strcmp0 (((KioskScannerDevice *) g_ptr_array_index (devices, i))->name, self->scanner_device) == 0;
+  /* The remembered scanner is gone (or none was chosen): take the first one there is. */
+  if (!present && devices->len > 0)
+    kiosk_context_set_scanner_device (self, ((KioskScannerDevice *) g_ptr_array_index (devices, 0))->name);
+  g_task_return_int (task, devices->len);
+}
+
+/**
+ * kiosk_context_discover_scanner_async:
+ *
+ * Looks for scanners once (at start-up, after the first frame): keeps the remembered one when it
+ * is there, else chooses the first found (and says so with ::scanner-device-changed).
+ */
+void
+kiosk_context_discover_scanner_async (KioskContext        *self,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, kiosk_context_discover_scanner_async);
+  kiosk_scanner_list_devices_async (kiosk_context_get_scanner (self), cancellable, discovered_cb, task);
+}
+
+/**
+ * kiosk_context_discover_scanner_finish:
+ *
+ * Returns: how many scanners were found, or -1 with @error set
+ */
+int
+kiosk_context_discover_scanner_finish (KioskContext  *self,
+                                       GAsyncResult  *result,
+                                       GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), -1);
+  return g_task_propagate_int (G_TASK (result), error);
+}
+
 /**
  * kiosk_context_get_dossier:
  *

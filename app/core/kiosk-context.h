@@ -24,6 +24,13 @@ KioskPortal    *kiosk_context_get_portal             (KioskContext   *self);
 KioskScanner   *kiosk_context_get_scanner            (KioskContext   *self);
 void            kiosk_context_set_scanner_device     (KioskContext   *self,
                                                       const char     *device);
+void            kiosk_context_discover_scanner_async (KioskContext   *self,
+                                                      GCancellable   *cancellable,
+                                                      GAsyncReadyCallback callback,
+                                                      gpointer        user_data);
+int             kiosk_context_discover_scanner_finish (KioskContext  *self,
+                                                      GAsyncResult   *result,
+                                                      GError        **error);
 const char     *kiosk_context_get_kiosk_id           (KioskContext   *self);
 gboolean        kiosk_context_get_catalogue_loaded   (KioskContext   *self);
 const char     *kiosk_context_get_catalogue_source   (KioskContext   *self);
