@@ -805,6 +805,16 @@ is_counted_cb (gpointer data)
   return *(int *) data >= 0;
 }
 
+static int
+discover (KioskContext *context)
+{
+  int found = -1;
+
+  kiosk_context_discover_scanner_async (context, NULL, discovered_cb, &found);
+  g_assert_true (kiosk_test_wait (is_counted_cb, &found, 15000));
+  return found;
+}
+
 /* At start-up the kiosk looks for scanners once: a remembered one that is gone is replaced by
  * the first found, and one that is there is kept. */
 static void
@@ -813,20 +823,15 @@ test_discover_scanner (void)
   g_autofree char *data_dir = g_dir_make_tmp ("kiosk-int-XXXXXX", NULL);
   g_autoptr(KioskContext) context = kiosk_test_context_new (portal->url, data_dir);
   g_autofree char *remembered = NULL;
-  int found = -1;
 
   kiosk_context_set_scanner_device (context, "test:42");
   g_signal_connect (context, "scanner-device-changed", G_CALLBACK (device_changed_cb), &remembered);
-  kiosk_context_discover_scanner_async (context, NULL, discovered_cb, &found);
-  g_assert_true (kiosk_test_wait (is_counted_cb, &found, 15000));
-  g_assert_cmpint (found, ==, 2);
+  g_assert_cmpint (discover (context), ==, 2);
   g_assert_cmpstr (remembered, ==, "test:0");
 
   kiosk_context_set_scanner_device (context, "test:1");
   g_clear_pointer (&remembered, g_free);
-  found = -1;
-  kiosk_context_discover_scanner_async (context, NULL, discovered_cb, &found);
-  g_assert_true (kiosk_test_wait (is_counted_cb, &found, 15000));
+  g_assert_cmpint (discover (context), ==, 2);
   g_assert_cmpstr (remembered, ==, NULL);
 }
 
