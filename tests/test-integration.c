@@ -530,6 +530,52 @@ test_cancel_scan (void)
 }
 
 static void
+devices_done_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  GPtrArray **devices = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *devices = kiosk_scanner_list_devices_finish (KIOSK_SCANNER (object), result, &error);
+  g_assert_no_error (error);
+}
+
+static void
+finalized_cb (gpointer  user_data,
+              GObject  *where_the_object_was)
+{
+  GThread **thread = user_data;
+
+  *thread = g_thread_self ();
+}
+
+/* The scanner's worker thread never drops the last reference: if it did, the scanner would be
+ * finalized on that thread and join itself (GLib aborts: "Resource deadlock avoided"). Whoever
+ * releases the scanner right after its last job, it is finalized on the main thread. */
+static void
+test_scanner_released_on_main_thread (void)
+{
+  g_setenv ("KIOSK_SCANNER_RELEASE_DELAY_MS", "100", TRUE);
+  for (guint i = 0; i < 3; i++)
+    {
+      KioskScanner *scanner = kiosk_scanner_new ("test:0");
+      GPtrArray *devices = NULL;
+      GThread *finalized_on = NULL;
+
+      kiosk_scanner_list_devices_async (scanner, NULL, devices_done_cb, &devices);
+      g_object_weak_ref (G_OBJECT (scanner), finalized_cb, &finalized_on);
+      g_object_unref (scanner); /* the job alone keeps it alive now */
+      g_assert_true (kiosk_test_wait (is_nonnull_cb, &devices, 30000));
+      g_assert_cmpuint (devices->len, >=, 1);
+      g_ptr_array_unref (devices);
+      g_assert_true (kiosk_test_wait (is_nonnull_cb, &finalized_on, 10000));
+      g_assert_true (finalized_on == g_thread_self ());
+    }
+  g_unsetenv ("KIOSK_SCANNER_RELEASE_DELAY_MS");
+}
+
+static void
 image_done_cb (GObject      *object,
                GAsyncResult *result,
                gpointer      user_data)
@@ -858,6 +904,7 @@ main (int   argc,
   g_test_add_func ("/integration/discover-scanner", test_discover_scanner);
   g_test_add_func ("/integration/hung-scanner", test_hung_scanner);
   g_test_add_func ("/integration/cancel-scan", test_cancel_scan);
+  g_test_add_func ("/integration/scanner-released-on-main-thread", test_scanner_released_on_main_thread);
   status = g_test_run ();
   kiosk_test_portal_stop (portal);
   return status;

@@ -35,6 +35,7 @@ struct _KioskScanner
   GSubprocess  *process;       /* the helper of the scan in progress, under lock */
   GStrv         extra;         /* device-specific "name=value" options, under lock */
   guint         watchdog_ms;   /* under lock */
+  guint         release_delay_ms;
   gint          cancelled;     /* atomic */
 };
 
@@ -51,9 +52,28 @@ typedef struct
   gboolean           list;        /* list the devices instead of scanning */
 } Job;
 
+static gboolean
+drop_task (gpointer task)
+{
+  g_object_unref (task);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 free_job (Job *job)
 {
+  /* The task holds a reference on the scanner. Were the worker thread to drop the last one, the
+   * scanner would be finalized on its own thread and join itself: hand the task back to the
+   * context that created it, which drops it there. */
+  if (job->task != NULL && job->context != NULL)
+    {
+      GSource *source = g_idle_source_new ();
+
+      g_source_set_priority (source, G_PRIORITY_DEFAULT);
+      g_source_set_callback (source, G_SOURCE_FUNC (drop_task), g_steal_pointer (&job->task), NULL);
+      g_source_attach (source, job->context);
+      g_source_unref (source);
+    }
   g_clear_object (&job->task);
   g_clear_pointer (&job->context, g_main_context_unref);
   g_free (job);
@@ -451,6 +471,8 @@ scanner_thread (gpointer user_data)
           break;
         }
       run_job (self, job);
+      if (self->release_delay_ms > 0) /* tests: the caller releases the scanner meanwhile */
+        g_usleep (self->release_delay_ms * 1000);
       if (job->cancel_id != 0)
         g_cancellable_disconnect (g_task_get_cancellable (job->task), job->cancel_id);
       free_job (job);
@@ -505,6 +527,7 @@ kiosk_scanner_new (const char *device)
   self->device = (device && *device) ? g_strdup (device) : NULL;
   self->helper = g_strdup (helper && *helper ? helper : KIOSK_LIBEXECDIR "/kiosk-scan-helper");
   self->watchdog_ms = 60000;
+  self->release_delay_ms = (guint) g_ascii_strtoull (g_getenv ("KIOSK_SCANNER_RELEASE_DELAY_MS") ?: "0", NULL, 10);
   self->thread = g_thread_new ("kiosk-scanner", scanner_thread, self);
   return self;
 }
