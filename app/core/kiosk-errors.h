@@ -11,6 +11,7 @@ G_BEGIN_DECLS
 #define KIOSK_SCANNER_ERROR   (kiosk_scanner_error_quark ())
 #define KIOSK_STORAGE_ERROR   (kiosk_storage_error_quark ())
 #define KIOSK_FIELD_ERROR     (kiosk_field_error_quark ())
+#define KIOSK_APPOINTMENT_ERROR (kiosk_appointment_error_quark ())
 
 /* KIOSK_CATALOGUE_ERROR_INVALID: the catalogue document or a procedure schema is unusable. */
 typedef enum
@@ -86,5 +87,30 @@ GQuark kiosk_portal_error_quark    (void);
 GQuark kiosk_scanner_error_quark   (void);
 GQuark kiosk_storage_error_quark   (void);
 GQuark kiosk_field_error_quark     (void);
+
+/**
+ * KioskAppointmentError:
+ * @KIOSK_APPOINTMENT_ERROR_SLOT_TAKEN: the slot was just taken (or no longer exists)
+ * @KIOSK_APPOINTMENT_ERROR_NOT_FOUND: no appointment with this reference
+ * @KIOSK_APPOINTMENT_ERROR_PHONE_MISMATCH: the phone number is not the booking's
+ * @KIOSK_APPOINTMENT_ERROR_TOO_EARLY: check-in more than an hour before the time
+ * @KIOSK_APPOINTMENT_ERROR_TOO_LATE: the time is over (check-in), or has begun (cancellation)
+ * @KIOSK_APPOINTMENT_ERROR_CANCELLED: the appointment was cancelled
+ * @KIOSK_APPOINTMENT_ERROR_INVALID: the portal refused the name, phone or e-mail
+ * @KIOSK_APPOINTMENT_ERROR_BAD_REFERENCE: what was typed is not a reference (checked locally)
+ */
+typedef enum
+{
+  KIOSK_APPOINTMENT_ERROR_SLOT_TAKEN,
+  KIOSK_APPOINTMENT_ERROR_NOT_FOUND,
+  KIOSK_APPOINTMENT_ERROR_PHONE_MISMATCH,
+  KIOSK_APPOINTMENT_ERROR_TOO_EARLY,
+  KIOSK_APPOINTMENT_ERROR_TOO_LATE,
+  KIOSK_APPOINTMENT_ERROR_CANCELLED,
+  KIOSK_APPOINTMENT_ERROR_INVALID,
+  KIOSK_APPOINTMENT_ERROR_BAD_REFERENCE,
+} KioskAppointmentError;
+
+GQuark kiosk_appointment_error_quark (void);
 
 G_END_DECLS

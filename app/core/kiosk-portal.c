@@ -286,6 +286,12 @@ typedef struct
   char                *idempotency_key;
   gboolean             replayed;
 
+  /* JSON calls only. */
+  char                *method;
+  char                *json_body;       /* nullable */
+  char                *err_code;        /* out: the portal's err_code of a 4xx answer */
+  GHashTable          *field_errors;    /* out: varname → message of a 422 invalid-fields */
+
   GCancellable        *cancellable;     /* borrowed from the task */
   GMainContext        *context;
   KioskPortalProgress  progress;
@@ -307,6 +313,12 @@ request_free (Request *request)
   g_free (request->dossier_json);
   g_clear_pointer (&request->parts, g_ptr_array_unref);
   g_free (request->idempotency_key);
+  g_free (request->method);
+  if (request->json_body != NULL)
+    explicit_bzero (request->json_body, strlen (request->json_body));
+  g_free (request->json_body);
+  g_free (request->err_code);
+  g_clear_pointer (&request->field_errors, g_hash_table_unref);
   g_clear_pointer (&request->context, g_main_context_unref);
   g_free (request);
 }
@@ -1244,5 +1256,168 @@ kiosk_portal_submit_finish (KioskPortal   *self,
   errors = g_object_get_data (G_OBJECT (result), "field-errors");
   if (field_errors != NULL)
     *field_errors = errors ? g_hash_table_ref (errors) : NULL;
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* JSON calls (appointments, …) */
+
+/* One signed request with an optional JSON body; blocking, for workers.
+ * Returns: %FALSE with @error set when no HTTP answer came */
+static gboolean
+perform_json (Request       *request,
+              GCancellable  *cancellable,
+              GError       **error)
+{
+  const char *body = request->json_body ? request->json_body : "";
+  g_autofree char *body_sha256 = g_compute_checksum_for_data (G_CHECKSUM_SHA256,
+                                                              (const guchar *) body, strlen (body));
+  struct curl_slist *headers = curl_slist_append (NULL, "Accept: application/json");
+  CURL *curl = create_handle (request);
+  CURLcode code;
+
+  request->cancellable = cancellable;
+  g_byte_array_set_size (request->body, 0);
+  request->too_large = FALSE;
+  request->replayed = FALSE;
+  g_clear_pointer (&request->retry_after, g_free);
+  headers = append_signature (request->portal, headers, request->method, request->url, body_sha256);
+  if (request->idempotency_key != NULL)
+    {
+      g_autofree char *header = g_strdup_printf ("Idempotency-Key: %s", request->idempotency_key);
+
+      headers = curl_slist_append (headers, header);
+    }
+  if (strcmp (request->method, "GET") != 0)
+    {
+      headers = curl_slist_append (headers, "Content-Type: application/json; charset=utf-8");
+      curl_easy_setopt (curl, CURLOPT_CUSTOMREQUEST, request->method);
+      curl_easy_setopt (curl, CURLOPT_POSTFIELDS, body);
+      curl_easy_setopt (curl, CURLOPT_POSTFIELDSIZE, (long) strlen (body));
+    }
+  curl_easy_setopt (curl, CURLOPT_HTTPHEADER, headers);
+  code = curl_easy_perform (curl);
+  curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, &request->status);
+  curl_easy_cleanup (curl);
+  curl_slist_free_all (headers);
+  if (code != CURLE_OK)
+    return set_curl_error (code, request, error);
+  return TRUE;
+}
+
+static gboolean
+is_transient (const GError *error)
+{
+  return g_error_matches (error, KIOSK_PORTAL_ERROR, KIOSK_PORTAL_ERROR_UNREACHABLE)
+         || g_error_matches (error, KIOSK_PORTAL_ERROR, KIOSK_PORTAL_ERROR_TIMEOUT)
+         || g_error_matches (error, KIOSK_PORTAL_ERROR, KIOSK_PORTAL_ERROR_SERVER);
+}
+
+static void
+call_json_in_thread (GTask        *task,
+                     gpointer      source,
+                     gpointer      task_data,
+                     GCancellable *cancellable)
+{
+  Request *request = task_data;
+  /* Only a request carrying an Idempotency-Key may be sent again: the portal then answers a
+   * repeat with the stored answer instead of acting twice (e.g. booking two slots). */
+  guint attempts = request->idempotency_key != NULL || strcmp (request->method, "GET") == 0 ? 3 : 1;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) root = NULL;
+  JsonObject *data;
+
+  for (guint attempt = 1; attempt <= attempts; attempt++)
+    {
+      g_clear_error (&error);
+      g_clear_pointer (&request->field_errors, g_hash_table_unref);
+      if (perform_json (request, cancellable, &error) && request->status >= 400)
+        set_http_error (request, &request->field_errors, &error);
+      if (error == NULL || !is_transient (error) || attempt == attempts)
+        break;
+      /* Short pauses: a citizen is waiting in front of the screen. */
+      if (g_cancellable_is_cancelled (cancellable))
+        break;
+      g_usleep (attempt * 300 * 1000);
+    }
+  if (error != NULL)
+    {
+      if (request->status >= 400 && request->status < 500)
+        {
+          g_autoptr(JsonObject) answer = kiosk_json_parse_object ((const char *) request->body->data,
+                                                                  request->body->len, NULL);
+
+          request->err_code = g_strdup (kiosk_json_get_string (answer, "err_code"));
+        }
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  root = kiosk_json_parse_object ((const char *) request->body->data, request->body->len, &error);
+  data = kiosk_json_get_object (root, "data");
+  if (data == NULL)
+    {
+      g_task_return_new_error (task, KIOSK_PORTAL_ERROR, KIOSK_PORTAL_ERROR_MALFORMED,
+                               "The portal's answer is malformed: %s",
+                               error ? error->message : "no data object");
+      return;
+    }
+  g_task_return_pointer (task, json_object_ref (data), (GDestroyNotify) json_object_unref);
+}
+
+/**
+ * kiosk_portal_call_json_async:
+ * @method: GET, POST, PUT or DELETE
+ * @path: the path below the base URL, already escaped, e.g. "api/appointments/slots?motif=x"
+ * @body: (nullable): a JSON document sent as the body
+ * @idempotency_key: (nullable): sent as Idempotency-Key; with one, a request that got no answer
+ *   (network error, 5xx, 409 while the first is still being processed) is sent again, twice at most
+ *
+ * A call of the portal API whose answer is `{"err": 0, "data": {…}}`. The answer is parsed with
+ * the guarded parser in the worker.
+ */
+void
+kiosk_portal_call_json_async (KioskPortal         *self,
+                              const char          *method,
+                              const char          *path,
+                              const char          *body,
+                              const char          *idempotency_key,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  Request *request = request_new (self, path, MAX_RESPONSE_SIZE);
+
+  request->method = g_strdup (method);
+  request->json_body = g_strdup (body);
+  request->idempotency_key = g_strdup (idempotency_key);
+  g_task_set_source_tag (task, kiosk_portal_call_json_async);
+  g_task_set_task_data (task, request, (GDestroyNotify) request_free);
+  g_task_run_in_thread (task, call_json_in_thread);
+}
+
+/**
+ * kiosk_portal_call_json_finish:
+ * @err_code: (out) (optional) (transfer full): for a 4xx answer, the portal's err_code
+ *   (e.g. "slot-taken"), else %NULL
+ * @field_errors: (out) (optional) (transfer full): for a 422 `invalid-fields`, varname → French
+ *   message, else %NULL
+ *
+ * Returns: (transfer full): the answer's `data` object, or %NULL with @error set
+ */
+JsonObject *
+kiosk_portal_call_json_finish (KioskPortal   *self,
+                               GAsyncResult  *result,
+                               char         **err_code,
+                               GHashTable   **field_errors,
+                               GError       **error)
+{
+  Request *request;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  request = g_task_get_task_data (G_TASK (result));
+  if (err_code != NULL)
+    *err_code = g_strdup (request->err_code);
+  if (field_errors != NULL)
+    *field_errors = request->field_errors ? g_hash_table_ref (request->field_errors) : NULL;
   return g_task_propagate_pointer (G_TASK (result), error);
 }

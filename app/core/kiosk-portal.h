@@ -122,4 +122,18 @@ KioskReceipt *kiosk_portal_submit_payload        (KioskPortal          *self,
                                                    guint                *retry_after,
                                                    GError              **error);
 
+void          kiosk_portal_call_json_async        (KioskPortal          *self,
+                                                   const char           *method,
+                                                   const char           *path,
+                                                   const char           *body,
+                                                   const char           *idempotency_key,
+                                                   GCancellable         *cancellable,
+                                                   GAsyncReadyCallback   callback,
+                                                   gpointer              user_data);
+JsonObject   *kiosk_portal_call_json_finish       (KioskPortal          *self,
+                                                   GAsyncResult         *result,
+                                                   char                **err_code,
+                                                   GHashTable          **field_errors,
+                                                   GError              **error);
+
 G_END_DECLS

@@ -5,6 +5,8 @@
 #pragma once
 
 #include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+#include <sqlite3.h>
 
 G_BEGIN_DECLS
 
@@ -69,6 +71,41 @@ JsonNode           *kiosk_portal_store_list       (KioskPortalStore  *store);
 gboolean            kiosk_portal_store_reset      (KioskPortalStore  *store,
                                                    GError           **error);
 
+gboolean            kiosk_portal_store_remember_key (KioskPortalStore *store,
+                                                     const char       *key,
+                                                     const char       *body_sha256,
+                                                     guint             status,
+                                                     const char       *response);
+sqlite3            *kiosk_portal_store_get_db     (KioskPortalStore  *store);
+
 const char         *kiosk_portal_get_status_name  (const char        *status);
+
+/* Answers (kiosk-portal.c). */
+void kiosk_portal_reply_error (SoupServerMessage *msg,
+                               guint              status,
+                               const char        *code,
+                               const char        *description,
+                               GHashTable        *fields);
+/* Answers @status with `{"err": 0, "data": @data}`; takes @data. */
+void kiosk_portal_reply_data  (SoupServerMessage *msg,
+                               guint              status,
+                               JsonObject        *data);
+
+/* Appointments (kiosk-portal-appointments.c). */
+typedef struct _KioskPortalAppointments KioskPortalAppointments;
+
+KioskPortalAppointments *kiosk_portal_appointments_new    (sqlite3                  *db,
+                                                           const char               *config_path,
+                                                           GError                  **error);
+void                     kiosk_portal_appointments_free   (KioskPortalAppointments  *self);
+gboolean                 kiosk_portal_appointments_reset  (KioskPortalAppointments  *self);
+void                     kiosk_portal_appointments_set_now (KioskPortalAppointments *self,
+                                                            GDateTime               *now);
+void                     kiosk_portal_appointments_handle (KioskPortalAppointments  *self,
+                                                           KioskPortalStore         *store,
+                                                           SoupServerMessage        *msg,
+                                                           const char               *method,
+                                                           char                    **segments,
+                                                           GHashTable               *query);
 
 G_END_DECLS

@@ -561,3 +561,33 @@ kiosk_portal_store_reset (KioskPortalStore  *store,
     }
   return TRUE;
 }
+
+/* Records the answer given to a request other than a submission (an appointment booked), so
+ * that a repeat with the same Idempotency-Key is answered the same. */
+gboolean
+kiosk_portal_store_remember_key (KioskPortalStore *store,
+                                 const char       *key,
+                                 const char       *body_sha256,
+                                 guint             status,
+                                 const char       *response)
+{
+  sqlite3_stmt *stmt = prepare_statement (store, "INSERT INTO idempotency (key, body_sha256, status, "
+                                                 "response, dossier_id) VALUES (?, ?, ?, ?, NULL)", NULL);
+  gboolean ok;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, body_sha256, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int (stmt, 3, status);
+  sqlite3_bind_text (stmt, 4, response, -1, SQLITE_TRANSIENT);
+  ok = sqlite3_step (stmt) == SQLITE_DONE;
+  sqlite3_finalize (stmt);
+  return ok;
+}
+
+sqlite3 *
+kiosk_portal_store_get_db (KioskPortalStore *store)
+{
+  return store->db;
+}

@@ -51,6 +51,9 @@ typedef struct
   guint             trickle_count;    /* answers sent at 1 byte a second, never finished */
 
   GBytes           *kiosk_key;        /* nullable: when set, /api/ requests must be signed */
+
+  char                    *appointments_path;
+  KioskPortalAppointments *appointments;
 } KioskPortal;
 
 /* A paused answer waiting for its delay; owns a reference on the message. */
@@ -130,6 +133,25 @@ reply_error (SoupServerMessage *msg,
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
   reply_json (msg, status, root);
+}
+
+void
+kiosk_portal_reply_error (SoupServerMessage *msg,
+                          guint              status,
+                          const char        *code,
+                          const char        *description,
+                          GHashTable        *fields)
+{
+  reply_error (msg, status, code, description, fields);
+}
+
+void
+kiosk_portal_reply_data (SoupServerMessage *msg,
+                         guint              status,
+                         JsonObject        *data)
+{
+  reply_data (msg, data);
+  soup_server_message_set_status (msg, status, NULL);
 }
 
 static void
@@ -806,12 +828,34 @@ handle_reset (KioskPortal       *portal,
   g_autoptr(GError) error = NULL;
 
   clear_faults (portal);
-  if (!kiosk_portal_store_reset (portal->store, &error))
+  if (!kiosk_portal_store_reset (portal->store, &error)
+      || !kiosk_portal_appointments_reset (portal->appointments))
     {
       g_printerr ("kiosk-portal: reset failed: %s\n", error->message);
       reply_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "server-error", "Reset failed", NULL);
       return;
     }
+  reply_text (msg, SOUP_STATUS_OK, "{\"err\":0}");
+}
+
+/* POST /_control/clock {"now": "2026-12-01T08:00:00+11:00"} sets the appointments' clock;
+ * {"now": null} goes back to the real time. */
+static void
+handle_clock (KioskPortal       *portal,
+              SoupServerMessage *msg)
+{
+  g_autoptr(GBytes) body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
+  g_autoptr(JsonObject) request = kiosk_json_parse_object (g_bytes_get_data (body, NULL),
+                                                           g_bytes_get_size (body), NULL);
+  const char *now_text = kiosk_json_get_string (request, "now");
+  g_autoptr(GDateTime) now = now_text ? g_date_time_new_from_iso8601 (now_text, NULL) : NULL;
+
+  if (request == NULL || (now_text != NULL && now == NULL))
+    {
+      reply_error (msg, SOUP_STATUS_BAD_REQUEST, "bad-request", "now must be ISO 8601 or null", NULL);
+      return;
+    }
+  kiosk_portal_appointments_set_now (portal->appointments, now);
   reply_text (msg, SOUP_STATUS_OK, "{\"err\":0}");
 }
 
@@ -838,6 +882,13 @@ handle_control (KioskPortal       *portal,
         }
       root = kiosk_portal_store_list (portal->store);
       reply_json (msg, SOUP_STATUS_OK, root);
+    }
+  else if (strcmp (what, "clock") == 0)
+    {
+      if (!is_post)
+        reply_method_not_allowed (msg, "POST");
+      else
+        handle_clock (portal, msg);
     }
   else if (strcmp (what, "faults") == 0 || strcmp (what, "reset") == 0)
     {
@@ -1025,7 +1076,8 @@ static char *
 handle_api (KioskPortal       *portal,
             SoupServerMessage *msg,
             const char        *method,
-            char             **segments)
+            char             **segments,
+            GHashTable        *query)
 {
   gboolean is_get = strcmp (method, "GET") == 0 || strcmp (method, "HEAD") == 0;
   guint n = g_strv_length (segments);
@@ -1067,6 +1119,9 @@ handle_api (KioskPortal       *portal,
       else
         handle_schema (portal, msg, procedure);
     }
+  else if (strcmp (segments[1], "appointments") == 0)
+    kiosk_portal_appointments_handle (portal->appointments, portal->store, msg, method,
+                                      segments + 2, query);
   else if (n == 3 && strcmp (segments[1], "dossiers") == 0)
     {
       if (is_get)
@@ -1098,7 +1153,7 @@ server_request_cb (SoupServer        *server,
                  "The request is not signed by a known kiosk, or its clock is off by more than 300 s", NULL);
   else if (strcmp (segments[0], "api") == 0 && segments[1] != NULL)
     {
-      char *key = handle_api (portal, msg, method, segments);
+      char *key = handle_api (portal, msg, method, segments, query);
 
       /* The dossier is stored, but the client never hears it: its retry must not duplicate. */
       if (soup_server_message_get_status (msg) == SOUP_STATUS_CREATED && portal->reset_count > 0)
@@ -1167,7 +1222,9 @@ free_portal (KioskPortal *portal)
   /* Lets the closed connections finish tearing down. */
   while (g_main_context_iteration (NULL, FALSE))
     ;
+  g_clear_pointer (&portal->appointments, kiosk_portal_appointments_free);
   g_clear_pointer (&portal->store, kiosk_portal_store_free);
+  g_free (portal->appointments_path);
   g_clear_pointer (&portal->loop, g_main_loop_unref);
   g_clear_pointer (&portal->procedures, g_hash_table_unref);
   g_clear_pointer (&portal->catalogue, json_object_unref);
@@ -1239,6 +1296,8 @@ main (int   argc,
     { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &tls_cert, "Serve HTTPS with this certificate (PEM)",
       "FILE" },
     { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key, "Private key of --tls-cert (PEM)", "FILE" },
+    { "appointments", 0, 0, G_OPTION_ARG_FILENAME, &portal.appointments_path,
+      "Sites, opening hours and motifs of appointments (JSON)", "FILE" },
     { "kiosk-key", 0, 0, G_OPTION_ARG_FILENAME, &kiosk_key,
       "Require /api/ requests signed with this kiosk key", "FILE" },
     { NULL }
@@ -1289,6 +1348,19 @@ main (int   argc,
       portal.store = kiosk_portal_store_open (dir, &error);
       if (portal.store == NULL)
         g_printerr ("kiosk-portal: cannot open the store in %s: %s\n", dir, error->message);
+      else
+        {
+          portal.appointments = kiosk_portal_appointments_new (kiosk_portal_store_get_db (portal.store),
+                                                               portal.appointments_path
+                                                               ? portal.appointments_path
+                                                               : KIOSK_DEFAULT_APPOINTMENTS,
+                                                               &error);
+          if (portal.appointments == NULL)
+            {
+              g_printerr ("kiosk-portal: appointments: %s\n", error->message);
+              g_clear_pointer (&portal.store, kiosk_portal_store_free);
+            }
+        }
     }
   if (portal.store != NULL)
     {
