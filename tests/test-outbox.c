@@ -685,6 +685,12 @@ test_kill_9 (void)
         sqlite3 *handle = NULL;
         sqlite3_stmt *stmt = NULL;
 
+        /* Killed before it even created the database: then nothing was queued yet. */
+        if (!g_file_test (db, G_FILE_TEST_EXISTS))
+          {
+            g_assert_cmpuint (g_hash_table_size (queued), ==, 0);
+            continue;
+          }
         g_assert_cmpint (sqlite3_open_v2 (db, &handle, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
         g_assert_cmpint (sqlite3_prepare_v2 (handle, "PRAGMA integrity_check", -1, &stmt, NULL), ==, SQLITE_OK);
         g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
