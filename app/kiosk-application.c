@@ -234,6 +234,11 @@ kiosk_application_activate (GApplication *application)
         self->data_dir = g_build_filename (g_get_user_state_dir (), "kiosk", NULL);
       self->context = kiosk_context_new (url, kiosk_id, self->data_dir,
                                          "resource:///nc/epn/Kiosk/catalogue.json", device);
+      {
+        g_autofree char *site = g_settings_get_string (self->settings, "site-id");
+
+        kiosk_context_set_site (self->context, site);
+      }
       if (kiosk_context_get_portal (self->context) != NULL)
         {
           g_autofree char *ca_file = g_settings_get_string (self->settings, "portal-ca-file");

@@ -7,6 +7,7 @@ struct _KioskProcedurePage
 {
   AdwBin    parent_instance;
 
+  GtkWidget *accompanied_button;
   GtkLabel *category_label;
   GtkLabel *title_label;
   GtkLabel *description_label;
@@ -32,6 +33,7 @@ kiosk_procedure_page_class_init (KioskProcedurePageClass *klass)
   G_OBJECT_CLASS (klass)->dispose = kiosk_procedure_page_dispose;
 
   gtk_widget_class_set_template_from_resource (widget_class, "/nc/epn/Kiosk/ui/kiosk-procedure-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, KioskProcedurePage, accompanied_button);
   gtk_widget_class_bind_template_child (widget_class, KioskProcedurePage, category_label);
   gtk_widget_class_bind_template_child (widget_class, KioskProcedurePage, title_label);
   gtk_widget_class_bind_template_child (widget_class, KioskProcedurePage, description_label);
@@ -60,6 +62,8 @@ kiosk_procedure_page_set_procedure (KioskProcedurePage *self,
   const char *delay = kiosk_procedure_get_delay (procedure);
   guint n_documents = kiosk_procedure_get_n_documents (procedure);
 
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (self->accompanied_button), "s",
+                                    kiosk_procedure_get_slug (procedure));
   gtk_label_set_label (self->category_label, kiosk_procedure_get_category (procedure));
   gtk_label_set_label (self->title_label, kiosk_procedure_get_title (procedure));
   gtk_label_set_label (self->description_label, kiosk_procedure_get_description (procedure));

@@ -92,29 +92,6 @@ kiosk_receipt_page_set_receipt (KioskReceiptPage   *self,
 }
 
 static void
-draw_text (cairo_t    *cr,
-           GtkPrintContext *context,
-           const char *text,
-           const char *font,
-           double     *y)
-{
-  PangoLayout *layout = gtk_print_context_create_pango_layout (context);
-  PangoFontDescription *description = pango_font_description_from_string (font);
-  int height;
-
-  pango_layout_set_font_description (layout, description);
-  pango_layout_set_width (layout, (int) (gtk_print_context_get_width (context) * PANGO_SCALE));
-  pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
-  pango_layout_set_text (layout, text, -1);
-  cairo_move_to (cr, 0, *y);
-  pango_cairo_show_layout (cr, layout);
-  pango_layout_get_size (layout, NULL, &height);
-  *y += (double) height / PANGO_SCALE + 12;
-  pango_font_description_free (description);
-  g_object_unref (layout);
-}
-
-static void
 draw_page_cb (GtkPrintOperation *operation,
               GtkPrintContext   *context,
               int                page,
@@ -127,57 +104,28 @@ draw_page_cb (GtkPrintOperation *operation,
   g_autofree char *line = NULL;
   double y = 0;
 
-  draw_text (cr, context, _("Procedures kiosk — receipt"), "Sans Bold 18", &y);
+  kiosk_print_text (context, _("Procedures kiosk — receipt"), "Sans Bold 18", &y);
   if (self->procedure_title != NULL)
-    draw_text (cr, context, self->procedure_title, "Sans 14", &y);
+    kiosk_print_text (context, self->procedure_title, "Sans 14", &y);
   /* TRANSLATORS: %s is a date and time, e.g. "29/11/2026 at 10:15" */
   line = g_strdup_printf (_("Sent on %s"), when);
-  draw_text (cr, context, line, "Sans 12", &y);
-  draw_text (cr, context, self->queued ? _("Your reference:") : _("Your dossier number:"), "Sans 12", &y);
-  draw_text (cr, context, self->number ? self->number : "", "Sans Bold 28", &y);
+  kiosk_print_text (context, line, "Sans 12", &y);
+  kiosk_print_text (context, self->queued ? _("Your reference:") : _("Your dossier number:"), "Sans 12", &y);
+  kiosk_print_text (context, self->number ? self->number : "", "Sans Bold 28", &y);
   if (self->queued)
-    draw_text (cr, context,
+    kiosk_print_text (context,
                _("The portal cannot be reached right now. The terminal will send your request by itself as soon as it can; you have nothing more to do. Keep this reference if you need to ask an agent."),
                "Sans 12", &y);
   if (self->url != NULL)
     {
-      g_autoptr(KioskImage) qr = kiosk_qr_render (self->url, 4, NULL);
-
-      if (qr != NULL)
-        {
-          cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, qr->width, qr->height);
-          const guint8 *rgb = g_bytes_get_data (qr->pixels, NULL);
-          guint8 *data;
-          int stride;
-
-          cairo_surface_flush (surface);
-          data = cairo_image_surface_get_data (surface);
-          stride = cairo_image_surface_get_stride (surface);
-          for (guint j = 0; j < qr->height; j++)
-            for (guint i = 0; i < qr->width; i++)
-              {
-                const guint8 *p = rgb + ((gsize) j * qr->width + i) * 3;
-
-                ((guint32 *) (data + (gsize) j * stride))[i] = (p[0] << 16) | (p[1] << 8) | p[2];
-              }
-          cairo_surface_mark_dirty (surface);
-          cairo_save (cr);
-          cairo_translate (cr, 0, y);
-          cairo_scale (cr, 160.0 / qr->width, 160.0 / qr->height);
-          cairo_set_source_surface (cr, surface, 0, 0);
-          cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_NEAREST);
-          cairo_paint (cr);
-          cairo_restore (cr);
-          cairo_surface_destroy (surface);
-          y += 172;
-        }
-      draw_text (cr, context, _("Scan the code with your phone to follow your request:"), "Sans 12", &y);
-      draw_text (cr, context, self->url, "Monospace 10", &y);
+      kiosk_print_qr (cr, self->url, 160, &y);
+      kiosk_print_text (context, _("Scan the code with your phone to follow your request:"), "Sans 12", &y);
+      kiosk_print_text (context, self->url, "Monospace 10", &y);
     }
   if (self->next_steps != NULL)
     {
-      draw_text (cr, context, _("What happens next"), "Sans Bold 12", &y);
-      draw_text (cr, context, self->next_steps, "Sans 12", &y);
+      kiosk_print_text (context, _("What happens next"), "Sans Bold 12", &y);
+      kiosk_print_text (context, self->next_steps, "Sans 12", &y);
     }
 }
 

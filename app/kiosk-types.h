@@ -20,9 +20,19 @@ typedef struct _KioskWindow KioskWindow;
 #define KIOSK_PAGE_SUBMIT    "submit"
 #define KIOSK_PAGE_RECEIPT   "receipt"
 #define KIOSK_PAGE_PRIVACY   "privacy"
+#define KIOSK_PAGE_APPOINTMENT "appointment"
+#define KIOSK_PAGE_ARRIVAL   "arrival"
 
 GdkTexture *kiosk_texture_new_for_image (const KioskImage *image);
 guint       kiosk_count_steps           (KioskProcedure   *procedure);
 void        kiosk_widget_remove_all     (GtkWidget        *box);
+void        kiosk_print_text            (GtkPrintContext  *context,
+                                         const char       *text,
+                                         const char       *font,
+                                         double           *y);
+void        kiosk_print_qr              (cairo_t          *cr,
+                                         const char       *text,
+                                         double           size,
+                                         double           *y);
 
 G_END_DECLS

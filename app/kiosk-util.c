@@ -1,6 +1,8 @@
 /* kiosk-util.c: small helpers shared by the pages. */
 #include "kiosk-types.h"
 
+#include "kiosk-qr.h"
+
 /**
  * kiosk_texture_new_for_image:
  *
@@ -51,4 +53,67 @@ kiosk_widget_remove_all (GtkWidget *box)
       else
         gtk_widget_unparent (child);
     }
+}
+
+/* Printing: text and QR codes laid out top to bottom on a receipt; *y is where the next one goes. */
+
+void
+kiosk_print_text (GtkPrintContext *context,
+                  const char      *text,
+                  const char      *font,
+                  double          *y)
+{
+  cairo_t *cr = gtk_print_context_get_cairo_context (context);
+  PangoLayout *layout = gtk_print_context_create_pango_layout (context);
+  PangoFontDescription *description = pango_font_description_from_string (font);
+  int height;
+
+  pango_layout_set_font_description (layout, description);
+  pango_layout_set_width (layout, (int) (gtk_print_context_get_width (context) * PANGO_SCALE));
+  pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
+  pango_layout_set_text (layout, text, -1);
+  cairo_move_to (cr, 0, *y);
+  pango_cairo_show_layout (cr, layout);
+  pango_layout_get_size (layout, NULL, &height);
+  *y += (double) height / PANGO_SCALE + 12;
+  pango_font_description_free (description);
+  g_object_unref (layout);
+}
+
+void
+kiosk_print_qr (cairo_t    *cr,
+                const char *text,
+                double      size,
+                double     *y)
+{
+  g_autoptr(KioskImage) qr = kiosk_qr_render (text, 4, NULL);
+  cairo_surface_t *surface;
+  const guint8 *rgb;
+  guint8 *data;
+  int stride;
+
+  if (qr == NULL)
+    return;
+  surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, qr->width, qr->height);
+  rgb = g_bytes_get_data (qr->pixels, NULL);
+  cairo_surface_flush (surface);
+  data = cairo_image_surface_get_data (surface);
+  stride = cairo_image_surface_get_stride (surface);
+  for (guint j = 0; j < qr->height; j++)
+    for (guint i = 0; i < qr->width; i++)
+      {
+        const guint8 *p = rgb + ((gsize) j * qr->width + i) * 3;
+
+        ((guint32 *) (data + (gsize) j * stride))[i] = (p[0] << 16) | (p[1] << 8) | p[2];
+      }
+  cairo_surface_mark_dirty (surface);
+  cairo_save (cr);
+  cairo_translate (cr, 0, *y);
+  cairo_scale (cr, size / qr->width, size / qr->height);
+  cairo_set_source_surface (cr, surface, 0, 0);
+  cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_NEAREST);
+  cairo_paint (cr);
+  cairo_restore (cr);
+  cairo_surface_destroy (surface);
+  *y += size + 12;
 }

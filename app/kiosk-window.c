@@ -4,6 +4,8 @@
  * the journey can be driven the same way by a touch, the keyboard or a test. */
 #include "kiosk-window.h"
 
+#include "kiosk-appointment-page.h"
+#include "kiosk-arrival-page.h"
 #include "kiosk-catalogue-page.h"
 #include "kiosk-documents-page.h"
 #include "kiosk-form-page.h"
@@ -50,6 +52,8 @@ struct _KioskWindow
   GtkWidget            *submit_page;
   GtkWidget            *receipt_page;
   GtkWidget            *privacy_page;
+  GtkWidget            *appointment_page;
+  GtkWidget            *arrival_page;
 };
 
 G_DEFINE_FINAL_TYPE (KioskWindow, kiosk_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -93,6 +97,10 @@ ensure_page (KioskWindow *self,
     slot = &self->receipt_page;
   else if (g_str_equal (name, KIOSK_PAGE_PRIVACY))
     slot = &self->privacy_page;
+  else if (g_str_equal (name, KIOSK_PAGE_APPOINTMENT))
+    slot = &self->appointment_page;
+  else if (g_str_equal (name, KIOSK_PAGE_ARRIVAL))
+    slot = &self->arrival_page;
   else
     g_return_val_if_reached (NULL);
 
@@ -115,6 +123,10 @@ ensure_page (KioskWindow *self,
     page = kiosk_submit_page_new (self->context);
   else if (slot == &self->receipt_page)
     page = kiosk_receipt_page_new ();
+  else if (slot == &self->appointment_page)
+    page = kiosk_appointment_page_new (self->context);
+  else if (slot == &self->arrival_page)
+    page = kiosk_arrival_page_new (self->context);
   else
     page = kiosk_privacy_page_new ();
 
@@ -402,6 +414,19 @@ submit_action_cb (GtkWidget  *widget,
   kiosk_submit_page_start (KIOSK_SUBMIT_PAGE (self->submit_page), dossier);
 }
 
+/* Parameter: the slug of the procedure the citizen wants help with, or "". */
+static void
+book_appointment_action_cb (GtkWidget  *widget,
+                            const char *action_name,
+                            GVariant   *parameter)
+{
+  KioskWindow *self = KIOSK_WINDOW (widget);
+
+  kiosk_appointment_page_start (KIOSK_APPOINTMENT_PAGE (ensure_page (self, KIOSK_PAGE_APPOINTMENT)),
+                                g_variant_get_string (parameter, NULL));
+  show_page (self, KIOSK_PAGE_APPOINTMENT);
+}
+
 static void
 finish_action_cb (GtkWidget  *widget,
                   const char *action_name,
@@ -440,6 +465,10 @@ session_ended_cb (KioskContext *context,
     kiosk_receipt_page_set_receipt (KIOSK_RECEIPT_PAGE (self->receipt_page), NULL, NULL);
   if (self->catalogue_page != NULL)
     kiosk_catalogue_page_reset (KIOSK_CATALOGUE_PAGE (self->catalogue_page));
+  if (self->appointment_page != NULL)
+    kiosk_appointment_page_reset (KIOSK_APPOINTMENT_PAGE (self->appointment_page));
+  if (self->arrival_page != NULL)
+    kiosk_arrival_page_reset (KIOSK_ARRIVAL_PAGE (self->arrival_page));
   g_clear_object (&self->procedure);
   gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), "");
   hide_idle_warning (self);
@@ -610,6 +639,7 @@ kiosk_window_class_init (KioskWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.correct", NULL, correct_action_cb);
   gtk_widget_class_install_action (widget_class, "win.submit", NULL, submit_action_cb);
   gtk_widget_class_install_action (widget_class, "win.finish", NULL, finish_action_cb);
+  gtk_widget_class_install_action (widget_class, "win.book-appointment", "s", book_appointment_action_cb);
 }
 
 static void

@@ -4,7 +4,9 @@
  */
 #include "kiosk-test-util.h"
 
+#include "kiosk-appointment-page.h"
 #include "kiosk-appointments.h"
+#include "kiosk-arrival-page.h"
 #include "kiosk-json.h"
 
 #include <glib/gi18n.h>
@@ -506,6 +508,311 @@ test_outages (void)
   }
 }
 
+
+/* The UI */
+
+static GtkWidget *
+find_prefixed (GtkWidget  *widget,
+               const char *prefix)
+{
+  if (g_str_has_prefix (gtk_widget_get_name (widget), prefix) && gtk_widget_get_mapped (widget))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_prefixed (child, prefix);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+typedef struct
+{
+  KioskWindow *window;
+  const char  *name;
+} Step;
+
+static gboolean
+step_shown_cb (gpointer data)
+{
+  Step *step = data;
+  GtkWidget *page = kiosk_window_find_widget (step->window, "appointment");
+  GtkStack *stack = GTK_STACK (kiosk_window_find_widget (step->window, "appointment-stack"));
+
+  return !kiosk_appointment_page_is_busy (KIOSK_APPOINTMENT_PAGE (page))
+         && g_strcmp0 (gtk_stack_get_visible_child_name (stack), step->name) == 0;
+}
+
+static void
+wait_for_step (KioskWindow *window,
+               const char  *name)
+{
+  Step step = { window, name };
+
+  if (!kiosk_test_wait (step_shown_cb, &step, 20000))
+    g_error ("The appointment page did not reach the step %s", name);
+}
+
+static gboolean
+arrival_idle_cb (gpointer data)
+{
+  KioskWindow *window = data;
+
+  return !kiosk_arrival_page_is_busy (KIOSK_ARRIVAL_PAGE (kiosk_window_find_widget (window, "arrival")));
+}
+
+static char *
+pdf_text (const char *pdf)
+{
+  g_autofree char *out = NULL;
+  g_autoptr(GError) error = NULL;
+  int wait_status = 0;
+  const char *argv[] = { "pdftotext", "-layout", pdf, "-", NULL };
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out,
+                               NULL, &wait_status, &error));
+  g_assert_no_error (error);
+  return g_steal_pointer (&out);
+}
+
+/* A citizen books from the home screen in French: a reason, a time on the week view (taken by
+ * someone else meanwhile: the kiosk says so and offers the remaining times), name and phone;
+ * the booking's number and QR code are shown and printed (to a PDF file here). Then, on the
+ * day, a barcode reader typing through the AZERTY digit row checks the citizen in; a wrong phone
+ * number cannot cancel. */
+static void
+test_booking_flow (void)
+{
+  g_autofree char *data_dir = g_dir_make_tmp ("kiosk-rdv-XXXXXX", NULL);
+  g_autofree char *pdf = g_build_filename (data_dir, "rendez-vous.pdf", NULL);
+  g_autoptr(KioskContext) context = NULL;
+  g_autoptr(KioskPortal) other = new_client (portal->url);
+  g_autoptr(KioskBooking) rival = NULL;
+  g_autoptr(KioskAppointment) taken = NULL;
+  g_autoptr(GPtrArray) day = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) wanted = NULL;
+  g_autoptr(GDateTime) just_before = NULL;
+  g_autoptr(GDateTime) starts = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *reference = NULL;
+  g_autofree char *azerty = NULL;
+  g_autofree char *when = NULL;
+  const KioskAppointment *booked;
+  KioskWindow *window;
+  GtkWidget *slot;
+  const char *azerty_digits[] = { "à", "&", "é", "\"", "'", "(", "-", "è", "_", "ç" };
+
+  reset_portal ();
+  kiosk_test_setup_locale ("fr");
+  context = kiosk_test_context_new (portal->url, data_dir);
+  window = kiosk_window_new (NULL, context);
+  gtk_window_present (GTK_WINDOW (window));
+  kiosk_test_wait_for_page (window, "welcome");
+
+  kiosk_test_click (window, "welcome-appointment");
+  kiosk_test_wait_for_page (window, "appointment");
+  wait_for_step (window, "motifs");
+  g_assert_cmpstr (kiosk_test_label (window, "appointment-subtitle"), ==,
+                   "À EPN de Nouméa centre. Quel est l’objet du rendez-vous\u00a0?");
+  kiosk_test_click (window, "motif-aide-medicale");
+  wait_for_step (window, "slots");
+
+  /* The first free time, as a citizen would touch it. */
+  slot = find_prefixed (kiosk_test_find (window, "slots-days"), "slot-");
+  g_assert_nonnull (slot);
+  g_signal_emit_by_name (slot, "clicked");
+  wait_for_step (window, "contact");
+  g_assert_true (g_str_has_prefix (kiosk_test_label (window, "appointment-summary"),
+                                   "Constituer un dossier d’aide médicale, "));
+
+  /* Contact details are checked before anything is sent. */
+  kiosk_test_type (window, "appointment-phone", "12");
+  kiosk_test_click (window, "appointment-confirm");
+  g_assert_true (gtk_widget_get_visible (kiosk_test_find (window, "appointment-name-error")));
+  g_assert_true (gtk_widget_get_visible (kiosk_test_find (window, "appointment-phone-error")));
+  g_assert_false (gtk_widget_get_visible (kiosk_test_find (window, "appointment-email-error")));
+  kiosk_test_type (window, "appointment-name", "Marie Wamytan");
+  kiosk_test_type (window, "appointment-phone", "75 12 34");
+
+  /* Meanwhile another kiosk takes this very time. */
+  {
+    g_autoptr(GPtrArray) slots = fetch_slots (other, "aide-medicale");
+
+    wanted = g_date_time_ref (((KioskSlot *) slots->pdata[0])->starts_at);
+    rival = kiosk_booking_new (NULL, "aide-medicale", wanted, "Luc Tiéti", "769900", NULL);
+    taken = book (other, rival, &error);
+    g_assert_no_error (error);
+  }
+  kiosk_test_click (window, "appointment-confirm");
+  wait_for_step (window, "slots");
+  g_assert_cmpstr (kiosk_test_label (window, "appointment-error"), ==,
+                   "Quelqu’un vient de réserver cet horaire. Voici les horaires encore libres.");
+  {
+    g_autofree char *taken_name = g_date_time_format (wanted, "slot-%Y%m%d-%H%M");
+    g_autoptr(GDateTime) local = g_date_time_to_local (wanted);
+    g_autofree char *local_name = g_date_time_format (local, "slot-%Y%m%d-%H%M");
+
+    g_assert_null (kiosk_window_find_widget (window, local_name));
+    (void) taken_name;
+  }
+  slot = find_prefixed (kiosk_test_find (window, "slots-days"), "slot-");
+  g_signal_emit_by_name (slot, "clicked");
+  wait_for_step (window, "contact");
+  /* What was typed is still there. */
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (kiosk_test_find (window, "appointment-name"))), ==,
+                   "Marie Wamytan");
+  kiosk_test_click (window, "appointment-confirm");
+  wait_for_step (window, "done");
+
+  booked = kiosk_appointment_page_get_appointment (KIOSK_APPOINTMENT_PAGE (kiosk_test_find (window, "appointment")));
+  g_assert_nonnull (booked);
+  reference = g_strdup (booked->reference);
+  {
+    g_autofree char *spaced = g_strdup_printf ("%.4s %.4s", reference, reference + 4);
+
+    g_assert_cmpstr (kiosk_test_label (window, "appointment-reference"), ==, spaced);
+  }
+  g_assert_nonnull (gtk_picture_get_paintable (GTK_PICTURE (kiosk_test_find (window, "appointment-qr"))));
+  g_assert_nonnull (strstr (kiosk_test_label (window, "appointment-bring"), "originaux"));
+  g_assert_nonnull (strstr (kiosk_test_label (window, "appointment-place"), "EPN de Nouméa centre"));
+  when = g_strdup (kiosk_test_label (window, "appointment-when"));
+  g_assert_nonnull (strstr (when, " à "));   /* "lundi 30 novembre à 8 h 00" */
+  g_assert_nonnull (strstr (when, " h "));
+
+  /* The portal holds the booking, with the name and phone typed. */
+  day = fetch_day (other, booked->starts_at);
+  g_assert_cmpuint (day->len, ==, 2);
+  {
+    gboolean found = FALSE;
+
+    for (guint i = 0; i < day->len; i++)
+      {
+        KioskAppointment *a = day->pdata[i];
+
+        if (g_str_equal (a->reference, reference))
+          {
+            g_assert_cmpstr (a->name, ==, "Marie Wamytan");
+            found = TRUE;
+          }
+      }
+    g_assert_true (found);
+  }
+
+  /* Printed (to a file): the number and the date are on it. */
+  g_assert_true (kiosk_appointment_page_print (KIOSK_APPOINTMENT_PAGE (kiosk_test_find (window, "appointment")), pdf));
+  text = pdf_text (pdf);
+  {
+    g_autofree char *spaced = g_strdup_printf ("%.4s %.4s", reference, reference + 4);
+    g_autofree char *day_text = kiosk_format_day (booked->starts_at);
+
+    g_assert_nonnull (strstr (text, spaced));
+    g_assert_nonnull (strstr (text, day_text));
+    g_assert_nonnull (strstr (text, "EPN de Nouméa centre"));
+  }
+  just_before = g_date_time_add_minutes (booked->starts_at, -10);
+  starts = g_date_time_ref (booked->starts_at);
+  booked = NULL;   /* the page forgets it when the session ends */
+
+  /* Finishing wipes the page. */
+  kiosk_test_click (window, "appointment-finish");
+  kiosk_test_wait_for_page (window, "welcome");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (kiosk_test_find (window, "appointment-name"))), ==, "");
+  g_assert_cmpstr (kiosk_test_label (window, "appointment-reference"), ==, "");
+
+  /* Cancelling with a wrong phone number changes nothing. */
+  kiosk_test_click (window, "welcome-arrival");
+  kiosk_test_wait_for_page (window, "arrival");
+  kiosk_test_type (window, "arrival-reference", reference);
+  kiosk_test_type (window, "arrival-phone", "76 00 00");
+  kiosk_test_click (window, "arrival-cancel");
+  g_assert_true (kiosk_test_wait (arrival_idle_cb, window, 20000));
+  g_assert_cmpstr (kiosk_test_label (window, "arrival-result"), ==,
+                   "Ce numéro de téléphone n’est pas celui donné à la réservation. Vérifiez-le, ou demandez à un agent.");
+
+  /* On the day: a QWERTY barcode reader on this AZERTY terminal types the number, then Enter. */
+  set_clock (just_before);
+  {
+    GString *typed = g_string_new (NULL);
+
+    for (const char *p = reference; *p; p++)
+      g_string_append (typed, azerty_digits[*p - '0']);
+    azerty = g_string_free (typed, FALSE);
+  }
+  kiosk_test_type (window, "arrival-reference", azerty);
+  /* Enter in the entry's text, as the reader's last key does. */
+  g_signal_emit_by_name (gtk_editable_get_delegate (GTK_EDITABLE (kiosk_test_find (window, "arrival-reference"))),
+                         "activate");
+  kiosk_test_spin (10);
+  g_assert_true (kiosk_test_wait (arrival_idle_cb, window, 20000));
+  g_assert_true (g_str_has_prefix (kiosk_test_label (window, "arrival-result"), "Bienvenue\u00a0!"));
+  g_clear_pointer (&day, g_ptr_array_unref);
+  day = fetch_day (other, starts);
+  for (guint i = 0; i < day->len; i++)
+    if (g_str_equal (((KioskAppointment *) day->pdata[i])->reference, reference))
+      g_assert_cmpint (((KioskAppointment *) day->pdata[i])->status, ==, KIOSK_APPOINTMENT_ARRIVED);
+  set_clock (NULL);
+
+  /* A number with a wrong digit is caught on the terminal. */
+  kiosk_test_type (window, "arrival-reference", "1234 5675");
+  kiosk_test_click (window, "arrival-check-in");
+  g_assert_true (g_str_has_prefix (kiosk_test_label (window, "arrival-result"),
+                                   "Ce n’est pas un numéro de rendez-vous"));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  kiosk_test_setup_locale ("en");
+}
+
+/* From a procedure's page, "I prefer to be accompanied" opens the week of the matching reason;
+ * with the portal down, the citizen is told nothing was booked, and what was typed stays. */
+static void
+test_accompanied_and_portal_down (void)
+{
+  g_autofree char *data_dir = g_dir_make_tmp ("kiosk-rdv-XXXXXX", NULL);
+  g_autoptr(KioskContext) context = NULL;
+  GtkWidget *slot;
+  KioskWindow *window;
+  g_autoptr(KioskPortal) client = new_client (portal->url);
+  g_autoptr(GPtrArray) day = NULL;
+  g_autoptr(GDateTime) starts = NULL;
+
+  reset_portal ();
+  context = kiosk_test_context_new (portal->url, data_dir);
+  window = kiosk_window_new (NULL, context);
+  gtk_window_present (GTK_WINDOW (window));
+  kiosk_test_wait_for_page (window, "welcome");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-procedure", "s", "minimum-vieillesse");
+  kiosk_test_wait_for_page (window, "procedure");
+  kiosk_test_click (window, "procedure-accompanied");
+  kiosk_test_wait_for_page (window, "appointment");
+  wait_for_step (window, "slots");
+  g_assert_cmpstr (kiosk_test_label (window, "appointment-subtitle"), ==,
+                   "Demander le minimum vieillesse: choose a time.");
+  slot = find_prefixed (kiosk_test_find (window, "slots-days"), "slot-");
+  g_signal_emit_by_name (slot, "clicked");
+  wait_for_step (window, "contact");
+  kiosk_test_type (window, "appointment-name", "Paul Néa");
+  kiosk_test_type (window, "appointment-phone", "+33 6 12 34 56 78");
+
+  kiosk_test_portal_post (portal, "_control/faults", "{\"fail\": 10, \"status\": 503}");
+  kiosk_test_click (window, "appointment-confirm");
+  wait_for_step (window, "contact");
+  g_assert_cmpstr (kiosk_test_label (window, "appointment-error"), ==,
+                   "The online service does not answer right now. No appointment was booked. Please try again in a moment, or ask an agent.");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (kiosk_test_find (window, "appointment-phone"))), ==,
+                   "+33 6 12 34 56 78");
+  /* The portal is back: the same button books, once. */
+  kiosk_test_portal_post (portal, "_control/faults", "{}");
+  kiosk_test_click (window, "appointment-confirm");
+  wait_for_step (window, "done");
+  starts = g_date_time_ref (kiosk_appointment_page_get_appointment (KIOSK_APPOINTMENT_PAGE (kiosk_test_find (window, "appointment")))->starts_at);
+  day = fetch_day (client, starts);
+  g_assert_cmpuint (day->len, ==, 1);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -524,6 +831,8 @@ main (int   argc,
   g_test_add_func ("/appointments/idempotent-retry", test_idempotent_retry);
   g_test_add_func ("/appointments/cancel", test_cancel);
   g_test_add_func ("/appointments/outages", test_outages);
+  g_test_add_func ("/appointments/booking-flow", test_booking_flow);
+  g_test_add_func ("/appointments/accompanied-and-portal-down", test_accompanied_and_portal_down);
   status = g_test_run ();
   kiosk_test_portal_stop (portal);
   return status;

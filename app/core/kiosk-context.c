@@ -14,6 +14,7 @@ struct _KioskContext
   GObject         parent_instance;
 
   char           *kiosk_id;
+  char           *site;      /* nullable: the portal's first site */
   char           *data_dir;
   char           *bundled_uri;
   char           *scanner_device;
@@ -69,6 +70,7 @@ kiosk_context_finalize (GObject *object)
   KioskContext *self = KIOSK_CONTEXT (object);
 
   g_free (self->kiosk_id);
+  g_free (self->site);
   g_free (self->data_dir);
   g_free (self->bundled_uri);
   g_free (self->scanner_device);
@@ -178,6 +180,25 @@ kiosk_context_get_scanner (KioskContext *self)
   if (self->scanner == NULL)
     self->scanner = kiosk_scanner_new (self->scanner_device);
   return self->scanner;
+}
+
+/**
+ * kiosk_context_set_site:
+ * @site: (nullable): the portal's identifier of this EPN, for appointments; %NULL or "" for
+ *   the portal's first site
+ */
+void
+kiosk_context_set_site (KioskContext *self,
+                        const char   *site)
+{
+  g_free (self->site);
+  self->site = site && *site ? g_strdup (site) : NULL;
+}
+
+const char *
+kiosk_context_get_site (KioskContext *self)
+{
+  return self->site;
 }
 
 const char *

@@ -32,6 +32,9 @@ int             kiosk_context_discover_scanner_finish (KioskContext  *self,
                                                       GAsyncResult   *result,
                                                       GError        **error);
 const char     *kiosk_context_get_kiosk_id           (KioskContext   *self);
+void            kiosk_context_set_site               (KioskContext   *self,
+                                                      const char     *site);
+const char     *kiosk_context_get_site               (KioskContext   *self);
 gboolean        kiosk_context_get_catalogue_loaded   (KioskContext   *self);
 const char     *kiosk_context_get_catalogue_source   (KioskContext   *self);
 

@@ -1,0 +1,16 @@
+/* kiosk-arrival-page.h: a citizen with an appointment checks in on arrival (typed number or
+ * barcode reader), or cancels it with the booking's phone number. */
+#pragma once
+
+#include "kiosk-types.h"
+
+G_BEGIN_DECLS
+
+#define KIOSK_TYPE_ARRIVAL_PAGE (kiosk_arrival_page_get_type ())
+G_DECLARE_FINAL_TYPE (KioskArrivalPage, kiosk_arrival_page, KIOSK, ARRIVAL_PAGE, AdwBin)
+
+GtkWidget *kiosk_arrival_page_new     (KioskContext     *context);
+void       kiosk_arrival_page_reset   (KioskArrivalPage *self);
+gboolean   kiosk_arrival_page_is_busy (KioskArrivalPage *self);
+
+G_END_DECLS
