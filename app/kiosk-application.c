@@ -280,6 +280,44 @@ kiosk_application_startup (GApplication *application)
   self->settings = g_settings_new (APPLICATION_ID);
 }
 
+/* kiosk --add-agent ID [--agent-name NAME] [--data-dir DIR], the PIN on standard input (so it
+ * is in no process list nor shell history). */
+static int
+add_agent (KioskApplication *self,
+           GVariantDict     *options)
+{
+  g_autofree char *id = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  char pin[64] = "";
+  gsize length;
+
+  g_variant_dict_lookup (options, "add-agent", "s", &id);
+  g_variant_dict_lookup (options, "agent-name", "s", &name);
+  if (self->data_dir == NULL)
+    self->data_dir = g_build_filename (g_get_user_state_dir (), "kiosk", NULL);
+  path = g_build_filename (self->data_dir, "agents.ini", NULL);
+  if (isatty (STDIN_FILENO))
+    g_printerr ("PIN (%d digits or more): ", KIOSK_AGENT_MIN_PIN_LENGTH);
+  if (fgets (pin, sizeof pin, stdin) == NULL)
+    {
+      g_printerr ("kiosk: no PIN on standard input\n");
+      return 2;
+    }
+  length = strcspn (pin, "\r\n");
+  pin[length] = '\0';
+  if (!kiosk_agents_add (path, id, name, pin, &error))
+    {
+      explicit_bzero (pin, sizeof pin);
+      g_printerr ("kiosk: %s\n", error->message);
+      return 1;
+    }
+  explicit_bzero (pin, sizeof pin);
+  g_print ("Agent %s added to %s\n", id, path);
+  return 0;
+}
+
 static int
 kiosk_application_handle_local_options (GApplication *application,
                                         GVariantDict *options)
@@ -294,6 +332,8 @@ kiosk_application_handle_local_options (GApplication *application,
     }
   g_variant_dict_lookup (options, "portal-url", "s", &self->portal_url);
   g_variant_dict_lookup (options, "data-dir", "^ay", &self->data_dir);
+  if (g_variant_dict_contains (options, "add-agent"))
+    return add_agent (self, options);
   self->kiosk_mode = g_variant_dict_contains (options, "kiosk");
   if (self->portal_url != NULL && !kiosk_portal_check_url (self->portal_url, &error))
     {
@@ -335,6 +375,8 @@ kiosk_application_init (KioskApplication *self)
     { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("Folder of the kiosk's database"), N_("DIR") },
     { "kiosk", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Run full screen, locked down"), NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the version and exit"), NULL },
+    { "add-agent", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Add an agent (or change their PIN), reading the PIN on standard input, and exit"), N_("ID") },
+    { "agent-name", 0, 0, G_OPTION_ARG_STRING, NULL, N_("The name of the agent added with --add-agent"), N_("NAME") },
     { NULL }
   };
 

@@ -22,6 +22,7 @@ typedef struct _KioskWindow KioskWindow;
 #define KIOSK_PAGE_PRIVACY   "privacy"
 #define KIOSK_PAGE_APPOINTMENT "appointment"
 #define KIOSK_PAGE_ARRIVAL   "arrival"
+#define KIOSK_PAGE_AGENT     "agent"
 
 GdkTexture *kiosk_texture_new_for_image (const KioskImage *image);
 guint       kiosk_count_steps           (KioskProcedure   *procedure);

@@ -4,6 +4,7 @@
  * the journey can be driven the same way by a touch, the keyboard or a test. */
 #include "kiosk-window.h"
 
+#include "kiosk-agent-page.h"
 #include "kiosk-appointment-page.h"
 #include "kiosk-arrival-page.h"
 #include "kiosk-catalogue-page.h"
@@ -54,6 +55,7 @@ struct _KioskWindow
   GtkWidget            *privacy_page;
   GtkWidget            *appointment_page;
   GtkWidget            *arrival_page;
+  GtkWidget            *agent_page;
 };
 
 G_DEFINE_FINAL_TYPE (KioskWindow, kiosk_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -101,6 +103,8 @@ ensure_page (KioskWindow *self,
     slot = &self->appointment_page;
   else if (g_str_equal (name, KIOSK_PAGE_ARRIVAL))
     slot = &self->arrival_page;
+  else if (g_str_equal (name, KIOSK_PAGE_AGENT))
+    slot = &self->agent_page;
   else
     g_return_val_if_reached (NULL);
 
@@ -127,6 +131,8 @@ ensure_page (KioskWindow *self,
     page = kiosk_appointment_page_new (self->context);
   else if (slot == &self->arrival_page)
     page = kiosk_arrival_page_new (self->context);
+  else if (slot == &self->agent_page)
+    page = kiosk_agent_page_new (self->context);
   else
     page = kiosk_privacy_page_new ();
 
@@ -135,6 +141,8 @@ ensure_page (KioskWindow *self,
   *slot = page;
   return page;
 }
+
+static void restart_idle_timer (KioskWindow *self);
 
 static void
 show_page (KioskWindow *self,
@@ -164,9 +172,10 @@ show_page (KioskWindow *self,
                                              && !g_str_equal (name, KIOSK_PAGE_SUBMIT));
   gtk_stack_set_visible_child_name (self->stack, name);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAGE_NAME]);
+  /* Moving to another page is activity; and the agent page has its own, longer, timeout. */
+  if (!gtk_widget_get_visible (self->idle_warning))
+    restart_idle_timer (self);
 }
-
-static void restart_idle_timer (KioskWindow *self);
 
 static gboolean
 has_citizen_data (KioskWindow *self)
@@ -236,12 +245,20 @@ idle_timeout_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* Agent mode locks itself after this long without input (and whenever the session ends). */
+#define AGENT_IDLE_TIMEOUT (15 * 60)
+
 static void
 restart_idle_timer (KioskWindow *self)
 {
+  guint timeout = self->idle_timeout;
+
   g_clear_handle_id (&self->idle_source, g_source_remove);
-  if (self->idle_timeout > 0)
-    self->idle_source = g_timeout_add_seconds (self->idle_timeout, idle_timeout_cb, self);
+  if (timeout > 0 && kiosk_context_get_agent (self->context) != NULL
+      && g_strcmp0 (kiosk_window_get_page_name (self), KIOSK_PAGE_AGENT) == 0)
+    timeout = MAX (timeout, AGENT_IDLE_TIMEOUT);
+  if (timeout > 0)
+    self->idle_source = g_timeout_add_seconds (timeout, idle_timeout_cb, self);
 }
 
 /* Any touch, click or key press shows that someone is there. */
@@ -503,6 +520,8 @@ kiosk_window_constructed (GObject *object)
   ensure_style (gtk_widget_get_display (GTK_WIDGET (self)));
 
   g_signal_connect_object (self->context, "session-ended", G_CALLBACK (session_ended_cb), self, 0);
+  g_signal_connect_object (self->context, "agent-changed", G_CALLBACK (restart_idle_timer), self,
+                           G_CONNECT_SWAPPED);
   show_page (self, KIOSK_PAGE_WELCOME);
   restart_idle_timer (self);
 }

@@ -646,6 +646,18 @@ kiosk_appointments_lookup_async (KioskPortal         *portal,
                   cancellable, callback, user_data);
 }
 
+/* An agent has received the citizen. */
+void
+kiosk_appointments_mark_seen_async (KioskPortal         *portal,
+                                    const char          *reference,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  reference_call (portal, kiosk_appointments_mark_seen_async, "POST", reference, "seen", "{}",
+                  cancellable, callback, user_data);
+}
+
 void
 kiosk_appointments_cancel_async (KioskPortal         *portal,
                                  const char          *reference,
@@ -675,6 +687,7 @@ kiosk_appointments_call_finish (GAsyncResult  *result,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* @day: (nullable): the day (its date); %NULL for the portal's today */
 void
 kiosk_appointments_fetch_day_async (KioskPortal         *portal,
                                     const char          *site,
@@ -684,8 +697,9 @@ kiosk_appointments_fetch_day_async (KioskPortal         *portal,
                                     gpointer             user_data)
 {
   g_autofree char *escaped = escape (site);
-  g_autofree char *date = g_date_time_format (day, "%Y-%m-%d");
-  g_autofree char *path = g_strdup_printf ("api/appointments?site=%s&date=%s", escaped, date);
+  g_autofree char *date = day ? g_date_time_format (day, "%Y-%m-%d") : NULL;
+  g_autofree char *path = date ? g_strdup_printf ("api/appointments?site=%s&date=%s", escaped, date)
+                               : g_strdup_printf ("api/appointments?site=%s", escaped);
 
   start_call (portal, CALL_DAY, kiosk_appointments_fetch_day_async, "GET", path, NULL, NULL,
               cancellable, callback, user_data);

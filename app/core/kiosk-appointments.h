@@ -136,6 +136,11 @@ void              kiosk_appointments_lookup_async        (KioskPortal          *
                                                           GCancellable         *cancellable,
                                                           GAsyncReadyCallback   callback,
                                                           gpointer              user_data);
+void              kiosk_appointments_mark_seen_async     (KioskPortal          *portal,
+                                                          const char           *reference,
+                                                          GCancellable         *cancellable,
+                                                          GAsyncReadyCallback   callback,
+                                                          gpointer              user_data);
 void              kiosk_appointments_cancel_async        (KioskPortal          *portal,
                                                           const char           *reference,
                                                           const char           *phone,

@@ -5,6 +5,8 @@
  * application, so that the kiosk is usable offline from its first start. */
 #include "kiosk-context.h"
 
+#include "kiosk-agents.h"
+
 #include "kiosk-errors.h"
 
 #include <string.h>
@@ -15,6 +17,7 @@ struct _KioskContext
 
   char           *kiosk_id;
   char           *site;      /* nullable: the portal's first site */
+  KioskAgent     *agent;     /* nullable: agent mode is unlocked for this agent */
   char           *data_dir;
   char           *bundled_uri;
   char           *scanner_device;
@@ -38,7 +41,7 @@ struct _KioskContext
 
 G_DEFINE_FINAL_TYPE (KioskContext, kiosk_context, G_TYPE_OBJECT)
 
-enum { SESSION_ENDED, SCANNER_DEVICE_CHANGED, N_SIGNALS };
+enum { SESSION_ENDED, SCANNER_DEVICE_CHANGED, AGENT_CHANGED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 static void
@@ -71,6 +74,7 @@ kiosk_context_finalize (GObject *object)
 
   g_free (self->kiosk_id);
   g_free (self->site);
+  g_clear_pointer (&self->agent, kiosk_agent_free);
   g_free (self->data_dir);
   g_free (self->bundled_uri);
   g_free (self->scanner_device);
@@ -105,6 +109,14 @@ kiosk_context_class_init (KioskContextClass *klass)
   signals[SCANNER_DEVICE_CHANGED] = g_signal_new ("scanner-device-changed", G_TYPE_FROM_CLASS (klass),
                                                   G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                                   G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  /**
+   * KioskContext::agent-changed:
+   *
+   * Agent mode was unlocked or locked (kiosk_context_get_agent() tells by whom).
+   */
+  signals[AGENT_CHANGED] = g_signal_new ("agent-changed", G_TYPE_FROM_CLASS (klass),
+                                         G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -626,7 +638,39 @@ kiosk_context_end_session (KioskContext *self)
   if (self->dossier != NULL)
     kiosk_dossier_wipe (self->dossier);
   g_clear_object (&self->dossier);
+  /* Whoever comes next must not find agent mode open. */
+  kiosk_context_set_agent (self, NULL);
   g_signal_emit (self, signals[SESSION_ENDED], 0);
+}
+
+/**
+ * kiosk_context_set_agent:
+ * @agent: (nullable) (transfer full): the agent who unlocked agent mode, or %NULL to lock it
+ */
+void
+kiosk_context_set_agent (KioskContext *self,
+                         KioskAgent   *agent)
+{
+  gboolean changed = self->agent != NULL || agent != NULL;
+
+  g_clear_pointer (&self->agent, kiosk_agent_free);
+  self->agent = agent;
+  if (changed)
+    g_signal_emit (self, signals[AGENT_CHANGED], 0);
+}
+
+/* Returns: (nullable) (transfer none): the agent of agent mode, %NULL when locked */
+const KioskAgent *
+kiosk_context_get_agent (KioskContext *self)
+{
+  return self->agent;
+}
+
+/* Returns: (transfer full): the agent accounts file, in the data folder */
+char *
+kiosk_context_dup_agents_path (KioskContext *self)
+{
+  return g_build_filename (self->data_dir, "agents.ini", NULL);
 }
 
 /* Opens the outbox on first use; blocking, so only from workers. */
@@ -855,4 +899,47 @@ kiosk_context_start_sender (KioskContext *self,
   g_clear_handle_id (&self->sender_source, g_source_remove);
   sender_tick_cb (self);
   self->sender_source = g_timeout_add (interval_ms, sender_tick_cb, self);
+}
+
+static void
+list_outbox_in_thread (GTask        *task,
+                       gpointer      source,
+                       gpointer      task_data,
+                       GCancellable *cancellable)
+{
+  GError *error = NULL;
+  g_autoptr(KioskOutbox) outbox = ensure_outbox (KIOSK_CONTEXT (source), &error);
+  GPtrArray *entries = outbox ? kiosk_outbox_list (outbox, &error) : NULL;
+
+  if (entries != NULL)
+    g_task_return_pointer (task, entries, (GDestroyNotify) g_ptr_array_unref);
+  else
+    g_task_return_error (task, error);
+}
+
+/**
+ * kiosk_context_list_outbox_async:
+ *
+ * Lists the dossiers waiting in the outbox (for agents), reading the database in a worker.
+ */
+void
+kiosk_context_list_outbox_async (KioskContext        *self,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, kiosk_context_list_outbox_async);
+  g_task_run_in_thread (task, list_outbox_in_thread);
+}
+
+/* Returns: (transfer full): the KioskOutboxEntry array, or %NULL with @error set */
+GPtrArray *
+kiosk_context_list_outbox_finish (KioskContext  *self,
+                                  GAsyncResult  *result,
+                                  GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }

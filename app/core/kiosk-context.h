@@ -2,6 +2,7 @@
  * current citizen's session, handed to every view. No globals, no singletons. */
 #pragma once
 
+#include "kiosk-agents.h"
 #include "kiosk-catalogue.h"
 #include "kiosk-dossier.h"
 #include "kiosk-outbox.h"
@@ -35,6 +36,17 @@ const char     *kiosk_context_get_kiosk_id           (KioskContext   *self);
 void            kiosk_context_set_site               (KioskContext   *self,
                                                       const char     *site);
 const char     *kiosk_context_get_site               (KioskContext   *self);
+void            kiosk_context_set_agent              (KioskContext   *self,
+                                                      KioskAgent     *agent);
+const KioskAgent *kiosk_context_get_agent            (KioskContext   *self);
+char           *kiosk_context_dup_agents_path        (KioskContext   *self);
+void            kiosk_context_list_outbox_async      (KioskContext        *self,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+GPtrArray      *kiosk_context_list_outbox_finish     (KioskContext   *self,
+                                                      GAsyncResult   *result,
+                                                      GError        **error);
 gboolean        kiosk_context_get_catalogue_loaded   (KioskContext   *self);
 const char     *kiosk_context_get_catalogue_source   (KioskContext   *self);
 

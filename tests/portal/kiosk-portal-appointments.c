@@ -854,11 +854,20 @@ handle_day (KioskPortalAppointments *self,
   JsonObject *data;
   JsonArray *list;
 
-  if (site == NULL || date == NULL || sscanf (date, "%4u-%2u-%2u", &year, &month, &day) != 3
-      || (start = g_date_time_new (self->tz, year, month, day, 0, 0, 0)) == NULL)
+  if (date == NULL && site != NULL)
+    {
+      /* No date: the portal's today, in the site's time zone. */
+      g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (now_unix (self));
+      g_autoptr(GDateTime) local = g_date_time_to_timezone (utc, self->tz);
+
+      start = g_date_time_new (self->tz, g_date_time_get_year (local), g_date_time_get_month (local),
+                               g_date_time_get_day_of_month (local), 0, 0, 0);
+    }
+  else if (site == NULL || date == NULL || sscanf (date, "%4u-%2u-%2u", &year, &month, &day) != 3
+           || (start = g_date_time_new (self->tz, year, month, day, 0, 0, 0)) == NULL)
     {
       kiosk_portal_reply_error (msg, SOUP_STATUS_BAD_REQUEST, "bad-request",
-                                "site and date (YYYY-MM-DD) are required", NULL);
+                                "a known site, and date as YYYY-MM-DD when given", NULL);
       return;
     }
   list = json_array_new ();

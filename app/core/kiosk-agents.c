@@ -1,0 +1,262 @@
+/* kiosk-agents.c: agent accounts (see kiosk-agents.h). */
+#include "kiosk-agents.h"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <sodium.h>
+#include <string.h>
+
+G_DEFINE_QUARK (kiosk-agent-error-quark, kiosk_agent_error)
+
+/* Verifications are serialised: two at once would need 128 MiB, and the failure counter is
+ * read, changed and written back. */
+static GMutex file_lock;
+
+void
+kiosk_agent_free (KioskAgent *agent)
+{
+  if (agent == NULL)
+    return;
+  g_free (agent->id);
+  g_free (agent->name);
+  g_free (agent);
+}
+
+static gboolean
+valid_id (const char *id)
+{
+  if (id == NULL || *id == '\0' || strlen (id) > 64)
+    return FALSE;
+  for (const char *p = id; *p; p++)
+    if (!g_ascii_isalnum (*p) && *p != '-' && *p != '_' && *p != '.')
+      return FALSE;
+  return TRUE;
+}
+
+static GKeyFile *
+load (const char  *path,
+      GError     **error)
+{
+  g_autoptr(GKeyFile) file = g_key_file_new ();
+  g_autoptr(GError) local = NULL;
+
+  if (!g_key_file_load_from_file (file, path, G_KEY_FILE_NONE, &local)
+      && !g_error_matches (local, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+    {
+      g_set_error (error, KIOSK_AGENT_ERROR, KIOSK_AGENT_ERROR_STORAGE, "%s: %s", path, local->message);
+      return NULL;
+    }
+  return g_steal_pointer (&file);
+}
+
+static gboolean
+save (GKeyFile    *file,
+      const char  *path,
+      GError     **error)
+{
+  gsize length = 0;
+  g_autofree char *data = g_key_file_to_data (file, &length, NULL);
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autoptr(GError) local = NULL;
+
+  if (g_mkdir_with_parents (dir, 0700) != 0
+      || !g_file_set_contents_full (path, data, length, G_FILE_SET_CONTENTS_CONSISTENT, 0600, &local))
+    {
+      g_set_error (error, KIOSK_AGENT_ERROR, KIOSK_AGENT_ERROR_STORAGE, "%s: %s", path,
+                   local ? local->message : g_strerror (errno));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * kiosk_agents_add:
+ * @pin: at least 6 digits
+ *
+ * Adds the agent, or changes its name and PIN (and unlocks it).
+ */
+gboolean
+kiosk_agents_add (const char  *path,
+                  const char  *id,
+                  const char  *name,
+                  const char  *pin,
+                  GError     **error)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&file_lock);
+  g_autoptr(GKeyFile) file = NULL;
+  char hash[crypto_pwhash_STRBYTES];
+  g_autofree char *group = NULL;
+
+  if (!valid_id (id))
+    {
+      g_set_error (error, KIOSK_AGENT_ERROR, KIOSK_AGENT_ERROR_UNKNOWN,
+                   "An agent identifier is 1 to 64 letters, digits, '-', '_' or '.'");
+      return FALSE;
+    }
+  if (pin == NULL || strlen (pin) < KIOSK_AGENT_MIN_PIN_LENGTH || strlen (pin) > 32
+      || strspn (pin, "0123456789") != strlen (pin))
+    {
+      g_set_error (error, KIOSK_AGENT_ERROR, KIOSK_AGENT_ERROR_WEAK_PIN,
+                   "A PIN has %d to 32 digits", KIOSK_AGENT_MIN_PIN_LENGTH);
+      return FALSE;
+    }
+  if (sodium_init () < 0
+      || crypto_pwhash_str_alg (hash, pin, strlen (pin), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                                crypto_pwhash_MEMLIMIT_INTERACTIVE, crypto_pwhash_ALG_ARGON2ID13) != 0)
+    {
+      g_set_error_literal (error, KIOSK_AGENT_ERROR, KIOSK_AGENT_ERROR_STORAGE,
+                           "Not enough memory to hash the PIN");
+      return FALSE;
+    }
+  file = load (path, error);
+  if (file == NULL)
+    return FALSE;
+  group = g_strconcat ("agent ", id, NULL);
+  g_key_file_set_string (file, group, "name", name && *name ? name : id);
+  g_key_file_set_string (file, group, "pin", hash);
+  g_key_file_set_integer (file, group, "failures", 0);
+  g_key_file_set_int64 (file, group, "locked-until", 0);
+  return save (file, path, error);
+}
+
+/**
+ * kiosk_agents_verify:
+ *
+ * Checks @pin for agent @id; blocking (argon2id), so only from a worker. A wrong PIN counts
+ * towards the lock; a right one resets the count.
+ *
+ * Returns: (transfer full): the agent, or %NULL with @error set
+ */
+KioskAgent *
+kiosk_agents_verify (const char  *path,
+                     const char  *id,
+                     const char  *pin,
+                     GError     **error)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&file_lock);
+  g_autoptr(GKeyFile) file = load (path, error);
+  g_autofree char *group = NULL;
+  g_autofree char *hash = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gint64 locked_until;
+  int failures;
+  KioskAgent *agent;
+
+  if (file == NULL)
+    return NULL;
+  group = g_strconcat ("agent ", id ? id : "", NULL);
+  hash = valid_id (id) ? g_key_file_get_string (file, group, "pin", NULL) : NULL;
+  if (hash == NULL)
+    {
+      /* The same cost as a real check: timing does not tell which identifiers exist. */
+      static char dummy[crypto_pwhash_STRBYTES];
+
+      if (sodium_init () >= 0 && dummy[0] == '\0'
+          && crypto_pwhash_str_alg (dummy, "000000", 6, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                                    crypto_pwhash_MEMLIMIT_INTERACTIVE, crypto_pwhash_ALG_ARGON2ID13) != 0)
+        dummy[0] = '\0';
+      if (dummy[0] != '\0' && crypto_pwhash_str_verify (dummy, pin ? pin : "", pin ? strlen (pin) : 0) == 0)
+        g_debug ("The dummy PIN matched");
+      g_set_error_literal (error, KIOSK_AGENT_ERROR, KIOSK_AGENT_ERROR_UNKNOWN, "Unknown agent or wrong PIN");
+      return NULL;
+    }
+  locked_until = g_key_file_get_int64 (file, group, "locked-until", NULL);
+  if (locked_until > now)
+    {
+      g_set_error (error, KIOSK_AGENT_ERROR, KIOSK_AGENT_ERROR_LOCKED,
+                   "Locked for %" G_GINT64_FORMAT " more seconds", locked_until - now);
+      return NULL;
+    }
+  failures = g_key_file_get_integer (file, group, "failures", NULL);
+  if (pin == NULL || sodium_init () < 0 || crypto_pwhash_str_verify (hash, pin, strlen (pin)) != 0)
+    {
+      failures++;
+      if (failures >= KIOSK_AGENT_MAX_FAILURES)
+        {
+          g_key_file_set_int64 (file, group, "locked-until", now + KIOSK_AGENT_LOCK_SECONDS);
+          failures = 0;
+          g_key_file_set_integer (file, group, "failures", failures);
+          save (file, path, NULL);
+          g_set_error (error, KIOSK_AGENT_ERROR, KIOSK_AGENT_ERROR_LOCKED,
+                       "Locked for %d seconds after %d wrong PINs", KIOSK_AGENT_LOCK_SECONDS,
+                       KIOSK_AGENT_MAX_FAILURES);
+          return NULL;
+        }
+      g_key_file_set_integer (file, group, "failures", failures);
+      save (file, path, NULL);
+      g_set_error_literal (error, KIOSK_AGENT_ERROR, KIOSK_AGENT_ERROR_UNKNOWN, "Unknown agent or wrong PIN");
+      return NULL;
+    }
+  if (failures != 0 || locked_until != 0)
+    {
+      g_key_file_set_integer (file, group, "failures", 0);
+      g_key_file_set_int64 (file, group, "locked-until", 0);
+      save (file, path, NULL);
+    }
+  agent = g_new0 (KioskAgent, 1);
+  agent->id = g_strdup (id);
+  agent->name = g_key_file_get_string (file, group, "name", NULL);
+  if (agent->name == NULL)
+    agent->name = g_strdup (id);
+  return agent;
+}
+
+typedef struct
+{
+  char *path;
+  char *id;
+  char *pin;
+} Verify;
+
+static void
+verify_free (Verify *verify)
+{
+  g_free (verify->path);
+  g_free (verify->id);
+  if (verify->pin != NULL)
+    sodium_memzero (verify->pin, strlen (verify->pin));
+  g_free (verify->pin);
+  g_free (verify);
+}
+
+static void
+verify_in_thread (GTask        *task,
+                  gpointer      source,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  Verify *verify = task_data;
+  GError *error = NULL;
+  KioskAgent *agent = kiosk_agents_verify (verify->path, verify->id, verify->pin, &error);
+
+  if (agent != NULL)
+    g_task_return_pointer (task, agent, (GDestroyNotify) kiosk_agent_free);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+kiosk_agents_verify_async (const char          *path,
+                           const char          *id,
+                           const char          *pin,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  Verify *verify = g_new0 (Verify, 1);
+
+  verify->path = g_strdup (path);
+  verify->id = g_strdup (id);
+  verify->pin = g_strdup (pin);
+  g_task_set_source_tag (task, kiosk_agents_verify_async);
+  g_task_set_task_data (task, verify, (GDestroyNotify) verify_free);
+  g_task_run_in_thread (task, verify_in_thread);
+}
+
+KioskAgent *
+kiosk_agents_verify_finish (GAsyncResult  *result,
+                            GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

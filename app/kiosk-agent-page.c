@@ -1,0 +1,513 @@
+/* kiosk-agent-page.c: agent mode.
+ *
+ * Locked, it asks for an agent's identifier and PIN (checked with argon2id in a worker; five
+ * wrong PINs lock the account for 15 minutes). Unlocked, it shows the day's appointments of this
+ * EPN with who has arrived (the waiting queue, in order), lets the agent mark a citizen as
+ * received, and shows the requests waiting in the outbox and the terminal's health. Ending the
+ * session, or 15 minutes without input on this page, locks it again (see KioskWindow). */
+#include "kiosk-agent-page.h"
+
+#include "kiosk-appointment-page.h"
+#include "kiosk-appointments.h"
+
+#include <glib/gi18n.h>
+
+struct _KioskAgentPage
+{
+  AdwBin        parent_instance;
+
+  KioskContext *context;
+  GCancellable *cancellable;
+  guint         pending;        /* requests in flight */
+  gint64        ping_started;   /* monotonic µs, for the portal's latency */
+
+  GtkStack     *stack;
+  GtkEditable  *id_entry;
+  GtkEditable  *pin_entry;
+  GtkLabel     *error_label;
+  GtkSpinner   *spinner;
+  GtkLabel     *agent_label;
+  GtkLabel     *queue_summary;
+  GtkWidget    *queue_box;
+  GtkLabel     *outbox_label;
+  GtkLabel     *health_label;
+
+  char         *portal_health;
+};
+
+G_DEFINE_FINAL_TYPE (KioskAgentPage, kiosk_agent_page, ADW_TYPE_BIN)
+
+static void
+begin (KioskAgentPage *self)
+{
+  self->pending++;
+  gtk_widget_set_visible (GTK_WIDGET (self->spinner), TRUE);
+  gtk_spinner_set_spinning (self->spinner, TRUE);
+}
+
+static void
+end (KioskAgentPage *self)
+{
+  if (self->pending > 0)
+    self->pending--;
+  if (self->pending == 0)
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->spinner), FALSE);
+      gtk_spinner_set_spinning (self->spinner, FALSE);
+    }
+}
+
+gboolean
+kiosk_agent_page_is_busy (KioskAgentPage *self)
+{
+  return self->pending > 0;
+}
+
+static void
+show_error (KioskAgentPage *self,
+            const char     *message)
+{
+  gtk_label_set_label (self->error_label, message ? message : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->error_label), message != NULL);
+}
+
+static const char *
+status_name (KioskAppointmentStatus status)
+{
+  switch (status)
+    {
+    case KIOSK_APPOINTMENT_BOOKED:
+      return _("To come");
+    case KIOSK_APPOINTMENT_ARRIVED:
+      return _("Waiting");
+    case KIOSK_APPOINTMENT_SEEN:
+      return _("Received");
+    case KIOSK_APPOINTMENT_CANCELLED:
+      return _("Cancelled");
+    case KIOSK_APPOINTMENT_NO_SHOW:
+      return _("Did not come");
+    default:
+      return "";
+    }
+}
+
+static void refresh (KioskAgentPage *self);
+
+static void
+seen_done_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KioskAppointment) a = kiosk_appointments_call_finish (result, &error);
+  KioskAgentPage *self;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = KIOSK_AGENT_PAGE (user_data);
+  end (self);
+  if (a == NULL)
+    g_message ("Agent: cannot mark as received: %s", error->message);
+  refresh (self);
+}
+
+static void
+seen_clicked_cb (GtkButton      *button,
+                 KioskAgentPage *self)
+{
+  const char *reference = g_object_get_data (G_OBJECT (button), "reference");
+
+  begin (self);
+  kiosk_appointments_mark_seen_async (kiosk_context_get_portal (self->context), reference,
+                                      self->cancellable, seen_done_cb, self);
+}
+
+static gint
+by_arrival (gconstpointer a,
+            gconstpointer b)
+{
+  const KioskAppointment *x = *(KioskAppointment **) a;
+  const KioskAppointment *y = *(KioskAppointment **) b;
+
+  return g_date_time_compare (x->starts_at, y->starts_at);
+}
+
+static void
+day_done_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) day = kiosk_appointments_fetch_day_finish (result, &error);
+  KioskAgentPage *self;
+  guint waiting = 0, to_come = 0, received = 0;
+  guint position = 0;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = KIOSK_AGENT_PAGE (user_data);
+  end (self);
+  kiosk_widget_remove_all (self->queue_box);
+  if (day == NULL)
+    {
+      g_message ("Agent: no appointments: %s", error->message);
+      g_free (self->portal_health);
+      self->portal_health = g_strdup (_("Portal: unreachable."));
+      gtk_label_set_label (self->queue_summary, _("The appointments cannot be shown: the portal does not answer."));
+      return;
+    }
+  {
+    g_autofree char *latency = g_strdup_printf (_("Portal: reachable, answered in %u ms."),
+                                                (guint) ((g_get_monotonic_time () - self->ping_started) / 1000));
+
+    g_free (self->portal_health);
+    self->portal_health = g_steal_pointer (&latency);
+  }
+  g_ptr_array_sort (day, by_arrival);
+  for (guint i = 0; i < day->len; i++)
+    {
+      KioskAppointment *a = g_ptr_array_index (day, i);
+      g_autofree char *time = kiosk_format_time (a->starts_at);
+      g_autofree char *name = g_strdup_printf ("agent-appointment-%s", a->reference);
+      g_autofree char *line = NULL;
+      GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+      GtkWidget *label;
+
+      if (a->status == KIOSK_APPOINTMENT_ARRIVED)
+        {
+          g_autofree char *rank = NULL;
+
+          waiting++;
+          position++;
+          /* TRANSLATORS: %1$s a time, %2$s a name, %3$s the reason, %4$s a status, %5$u the rank in the queue */
+          line = g_strdup_printf (_("%1$s — %2$s — %3$s — %4$s (no. %5$u)"), time, a->name ? a->name : "",
+                                  a->motif_name ? a->motif_name : "", status_name (a->status), position);
+        }
+      else
+        {
+          if (a->status == KIOSK_APPOINTMENT_BOOKED)
+            to_come++;
+          else if (a->status == KIOSK_APPOINTMENT_SEEN)
+            received++;
+          /* TRANSLATORS: %1$s a time, %2$s a name, %3$s the reason, %4$s a status */
+          line = g_strdup_printf (_("%1$s — %2$s — %3$s — %4$s"), time, a->name ? a->name : "",
+                                  a->motif_name ? a->motif_name : "", status_name (a->status));
+        }
+      label = gtk_label_new (line);
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_widget_set_hexpand (label, TRUE);
+      gtk_widget_set_name (row, name);
+      gtk_box_append (GTK_BOX (row), label);
+      if (a->status == KIOSK_APPOINTMENT_ARRIVED)
+        {
+          g_autofree char *button_name = g_strdup_printf ("agent-seen-%s", a->reference);
+          /* TRANSLATORS: button: the agent has received this citizen */
+          GtkWidget *button = gtk_button_new_with_label (C_("button", "Received"));
+
+          gtk_widget_set_name (button, button_name);
+          gtk_widget_add_css_class (button, "kiosk-nav");
+          g_object_set_data_full (G_OBJECT (button), "reference", g_strdup (a->reference), g_free);
+          g_signal_connect (button, "clicked", G_CALLBACK (seen_clicked_cb), self);
+          gtk_box_append (GTK_BOX (row), button);
+        }
+      gtk_box_append (GTK_BOX (self->queue_box), row);
+    }
+  {
+    g_autofree char *a = g_strdup_printf (ngettext ("%u waiting", "%u waiting", waiting), waiting);
+    g_autofree char *b = g_strdup_printf (ngettext ("%u to come", "%u to come", to_come), to_come);
+    g_autofree char *c = g_strdup_printf (ngettext ("%u received", "%u received", received), received);
+    /* TRANSLATORS: the three counts above, e.g. "2 waiting, 3 to come, 1 received" */
+    g_autofree char *summary = g_strdup_printf (_("%1$s, %2$s, %3$s."), a, b, c);
+
+    gtk_label_set_label (self->queue_summary, day->len > 0 ? summary : _("No appointment today."));
+  }
+  kiosk_agent_page_refresh (self);   /* the health line with the latency */
+}
+
+static void
+outbox_done_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) entries = kiosk_context_list_outbox_finish (KIOSK_CONTEXT (object), result, &error);
+  KioskAgentPage *self;
+  g_autoptr(GString) text = g_string_new (NULL);
+  guint failed = 0;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = KIOSK_AGENT_PAGE (user_data);
+  end (self);
+  if (entries == NULL)
+    {
+      gtk_label_set_label (self->outbox_label, _("The list of waiting requests cannot be read."));
+      return;
+    }
+  for (guint i = 0; i < entries->len; i++)
+    failed += ((KioskOutboxEntry *) g_ptr_array_index (entries, i))->failed;
+  if (entries->len == 0)
+    g_string_append (text, _("None: every request made here has reached the portal."));
+  else
+    {
+      g_string_append_printf (text, ngettext ("%u request waits to be sent; the terminal retries by itself.",
+                                              "%u requests wait to be sent; the terminal retries by itself.",
+                                              entries->len),
+                              entries->len);
+      if (failed > 0)
+        {
+          g_string_append_c (text, ' ');
+          g_string_append_printf (text, ngettext ("%u was refused by the portal and needs an agent.",
+                                                  "%u were refused by the portal and need an agent.",
+                                                  failed),
+                                  failed);
+        }
+      for (guint i = 0; i < entries->len; i++)
+        {
+          KioskOutboxEntry *entry = g_ptr_array_index (entries, i);
+
+          g_string_append_printf (text, "\n• %s — %s", entry->slug,
+                                  entry->last_error ? entry->last_error : _("not tried yet"));
+        }
+    }
+  gtk_label_set_label (self->outbox_label, text->str);
+}
+
+static void
+update_health (KioskAgentPage *self)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  KioskScanner *scanner = kiosk_context_get_scanner (self->context);
+  g_autofree char *device = scanner ? kiosk_scanner_dup_device_name (scanner) : NULL;
+  g_autoptr(GFile) root = g_file_new_for_path (g_get_user_state_dir ());
+  g_autoptr(GFileInfo) fs = g_file_query_filesystem_info (root, G_FILE_ATTRIBUTE_FILESYSTEM_FREE, NULL, NULL);
+
+  g_string_append (text, self->portal_health ? self->portal_health : _("Portal: checking…"));
+  g_string_append_c (text, '\n');
+  if (device != NULL)
+    g_string_append_printf (text, _("Scanner: %s."), device);
+  else
+    g_string_append (text, _("Scanner: not used since the terminal started."));
+  g_string_append_c (text, '\n');
+  if (fs != NULL)
+    {
+      g_autofree char *free_text = g_format_size (g_file_info_get_attribute_uint64 (fs, G_FILE_ATTRIBUTE_FILESYSTEM_FREE));
+
+      g_string_append_printf (text, _("Free disk space: %s."), free_text);
+      g_string_append_c (text, '\n');
+    }
+  {
+    const char *source = kiosk_context_get_catalogue_source (self->context);
+
+    if (g_strcmp0 (source, "portal") == 0)
+      g_string_append (text, _("Catalogue: up to date from the portal."));
+    else if (g_strcmp0 (source, "cache") == 0)
+      g_string_append (text, _("Catalogue: the copy saved on this terminal (the portal was not reached)."));
+    else if (g_strcmp0 (source, "bundled") == 0)
+      g_string_append (text, _("Catalogue: the copy built into the kiosk (the portal was never reached)."));
+    else
+      g_string_append (text, _("Catalogue: not loaded."));
+  }
+  gtk_label_set_label (self->health_label, text->str);
+}
+
+/**
+ * kiosk_agent_page_refresh:
+ *
+ * Shows the login form when agent mode is locked, else the dashboard (fetched again).
+ */
+void
+kiosk_agent_page_refresh (KioskAgentPage *self)
+{
+  const KioskAgent *agent = kiosk_context_get_agent (self->context);
+
+  if (agent == NULL)
+    {
+      gtk_stack_set_visible_child_name (self->stack, "login");
+      kiosk_widget_remove_all (self->queue_box);
+      gtk_label_set_label (self->queue_summary, "");
+      gtk_label_set_label (self->outbox_label, "");
+      return;
+    }
+  {
+    /* TRANSLATORS: %s is the agent's name */
+    g_autofree char *title = g_strdup_printf (_("Agent mode — %s"), agent->name);
+
+    gtk_label_set_label (self->agent_label, title);
+  }
+  update_health (self);
+  gtk_stack_set_visible_child_name (self->stack, "dashboard");
+}
+
+static void
+refresh (KioskAgentPage *self)
+{
+  kiosk_agent_page_refresh (self);
+  if (kiosk_context_get_agent (self->context) == NULL || kiosk_context_get_portal (self->context) == NULL)
+    return;
+  begin (self);
+  self->ping_started = g_get_monotonic_time ();
+  kiosk_appointments_fetch_day_async (kiosk_context_get_portal (self->context),
+                                      kiosk_context_get_site (self->context), NULL,
+                                      self->cancellable, day_done_cb, self);
+  begin (self);
+  kiosk_context_list_outbox_async (self->context, self->cancellable, outbox_done_cb, self);
+}
+
+static void
+verify_done_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  KioskAgent *agent = kiosk_agents_verify_finish (result, &error);
+  KioskAgentPage *self;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = KIOSK_AGENT_PAGE (user_data);
+  end (self);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "agent.unlock", TRUE);
+  gtk_editable_set_text (self->pin_entry, "");
+  if (agent == NULL)
+    {
+      g_message ("Agent: unlock refused: %s", error->message);
+      if (g_error_matches (error, KIOSK_AGENT_ERROR, KIOSK_AGENT_ERROR_LOCKED))
+        show_error (self, _("Too many wrong PINs: this account is locked for 15 minutes."));
+      else if (g_error_matches (error, KIOSK_AGENT_ERROR, KIOSK_AGENT_ERROR_STORAGE))
+        show_error (self, _("The agent accounts cannot be read on this terminal."));
+      else
+        show_error (self, _("Unknown identifier or wrong PIN."));
+      gtk_widget_grab_focus (GTK_WIDGET (self->pin_entry));
+      return;
+    }
+  show_error (self, NULL);
+  gtk_editable_set_text (self->id_entry, "");
+  kiosk_context_set_agent (self->context, agent);
+  refresh (self);
+}
+
+static void
+unlock_action_cb (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  KioskAgentPage *self = KIOSK_AGENT_PAGE (widget);
+  g_autofree char *path = kiosk_context_dup_agents_path (self->context);
+
+  show_error (self, NULL);
+  begin (self);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "agent.unlock", FALSE);
+  kiosk_agents_verify_async (path, gtk_editable_get_text (self->id_entry),
+                             gtk_editable_get_text (self->pin_entry), self->cancellable,
+                             verify_done_cb, self);
+}
+
+static void
+lock_action_cb (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  KioskAgentPage *self = KIOSK_AGENT_PAGE (widget);
+
+  kiosk_context_set_agent (self->context, NULL);
+}
+
+static void
+refresh_action_cb (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  refresh (KIOSK_AGENT_PAGE (widget));
+}
+
+static void
+agent_changed_cb (KioskContext   *context,
+                  KioskAgentPage *self)
+{
+  if (kiosk_context_get_agent (context) == NULL)
+    {
+      /* Locked: drop what was shown and any request in flight. */
+      g_cancellable_cancel (self->cancellable);
+      g_clear_object (&self->cancellable);
+      self->cancellable = g_cancellable_new ();
+      self->pending = 0;
+      end (self);
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "agent.unlock", TRUE);
+      gtk_editable_set_text (self->pin_entry, "");
+      show_error (self, NULL);
+    }
+  kiosk_agent_page_refresh (self);
+}
+
+static void
+pin_activate_cb (GtkPasswordEntry *entry,
+                 KioskAgentPage   *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "agent.unlock", NULL);
+}
+
+static void
+kiosk_agent_page_map (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (kiosk_agent_page_parent_class)->map (widget);
+  refresh (KIOSK_AGENT_PAGE (widget));
+}
+
+static void
+kiosk_agent_page_dispose (GObject *object)
+{
+  KioskAgentPage *self = KIOSK_AGENT_PAGE (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  if (self->context != NULL)
+    g_signal_handlers_disconnect_by_data (self->context, self);
+  g_clear_object (&self->context);
+  g_clear_pointer (&self->portal_health, g_free);
+  gtk_widget_dispose_template (GTK_WIDGET (self), KIOSK_TYPE_AGENT_PAGE);
+  G_OBJECT_CLASS (kiosk_agent_page_parent_class)->dispose (object);
+}
+
+static void
+kiosk_agent_page_class_init (KioskAgentPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = kiosk_agent_page_dispose;
+  widget_class->map = kiosk_agent_page_map;
+  gtk_widget_class_set_template_from_resource (widget_class, "/nc/epn/Kiosk/ui/kiosk-agent-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, KioskAgentPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, KioskAgentPage, id_entry);
+  gtk_widget_class_bind_template_child (widget_class, KioskAgentPage, pin_entry);
+  gtk_widget_class_bind_template_child (widget_class, KioskAgentPage, error_label);
+  gtk_widget_class_bind_template_child (widget_class, KioskAgentPage, spinner);
+  gtk_widget_class_bind_template_child (widget_class, KioskAgentPage, agent_label);
+  gtk_widget_class_bind_template_child (widget_class, KioskAgentPage, queue_summary);
+  gtk_widget_class_bind_template_child (widget_class, KioskAgentPage, queue_box);
+  gtk_widget_class_bind_template_child (widget_class, KioskAgentPage, outbox_label);
+  gtk_widget_class_bind_template_child (widget_class, KioskAgentPage, health_label);
+  gtk_widget_class_install_action (widget_class, "agent.unlock", NULL, unlock_action_cb);
+  gtk_widget_class_install_action (widget_class, "agent.lock", NULL, lock_action_cb);
+  gtk_widget_class_install_action (widget_class, "agent.refresh", NULL, refresh_action_cb);
+}
+
+static void
+kiosk_agent_page_init (KioskAgentPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
+  g_signal_connect (self->pin_entry, "activate", G_CALLBACK (pin_activate_cb), self);
+}
+
+GtkWidget *
+kiosk_agent_page_new (KioskContext *context)
+{
+  KioskAgentPage *self = g_object_new (KIOSK_TYPE_AGENT_PAGE, NULL);
+
+  self->context = g_object_ref (context);
+  g_signal_connect (context, "agent-changed", G_CALLBACK (agent_changed_cb), self);
+  return GTK_WIDGET (self);
+}

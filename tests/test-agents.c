@@ -1,0 +1,300 @@
+/* test-agents.c: agent accounts (argon2id PIN, lockout, `kiosk --add-agent`) and agent mode in
+ * the real window: unlocking, the day's waiting queue from the reference portal, marking a
+ * citizen as received, locking by hand, on session end, and not before 15 idle minutes (suite
+ * `agents`). */
+#include "kiosk-test-util.h"
+
+#include "kiosk-agent-page.h"
+#include "kiosk-agents.h"
+#include "kiosk-appointments.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static KioskTestPortal *portal;
+
+/* Created with a PIN that is stored only as an argon2id hash, in a file only its owner reads. */
+static void
+test_add_and_verify (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("kiosk-agents-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "agents.ini", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(KioskAgent) agent = NULL;
+  g_autoptr(GError) error = NULL;
+  GStatBuf st;
+
+  g_assert_false (kiosk_agents_add (path, "marie", "Marie", "1234", &error));
+  g_assert_error (error, KIOSK_AGENT_ERROR, KIOSK_AGENT_ERROR_WEAK_PIN);
+  g_clear_error (&error);
+  g_assert_false (kiosk_agents_add (path, "marie", "Marie", "12ab56", &error));
+  g_assert_error (error, KIOSK_AGENT_ERROR, KIOSK_AGENT_ERROR_WEAK_PIN);
+  g_clear_error (&error);
+  g_assert_false (kiosk_agents_add (path, "marie dupont", "Marie", "482913", &error));
+  g_clear_error (&error);
+
+  g_assert_true (kiosk_agents_add (path, "marie", "Marie Kaloi", "482913", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  g_assert_null (strstr (contents, "482913"));
+  g_assert_nonnull (strstr (contents, "$argon2id$"));
+  g_assert_nonnull (strstr (contents, "m=65536"));   /* 64 MiB */
+
+  agent = kiosk_agents_verify (path, "marie", "482913", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (agent->id, ==, "marie");
+  g_assert_cmpstr (agent->name, ==, "Marie Kaloi");
+  g_assert_null (kiosk_agents_verify (path, "marie", "482914", &error));
+  g_assert_error (error, KIOSK_AGENT_ERROR, KIOSK_AGENT_ERROR_UNKNOWN);
+  g_clear_error (&error);
+  g_assert_null (kiosk_agents_verify (path, "nobody", "482913", &error));
+  g_assert_error (error, KIOSK_AGENT_ERROR, KIOSK_AGENT_ERROR_UNKNOWN);
+}
+
+/* Five wrong PINs lock the account: then even the right PIN is refused. A right PIN before the
+ * fifth resets the count. */
+static void
+test_lockout (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("kiosk-agents-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "agents.ini", NULL);
+  g_autoptr(GError) error = NULL;
+  KioskAgent *agent;
+
+  g_assert_true (kiosk_agents_add (path, "luc", NULL, "918273", &error));
+  for (int i = 0; i < KIOSK_AGENT_MAX_FAILURES - 1; i++)
+    {
+      g_assert_null (kiosk_agents_verify (path, "luc", "000000", &error));
+      g_assert_error (error, KIOSK_AGENT_ERROR, KIOSK_AGENT_ERROR_UNKNOWN);
+      g_clear_error (&error);
+    }
+  agent = kiosk_agents_verify (path, "luc", "918273", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (agent->name, ==, "luc");
+  kiosk_agent_free (agent);
+
+  for (int i = 0; i < KIOSK_AGENT_MAX_FAILURES; i++)
+    {
+      g_assert_null (kiosk_agents_verify (path, "luc", "000000", &error));
+      g_assert_nonnull (error);
+      g_clear_error (&error);
+    }
+  g_assert_null (kiosk_agents_verify (path, "luc", "918273", &error));
+  g_assert_error (error, KIOSK_AGENT_ERROR, KIOSK_AGENT_ERROR_LOCKED);
+}
+
+/* `kiosk --add-agent ID --agent-name NAME`, the PIN on standard input. */
+static void
+test_add_agent_command (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("kiosk-agents-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "agents.ini", NULL);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KioskAgent) agent = NULL;
+  g_autofree char *out = NULL;
+
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
+                              g_getenv ("KIOSK_BINARY"), "--add-agent", "paul", "--agent-name",
+                              "Paul Néa", "--data-dir", dir, NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate_utf8 (process, "55667788\n", NULL, &out, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
+  agent = kiosk_agents_verify (path, "paul", "55667788", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (agent->name, ==, "Paul Néa");
+}
+
+typedef struct
+{
+  gboolean    done;
+  gpointer    value;
+  GError     *error;
+} Result;
+
+static gboolean
+done_cb (gpointer data)
+{
+  return ((Result *) data)->done;
+}
+
+static void
+book_cb (GObject *o, GAsyncResult *res, gpointer data)
+{
+  Result *r = data;
+
+  r->value = kiosk_appointments_book_finish (res, NULL, &r->error);
+  r->done = TRUE;
+}
+
+static void
+call_cb (GObject *o, GAsyncResult *res, gpointer data)
+{
+  Result *r = data;
+
+  r->value = kiosk_appointments_call_finish (res, &r->error);
+  r->done = TRUE;
+}
+
+static void
+set_clock (const char *iso)
+{
+  g_autofree char *body = g_strdup_printf ("{\"now\": \"%s\"}", iso);
+
+  kiosk_test_portal_post (portal, "_control/clock", body);
+}
+
+static KioskAppointment *
+book_at (KioskPortal *client,
+         const char  *iso,
+         const char  *name)
+{
+  g_autoptr(GDateTime) when = g_date_time_new_from_iso8601 (iso, NULL);
+  g_autoptr(KioskBooking) booking = kiosk_booking_new (NULL, "aide-medicale", when, name, "751234", NULL);
+  Result r = { 0 };
+
+  kiosk_appointments_book_async (client, booking, NULL, book_cb, &r);
+  g_assert_true (kiosk_test_wait (done_cb, &r, 20000));
+  g_assert_no_error (r.error);
+  return r.value;
+}
+
+static gboolean
+agent_idle_cb (gpointer data)
+{
+  return !kiosk_agent_page_is_busy (KIOSK_AGENT_PAGE (kiosk_window_find_widget (data, "agent")));
+}
+
+static gboolean
+agent_set_cb (gpointer data)
+{
+  return kiosk_context_get_agent (data) != NULL;
+}
+
+/* An agent unlocks agent mode and sees the day's queue: who has arrived, in order, and who is
+ * still to come; marks a citizen as received. Locking, ending the session and a wrong PIN all
+ * leave the dashboard closed; agent mode is not locked by the citizens' short idle timeout. */
+static void
+test_dashboard (void)
+{
+  g_autofree char *data_dir = g_dir_make_tmp ("kiosk-agent-ui-XXXXXX", NULL);
+  g_autofree char *agents = g_build_filename (data_dir, "agents.ini", NULL);
+  g_autoptr(KioskContext) context = NULL;
+  g_autoptr(KioskPortal) client = NULL;
+  g_autoptr(KioskAppointment) first = NULL;
+  g_autoptr(KioskAppointment) second = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *seen_button = NULL;
+  KioskWindow *window;
+  Result r = { 0 };
+
+  kiosk_test_portal_post (portal, "_control/reset", "{}");
+  g_assert_true (kiosk_agents_add (agents, "marie", "Marie Kaloi", "482913", &error));
+  client = kiosk_portal_new (portal->url, "epn-test", &error);
+  g_assert_no_error (error);
+
+  /* Monday 7 December 2026, 6:00 in Nouméa: two bookings, the first citizen arrives. */
+  set_clock ("2026-12-07T06:00:00+11:00");
+  first = book_at (client, "2026-12-07T07:30:00+11:00", "Marie Wamytan");
+  second = book_at (client, "2026-12-07T08:00:00+11:00", "Luc Tiéti");
+  set_clock ("2026-12-07T07:25:00+11:00");
+  kiosk_appointments_check_in_async (client, first->reference, NULL, call_cb, &r);
+  g_assert_true (kiosk_test_wait (done_cb, &r, 20000));
+  g_assert_no_error (r.error);
+  kiosk_appointment_free (r.value);
+
+  context = kiosk_test_context_new (portal->url, data_dir);
+  window = kiosk_window_new (NULL, context);
+  g_object_set (window, "idle-timeout", 1, "idle-warning", 30, NULL);
+  gtk_window_present (GTK_WINDOW (window));
+  kiosk_test_wait_for_page (window, "welcome");
+  kiosk_test_click (window, "welcome-agent");
+  kiosk_test_wait_for_page (window, "agent");
+
+  kiosk_test_type (window, "agent-id", "marie");
+  kiosk_test_type (window, "agent-pin", "111111");
+  kiosk_test_click (window, "agent-unlock");
+  g_assert_true (kiosk_test_wait (agent_idle_cb, window, 20000));
+  g_assert_cmpstr (kiosk_test_label (window, "agent-error"), ==, "Unknown identifier or wrong PIN.");
+  g_assert_null (kiosk_context_get_agent (context));
+  g_assert_false (gtk_widget_get_mapped (kiosk_test_find (window, "agent-queue")));
+
+  kiosk_test_type (window, "agent-pin", "482913");
+  kiosk_test_click (window, "agent-unlock");
+  g_assert_true (kiosk_test_wait (agent_set_cb, context, 20000));
+  kiosk_test_spin (50);
+  g_assert_true (kiosk_test_wait (agent_idle_cb, window, 20000));
+  g_assert_cmpstr (kiosk_test_label (window, "agent-name"), ==, "Agent mode — Marie Kaloi");
+  g_assert_cmpstr (kiosk_test_label (window, "agent-queue-summary"), ==, "1 waiting, 1 to come, 0 received.");
+  g_assert_cmpstr (kiosk_test_label (window, "agent-outbox"), ==,
+                   "None: every request made here has reached the portal.");
+  g_assert_true (g_str_has_prefix (kiosk_test_label (window, "agent-health"), "Portal: reachable, answered in "));
+  {
+    GtkWidget *row = kiosk_test_find (window, "agent-queue");
+    GtkWidget *first_row = gtk_widget_get_first_child (row);
+    GtkWidget *label = gtk_widget_get_first_child (first_row);
+    g_autofree char *expected_name = g_strdup_printf ("agent-appointment-%s", first->reference);
+
+    g_assert_cmpstr (gtk_widget_get_name (first_row), ==, expected_name);
+    g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (label)), ==,
+                     "7:30 — Marie Wamytan — Constituer un dossier d’aide médicale — Waiting (no. 1)");
+  }
+
+  /* The citizens' idle timeout (1 s here) does not lock agent mode: 15 minutes do. */
+  kiosk_test_spin (2500);
+  {
+    gboolean warning = TRUE;
+
+    g_object_get (window, "idle-warning-visible", &warning, NULL);
+    g_assert_false (warning);
+  }
+  g_assert_nonnull (kiosk_context_get_agent (context));
+  g_assert_cmpstr (kiosk_window_get_page_name (window), ==, "agent");
+
+  seen_button = g_strdup_printf ("agent-seen-%s", first->reference);
+  kiosk_test_click (window, seen_button);
+  kiosk_test_spin (50);
+  g_assert_true (kiosk_test_wait (agent_idle_cb, window, 20000));
+  g_assert_cmpstr (kiosk_test_label (window, "agent-queue-summary"), ==, "0 waiting, 1 to come, 1 received.");
+
+  kiosk_test_click (window, "agent-lock");
+  g_assert_null (kiosk_context_get_agent (context));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (kiosk_test_find (window, "agent-stack"))), ==, "login");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (kiosk_test_find (window, "agent-pin"))), ==, "");
+
+  /* Unlocked again, then the session ends: locked. */
+  kiosk_test_type (window, "agent-id", "marie");
+  kiosk_test_type (window, "agent-pin", "482913");
+  kiosk_test_click (window, "agent-unlock");
+  g_assert_true (kiosk_test_wait (agent_set_cb, context, 20000));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.finish", NULL);
+  kiosk_test_wait_for_page (window, "welcome");
+  g_assert_null (kiosk_context_get_agent (context));
+
+  kiosk_test_portal_post (portal, "_control/clock", "{\"now\": null}");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int status;
+
+  kiosk_test_setup_locale ("en");
+  gtk_test_init (&argc, &argv, NULL);
+  portal = kiosk_test_portal_start ();
+
+  g_test_add_func ("/agents/add-and-verify", test_add_and_verify);
+  g_test_add_func ("/agents/lockout", test_lockout);
+  g_test_add_func ("/agents/add-agent-command", test_add_agent_command);
+  g_test_add_func ("/agents/dashboard", test_dashboard);
+  status = g_test_run ();
+  kiosk_test_portal_stop (portal);
+  return status;
+}
