@@ -149,6 +149,9 @@ describe_error (const GError *error)
 {
   if (g_error_matches (error, KIOSK_APPOINTMENT_ERROR, KIOSK_APPOINTMENT_ERROR_SLOT_TAKEN))
     return _("Someone has just booked this time. Here are the times still free.");
+  if (error->domain == KIOSK_APPOINTMENT_ERROR
+      || (error->domain == KIOSK_PORTAL_ERROR && error->code == KIOSK_PORTAL_ERROR_REFUSED))
+    return _("The online service refused this booking. No appointment was booked. Please ask an agent.");
   if (error->domain == KIOSK_PORTAL_ERROR && error->code == KIOSK_PORTAL_ERROR_MALFORMED)
     return _("The online service gave an answer the terminal cannot read. No appointment was booked. Please try again in a moment, or ask an agent.");
   return _("The online service does not answer right now. No appointment was booked. Please try again in a moment, or ask an agent.");
@@ -298,6 +301,7 @@ slot_clicked_cb (GtkButton            *button,
   summary = g_strdup_printf (_("%1$s, %2$s, at %3$s."), self->motif->name, when,
                              self->motifs->place->name);
   gtk_label_set_label (self->summary_label, summary);
+  gtk_label_set_label (self->subtitle_label, _("Who is the appointment for?"));
   show_error (self, NULL);
   gtk_stack_set_visible_child_name (self->stack, "contact");
   gtk_widget_grab_focus (GTK_WIDGET (self->name_entry));

@@ -125,7 +125,7 @@ lookup_done_cb (GObject      *object,
   {
     g_autofree char *when = when_of (a);
     /* TRANSLATORS: %s is a day and time, e.g. "Monday 30 November at 8:30" */
-    g_autofree char *text = g_strdup_printf (_("Your appointment is on %s. Come back that day: you can check in from one hour before."), when);
+    g_autofree char *text = g_strdup_printf (_("Your appointment is on %s. Come back that day, a little before the time, to check in."), when);
 
     show_result (self, text, TRUE);
   }
@@ -188,6 +188,11 @@ check_in_action_cb (GtkWidget  *widget,
 
   if (reference == NULL)
     return;
+  if (kiosk_context_get_portal (self->context) == NULL)
+    {
+      show_result (self, _("Checking in is not possible on this terminal. Please tell an agent you are here."), TRUE);
+      return;
+    }
   kiosk_appointments_check_in_async (kiosk_context_get_portal (self->context), reference,
                                      new_request (self), check_in_done_cb, self);
 }
@@ -236,6 +241,11 @@ cancel_action_cb (GtkWidget  *widget,
 
   if (reference == NULL)
     return;
+  if (kiosk_context_get_portal (self->context) == NULL)
+    {
+      show_result (self, _("Cancelling is not possible on this terminal. Please ask an agent."), TRUE);
+      return;
+    }
   if (*phone == '\0')
     {
       show_result (self, _("Type the phone number you gave when booking."), TRUE);

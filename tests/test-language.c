@@ -4,6 +4,11 @@
  * writes a PNG of every page (the screenshots of docs/screenshots/). */
 #include "kiosk-test-util.h"
 
+#include "kiosk-agent-page.h"
+#include "kiosk-agents.h"
+#include "kiosk-appointment-page.h"
+#include "kiosk-arrival-page.h"
+
 #include "kiosk-application.h"
 #include "kiosk-documents-page.h"
 #include "kiosk-submit-page.h"
@@ -180,6 +185,13 @@ visit_page (KioskWindow *window,
   kiosk_test_spin (400);
   g_assert_cmpuint (check_no_english (GTK_WIDGET (window), page), >, 3);
   g_assert_cmpuint (check_accessible (GTK_WIDGET (window), page), >, 1);
+  /* Every page fits the terminal's 1280-pixel-wide screen. */
+  {
+    int min_width = 0;
+
+    gtk_widget_measure (GTK_WIDGET (window), GTK_ORIENTATION_HORIZONTAL, -1, &min_width, NULL, NULL, NULL);
+    g_assert_cmpint (min_width, <=, 1280);
+  }
   if (dir != NULL)
     {
       g_autofree char *path = g_strdup_printf ("%s/%s.png", dir, shot);
@@ -202,6 +214,66 @@ idle_warning_cb (gpointer data)
 
   g_object_get (data, "idle-warning-visible", &visible, NULL);
   return visible;
+}
+
+static GtkWidget *
+find_prefixed (GtkWidget  *widget,
+               const char *prefix)
+{
+  if (g_str_has_prefix (gtk_widget_get_name (widget), prefix) && gtk_widget_get_mapped (widget))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_prefixed (child, prefix);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+typedef struct
+{
+  KioskWindow *window;
+  const char  *name;
+} Step;
+
+static gboolean
+step_shown_cb (gpointer data)
+{
+  Step *step = data;
+  GtkWidget *page = kiosk_window_get_page (step->window, "appointment");
+  GtkStack *stack = GTK_STACK (kiosk_window_find_widget (step->window, "appointment-stack"));
+
+  return !kiosk_appointment_page_is_busy (KIOSK_APPOINTMENT_PAGE (page))
+         && g_strcmp0 (gtk_stack_get_visible_child_name (stack), step->name) == 0;
+}
+
+static void
+wait_for_step (KioskWindow *window,
+               const char  *name)
+{
+  Step step = { window, name };
+
+  g_assert_true (kiosk_test_wait (step_shown_cb, &step, 20000));
+}
+
+static gboolean
+arrival_idle_cb (gpointer data)
+{
+  return !kiosk_arrival_page_is_busy (data);
+}
+
+static gboolean
+agent_ready_cb (gpointer data)
+{
+  KioskWindow *window = data;
+  GtkWidget *page = kiosk_window_get_page (window, "agent");
+  GtkStack *stack = GTK_STACK (kiosk_window_find_widget (window, "agent-stack"));
+
+  return !kiosk_agent_page_is_busy (KIOSK_AGENT_PAGE (page))
+         && g_strcmp0 (gtk_stack_get_visible_child_name (stack), "dashboard") == 0;
 }
 
 static void
@@ -280,6 +352,59 @@ test_french_walk (void)
   visit_page (window, "11-receipt");
 
   kiosk_test_click (window, "receipt-finish");
+  kiosk_test_wait_for_page (window, "welcome");
+
+  /* An appointment: reason, week, contact, booked. */
+  kiosk_test_click (window, "welcome-appointment");
+  kiosk_test_wait_for_page (window, "appointment");
+  wait_for_step (window, "motifs");
+  visit_page (window, "12-appointment-motifs");
+  kiosk_test_click (window, "motif-aide-medicale");
+  wait_for_step (window, "slots");
+  visit_page (window, "13-appointment-week");
+  g_signal_emit_by_name (find_prefixed (kiosk_test_find (window, "slots-days"), "slot-"), "clicked");
+  wait_for_step (window, "contact");
+  kiosk_test_type (window, "appointment-name", "Léa Wamytan");
+  kiosk_test_type (window, "appointment-phone", "27 12 34");
+  visit_page (window, "14-appointment-contact");
+  kiosk_test_click (window, "appointment-confirm");
+  wait_for_step (window, "done");
+  visit_page (window, "15-appointment-booked");
+  {
+    const KioskAppointment *booked =
+      kiosk_appointment_page_get_appointment (KIOSK_APPOINTMENT_PAGE (kiosk_window_get_page (window, "appointment")));
+    g_autofree char *reference = g_strdup (booked->reference);
+
+    kiosk_test_click (window, "appointment-finish");
+    kiosk_test_wait_for_page (window, "welcome");
+
+    /* Arrival: too early for this appointment, the citizen is told its day. */
+    kiosk_test_click (window, "welcome-arrival");
+    kiosk_test_wait_for_page (window, "arrival");
+    kiosk_test_type (window, "arrival-reference", reference);
+    kiosk_test_click (window, "arrival-check-in");
+    g_assert_true (kiosk_test_wait (arrival_idle_cb, kiosk_window_get_page (window, "arrival"), 20000));
+    visit_page (window, "16-arrival");
+  }
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.finish", NULL);
+  kiosk_test_wait_for_page (window, "welcome");
+
+  /* Agent mode: the login, then the dashboard with the day's queue. */
+  {
+    g_autofree char *agents = g_build_filename (data_dir, "agents.ini", NULL);
+
+    g_assert_true (kiosk_agents_add (agents, "marie", "Marie Kaloi", "482913", NULL));
+  }
+  kiosk_test_click (window, "welcome-agent");
+  kiosk_test_wait_for_page (window, "agent");
+  visit_page (window, "17-agent-login");
+  kiosk_test_type (window, "agent-id", "marie");
+  kiosk_test_type (window, "agent-pin", "482913");
+  kiosk_test_click (window, "agent-unlock");
+  g_assert_true (kiosk_test_wait (agent_ready_cb, window, 20000));
+  visit_page (window, "18-agent-dashboard");
+  kiosk_test_click (window, "agent-lock");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.finish", NULL);
   kiosk_test_wait_for_page (window, "welcome");
   gtk_window_destroy (GTK_WINDOW (window));
 }

@@ -28,6 +28,10 @@ export KIOSK_SCAN_HELPER="$root/build/app/core/kiosk-scan-helper"
 if [ "${KIOSK_REAL_SCANNER:-0}" != 1 ]; then
   export SANE_CONFIG_DIR="$root/tests/sane.d"
 fi
+# An agent for the demo's agent mode: identifier "demo", PIN 123456.
+echo 123456 | "$root/build/app/kiosk" --add-agent demo --agent-name "Agent de démonstration" \
+  --data-dir "$state/kiosk" >/dev/null
+echo "Agent mode: identifier demo, PIN 123456"
 if [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
   echo "No display: running the kiosk under Xvfb (nothing will be visible)." >&2
   xvfb-run -a -s "-screen 0 1280x800x24" "$root/build/app/kiosk" --portal-url "$url" --data-dir "$state/kiosk" "$@"

@@ -140,8 +140,8 @@ kiosk_appointment_reference_is_valid (const char *reference)
  * @typed: what was typed, by a person or by a USB barcode reader acting as a keyboard
  *
  * A barcode reader set for a QWERTY layout, plugged into an AZERTY terminal, types the digit
- * row without Shift: "&é\"'(-è_çà" for "1234567890". Both are accepted, with spaces, dashes and
- * dots between groups, and an "RDV" prefix.
+ * row without Shift: "&é\"'(-è_çà" for "1234567890". Both are accepted, with spaces and dots
+ * between groups, and an "RDV" prefix (a dash is the AZERTY 6, not a separator).
  *
  * Returns: (transfer full) (nullable): the 8-digit reference, or %NULL when @typed is not one
  *   (wrong length or check digit)
@@ -178,7 +178,7 @@ kiosk_appointment_normalize_reference (const char *typed)
           }
       if (matched)
         continue;
-      /* Separators a person types between groups (the dash is the AZERTY 6 only inside). */
+      /* Separators a person types between groups. */
       if (*p == ' ' || *p == '.' || *p == '\t' || *p == '\n' || *p == '\r')
         {
           p++;

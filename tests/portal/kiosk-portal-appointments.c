@@ -638,7 +638,7 @@ handle_book (KioskPortalAppointments *self,
   email = kiosk_json_get_string (request, "email");
   digits = normalize_phone (phone);
   trimmed = g_strstrip (g_strdup (name ? name : ""));
-  if (g_utf8_strlen (trimmed, -1) < 2 || strlen (trimmed) > MAX_NAME_LENGTH)
+  if (g_utf8_strlen (trimmed, -1) < 2 || g_utf8_strlen (trimmed, -1) > MAX_NAME_LENGTH)
     g_hash_table_insert (errors, g_strdup ("name"), g_strdup ("Indiquez votre nom."));
   if (strlen (digits) != 6 && !(phone && phone[0] == '+' && strlen (digits) >= 8 && strlen (digits) <= 15))
     g_hash_table_insert (errors, g_strdup ("phone"),
@@ -765,11 +765,22 @@ queue_position (KioskPortalAppointments *self,
 
   sqlite3_prepare_v2 (self->db,
                       "SELECT COUNT(*) FROM appointments WHERE site = ?1 AND status = 'arrived'"
-                      " AND (starts_at < ?2 OR (starts_at = ?2 AND reference < ?3))",
+                      " AND starts_at >= ?4 AND (starts_at < ?2 OR (starts_at = ?2 AND reference < ?3))",
                       -1, &stmt, NULL);
   sqlite3_bind_text (stmt, 1, a->site, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (stmt, 2, a->starts_at);
   sqlite3_bind_text (stmt, 3, a->reference, -1, SQLITE_TRANSIENT);
+  /* The same day only: someone who arrived yesterday and was never marked received is not
+   * in today's queue. */
+  {
+    g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (a->starts_at);
+    g_autoptr(GDateTime) local = g_date_time_to_timezone (utc, self->tz);
+    g_autoptr(GDateTime) midnight = g_date_time_new (self->tz, g_date_time_get_year (local),
+                                                     g_date_time_get_month (local),
+                                                     g_date_time_get_day_of_month (local), 0, 0, 0);
+
+    sqlite3_bind_int64 (stmt, 4, g_date_time_to_unix (midnight));
+  }
   if (sqlite3_step (stmt) == SQLITE_ROW)
     position += sqlite3_column_int (stmt, 0);
   sqlite3_finalize (stmt);
