@@ -9,6 +9,7 @@
 
 #include "kiosk-errors.h"
 
+#include <stdio.h>
 #include <string.h>
 
 struct _KioskContext
@@ -18,6 +19,7 @@ struct _KioskContext
   char           *kiosk_id;
   char           *site;      /* nullable: the portal's first site */
   KioskAgent     *agent;     /* nullable: agent mode is unlocked for this agent */
+  KioskAccount   *account;   /* nullable: the citizen signed in with their phone (memory only) */
   char           *data_dir;
   char           *bundled_uri;
   char           *scanner_device;
@@ -41,7 +43,7 @@ struct _KioskContext
 
 G_DEFINE_FINAL_TYPE (KioskContext, kiosk_context, G_TYPE_OBJECT)
 
-enum { SESSION_ENDED, SCANNER_DEVICE_CHANGED, AGENT_CHANGED, N_SIGNALS };
+enum { SESSION_ENDED, SCANNER_DEVICE_CHANGED, AGENT_CHANGED, ACCOUNT_CHANGED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 static void
@@ -75,6 +77,7 @@ kiosk_context_finalize (GObject *object)
   g_free (self->kiosk_id);
   g_free (self->site);
   g_clear_pointer (&self->agent, kiosk_agent_free);
+  g_clear_pointer (&self->account, kiosk_account_free);
   g_free (self->data_dir);
   g_free (self->bundled_uri);
   g_free (self->scanner_device);
@@ -117,6 +120,14 @@ kiosk_context_class_init (KioskContextClass *klass)
    */
   signals[AGENT_CHANGED] = g_signal_new ("agent-changed", G_TYPE_FROM_CLASS (klass),
                                          G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  /**
+   * KioskContext::account-changed:
+   *
+   * A citizen signed in with their phone, or was signed out.
+   */
+  signals[ACCOUNT_CHANGED] = g_signal_new ("account-changed", G_TYPE_FROM_CLASS (klass),
+                                           G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -599,6 +610,41 @@ kiosk_context_get_dossier (KioskContext *self)
  *
  * Returns: (transfer none): the dossier
  */
+/* Answers the account knows (the citizen can still change them on the form). */
+static void
+prefill (KioskDossier       *dossier,
+         const KioskAccount *account)
+{
+  KioskProcedure *procedure = kiosk_dossier_get_procedure (dossier);
+  g_autofree char *birth_date = NULL;
+  int year, month, day;
+  const struct
+  {
+    const char *varname;
+    const char *value;
+  } known[] = {
+    { "last_name", account->last_name },
+    { "first_name", account->first_name },
+    { "parent_last_name", account->last_name },
+    { "parent_first_name", account->first_name },
+    { "birth_date", NULL },
+    { "email", account->email },
+    { "phone", account->phone },
+    { "address", account->address },
+  };
+
+  /* Forms take dates as typed in New Caledonia: DD/MM/YYYY. */
+  if (account->birth_date != NULL && sscanf (account->birth_date, "%4d-%2d-%2d", &year, &month, &day) == 3)
+    birth_date = g_strdup_printf ("%02d/%02d/%04d", day, month, year);
+  for (guint i = 0; i < G_N_ELEMENTS (known); i++)
+    {
+      const char *value = g_str_equal (known[i].varname, "birth_date") ? birth_date : known[i].value;
+
+      if (value != NULL && kiosk_procedure_find_field (procedure, known[i].varname) != NULL)
+        kiosk_dossier_set_answer (dossier, known[i].varname, value);
+    }
+}
+
 KioskDossier *
 kiosk_context_start_dossier (KioskContext   *self,
                              KioskProcedure *procedure)
@@ -609,6 +655,8 @@ kiosk_context_start_dossier (KioskContext   *self,
     kiosk_dossier_wipe (self->dossier);
   g_clear_object (&self->dossier);
   self->dossier = kiosk_dossier_new (procedure);
+  if (self->account != NULL)
+    prefill (self->dossier, self->account);
   return self->dossier;
 }
 
@@ -638,8 +686,9 @@ kiosk_context_end_session (KioskContext *self)
   if (self->dossier != NULL)
     kiosk_dossier_wipe (self->dossier);
   g_clear_object (&self->dossier);
-  /* Whoever comes next must not find agent mode open. */
+  /* Whoever comes next must not find agent mode open, nor the citizen's account. */
   kiosk_context_set_agent (self, NULL);
+  kiosk_context_set_account (self, NULL);
   g_signal_emit (self, signals[SESSION_ENDED], 0);
 }
 
@@ -664,6 +713,33 @@ const KioskAgent *
 kiosk_context_get_agent (KioskContext *self)
 {
   return self->agent;
+}
+
+/**
+ * kiosk_context_set_account:
+ * @account: (nullable) (transfer full): the citizen's account, or %NULL to sign out
+ *
+ * Signing out (or replacing the account) revokes the old token on the portal and wipes it.
+ */
+void
+kiosk_context_set_account (KioskContext *self,
+                           KioskAccount *account)
+{
+  gboolean changed = self->account != NULL || account != NULL;
+
+  if (self->account != NULL && self->portal != NULL)
+    kiosk_account_revoke (self->portal, self->account);
+  g_clear_pointer (&self->account, kiosk_account_free);
+  self->account = account;
+  if (changed)
+    g_signal_emit (self, signals[ACCOUNT_CHANGED], 0);
+}
+
+/* Returns: (nullable) (transfer none): the signed-in citizen's account */
+const KioskAccount *
+kiosk_context_get_account (KioskContext *self)
+{
+  return self->account;
 }
 
 /* Returns: (transfer full): the agent accounts file, in the data folder */
@@ -752,6 +828,45 @@ queue_in_thread (GTask        *task,
  * Commits the dossier to the encrypted outbox (in a worker). Once this succeeds, the dossier
  * reaches the portal even if the kiosk stops now.
  */
+static void
+queue_now (GTask        *task,
+           KioskDossier *dossier)
+{
+  KioskContext *self = g_task_get_source_object (task);
+  QueueData *data = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  data->json = kiosk_dossier_build_json (dossier, self->kiosk_id, &error);
+  if (data->json == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_run_in_thread (task, queue_in_thread);
+}
+
+static void
+grant_done_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  KioskDossier *dossier = g_object_get_data (G_OBJECT (task), "dossier");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *grant = kiosk_account_request_grant_finish (result, &error);
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  /* Without a grant the dossier is still sent: the citizen follows it by its number. */
+  if (grant == NULL)
+    g_message ("No account grant for this dossier (sent without the account): %s", error->message);
+  else
+    kiosk_dossier_set_account_grant (dossier, grant);
+  if (grant != NULL)
+    explicit_bzero (grant, strlen (grant));
+  queue_now (task, dossier);
+}
+
 void
 kiosk_context_queue_dossier_async (KioskContext        *self,
                                    KioskDossier        *dossier,
@@ -761,20 +876,23 @@ kiosk_context_queue_dossier_async (KioskContext        *self,
 {
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
   QueueData *data = g_new0 (QueueData, 1);
-  GError *error = NULL;
 
   g_task_set_source_tag (task, kiosk_context_queue_dossier_async);
   data->slug = g_strdup (kiosk_procedure_get_slug (kiosk_dossier_get_procedure (dossier)));
   data->key = g_strdup (kiosk_dossier_get_idempotency_key (dossier));
   data->documents = kiosk_dossier_get_documents (dossier);
-  data->json = kiosk_dossier_build_json (dossier, self->kiosk_id, &error);
   g_task_set_task_data (task, data, (GDestroyNotify) free_queue_data);
-  if (data->json == NULL)
+  /* A signed-in citizen's dossier carries a grant to their account, asked for now, while the
+   * token is valid: the outbox keeps the grant, never the token. */
+  if (self->account != NULL && self->portal != NULL && kiosk_dossier_get_account_grant (dossier) == NULL)
     {
-      g_task_return_error (task, error);
+      g_object_set_data_full (G_OBJECT (task), "dossier", g_object_ref (dossier), g_object_unref);
+      kiosk_account_request_grant_async (self->portal, self->account,
+                                         kiosk_dossier_get_idempotency_key (dossier), cancellable,
+                                         grant_done_cb, g_object_ref (task));
       return;
     }
-  g_task_run_in_thread (task, queue_in_thread);
+  queue_now (task, dossier);
 }
 
 /**

@@ -2,6 +2,7 @@
  * current citizen's session, handed to every view. No globals, no singletons. */
 #pragma once
 
+#include "kiosk-account.h"
 #include "kiosk-agents.h"
 #include "kiosk-catalogue.h"
 #include "kiosk-dossier.h"
@@ -40,6 +41,9 @@ void            kiosk_context_set_agent              (KioskContext   *self,
                                                       KioskAgent     *agent);
 const KioskAgent *kiosk_context_get_agent            (KioskContext   *self);
 char           *kiosk_context_dup_agents_path        (KioskContext   *self);
+void            kiosk_context_set_account            (KioskContext   *self,
+                                                      KioskAccount   *account);
+const KioskAccount *kiosk_context_get_account        (KioskContext   *self);
 void            kiosk_context_list_outbox_async      (KioskContext        *self,
                                                       GCancellable        *cancellable,
                                                       GAsyncReadyCallback  callback,

@@ -16,6 +16,7 @@ struct _KioskDossier
 
   KioskProcedure *procedure;
   char           *idempotency_key;
+  char           *account_grant;   /* nullable: attaches the dossier to a citizen's account */
   GHashTable     *answers;     /* varname → text as typed */
   GHashTable     *documents;   /* varname → KioskDocument */
 };
@@ -43,6 +44,9 @@ kiosk_dossier_finalize (GObject *object)
   kiosk_dossier_wipe (self);
   g_clear_object (&self->procedure);
   g_free (self->idempotency_key);
+  if (self->account_grant != NULL)
+    explicit_bzero (self->account_grant, strlen (self->account_grant));
+  g_free (self->account_grant);
   g_hash_table_unref (self->answers);
   g_hash_table_unref (self->documents);
 
@@ -351,10 +355,35 @@ kiosk_dossier_build_json (KioskDossier  *self,
   json_builder_set_member_name (builder, "channel");
   json_builder_add_string_value (builder, "kiosk");
   json_builder_end_object (builder);
+  if (self->account_grant != NULL)
+    {
+      json_builder_set_member_name (builder, "account_grant");
+      json_builder_add_string_value (builder, self->account_grant);
+    }
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);
   return kiosk_json_to_string (root);
+}
+
+/**
+ * kiosk_dossier_set_account_grant:
+ * @grant: (nullable): the portal's grant for this dossier, from the signed-in citizen's account
+ */
+void
+kiosk_dossier_set_account_grant (KioskDossier *self,
+                                 const char   *grant)
+{
+  if (self->account_grant != NULL)
+    explicit_bzero (self->account_grant, strlen (self->account_grant));
+  g_free (self->account_grant);
+  self->account_grant = g_strdup (grant);
+}
+
+const char *
+kiosk_dossier_get_account_grant (KioskDossier *self)
+{
+  return self->account_grant;
 }
 
 /**

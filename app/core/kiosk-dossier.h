@@ -12,6 +12,9 @@ G_DECLARE_FINAL_TYPE (KioskDossier, kiosk_dossier, KIOSK, DOSSIER, GObject)
 KioskDossier   *kiosk_dossier_new                (KioskProcedure *procedure);
 KioskProcedure *kiosk_dossier_get_procedure      (KioskDossier   *self);
 const char     *kiosk_dossier_get_idempotency_key (KioskDossier  *self);
+void            kiosk_dossier_set_account_grant  (KioskDossier   *self,
+                                                  const char     *grant);
+const char     *kiosk_dossier_get_account_grant  (KioskDossier   *self);
 void            kiosk_dossier_set_answer         (KioskDossier   *self,
                                                   const char     *varname,
                                                   const char     *text);

@@ -291,6 +291,8 @@ typedef struct
   char                *json_body;       /* nullable */
   char                *err_code;        /* out: the portal's err_code of a 4xx answer */
   GHashTable          *field_errors;    /* out: varname → message of a 422 invalid-fields */
+  char                *content_type;    /* nullable: JSON */
+  char                *bearer;          /* nullable: a citizen's access token, never logged */
 
   GCancellable        *cancellable;     /* borrowed from the task */
   GMainContext        *context;
@@ -319,6 +321,10 @@ request_free (Request *request)
   g_free (request->json_body);
   g_free (request->err_code);
   g_clear_pointer (&request->field_errors, g_hash_table_unref);
+  g_free (request->content_type);
+  if (request->bearer != NULL)
+    explicit_bzero (request->bearer, strlen (request->bearer));
+  g_free (request->bearer);
   g_clear_pointer (&request->context, g_main_context_unref);
   g_free (request);
 }
@@ -1287,9 +1293,20 @@ perform_json (Request       *request,
 
       headers = curl_slist_append (headers, header);
     }
+  if (request->bearer != NULL)
+    {
+      g_autofree char *header = g_strdup_printf ("Authorization: Bearer %s", request->bearer);
+
+      headers = curl_slist_append (headers, header);
+      explicit_bzero (header, strlen (header));
+    }
   if (strcmp (request->method, "GET") != 0)
     {
-      headers = curl_slist_append (headers, "Content-Type: application/json; charset=utf-8");
+      g_autofree char *type = g_strdup_printf ("Content-Type: %s", request->content_type
+                                               ? request->content_type
+                                               : "application/json; charset=utf-8");
+
+      headers = curl_slist_append (headers, type);
       curl_easy_setopt (curl, CURLOPT_CUSTOMREQUEST, request->method);
       curl_easy_setopt (curl, CURLOPT_POSTFIELDS, body);
       curl_easy_setopt (curl, CURLOPT_POSTFIELDSIZE, (long) strlen (body));
@@ -1420,4 +1437,105 @@ kiosk_portal_call_json_finish (KioskPortal   *self,
   if (field_errors != NULL)
     *field_errors = request->field_errors ? g_hash_table_ref (request->field_errors) : NULL;
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+kiosk_portal_answer_free (KioskPortalAnswer *answer)
+{
+  if (answer == NULL)
+    return;
+  g_clear_pointer (&answer->root, json_object_unref);
+  g_free (answer);
+}
+
+static void
+request_in_thread (GTask        *task,
+                   gpointer      source,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  Request *request = task_data;
+  GError *error = NULL;
+  KioskPortalAnswer *answer;
+
+  if (!perform_json (request, cancellable, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  answer = g_new0 (KioskPortalAnswer, 1);
+  answer->status = request->status;
+  answer->root = kiosk_json_parse_object ((const char *) request->body->data, request->body->len, NULL);
+  /* The answer may hold a token: wipe the raw bytes. */
+  explicit_bzero (request->body->data, request->body->len);
+  g_task_return_pointer (task, answer, (GDestroyNotify) kiosk_portal_answer_free);
+}
+
+/**
+ * kiosk_portal_request_async:
+ * @content_type: (nullable): of @body; JSON when %NULL
+ * @body: (nullable): the request body (e.g. a form for OAuth endpoints)
+ * @bearer: (nullable): an access token sent as `Authorization: Bearer`
+ *
+ * One request whatever its answer's status: the caller reads the status and the JSON object
+ * (parsed in the worker with the guarded parser). Used for the OAuth endpoints, whose errors
+ * are not the API's `{"err": 1}` form. Sent once; never retried.
+ */
+void
+kiosk_portal_request_async (KioskPortal         *self,
+                            const char          *method,
+                            const char          *path,
+                            const char          *content_type,
+                            const char          *body,
+                            const char          *bearer,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  Request *request = request_new (self, path, MAX_RESPONSE_SIZE);
+
+  request->method = g_strdup (method);
+  request->content_type = g_strdup (content_type);
+  request->json_body = g_strdup (body);
+  request->bearer = g_strdup (bearer);
+  g_task_set_source_tag (task, kiosk_portal_request_async);
+  g_task_set_task_data (task, request, (GDestroyNotify) request_free);
+  g_task_run_in_thread (task, request_in_thread);
+}
+
+/* Returns: (transfer full): the answer, or %NULL with @error set when none came */
+KioskPortalAnswer *
+kiosk_portal_request_finish (KioskPortal   *self,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * kiosk_portal_call_json_with_token_async:
+ *
+ * kiosk_portal_call_json_async() for the citizen's account endpoints, with a bearer token.
+ */
+void
+kiosk_portal_call_json_with_token_async (KioskPortal         *self,
+                                         const char          *method,
+                                         const char          *path,
+                                         const char          *body,
+                                         const char          *bearer,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  Request *request = request_new (self, path, MAX_RESPONSE_SIZE);
+
+  request->method = g_strdup (method);
+  request->json_body = g_strdup (body);
+  request->bearer = g_strdup (bearer);
+  g_task_set_source_tag (task, kiosk_portal_call_json_async);
+  g_task_set_task_data (task, request, (GDestroyNotify) request_free);
+  g_task_run_in_thread (task, call_json_in_thread);
 }

@@ -136,4 +136,34 @@ JsonObject   *kiosk_portal_call_json_finish       (KioskPortal          *self,
                                                    GHashTable          **field_errors,
                                                    GError              **error);
 
+typedef struct
+{
+  long        status;
+  JsonObject *root;     /* nullable: the answer was not a JSON object */
+} KioskPortalAnswer;
+
+void                kiosk_portal_answer_free     (KioskPortalAnswer *answer);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KioskPortalAnswer, kiosk_portal_answer_free)
+
+void                kiosk_portal_request_async   (KioskPortal          *self,
+                                                  const char           *method,
+                                                  const char           *path,
+                                                  const char           *content_type,
+                                                  const char           *body,
+                                                  const char           *bearer,
+                                                  GCancellable         *cancellable,
+                                                  GAsyncReadyCallback   callback,
+                                                  gpointer              user_data);
+KioskPortalAnswer  *kiosk_portal_request_finish  (KioskPortal          *self,
+                                                  GAsyncResult         *result,
+                                                  GError              **error);
+void                kiosk_portal_call_json_with_token_async (KioskPortal         *self,
+                                                             const char          *method,
+                                                             const char          *path,
+                                                             const char          *body,
+                                                             const char          *bearer,
+                                                             GCancellable        *cancellable,
+                                                             GAsyncReadyCallback  callback,
+                                                             gpointer             user_data);
+
 G_END_DECLS

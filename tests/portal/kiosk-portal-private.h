@@ -108,4 +108,32 @@ void                     kiosk_portal_appointments_handle (KioskPortalAppointmen
                                                            char                    **segments,
                                                            GHashTable               *query);
 
+/* Citizen accounts (kiosk-portal-account.c). */
+typedef struct _KioskPortalAccounts KioskPortalAccounts;
+
+KioskPortalAccounts *kiosk_portal_accounts_new            (sqlite3             *db,
+                                                           const char          *accounts_path,
+                                                           guint                interval,
+                                                           GError             **error);
+void                 kiosk_portal_accounts_free           (KioskPortalAccounts *self);
+gboolean             kiosk_portal_accounts_reset          (KioskPortalAccounts *self);
+void                 kiosk_portal_accounts_handle_oauth   (KioskPortalAccounts *self,
+                                                           SoupServerMessage   *msg,
+                                                           const char          *first,
+                                                           char               **segments,
+                                                           GHashTable          *query,
+                                                           const char          *base_url);
+void                 kiosk_portal_accounts_handle_api     (KioskPortalAccounts *self,
+                                                           KioskPortalStore    *store,
+                                                           SoupServerMessage   *msg,
+                                                           char               **segments,
+                                                           const char        *(*title_of) (gpointer data,
+                                                                                           const char *slug),
+                                                           gpointer             data);
+gboolean             kiosk_portal_accounts_attach         (KioskPortalAccounts *self,
+                                                           const char          *idempotency_key,
+                                                           const char          *grant);
+void                 kiosk_portal_accounts_handle_control (KioskPortalAccounts *self,
+                                                           SoupServerMessage   *msg);
+
 G_END_DECLS

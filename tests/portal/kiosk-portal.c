@@ -54,6 +54,8 @@ typedef struct
 
   char                    *appointments_path;
   KioskPortalAppointments *appointments;
+  char                    *accounts_path;
+  KioskPortalAccounts     *accounts;
 } KioskPortal;
 
 /* A paused answer waiting for its delay; owns a reference on the message. */
@@ -572,6 +574,11 @@ accept_dossier (KioskPortal       *portal,
                    "The dossier could not be stored", NULL);
       return;
     }
+  /* Sent for a signed-in citizen: the dossier joins their account. An unknown or expired grant
+   * does not refuse the dossier: the citizen still follows it by its number. */
+  if (kiosk_json_get_string (dossier, "account_grant") != NULL
+      && !kiosk_portal_accounts_attach (portal->accounts, key, kiosk_json_get_string (dossier, "account_grant")))
+    g_printerr ("kiosk-portal: dossier %s: account grant not valid, not attached\n", stored->number);
   reply_text (msg, SOUP_STATUS_CREATED, response);
 }
 
@@ -829,7 +836,8 @@ handle_reset (KioskPortal       *portal,
 
   clear_faults (portal);
   if (!kiosk_portal_store_reset (portal->store, &error)
-      || !kiosk_portal_appointments_reset (portal->appointments))
+      || !kiosk_portal_appointments_reset (portal->appointments)
+      || !kiosk_portal_accounts_reset (portal->accounts))
     {
       g_printerr ("kiosk-portal: reset failed: %s\n", error->message);
       reply_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "server-error", "Reset failed", NULL);
@@ -883,6 +891,8 @@ handle_control (KioskPortal       *portal,
       root = kiosk_portal_store_list (portal->store);
       reply_json (msg, SOUP_STATUS_OK, root);
     }
+  else if (strcmp (what, "oauth") == 0)
+    kiosk_portal_accounts_handle_control (portal->accounts, msg);
   else if (strcmp (what, "clock") == 0)
     {
       if (!is_post)
@@ -1071,6 +1081,16 @@ inject_fault (KioskPortal       *portal,
   return FALSE;
 }
 
+static const char *
+procedure_title (gpointer    data,
+                 const char *slug)
+{
+  KioskPortal *portal = data;
+  JsonObject *procedure = g_hash_table_lookup (portal->procedures, slug);
+
+  return procedure ? kiosk_json_get_string (procedure, "title") : slug;
+}
+
 /* Returns: (transfer full) (nullable): an Idempotency-Key to release when the answer is sent */
 static char *
 handle_api (KioskPortal       *portal,
@@ -1119,6 +1139,9 @@ handle_api (KioskPortal       *portal,
       else
         handle_schema (portal, msg, procedure);
     }
+  else if (strcmp (segments[1], "account") == 0)
+    kiosk_portal_accounts_handle_api (portal->accounts, portal->store, msg, segments + 2,
+                                      procedure_title, portal);
   else if (strcmp (segments[1], "appointments") == 0)
     kiosk_portal_appointments_handle (portal->appointments, portal->store, msg, method,
                                       segments + 2, query);
@@ -1171,6 +1194,9 @@ server_request_cb (SoupServer        *server,
         }
       finish_api_reply (portal, msg, key);
     }
+  else if (strcmp (segments[0], "oauth") == 0 || strcmp (segments[0], "activer") == 0)
+    kiosk_portal_accounts_handle_oauth (portal->accounts, msg, segments[0], segments + 1, query,
+                                        portal->base_url);
   else if (strcmp (segments[0], "_control") == 0)
     handle_control (portal, msg, method, segments);
   else if (strcmp (segments[0], "suivi") == 0 && g_strv_length (segments) == 2)
@@ -1223,6 +1249,8 @@ free_portal (KioskPortal *portal)
   while (g_main_context_iteration (NULL, FALSE))
     ;
   g_clear_pointer (&portal->appointments, kiosk_portal_appointments_free);
+  g_clear_pointer (&portal->accounts, kiosk_portal_accounts_free);
+  g_free (portal->accounts_path);
   g_clear_pointer (&portal->store, kiosk_portal_store_free);
   g_free (portal->appointments_path);
   g_clear_pointer (&portal->loop, g_main_loop_unref);
@@ -1286,6 +1314,7 @@ main (int   argc,
   g_autofree char *tls_key = NULL;
   g_autofree char *kiosk_key = NULL;
   int port = 0;
+  int device_interval = 5;
   const GOptionEntry entries[] = {
     { "port", 0, 0, G_OPTION_ARG_INT, &port, "Port on 127.0.0.1 (0 picks a free one)", "N" },
     { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &data_dir, "Where the database and files go",
@@ -1296,6 +1325,10 @@ main (int   argc,
     { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &tls_cert, "Serve HTTPS with this certificate (PEM)",
       "FILE" },
     { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key, "Private key of --tls-cert (PEM)", "FILE" },
+    { "accounts", 0, 0, G_OPTION_ARG_FILENAME, &portal.accounts_path,
+      "Citizen accounts for the sign-in demo (JSON)", "FILE" },
+    { "device-interval", 0, 0, G_OPTION_ARG_INT, &device_interval,
+      "Seconds between a kiosk's polls in the device sign-in (default 5)", "S" },
     { "appointments", 0, 0, G_OPTION_ARG_FILENAME, &portal.appointments_path,
       "Sites, opening hours and motifs of appointments (JSON)", "FILE" },
     { "kiosk-key", 0, 0, G_OPTION_ARG_FILENAME, &kiosk_key,
@@ -1359,6 +1392,21 @@ main (int   argc,
             {
               g_printerr ("kiosk-portal: appointments: %s\n", error->message);
               g_clear_pointer (&portal.store, kiosk_portal_store_free);
+            }
+          else
+            {
+              portal.accounts = kiosk_portal_accounts_new (kiosk_portal_store_get_db (portal.store),
+                                                           portal.accounts_path
+                                                           ? portal.accounts_path
+                                                           : KIOSK_DEFAULT_ACCOUNTS,
+                                                           (guint) CLAMP (device_interval, 1, 60),
+                                                           &error);
+              if (portal.accounts == NULL)
+                {
+                  g_printerr ("kiosk-portal: accounts: %s\n", error->message);
+                  g_clear_pointer (&portal.appointments, kiosk_portal_appointments_free);
+                  g_clear_pointer (&portal.store, kiosk_portal_store_free);
+                }
             }
         }
     }

@@ -1,0 +1,571 @@
+/* kiosk-account.c: signing a citizen in with their phone (see kiosk-account.h). */
+#include "kiosk-account.h"
+
+#include "kiosk-errors.h"
+#include "kiosk-json.h"
+
+#include <string.h>
+
+#define CLIENT_ID "kiosk"
+#define DEVICE_GRANT "urn:ietf:params:oauth:grant-type:device_code"
+#define MAX_NETWORK_FAILURES 3
+
+static void
+wipe_free (char *secret)
+{
+  if (secret != NULL)
+    explicit_bzero (secret, strlen (secret));
+  g_free (secret);
+}
+
+void
+kiosk_account_free (KioskAccount *account)
+{
+  if (account == NULL)
+    return;
+  wipe_free (account->token);
+  g_free (account->id);
+  g_free (account->first_name);
+  g_free (account->last_name);
+  g_free (account->birth_date);
+  g_free (account->email);
+  g_free (account->phone);
+  g_free (account->address);
+  g_free (account);
+}
+
+void
+kiosk_account_dossier_free (KioskAccountDossier *dossier)
+{
+  if (dossier == NULL)
+    return;
+  g_free (dossier->number);
+  g_free (dossier->slug);
+  g_free (dossier->title);
+  g_free (dossier->status_id);
+  g_free (dossier->status_name);
+  g_free (dossier->receipt_time);
+  g_free (dossier);
+}
+
+struct _KioskSignIn
+{
+  GObject           parent_instance;
+
+  KioskPortal      *portal;
+  GCancellable     *cancellable;
+  KioskSignInState  state;
+  char             *device_code;     /* secret: wiped */
+  char             *user_code;
+  char             *verification_uri;
+  char             *verification_uri_complete;
+  guint             interval;        /* seconds */
+  gint64            deadline;        /* monotonic µs */
+  guint             poll_source;
+  guint             failures;
+  KioskAccount     *account;         /* once approved */
+};
+
+G_DEFINE_FINAL_TYPE (KioskSignIn, kiosk_sign_in, G_TYPE_OBJECT)
+
+enum { CHANGED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+static void
+set_state (KioskSignIn      *self,
+           KioskSignInState  state)
+{
+  self->state = state;
+  if (state != KIOSK_SIGN_IN_WAITING && state != KIOSK_SIGN_IN_STARTING)
+    {
+      g_clear_handle_id (&self->poll_source, g_source_remove);
+      g_clear_pointer (&self->device_code, wipe_free);
+    }
+  g_signal_emit (self, signals[CHANGED], 0);
+}
+
+static char *
+form_encode (const char *first,
+             ...)
+{
+  GString *form = g_string_new (NULL);
+  const char *name = first;
+  va_list args;
+
+  va_start (args, first);
+  while (name != NULL)
+    {
+      const char *value = va_arg (args, const char *);
+      g_autofree char *escaped = g_uri_escape_string (value ? value : "", NULL, FALSE);
+
+      if (form->len > 0)
+        g_string_append_c (form, '&');
+      g_string_append_printf (form, "%s=%s", name, escaped);
+      explicit_bzero (escaped, strlen (escaped));
+      name = va_arg (args, const char *);
+    }
+  va_end (args);
+  return g_string_free (form, FALSE);
+}
+
+static void schedule_poll (KioskSignIn *self);
+
+static KioskAccount *
+account_from_profile (JsonObject *me,
+                      char       *token)
+{
+  KioskAccount *account = g_new0 (KioskAccount, 1);
+
+  account->token = token;
+  account->id = g_strdup (kiosk_json_get_string (me, "id"));
+  account->first_name = g_strdup (kiosk_json_get_string (me, "first_name"));
+  account->last_name = g_strdup (kiosk_json_get_string (me, "last_name"));
+  account->birth_date = g_strdup (kiosk_json_get_string (me, "birth_date"));
+  account->email = g_strdup (kiosk_json_get_string (me, "email"));
+  account->phone = g_strdup (kiosk_json_get_string (me, "phone"));
+  account->address = g_strdup (kiosk_json_get_string (me, "address"));
+  return account;
+}
+
+typedef struct
+{
+  KioskSignIn *self;
+  char        *token;
+  gint64       expires_at;
+} ProfileCall;
+
+static void
+profile_done_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  ProfileCall *call = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) me = kiosk_portal_call_json_finish (KIOSK_PORTAL (object), result, NULL, NULL, &error);
+  KioskSignIn *self = call->self;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      wipe_free (call->token);
+      g_object_unref (self);
+      g_free (call);
+      return;
+    }
+  if (me == NULL || kiosk_json_get_string (me, "id") == NULL)
+    {
+      g_message ("Sign-in: the account's profile could not be read: %s",
+                 error ? error->message : "no id");
+      wipe_free (call->token);
+      set_state (self, KIOSK_SIGN_IN_FAILED);
+    }
+  else
+    {
+      g_clear_pointer (&self->account, kiosk_account_free);
+      self->account = account_from_profile (me, g_steal_pointer (&call->token));
+      self->account->expires_at = call->expires_at;
+      set_state (self, KIOSK_SIGN_IN_APPROVED);
+    }
+  g_object_unref (self);
+  g_free (call);
+}
+
+static void
+token_done_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  KioskSignIn *self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KioskPortalAnswer) answer = kiosk_portal_request_finish (KIOSK_PORTAL (object), result, &error);
+  const char *code;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->state != KIOSK_SIGN_IN_WAITING)
+    {
+      g_object_unref (self);
+      return;
+    }
+  if (answer == NULL)
+    {
+      /* The network may come back before the code expires. */
+      g_message ("Sign-in: polling failed: %s", error->message);
+      if (++self->failures >= MAX_NETWORK_FAILURES)
+        set_state (self, KIOSK_SIGN_IN_FAILED);
+      else
+        schedule_poll (self);
+      g_object_unref (self);
+      return;
+    }
+  self->failures = 0;
+  code = kiosk_json_get_string (answer->root, "error");
+  if (answer->status == 200 && kiosk_json_get_string (answer->root, "access_token") != NULL)
+    {
+      ProfileCall *call = g_new0 (ProfileCall, 1);
+      gint64 lifetime = kiosk_json_get_int (answer->root, "expires_in", 1800);
+
+      call->self = g_object_ref (self);
+      call->token = g_strdup (kiosk_json_get_string (answer->root, "access_token"));
+      call->expires_at = g_get_monotonic_time () + CLAMP (lifetime, 60, 24 * 3600) * G_USEC_PER_SEC;
+      kiosk_portal_call_json_with_token_async (self->portal, "GET", "api/account/me", NULL, call->token,
+                                               self->cancellable, profile_done_cb, call);
+      /* The raw answer held the token too. */
+      json_object_remove_member (answer->root, "access_token");
+    }
+  else if (g_strcmp0 (code, "authorization_pending") == 0)
+    schedule_poll (self);
+  else if (g_strcmp0 (code, "slow_down") == 0)
+    {
+      self->interval += 5;   /* RFC 8628 §3.5 */
+      g_signal_emit (self, signals[CHANGED], 0);
+      schedule_poll (self);
+    }
+  else if (g_strcmp0 (code, "expired_token") == 0)
+    set_state (self, KIOSK_SIGN_IN_EXPIRED);
+  else if (g_strcmp0 (code, "access_denied") == 0)
+    set_state (self, KIOSK_SIGN_IN_DENIED);
+  else
+    {
+      g_message ("Sign-in: the portal answered %ld %s", answer->status, code ? code : "(no error code)");
+      set_state (self, KIOSK_SIGN_IN_FAILED);
+    }
+  g_object_unref (self);
+}
+
+static gboolean
+poll_cb (gpointer user_data)
+{
+  KioskSignIn *self = user_data;
+  g_autofree char *form = NULL;
+
+  self->poll_source = 0;
+  if (g_get_monotonic_time () >= self->deadline)
+    {
+      set_state (self, KIOSK_SIGN_IN_EXPIRED);
+      return G_SOURCE_REMOVE;
+    }
+  form = form_encode ("grant_type", DEVICE_GRANT, "device_code", self->device_code,
+                      "client_id", CLIENT_ID, NULL);
+  kiosk_portal_request_async (self->portal, "POST", "oauth/token", "application/x-www-form-urlencoded",
+                              form, NULL, self->cancellable, token_done_cb, g_object_ref (self));
+  explicit_bzero (form, strlen (form));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_poll (KioskSignIn *self)
+{
+  g_clear_handle_id (&self->poll_source, g_source_remove);
+  self->poll_source = g_timeout_add (self->interval * 1000, poll_cb, self);
+}
+
+static void
+authorization_done_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  KioskSignIn *self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KioskPortalAnswer) answer = kiosk_portal_request_finish (KIOSK_PORTAL (object), result, &error);
+  JsonObject *root = answer ? answer->root : NULL;
+  gint64 expires_in = kiosk_json_get_int (root, "expires_in", 0);
+  gint64 interval = kiosk_json_get_int (root, "interval", 5);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->state != KIOSK_SIGN_IN_STARTING)
+    {
+      g_object_unref (self);
+      return;
+    }
+  if (answer == NULL || answer->status != 200 || kiosk_json_get_string (root, "device_code") == NULL
+      || kiosk_json_get_string (root, "user_code") == NULL
+      || kiosk_json_get_string (root, "verification_uri") == NULL || expires_in <= 0)
+    {
+      g_message ("Sign-in: no device code: %s", error ? error->message : "malformed answer");
+      set_state (self, KIOSK_SIGN_IN_FAILED);
+      g_object_unref (self);
+      return;
+    }
+  self->device_code = g_strdup (kiosk_json_get_string (root, "device_code"));
+  self->user_code = g_strdup (kiosk_json_get_string (root, "user_code"));
+  self->verification_uri = g_strdup (kiosk_json_get_string (root, "verification_uri"));
+  self->verification_uri_complete = g_strdup (kiosk_json_get_string (root, "verification_uri_complete"));
+  if (self->verification_uri_complete == NULL)
+    self->verification_uri_complete = g_strdup (self->verification_uri);
+  self->interval = (guint) CLAMP (interval, 1, 60);
+  self->deadline = g_get_monotonic_time () + MIN (expires_in, 3600) * G_USEC_PER_SEC;
+  json_object_remove_member (root, "device_code");
+  set_state (self, KIOSK_SIGN_IN_WAITING);
+  schedule_poll (self);
+  g_object_unref (self);
+}
+
+static void
+clear (KioskSignIn *self)
+{
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_handle_id (&self->poll_source, g_source_remove);
+  g_clear_pointer (&self->device_code, wipe_free);
+  g_clear_pointer (&self->user_code, g_free);
+  g_clear_pointer (&self->verification_uri, g_free);
+  g_clear_pointer (&self->verification_uri_complete, g_free);
+  g_clear_pointer (&self->account, kiosk_account_free);
+  self->failures = 0;
+}
+
+/**
+ * kiosk_sign_in_start:
+ *
+ * Asks the portal for a new code (forgetting any earlier one), then polls at the interval the
+ * portal gives until the citizen approves or refuses on their phone, or the code expires.
+ */
+void
+kiosk_sign_in_start (KioskSignIn *self)
+{
+  g_autofree char *form = form_encode ("client_id", CLIENT_ID, "scope", "profile dossiers", NULL);
+
+  clear (self);
+  self->cancellable = g_cancellable_new ();
+  set_state (self, KIOSK_SIGN_IN_STARTING);
+  kiosk_portal_request_async (self->portal, "POST", "oauth/device_authorization",
+                              "application/x-www-form-urlencoded", form, NULL, self->cancellable,
+                              authorization_done_cb, g_object_ref (self));
+}
+
+/* Stops asking and forgets the code (and a token not yet taken). */
+void
+kiosk_sign_in_cancel (KioskSignIn *self)
+{
+  clear (self);
+  if (self->state != KIOSK_SIGN_IN_IDLE)
+    set_state (self, KIOSK_SIGN_IN_IDLE);
+}
+
+KioskSignInState
+kiosk_sign_in_get_state (KioskSignIn *self)
+{
+  return self->state;
+}
+
+const char *
+kiosk_sign_in_get_user_code (KioskSignIn *self)
+{
+  return self->user_code;
+}
+
+const char *
+kiosk_sign_in_get_verification_uri (KioskSignIn *self)
+{
+  return self->verification_uri;
+}
+
+const char *
+kiosk_sign_in_get_verification_uri_complete (KioskSignIn *self)
+{
+  return self->verification_uri_complete;
+}
+
+guint
+kiosk_sign_in_get_interval (KioskSignIn *self)
+{
+  return self->interval;
+}
+
+/* Returns: (transfer full) (nullable): the signed-in account, once approved */
+KioskAccount *
+kiosk_sign_in_steal_account (KioskSignIn *self)
+{
+  return g_steal_pointer (&self->account);
+}
+
+static void
+kiosk_sign_in_dispose (GObject *object)
+{
+  KioskSignIn *self = KIOSK_SIGN_IN (object);
+
+  clear (self);
+  g_clear_object (&self->portal);
+  G_OBJECT_CLASS (kiosk_sign_in_parent_class)->dispose (object);
+}
+
+static void
+kiosk_sign_in_class_init (KioskSignInClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = kiosk_sign_in_dispose;
+
+  /**
+   * KioskSignIn::changed:
+   *
+   * The state or the polling interval changed.
+   */
+  signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                   NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+kiosk_sign_in_init (KioskSignIn *self)
+{
+}
+
+KioskSignIn *
+kiosk_sign_in_new (KioskPortal *portal)
+{
+  KioskSignIn *self = g_object_new (KIOSK_TYPE_SIGN_IN, NULL);
+
+  self->portal = g_object_ref (portal);
+  return self;
+}
+
+/* The account's requests */
+
+static void
+dossiers_done_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) data = kiosk_portal_call_json_finish (KIOSK_PORTAL (object), result, NULL, NULL, &error);
+  JsonArray *list = kiosk_json_get_array (data, "dossiers");
+  GPtrArray *dossiers;
+
+  if (data == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (list == NULL)
+    {
+      g_task_return_new_error (task, KIOSK_PORTAL_ERROR, KIOSK_PORTAL_ERROR_MALFORMED,
+                               "The account's list of requests is malformed");
+      return;
+    }
+  dossiers = g_ptr_array_new_with_free_func ((GDestroyNotify) kiosk_account_dossier_free);
+  for (guint i = 0; i < json_array_get_length (list); i++)
+    {
+      JsonNode *node = json_array_get_element (list, i);
+      JsonObject *item = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+      JsonObject *status = kiosk_json_get_object (item, "status");
+      KioskAccountDossier *dossier;
+
+      if (kiosk_json_get_string (item, "number") == NULL)
+        continue;
+      dossier = g_new0 (KioskAccountDossier, 1);
+      dossier->number = g_strdup (kiosk_json_get_string (item, "number"));
+      dossier->slug = g_strdup (kiosk_json_get_string (item, "slug"));
+      dossier->title = g_strdup (kiosk_json_get_string (item, "title"));
+      dossier->status_id = g_strdup (kiosk_json_get_string (status, "id"));
+      dossier->status_name = g_strdup (kiosk_json_get_string (status, "name"));
+      dossier->receipt_time = g_strdup (kiosk_json_get_string (item, "receipt_time"));
+      g_ptr_array_add (dossiers, dossier);
+    }
+  g_task_return_pointer (task, dossiers, (GDestroyNotify) g_ptr_array_unref);
+}
+
+/* "Mes demandes": the requests of the account, newest first. */
+void
+kiosk_account_fetch_dossiers_async (KioskPortal         *portal,
+                                    const KioskAccount  *account,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, kiosk_account_fetch_dossiers_async);
+  kiosk_portal_call_json_with_token_async (portal, "GET", "api/account/dossiers", NULL, account->token,
+                                           cancellable, dossiers_done_cb, task);
+}
+
+/* Returns: (transfer full): KioskAccountDossier array, or %NULL with @error set */
+GPtrArray *
+kiosk_account_fetch_dossiers_finish (GAsyncResult  *result,
+                                     GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+grant_done_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) data = kiosk_portal_call_json_finish (KIOSK_PORTAL (object), result, NULL, NULL, &error);
+  const char *grant = kiosk_json_get_string (data, "grant");
+
+  if (data == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else if (grant == NULL)
+    g_task_return_new_error (task, KIOSK_PORTAL_ERROR, KIOSK_PORTAL_ERROR_MALFORMED,
+                             "The portal's grant is malformed");
+  else
+    g_task_return_pointer (task, g_strdup (grant), g_free);
+}
+
+/**
+ * kiosk_account_request_grant_async:
+ * @idempotency_key: the dossier's
+ *
+ * Asks the portal for a grant that attaches this one dossier to the account when it arrives,
+ * whenever that is: the outbox carries the grant, never the token.
+ */
+void
+kiosk_account_request_grant_async (KioskPortal         *portal,
+                                   const KioskAccount  *account,
+                                   const char          *idempotency_key,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *body = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "idempotency_key");
+  json_builder_add_string_value (builder, idempotency_key);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  body = kiosk_json_to_string (root);
+  g_task_set_source_tag (task, kiosk_account_request_grant_async);
+  kiosk_portal_call_json_with_token_async (portal, "POST", "api/account/grants", body, account->token,
+                                           cancellable, grant_done_cb, task);
+}
+
+char *
+kiosk_account_request_grant_finish (GAsyncResult  *result,
+                                    GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+revoke_done_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KioskPortalAnswer) answer = kiosk_portal_request_finish (KIOSK_PORTAL (object), result, &error);
+
+  if (answer == NULL)
+    g_message ("Sign-out: the token could not be revoked (it expires by itself): %s", error->message);
+}
+
+/**
+ * kiosk_account_revoke:
+ *
+ * Tells the portal the token is no longer needed (RFC 7009), without waiting: the session ends
+ * at once, and a token the portal did not hear about still expires by itself.
+ */
+void
+kiosk_account_revoke (KioskPortal        *portal,
+                      const KioskAccount *account)
+{
+  g_autofree char *form = form_encode ("token", account->token, "token_type_hint", "access_token",
+                                       "client_id", CLIENT_ID, NULL);
+
+  kiosk_portal_request_async (portal, "POST", "oauth/revoke", "application/x-www-form-urlencoded",
+                              form, NULL, NULL, revoke_done_cb, NULL);
+  explicit_bzero (form, strlen (form));
+}
