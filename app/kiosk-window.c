@@ -8,6 +8,8 @@
 #include "kiosk-appointment-page.h"
 #include "kiosk-arrival-page.h"
 #include "kiosk-catalogue-page.h"
+#include "kiosk-my-requests-page.h"
+#include "kiosk-sign-in-page.h"
 #include "kiosk-documents-page.h"
 #include "kiosk-form-page.h"
 #include "kiosk-privacy-page.h"
@@ -56,6 +58,8 @@ struct _KioskWindow
   GtkWidget            *appointment_page;
   GtkWidget            *arrival_page;
   GtkWidget            *agent_page;
+  GtkWidget            *sign_in_page;
+  GtkWidget            *my_requests_page;
 };
 
 G_DEFINE_FINAL_TYPE (KioskWindow, kiosk_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -105,6 +109,10 @@ ensure_page (KioskWindow *self,
     slot = &self->arrival_page;
   else if (g_str_equal (name, KIOSK_PAGE_AGENT))
     slot = &self->agent_page;
+  else if (g_str_equal (name, KIOSK_PAGE_SIGN_IN))
+    slot = &self->sign_in_page;
+  else if (g_str_equal (name, KIOSK_PAGE_MY_REQUESTS))
+    slot = &self->my_requests_page;
   else
     g_return_val_if_reached (NULL);
 
@@ -133,6 +141,10 @@ ensure_page (KioskWindow *self,
     page = kiosk_arrival_page_new (self->context);
   else if (slot == &self->agent_page)
     page = kiosk_agent_page_new (self->context);
+  else if (slot == &self->sign_in_page)
+    page = kiosk_sign_in_page_new (self->context);
+  else if (slot == &self->my_requests_page)
+    page = kiosk_my_requests_page_new (self->context);
   else
     page = kiosk_privacy_page_new ();
 
@@ -431,6 +443,17 @@ submit_action_cb (GtkWidget  *widget,
   kiosk_submit_page_start (KIOSK_SUBMIT_PAGE (self->submit_page), dossier);
 }
 
+static void
+sign_in_action_cb (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  KioskWindow *self = KIOSK_WINDOW (widget);
+
+  kiosk_sign_in_page_start (KIOSK_SIGN_IN_PAGE (ensure_page (self, KIOSK_PAGE_SIGN_IN)));
+  show_page (self, KIOSK_PAGE_SIGN_IN);
+}
+
 /* Parameter: the slug of the procedure the citizen wants help with, or "". */
 static void
 book_appointment_action_cb (GtkWidget  *widget,
@@ -486,6 +509,10 @@ session_ended_cb (KioskContext *context,
     kiosk_appointment_page_reset (KIOSK_APPOINTMENT_PAGE (self->appointment_page));
   if (self->arrival_page != NULL)
     kiosk_arrival_page_reset (KIOSK_ARRIVAL_PAGE (self->arrival_page));
+  if (self->sign_in_page != NULL)
+    kiosk_sign_in_page_reset (KIOSK_SIGN_IN_PAGE (self->sign_in_page));
+  if (self->my_requests_page != NULL)
+    kiosk_my_requests_page_reset (KIOSK_MY_REQUESTS_PAGE (self->my_requests_page));
   g_clear_object (&self->procedure);
   gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), "");
   hide_idle_warning (self);
@@ -659,6 +686,7 @@ kiosk_window_class_init (KioskWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.submit", NULL, submit_action_cb);
   gtk_widget_class_install_action (widget_class, "win.finish", NULL, finish_action_cb);
   gtk_widget_class_install_action (widget_class, "win.book-appointment", "s", book_appointment_action_cb);
+  gtk_widget_class_install_action (widget_class, "win.sign-in", NULL, sign_in_action_cb);
 }
 
 static void

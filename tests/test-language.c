@@ -8,6 +8,7 @@
 #include "kiosk-agents.h"
 #include "kiosk-appointment-page.h"
 #include "kiosk-arrival-page.h"
+#include "kiosk-my-requests-page.h"
 
 #include "kiosk-application.h"
 #include "kiosk-documents-page.h"
@@ -276,6 +277,24 @@ agent_ready_cb (gpointer data)
          && g_strcmp0 (gtk_stack_get_visible_child_name (stack), "dashboard") == 0;
 }
 
+static gboolean
+sign_in_code_cb (gpointer data)
+{
+  return *kiosk_test_label (data, "sign-in-code") != '\0';
+}
+
+static gboolean
+signed_in_cb (gpointer data)
+{
+  return kiosk_context_get_account (data) != NULL;
+}
+
+static gboolean
+requests_loaded_cb (gpointer data)
+{
+  return !kiosk_my_requests_page_is_busy (KIOSK_MY_REQUESTS_PAGE (kiosk_window_get_page (data, "my-requests")));
+}
+
 static void
 test_french_walk (void)
 {
@@ -406,6 +425,27 @@ test_french_walk (void)
   kiosk_test_click (window, "agent-lock");
   gtk_widget_activate_action (GTK_WIDGET (window), "win.finish", NULL);
   kiosk_test_wait_for_page (window, "welcome");
+
+  /* Signing in with the phone, then "My requests". */
+  kiosk_test_click (window, "welcome-sign-in");
+  kiosk_test_wait_for_page (window, "sign-in");
+  g_assert_true (kiosk_test_wait (sign_in_code_cb, window, 10000));
+  visit_page (window, "19-sign-in");
+  {
+    g_autofree char *form = g_strdup_printf ("user_code=%s&account=marie.wamytan&decision=approve",
+                                             kiosk_test_label (window, "sign-in-code"));
+    g_autofree char *url = g_strconcat (portal->url, "activer", NULL);
+    g_autofree char *answer = kiosk_test_http ("POST", url, form, NULL);
+  }
+  g_assert_true (kiosk_test_wait (signed_in_cb, context, 10000));
+  visit_page (window, "20-signed-in");
+  kiosk_test_click (window, "sign-in-my-requests");
+  kiosk_test_wait_for_page (window, "my-requests");
+  kiosk_test_spin (20);
+  g_assert_true (kiosk_test_wait (requests_loaded_cb, window, 10000));
+  visit_page (window, "21-my-requests");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.finish", NULL);
+  kiosk_test_wait_for_page (window, "welcome");
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
@@ -467,7 +507,11 @@ main (int   argc,
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
   load_english_msgids ();
-  portal = kiosk_test_portal_start ();
+  {
+    const char *extra[] = { "--device-interval", "1", NULL };
+
+    portal = kiosk_test_portal_start_with (extra);
+  }
   g_test_add_func ("/language/french-walk", test_french_walk);
   g_test_add_func ("/language/switch", test_switch);
   status = g_test_run ();

@@ -43,6 +43,7 @@ typedef struct
 
   /* Faults for /api/, set by POST /_control/faults. */
   guint             fail_count;
+  guint             fail_submissions; /* only POST …/submit fails (503), N times */
   guint             fail_status;
   gint64            fail_retry_after; /* -1: no Retry-After header */
   guint             malformed_count;
@@ -608,6 +609,13 @@ handle_submit (KioskPortal       *portal,
                    "An Idempotency-Key header of 1 to 255 characters is required", NULL);
       return NULL;
     }
+  if (portal->fail_submissions > 0)
+    {
+      portal->fail_submissions--;
+      reply_error (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "unavailable",
+                   "Submissions are failing (fault injected)", NULL);
+      return NULL;
+    }
   if (g_hash_table_contains (portal->in_flight, key))
     {
       reply_error (msg, SOUP_STATUS_CONFLICT, "idempotency-conflict",
@@ -754,6 +762,7 @@ reply_faults (KioskPortal       *portal,
   json_object_set_int_member (data, "delay_ms", portal->delay_ms);
   json_object_set_int_member (data, "reset_after_store", portal->reset_count);
   json_object_set_int_member (data, "trickle", portal->trickle_count);
+  json_object_set_int_member (data, "fail_submissions", portal->fail_submissions);
   reply_data (msg, data);
 }
 
@@ -767,6 +776,7 @@ clear_faults (KioskPortal *portal)
   portal->delay_ms = 0;
   portal->reset_count = 0;
   portal->trickle_count = 0;
+  portal->fail_submissions = 0;
 }
 
 /* Each POST replaces the whole fault configuration, so `{}` clears it. */
@@ -775,7 +785,7 @@ handle_faults (KioskPortal       *portal,
                SoupServerMessage *msg)
 {
   static const char * const names[] = { "fail", "status", "retry_after", "malformed", "delay_ms",
-                                        "reset_after_store", "trickle" };
+                                        "reset_after_store", "trickle", "fail_submissions" };
   g_autoptr(GBytes) body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) faults = NULL;
@@ -803,7 +813,7 @@ handle_faults (KioskPortal       *portal,
           g_autofree char *description = g_strdup_printf ("\"%s\" is not a fault setting "
                                                           "(expected a whole number ≥ 0 for "
                                                           "fail, status, retry_after, "
-                                                          "malformed, delay_ms, reset_after_store or trickle)",
+                                                          "malformed, delay_ms, reset_after_store, trickle or fail_submissions)",
                                                           (char *) l->data);
 
           reply_error (msg, SOUP_STATUS_BAD_REQUEST, "bad-request", description, NULL);
@@ -825,6 +835,7 @@ handle_faults (KioskPortal       *portal,
   portal->delay_ms = kiosk_json_get_int (faults, "delay_ms", 0);
   portal->reset_count = kiosk_json_get_int (faults, "reset_after_store", 0);
   portal->trickle_count = kiosk_json_get_int (faults, "trickle", 0);
+  portal->fail_submissions = kiosk_json_get_int (faults, "fail_submissions", 0);
   reply_faults (portal, msg);
 }
 
