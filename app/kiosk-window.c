@@ -193,6 +193,7 @@ static gboolean
 has_citizen_data (KioskWindow *self)
 {
   return kiosk_context_get_dossier (self->context) != NULL
+         || kiosk_context_get_account (self->context) != NULL
          || g_strcmp0 (kiosk_window_get_page_name (self), KIOSK_PAGE_WELCOME) != 0;
 }
 

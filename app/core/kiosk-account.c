@@ -144,19 +144,19 @@ profile_done_cb (GObject      *object,
   g_autoptr(JsonObject) me = kiosk_portal_call_json_finish (KIOSK_PORTAL (object), result, NULL, NULL, &error);
   KioskSignIn *self = call->self;
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      wipe_free (call->token);
-      g_object_unref (self);
-      g_free (call);
-      return;
-    }
   if (me == NULL || kiosk_json_get_string (me, "id") == NULL)
     {
-      g_message ("Sign-in: the account's profile could not be read: %s",
-                 error ? error->message : "no id");
+      /* A token nobody will use: tell the portal. */
+      KioskAccount unused = { .token = call->token };
+
+      kiosk_account_revoke (KIOSK_PORTAL (object), &unused);
       wipe_free (call->token);
-      set_state (self, KIOSK_SIGN_IN_FAILED);
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_message ("Sign-in: the account's profile could not be read: %s",
+                     error ? error->message : "no id");
+          set_state (self, KIOSK_SIGN_IN_FAILED);
+        }
     }
   else
     {

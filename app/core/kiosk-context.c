@@ -603,13 +603,6 @@ kiosk_context_get_dossier (KioskContext *self)
   return self->dossier;
 }
 
-/**
- * kiosk_context_start_dossier:
- *
- * Starts (or continues, for the same procedure) the citizen's dossier.
- *
- * Returns: (transfer none): the dossier
- */
 /* Answers the account knows (the citizen can still change them on the form). */
 static void
 prefill (KioskDossier       *dossier,
@@ -645,6 +638,13 @@ prefill (KioskDossier       *dossier,
     }
 }
 
+/**
+ * kiosk_context_start_dossier:
+ *
+ * Starts (or continues, for the same procedure) the citizen's dossier.
+ *
+ * Returns: (transfer none): the dossier
+ */
 KioskDossier *
 kiosk_context_start_dossier (KioskContext   *self,
                              KioskProcedure *procedure)
@@ -822,12 +822,6 @@ queue_in_thread (GTask        *task,
     g_task_return_pointer (task, g_memdup2 (&id, sizeof id), g_free);
 }
 
-/**
- * kiosk_context_queue_dossier_async:
- *
- * Commits the dossier to the encrypted outbox (in a worker). Once this succeeds, the dossier
- * reaches the portal even if the kiosk stops now.
- */
 static void
 queue_now (GTask        *task,
            KioskDossier *dossier)
@@ -867,6 +861,12 @@ grant_done_cb (GObject      *object,
   queue_now (task, dossier);
 }
 
+/**
+ * kiosk_context_queue_dossier_async:
+ *
+ * Commits the dossier to the encrypted outbox (in a worker). Once this succeeds, the dossier
+ * reaches the portal even if the kiosk stops now.
+ */
 void
 kiosk_context_queue_dossier_async (KioskContext        *self,
                                    KioskDossier        *dossier,

@@ -4,7 +4,10 @@
  * Idempotency-Key; it leaves only when the portal has acknowledged it, so a crash or a power cut
  * at any point either resends it with the same key (the portal replays its answer) or finds it
  * already gone. Every blob is sealed with crypto_secretstream_xchacha20poly1305 in 64 KiB chunks
- * under the device key; rows are deleted with secure_delete on. */
+ * under a key of its own entry, itself sealed (crypto_secretbox) under the device key. Removing an
+ * entry first wipes that small key (secure_delete on, then a WAL checkpoint), which makes what is
+ * left of the entry's blobs unreadable for good; the blobs are then freed without overwriting
+ * them, which would cost as much as writing them again. */
 #include "kiosk-outbox.h"
 
 #include "kiosk-errors.h"
@@ -34,7 +37,10 @@ struct _KioskOutbox
 
 G_DEFINE_FINAL_TYPE (KioskOutbox, kiosk_outbox, G_TYPE_OBJECT)
 
+/* 64 KiB pages (for a new file): a document of several megabytes is read through 16 times fewer
+ * overflow pages. */
 static const char schema_sql[] =
+  "PRAGMA page_size=65536;"
   "PRAGMA journal_mode=WAL;"
   "PRAGMA synchronous=FULL;"
   "PRAGMA secure_delete=ON;"
@@ -42,7 +48,8 @@ static const char schema_sql[] =
   "CREATE TABLE IF NOT EXISTS outbox ("
   "  id INTEGER PRIMARY KEY, idempotency_key TEXT NOT NULL UNIQUE, slug TEXT NOT NULL,"
   "  dossier BLOB NOT NULL, created INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,"
-  "  next_attempt INTEGER NOT NULL DEFAULT 0, failed INTEGER NOT NULL DEFAULT 0, last_error TEXT);"
+  "  next_attempt INTEGER NOT NULL DEFAULT 0, failed INTEGER NOT NULL DEFAULT 0, last_error TEXT,"
+  "  entry_key BLOB, shredded INTEGER NOT NULL DEFAULT 0);"
   "CREATE TABLE IF NOT EXISTS outbox_files ("
   "  outbox_id INTEGER NOT NULL REFERENCES outbox (id) ON DELETE CASCADE, position INTEGER NOT NULL,"
   "  varname TEXT NOT NULL, content_type TEXT NOT NULL, sha256 TEXT NOT NULL, data BLOB NOT NULL,"
@@ -136,6 +143,8 @@ load_key (const char  *path,
   return TRUE;
 }
 
+static void purge_shredded (KioskOutbox *self);
+
 /**
  * kiosk_outbox_open:
  * @db_path: the outbox database (created 0600 if missing)
@@ -174,6 +183,18 @@ kiosk_outbox_open (const char  *db_path,
       sqlite3_free (message);
       return NULL;
     }
+  /* An outbox from before entries had keys of their own. */
+  if (sqlite3_exec (self->db, "SELECT entry_key FROM outbox LIMIT 0", NULL, NULL, NULL) != SQLITE_OK
+      && sqlite3_exec (self->db, "ALTER TABLE outbox ADD COLUMN entry_key BLOB;"
+                                 "ALTER TABLE outbox ADD COLUMN shredded INTEGER NOT NULL DEFAULT 0;",
+                       NULL, NULL, &message) != SQLITE_OK)
+    {
+      fail_storage ("Cannot update the outbox's format", message, error);
+      sqlite3_free (message);
+      return NULL;
+    }
+  /* Stopped between shredding an entry and deleting it. */
+  purge_shredded (self);
   return g_steal_pointer (&self);
 }
 
@@ -193,10 +214,13 @@ kiosk_outbox_set_backoff (KioskOutbox *self,
   self->cap_ms = cap_ms;
 }
 
+#define ENTRY_KEY_BYTES crypto_secretstream_xchacha20poly1305_KEYBYTES
+#define WRAPPED_KEY_BYTES (crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + ENTRY_KEY_BYTES)
+
 static GBytes *
-seal (KioskOutbox *self,
-      const void  *data,
-      gsize        size)
+seal (const guint8 *key,
+      const void   *data,
+      gsize         size)
 {
   crypto_secretstream_xchacha20poly1305_state state;
   gsize n_chunks = MAX (1, (size + CHUNK - 1) / CHUNK);
@@ -206,7 +230,7 @@ seal (KioskOutbox *self,
   guint8 *p = out + crypto_secretstream_xchacha20poly1305_HEADERBYTES;
   const guint8 *in = data;
 
-  crypto_secretstream_xchacha20poly1305_init_push (&state, out, self->key);
+  crypto_secretstream_xchacha20poly1305_init_push (&state, out, key);
   for (gsize i = 0; i < n_chunks; i++)
     {
       gsize length = MIN (CHUNK, size - i * CHUNK);
@@ -220,7 +244,7 @@ seal (KioskOutbox *self,
 }
 
 static GBytes *
-unseal (KioskOutbox   *self,
+unseal (const guint8  *key,
         const guint8  *data,
         gsize          size,
         GError       **error)
@@ -233,7 +257,7 @@ unseal (KioskOutbox   *self,
   guint8 tag = 0;
 
   if (size < header + abytes
-      || crypto_secretstream_xchacha20poly1305_init_pull (&state, data, self->key) != 0)
+      || crypto_secretstream_xchacha20poly1305_init_pull (&state, data, key) != 0)
     return fail_storage ("Cannot decrypt an outbox entry", "bad header", error), NULL;
   out = g_byte_array_sized_new (size);
   while (offset < size && tag != crypto_secretstream_xchacha20poly1305_TAG_FINAL)
@@ -278,19 +302,29 @@ kiosk_outbox_add (KioskOutbox  *self,
                   GError      **error)
 {
   g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
-  g_autoptr(GBytes) sealed = seal (self, dossier_json, strlen (dossier_json));
+  guint8 entry_key[ENTRY_KEY_BYTES];
+  guint8 wrapped[WRAPPED_KEY_BYTES];
+  g_autoptr(GBytes) sealed = NULL;
   sqlite3_stmt *stmt = NULL;
   gint64 id = 0;
 
+  crypto_secretstream_xchacha20poly1305_keygen (entry_key);
+  randombytes_buf (wrapped, crypto_secretbox_NONCEBYTES);
+  crypto_secretbox_easy (wrapped + crypto_secretbox_NONCEBYTES, entry_key, sizeof entry_key, wrapped, self->key);
+  sealed = seal (entry_key, dossier_json, strlen (dossier_json));
   if (sqlite3_exec (self->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-    return fail_storage ("Cannot queue the dossier", sqlite3_errmsg (self->db), error), 0;
-  if (sqlite3_prepare_v2 (self->db, "INSERT INTO outbox (idempotency_key, slug, dossier, created)"
-                          " VALUES (?, ?, ?, ?)", -1, &stmt, NULL) != SQLITE_OK)
+    {
+      sodium_memzero (entry_key, sizeof entry_key);
+      return fail_storage ("Cannot queue the dossier", sqlite3_errmsg (self->db), error), 0;
+    }
+  if (sqlite3_prepare_v2 (self->db, "INSERT INTO outbox (idempotency_key, slug, dossier, created, entry_key)"
+                          " VALUES (?, ?, ?, ?, ?)", -1, &stmt, NULL) != SQLITE_OK)
     goto fail;
   sqlite3_bind_text (stmt, 1, idempotency_key, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 2, slug, -1, SQLITE_STATIC);
   sqlite3_bind_blob64 (stmt, 3, g_bytes_get_data (sealed, NULL), g_bytes_get_size (sealed), SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 4, g_get_real_time ());
+  sqlite3_bind_blob (stmt, 5, wrapped, sizeof wrapped, SQLITE_STATIC);
   if (sqlite3_step (stmt) != SQLITE_DONE)
     goto fail;
   g_clear_pointer (&stmt, sqlite3_finalize);
@@ -303,7 +337,7 @@ kiosk_outbox_add (KioskOutbox  *self,
     {
       KioskDocument *document = g_ptr_array_index (documents, i);
       GBytes *content = kiosk_document_get_content (document);
-      g_autoptr(GBytes) data = seal (self, g_bytes_get_data (content, NULL), g_bytes_get_size (content));
+      g_autoptr(GBytes) data = seal (entry_key, g_bytes_get_data (content, NULL), g_bytes_get_size (content));
 
       sqlite3_reset (stmt);
       sqlite3_bind_int64 (stmt, 1, id);
@@ -318,9 +352,11 @@ kiosk_outbox_add (KioskOutbox  *self,
   g_clear_pointer (&stmt, sqlite3_finalize);
   if (sqlite3_exec (self->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
     goto fail;
+  sodium_memzero (entry_key, sizeof entry_key);
   return id;
 
 fail:
+  sodium_memzero (entry_key, sizeof entry_key);
   fail_storage ("Cannot queue the dossier", sqlite3_errmsg (self->db), error);
   g_clear_pointer (&stmt, sqlite3_finalize);
   sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
@@ -342,7 +378,7 @@ kiosk_outbox_list (KioskOutbox  *self,
   int rc;
 
   if (sqlite3_prepare_v2 (self->db, "SELECT id, idempotency_key, slug, failed, attempts, next_attempt,"
-                          " last_error FROM outbox ORDER BY id", -1, &stmt, NULL) != SQLITE_OK)
+                          " last_error FROM outbox WHERE shredded = 0 ORDER BY id", -1, &stmt, NULL) != SQLITE_OK)
     {
       g_ptr_array_unref (entries);
       return fail_storage ("Cannot read the outbox", sqlite3_errmsg (self->db), error), NULL;
@@ -369,16 +405,20 @@ kiosk_outbox_list (KioskOutbox  *self,
   return entries;
 }
 
-/* Decrypts an entry's `dossier` part; the caller holds the lock. */
+/* Decrypts an entry's `dossier` part and gives its key (the device key for entries queued before
+ * entries had keys of their own); the caller holds the lock. */
 static GBytes *
 load_dossier (KioskOutbox  *self,
               gint64        id,
+              guint8       *entry_key,
               GError      **error)
 {
   sqlite3_stmt *stmt = NULL;
+  const guint8 *wrapped;
   GBytes *json;
 
-  if (sqlite3_prepare_v2 (self->db, "SELECT dossier FROM outbox WHERE id = ?", -1, &stmt, NULL) != SQLITE_OK)
+  if (sqlite3_prepare_v2 (self->db, "SELECT dossier, entry_key FROM outbox WHERE id = ? AND shredded = 0",
+                          -1, &stmt, NULL) != SQLITE_OK)
     return fail_storage ("Cannot read the outbox", sqlite3_errmsg (self->db), error), NULL;
   sqlite3_bind_int64 (stmt, 1, id);
   if (sqlite3_step (stmt) != SQLITE_ROW)
@@ -386,10 +426,27 @@ load_dossier (KioskOutbox  *self,
       sqlite3_finalize (stmt);
       return fail_storage ("Cannot read the outbox", "no such entry", error), NULL;
     }
-  json = unseal (self, sqlite3_column_blob (stmt, 0), sqlite3_column_bytes (stmt, 0), error);
+  wrapped = sqlite3_column_blob (stmt, 1);
+  if (wrapped == NULL)
+    memcpy (entry_key, self->key, ENTRY_KEY_BYTES);
+  else if (sqlite3_column_bytes (stmt, 1) != WRAPPED_KEY_BYTES
+           || crypto_secretbox_open_easy (entry_key, wrapped + crypto_secretbox_NONCEBYTES,
+                                          WRAPPED_KEY_BYTES - crypto_secretbox_NONCEBYTES, wrapped,
+                                          self->key) != 0)
+    {
+      sqlite3_finalize (stmt);
+      return fail_storage ("Cannot decrypt an outbox entry", "its key is damaged or not this device's", error), NULL;
+    }
+  json = unseal (entry_key, sqlite3_column_blob (stmt, 0), sqlite3_column_bytes (stmt, 0), error);
   sqlite3_finalize (stmt);
   return json;
 }
+
+static gboolean load_files (KioskOutbox  *self,
+                            gint64        id,
+                            const guint8 *entry_key,
+                            GPtrArray    *files,
+                            GError      **error);
 
 /**
  * kiosk_outbox_load:
@@ -407,12 +464,31 @@ kiosk_outbox_load (KioskOutbox  *self,
   g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
   g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GBytes) json = NULL;
-  sqlite3_stmt *stmt = NULL;
-  int rc;
+  guint8 entry_key[ENTRY_KEY_BYTES];
+  gboolean ok;
 
-  json = load_dossier (self, id, error);
+  json = load_dossier (self, id, entry_key, error);
   if (json == NULL)
     return FALSE;
+  ok = load_files (self, id, entry_key, files, error);
+  sodium_memzero (entry_key, sizeof entry_key);
+  if (!ok)
+    return FALSE;
+  *dossier_json = g_strndup (g_bytes_get_data (json, NULL), g_bytes_get_size (json));
+  sodium_memzero ((gpointer) g_bytes_get_data (json, NULL), g_bytes_get_size (json));
+  *documents = g_steal_pointer (&files);
+  return TRUE;
+}
+
+static gboolean
+load_files (KioskOutbox  *self,
+            gint64        id,
+            const guint8 *entry_key,
+            GPtrArray    *files,
+            GError      **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
 
   if (sqlite3_prepare_v2 (self->db, "SELECT varname, content_type, sha256, data FROM outbox_files"
                           " WHERE outbox_id = ? ORDER BY position", -1, &stmt, NULL) != SQLITE_OK)
@@ -420,7 +496,7 @@ kiosk_outbox_load (KioskOutbox  *self,
   sqlite3_bind_int64 (stmt, 1, id);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      g_autoptr(GBytes) content = unseal (self, sqlite3_column_blob (stmt, 3), sqlite3_column_bytes (stmt, 3), error);
+      g_autoptr(GBytes) content = unseal (entry_key, sqlite3_column_blob (stmt, 3), sqlite3_column_bytes (stmt, 3), error);
       KioskDocument *document;
 
       if (content == NULL)
@@ -441,10 +517,6 @@ kiosk_outbox_load (KioskOutbox  *self,
   sqlite3_finalize (stmt);
   if (rc != SQLITE_DONE)
     return fail_storage ("Cannot read the outbox", sqlite3_errmsg (self->db), error);
-
-  *dossier_json = g_strndup (g_bytes_get_data (json, NULL), g_bytes_get_size (json));
-  sodium_memzero ((gpointer) g_bytes_get_data (json, NULL), g_bytes_get_size (json));
-  *documents = g_steal_pointer (&files);
   return TRUE;
 }
 
@@ -571,9 +643,10 @@ kiosk_outbox_get_parts (KioskOutbox  *self,
   sqlite3_stmt *stmt = NULL;
   const gsize header = crypto_secretstream_xchacha20poly1305_HEADERBYTES;
   const gsize abytes = crypto_secretstream_xchacha20poly1305_ABYTES;
+  guint8 entry_key[ENTRY_KEY_BYTES];
   int rc;
 
-  json = load_dossier (self, id, error);
+  json = load_dossier (self, id, entry_key, error);
   if (json == NULL)
     return FALSE;
 
@@ -591,7 +664,7 @@ kiosk_outbox_get_parts (KioskOutbox  *self,
 
       source->db_path = g_strdup (self->db_path);
       source->rowid = sqlite3_column_int64 (stmt, 0);
-      memcpy (source->key, self->key, sizeof self->key);
+      memcpy (source->key, entry_key, sizeof entry_key);
       part->varname = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
       part->content_type = g_strdup (type);
       part->filename = g_strdup_printf ("%s.%s", part->varname,
@@ -606,6 +679,7 @@ kiosk_outbox_get_parts (KioskOutbox  *self,
       g_ptr_array_add (result, part);
     }
   sqlite3_finalize (stmt);
+  sodium_memzero (entry_key, sizeof entry_key);
   if (rc != SQLITE_DONE)
     return fail_storage ("Cannot read the outbox", sqlite3_errmsg (self->db), error);
 
@@ -613,6 +687,17 @@ kiosk_outbox_get_parts (KioskOutbox  *self,
   sodium_memzero ((gpointer) g_bytes_get_data (json, NULL), g_bytes_get_size (json));
   *parts = g_steal_pointer (&result);
   return TRUE;
+}
+
+/* Deletes the rows of shredded entries (their keys are already gone); the caller holds the lock,
+ * or owns the outbox alone. */
+static void
+purge_shredded (KioskOutbox *self)
+{
+  sqlite3_exec (self->db, "PRAGMA secure_delete=OFF;"
+                          "DELETE FROM outbox WHERE shredded = 1;"
+                          "PRAGMA secure_delete=ON;", NULL, NULL, NULL);
+  sqlite3_wal_checkpoint_v2 (self->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
 }
 
 /**
@@ -629,15 +714,20 @@ kiosk_outbox_remove (KioskOutbox  *self,
   sqlite3_stmt *stmt = NULL;
   gboolean ok;
 
-  if (sqlite3_prepare_v2 (self->db, "DELETE FROM outbox WHERE id = ?", -1, &stmt, NULL) != SQLITE_OK)
+  /* 1. Shred: the entry's key and its dossier part go, overwritten (secure_delete is on), and
+   *    the checkpoint leaves no copy of them in the write-ahead log. From here on, the entry's
+   *    blobs are noise, and a restart only finishes deleting them. */
+  if (sqlite3_prepare_v2 (self->db, "UPDATE outbox SET entry_key = NULL, dossier = x'', shredded = 1"
+                          " WHERE id = ?", -1, &stmt, NULL) != SQLITE_OK)
     return fail_storage ("Cannot update the outbox", sqlite3_errmsg (self->db), error);
   sqlite3_bind_int64 (stmt, 1, id);
   ok = sqlite3_step (stmt) == SQLITE_DONE;
   sqlite3_finalize (stmt);
   if (!ok)
     return fail_storage ("Cannot update the outbox", sqlite3_errmsg (self->db), error);
-  /* Leave nothing of it in the write-ahead log either. */
   sqlite3_wal_checkpoint_v2 (self->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+  /* 2. Free the blobs' pages without overwriting them. */
+  purge_shredded (self);
   return TRUE;
 }
 

@@ -1111,6 +1111,7 @@ perform_submit (Request       *request,
   curl_easy_setopt (curl, CURLOPT_POST, 1L);
   curl_easy_setopt (curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t) body->length);
   curl_easy_setopt (curl, CURLOPT_READFUNCTION, read_multipart_cb);
+  curl_easy_setopt (curl, CURLOPT_UPLOAD_BUFFERSIZE, 1024L * 1024);
   curl_easy_setopt (curl, CURLOPT_READDATA, body);
   curl_easy_setopt (curl, CURLOPT_SEEKFUNCTION, seek_multipart_cb);
   curl_easy_setopt (curl, CURLOPT_SEEKDATA, body);

@@ -11,6 +11,7 @@
 #include "kiosk-json.h"
 
 #include <string.h>
+#include <sys/random.h>
 
 #define TOKEN_LIFETIME (30 * 60)
 #define GRANT_LIFETIME (7 * 24 * 3600)
@@ -56,14 +57,20 @@ digest (const char *secret)
   return g_compute_checksum_for_string (G_CHECKSUM_SHA256, secret ? secret : "", -1);
 }
 
+/* 256 bits from the kernel's CSPRNG, URL-safe base64 without padding. */
 static char *
 random_secret (void)
 {
   guint8 bytes[32];
+  char *text;
 
-  for (guint i = 0; i < sizeof bytes; i++)
-    bytes[i] = g_random_int_range (0, 256);
-  return g_base64_encode (bytes, sizeof bytes);
+  if (getrandom (bytes, sizeof bytes, 0) != sizeof bytes)
+    g_error ("getrandom failed");
+  text = g_base64_encode (bytes, sizeof bytes);
+  g_strdelimit (text, "+", '-');
+  g_strdelimit (text, "/", '_');
+  g_strdelimit (text, "=", '\0');
+  return text;
 }
 
 static gint64
@@ -197,7 +204,11 @@ new_user_code (void)
     {
       if (i == 4)
         g_string_append_c (code, '-');
-      g_string_append_c (code, USER_CODE_ALPHABET[g_random_int_range (0, strlen (USER_CODE_ALPHABET))]);
+      guint32 r;
+
+      if (getrandom (&r, sizeof r, 0) != sizeof r)
+        g_error ("getrandom failed");
+      g_string_append_c (code, USER_CODE_ALPHABET[r % strlen (USER_CODE_ALPHABET)]);
     }
   return g_string_free (code, FALSE);
 }
@@ -345,6 +356,22 @@ handle_revoke (KioskPortalAccounts *self,
   soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC, "{}", 2);
 }
 
+/* What a citizen types: any case, with or without the dash. */
+static char *
+normalize_user_code (const char *typed)
+{
+  GString *code = g_string_new (NULL);
+
+  for (const char *p = typed; p && *p; p++)
+    if (g_ascii_isalpha (*p))
+      {
+        if (code->len == 4)
+          g_string_append_c (code, '-');
+        g_string_append_c (code, g_ascii_toupper (*p));
+      }
+  return g_string_free (code, FALSE);
+}
+
 static char *
 html_escape (const char *text)
 {
@@ -367,7 +394,7 @@ handle_activation_page (KioskPortalAccounts *self,
   if (strcmp (method, "POST") == 0)
     {
       g_autoptr(GHashTable) form = read_form (msg);
-      const char *user_code = form ? g_hash_table_lookup (form, "user_code") : NULL;
+      g_autofree char *user_code = normalize_user_code (form ? g_hash_table_lookup (form, "user_code") : NULL);
       const char *account = form ? g_hash_table_lookup (form, "account") : NULL;
       const char *decision = form ? g_hash_table_lookup (form, "decision") : NULL;
       gboolean approve = g_strcmp0 (decision, "approve") == 0;
@@ -402,9 +429,15 @@ handle_activation_page (KioskPortalAccounts *self,
     {
       g_autofree char *code = html_escape (query ? g_hash_table_lookup (query, "code") : NULL);
 
-      g_string_append_printf (html, "<h1>Autoriser la borne</h1><p>Code affiché sur la borne&#160;: <b>%s</b></p>"
-                              "<form method=\"post\"><input type=\"hidden\" name=\"user_code\" value=\"%s\">"
-                              "<label>Compte <select name=\"account\">", code, code);
+      if (*code != '\0')
+        g_string_append_printf (html, "<h1>Autoriser la borne</h1><p>Code affiché sur la borne&#160;: <b>%s</b></p>"
+                                "<form method=\"post\"><input type=\"hidden\" name=\"user_code\" value=\"%s\">",
+                                code, code);
+      else
+        g_string_append (html, "<h1>Autoriser la borne</h1><form method=\"post\">"
+                               "<label>Code affiché sur la borne <input name=\"user_code\" autocapitalize=\"characters\""
+                               " autocomplete=\"off\" required></label> ");
+      g_string_append (html, "<label>Compte <select name=\"account\">");
       for (guint i = 0; i < json_array_get_length (self->accounts); i++)
         {
           JsonObject *a = json_node_get_object (json_array_get_element (self->accounts, i));

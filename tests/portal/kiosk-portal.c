@@ -846,9 +846,11 @@ handle_reset (KioskPortal       *portal,
   g_autoptr(GError) error = NULL;
 
   clear_faults (portal);
-  if (!kiosk_portal_store_reset (portal->store, &error)
-      || !kiosk_portal_appointments_reset (portal->appointments)
-      || !kiosk_portal_accounts_reset (portal->accounts))
+  if (kiosk_portal_store_reset (portal->store, &error)
+      && (!kiosk_portal_appointments_reset (portal->appointments)
+          || !kiosk_portal_accounts_reset (portal->accounts)))
+    g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_FAILED, "appointments or accounts not reset");
+  if (error != NULL)
     {
       g_printerr ("kiosk-portal: reset failed: %s\n", error->message);
       reply_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "server-error", "Reset failed", NULL);
