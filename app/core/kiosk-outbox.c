@@ -714,9 +714,8 @@ kiosk_outbox_remove (KioskOutbox  *self,
   sqlite3_stmt *stmt = NULL;
   gboolean ok;
 
-  /* 1. Shred: the entry's key and its dossier part go, overwritten (secure_delete is on), and
-   *    the checkpoint leaves no copy of them in the write-ahead log. From here on, the entry's
-   *    blobs are noise, and a restart only finishes deleting them. */
+  /* 1. Shred: the entry's key and its dossier part go, overwritten (secure_delete is on). From
+   *    here on, the entry's blobs are noise, and a restart only finishes deleting them. */
   if (sqlite3_prepare_v2 (self->db, "UPDATE outbox SET entry_key = NULL, dossier = x'', shredded = 1"
                           " WHERE id = ?", -1, &stmt, NULL) != SQLITE_OK)
     return fail_storage ("Cannot update the outbox", sqlite3_errmsg (self->db), error);
@@ -725,8 +724,8 @@ kiosk_outbox_remove (KioskOutbox  *self,
   sqlite3_finalize (stmt);
   if (!ok)
     return fail_storage ("Cannot update the outbox", sqlite3_errmsg (self->db), error);
-  sqlite3_wal_checkpoint_v2 (self->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
-  /* 2. Free the blobs' pages without overwriting them. */
+  /* 2. Free the blobs' pages without overwriting them; the checkpoint that ends it leaves no copy
+   *    of the old key in the write-ahead log. */
   purge_shredded (self);
   return TRUE;
 }

@@ -1,0 +1,83 @@
+/* fuzz-parsers.c: a libFuzzer target for everything the kiosk parses from the network — the
+ * guarded JSON parser (size and depth checked before json-glib), the catalogue and procedure
+ * schemas, and the portal's answers about appointments — and for catalogue search.
+ *
+ * Built only in a clang build configured with -Dfuzz=true; tests/fuzz/run-fuzz.sh does it all:
+ *   tests/fuzz/run-fuzz.sh . 60      # from the repository root: build, then fuzz for 60 s
+ * The seed corpus is tests/fuzz/corpus/ (the runner works on a copy). */
+#include "kiosk-appointments.h"
+#include "kiosk-catalogue.h"
+#include "kiosk-json.h"
+
+#include <stdint.h>
+#include <string.h>
+
+static void
+log_nothing (const char     *domain,
+             GLogLevelFlags  level,
+             const char     *message,
+             gpointer        data)
+{
+}
+
+int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
+
+int
+LLVMFuzzerTestOneInput (const uint8_t *data,
+                        size_t         size)
+{
+  static gboolean initialised;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) object = NULL;
+  g_autoptr(GBytes) bytes = g_bytes_new (data, size);
+  g_autoptr(KioskCatalogue) catalogue = NULL;
+
+  if (!initialised)
+    {
+      /* Rejected input is expected; its warnings are noise here. */
+      g_log_set_default_handler (log_nothing, NULL);
+      initialised = TRUE;
+    }
+
+  object = kiosk_json_parse_object ((const char *) data, size, &error);
+  g_clear_error (&error);
+  if (object != NULL)
+    {
+      g_autoptr(KioskMotifList) motifs = kiosk_motif_list_from_json (object, NULL);
+      g_autoptr(GPtrArray) slots = kiosk_slots_from_json (object, NULL);
+      g_autoptr(KioskAppointment) appointment = kiosk_appointment_from_json (object, NULL);
+      JsonObject *inner = kiosk_json_get_object (object, "data");
+
+      if (inner != NULL)
+        {
+          g_autoptr(KioskAppointment) nested = kiosk_appointment_from_json (inner, NULL);
+          g_autoptr(GPtrArray) nested_slots = kiosk_slots_from_json (inner, NULL);
+        }
+    }
+
+  catalogue = kiosk_catalogue_new_from_bytes (bytes, &error);
+  if (catalogue != NULL)
+    {
+      char query[17] = "";
+      g_autoptr(GListStore) results = NULL;
+
+      memcpy (query, data, MIN (size, sizeof query - 1));
+      if (g_utf8_validate (query, -1, NULL))
+        results = kiosk_catalogue_search (catalogue, query, NULL, NULL);
+      for (guint i = 0; i < kiosk_catalogue_get_n_procedures (catalogue); i++)
+        {
+          g_autoptr(KioskProcedure) procedure = g_list_model_get_item (kiosk_catalogue_get_procedures (catalogue), i);
+
+          (void) kiosk_procedure_get_n_pages (procedure);
+        }
+    }
+
+  {
+    char *typed = g_strndup ((const char *) data, MIN (size, 64));
+    char *reference = kiosk_appointment_normalize_reference (typed);
+
+    g_free (reference);
+    g_free (typed);
+  }
+  return 0;
+}
