@@ -431,6 +431,46 @@ queued_cb_done (gpointer data)
   return *(gint64 *) data != 0;
 }
 
+static gboolean
+retry_shown_cb (gpointer data)
+{
+  return gtk_widget_get_visible (kiosk_test_find (data, "sign-in-retry"));
+}
+
+/* On screen: a code that expires says so and offers a new one; a refusal on the phone says the
+ * terminal has no access; neither leaves an account in the session. */
+static void
+test_expired_and_denied_shown (void)
+{
+  g_autofree char *data_dir = g_dir_make_tmp ("kiosk-account-XXXXXX", NULL);
+  g_autoptr(KioskContext) context = kiosk_test_context_new (portal->url, data_dir);
+  KioskWindow *window;
+  KioskSignIn *sign_in;
+
+  kiosk_test_portal_post (portal, "_control/reset", "{}");
+  kiosk_test_portal_post (portal, "_control/oauth", "{\"expires_in\": 2}");
+  window = kiosk_window_new (NULL, context);
+  gtk_window_present (GTK_WINDOW (window));
+  kiosk_test_wait_for_page (window, "welcome");
+  kiosk_test_click (window, "welcome-sign-in");
+  kiosk_test_wait_for_page (window, "sign-in");
+  g_assert_true (kiosk_test_wait (retry_shown_cb, window, 10000));
+  g_assert_cmpstr (kiosk_test_label (window, "sign-in-status"), ==,
+                   "The code has expired before it was accepted. Ask for a new code to try again.");
+  g_assert_false (gtk_widget_is_visible (kiosk_test_find (window, "sign-in-qr")));
+
+  kiosk_test_portal_post (portal, "_control/oauth", "{}");
+  kiosk_test_click (window, "sign-in-retry");
+  sign_in = kiosk_sign_in_page_get_sign_in (KIOSK_SIGN_IN_PAGE (kiosk_window_get_page (window, "sign-in")));
+  wait_state (sign_in, KIOSK_SIGN_IN_WAITING, 10000);
+  decide_on_phone (kiosk_test_label (window, "sign-in-code"), "deny");
+  g_assert_true (kiosk_test_wait (retry_shown_cb, window, 10000));
+  g_assert_cmpstr (kiosk_test_label (window, "sign-in-status"), ==,
+                   "You refused on your phone: the terminal has no access to your account. You can still do your procedures without it.");
+  g_assert_null (kiosk_context_get_account (context));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* Without an account, a dossier is sent as before, attached to nobody. */
 static void
 test_no_account (void)
@@ -472,6 +512,7 @@ main (int   argc,
   g_test_add_func ("/account/device-flow", test_device_flow);
   g_test_add_func ("/account/slow-down", test_slow_down);
   g_test_add_func ("/account/expired-and-denied", test_expired_and_denied);
+  g_test_add_func ("/account/expired-and-denied-shown", test_expired_and_denied_shown);
   g_test_add_func ("/account/sign-in-prefill-and-queued-dossier", test_sign_in_prefill_and_queued_dossier);
   g_test_add_func ("/account/no-account", test_no_account);
   status = g_test_run ();
