@@ -108,6 +108,8 @@ seen_done_cb (GObject      *object,
   end (self);
   if (a == NULL)
     g_message ("Agent: cannot mark as received: %s", error->message);
+  else
+    kiosk_context_log (self->context, "appointment-received", a->reference);
   refresh (self);
 }
 
@@ -373,6 +375,8 @@ verify_done_cb (GObject      *object,
   if (agent == NULL)
     {
       g_message ("Agent: unlock refused: %s", error->message);
+      kiosk_context_log (self->context, g_error_matches (error, KIOSK_AGENT_ERROR, KIOSK_AGENT_ERROR_LOCKED)
+                                        ? "agent-locked-out" : "agent-wrong-pin", "");
       if (g_error_matches (error, KIOSK_AGENT_ERROR, KIOSK_AGENT_ERROR_LOCKED))
         show_error (self, _("Too many wrong PINs: this account is locked for 15 minutes."));
       else if (g_error_matches (error, KIOSK_AGENT_ERROR, KIOSK_AGENT_ERROR_STORAGE))

@@ -7,6 +7,8 @@
 
 #include "kiosk-window.h"
 
+#include "kiosk-json.h"
+
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <langinfo.h>
@@ -21,6 +23,7 @@ struct _KioskApplication
   GSettings      *settings;
   char           *portal_url;
   char           *data_dir;
+  char           *kiosk_id;    /* nullable: --kiosk-id, over the setting */
   gboolean        kiosk_mode;
   gulong          after_paint_id;
   GdkFrameClock  *frame_clock;
@@ -228,7 +231,7 @@ kiosk_application_activate (GApplication *application)
   if (self->context == NULL)
     {
       url = self->portal_url ? g_strdup (self->portal_url) : g_settings_get_string (self->settings, "portal-url");
-      kiosk_id = g_settings_get_string (self->settings, "kiosk-id");
+      kiosk_id = self->kiosk_id ? g_strdup (self->kiosk_id) : g_settings_get_string (self->settings, "kiosk-id");
       device = g_settings_get_string (self->settings, "scanner-device");
       if (self->data_dir == NULL)
         self->data_dir = g_build_filename (g_get_user_state_dir (), "kiosk", NULL);
@@ -277,7 +280,8 @@ kiosk_application_startup (GApplication *application)
 
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_LIGHT);
   g_action_map_add_action_entries (G_ACTION_MAP (self), actions, G_N_ELEMENTS (actions), self);
-  self->settings = g_settings_new (APPLICATION_ID);
+  if (self->settings == NULL)
+    self->settings = g_settings_new (APPLICATION_ID);
 }
 
 /* kiosk --add-agent ID [--agent-name NAME] [--data-dir DIR], the PIN on standard input (so it
@@ -318,6 +322,85 @@ add_agent (KioskApplication *self,
   return 0;
 }
 
+static void
+journal_head_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  JsonObject **data = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *data = kiosk_portal_call_json_finish (KIOSK_PORTAL (object), result, NULL, NULL, &error);
+  if (*data == NULL)
+    {
+      g_printerr ("kiosk: cannot ask the portal for the journal's head: %s\n", error->message);
+      *data = json_object_new ();   /* done, without an anchor */
+      json_object_set_boolean_member (*data, "unreachable", TRUE);
+    }
+}
+
+/* kiosk --verify-journal [--data-dir DIR] [--portal-url URL]: checks the journal's chain, and
+ * that it still holds the last head the portal received. Exit status: 0 intact; 1 tampered;
+ * 2 cannot be read; 3 the chain is intact but the portal could not be asked. */
+static int
+verify_journal (KioskApplication *self)
+{
+  g_autofree char *url = self->portal_url ? g_strdup (self->portal_url) : g_settings_get_string (self->settings, "portal-url");
+  g_autofree char *kiosk_id = self->kiosk_id ? g_strdup (self->kiosk_id) : g_settings_get_string (self->settings, "kiosk-id");
+  g_autofree char *key_path = g_settings_get_string (self->settings, "kiosk-key-path");
+  g_autoptr(KioskPortal) portal = NULL;
+  g_autoptr(JsonObject) head = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 anchor_seq = 0;
+  const char *anchor_mac = NULL;
+  gboolean unreachable;
+  guint n = 0;
+
+  if (self->data_dir == NULL)
+    self->data_dir = g_build_filename (g_get_user_state_dir (), "kiosk", NULL);
+  portal = kiosk_portal_new (url, kiosk_id, &error);
+  if (portal != NULL)
+    {
+      g_autofree char *escaped = g_uri_escape_string (kiosk_id, NULL, FALSE);
+      g_autofree char *path = g_strdup_printf ("api/kiosks/%s/journal-head", escaped);
+
+      if (*key_path != '\0')
+        {
+          g_autoptr(GBytes) key = kiosk_portal_load_signing_key (key_path, NULL);
+
+          if (key != NULL)
+            kiosk_portal_set_signing_key (portal, key);
+        }
+      kiosk_portal_call_json_async (portal, "GET", path, NULL, NULL, NULL, journal_head_cb, &head);
+      while (head == NULL)
+        g_main_context_iteration (NULL, TRUE);
+    }
+  else
+    {
+      g_printerr ("kiosk: %s\n", error->message);
+      head = json_object_new ();
+      json_object_set_boolean_member (head, "unreachable", TRUE);
+      g_clear_error (&error);
+    }
+  unreachable = kiosk_json_get_bool (head, "unreachable", FALSE);
+  anchor_seq = kiosk_json_get_int (head, "seq", 0);
+  anchor_mac = kiosk_json_get_string (head, "mac");
+  if (!kiosk_journal_verify (self->data_dir, anchor_seq, anchor_mac, &n, &error))
+    {
+      gboolean tampered = g_error_matches (error, KIOSK_JOURNAL_ERROR, KIOSK_JOURNAL_ERROR_TAMPERED);
+
+      g_print ("%s: %s\n", tampered ? "Journal TAMPERED" : "Journal unreadable", error->message);
+      return tampered ? 1 : 2;
+    }
+  if (unreachable)
+    {
+      g_print ("Journal chain intact (%u entries), but the portal could not be asked: entries removed at the end would not show\n", n);
+      return 3;
+    }
+  g_print ("Journal intact: %u entries; the portal's last head is entry %" G_GINT64_FORMAT "\n", n, anchor_seq);
+  return 0;
+}
+
 static int
 kiosk_application_handle_local_options (GApplication *application,
                                         GVariantDict *options)
@@ -332,8 +415,15 @@ kiosk_application_handle_local_options (GApplication *application,
     }
   g_variant_dict_lookup (options, "portal-url", "s", &self->portal_url);
   g_variant_dict_lookup (options, "data-dir", "^ay", &self->data_dir);
+  g_variant_dict_lookup (options, "kiosk-id", "s", &self->kiosk_id);
   if (g_variant_dict_contains (options, "add-agent"))
     return add_agent (self, options);
+  if (g_variant_dict_contains (options, "verify-journal"))
+    {
+      if (self->settings == NULL)
+        self->settings = g_settings_new (APPLICATION_ID);
+      return verify_journal (self);
+    }
   self->kiosk_mode = g_variant_dict_contains (options, "kiosk");
   if (self->portal_url != NULL && !kiosk_portal_check_url (self->portal_url, &error))
     {
@@ -352,6 +442,7 @@ kiosk_application_dispose (GObject *object)
   g_clear_object (&self->settings);
   g_clear_pointer (&self->portal_url, g_free);
   g_clear_pointer (&self->data_dir, g_free);
+  g_clear_pointer (&self->kiosk_id, g_free);
 
   G_OBJECT_CLASS (kiosk_application_parent_class)->dispose (object);
 }
@@ -373,10 +464,12 @@ kiosk_application_init (KioskApplication *self)
   const GOptionEntry entries[] = {
     { "portal-url", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Portal URL (overrides the setting)"), N_("URL") },
     { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("Folder of the kiosk's database"), N_("DIR") },
+    { "kiosk-id", 0, 0, G_OPTION_ARG_STRING, NULL, N_("This terminal's identifier (overrides the setting)"), N_("ID") },
     { "kiosk", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Run full screen, locked down"), NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the version and exit"), NULL },
     { "add-agent", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Add an agent (or change their PIN), reading the PIN on standard input, and exit"), N_("ID") },
     { "agent-name", 0, 0, G_OPTION_ARG_STRING, NULL, N_("The name of the agent added with --add-agent"), N_("NAME") },
+    { "verify-journal", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Check that the journal of agent actions was not changed, and exit"), NULL },
     { NULL }
   };
 

@@ -512,6 +512,7 @@ book_done_cb (GObject      *object,
       g_clear_pointer (&self->booking, kiosk_booking_free);
       g_clear_pointer (&self->appointment, kiosk_appointment_free);
       self->appointment = g_steal_pointer (&appointment);
+      kiosk_context_log (self->context, "appointment-booked", self->appointment->reference);
       show_error (self, NULL);
       show_done (self);
       return;

@@ -175,6 +175,7 @@ check_in_done_cb (GObject      *object,
                               time, a->motif_name ? a->motif_name : "");
     show_result (self, text, FALSE);
     gtk_editable_set_text (self->reference_entry, "");
+    kiosk_context_log (self->context, "appointment-checked-in", a->reference);
   }
 }
 
@@ -227,6 +228,7 @@ cancel_done_cb (GObject      *object,
     show_result (self, text, FALSE);
     gtk_editable_set_text (self->reference_entry, "");
     gtk_editable_set_text (self->phone_entry, "");
+    kiosk_context_log (self->context, "appointment-cancelled", a->reference);
   }
 }
 

@@ -161,6 +161,7 @@ submit_done_cb (GObject      *object,
 
   g_clear_pointer (&self->receipt, kiosk_receipt_free);
   self->receipt = receipt;
+  kiosk_context_log (self->context, receipt->queued ? "dossier-queued" : "dossier-submitted", receipt->number);
   gtk_progress_bar_set_fraction (self->progress_bar, 1.0);
   set_state (self, KIOSK_SUBMIT_DONE);
   gtk_widget_activate_action (GTK_WIDGET (self), "win.show-page", "s", KIOSK_PAGE_RECEIPT);

@@ -355,3 +355,74 @@ kiosk_test_save_png (GtkWidget  *widget,
   texture = gsk_renderer_render_texture (renderer, node, &bounds);
   g_assert_true (gdk_texture_save_to_png (texture, path));
 }
+
+/* A valid answer for any field, from its type and limits. */
+const char *
+kiosk_test_valid_answer (const KioskField *field)
+{
+  static char number[32];
+
+  switch (field->type)
+    {
+    case KIOSK_FIELD_STRING: return "Wamytan";
+    case KIOSK_FIELD_TEXT: return "Demande déposée à la borne de l’EPN.";
+    case KIOSK_FIELD_INT:
+      g_snprintf (number, sizeof number, "%" G_GINT64_FORMAT, field->has_min ? MAX (field->min, 1) : 1);
+      return number;
+    case KIOSK_FIELD_AMOUNT: return "137 280";
+    case KIOSK_FIELD_DATE: return "12/04/1961";
+    case KIOSK_FIELD_BOOL: return "true";
+    case KIOSK_FIELD_ITEM: return ((KioskChoice *) g_ptr_array_index (field->items, 0))->id;
+    case KIOSK_FIELD_EMAIL: return "lea@example.nc";
+    case KIOSK_FIELD_PHONE: return "27 12 34";
+    default: g_assert_not_reached ();
+    }
+}
+
+/**
+ * kiosk_test_complete_dossier:
+ *
+ * Answers every question not answered yet with a valid answer, and adds a JPEG for each document
+ * that accepts one: the dossier is then complete (asserted).
+ */
+void
+kiosk_test_complete_dossier (KioskDossier *dossier)
+{
+  KioskProcedure *procedure = kiosk_dossier_get_procedure (dossier);
+  g_autoptr(GBytes) jpeg = NULL;
+  guint8 *rgb = g_malloc (64 * 64 * 3);
+  g_autoptr(KioskImage) image = NULL;
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < 64 * 64 * 3; i++)
+    rgb[i] = (i * 7) % 251;
+  image = kiosk_image_new (64, 64, 150, g_bytes_new_take (rgb, 64 * 64 * 3));
+  jpeg = kiosk_encode_jpeg (image, 85, &error);
+  g_assert_no_error (error);
+  for (guint p = 0; p < kiosk_procedure_get_n_pages (procedure); p++)
+    {
+      const KioskFieldGroup *group = kiosk_procedure_get_page (procedure, p);
+
+      for (guint f = 0; f < group->fields->len; f++)
+        {
+          const KioskField *field = g_ptr_array_index (group->fields, f);
+          const char *answer = kiosk_dossier_get_answer (dossier, field->varname);
+
+          if (answer == NULL || *answer == '\0')
+            kiosk_dossier_set_answer (dossier, field->varname, kiosk_test_valid_answer (field));
+        }
+    }
+  for (guint d = 0; d < kiosk_procedure_get_n_documents (procedure); d++)
+    {
+      const KioskDocumentSpec *spec = kiosk_procedure_get_document (procedure, d);
+      const char *type = g_strv_contains ((const char * const *) spec->formats, "image/jpeg") ? "image/jpeg" : NULL;
+      g_autoptr(KioskDocument) document = NULL;
+
+      if (type == NULL)
+        continue;   /* aide-medicale asks only for images */
+      document = kiosk_document_new (spec->varname, type, jpeg, NULL);
+      kiosk_dossier_set_document (dossier, spec->varname, document);
+    }
+  g_assert_true (kiosk_dossier_is_complete (dossier));
+}
+

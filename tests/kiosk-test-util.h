@@ -51,4 +51,7 @@ GdkTexture      *kiosk_test_render         (GtkWidget       *widget);
 void             kiosk_test_save_png       (GtkWidget       *widget,
                                             const char      *path);
 
+void             kiosk_test_complete_dossier (KioskDossier *dossier);
+const char      *kiosk_test_valid_answer     (const KioskField *field);
+
 G_END_DECLS

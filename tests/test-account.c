@@ -180,70 +180,6 @@ test_expired_and_denied (void)
   g_assert_null (kiosk_sign_in_steal_account (sign_in));
 }
 
-static const char *
-valid_answer (const KioskField *field)
-{
-  static char number[32];
-
-  switch (field->type)
-    {
-    case KIOSK_FIELD_STRING: return "Wamytan";
-    case KIOSK_FIELD_TEXT: return "Demande déposée à la borne de l’EPN.";
-    case KIOSK_FIELD_INT:
-      g_snprintf (number, sizeof number, "%" G_GINT64_FORMAT, field->has_min ? MAX (field->min, 1) : 1);
-      return number;
-    case KIOSK_FIELD_AMOUNT: return "137 280";
-    case KIOSK_FIELD_DATE: return "12/04/1961";
-    case KIOSK_FIELD_BOOL: return "true";
-    case KIOSK_FIELD_ITEM: return ((KioskChoice *) g_ptr_array_index (field->items, 0))->id;
-    case KIOSK_FIELD_EMAIL: return "lea@example.nc";
-    case KIOSK_FIELD_PHONE: return "27 12 34";
-    default: g_assert_not_reached ();
-    }
-}
-
-/* Answers what the account did not, and adds a scanned-looking document for each one asked. */
-static void
-complete (KioskDossier *dossier)
-{
-  KioskProcedure *procedure = kiosk_dossier_get_procedure (dossier);
-  g_autoptr(GBytes) jpeg = NULL;
-  guint8 *rgb = g_malloc (64 * 64 * 3);
-  g_autoptr(KioskImage) image = NULL;
-  g_autoptr(GError) error = NULL;
-
-  for (guint i = 0; i < 64 * 64 * 3; i++)
-    rgb[i] = (i * 7) % 251;
-  image = kiosk_image_new (64, 64, 150, g_bytes_new_take (rgb, 64 * 64 * 3));
-  jpeg = kiosk_encode_jpeg (image, 85, &error);
-  g_assert_no_error (error);
-  for (guint p = 0; p < kiosk_procedure_get_n_pages (procedure); p++)
-    {
-      const KioskFieldGroup *group = kiosk_procedure_get_page (procedure, p);
-
-      for (guint f = 0; f < group->fields->len; f++)
-        {
-          const KioskField *field = g_ptr_array_index (group->fields, f);
-          const char *answer = kiosk_dossier_get_answer (dossier, field->varname);
-
-          if (answer == NULL || *answer == '\0')
-            kiosk_dossier_set_answer (dossier, field->varname, valid_answer (field));
-        }
-    }
-  for (guint d = 0; d < kiosk_procedure_get_n_documents (procedure); d++)
-    {
-      const KioskDocumentSpec *spec = kiosk_procedure_get_document (procedure, d);
-      const char *type = g_strv_contains ((const char * const *) spec->formats, "image/jpeg") ? "image/jpeg" : NULL;
-      g_autoptr(KioskDocument) document = NULL;
-
-      if (type == NULL)
-        continue;   /* aide-medicale asks only for images */
-      document = kiosk_document_new (spec->varname, type, jpeg, NULL);
-      kiosk_dossier_set_document (dossier, spec->varname, document);
-    }
-  g_assert_true (kiosk_dossier_is_complete (dossier));
-}
-
 static gboolean
 outbox_empty_cb (gpointer data)
 {
@@ -362,7 +298,7 @@ test_sign_in_prefill_and_queued_dossier (void)
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (kiosk_test_find (window, "field-birth_date"))), ==, "12/04/1961");
 
   dossier = kiosk_context_get_dossier (context);
-  complete (dossier);
+  kiosk_test_complete_dossier (dossier);
   key = g_strdup (kiosk_dossier_get_idempotency_key (dossier));
 
   /* The portal takes the grant but not the dossier, for now. */
@@ -487,7 +423,7 @@ test_no_account (void)
   procedure = g_object_ref (kiosk_catalogue_lookup (kiosk_context_get_catalogue (context), "aide-medicale"));
   dossier = kiosk_context_start_dossier (context, procedure);
   g_assert_null (kiosk_dossier_get_answer (dossier, "last_name"));
-  complete (dossier);
+  kiosk_test_complete_dossier (dossier);
   kiosk_context_queue_dossier_async (context, dossier, NULL, queued_cb, &queued);
   g_assert_true (kiosk_test_wait (queued_cb_done, &queued, 10000));
   kiosk_context_start_sender (context, 100);

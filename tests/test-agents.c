@@ -7,6 +7,7 @@
 #include "kiosk-agent-page.h"
 #include "kiosk-agents.h"
 #include "kiosk-appointments.h"
+#include "kiosk-json.h"
 
 #include <glib/gstdio.h>
 #include <string.h>
@@ -280,6 +281,156 @@ test_dashboard (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static gboolean
+journal_at_cb (gpointer data)
+{
+  gpointer *pair = data;
+
+  return kiosk_journal_get_head (pair[0], NULL) >= GPOINTER_TO_INT (pair[1]);
+}
+
+static gboolean
+outbox_empty_cb (gpointer data)
+{
+  KioskOutbox *outbox = kiosk_context_get_outbox (data);
+  g_autoptr(GPtrArray) entries = outbox ? kiosk_outbox_list (outbox, NULL) : NULL;
+
+  return entries != NULL && entries->len == 0;
+}
+
+static void
+queued_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  *(gint64 *) user_data = kiosk_context_queue_dossier_finish (KIOSK_CONTEXT (object), result, &error);
+  g_assert_no_error (error);
+}
+
+static gboolean
+queued_done_cb (gpointer data)
+{
+  return *(gint64 *) data != 0;
+}
+
+static int
+run_verify (const char *data_dir)
+{
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, g_getenv ("KIOSK_BINARY"),
+                              "--verify-journal", "--data-dir", data_dir, "--portal-url", portal->url,
+                              "--kiosk-id", "epn-test-01", NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate_utf8 (process, NULL, NULL, &out, NULL, &error));
+  g_test_message ("verify: %s", out);
+  return g_subprocess_get_exit_status (process);
+}
+
+static void
+rewrite_file (const char *path,
+              const char *from,
+              const char *to)
+{
+  g_autofree char *contents = NULL;
+  g_autoptr(GString) text = NULL;
+
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  text = g_string_new (contents);
+  g_assert_cmpuint (g_string_replace (text, from, to, 1), ==, 1);
+  g_assert_true (g_file_set_contents (path, text->str, text->len, NULL));
+}
+
+/* Agent actions and dossiers go into a chained, HMAC-signed journal; each submission takes the
+ * latest head to the portal. `kiosk --verify-journal` says intact, then detects an edited entry,
+ * a removed last entry and a chain rewritten with the key. */
+static void
+test_journal (void)
+{
+  g_autofree char *data_dir = g_dir_make_tmp ("kiosk-journal-XXXXXX", NULL);
+  g_autofree char *log_path = g_build_filename (data_dir, "journal.log", NULL);
+  g_autofree char *backup = NULL;
+  g_autoptr(KioskContext) context = kiosk_test_context_new (portal->url, data_dir);
+  g_autoptr(KioskProcedure) procedure = NULL;
+  g_autoptr(JsonObject) head = NULL;
+  g_autofree char *mac = NULL;
+  g_autofree char *head_path = g_strdup_printf ("api/kiosks/%s/journal-head", kiosk_context_get_kiosk_id (context));
+  gpointer pair[2];
+  gint64 queued = 0;
+  KioskDossier *dossier;
+  GStatBuf st;
+
+  kiosk_test_portal_post (portal, "_control/reset", "{}");
+  {
+    KioskAgent *agent = g_new0 (KioskAgent, 1);
+
+    agent->id = g_strdup ("marie");
+    agent->name = g_strdup ("Marie Kaloi");
+    kiosk_context_set_agent (context, agent);
+  }
+  kiosk_context_log (context, "appointment-received", "12345674");
+  kiosk_context_set_agent (context, NULL);
+  pair[0] = kiosk_context_get_journal (context);
+  pair[1] = GINT_TO_POINTER (3);
+  g_assert_true (kiosk_test_wait (journal_at_cb, pair, 10000));
+  g_assert_cmpint (kiosk_journal_get_head (kiosk_context_get_journal (context), &mac), ==, 3);
+  g_assert_cmpint (g_stat (log_path, &st), ==, 0);
+  {
+    g_autofree char *key = g_build_filename (data_dir, "journal.key", NULL);
+
+    g_assert_cmpint (g_stat (key, &st), ==, 0);
+    g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  }
+
+  /* A dossier sent: the portal now holds the journal's head. */
+  procedure = g_object_ref (kiosk_catalogue_lookup (kiosk_context_get_catalogue (context), "aide-medicale"));
+  dossier = kiosk_context_start_dossier (context, procedure);
+  kiosk_test_complete_dossier (dossier);
+  kiosk_context_queue_dossier_async (context, dossier, NULL, queued_cb, &queued);
+  g_assert_true (kiosk_test_wait (queued_done_cb, &queued, 10000));
+  kiosk_context_start_sender (context, 100);
+  g_assert_true (kiosk_test_wait (outbox_empty_cb, context, 20000));
+  head = kiosk_test_portal_get (portal, head_path);
+  g_assert_cmpint (kiosk_json_get_int (kiosk_json_get_object (head, "data"), "seq", 0), ==, 3);
+  g_assert_cmpstr (kiosk_json_get_string (kiosk_json_get_object (head, "data"), "mac"), ==, mac);
+  g_clear_object (&context);   /* waits for the journal's writes */
+
+  g_assert_cmpint (run_verify (data_dir), ==, 0);
+  g_assert_true (g_file_get_contents (log_path, &backup, NULL, NULL));
+
+  /* An entry edited: its mac no longer matches. */
+  rewrite_file (log_path, "12345674", "12345675");
+  g_assert_cmpint (run_verify (data_dir), ==, 1);
+  g_assert_true (g_file_set_contents (log_path, backup, -1, NULL));
+
+  /* The last entry removed: the chain is fine, but the portal holds entry 3. */
+  {
+    char *last = strrchr (backup, '{');
+    g_autofree char *cut = g_strndup (backup, last - backup);
+
+    g_assert_true (g_file_set_contents (log_path, cut, -1, NULL));
+    g_assert_cmpint (run_verify (data_dir), ==, 1);
+  }
+
+  /* Rewritten with the key (a new, consistent chain): entry 3 is not the one the portal got. */
+  g_assert_true (g_unlink (log_path) == 0);
+  {
+    g_autoptr(KioskJournal) forged = kiosk_journal_open (data_dir, NULL);
+
+    g_assert_true (kiosk_journal_append (forged, "marie", "agent-unlocked", "", NULL));
+    g_assert_true (kiosk_journal_append (forged, "-", "nothing-to-see", "", NULL));
+    g_assert_true (kiosk_journal_append (forged, "marie", "agent-locked", "", NULL));
+  }
+  g_assert_cmpint (run_verify (data_dir), ==, 1);
+
+  g_assert_true (g_file_set_contents (log_path, backup, -1, NULL));
+  g_assert_cmpint (run_verify (data_dir), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -294,6 +445,7 @@ main (int   argc,
   g_test_add_func ("/agents/lockout", test_lockout);
   g_test_add_func ("/agents/add-agent-command", test_add_agent_command);
   g_test_add_func ("/agents/dashboard", test_dashboard);
+  g_test_add_func ("/agents/journal", test_journal);
   status = g_test_run ();
   kiosk_test_portal_stop (portal);
   return status;

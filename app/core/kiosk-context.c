@@ -20,6 +20,7 @@ struct _KioskContext
   char           *site;      /* nullable: the portal's first site */
   KioskAgent     *agent;     /* nullable: agent mode is unlocked for this agent */
   KioskAccount   *account;   /* nullable: the citizen signed in with their phone (memory only) */
+  KioskJournal   *journal;   /* agent actions and dossiers sent, tamper-evident */
   char           *data_dir;
   char           *bundled_uri;
   char           *scanner_device;
@@ -78,6 +79,7 @@ kiosk_context_finalize (GObject *object)
   g_free (self->site);
   g_clear_pointer (&self->agent, kiosk_agent_free);
   g_clear_pointer (&self->account, kiosk_account_free);
+  g_clear_object (&self->journal);
   g_free (self->data_dir);
   g_free (self->bundled_uri);
   g_free (self->scanner_device);
@@ -168,6 +170,9 @@ kiosk_context_new (const char *portal_url,
   self->portal = kiosk_portal_new (portal_url, kiosk_id, &error);
   if (self->portal == NULL)
     g_warning ("Portal disabled: %s", error->message);
+  self->journal = kiosk_journal_new (data_dir);
+  if (self->portal != NULL)
+    kiosk_portal_set_journal (self->portal, self->journal);
   self->scanner_device = g_strdup (scanner_device);
   return self;
 }
@@ -702,6 +707,11 @@ kiosk_context_set_agent (KioskContext *self,
 {
   gboolean changed = self->agent != NULL || agent != NULL;
 
+  if (self->agent != NULL)
+    kiosk_journal_append_async (self->journal, self->agent->id, "agent-locked", "");
+  if (agent != NULL)
+    kiosk_journal_append_async (self->journal, agent->id, "agent-unlocked", "");
+
   g_clear_pointer (&self->agent, kiosk_agent_free);
   self->agent = agent;
   if (changed)
@@ -1060,4 +1070,26 @@ kiosk_context_list_outbox_finish (KioskContext  *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * kiosk_context_log:
+ * @event: e.g. "dossier-submitted"
+ * @detail: a dossier or appointment number, or ""; never a citizen's personal data
+ *
+ * Adds an entry to the terminal's journal, in the name of the agent in agent mode (or of the
+ * terminal); written in a worker.
+ */
+void
+kiosk_context_log (KioskContext *self,
+                   const char   *event,
+                   const char   *detail)
+{
+  kiosk_journal_append_async (self->journal, self->agent ? self->agent->id : "-", event, detail);
+}
+
+KioskJournal *
+kiosk_context_get_journal (KioskContext *self)
+{
+  return self->journal;
 }

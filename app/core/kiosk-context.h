@@ -44,6 +44,10 @@ char           *kiosk_context_dup_agents_path        (KioskContext   *self);
 void            kiosk_context_set_account            (KioskContext   *self,
                                                       KioskAccount   *account);
 const KioskAccount *kiosk_context_get_account        (KioskContext   *self);
+void            kiosk_context_log                    (KioskContext   *self,
+                                                      const char     *event,
+                                                      const char     *detail);
+KioskJournal   *kiosk_context_get_journal            (KioskContext   *self);
 void            kiosk_context_list_outbox_async      (KioskContext        *self,
                                                       GCancellable        *cancellable,
                                                       GAsyncReadyCallback  callback,

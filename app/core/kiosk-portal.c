@@ -29,6 +29,7 @@ struct _KioskPortal
   char    *ca_file;      /* nullable: the system's CAs */
   char    *pinned_key;   /* nullable: "sha256//<base64>" of the portal's public key */
   GBytes  *signing_key;  /* nullable: the kiosk's HMAC key; requests are signed when set */
+  KioskJournal *journal; /* nullable: its head goes with every submission */
 };
 
 G_DEFINE_FINAL_TYPE (KioskPortal, kiosk_portal, G_TYPE_OBJECT)
@@ -53,6 +54,7 @@ kiosk_portal_finalize (GObject *object)
   g_free (self->ca_file);
   g_free (self->pinned_key);
   g_clear_pointer (&self->signing_key, g_bytes_unref);
+  g_clear_object (&self->journal);
 
   G_OBJECT_CLASS (kiosk_portal_parent_class)->finalize (object);
 }
@@ -1106,6 +1108,15 @@ perform_submit (Request       *request,
   headers = curl_slist_append (headers, key_header);
   headers = curl_slist_append (headers, type_header);
   headers = append_signature (request->portal, headers, "POST", request->url, body_sha256);
+  if (request->portal->journal != NULL)
+    {
+      g_autofree char *mac = NULL;
+      gint64 seq = kiosk_journal_get_head (request->portal->journal, &mac);
+      g_autofree char *head = g_strdup_printf ("X-Kiosk-Journal-Head: %" G_GINT64_FORMAT " %s", seq, mac);
+
+      if (seq > 0)
+        headers = curl_slist_append (headers, head);
+    }
 
   curl_easy_setopt (curl, CURLOPT_HTTPHEADER, headers);
   curl_easy_setopt (curl, CURLOPT_POST, 1L);
@@ -1539,4 +1550,17 @@ kiosk_portal_call_json_with_token_async (KioskPortal         *self,
   g_task_set_source_tag (task, kiosk_portal_call_json_async);
   g_task_set_task_data (task, request, (GDestroyNotify) request_free);
   g_task_run_in_thread (task, call_json_in_thread);
+}
+
+/**
+ * kiosk_portal_set_journal:
+ * @journal: (nullable): the terminal's journal; its latest head (seq and mac) is sent with every
+ *   submission in `X-Kiosk-Journal-Head`, so the portal can later tell a truncated or rewritten
+ *   journal
+ */
+void
+kiosk_portal_set_journal (KioskPortal  *self,
+                          KioskJournal *journal)
+{
+  g_set_object (&self->journal, journal);
 }

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "kiosk-dossier.h"
+#include "kiosk-journal.h"
 
 G_BEGIN_DECLS
 
@@ -165,5 +166,8 @@ void                kiosk_portal_call_json_with_token_async (KioskPortal        
                                                              GCancellable        *cancellable,
                                                              GAsyncReadyCallback  callback,
                                                              gpointer             user_data);
+
+void                kiosk_portal_set_journal     (KioskPortal          *self,
+                                                  KioskJournal         *journal);
 
 G_END_DECLS

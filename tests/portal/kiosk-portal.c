@@ -583,6 +583,59 @@ accept_dossier (KioskPortal       *portal,
   reply_text (msg, SOUP_STATUS_CREATED, response);
 }
 
+/* Journal heads: each submission carries the kiosk's latest journal head; the portal keeps the
+ * highest per kiosk, so that a journal truncated or rewritten later no longer matches it. */
+static void
+record_journal_head (KioskPortal       *portal,
+                     SoupServerMessage *msg)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  const char *kiosk = soup_message_headers_get_one (headers, "X-Kiosk-Id");
+  const char *head = soup_message_headers_get_one (headers, "X-Kiosk-Journal-Head");
+  sqlite3 *db = kiosk_portal_store_get_db (portal->store);
+  sqlite3_stmt *stmt = NULL;
+  gint64 seq = 0;
+  char mac[65] = "";
+
+  if (kiosk == NULL || head == NULL || sscanf (head, "%" G_GINT64_FORMAT " %64s", &seq, mac) != 2 || seq <= 0)
+    return;
+  sqlite3_exec (db, "CREATE TABLE IF NOT EXISTS journal_heads (kiosk TEXT PRIMARY KEY, seq INTEGER, mac TEXT)",
+                NULL, NULL, NULL);
+  sqlite3_prepare_v2 (db, "INSERT INTO journal_heads (kiosk, seq, mac) VALUES (?1, ?2, ?3)"
+                      " ON CONFLICT (kiosk) DO UPDATE SET seq = excluded.seq, mac = excluded.mac"
+                      " WHERE excluded.seq > journal_heads.seq", -1, &stmt, NULL);
+  sqlite3_bind_text (stmt, 1, kiosk, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 2, seq);
+  sqlite3_bind_text (stmt, 3, mac, -1, SQLITE_TRANSIENT);
+  sqlite3_step (stmt);
+  sqlite3_finalize (stmt);
+}
+
+/* GET /api/kiosks/<id>/journal-head */
+static void
+handle_journal_head (KioskPortal       *portal,
+                     SoupServerMessage *msg,
+                     const char        *kiosk)
+{
+  sqlite3 *db = kiosk_portal_store_get_db (portal->store);
+  sqlite3_stmt *stmt = NULL;
+  JsonObject *data = json_object_new ();
+
+  sqlite3_exec (db, "CREATE TABLE IF NOT EXISTS journal_heads (kiosk TEXT PRIMARY KEY, seq INTEGER, mac TEXT)",
+                NULL, NULL, NULL);
+  sqlite3_prepare_v2 (db, "SELECT seq, mac FROM journal_heads WHERE kiosk = ?1", -1, &stmt, NULL);
+  sqlite3_bind_text (stmt, 1, kiosk, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      json_object_set_int_member (data, "seq", sqlite3_column_int64 (stmt, 0));
+      json_object_set_string_member (data, "mac", (const char *) sqlite3_column_text (stmt, 1));
+    }
+  else
+    json_object_set_int_member (data, "seq", 0);
+  sqlite3_finalize (stmt);
+  reply_data (msg, data);
+}
+
 /* Returns: (transfer full) (nullable): the Idempotency-Key to keep in flight until the answer
  * has been sent, or %NULL when the request was answered without taking the key. */
 static char *
@@ -603,6 +656,7 @@ handle_submit (KioskPortal       *portal,
   const char *fingerprint;
   guint stored_status;
 
+  record_journal_head (portal, msg);
   if (key == NULL || *key == '\0' || strlen (key) > MAX_KEY_LENGTH)
     {
       reply_error (msg, SOUP_STATUS_BAD_REQUEST, "bad-request",
@@ -1151,6 +1205,13 @@ handle_api (KioskPortal       *portal,
         return handle_submit (portal, msg, segments[2], procedure);
       else
         handle_schema (portal, msg, procedure);
+    }
+  else if (n == 4 && strcmp (segments[1], "kiosks") == 0 && strcmp (segments[3], "journal-head") == 0)
+    {
+      if (is_get)
+        handle_journal_head (portal, msg, segments[2]);
+      else
+        reply_method_not_allowed (msg, "GET, HEAD");
     }
   else if (strcmp (segments[1], "account") == 0)
     kiosk_portal_accounts_handle_api (portal->accounts, portal->store, msg, segments + 2,
