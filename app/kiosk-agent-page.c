@@ -418,6 +418,19 @@ lock_action_cb (GtkWidget  *widget,
   kiosk_context_set_agent (self->context, NULL);
 }
 
+/* An assisted session for the citizen beside the agent: agent mode locks, the citizen gets the
+ * screen, and will be asked to consent before a procedure starts. */
+static void
+assist_action_cb (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  KioskAgentPage *self = KIOSK_AGENT_PAGE (widget);
+
+  if (kiosk_context_start_assisted (self->context))
+    gtk_widget_activate_action (widget, "win.show-page", "s", "catalogue");
+}
+
 static void
 refresh_action_cb (GtkWidget  *widget,
                    const char *action_name,
@@ -496,6 +509,7 @@ kiosk_agent_page_class_init (KioskAgentPageClass *klass)
   gtk_widget_class_install_action (widget_class, "agent.unlock", NULL, unlock_action_cb);
   gtk_widget_class_install_action (widget_class, "agent.lock", NULL, lock_action_cb);
   gtk_widget_class_install_action (widget_class, "agent.refresh", NULL, refresh_action_cb);
+  gtk_widget_class_install_action (widget_class, "agent.assist", NULL, assist_action_cb);
 }
 
 static void

@@ -8,6 +8,7 @@
 #include "kiosk-appointment-page.h"
 #include "kiosk-arrival-page.h"
 #include "kiosk-catalogue-page.h"
+#include "kiosk-consent-page.h"
 #include "kiosk-my-requests-page.h"
 #include "kiosk-sign-in-page.h"
 #include "kiosk-documents-page.h"
@@ -60,6 +61,7 @@ struct _KioskWindow
   GtkWidget            *agent_page;
   GtkWidget            *sign_in_page;
   GtkWidget            *my_requests_page;
+  GtkWidget            *consent_page;
 };
 
 G_DEFINE_FINAL_TYPE (KioskWindow, kiosk_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -113,6 +115,8 @@ ensure_page (KioskWindow *self,
     slot = &self->sign_in_page;
   else if (g_str_equal (name, KIOSK_PAGE_MY_REQUESTS))
     slot = &self->my_requests_page;
+  else if (g_str_equal (name, KIOSK_PAGE_CONSENT))
+    slot = &self->consent_page;
   else
     g_return_val_if_reached (NULL);
 
@@ -145,6 +149,8 @@ ensure_page (KioskWindow *self,
     page = kiosk_sign_in_page_new (self->context);
   else if (slot == &self->my_requests_page)
     page = kiosk_my_requests_page_new (self->context);
+  else if (slot == &self->consent_page)
+    page = kiosk_consent_page_new (self->context);
   else
     page = kiosk_privacy_page_new ();
 
@@ -377,6 +383,14 @@ start_dossier_action_cb (GtkWidget  *widget,
 
   if (self->procedure == NULL)
     return;
+  /* In an assisted session, the citizen agrees first, for this procedure. */
+  if (kiosk_context_get_assisting (self->context) != NULL
+      && !kiosk_context_has_consent (self->context, kiosk_procedure_get_slug (self->procedure)))
+    {
+      kiosk_consent_page_ask (KIOSK_CONSENT_PAGE (ensure_page (self, KIOSK_PAGE_CONSENT)), self->procedure);
+      show_page (self, KIOSK_PAGE_CONSENT);
+      return;
+    }
   dossier = kiosk_context_start_dossier (self->context, self->procedure);
   kiosk_form_page_show_step (KIOSK_FORM_PAGE (ensure_page (self, KIOSK_PAGE_FORM)), dossier, 0, NULL);
   show_page (self, KIOSK_PAGE_FORM);

@@ -431,6 +431,117 @@ test_journal (void)
   g_assert_cmpint (run_verify (data_dir), ==, 0);
 }
 
+static gboolean
+page_is_receipt_cb (gpointer data)
+{
+  return g_strcmp0 (kiosk_window_get_page_name (data), "receipt") == 0;
+}
+
+static void
+unlock_in_window (KioskWindow  *window,
+                  KioskContext *context)
+{
+  kiosk_test_click (window, "welcome-agent");
+  kiosk_test_wait_for_page (window, "agent");
+  kiosk_test_type (window, "agent-id", "marie");
+  kiosk_test_type (window, "agent-pin", "482913");
+  kiosk_test_click (window, "agent-unlock");
+  g_assert_true (kiosk_test_wait (agent_set_cb, context, 20000));
+  kiosk_test_spin (50);
+}
+
+/* An agent opens an assisted session for the citizen beside them: agent mode locks, the citizen
+ * agrees on screen to what the agent may do for this procedure (here: not scanning), and the
+ * portal receives the dossier with channel "counter", the agent's id and that consent; the
+ * journal records it all. A refusal ends the assisted session and the citizen goes on alone. */
+static void
+test_assisted_session (void)
+{
+  g_autofree char *data_dir = g_dir_make_tmp ("kiosk-assist-XXXXXX", NULL);
+  g_autofree char *agents = g_build_filename (data_dir, "agents.ini", NULL);
+  g_autofree char *journal_path = g_build_filename (data_dir, "journal.log", NULL);
+  g_autofree char *journal = NULL;
+  g_autofree char *key = NULL;
+  g_autoptr(KioskContext) context = NULL;
+  g_autoptr(JsonObject) contexts = NULL;
+  g_autoptr(GError) error = NULL;
+  KioskWindow *window;
+  JsonObject *sent, *consent;
+  JsonArray *scopes;
+
+  kiosk_test_portal_post (portal, "_control/reset", "{}");
+  g_assert_true (kiosk_agents_add (agents, "marie", "Marie Kaloi", "482913", &error));
+  context = kiosk_test_context_new (portal->url, data_dir);
+  window = kiosk_window_new (NULL, context);
+  gtk_window_present (GTK_WINDOW (window));
+  kiosk_test_wait_for_page (window, "welcome");
+  unlock_in_window (window, context);
+
+  kiosk_test_click (window, "agent-assist");
+  kiosk_test_wait_for_page (window, "catalogue");
+  g_assert_null (kiosk_context_get_agent (context));   /* the citizen has the screen now */
+  g_assert_cmpstr (kiosk_context_get_assisting (context)->id, ==, "marie");
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-procedure", "s", "aide-medicale");
+  kiosk_test_wait_for_page (window, "procedure");
+  kiosk_test_click (window, "start-dossier-button");
+  kiosk_test_wait_for_page (window, "consent");
+  g_assert_nonnull (strstr (kiosk_test_label (window, "consent-intro"), "Marie Kaloi"));
+  g_assert_nonnull (strstr (kiosk_test_label (window, "consent-intro"), "Aide médicale"));
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (kiosk_test_find (window, "consent-scan")), FALSE);
+  kiosk_test_click (window, "consent-accept");
+  kiosk_test_wait_for_page (window, "form");
+  key = g_strdup (kiosk_dossier_get_idempotency_key (kiosk_context_get_dossier (context)));
+  kiosk_test_complete_dossier (kiosk_context_get_dossier (context));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.submit", NULL);
+  g_assert_true (kiosk_test_wait (page_is_receipt_cb, window, 20000));
+
+  contexts = kiosk_test_portal_get (portal, "_control/contexts");
+  sent = kiosk_json_get_object (kiosk_json_get_object (contexts, "data"), key);
+  g_assert_nonnull (sent);
+  g_assert_cmpstr (kiosk_json_get_string (sent, "channel"), ==, "counter");
+  g_assert_cmpstr (kiosk_json_get_string (sent, "agent_id"), ==, "marie");
+  consent = kiosk_json_get_object (sent, "consent");
+  scopes = kiosk_json_get_array (consent, "scopes");
+  g_assert_cmpuint (json_array_get_length (scopes), ==, 2);
+  g_assert_cmpstr (json_array_get_string_element (scopes, 0), ==, "fill");
+  g_assert_cmpstr (json_array_get_string_element (scopes, 1), ==, "submit");
+  g_assert_true (kiosk_json_get_bool (consent, "session_only", FALSE));
+
+  /* The session ends: so does the assisted session. */
+  kiosk_test_click (window, "receipt-finish");
+  kiosk_test_wait_for_page (window, "welcome");
+  g_assert_null (kiosk_context_get_assisting (context));
+
+  /* A citizen who refuses goes on alone. */
+  unlock_in_window (window, context);
+  kiosk_test_click (window, "agent-assist");
+  kiosk_test_wait_for_page (window, "catalogue");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-procedure", "s", "aide-medicale");
+  kiosk_test_wait_for_page (window, "procedure");
+  kiosk_test_click (window, "start-dossier-button");
+  kiosk_test_wait_for_page (window, "consent");
+  kiosk_test_click (window, "consent-refuse");
+  kiosk_test_wait_for_page (window, "procedure");
+  g_assert_null (kiosk_context_get_assisting (context));
+  kiosk_test_click (window, "start-dossier-button");
+  kiosk_test_wait_for_page (window, "form");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.finish", NULL);
+  kiosk_test_wait_for_page (window, "welcome");
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_clear_object (&context);   /* waits for the journal's writes */
+
+  g_assert_true (g_file_get_contents (journal_path, &journal, NULL, NULL));
+  g_assert_nonnull (strstr (journal, "\"event\":\"assisted-opened\""));
+  g_assert_nonnull (strstr (journal, "\"event\":\"consent-given\",\"detail\":\"aide-medicale fill,submit\""));
+  g_assert_nonnull (strstr (journal, "\"event\":\"dossier-submitted\""));
+  g_assert_nonnull (strstr (journal, "\"event\":\"consent-refused\""));
+  g_assert_nonnull (strstr (journal, "\"event\":\"assisted-closed\""));
+  g_assert_null (strstr (journal, "Wamytan"));   /* no citizen's personal data */
+  g_assert_true (kiosk_journal_verify (data_dir, 0, NULL, NULL, &error));
+  g_assert_no_error (error);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -446,6 +557,7 @@ main (int   argc,
   g_test_add_func ("/agents/add-agent-command", test_add_agent_command);
   g_test_add_func ("/agents/dashboard", test_dashboard);
   g_test_add_func ("/agents/journal", test_journal);
+  g_test_add_func ("/agents/assisted-session", test_assisted_session);
   status = g_test_run ();
   kiosk_test_portal_stop (portal);
   return status;

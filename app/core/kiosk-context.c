@@ -21,6 +21,10 @@ struct _KioskContext
   KioskAgent     *agent;     /* nullable: agent mode is unlocked for this agent */
   KioskAccount   *account;   /* nullable: the citizen signed in with their phone (memory only) */
   KioskJournal   *journal;   /* agent actions and dossiers sent, tamper-evident */
+  KioskAgent     *assisting; /* nullable: the agent of an assisted session */
+  char           *consent_slug;    /* the procedure the citizen consented to, nullable */
+  GStrv           consent_scopes;
+  char           *consent_time;
   char           *data_dir;
   char           *bundled_uri;
   char           *scanner_device;
@@ -80,6 +84,10 @@ kiosk_context_finalize (GObject *object)
   g_clear_pointer (&self->agent, kiosk_agent_free);
   g_clear_pointer (&self->account, kiosk_account_free);
   g_clear_object (&self->journal);
+  g_clear_pointer (&self->assisting, kiosk_agent_free);
+  g_free (self->consent_slug);
+  g_strfreev (self->consent_scopes);
+  g_free (self->consent_time);
   g_free (self->data_dir);
   g_free (self->bundled_uri);
   g_free (self->scanner_device);
@@ -662,6 +670,9 @@ kiosk_context_start_dossier (KioskContext   *self,
   self->dossier = kiosk_dossier_new (procedure);
   if (self->account != NULL)
     prefill (self->dossier, self->account);
+  if (kiosk_context_has_consent (self, kiosk_procedure_get_slug (procedure)))
+    kiosk_dossier_set_assisted (self->dossier, self->assisting->id,
+                                (const char * const *) self->consent_scopes, self->consent_time);
   return self->dossier;
 }
 
@@ -692,6 +703,7 @@ kiosk_context_end_session (KioskContext *self)
     kiosk_dossier_wipe (self->dossier);
   g_clear_object (&self->dossier);
   /* Whoever comes next must not find agent mode open, nor the citizen's account. */
+  kiosk_context_end_assisted (self);
   kiosk_context_set_agent (self, NULL);
   kiosk_context_set_account (self, NULL);
   g_signal_emit (self, signals[SESSION_ENDED], 0);
@@ -1092,4 +1104,85 @@ KioskJournal *
 kiosk_context_get_journal (KioskContext *self)
 {
   return self->journal;
+}
+
+/**
+ * kiosk_context_start_assisted:
+ *
+ * The agent in agent mode opens an assisted session for the citizen beside them. Agent mode is
+ * locked (the citizen now uses the screen); the agent's identity stays with the session until
+ * it ends, and the citizen is asked to consent before a procedure starts.
+ *
+ * Returns: %FALSE when agent mode is locked
+ */
+gboolean
+kiosk_context_start_assisted (KioskContext *self)
+{
+  KioskAgent *agent;
+
+  if (self->agent == NULL)
+    return FALSE;
+  agent = g_new0 (KioskAgent, 1);
+  agent->id = g_strdup (self->agent->id);
+  agent->name = g_strdup (self->agent->name);
+  kiosk_context_end_assisted (self);
+  self->assisting = agent;
+  kiosk_journal_append_async (self->journal, agent->id, "assisted-opened", "");
+  kiosk_context_set_agent (self, NULL);
+  return TRUE;
+}
+
+/* Returns: (nullable) (transfer none): the agent of the assisted session */
+const KioskAgent *
+kiosk_context_get_assisting (KioskContext *self)
+{
+  return self->assisting;
+}
+
+/**
+ * kiosk_context_give_consent:
+ * @slug: the procedure
+ * @scopes: what the citizen allows the agent to do in it, for this session only
+ */
+void
+kiosk_context_give_consent (KioskContext       *self,
+                            const char         *slug,
+                            const char * const *scopes)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *detail = NULL;
+
+  g_return_if_fail (self->assisting != NULL);
+  g_free (self->consent_slug);
+  self->consent_slug = g_strdup (slug);
+  g_strfreev (self->consent_scopes);
+  self->consent_scopes = g_strdupv ((char **) scopes);
+  g_free (self->consent_time);
+  self->consent_time = g_date_time_format_iso8601 (now);
+  {
+    g_autofree char *joined = g_strjoinv (",", self->consent_scopes);
+
+    detail = g_strdup_printf ("%s %s", slug, joined);
+  }
+  kiosk_journal_append_async (self->journal, self->assisting->id, "consent-given", detail);
+}
+
+gboolean
+kiosk_context_has_consent (KioskContext *self,
+                           const char   *slug)
+{
+  return self->assisting != NULL && g_strcmp0 (self->consent_slug, slug) == 0;
+}
+
+/* The citizen refused, or the session ends: the agent no longer acts for them. */
+void
+kiosk_context_end_assisted (KioskContext *self)
+{
+  if (self->assisting == NULL)
+    return;
+  kiosk_journal_append_async (self->journal, self->assisting->id, "assisted-closed", "");
+  g_clear_pointer (&self->assisting, kiosk_agent_free);
+  g_clear_pointer (&self->consent_slug, g_free);
+  g_clear_pointer (&self->consent_scopes, g_strfreev);
+  g_clear_pointer (&self->consent_time, g_free);
 }

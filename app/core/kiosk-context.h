@@ -48,6 +48,14 @@ void            kiosk_context_log                    (KioskContext   *self,
                                                       const char     *event,
                                                       const char     *detail);
 KioskJournal   *kiosk_context_get_journal            (KioskContext   *self);
+gboolean        kiosk_context_start_assisted         (KioskContext   *self);
+const KioskAgent *kiosk_context_get_assisting        (KioskContext   *self);
+void            kiosk_context_give_consent           (KioskContext       *self,
+                                                      const char         *slug,
+                                                      const char * const *scopes);
+gboolean        kiosk_context_has_consent            (KioskContext   *self,
+                                                      const char     *slug);
+void            kiosk_context_end_assisted           (KioskContext   *self);
 void            kiosk_context_list_outbox_async      (KioskContext        *self,
                                                       GCancellable        *cancellable,
                                                       GAsyncReadyCallback  callback,

@@ -17,6 +17,9 @@ struct _KioskDossier
   KioskProcedure *procedure;
   char           *idempotency_key;
   char           *account_grant;   /* nullable: attaches the dossier to a citizen's account */
+  char           *agent_id;        /* nullable: made at the counter with this agent */
+  GStrv           consent_scopes;  /* what the citizen allowed the agent to do */
+  char           *consent_time;    /* ISO 8601 */
   GHashTable     *answers;     /* varname → text as typed */
   GHashTable     *documents;   /* varname → KioskDocument */
 };
@@ -47,6 +50,9 @@ kiosk_dossier_finalize (GObject *object)
   if (self->account_grant != NULL)
     explicit_bzero (self->account_grant, strlen (self->account_grant));
   g_free (self->account_grant);
+  g_free (self->agent_id);
+  g_strfreev (self->consent_scopes);
+  g_free (self->consent_time);
   g_hash_table_unref (self->answers);
   g_hash_table_unref (self->documents);
 
@@ -353,7 +359,24 @@ kiosk_dossier_build_json (KioskDossier  *self,
   json_builder_set_member_name (builder, "context");
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "channel");
-  json_builder_add_string_value (builder, "kiosk");
+  json_builder_add_string_value (builder, self->agent_id ? "counter" : "kiosk");
+  if (self->agent_id != NULL)
+    {
+      json_builder_set_member_name (builder, "agent_id");
+      json_builder_add_string_value (builder, self->agent_id);
+      json_builder_set_member_name (builder, "consent");
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "scopes");
+      json_builder_begin_array (builder);
+      for (guint i = 0; self->consent_scopes && self->consent_scopes[i]; i++)
+        json_builder_add_string_value (builder, self->consent_scopes[i]);
+      json_builder_end_array (builder);
+      json_builder_set_member_name (builder, "given_at");
+      json_builder_add_string_value (builder, self->consent_time);
+      json_builder_set_member_name (builder, "session_only");
+      json_builder_add_boolean_value (builder, TRUE);
+      json_builder_end_object (builder);
+    }
   json_builder_end_object (builder);
   if (self->account_grant != NULL)
     {
@@ -364,6 +387,28 @@ kiosk_dossier_build_json (KioskDossier  *self,
 
   root = json_builder_get_root (builder);
   return kiosk_json_to_string (root);
+}
+
+/**
+ * kiosk_dossier_set_assisted:
+ * @agent_id: (nullable): the agent helping the citizen at the counter, or %NULL
+ * @scopes: what the citizen allowed (e.g. "fill", "scan", "submit")
+ * @consent_time: when the citizen consented (ISO 8601)
+ *
+ * The dossier is sent with channel "counter", the agent's id and the consent.
+ */
+void
+kiosk_dossier_set_assisted (KioskDossier       *self,
+                            const char         *agent_id,
+                            const char * const *scopes,
+                            const char         *consent_time)
+{
+  g_free (self->agent_id);
+  self->agent_id = g_strdup (agent_id);
+  g_strfreev (self->consent_scopes);
+  self->consent_scopes = g_strdupv ((char **) scopes);
+  g_free (self->consent_time);
+  self->consent_time = g_strdup (consent_time);
 }
 
 /**

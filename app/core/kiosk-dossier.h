@@ -15,6 +15,10 @@ const char     *kiosk_dossier_get_idempotency_key (KioskDossier  *self);
 void            kiosk_dossier_set_account_grant  (KioskDossier   *self,
                                                   const char     *grant);
 const char     *kiosk_dossier_get_account_grant  (KioskDossier   *self);
+void            kiosk_dossier_set_assisted       (KioskDossier       *self,
+                                                  const char         *agent_id,
+                                                  const char * const *scopes,
+                                                  const char         *consent_time);
 void            kiosk_dossier_set_answer         (KioskDossier   *self,
                                                   const char     *varname,
                                                   const char     *text);

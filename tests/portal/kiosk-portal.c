@@ -575,6 +575,26 @@ accept_dossier (KioskPortal       *portal,
                    "The dossier could not be stored", NULL);
       return;
     }
+  /* Where and how it was made (kiosk, or at the counter with an agent and the citizen's consent). */
+  {
+    JsonObject *context = kiosk_json_get_object (dossier, "context");
+    sqlite3 *db = kiosk_portal_store_get_db (portal->store);
+    sqlite3_stmt *stmt = NULL;
+
+    if (context != NULL)
+      {
+        g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), context);
+        g_autofree char *text = kiosk_json_to_string (node);
+
+        sqlite3_exec (db, "CREATE TABLE IF NOT EXISTS dossier_contexts (idempotency_key TEXT PRIMARY KEY,"
+                          " context TEXT NOT NULL)", NULL, NULL, NULL);
+        sqlite3_prepare_v2 (db, "INSERT OR REPLACE INTO dossier_contexts VALUES (?1, ?2)", -1, &stmt, NULL);
+        sqlite3_bind_text (stmt, 1, key, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text (stmt, 2, text, -1, SQLITE_TRANSIENT);
+        sqlite3_step (stmt);
+        sqlite3_finalize (stmt);
+      }
+  }
   /* Sent for a signed-in citizen: the dossier joins their account. An unknown or expired grant
    * does not refuse the dossier: the citizen still follows it by its number. */
   if (kiosk_json_get_string (dossier, "account_grant") != NULL
@@ -957,6 +977,25 @@ handle_control (KioskPortal       *portal,
         }
       root = kiosk_portal_store_list (portal->store);
       reply_json (msg, SOUP_STATUS_OK, root);
+    }
+  else if (strcmp (what, "contexts") == 0)
+    {
+      sqlite3 *db = kiosk_portal_store_get_db (portal->store);
+      sqlite3_stmt *stmt = NULL;
+      JsonObject *data = json_object_new ();
+
+      sqlite3_exec (db, "CREATE TABLE IF NOT EXISTS dossier_contexts (idempotency_key TEXT PRIMARY KEY,"
+                        " context TEXT NOT NULL)", NULL, NULL, NULL);
+      sqlite3_prepare_v2 (db, "SELECT idempotency_key, context FROM dossier_contexts", -1, &stmt, NULL);
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          JsonNode *node = kiosk_json_parse ((const char *) sqlite3_column_text (stmt, 1), -1, 0, NULL);
+
+          if (node != NULL)
+            json_object_set_member (data, (const char *) sqlite3_column_text (stmt, 0), node);
+        }
+      sqlite3_finalize (stmt);
+      reply_data (msg, data);
     }
   else if (strcmp (what, "oauth") == 0)
     kiosk_portal_accounts_handle_control (portal->accounts, msg);

@@ -1,0 +1,119 @@
+/* kiosk-consent-page.c: the citizen's consent to an assisted session (the local form of an
+ * Aidants Connect mandate): who helps, for which procedure, what they may do, for this session
+ * only. Agreeing starts the procedure; refusing ends the assisted session, and the citizen may go
+ * on alone. */
+#include "kiosk-consent-page.h"
+
+#include <glib/gi18n.h>
+
+struct _KioskConsentPage
+{
+  AdwBin           parent_instance;
+
+  KioskContext    *context;
+  KioskProcedure  *procedure;
+
+  GtkLabel        *intro_label;
+  GtkCheckButton  *fill_check;
+  GtkCheckButton  *scan_check;
+  GtkCheckButton  *submit_check;
+};
+
+G_DEFINE_FINAL_TYPE (KioskConsentPage, kiosk_consent_page, ADW_TYPE_BIN)
+
+/* Asks the citizen about @procedure. */
+void
+kiosk_consent_page_ask (KioskConsentPage *self,
+                        KioskProcedure   *procedure)
+{
+  const KioskAgent *agent = kiosk_context_get_assisting (self->context);
+  g_autofree char *intro = NULL;
+
+  g_set_object (&self->procedure, procedure);
+  /* TRANSLATORS: %1$s is the agent's name, %2$s the procedure's title */
+  intro = g_strdup_printf (_("%1$s, an agent of this centre, offers to help you with “%2$s”. Do you agree that the agent may:"),
+                           agent ? agent->name : "", kiosk_procedure_get_title (procedure));
+  gtk_label_set_label (self->intro_label, intro);
+  gtk_check_button_set_active (self->fill_check, TRUE);
+  gtk_check_button_set_active (self->scan_check, TRUE);
+  gtk_check_button_set_active (self->submit_check, TRUE);
+}
+
+static void
+accept_action_cb (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  KioskConsentPage *self = KIOSK_CONSENT_PAGE (widget);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) scopes = NULL;
+
+  if (self->procedure == NULL || kiosk_context_get_assisting (self->context) == NULL)
+    return;
+  if (gtk_check_button_get_active (self->fill_check))
+    g_strv_builder_add (builder, "fill");
+  if (gtk_check_button_get_active (self->scan_check))
+    g_strv_builder_add (builder, "scan");
+  if (gtk_check_button_get_active (self->submit_check))
+    g_strv_builder_add (builder, "submit");
+  scopes = g_strv_builder_end (builder);
+  kiosk_context_give_consent (self->context, kiosk_procedure_get_slug (self->procedure),
+                              (const char * const *) scopes);
+  gtk_widget_activate_action (widget, "win.start-dossier", NULL);
+}
+
+static void
+refuse_action_cb (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  KioskConsentPage *self = KIOSK_CONSENT_PAGE (widget);
+  g_autofree char *slug = self->procedure ? g_strdup (kiosk_procedure_get_slug (self->procedure)) : NULL;
+
+  kiosk_context_log (self->context, "consent-refused", slug ? slug : "");
+  kiosk_context_end_assisted (self->context);
+  if (slug != NULL)
+    gtk_widget_activate_action (widget, "win.open-procedure", "s", slug);
+}
+
+static void
+kiosk_consent_page_dispose (GObject *object)
+{
+  KioskConsentPage *self = KIOSK_CONSENT_PAGE (object);
+
+  g_clear_object (&self->procedure);
+  g_clear_object (&self->context);
+  gtk_widget_dispose_template (GTK_WIDGET (self), KIOSK_TYPE_CONSENT_PAGE);
+  G_OBJECT_CLASS (kiosk_consent_page_parent_class)->dispose (object);
+}
+
+static void
+kiosk_consent_page_class_init (KioskConsentPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = kiosk_consent_page_dispose;
+  gtk_widget_class_set_template_from_resource (widget_class, "/nc/epn/Kiosk/ui/kiosk-consent-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, KioskConsentPage, intro_label);
+  gtk_widget_class_bind_template_child (widget_class, KioskConsentPage, fill_check);
+  gtk_widget_class_bind_template_child (widget_class, KioskConsentPage, scan_check);
+  gtk_widget_class_bind_template_child (widget_class, KioskConsentPage, submit_check);
+  gtk_widget_class_install_action (widget_class, "consent.accept", NULL, accept_action_cb);
+  gtk_widget_class_install_action (widget_class, "consent.refuse", NULL, refuse_action_cb);
+}
+
+static void
+kiosk_consent_page_init (KioskConsentPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+GtkWidget *
+kiosk_consent_page_new (KioskContext *context)
+{
+  KioskConsentPage *self = g_object_new (KIOSK_TYPE_CONSENT_PAGE, NULL);
+
+  self->context = g_object_ref (context);
+  return GTK_WIDGET (self);
+}

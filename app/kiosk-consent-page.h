@@ -1,0 +1,16 @@
+/* kiosk-consent-page.h: in an assisted session, the citizen agrees (or not) to what the agent
+ * may do for them, for one procedure, for this session only. */
+#pragma once
+
+#include "kiosk-types.h"
+
+G_BEGIN_DECLS
+
+#define KIOSK_TYPE_CONSENT_PAGE (kiosk_consent_page_get_type ())
+G_DECLARE_FINAL_TYPE (KioskConsentPage, kiosk_consent_page, KIOSK, CONSENT_PAGE, AdwBin)
+
+GtkWidget *kiosk_consent_page_new (KioskContext     *context);
+void       kiosk_consent_page_ask (KioskConsentPage *self,
+                                   KioskProcedure   *procedure);
+
+G_END_DECLS
