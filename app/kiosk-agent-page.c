@@ -31,6 +31,11 @@ struct _KioskAgentPage
   GtkWidget    *queue_box;
   GtkLabel     *outbox_label;
   GtkLabel     *health_label;
+  GtkWidget    *call_box;
+  GtkLabel     *call_label;
+  GtkLabel     *counters_label;
+  GtkDrawingArea *chart;
+  GPtrArray    *days;   /* of KioskJournalDay, for the chart */
 
   char         *portal_health;
 };
@@ -339,8 +344,25 @@ kiosk_agent_page_refresh (KioskAgentPage *self)
     gtk_label_set_label (self->agent_label, title);
   }
   update_health (self);
+  {
+    gint64 call = kiosk_context_get_call_time (self->context);
+
+    gtk_widget_set_visible (self->call_box, call != 0);
+    if (call != 0)
+      {
+        g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (call / G_USEC_PER_SEC);
+        g_autofree char *time = kiosk_format_time (utc);
+        /* TRANSLATORS: %s is a time of day, e.g. "10:32" */
+        g_autofree char *text = g_strdup_printf (_("A citizen at this terminal asked for help at %s."), time);
+
+        gtk_label_set_label (self->call_label, text);
+      }
+  }
   gtk_stack_set_visible_child_name (self->stack, "dashboard");
 }
+
+static void count_in_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable);
+static void count_done_cb (GObject *object, GAsyncResult *result, gpointer user_data);
 
 static void
 refresh (KioskAgentPage *self)
@@ -355,6 +377,112 @@ refresh (KioskAgentPage *self)
                                       self->cancellable, day_done_cb, self);
   begin (self);
   kiosk_context_list_outbox_async (self->context, self->cancellable, outbox_done_cb, self);
+  {
+    g_autoptr(GTask) task = g_task_new (NULL, self->cancellable, count_done_cb, self);
+
+    begin (self);
+    g_task_set_task_data (task, g_object_ref (kiosk_context_get_journal (self->context)), g_object_unref);
+    g_task_run_in_thread (task, count_in_thread);
+  }
+}
+
+/* The manager's counters: read from the journal in a worker. */
+static void
+count_in_thread (GTask        *task,
+                 gpointer      source,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
+{
+  g_task_return_pointer (task, kiosk_journal_count (task_data, 7), (GDestroyNotify) g_ptr_array_unref);
+}
+
+/* Two bars a day: dossiers sent alone (blue) and with an agent (orange), with the sessions
+ * written above; drawn with cairo, no chart library. */
+static void
+draw_chart (GtkDrawingArea *area,
+            cairo_t        *cr,
+            int             width,
+            int             height,
+            gpointer        user_data)
+{
+  KioskAgentPage *self = user_data;
+  guint max = 1;
+  double slot, bar, base = height - 22;
+
+  if (self->days == NULL || self->days->len == 0)
+    return;
+  for (guint i = 0; i < self->days->len; i++)
+    {
+      KioskJournalDay *day = g_ptr_array_index (self->days, i);
+
+      max = MAX (max, MAX (day->dossiers - day->assisted, day->assisted));
+    }
+  slot = (double) width / self->days->len;
+  bar = MIN (28.0, slot / 3);
+  for (guint i = 0; i < self->days->len; i++)
+    {
+      KioskJournalDay *day = g_ptr_array_index (self->days, i);
+      double x = i * slot + slot / 2 - bar;
+      double alone = (double) (day->dossiers - day->assisted) / max * (base - 24);
+      double assisted = (double) day->assisted / max * (base - 24);
+      g_autofree char *date = g_strdup_printf ("%02d/%02d", day->day, day->month);
+      g_autofree char *sessions = g_strdup_printf ("%u", day->sessions);
+      cairo_text_extents_t extents;
+
+      cairo_set_source_rgb (cr, 0.11, 0.37, 0.66);   /* #1c5fa8 */
+      cairo_rectangle (cr, x, base - alone, bar, alone);
+      cairo_fill (cr);
+      cairo_set_source_rgb (cr, 0.78, 0.38, 0.0);    /* #c76100 */
+      cairo_rectangle (cr, x + bar, base - assisted, bar, assisted);
+      cairo_fill (cr);
+      cairo_set_source_rgb (cr, 0.1, 0.1, 0.1);
+      cairo_set_font_size (cr, 13);
+      cairo_text_extents (cr, date, &extents);
+      cairo_move_to (cr, i * slot + slot / 2 - extents.width / 2, height - 4);
+      cairo_show_text (cr, date);
+      cairo_text_extents (cr, sessions, &extents);
+      cairo_move_to (cr, i * slot + slot / 2 - extents.width / 2, 14);
+      cairo_show_text (cr, sessions);
+    }
+}
+
+static void
+count_done_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GPtrArray) days = g_task_propagate_pointer (G_TASK (result), NULL);
+  KioskAgentPage *self;
+  KioskJournalDay *today;
+  g_autofree char *text = NULL;
+  guint sessions = 0, dossiers = 0, assisted = 0;
+
+  if (days == NULL || g_task_had_error (G_TASK (result)))
+    return;
+  self = KIOSK_AGENT_PAGE (user_data);
+  end (self);
+  for (guint i = 0; i < days->len; i++)
+    {
+      KioskJournalDay *day = g_ptr_array_index (days, i);
+
+      sessions += day->sessions;
+      dossiers += day->dossiers;
+      assisted += day->assisted;
+    }
+  today = g_ptr_array_index (days, days->len - 1);
+  /* TRANSLATORS: counters for the EPN's manager; %1$u sessions today, %2$u requests today, %3$u
+   * of them with an agent, then the same over 7 days */
+  text = g_strdup_printf (_("Today — sessions: %1$u, requests sent: %2$u, with an agent: %3$u. Last 7 days — sessions: %4$u, requests sent: %5$u, with an agent: %6$u."),
+                          today->sessions, today->dossiers, today->assisted, sessions, dossiers, assisted);
+  gtk_label_set_label (self->counters_label, text);
+  {
+    g_autofree char *description = g_strconcat (text, " ", _("Chart: each day, the requests sent alone (blue) and with an agent (orange), and the number of sessions above."), NULL);
+
+    gtk_accessible_update_property (GTK_ACCESSIBLE (self->chart), GTK_ACCESSIBLE_PROPERTY_LABEL, description, -1);
+  }
+  g_clear_pointer (&self->days, g_ptr_array_unref);
+  self->days = g_steal_pointer (&days);
+  gtk_widget_queue_draw (GTK_WIDGET (self->chart));
 }
 
 static void
@@ -416,6 +544,14 @@ lock_action_cb (GtkWidget  *widget,
   KioskAgentPage *self = KIOSK_AGENT_PAGE (widget);
 
   kiosk_context_set_agent (self->context, NULL);
+}
+
+static void
+answer_call_action_cb (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  kiosk_context_answer_call (KIOSK_AGENT_PAGE (widget)->context);
 }
 
 /* An assisted session for the citizen beside the agent: agent mode locks, the citizen gets the
@@ -483,6 +619,7 @@ kiosk_agent_page_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->context, self);
   g_clear_object (&self->context);
   g_clear_pointer (&self->portal_health, g_free);
+  g_clear_pointer (&self->days, g_ptr_array_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), KIOSK_TYPE_AGENT_PAGE);
   G_OBJECT_CLASS (kiosk_agent_page_parent_class)->dispose (object);
 }
@@ -506,6 +643,11 @@ kiosk_agent_page_class_init (KioskAgentPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KioskAgentPage, queue_box);
   gtk_widget_class_bind_template_child (widget_class, KioskAgentPage, outbox_label);
   gtk_widget_class_bind_template_child (widget_class, KioskAgentPage, health_label);
+  gtk_widget_class_bind_template_child (widget_class, KioskAgentPage, call_box);
+  gtk_widget_class_bind_template_child (widget_class, KioskAgentPage, call_label);
+  gtk_widget_class_bind_template_child (widget_class, KioskAgentPage, counters_label);
+  gtk_widget_class_bind_template_child (widget_class, KioskAgentPage, chart);
+  gtk_widget_class_install_action (widget_class, "agent.answer-call", NULL, answer_call_action_cb);
   gtk_widget_class_install_action (widget_class, "agent.unlock", NULL, unlock_action_cb);
   gtk_widget_class_install_action (widget_class, "agent.lock", NULL, lock_action_cb);
   gtk_widget_class_install_action (widget_class, "agent.refresh", NULL, refresh_action_cb);
@@ -516,6 +658,7 @@ static void
 kiosk_agent_page_init (KioskAgentPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_drawing_area_set_draw_func (self->chart, draw_chart, self, NULL);
   self->cancellable = g_cancellable_new ();
   g_signal_connect (self->pin_entry, "activate", G_CALLBACK (pin_activate_cb), self);
 }

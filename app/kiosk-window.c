@@ -482,6 +482,22 @@ book_appointment_action_cb (GtkWidget  *widget,
   show_page (self, KIOSK_PAGE_APPOINTMENT);
 }
 
+/* "Call an agent", on every page: the agents see it on their dashboard (and the portal hears of
+ * it); the citizen is told someone is coming. */
+static void
+call_agent_action_cb (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  KioskWindow *self = KIOSK_WINDOW (widget);
+  AdwToast *toast;
+
+  kiosk_context_call_agent (self->context);
+  toast = adw_toast_new (_("An agent has been told. Someone will come to help you as soon as possible."));
+  adw_toast_set_timeout (toast, 8);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
 static void
 finish_action_cb (GtkWidget  *widget,
                   const char *action_name,
@@ -702,6 +718,7 @@ kiosk_window_class_init (KioskWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.finish", NULL, finish_action_cb);
   gtk_widget_class_install_action (widget_class, "win.book-appointment", "s", book_appointment_action_cb);
   gtk_widget_class_install_action (widget_class, "win.sign-in", NULL, sign_in_action_cb);
+  gtk_widget_class_install_action (widget_class, "win.call-agent", NULL, call_agent_action_cb);
 }
 
 static void

@@ -214,6 +214,12 @@ test_dashboard (void)
   g_object_set (window, "idle-timeout", 1, "idle-warning", 30, NULL);
   gtk_window_present (GTK_WINDOW (window));
   kiosk_test_wait_for_page (window, "welcome");
+
+  /* A citizen finishes a session, another one calls an agent. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.finish", NULL);
+  kiosk_test_click (window, "call-agent");
+  g_assert_cmpint (kiosk_context_get_call_time (context), >, 0);
+
   kiosk_test_click (window, "welcome-agent");
   kiosk_test_wait_for_page (window, "agent");
 
@@ -235,6 +241,19 @@ test_dashboard (void)
   g_assert_cmpstr (kiosk_test_label (window, "agent-outbox"), ==,
                    "None: every request made here has reached the portal.");
   g_assert_true (g_str_has_prefix (kiosk_test_label (window, "agent-health"), "Portal: reachable, answered in "));
+  g_assert_true (gtk_widget_is_visible (kiosk_test_find (window, "agent-call")));
+  g_assert_true (g_str_has_prefix (kiosk_test_label (window, "agent-call"), "A citizen at this terminal asked for help at "));
+  g_assert_true (g_str_has_prefix (kiosk_test_label (window, "agent-counters"), "Today — sessions: 1, requests sent: 0, with an agent: 0."));
+  kiosk_test_click (window, "agent-answer-call");
+  g_assert_cmpint (kiosk_context_get_call_time (context), ==, 0);
+  g_assert_false (gtk_widget_is_visible (kiosk_test_find (window, "agent-call")));
+  {
+    g_autoptr(JsonObject) calls = NULL;
+    g_autofree char *path = g_strdup_printf ("api/kiosks/%s/help-requests", kiosk_context_get_kiosk_id (context));
+
+    calls = kiosk_test_portal_get (portal, path);
+    g_assert_cmpint (kiosk_json_get_int (kiosk_json_get_object (calls, "data"), "count", 0), ==, 1);
+  }
   {
     GtkWidget *row = kiosk_test_find (window, "agent-queue");
     GtkWidget *first_row = gtk_widget_get_first_child (row);

@@ -25,6 +25,7 @@ struct _KioskContext
   char           *consent_slug;    /* the procedure the citizen consented to, nullable */
   GStrv           consent_scopes;
   char           *consent_time;
+  gint64          call_time;   /* real µs of an unanswered "call an agent", 0 when none */
   char           *data_dir;
   char           *bundled_uri;
   char           *scanner_device;
@@ -702,6 +703,7 @@ kiosk_context_end_session (KioskContext *self)
   if (self->dossier != NULL)
     kiosk_dossier_wipe (self->dossier);
   g_clear_object (&self->dossier);
+  kiosk_journal_append_async (self->journal, "-", "session-ended", "");
   /* Whoever comes next must not find agent mode open, nor the citizen's account. */
   kiosk_context_end_assisted (self);
   kiosk_context_set_agent (self, NULL);
@@ -1097,7 +1099,10 @@ kiosk_context_log (KioskContext *self,
                    const char   *event,
                    const char   *detail)
 {
-  kiosk_journal_append_async (self->journal, self->agent ? self->agent->id : "-", event, detail);
+  /* In an assisted session, the agent acts (with the citizen's consent). */
+  kiosk_journal_append_async (self->journal,
+                              self->agent ? self->agent->id : self->assisting ? self->assisting->id : "-",
+                              event, detail);
 }
 
 KioskJournal *
@@ -1185,4 +1190,45 @@ kiosk_context_end_assisted (KioskContext *self)
   g_clear_pointer (&self->consent_slug, g_free);
   g_clear_pointer (&self->consent_scopes, g_strfreev);
   g_clear_pointer (&self->consent_time, g_free);
+}
+
+/**
+ * kiosk_context_call_agent:
+ *
+ * A citizen asks for help: the agents' dashboard shows the call until an agent takes it, the
+ * journal records it, and the portal is told (for agents elsewhere in the centre), without
+ * waiting.
+ */
+void
+kiosk_context_call_agent (KioskContext *self)
+{
+  if (self->call_time == 0)
+    self->call_time = g_get_real_time ();
+  kiosk_journal_append_async (self->journal, "-", "agent-called", "");
+  if (self->portal != NULL)
+    {
+      g_autofree char *escaped = g_uri_escape_string (self->kiosk_id, NULL, FALSE);
+      g_autofree char *path = g_strdup_printf ("api/kiosks/%s/help-requests", escaped);
+
+      kiosk_portal_call_json_async (self->portal, "POST", path, "{}", NULL, NULL, NULL, NULL);
+    }
+  g_signal_emit (self, signals[AGENT_CHANGED], 0);
+}
+
+/* Returns: when the pending call was made (real µs), or 0 */
+gint64
+kiosk_context_get_call_time (KioskContext *self)
+{
+  return self->call_time;
+}
+
+/* An agent takes the call. */
+void
+kiosk_context_answer_call (KioskContext *self)
+{
+  if (self->call_time == 0)
+    return;
+  self->call_time = 0;
+  kiosk_journal_append_async (self->journal, self->agent ? self->agent->id : "-", "call-answered", "");
+  g_signal_emit (self, signals[AGENT_CHANGED], 0);
 }

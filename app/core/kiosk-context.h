@@ -56,6 +56,9 @@ void            kiosk_context_give_consent           (KioskContext       *self,
 gboolean        kiosk_context_has_consent            (KioskContext   *self,
                                                       const char     *slug);
 void            kiosk_context_end_assisted           (KioskContext   *self);
+void            kiosk_context_call_agent             (KioskContext   *self);
+gint64          kiosk_context_get_call_time          (KioskContext   *self);
+void            kiosk_context_answer_call            (KioskContext   *self);
 void            kiosk_context_list_outbox_async      (KioskContext        *self,
                                                       GCancellable        *cancellable,
                                                       GAsyncReadyCallback  callback,

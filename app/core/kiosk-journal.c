@@ -465,3 +465,78 @@ kiosk_journal_init (KioskJournal *self)
   g_mutex_init (&self->lock);
   self->pool = g_thread_pool_new (append_in_pool, self, 1, FALSE, NULL);
 }
+
+void
+kiosk_journal_day_free (KioskJournalDay *day)
+{
+  g_free (day);
+}
+
+/**
+ * kiosk_journal_count:
+ * @days: how many days, ending today (local time)
+ *
+ * Counts, per day, the sessions ended, the dossiers sent (or queued) and those sent with an
+ * agent, for the EPN's manager. Reads the whole journal: blocking, for a worker.
+ *
+ * Returns: (transfer full) (element-type KioskJournalDay): @days entries, oldest first
+ */
+GPtrArray *
+kiosk_journal_count (KioskJournal *self,
+                     guint         days)
+{
+  GPtrArray *result = g_ptr_array_new_with_free_func ((GDestroyNotify) kiosk_journal_day_free);
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) today = g_date_time_new_local (g_date_time_get_year (now), g_date_time_get_month (now),
+                                                      g_date_time_get_day_of_month (now), 0, 0, 0);
+  g_autoptr(GDateTime) first = g_date_time_add_days (today, 1 - (int) days);
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  for (guint i = 0; i < days; i++)
+    {
+      KioskJournalDay *day = g_new0 (KioskJournalDay, 1);
+      g_autoptr(GDateTime) date = g_date_time_add_days (first, i);
+
+      day->year = g_date_time_get_year (date);
+      day->month = g_date_time_get_month (date);
+      day->day = g_date_time_get_day_of_month (date);
+      g_ptr_array_add (result, day);
+    }
+  {
+    g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
+
+    if (!g_file_get_contents (self->path, &contents, NULL, NULL))
+      return result;
+  }
+  lines = g_strsplit (contents, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_autoptr(JsonObject) object = *lines[i] == '{' ? kiosk_json_parse_object (lines[i], -1, NULL) : NULL;
+      g_autoptr(GDateTime) time = NULL;
+      g_autoptr(GDateTime) local = NULL;
+      Entry entry;
+      int index;
+
+      if (object == NULL || !read_entry (object, &entry)
+          || (time = g_date_time_new_from_iso8601 (entry.time, NULL)) == NULL)
+        continue;
+      local = g_date_time_to_local (time);
+      index = (int) (g_date_time_difference (local, first) / G_TIME_SPAN_DAY);
+      if (g_date_time_compare (local, first) < 0 || index < 0 || index >= (int) days)
+        continue;
+      {
+        KioskJournalDay *day = g_ptr_array_index (result, index);
+
+        if (strcmp (entry.event, "session-ended") == 0)
+          day->sessions++;
+        else if (strcmp (entry.event, "dossier-submitted") == 0 || strcmp (entry.event, "dossier-queued") == 0)
+          {
+            day->dossiers++;
+            if (strcmp (entry.agent, "-") != 0)
+              day->assisted++;
+          }
+      }
+    }
+  return result;
+}

@@ -45,4 +45,16 @@ gboolean      kiosk_journal_verify       (const char    *dir,
                                           guint         *n_entries,
                                           GError       **error);
 
+typedef struct
+{
+  int   year, month, day;
+  guint sessions;   /* sessions ended (finished, or timed out) */
+  guint dossiers;   /* dossiers sent or queued */
+  guint assisted;   /* of which with an agent */
+} KioskJournalDay;
+
+void       kiosk_journal_day_free (KioskJournalDay *day);
+GPtrArray *kiosk_journal_count    (KioskJournal    *self,
+                                   guint            days);
+
 G_END_DECLS

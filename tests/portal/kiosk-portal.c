@@ -1245,6 +1245,31 @@ handle_api (KioskPortal       *portal,
       else
         handle_schema (portal, msg, procedure);
     }
+  else if (n == 4 && strcmp (segments[1], "kiosks") == 0 && strcmp (segments[3], "help-requests") == 0)
+    {
+      sqlite3 *db = kiosk_portal_store_get_db (portal->store);
+      sqlite3_stmt *stmt = NULL;
+      JsonObject *data = json_object_new ();
+
+      sqlite3_exec (db, "CREATE TABLE IF NOT EXISTS help_requests (kiosk TEXT NOT NULL, time INTEGER NOT NULL)",
+                    NULL, NULL, NULL);
+      if (strcmp (method, "POST") == 0)
+        {
+          sqlite3_prepare_v2 (db, "INSERT INTO help_requests VALUES (?1, ?2)", -1, &stmt, NULL);
+          sqlite3_bind_text (stmt, 1, segments[2], -1, SQLITE_TRANSIENT);
+          sqlite3_bind_int64 (stmt, 2, g_get_real_time () / G_USEC_PER_SEC);
+          sqlite3_step (stmt);
+          sqlite3_finalize (stmt);
+        }
+      sqlite3_prepare_v2 (db, "SELECT COUNT(*) FROM help_requests WHERE kiosk = ?1", -1, &stmt, NULL);
+      sqlite3_bind_text (stmt, 1, segments[2], -1, SQLITE_TRANSIENT);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        json_object_set_int_member (data, "count", sqlite3_column_int64 (stmt, 0));
+      sqlite3_finalize (stmt);
+      reply_data (msg, data);
+      if (strcmp (method, "POST") == 0)
+        soup_server_message_set_status (msg, SOUP_STATUS_CREATED, NULL);
+    }
   else if (n == 4 && strcmp (segments[1], "kiosks") == 0 && strcmp (segments[3], "journal-head") == 0)
     {
       if (is_get)
