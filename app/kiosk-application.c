@@ -2,12 +2,14 @@
  * shows the window, loads the catalogue in the background and refreshes it from the portal.
  *
  * KIOSK_READY_FD: when set, "ready\n" is written to that file descriptor at the end of the first
- * frame painted with the catalogue loaded (used by bench-startup). */
+ * frame painted with the catalogue loaded (used by bench-startup). NOTIFY_SOCKET (systemd): READY=1
+ * is sent at that moment, and WATCHDOG=1 every WATCHDOG_USEC / 2 from then on. */
 #include "kiosk-application.h"
 
 #include "kiosk-window.h"
 
 #include "kiosk-json.h"
+#include "kiosk-notify.h"
 
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
@@ -26,6 +28,7 @@ struct _KioskApplication
   char           *kiosk_id;    /* nullable: --kiosk-id, over the setting */
   gboolean        kiosk_mode;
   gulong          after_paint_id;
+  guint           watchdog_source;
   GdkFrameClock  *frame_clock;
 };
 
@@ -65,11 +68,24 @@ kiosk_application_set_language (const char *language)
   ++_nl_msg_cat_cntr;
 }
 
+static gboolean
+watchdog_cb (gpointer user_data)
+{
+  kiosk_notify ("WATCHDOG=1");
+  return G_SOURCE_CONTINUE;
+}
+
 static void
 write_ready (KioskApplication *self)
 {
   const char *fd_text = g_getenv ("KIOSK_READY_FD");
+  guint watchdog_ms = kiosk_notify_watchdog_ms ();
   int fd;
+
+  /* systemd (Type=notify): ready once the first frame is painted; then the main loop feeds the
+   * watchdog, so a stuck loop gets the kiosk restarted. */
+  if (kiosk_notify ("READY=1") && watchdog_ms > 0 && self->watchdog_source == 0)
+    self->watchdog_source = g_timeout_add (watchdog_ms, watchdog_cb, NULL);
 
   if (fd_text == NULL)
     return;
@@ -98,7 +114,8 @@ signal_ready_after_next_paint (KioskApplication *self)
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
   GdkFrameClock *clock;
 
-  if (g_getenv ("KIOSK_READY_FD") == NULL || window == NULL || self->after_paint_id != 0)
+  if ((g_getenv ("KIOSK_READY_FD") == NULL && g_getenv ("NOTIFY_SOCKET") == NULL)
+      || window == NULL || self->after_paint_id != 0 || self->watchdog_source != 0)
     return;
   clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
   if (clock == NULL)
@@ -443,6 +460,7 @@ kiosk_application_dispose (GObject *object)
   g_clear_pointer (&self->portal_url, g_free);
   g_clear_pointer (&self->data_dir, g_free);
   g_clear_pointer (&self->kiosk_id, g_free);
+  g_clear_handle_id (&self->watchdog_source, g_source_remove);
 
   G_OBJECT_CLASS (kiosk_application_parent_class)->dispose (object);
 }

@@ -9,6 +9,7 @@
 #include "kiosk-appointments.h"
 #include "kiosk-json.h"
 
+#include <gio/gunixsocketaddress.h>
 #include <glib/gstdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -561,6 +562,55 @@ test_assisted_session (void)
   g_assert_no_error (error);
 }
 
+/* Under systemd (Type=notify, WatchdogSec), the real kiosk says READY=1 once its first frame is
+ * painted, then feeds the watchdog from its main loop at half the period. */
+static void
+test_watchdog (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("kiosk-notify-XXXXXX", NULL);
+  g_autofree char *socket_path = g_build_filename (dir, "notify", NULL);
+  g_autofree char *data_dir = g_build_filename (dir, "data", NULL);
+  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_UNIX, G_SOCKET_TYPE_DATAGRAM, 0, NULL);
+  g_autoptr(GSocketAddress) address = g_unix_socket_address_new (socket_path);
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  g_autoptr(GSubprocess) kiosk = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean ready = FALSE;
+  guint pings = 0;
+  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  g_assert_true (g_socket_bind (socket, address, TRUE, &error));
+  g_assert_no_error (error);
+  g_subprocess_launcher_setenv (launcher, "NOTIFY_SOCKET", socket_path, TRUE);
+  g_subprocess_launcher_setenv (launcher, "WATCHDOG_USEC", "400000", TRUE);
+  kiosk = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("KIOSK_BINARY"), "--portal-url", portal->url,
+                                       "--data-dir", data_dir, NULL);
+  g_assert_no_error (error);
+  while (pings < 3 && g_get_monotonic_time () < deadline)
+    {
+      char buffer[64] = "";
+      gssize n;
+
+      if (!g_socket_condition_timed_wait (socket, G_IO_IN, 500000, NULL, NULL))
+        continue;
+      n = g_socket_receive (socket, buffer, sizeof buffer - 1, NULL, NULL);
+      if (n <= 0)
+        continue;
+      buffer[n] = '\0';
+      if (strcmp (buffer, "READY=1") == 0)
+        ready = TRUE;
+      else if (strcmp (buffer, "WATCHDOG=1") == 0)
+        {
+          g_assert_true (ready);   /* never before READY */
+          pings++;
+        }
+    }
+  g_subprocess_force_exit (kiosk);
+  g_subprocess_wait (kiosk, NULL, NULL);
+  g_assert_true (ready);
+  g_assert_cmpuint (pings, >=, 3);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -577,6 +627,7 @@ main (int   argc,
   g_test_add_func ("/agents/dashboard", test_dashboard);
   g_test_add_func ("/agents/journal", test_journal);
   g_test_add_func ("/agents/assisted-session", test_assisted_session);
+  g_test_add_func ("/agents/watchdog", test_watchdog);
   status = g_test_run ();
   kiosk_test_portal_stop (portal);
   return status;
