@@ -1,3 +1,4 @@
+#define _GNU_SOURCE
 /* test-agents.c: agent accounts (argon2id PIN, lockout, `kiosk --add-agent`) and agent mode in
  * the real window: unlocking, the day's waiting queue from the reference portal, marking a
  * citizen as received, locking by hand, on session end, and not before 15 idle minutes (suite
@@ -5,6 +6,7 @@
 #include "kiosk-test-util.h"
 
 #include "kiosk-agent-page.h"
+#include "kiosk-documents-page.h"
 #include "kiosk-agents.h"
 #include "kiosk-appointments.h"
 #include "kiosk-json.h"
@@ -611,12 +613,187 @@ test_watchdog (void)
   g_assert_cmpuint (pings, >=, 3);
 }
 
+#define CANARY "Canarie7731"
+
+static gboolean
+documents_idle_cb (gpointer data)
+{
+  return !kiosk_documents_page_get_busy (data);
+}
+
+static gboolean
+contains (const char *path,
+          GBytes     *needle)
+{
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+
+  if (!g_file_get_contents (path, &contents, &length, NULL))
+    return FALSE;
+  return memmem (contents, length, g_bytes_get_data (needle, NULL), g_bytes_get_size (needle)) != NULL;
+}
+
+/* Every file under @dir (recursively) modified since @since (real µs, 0: any), except under
+ * @skip: the paths where @needle occurs, appended to @found. */
+static void
+search_tree (const char *dir,
+             GBytes     *needle,
+             gint64      since,
+             const char *skip,
+             GPtrArray  *found)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      GStatBuf st;
+
+      if (skip != NULL && g_str_has_prefix (path, skip))
+        continue;
+      if (g_lstat (path, &st) != 0 || S_ISLNK (st.st_mode))
+        continue;
+      if (S_ISDIR (st.st_mode))
+        search_tree (path, needle, since, skip, found);
+      else if (S_ISREG (st.st_mode) && st.st_size < 64 * 1024 * 1024
+               && (since == 0 || (gint64) st.st_mtime * G_USEC_PER_SEC >= since - G_USEC_PER_SEC)
+               && contains (path, needle))
+        g_ptr_array_add (found, g_steal_pointer (&path));
+    }
+}
+
+/* Where @needle occurs in plain text: the data folder, this test's own temporary folder (not
+ * the reference portal's folder in it) and the cache. */
+static GPtrArray *
+find_everywhere (const char *data_dir,
+                 GBytes     *needle,
+                 gint64      since)
+{
+  GPtrArray *found = g_ptr_array_new_with_free_func (g_free);
+
+  search_tree (data_dir, needle, 0, NULL, found);
+  g_assert_cmpstr (g_get_tmp_dir (), ==, g_getenv ("TMPDIR"));
+  search_tree (g_get_tmp_dir (), needle, 0, portal->data_dir, found);
+  search_tree (g_get_user_cache_dir (), needle, since, NULL, found);
+  for (guint i = 0; i < found->len; i++)
+    g_printerr ("Found in plain text: %s\n", (char *) found->pdata[i]);
+  return found;
+}
+
+/* Types the canary into the text fields of aide-medicale (and a valid rest), scans the identity
+ * card; returns a piece of the scan's bytes to look for. */
+static GBytes *
+fill_with_canary (KioskWindow  *window,
+                  KioskContext *context)
+{
+  KioskDossier *dossier;
+  GBytes *jpeg;
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-procedure", "s", "aide-medicale");
+  kiosk_test_wait_for_page (window, "procedure");
+  kiosk_test_click (window, "start-dossier-button");
+  kiosk_test_wait_for_page (window, "form");
+  kiosk_test_type (window, "field-last_name", CANARY);
+  kiosk_test_type (window, "field-first_name", "Léa-" CANARY);
+  dossier = kiosk_context_get_dossier (context);
+  /* Other kinds of field, straight into the dossier: e-mail, long text, phone. */
+  kiosk_dossier_set_answer (dossier, "email", CANARY "@example.nc");
+  kiosk_dossier_set_answer (dossier, "phone", "27 12 34");
+  kiosk_test_complete_dossier (dossier);
+  kiosk_dossier_set_document (dossier, "id_card", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "documents");
+  kiosk_test_wait_for_page (window, "documents");
+  kiosk_test_click (window, "scan-id_card");
+  g_assert_true (kiosk_test_wait (documents_idle_cb, kiosk_window_get_page (window, "documents"), 20000));
+  jpeg = kiosk_document_get_content (kiosk_dossier_get_document (dossier, "id_card"));
+  g_assert_cmpuint (g_bytes_get_size (jpeg), >, 4096);
+  return g_bytes_new_from_bytes (jpeg, g_bytes_get_size (jpeg) / 2, 64);
+}
+
+/* The privacy canary: typed into the fields and scanned, then (a) the session abandoned: found
+ * nowhere; (b) the dossier sent while the portal refuses it: only encrypted in the outbox, and
+ * nowhere once the portal has it. */
+static void
+test_privacy_canary (void)
+{
+  g_autofree char *data_dir = g_dir_make_tmp ("kiosk-canary-XXXXXX", NULL);
+  g_autoptr(KioskContext) context = kiosk_test_context_new (portal->url, data_dir);
+  g_autoptr(GBytes) canary = g_bytes_new_static (CANARY, strlen (CANARY));
+  g_autoptr(GBytes) scan = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+  gint64 since = g_get_real_time ();
+  KioskWindow *window;
+
+  kiosk_test_portal_post (portal, "_control/reset", "{}");
+  window = kiosk_window_new (NULL, context);
+  gtk_window_present (GTK_WINDOW (window));
+  kiosk_test_wait_for_page (window, "welcome");
+
+  /* (a) Abandoned: the citizen walks away; the idle timeout ends the session. */
+  scan = fill_with_canary (window, context);
+  g_object_set (window, "idle-timeout", 1, "idle-warning", 1, NULL);
+  kiosk_test_wait_for_page (window, "welcome");
+  g_object_set (window, "idle-timeout", 0, NULL);
+  g_assert_null (kiosk_context_get_dossier (context));
+  kiosk_test_spin (200);
+  found = find_everywhere (data_dir, canary, since);
+  g_assert_cmpuint (found->len, ==, 0);
+  g_clear_pointer (&found, g_ptr_array_unref);
+  found = find_everywhere (data_dir, scan, since);
+  g_assert_cmpuint (found->len, ==, 0);
+  g_clear_pointer (&found, g_ptr_array_unref);
+  g_clear_pointer (&scan, g_bytes_unref);
+
+  /* (b) Sent while the portal refuses dossiers: saved, encrypted only. */
+  scan = fill_with_canary (window, context);
+  kiosk_test_portal_post (portal, "_control/faults", "{\"fail_submissions\": 100}");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.submit", NULL);
+  g_assert_true (kiosk_test_wait (page_is_receipt_cb, window, 20000));
+  kiosk_test_click (window, "receipt-finish");
+  kiosk_test_wait_for_page (window, "welcome");
+  g_assert_false (outbox_empty_cb (context));
+  found = find_everywhere (data_dir, canary, since);
+  g_assert_cmpuint (found->len, ==, 0);
+  g_clear_pointer (&found, g_ptr_array_unref);
+  found = find_everywhere (data_dir, scan, since);
+  g_assert_cmpuint (found->len, ==, 0);
+  g_clear_pointer (&found, g_ptr_array_unref);
+
+  /* The portal takes it: gone from the terminal; only the portal has it. */
+  kiosk_test_portal_post (portal, "_control/faults", "{}");
+  kiosk_outbox_set_backoff (kiosk_context_get_outbox (context), 1, 10);
+  kiosk_context_start_sender (context, 100);
+  g_assert_true (kiosk_test_wait (outbox_empty_cb, context, 20000));
+  found = find_everywhere (data_dir, canary, since);
+  g_assert_cmpuint (found->len, ==, 0);
+  g_clear_pointer (&found, g_ptr_array_unref);
+  {
+    g_autoptr(GPtrArray) at_portal = g_ptr_array_new_with_free_func (g_free);
+
+    search_tree (portal->data_dir, canary, 0, NULL, at_portal);
+    g_assert_cmpuint (at_portal->len, >, 0);   /* the search does find it where it is */
+  }
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   int status;
 
+  /* A temporary folder of our own: the privacy canary test searches all of it (every test and
+   * the reference portal of this run write there, nothing else does). */
+  {
+    /* Not g_get_tmp_dir (): it would keep the old value for the rest of the process. */
+    const char *parent = g_getenv ("TMPDIR") ? g_getenv ("TMPDIR") : "/tmp";
+    g_autofree char *template = g_build_filename (parent, "kiosk-agents-tmp-XXXXXX", NULL);
+    char *tmp = g_mkdtemp (template);
+
+    g_assert_nonnull (tmp);
+    g_setenv ("TMPDIR", tmp, TRUE);
+  }
   kiosk_test_setup_locale ("en");
   gtk_test_init (&argc, &argv, NULL);
   portal = kiosk_test_portal_start ();
@@ -628,6 +805,7 @@ main (int   argc,
   g_test_add_func ("/agents/journal", test_journal);
   g_test_add_func ("/agents/assisted-session", test_assisted_session);
   g_test_add_func ("/agents/watchdog", test_watchdog);
+  g_test_add_func ("/agents/privacy-canary", test_privacy_canary);
   status = g_test_run ();
   kiosk_test_portal_stop (portal);
   return status;
