@@ -34,6 +34,7 @@ struct _KioskAgentPage
   GtkWidget    *call_box;
   GtkLabel     *call_label;
   GtkLabel     *counters_label;
+  GtkWidget    *retry_button;
   GtkDrawingArea *chart;
   GPtrArray    *days;   /* of KioskJournalDay, for the chart */
 
@@ -254,6 +255,7 @@ outbox_done_cb (GObject      *object,
     }
   for (guint i = 0; i < entries->len; i++)
     failed += ((KioskOutboxEntry *) g_ptr_array_index (entries, i))->failed;
+  gtk_widget_set_visible (self->retry_button, entries->len > 0);
   if (entries->len == 0)
     g_string_append (text, _("None: every request made here has reached the portal."));
   else
@@ -547,6 +549,33 @@ lock_action_cb (GtkWidget  *widget,
 }
 
 static void
+retry_action_cb (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  KioskAgentPage *self = KIOSK_AGENT_PAGE (widget);
+
+  kiosk_context_retry_now (self->context);
+  gtk_label_set_label (self->outbox_label, _("Sending now…"));
+  gtk_widget_set_visible (self->retry_button, FALSE);
+}
+
+/* Only an agent can close the kiosk (in kiosk mode the window refuses to close otherwise). */
+static void
+quit_action_cb (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  KioskAgentPage *self = KIOSK_AGENT_PAGE (widget);
+  GApplication *application = g_application_get_default ();
+
+  kiosk_context_log (self->context, "kiosk-quit", "");
+  kiosk_context_end_session (self->context);
+  if (application != NULL)
+    g_application_quit (application);
+}
+
+static void
 answer_call_action_cb (GtkWidget  *widget,
                        const char *action_name,
                        GVariant   *parameter)
@@ -646,6 +675,9 @@ kiosk_agent_page_class_init (KioskAgentPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KioskAgentPage, call_box);
   gtk_widget_class_bind_template_child (widget_class, KioskAgentPage, call_label);
   gtk_widget_class_bind_template_child (widget_class, KioskAgentPage, counters_label);
+  gtk_widget_class_bind_template_child (widget_class, KioskAgentPage, retry_button);
+  gtk_widget_class_install_action (widget_class, "agent.retry", NULL, retry_action_cb);
+  gtk_widget_class_install_action (widget_class, "agent.quit", NULL, quit_action_cb);
   gtk_widget_class_bind_template_child (widget_class, KioskAgentPage, chart);
   gtk_widget_class_install_action (widget_class, "agent.answer-call", NULL, answer_call_action_cb);
   gtk_widget_class_install_action (widget_class, "agent.unlock", NULL, unlock_action_cb);

@@ -613,6 +613,66 @@ test_watchdog (void)
   g_assert_cmpuint (pings, >=, 3);
 }
 
+static gboolean
+outbox_failed_cb (gpointer data)
+{
+  KioskOutbox *outbox = kiosk_context_get_outbox (data);
+  g_autoptr(GPtrArray) entries = outbox ? kiosk_outbox_list (outbox, NULL) : NULL;
+
+  return entries != NULL && entries->len == 1 && ((KioskOutboxEntry *) entries->pdata[0])->failed;
+}
+
+/* A dossier the portal refused waits in the outbox; the dashboard says so, and "Send them now"
+ * sends it once the cause is fixed. Quitting needs agent mode. */
+static void
+test_retry_now_and_quit (void)
+{
+  g_autofree char *data_dir = g_dir_make_tmp ("kiosk-retry-XXXXXX", NULL);
+  g_autofree char *agents = g_build_filename (data_dir, "agents.ini", NULL);
+  g_autofree char *journal_path = g_build_filename (data_dir, "journal.log", NULL);
+  g_autofree char *journal = NULL;
+  g_autoptr(KioskContext) context = NULL;
+  g_autoptr(KioskProcedure) procedure = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 queued = 0;
+  KioskWindow *window;
+
+  kiosk_test_portal_post (portal, "_control/reset", "{}");
+  g_assert_true (kiosk_agents_add (agents, "marie", "Marie Kaloi", "482913", &error));
+  context = kiosk_test_context_new (portal->url, data_dir);
+  procedure = g_object_ref (kiosk_catalogue_lookup (kiosk_context_get_catalogue (context), "aide-medicale"));
+  kiosk_test_complete_dossier (kiosk_context_start_dossier (context, procedure));
+  kiosk_context_queue_dossier_async (context, kiosk_context_get_dossier (context), NULL, queued_cb, &queued);
+  g_assert_true (kiosk_test_wait (queued_done_cb, &queued, 10000));
+  kiosk_test_portal_post (portal, "_control/faults", "{\"fail\": 1, \"status\": 400}");
+  kiosk_context_start_sender (context, 100);
+  g_assert_true (kiosk_test_wait (outbox_failed_cb, context, 20000));
+  kiosk_context_end_session (context);
+
+  window = kiosk_window_new (NULL, context);
+  gtk_window_present (GTK_WINDOW (window));
+  kiosk_test_wait_for_page (window, "welcome");
+  unlock_in_window (window, context);
+  g_assert_true (kiosk_test_wait (agent_idle_cb, window, 20000));
+  g_assert_true (g_str_has_prefix (kiosk_test_label (window, "agent-outbox"),
+                                   "1 request waits to be sent; the terminal retries by itself. 1 was refused by the portal and needs an agent."));
+  kiosk_test_click (window, "agent-retry");
+  g_assert_true (kiosk_test_wait (outbox_empty_cb, context, 20000));
+  kiosk_test_click (window, "agent-refresh");
+  kiosk_test_spin (50);
+  g_assert_true (kiosk_test_wait (agent_idle_cb, window, 20000));
+  g_assert_cmpstr (kiosk_test_label (window, "agent-outbox"), ==, "None: every request made here has reached the portal.");
+
+  kiosk_test_click (window, "agent-quit");
+  g_assert_null (kiosk_context_get_agent (context));
+  kiosk_test_wait_for_page (window, "welcome");
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_clear_object (&context);
+  g_assert_true (g_file_get_contents (journal_path, &journal, NULL, NULL));
+  g_assert_nonnull (strstr (journal, "\"agent\":\"marie\",\"event\":\"outbox-retry\""));
+  g_assert_nonnull (strstr (journal, "\"agent\":\"marie\",\"event\":\"kiosk-quit\""));
+}
+
 #define CANARY "Canarie7731"
 
 static gboolean
@@ -806,6 +866,7 @@ main (int   argc,
   g_test_add_func ("/agents/assisted-session", test_assisted_session);
   g_test_add_func ("/agents/watchdog", test_watchdog);
   g_test_add_func ("/agents/privacy-canary", test_privacy_canary);
+  g_test_add_func ("/agents/retry-now-and-quit", test_retry_now_and_quit);
   status = g_test_run ();
   kiosk_test_portal_stop (portal);
   return status;

@@ -1232,3 +1232,46 @@ kiosk_context_answer_call (KioskContext *self)
   kiosk_journal_append_async (self->journal, self->agent ? self->agent->id : "-", "call-answered", "");
   g_signal_emit (self, signals[AGENT_CHANGED], 0);
 }
+
+static void
+retry_in_thread (GTask        *task,
+                 gpointer      source,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
+{
+  GError *error = NULL;
+  g_autoptr(KioskOutbox) outbox = ensure_outbox (KIOSK_CONTEXT (source), &error);
+
+  if (outbox != NULL && kiosk_outbox_retry_now (outbox, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+retried_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  KioskContext *self = KIOSK_CONTEXT (object);
+  g_autoptr(GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    g_warning ("Retry now: %s", error->message);
+  else
+    sender_tick_cb (self);
+}
+
+/**
+ * kiosk_context_retry_now:
+ *
+ * For agents: makes every waiting dossier due and sends at once (in a worker).
+ */
+void
+kiosk_context_retry_now (KioskContext *self)
+{
+  g_autoptr(GTask) task = g_task_new (self, NULL, retried_cb, NULL);
+
+  kiosk_journal_append_async (self->journal, self->agent ? self->agent->id : "-", "outbox-retry", "");
+  g_task_run_in_thread (task, retry_in_thread);
+}

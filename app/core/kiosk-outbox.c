@@ -861,3 +861,21 @@ kiosk_outbox_drain_finish (KioskOutbox   *self,
   g_return_val_if_fail (g_task_is_valid (result, self), 0);
   return g_task_propagate_int (G_TASK (result), error);
 }
+
+/**
+ * kiosk_outbox_retry_now:
+ *
+ * An agent asks to send now: every entry becomes due at once, including those the portal
+ * refused (after the agent has had the cause fixed). Blocking (disk).
+ */
+gboolean
+kiosk_outbox_retry_now (KioskOutbox  *self,
+                        GError      **error)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
+
+  if (sqlite3_exec (self->db, "UPDATE outbox SET next_attempt = 0, failed = 0 WHERE shredded = 0",
+                    NULL, NULL, NULL) != SQLITE_OK)
+    return fail_storage ("Cannot update the outbox", sqlite3_errmsg (self->db), error);
+  return TRUE;
+}

@@ -64,4 +64,7 @@ guint         kiosk_outbox_drain_finish (KioskOutbox        *self,
                                          GAsyncResult       *result,
                                          GError            **error);
 
+gboolean      kiosk_outbox_retry_now    (KioskOutbox        *self,
+                                         GError            **error);
+
 G_END_DECLS
