@@ -11,6 +11,7 @@
 #include "kiosk-appointments.h"
 #include "kiosk-json.h"
 
+#include <gdk/x11/gdkx.h>
 #include <gio/gunixsocketaddress.h>
 #include <glib/gstdio.h>
 #include <string.h>
@@ -673,6 +674,99 @@ test_retry_now_and_quit (void)
   g_assert_nonnull (strstr (journal, "\"agent\":\"marie\",\"event\":\"kiosk-quit\""));
 }
 
+static gboolean
+process_done_cb (gpointer data)
+{
+  return g_subprocess_get_identifier (data) == NULL;
+}
+
+static void
+press_keys (GdkSurface *surface,
+            const char *keys)
+{
+  g_auto(GStrv) list = g_strsplit (keys, " ", -1);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autofree char *xid = g_strdup_printf ("%lu", (gulong) gdk_x11_surface_get_xid (surface));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) focus = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, "xdotool", "windowfocus",
+                                                   "--sync", xid, NULL);
+  g_autoptr(GSubprocess) press = NULL;
+
+  g_assert_no_error (error);
+  g_assert_true (kiosk_test_wait (process_done_cb, focus, 10000));
+  g_ptr_array_add (argv, (gpointer) "xdotool");
+  g_ptr_array_add (argv, (gpointer) "key");
+  g_ptr_array_add (argv, (gpointer) "--clearmodifiers");
+  g_ptr_array_add (argv, (gpointer) "--delay");
+  g_ptr_array_add (argv, (gpointer) "50");
+  for (guint i = 0; list[i] != NULL; i++)
+    g_ptr_array_add (argv, list[i]);
+  g_ptr_array_add (argv, NULL);
+  press = g_subprocess_newv ((const char * const *) argv->pdata, G_SUBPROCESS_FLAGS_NONE, &error);
+  g_assert_no_error (error);
+  g_assert_true (kiosk_test_wait (process_done_cb, press, 10000));
+  g_assert_true (g_subprocess_get_successful (press));
+  kiosk_test_spin (500);
+}
+
+static gboolean
+count_key_cb (GtkEventControllerKey *controller,
+              guint                  keyval,
+              guint                  keycode,
+              GdkModifierType        state,
+              guint                 *count)
+{
+  if (keyval == GDK_KEY_F12)
+    (*count)++;
+  return GDK_EVENT_PROPAGATE;
+}
+
+/* Real key presses through the X server (XTEST, as a keyboard would): in kiosk mode, Alt+F4,
+ * Ctrl+W, Ctrl+Q, Escape, Super and the inspector's Ctrl+Shift+I / Ctrl+Shift+D neither close the
+ * window nor open anything; and the keys do reach the window (a plain F12 is seen). Outside kiosk
+ * mode, the same Ctrl+Shift+I opens GTK's inspector, which is what kiosk mode prevents. */
+static void
+test_lockdown_keys (void)
+{
+  g_autofree char *data_dir = g_dir_make_tmp ("kiosk-keys-XXXXXX", NULL);
+  g_autoptr(KioskContext) context = kiosk_test_context_new (portal->url, data_dir);
+  KioskWindow *window = g_object_new (KIOSK_TYPE_WINDOW, "context", context, "kiosk-mode", TRUE, NULL);
+  KioskWindow *plain;
+  GtkEventController *probe = gtk_event_controller_key_new ();
+  guint f12 = 0;
+  guint toplevels;
+
+  gtk_event_controller_set_propagation_phase (probe, GTK_PHASE_CAPTURE);
+  g_signal_connect (probe, "key-pressed", G_CALLBACK (count_key_cb), &f12);
+  gtk_widget_add_controller (GTK_WIDGET (window), probe);
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
+  gtk_window_present (GTK_WINDOW (window));
+  kiosk_test_wait_for_page (window, "welcome");
+  kiosk_test_spin (300);
+  toplevels = g_list_model_get_n_items (gtk_window_get_toplevels ());
+
+  press_keys (gtk_native_get_surface (GTK_NATIVE (window)),
+              "alt+F4 ctrl+w ctrl+q Escape Super_L ctrl+shift+i ctrl+shift+d F12");
+  g_assert_nonnull (window);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
+  g_assert_cmpuint (f12, ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (gtk_window_get_toplevels ()), ==, toplevels);
+  g_assert_cmpstr (kiosk_window_get_page_name (window), ==, "welcome");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  kiosk_test_spin (200);
+
+  /* Without kiosk mode, the inspector shortcut would open a window. */
+  plain = kiosk_window_new (NULL, context);
+  gtk_window_present (GTK_WINDOW (plain));
+  kiosk_test_wait_for_page (plain, "welcome");
+  kiosk_test_spin (300);
+  toplevels = g_list_model_get_n_items (gtk_window_get_toplevels ());
+  press_keys (gtk_native_get_surface (GTK_NATIVE (plain)), "ctrl+shift+i");
+  g_assert_cmpuint (g_list_model_get_n_items (gtk_window_get_toplevels ()), >, toplevels);
+  gtk_window_destroy (GTK_WINDOW (plain));
+}
+
 #define CANARY "Canarie7731"
 
 static gboolean
@@ -867,6 +961,7 @@ main (int   argc,
   g_test_add_func ("/agents/watchdog", test_watchdog);
   g_test_add_func ("/agents/privacy-canary", test_privacy_canary);
   g_test_add_func ("/agents/retry-now-and-quit", test_retry_now_and_quit);
+  g_test_add_func ("/agents/lockdown-keys", test_lockdown_keys);
   status = g_test_run ();
   kiosk_test_portal_stop (portal);
   return status;
