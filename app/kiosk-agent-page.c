@@ -308,6 +308,7 @@ update_health (KioskAgentPage *self)
     }
   {
     const char *source = kiosk_context_get_catalogue_source (self->context);
+    gint64 synced = kiosk_context_get_catalogue_synced (self->context);
 
     if (g_strcmp0 (source, "portal") == 0)
       g_string_append (text, _("Catalogue: up to date from the portal."));
@@ -317,6 +318,22 @@ update_health (KioskAgentPage *self)
       g_string_append (text, _("Catalogue: the copy built into the kiosk (the portal was never reached)."));
     else
       g_string_append (text, _("Catalogue: not loaded."));
+    if (synced > 0)
+      {
+        g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (synced / G_USEC_PER_SEC);
+        g_autofree char *day = kiosk_format_day (utc);
+        g_autofree char *time = kiosk_format_time (utc);
+        /* TRANSLATORS: %1$s is a day, %2$s a time */
+        g_autofree char *line = g_strdup_printf (_("Last checked with the portal: %1$s at %2$s."), day, time);
+
+        g_string_append_c (text, ' ');
+        g_string_append (text, line);
+      }
+    else
+      {
+        g_string_append_c (text, ' ');
+        g_string_append (text, _("Never checked with the portal since the terminal started."));
+      }
   }
   gtk_label_set_label (self->health_label, text->str);
 }

@@ -29,6 +29,7 @@ struct _KioskApplication
   gboolean        kiosk_mode;
   gulong          after_paint_id;
   guint           watchdog_source;
+  guint           rebuild_source;
   GdkFrameClock  *frame_clock;
 };
 
@@ -230,6 +231,33 @@ language_action_cb (GSimpleAction *action,
     gtk_window_destroy (old);
 }
 
+/* After each session, a new window: nothing a citizen saw or touched survives in a widget, and
+ * the next citizen finds the terminal's language (French), whatever the last one chose. */
+static gboolean
+rebuild_window_cb (gpointer user_data)
+{
+  KioskApplication *self = user_data;
+  GtkWindow *old = gtk_application_get_active_window (GTK_APPLICATION (self));
+  GtkWindow *window;
+
+  self->rebuild_source = 0;
+  kiosk_application_set_language ("fr");
+  window = create_window (self);
+  gtk_window_present (window);
+  if (old != NULL)
+    gtk_window_destroy (old);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+session_ended_cb (KioskContext     *context,
+                  KioskApplication *self)
+{
+  /* Not from inside the old window's own handlers. */
+  if (self->rebuild_source == 0)
+    self->rebuild_source = g_idle_add (rebuild_window_cb, self);
+}
+
 static void
 kiosk_application_activate (GApplication *application)
 {
@@ -259,6 +287,7 @@ kiosk_application_activate (GApplication *application)
 
         kiosk_context_set_site (self->context, site);
       }
+      g_signal_connect (self->context, "session-ended", G_CALLBACK (session_ended_cb), self);
       if (kiosk_context_get_portal (self->context) != NULL)
         {
           g_autofree char *ca_file = g_settings_get_string (self->settings, "portal-ca-file");
@@ -461,6 +490,7 @@ kiosk_application_dispose (GObject *object)
   g_clear_pointer (&self->data_dir, g_free);
   g_clear_pointer (&self->kiosk_id, g_free);
   g_clear_handle_id (&self->watchdog_source, g_source_remove);
+  g_clear_handle_id (&self->rebuild_source, g_source_remove);
 
   G_OBJECT_CLASS (kiosk_application_parent_class)->dispose (object);
 }

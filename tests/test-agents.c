@@ -181,6 +181,23 @@ agent_set_cb (gpointer data)
   return kiosk_context_get_agent (data) != NULL;
 }
 
+static void
+refreshed_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (kiosk_context_refresh_catalogue_finish (KIOSK_CONTEXT (object), result, &error));
+  *(gboolean *) user_data = TRUE;
+}
+
+static gboolean
+is_true_cb (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
 /* An agent unlocks agent mode and sees the day's queue: who has arrived, in order, and who is
  * still to come; marks a citizen as received. Locking, ending the session and a wrong PIN all
  * leave the dashboard closed; agent mode is not locked by the citizens' short idle timeout. */
@@ -219,6 +236,14 @@ test_dashboard (void)
   gtk_window_present (GTK_WINDOW (window));
   kiosk_test_wait_for_page (window, "welcome");
 
+  /* The catalogue is checked with the portal (as the application does every so often). */
+  {
+    gboolean refreshed = FALSE;
+
+    kiosk_context_refresh_catalogue_async (context, NULL, refreshed_cb, &refreshed);
+    g_assert_true (kiosk_test_wait (is_true_cb, &refreshed, 10000));
+  }
+
   /* A citizen finishes a session, another one calls an agent. */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.finish", NULL);
   kiosk_test_click (window, "call-agent");
@@ -245,6 +270,7 @@ test_dashboard (void)
   g_assert_cmpstr (kiosk_test_label (window, "agent-outbox"), ==,
                    "None: every request made here has reached the portal.");
   g_assert_true (g_str_has_prefix (kiosk_test_label (window, "agent-health"), "Portal: reachable, answered in "));
+  g_assert_nonnull (strstr (kiosk_test_label (window, "agent-health"), "Last checked with the portal: "));
   g_assert_true (gtk_widget_is_visible (kiosk_test_find (window, "agent-call")));
   g_assert_true (g_str_has_prefix (kiosk_test_label (window, "agent-call"), "A citizen at this terminal asked for help at "));
   g_assert_true (g_str_has_prefix (kiosk_test_label (window, "agent-counters"), "Today — sessions: 1, requests sent: 0, with an agent: 0."));

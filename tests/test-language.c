@@ -464,6 +464,14 @@ welcome_title (GtkApplication *app)
   return gtk_window_get_title (GTK_WINDOW (window));
 }
 
+static gboolean
+window_replaced_cb (gpointer data)
+{
+  GtkApplication *app = GTK_APPLICATION (g_application_get_default ());
+
+  return gtk_application_get_active_window (app) != NULL && gtk_application_get_active_window (app) != data;
+}
+
 /* The real application's language action: each switch gives a new window in that language. */
 static void
 test_switch (void)
@@ -492,6 +500,14 @@ test_switch (void)
   kiosk_test_click (KIOSK_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app))), "language-fr");
   g_assert_cmpstr (welcome_title (GTK_APPLICATION (app)), ==, "Borne des démarches");
   g_assert_cmpstr (_("Start a procedure"), !=, "Start a procedure");
+
+  /* A citizen chooses English, then finishes: the next one gets a new window, in French. */
+  kiosk_test_click (KIOSK_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app))), "language-en");
+  g_assert_cmpstr (welcome_title (GTK_APPLICATION (app)), ==, "Procedures kiosk");
+  first = gtk_application_get_active_window (GTK_APPLICATION (app));
+  gtk_widget_activate_action (GTK_WIDGET (first), "win.finish", NULL);
+  g_assert_true (kiosk_test_wait (window_replaced_cb, first, 5000));
+  g_assert_cmpstr (welcome_title (GTK_APPLICATION (app)), ==, "Borne des démarches");
 
   gtk_window_destroy (gtk_application_get_active_window (GTK_APPLICATION (app)));
   kiosk_test_spin (50);

@@ -35,6 +35,7 @@ struct _KioskContext
   KioskScanner   *scanner;
   char           *etag;
   const char     *catalogue_source; /* "bundled", "cache" or "portal" */
+  gint64          catalogue_synced; /* real µs of the last answer of the portal about it, or 0 */
   gboolean        catalogue_loaded;
 
   KioskDossier   *dossier;
@@ -456,6 +457,7 @@ parse_and_save_done_cb (GObject      *object,
   g_free (self->etag);
   self->etag = g_steal_pointer (&data->etag);
   self->catalogue_source = "portal";
+  self->catalogue_synced = g_get_real_time ();
   self->catalogue_loaded = TRUE;
   kiosk_catalogue_replace (self->catalogue, data->catalogue);
   g_task_return_boolean (task, TRUE);
@@ -484,6 +486,7 @@ fetch_catalogue_cb (GObject      *object,
   if (body == NULL)
     {
       /* 304: what the kiosk has is current. */
+      self->catalogue_synced = g_get_real_time ();
       g_task_return_boolean (task, TRUE);
       return;
     }
@@ -1274,4 +1277,11 @@ kiosk_context_retry_now (KioskContext *self)
 
   kiosk_journal_append_async (self->journal, self->agent ? self->agent->id : "-", "outbox-retry", "");
   g_task_run_in_thread (task, retry_in_thread);
+}
+
+/* Returns: when the portal last confirmed or sent the catalogue (real µs), or 0 */
+gint64
+kiosk_context_get_catalogue_synced (KioskContext *self)
+{
+  return self->catalogue_synced;
 }

@@ -60,6 +60,7 @@ void            kiosk_context_call_agent             (KioskContext   *self);
 gint64          kiosk_context_get_call_time          (KioskContext   *self);
 void            kiosk_context_answer_call            (KioskContext   *self);
 void            kiosk_context_retry_now              (KioskContext   *self);
+gint64          kiosk_context_get_catalogue_synced   (KioskContext   *self);
 void            kiosk_context_list_outbox_async      (KioskContext        *self,
                                                       GCancellable        *cancellable,
                                                       GAsyncReadyCallback  callback,
