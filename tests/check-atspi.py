@@ -1,0 +1,105 @@
+#!/usr/bin/python3
+# check-atspi.py KIOSK_BINARY: what a screen reader sees, over the real accessibility bus (AT-SPI,
+# pyatspi): the kiosk is started with GTK's AT-SPI backend, then the tree it exposes is read.
+# Checks that every button, toggle, check box and text field has a name, that the main actions
+# are there in French, and that after pressing "Commencer une démarche" through AT-SPI (as a
+# screen reader user would) the search field is announced with its label. Output: TAP.
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+if not os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
+    print("1..0 # SKIP no session bus (tools/run-tests.sh provides one)")
+    sys.exit(0)
+
+import pyatspi  # noqa: E402  (after the skip: it needs the bus)
+
+NAMED_ROLES = {"push button", "toggle button", "check box", "radio button", "entry", "text",
+               "password text", "spin button", "combo box", "link", "menu item"}
+tests = []
+
+
+def check(ok, what):
+    tests.append((bool(ok), what))
+
+
+def walk(node, depth=0):
+    yield node
+    if depth > 30:
+        return
+    for child in node:
+        if child is not None:
+            yield from walk(child, depth + 1)
+
+
+def showing(node):
+    # Pages are built when first shown; what is built is checked, shown or not.
+    return True
+
+
+def find_app(name, timeout):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        for app in pyatspi.Registry.getDesktop(0):
+            if app is not None and app.name == name:
+                return app
+        time.sleep(0.2)
+    return None
+
+
+def wait_for(predicate, timeout):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        found = predicate()
+        if found is not None:
+            return found
+        time.sleep(0.2)
+    return None
+
+
+def unnamed(app):
+    return [f"{n.getRoleName()} under {n.parent.getRoleName() if n.parent else '?'}"
+            for n in walk(app) if showing(n) and n.getRoleName() in NAMED_ROLES and not n.name.strip()]
+
+
+env = dict(os.environ)
+env.pop("NO_AT_BRIDGE", None)
+env["GTK_A11Y"] = "atspi"
+env["LANGUAGE"] = "fr"
+data = tempfile.mkdtemp(prefix="kiosk-atspi-")
+kiosk = subprocess.Popen([sys.argv[1], "--data-dir", data, "--portal-url", "http://127.0.0.1:9/"],
+                         env=env, stderr=subprocess.DEVNULL)
+try:
+    app = find_app("kiosk", 30)
+    check(app is not None, "the kiosk is on the accessibility bus")
+    if app is not None:
+        frame = wait_for(lambda: next((n for n in walk(app) if n.getRoleName() == "frame"), None), 10)
+        check(frame is not None and frame.name == "Borne des démarches", "the window is named in French")
+        time.sleep(1)
+        names = {n.name for n in walk(app) if showing(n) and n.getRoleName() == "push button"}
+        for action in ("Commencer une démarche", "Appeler un agent", "Terminer et effacer",
+                       "Prendre rendez-vous", "J’ai un rendez-vous", "Me connecter avec mon téléphone",
+                       "Ce que deviennent vos données"):
+            check(action in names, f"welcome page: button “{action}”")
+        missing = unnamed(app)
+        check(not missing, "welcome page: every control has a name" + (f" (unnamed: {missing})" if missing else ""))
+
+        start = next(n for n in walk(app) if n.getRoleName() == "push button" and n.name == "Commencer une démarche")
+        action = start.queryAction()
+        check(action.nActions > 0 and action.doAction(0), "a button can be pressed through AT-SPI")
+        search = wait_for(lambda: next((n for n in walk(app) if showing(n)
+                                        and n.getRoleName() in ("entry", "text") and n.name), None), 10)
+        check(search is not None, "catalogue: the search field is announced with its label"
+              + (f" (“{search.name}”)" if search is not None else ""))
+        missing = unnamed(app)
+        check(not missing, "catalogue page: every control has a name" + (f" (unnamed: {missing})" if missing else ""))
+finally:
+    kiosk.terminate()
+    kiosk.wait(10)
+
+print(f"1..{len(tests)}")
+for i, (ok, what) in enumerate(tests, 1):
+    print(f"{'ok' if ok else 'not ok'} {i} - {what}")
+sys.exit(0 if all(ok for ok, _ in tests) else 1)
