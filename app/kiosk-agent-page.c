@@ -289,7 +289,7 @@ update_health (KioskAgentPage *self)
   g_autoptr(GString) text = g_string_new (NULL);
   KioskScanner *scanner = kiosk_context_get_scanner (self->context);
   g_autofree char *device = scanner ? kiosk_scanner_dup_device_name (scanner) : NULL;
-  g_autoptr(GFile) root = g_file_new_for_path (g_get_user_state_dir ());
+  g_autoptr(GFile) root = g_file_new_for_path (kiosk_context_get_data_dir (self->context));
   g_autoptr(GFileInfo) fs = g_file_query_filesystem_info (root, G_FILE_ATTRIBUTE_FILESYSTEM_FREE, NULL, NULL);
 
   g_string_append (text, self->portal_health ? self->portal_health : _("Portal: checking…"));

@@ -15,6 +15,7 @@
 #include <glib/gstdio.h>
 #include <langinfo.h>
 #include <locale.h>
+#include <termios.h>
 #include <unistd.h>
 
 struct _KioskApplication
@@ -348,13 +349,31 @@ add_agent (KioskApplication *self,
   if (self->data_dir == NULL)
     self->data_dir = g_build_filename (g_get_user_state_dir (), "kiosk", NULL);
   path = g_build_filename (self->data_dir, "agents.ini", NULL);
-  if (isatty (STDIN_FILENO))
-    g_printerr ("PIN (%d digits or more): ", KIOSK_AGENT_MIN_PIN_LENGTH);
-  if (fgets (pin, sizeof pin, stdin) == NULL)
-    {
-      g_printerr ("kiosk: no PIN on standard input\n");
-      return 2;
-    }
+  {
+    struct termios saved, quiet;
+    gboolean terminal = isatty (STDIN_FILENO) && tcgetattr (STDIN_FILENO, &saved) == 0;
+    char *read;
+
+    if (terminal)
+      {
+        /* Not echoed: someone may be looking. */
+        g_printerr ("PIN (%d digits or more): ", KIOSK_AGENT_MIN_PIN_LENGTH);
+        quiet = saved;
+        quiet.c_lflag &= ~ECHO;
+        tcsetattr (STDIN_FILENO, TCSAFLUSH, &quiet);
+      }
+    read = fgets (pin, sizeof pin, stdin);
+    if (terminal)
+      {
+        tcsetattr (STDIN_FILENO, TCSAFLUSH, &saved);
+        g_printerr ("\n");
+      }
+    if (read == NULL)
+      {
+        g_printerr ("kiosk: no PIN on standard input\n");
+        return 2;
+      }
+  }
   length = strcspn (pin, "\r\n");
   pin[length] = '\0';
   if (!kiosk_agents_add (path, id, name, pin, &error))

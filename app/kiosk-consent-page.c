@@ -57,6 +57,12 @@ accept_action_cb (GtkWidget  *widget,
   if (gtk_check_button_get_active (self->submit_check))
     g_strv_builder_add (builder, "submit");
   scopes = g_strv_builder_end (builder);
+  /* Nothing allowed is no agreement: as a refusal. */
+  if (scopes[0] == NULL)
+    {
+      gtk_widget_activate_action (widget, "consent.refuse", NULL);
+      return;
+    }
   kiosk_context_give_consent (self->context, kiosk_procedure_get_slug (self->procedure),
                               (const char * const *) scopes);
   gtk_widget_activate_action (widget, "win.start-dossier", NULL);

@@ -2,6 +2,8 @@
  * with libcurl, and drives widgets as a user does. */
 #include "kiosk-test-util.h"
 
+#include <gdk/x11/gdkx.h>
+
 #include "kiosk-application.h"
 #include "kiosk-json.h"
 
@@ -424,5 +426,49 @@ kiosk_test_complete_dossier (KioskDossier *dossier)
       kiosk_dossier_set_document (dossier, spec->varname, document);
     }
   g_assert_true (kiosk_dossier_is_complete (dossier));
+}
+
+
+static gboolean
+process_done_cb (gpointer data)
+{
+  return g_subprocess_get_identifier (data) == NULL;
+}
+
+/**
+ * kiosk_test_press_keys:
+ * @keys: xdotool key names separated by spaces, e.g. "ctrl+shift+i Tab Return"
+ *
+ * Real key presses through the X server (XTEST, with xdotool), into @window after giving it the
+ * focus, as a keyboard would type them; then lets the window handle them.
+ */
+void
+kiosk_test_press_keys (KioskWindow *window,
+                       const char  *keys)
+{
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (window));
+  g_auto(GStrv) list = g_strsplit (keys, " ", -1);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autofree char *xid = g_strdup_printf ("%lu", (gulong) gdk_x11_surface_get_xid (surface));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) focus = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, "xdotool", "windowfocus",
+                                                   "--sync", xid, NULL);
+  g_autoptr(GSubprocess) press = NULL;
+
+  g_assert_no_error (error);
+  g_assert_true (kiosk_test_wait (process_done_cb, focus, 10000));
+  g_ptr_array_add (argv, (gpointer) "xdotool");
+  g_ptr_array_add (argv, (gpointer) "key");
+  g_ptr_array_add (argv, (gpointer) "--clearmodifiers");
+  g_ptr_array_add (argv, (gpointer) "--delay");
+  g_ptr_array_add (argv, (gpointer) "50");
+  for (guint i = 0; list[i] != NULL; i++)
+    g_ptr_array_add (argv, list[i]);
+  g_ptr_array_add (argv, NULL);
+  press = g_subprocess_newv ((const char * const *) argv->pdata, G_SUBPROCESS_FLAGS_NONE, &error);
+  g_assert_no_error (error);
+  g_assert_true (kiosk_test_wait (process_done_cb, press, 10000));
+  g_assert_true (g_subprocess_get_successful (press));
+  kiosk_test_spin (150);
 }
 

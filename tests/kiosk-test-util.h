@@ -52,6 +52,8 @@ void             kiosk_test_save_png       (GtkWidget       *widget,
                                             const char      *path);
 
 void             kiosk_test_complete_dossier (KioskDossier *dossier);
+void             kiosk_test_press_keys       (KioskWindow  *window,
+                                              const char   *keys);
 const char      *kiosk_test_valid_answer     (const KioskField *field);
 
 G_END_DECLS

@@ -11,7 +11,6 @@
 #include "kiosk-appointments.h"
 #include "kiosk-json.h"
 
-#include <gdk/x11/gdkx.h>
 #include <gio/gunixsocketaddress.h>
 #include <glib/gstdio.h>
 #include <string.h>
@@ -701,41 +700,6 @@ test_retry_now_and_quit (void)
 }
 
 static gboolean
-process_done_cb (gpointer data)
-{
-  return g_subprocess_get_identifier (data) == NULL;
-}
-
-static void
-press_keys (GdkSurface *surface,
-            const char *keys)
-{
-  g_auto(GStrv) list = g_strsplit (keys, " ", -1);
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autofree char *xid = g_strdup_printf ("%lu", (gulong) gdk_x11_surface_get_xid (surface));
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GSubprocess) focus = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, "xdotool", "windowfocus",
-                                                   "--sync", xid, NULL);
-  g_autoptr(GSubprocess) press = NULL;
-
-  g_assert_no_error (error);
-  g_assert_true (kiosk_test_wait (process_done_cb, focus, 10000));
-  g_ptr_array_add (argv, (gpointer) "xdotool");
-  g_ptr_array_add (argv, (gpointer) "key");
-  g_ptr_array_add (argv, (gpointer) "--clearmodifiers");
-  g_ptr_array_add (argv, (gpointer) "--delay");
-  g_ptr_array_add (argv, (gpointer) "50");
-  for (guint i = 0; list[i] != NULL; i++)
-    g_ptr_array_add (argv, list[i]);
-  g_ptr_array_add (argv, NULL);
-  press = g_subprocess_newv ((const char * const *) argv->pdata, G_SUBPROCESS_FLAGS_NONE, &error);
-  g_assert_no_error (error);
-  g_assert_true (kiosk_test_wait (process_done_cb, press, 10000));
-  g_assert_true (g_subprocess_get_successful (press));
-  kiosk_test_spin (500);
-}
-
-static gboolean
 count_key_cb (GtkEventControllerKey *controller,
               guint                  keyval,
               guint                  keycode,
@@ -771,8 +735,9 @@ test_lockdown_keys (void)
   kiosk_test_spin (300);
   toplevels = g_list_model_get_n_items (gtk_window_get_toplevels ());
 
-  press_keys (gtk_native_get_surface (GTK_NATIVE (window)),
+  kiosk_test_press_keys (window,
               "alt+F4 ctrl+w ctrl+q Escape Super_L ctrl+shift+i ctrl+shift+d F12");
+  kiosk_test_spin (400);
   g_assert_nonnull (window);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
   g_assert_cmpuint (f12, ==, 1);
@@ -788,7 +753,8 @@ test_lockdown_keys (void)
   kiosk_test_wait_for_page (plain, "welcome");
   kiosk_test_spin (300);
   toplevels = g_list_model_get_n_items (gtk_window_get_toplevels ());
-  press_keys (gtk_native_get_surface (GTK_NATIVE (plain)), "ctrl+shift+i");
+  kiosk_test_press_keys (plain, "ctrl+shift+i");
+  kiosk_test_spin (400);
   g_assert_cmpuint (g_list_model_get_n_items (gtk_window_get_toplevels ()), >, toplevels);
   gtk_window_destroy (GTK_WINDOW (plain));
 }

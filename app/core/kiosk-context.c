@@ -1285,3 +1285,9 @@ kiosk_context_get_catalogue_synced (KioskContext *self)
 {
   return self->catalogue_synced;
 }
+
+const char *
+kiosk_context_get_data_dir (KioskContext *self)
+{
+  return self->data_dir;
+}

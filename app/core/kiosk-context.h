@@ -61,6 +61,7 @@ gint64          kiosk_context_get_call_time          (KioskContext   *self);
 void            kiosk_context_answer_call            (KioskContext   *self);
 void            kiosk_context_retry_now              (KioskContext   *self);
 gint64          kiosk_context_get_catalogue_synced   (KioskContext   *self);
+const char     *kiosk_context_get_data_dir           (KioskContext   *self);
 void            kiosk_context_list_outbox_async      (KioskContext        *self,
                                                       GCancellable        *cancellable,
                                                       GAsyncReadyCallback  callback,

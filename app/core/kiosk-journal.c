@@ -59,6 +59,7 @@ fail (GError     **error,
 /* Reads journal.key, or creates it (0600) on first use. */
 static gboolean
 load_key (const char  *dir,
+          gboolean     create,
           guint8      *key,
           GError     **error)
 {
@@ -66,6 +67,8 @@ load_key (const char  *dir,
   int fd = open (path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
   struct stat st;
 
+  if (fd < 0 && errno == ENOENT && !create)
+    return fail (error, KIOSK_JOURNAL_ERROR_IO, "%s is missing: without it the journal cannot be checked", path);
   if (fd < 0 && errno == ENOENT)
     {
       fd = open (path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
@@ -165,7 +168,7 @@ kiosk_journal_verify (const char  *dir,
   gint64 expected = 1;
   guint n = 0;
 
-  if (!load_key (dir, key, error))
+  if (sodium_init () < 0 || !load_key (dir, FALSE, key, error))
     return FALSE;
   if (!g_file_get_contents (path, &contents, NULL, NULL))
     contents = g_strdup ("");
@@ -231,7 +234,7 @@ ensure_loaded (KioskJournal  *self,
     return fail (error, KIOSK_JOURNAL_ERROR_IO, "libsodium");
   if (g_mkdir_with_parents (self->dir, 0700) != 0)
     return fail (error, KIOSK_JOURNAL_ERROR_IO, "Cannot create %s", self->dir);
-  if (!load_key (self->dir, self->key, error))
+  if (!load_key (self->dir, TRUE, self->key, error))
     return FALSE;
   fd = open (self->path, O_RDONLY | O_CLOEXEC);
   if (fd >= 0)

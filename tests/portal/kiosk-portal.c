@@ -922,8 +922,15 @@ handle_reset (KioskPortal       *portal,
   clear_faults (portal);
   if (kiosk_portal_store_reset (portal->store, &error)
       && (!kiosk_portal_appointments_reset (portal->appointments)
-          || !kiosk_portal_accounts_reset (portal->accounts)))
-    g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_FAILED, "appointments or accounts not reset");
+          || !kiosk_portal_accounts_reset (portal->accounts)
+          || sqlite3_exec (kiosk_portal_store_get_db (portal->store),
+                           "CREATE TABLE IF NOT EXISTS journal_heads (kiosk TEXT PRIMARY KEY, seq INTEGER, mac TEXT);"
+                           "DELETE FROM journal_heads;"
+                           "CREATE TABLE IF NOT EXISTS dossier_contexts (idempotency_key TEXT PRIMARY KEY, context TEXT NOT NULL);"
+                           "DELETE FROM dossier_contexts;"
+                           "CREATE TABLE IF NOT EXISTS help_requests (kiosk TEXT NOT NULL, time INTEGER NOT NULL);"
+                           "DELETE FROM help_requests;", NULL, NULL, NULL) != SQLITE_OK))
+    g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_FAILED, "appointments, accounts or kiosk records not reset");
   if (error != NULL)
     {
       g_printerr ("kiosk-portal: reset failed: %s\n", error->message);

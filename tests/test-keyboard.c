@@ -1,0 +1,161 @@
+/* test-keyboard.c (suite a11y): the whole journey with the keyboard alone, in French — real key
+ * presses through the X server (xdotool): Tab to move, Return or Space to press, typing in the
+ * fields; from the welcome page to the receipt and back, scan included. The test only watches
+ * where the focus is; every action is a key. No keyboard trap: Tab always moves on. */
+#include "kiosk-test-util.h"
+
+#include "kiosk-documents-page.h"
+#include "kiosk-json.h"
+
+#include <string.h>
+
+static KioskTestPortal *portal;
+
+static gboolean
+named (GtkWidget  *widget,
+       const char *name)
+{
+  return g_strcmp0 (gtk_widget_get_name (widget), name) == 0;
+}
+
+/* The focus is on @name, inside it, or on a row holding it. */
+static gboolean
+focus_is (KioskWindow *window,
+          const char  *name)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (window));
+
+  for (GtkWidget *w = focus; w != NULL; w = gtk_widget_get_parent (w))
+    if (named (w, name))
+      return TRUE;
+  return focus != NULL && gtk_widget_get_first_child (focus) != NULL
+         && named (gtk_widget_get_first_child (focus), name);
+}
+
+/* Presses Tab until the focus reaches @name (at most 80 times). */
+static void
+tab_to (KioskWindow *window,
+        const char  *name)
+{
+  GtkWidget *last = NULL;
+  guint same = 0;
+
+  for (guint i = 0; i < 80; i++)
+    {
+      GtkWidget *focus;
+
+      if (focus_is (window, name))
+        return;
+      kiosk_test_press_keys (window, "Tab");
+      focus = gtk_root_get_focus (GTK_ROOT (window));
+      /* A trap would keep the focus in one place. */
+      same = focus == last ? same + 1 : 0;
+      g_assert_cmpuint (same, <, 3);
+      last = focus;
+    }
+  g_error ("Tab never reached %s (focus on %s)", name,
+           gtk_widget_get_name (gtk_root_get_focus (GTK_ROOT (window))));
+}
+
+static void
+tab_and_press (KioskWindow *window,
+               const char  *name,
+               const char  *key)
+{
+  tab_to (window, name);
+  kiosk_test_press_keys (window, key);
+}
+
+static void
+tab_and_type (KioskWindow *window,
+              const char  *name,
+              const char  *text)
+{
+  g_autofree char *keys = NULL;
+  GString *sequence = g_string_new ("ctrl+a BackSpace");
+
+  tab_to (window, name);
+  for (const char *p = text; *p; p++)
+    {
+      if (*p == ' ')
+        g_string_append (sequence, " space");
+      else if (*p == '/')
+        g_string_append (sequence, " slash");
+      else
+        g_string_append_printf (sequence, " %c", *p);
+    }
+  keys = g_string_free (sequence, FALSE);
+  kiosk_test_press_keys (window, keys);
+}
+
+static gboolean
+documents_idle_cb (gpointer data)
+{
+  return !kiosk_documents_page_get_busy (data);
+}
+
+static void
+test_keyboard_journey (void)
+{
+  g_autofree char *data_dir = g_dir_make_tmp ("kiosk-keys-XXXXXX", NULL);
+  g_autoptr(KioskContext) context = kiosk_test_context_new (portal->url, data_dir);
+  KioskWindow *window = kiosk_window_new (NULL, context);
+
+  kiosk_test_portal_post (portal, "_control/reset", "{}");
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  kiosk_test_wait_for_page (window, "welcome");
+  kiosk_test_spin (300);
+
+  tab_and_press (window, "start-button", "Return");
+  kiosk_test_wait_for_page (window, "catalogue");
+  tab_and_type (window, "search-entry", "aide medicale");
+  kiosk_test_spin (300);
+  tab_and_press (window, "result-aide-medicale", "Return");
+  kiosk_test_wait_for_page (window, "procedure");
+  tab_and_press (window, "start-dossier-button", "Return");
+  kiosk_test_wait_for_page (window, "form");
+
+  tab_and_type (window, "field-last_name", "Wamytan");
+  tab_and_type (window, "field-first_name", "Lea");
+  tab_and_type (window, "field-birth_date", "12/04/1961");
+  tab_and_press (window, "form-next", "Return");
+  tab_and_type (window, "field-household_size", "2");
+  tab_and_type (window, "field-monthly_income", "98000");
+  tab_and_press (window, "field-cover-cafat", "space");
+  tab_and_press (window, "form-next", "Return");
+  tab_and_type (window, "field-phone", "271234");
+  tab_and_press (window, "form-next", "Return");
+
+  kiosk_test_wait_for_page (window, "documents");
+  tab_and_press (window, "scan-id_card", "Return");
+  kiosk_test_spin (100);
+  g_assert_true (kiosk_test_wait (documents_idle_cb, kiosk_window_get_page (window, "documents"), 30000));
+  tab_and_press (window, "documents-next", "Return");
+  kiosk_test_wait_for_page (window, "review");
+  tab_and_press (window, "submit-button", "Return");
+  kiosk_test_wait_for_page (window, "receipt");
+  {
+    g_autoptr(JsonObject) root = kiosk_test_portal_get (portal, "_control/submissions");
+
+    g_assert_cmpuint (json_array_get_length (kiosk_json_get_array (root, "data")), ==, 1);
+  }
+  tab_and_press (window, "receipt-finish", "Return");
+  kiosk_test_wait_for_page (window, "welcome");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int status;
+
+  kiosk_test_setup_locale ("fr");
+  gtk_test_init (&argc, &argv, NULL);
+  portal = kiosk_test_portal_start ();
+  g_test_add_func ("/keyboard/journey", test_keyboard_journey);
+  status = g_test_run ();
+  kiosk_test_portal_stop (portal);
+  return status;
+}
