@@ -37,6 +37,7 @@ struct _KioskWindow
   GtkLabel             *idle_label;
   GtkWidget            *idle_extend_button;
   GtkToggleButton      *contrast_toggle;
+  GtkToggleButton      *large_text_toggle;
 
   /* Session lifecycle: after idle_timeout seconds without input, a warning gives the citizen
    * idle_warning seconds (at least 20 in production, RGAA 13.1) before everything is erased. */
@@ -77,6 +78,8 @@ enum {
   N_PROPS
 };
 static GParamSpec *properties[N_PROPS];
+
+static void reflow (GtkWidget *widget, gboolean large);
 
 /* Pages are built the first time they are shown: the welcome page paints sooner, and a kiosk
  * where nobody starts a procedure never builds the others. */
@@ -155,6 +158,7 @@ ensure_page (KioskWindow *self,
     page = kiosk_privacy_page_new ();
 
   gtk_widget_set_name (page, name);
+  reflow (page, gtk_widget_has_css_class (GTK_WIDGET (self), "large-text"));
   gtk_stack_add_named (self->stack, page, name);
   *slot = page;
   return page;
@@ -519,6 +523,35 @@ display_toggled_cb (GtkToggleButton *toggle,
     gtk_widget_remove_css_class (GTK_WIDGET (self), "high-contrast");
 }
 
+/* Rows of buttons marked "kiosk-reflow" become columns with larger text, so that every page
+ * still fits the screen's width (RGAA 10.4). */
+static void
+reflow (GtkWidget *widget,
+        gboolean   large)
+{
+  if (GTK_IS_BOX (widget) && gtk_widget_has_css_class (widget, "kiosk-reflow"))
+    gtk_orientable_set_orientation (GTK_ORIENTABLE (widget),
+                                    large ? GTK_ORIENTATION_VERTICAL : GTK_ORIENTATION_HORIZONTAL);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    reflow (child, large);
+}
+
+/* Text at 200 % (RGAA 10.4), for this session: every size in style.css is in em of the window's
+ * font size, so one class scales every page. */
+static void
+large_text_toggled_cb (GtkToggleButton *toggle,
+                       KioskWindow     *self)
+{
+  gboolean large = gtk_toggle_button_get_active (toggle);
+
+  if (large)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "large-text");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "large-text");
+  reflow (GTK_WIDGET (self->stack), large);
+}
+
 /* Wipes every page that shows something of the citizen, then goes back to the welcome page. */
 static void
 session_ended_cb (KioskContext *context,
@@ -548,6 +581,7 @@ session_ended_cb (KioskContext *context,
   gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), "");
   hide_idle_warning (self);
   gtk_toggle_button_set_active (self->contrast_toggle, FALSE);
+  gtk_toggle_button_set_active (self->large_text_toggle, FALSE);
   show_page (self, KIOSK_PAGE_WELCOME);
   restart_idle_timer (self);
 }
@@ -707,6 +741,7 @@ kiosk_window_class_init (KioskWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KioskWindow, idle_label);
   gtk_widget_class_bind_template_child (widget_class, KioskWindow, idle_extend_button);
   gtk_widget_class_bind_template_child (widget_class, KioskWindow, contrast_toggle);
+  gtk_widget_class_bind_template_child (widget_class, KioskWindow, large_text_toggle);
   gtk_widget_class_install_action (widget_class, "win.extend-session", NULL, extend_session_action_cb);
 
   gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_action_cb);
@@ -732,6 +767,7 @@ kiosk_window_init (KioskWindow *self)
   self->idle_warning_seconds = 30;
 
   g_signal_connect (self->contrast_toggle, "toggled", G_CALLBACK (display_toggled_cb), self);
+  g_signal_connect (self->large_text_toggle, "toggled", G_CALLBACK (large_text_toggled_cb), self);
   gtk_event_controller_set_propagation_phase (legacy, GTK_PHASE_CAPTURE);
   g_signal_connect (legacy, "event", G_CALLBACK (input_event_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), legacy);

@@ -175,6 +175,9 @@ check_accessible (GtkWidget  *widget,
   return checked;
 }
 
+/* The walk again with text at 200 %: every page must still fit the 1280-pixel screen. */
+static gboolean large_text;
+
 static void
 visit_page (KioskWindow *window,
             const char  *shot)
@@ -182,6 +185,9 @@ visit_page (KioskWindow *window,
   const char *dir = g_getenv ("KIOSK_SCREENSHOT_DIR");
   const char *page = kiosk_window_get_page_name (window);
 
+  /* Each session starts at normal size: the walk asks for larger text again after a finish. */
+  if (large_text && !gtk_widget_has_css_class (GTK_WIDGET (window), "large-text"))
+    kiosk_test_click (window, "large-text-toggle");
   /* Past the page transition (150 ms), as a citizen would see it. */
   kiosk_test_spin (400);
   g_assert_cmpuint (check_no_english (GTK_WIDGET (window), page), >, 3);
@@ -195,7 +201,7 @@ visit_page (KioskWindow *window,
   }
   if (dir != NULL)
     {
-      g_autofree char *path = g_strdup_printf ("%s/%s.png", dir, shot);
+      g_autofree char *path = g_strdup_printf ("%s/%s%s.png", dir, large_text ? "large-text-" : "", shot);
 
       g_mkdir_with_parents (dir, 0755);
       kiosk_test_save_png (GTK_WIDGET (window), path);
@@ -296,7 +302,7 @@ requests_loaded_cb (gpointer data)
 }
 
 static void
-test_french_walk (void)
+french_walk (void)
 {
   g_autofree char *data_dir = g_dir_make_tmp ("kiosk-lang-XXXXXX", NULL);
   g_autoptr(KioskContext) context = kiosk_test_context_new (portal->url, data_dir);
@@ -305,6 +311,11 @@ test_french_walk (void)
   gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
   gtk_window_present (GTK_WINDOW (window));
   kiosk_test_wait_for_page (window, "welcome");
+  if (large_text)
+    {
+      kiosk_test_click (window, "large-text-toggle");
+      g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (window), "large-text"));
+    }
   visit_page (window, "01-welcome");
   kiosk_test_click (window, "privacy-button");
   kiosk_test_wait_for_page (window, "privacy");
@@ -449,6 +460,21 @@ test_french_walk (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static void
+test_french_walk (void)
+{
+  large_text = FALSE;
+  french_walk ();
+}
+
+static void
+test_large_text_walk (void)
+{
+  large_text = TRUE;
+  french_walk ();
+  large_text = FALSE;
+}
+
 static gboolean
 has_window_cb (gpointer data)
 {
@@ -529,6 +555,7 @@ main (int   argc,
     portal = kiosk_test_portal_start_with (extra);
   }
   g_test_add_func ("/language/french-walk", test_french_walk);
+  g_test_add_func ("/language/large-text-walk", test_large_text_walk);
   g_test_add_func ("/language/switch", test_switch);
   status = g_test_run ();
   kiosk_test_portal_stop (portal);
