@@ -196,8 +196,13 @@ visit_page (KioskWindow *window,
   {
     int min_width = 0;
 
+    int min_height = 0;
+
     gtk_widget_measure (GTK_WIDGET (window), GTK_ORIENTATION_HORIZONTAL, -1, &min_width, NULL, NULL, NULL);
     g_assert_cmpint (min_width, <=, 1280);
+    /* …and its 800 pixels of height: what is taller scrolls. */
+    gtk_widget_measure (GTK_WIDGET (window), GTK_ORIENTATION_VERTICAL, 1280, &min_height, NULL, NULL, NULL);
+    g_assert_cmpint (min_height, <=, 800);
   }
   if (dir != NULL)
     {
