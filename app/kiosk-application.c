@@ -207,6 +207,11 @@ create_window (KioskApplication *self)
   g_settings_bind (self->settings, "idle-timeout", window, "idle-timeout", G_SETTINGS_BIND_GET);
   g_object_set (window, "idle-warning", 30, NULL);
 
+  {
+    g_autofree char *keyboard = g_settings_get_string (self->settings, "on-screen-keyboard");
+
+    kiosk_window_set_keyboard_mode (window, keyboard);
+  }
   g_signal_connect (window, "close-request", G_CALLBACK (close_request_cb), self);
   g_signal_connect_after (window, "realize", G_CALLBACK (window_realize_cb), self);
   if (self->kiosk_mode)

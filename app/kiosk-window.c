@@ -13,6 +13,7 @@
 #include "kiosk-sign-in-page.h"
 #include "kiosk-documents-page.h"
 #include "kiosk-form-page.h"
+#include "kiosk-keyboard.h"
 #include "kiosk-privacy-page.h"
 #include "kiosk-procedure-page.h"
 #include "kiosk-receipt-page.h"
@@ -38,6 +39,10 @@ struct _KioskWindow
   GtkWidget            *idle_extend_button;
   GtkToggleButton      *contrast_toggle;
   GtkToggleButton      *large_text_toggle;
+  GtkRevealer          *keyboard_revealer;
+  KioskKeyboard        *keyboard;
+  char                 *keyboard_mode;   /* "auto" (touch terminals), "always" or "never" */
+  gboolean              touch;           /* the last input came from a touchscreen */
 
   /* Session lifecycle: after idle_timeout seconds without input, a warning gives the citizen
    * idle_warning seconds (at least 20 in production, RGAA 13.1) before everything is erased. */
@@ -298,6 +303,17 @@ input_event_cb (GtkEventControllerLegacy *controller,
     case GDK_SCROLL:
       if (!gtk_widget_get_visible (self->idle_warning))
         restart_idle_timer (self);
+      /* Touch or not decides whether the on-screen keyboard comes up. */
+      {
+        GdkDevice *device = gdk_event_get_device (event);
+        GdkEventType type = gdk_event_get_event_type (event);
+
+        if (type == GDK_TOUCH_BEGIN
+            || (device != NULL && gdk_device_get_source (device) == GDK_SOURCE_TOUCHSCREEN))
+          self->touch = TRUE;
+        else if (type == GDK_KEY_PRESS || type == GDK_BUTTON_PRESS)
+          self->touch = FALSE;
+      }
       break;
     default:
       break;
@@ -523,6 +539,48 @@ display_toggled_cb (GtkToggleButton *toggle,
     gtk_widget_remove_css_class (GTK_WIDGET (self), "high-contrast");
 }
 
+/* Shows the on-screen keyboard when a text field has the focus: on a touch terminal ("auto"),
+ * always, or never. */
+static void
+update_keyboard (KioskWindow *self)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+  gboolean text = focus != NULL && (GTK_IS_TEXT (focus) || GTK_IS_TEXT_VIEW (focus));
+  gboolean wanted = g_strcmp0 (self->keyboard_mode, "always") == 0
+                    || (g_strcmp0 (self->keyboard_mode, "auto") == 0 && self->touch);
+
+  if (focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (self->keyboard)))
+    return;
+  kiosk_keyboard_set_target (self->keyboard, text ? focus : NULL);
+  gtk_revealer_set_reveal_child (self->keyboard_revealer, text && wanted);
+}
+
+static void
+focus_changed_cb (KioskWindow *self)
+{
+  update_keyboard (self);
+}
+
+static void
+keyboard_hide_cb (KioskKeyboard *keyboard,
+                  KioskWindow   *self)
+{
+  gtk_revealer_set_reveal_child (self->keyboard_revealer, FALSE);
+}
+
+/**
+ * kiosk_window_set_keyboard_mode:
+ * @mode: "auto" (shown on a touch terminal when a text field has the focus), "always" or "never"
+ */
+void
+kiosk_window_set_keyboard_mode (KioskWindow *self,
+                                const char  *mode)
+{
+  g_free (self->keyboard_mode);
+  self->keyboard_mode = g_strdup (mode);
+  update_keyboard (self);
+}
+
 /* Rows of buttons marked "kiosk-reflow" become columns with larger text, so that every page
  * still fits the screen's width (RGAA 10.4). */
 static void
@@ -582,6 +640,7 @@ session_ended_cb (KioskContext *context,
   hide_idle_warning (self);
   gtk_toggle_button_set_active (self->contrast_toggle, FALSE);
   gtk_toggle_button_set_active (self->large_text_toggle, FALSE);
+  gtk_revealer_set_reveal_child (self->keyboard_revealer, FALSE);
   show_page (self, KIOSK_PAGE_WELCOME);
   restart_idle_timer (self);
 }
@@ -687,7 +746,8 @@ kiosk_window_set_property (GObject      *object,
 
 static void
 kiosk_window_dispose (GObject *object)
-{
+{  g_clear_pointer (&KIOSK_WINDOW (object)->keyboard_mode, g_free);
+
   KioskWindow *self = KIOSK_WINDOW (object);
 
   g_clear_handle_id (&self->idle_source, g_source_remove);
@@ -709,6 +769,7 @@ kiosk_window_class_init (KioskWindowClass *klass)
   object_class->get_property = kiosk_window_get_property;
   object_class->set_property = kiosk_window_set_property;
   object_class->dispose = kiosk_window_dispose;
+  g_type_ensure (KIOSK_TYPE_KEYBOARD);
 
   properties[PROP_CONTEXT] =
     g_param_spec_object ("context", NULL, NULL, KIOSK_TYPE_CONTEXT,
@@ -742,6 +803,8 @@ kiosk_window_class_init (KioskWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KioskWindow, idle_extend_button);
   gtk_widget_class_bind_template_child (widget_class, KioskWindow, contrast_toggle);
   gtk_widget_class_bind_template_child (widget_class, KioskWindow, large_text_toggle);
+  gtk_widget_class_bind_template_child (widget_class, KioskWindow, keyboard_revealer);
+  gtk_widget_class_bind_template_child (widget_class, KioskWindow, keyboard);
   gtk_widget_class_install_action (widget_class, "win.extend-session", NULL, extend_session_action_cb);
 
   gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_action_cb);
@@ -768,6 +831,9 @@ kiosk_window_init (KioskWindow *self)
 
   g_signal_connect (self->contrast_toggle, "toggled", G_CALLBACK (display_toggled_cb), self);
   g_signal_connect (self->large_text_toggle, "toggled", G_CALLBACK (large_text_toggled_cb), self);
+  self->keyboard_mode = g_strdup ("auto");
+  g_signal_connect (self, "notify::focus-widget", G_CALLBACK (focus_changed_cb), NULL);
+  g_signal_connect (self->keyboard, "hide-requested", G_CALLBACK (keyboard_hide_cb), self);
   gtk_event_controller_set_propagation_phase (legacy, GTK_PHASE_CAPTURE);
   g_signal_connect (legacy, "event", G_CALLBACK (input_event_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), legacy);

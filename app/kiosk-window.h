@@ -19,4 +19,7 @@ GtkWidget   *kiosk_window_find_widget        (KioskWindow    *self,
 gboolean     kiosk_window_is_locked_shortcut (guint           keyval,
                                               GdkModifierType state);
 
+void         kiosk_window_set_keyboard_mode (KioskWindow *self,
+                                            const char  *mode);
+
 G_END_DECLS

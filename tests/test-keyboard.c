@@ -145,6 +145,69 @@ test_keyboard_journey (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static void
+press (KioskWindow *window,
+       const char  *key)
+{
+  kiosk_test_click (window, key);
+}
+
+/* The on-screen keyboard: it comes up with a text field (here "always"; "auto" does on a touch
+ * terminal), types at the cursor — a capital, accented letters, digits, "@" and ".nc", erase —
+ * without taking the focus, and goes when asked; "never" keeps it away. */
+static void
+test_on_screen_keyboard (void)
+{
+  g_autofree char *data_dir = g_dir_make_tmp ("kiosk-osk-XXXXXX", NULL);
+  g_autoptr(KioskContext) context = kiosk_test_context_new (portal->url, data_dir);
+  KioskWindow *window = kiosk_window_new (NULL, context);
+  GtkRevealer *revealer;
+  GtkWidget *field;
+
+  kiosk_window_set_keyboard_mode (window, "always");
+  gtk_window_present (GTK_WINDOW (window));
+  kiosk_test_wait_for_page (window, "welcome");
+  revealer = GTK_REVEALER (gtk_widget_get_parent (kiosk_test_find (window, "keyboard")));
+  g_assert_false (gtk_revealer_get_reveal_child (revealer));
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-procedure", "s", "aide-medicale");
+  kiosk_test_wait_for_page (window, "procedure");
+  kiosk_test_click (window, "start-dossier-button");
+  kiosk_test_wait_for_page (window, "form");
+  field = kiosk_test_find (window, "field-last_name");
+  gtk_widget_grab_focus (field);
+  kiosk_test_spin (50);
+  g_assert_true (gtk_revealer_get_reveal_child (revealer));
+
+  press (window, "key-shift");
+  press (window, "key-k");
+  press (window, "key-a");
+  press (window, "key-l");
+  press (window, "key-é");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (field)), ==, "Kalé");
+  press (window, "key-digits");
+  press (window, "key-4");
+  press (window, "key-2");
+  press (window, "key-backspace-digits");
+  press (window, "key-letters");
+  press (window, "key-at");
+  press (window, "key-nc");
+  press (window, "key-space");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (field)), ==, "Kalé4@.nc ");
+  /* The field kept the focus all along. */
+  g_assert_true (gtk_widget_has_focus (GTK_WIDGET (gtk_editable_get_delegate (GTK_EDITABLE (field)))));
+
+  press (window, "key-hide");
+  g_assert_false (gtk_revealer_get_reveal_child (revealer));
+
+  /* "never": a physical keyboard only. */
+  kiosk_window_set_keyboard_mode (window, "never");
+  gtk_widget_grab_focus (kiosk_test_find (window, "field-first_name"));
+  kiosk_test_spin (50);
+  g_assert_false (gtk_revealer_get_reveal_child (revealer));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -155,6 +218,7 @@ main (int   argc,
   gtk_test_init (&argc, &argv, NULL);
   portal = kiosk_test_portal_start ();
   g_test_add_func ("/keyboard/journey", test_keyboard_journey);
+  g_test_add_func ("/keyboard/on-screen", test_on_screen_keyboard);
   status = g_test_run ();
   kiosk_test_portal_stop (portal);
   return status;

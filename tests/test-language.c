@@ -349,6 +349,11 @@ french_walk (void)
   visit_page (window, "05-form-errors");
   kiosk_test_type (window, "field-first_name", "Léa");
   kiosk_test_type (window, "field-birth_date", "12/04/1961");
+  /* The on-screen keyboard, as on a touch terminal. */
+  kiosk_window_set_keyboard_mode (window, "always");
+  gtk_widget_grab_focus (kiosk_test_find (window, "field-first_name"));
+  visit_page (window, "05-form-keyboard");
+  kiosk_window_set_keyboard_mode (window, "never");
   kiosk_test_click (window, "form-next");
   kiosk_test_type (window, "field-household_size", "2");
   kiosk_test_type (window, "field-monthly_income", "98 000");
