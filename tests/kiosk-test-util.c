@@ -2,6 +2,8 @@
  * with libcurl, and drives widgets as a user does. */
 #include "kiosk-test-util.h"
 
+#include "kiosk-appointment-page.h"
+
 #include <gdk/x11/gdkx.h>
 
 #include "kiosk-application.h"
@@ -472,3 +474,73 @@ kiosk_test_press_keys (KioskWindow *window,
   kiosk_test_spin (150);
 }
 
+
+/* The first mapped widget under @widget whose name starts with @prefix (e.g. "slot-"). */
+GtkWidget *
+kiosk_test_find_prefixed (GtkWidget  *widget,
+                          const char *prefix)
+{
+  if (g_str_has_prefix (gtk_widget_get_name (widget), prefix) && gtk_widget_get_mapped (widget))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = kiosk_test_find_prefixed (child, prefix);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+typedef struct
+{
+  KioskWindow *window;
+  const char  *name;
+} Step;
+
+static gboolean
+appointment_step_cb (gpointer data)
+{
+  Step *step = data;
+  GtkWidget *page = kiosk_window_find_widget (step->window, "appointment");
+  GtkStack *stack = GTK_STACK (kiosk_window_find_widget (step->window, "appointment-stack"));
+
+  return !kiosk_appointment_page_is_busy (KIOSK_APPOINTMENT_PAGE (page))
+         && g_strcmp0 (gtk_stack_get_visible_child_name (stack), step->name) == 0;
+}
+
+/* Waits until the appointment page shows its step @name (motifs, slots, contact, done), idle. */
+void
+kiosk_test_wait_for_appointment_step (KioskWindow *window,
+                                      const char  *name)
+{
+  Step step = { window, name };
+
+  if (!kiosk_test_wait (appointment_step_cb, &step, 20000))
+    g_error ("The appointment page did not reach the step %s", name);
+}
+
+static gboolean
+outbox_empty_cb (gpointer data)
+{
+  KioskOutbox *outbox = kiosk_context_get_outbox (data);
+  g_autoptr(GPtrArray) entries = outbox ? kiosk_outbox_list (outbox, NULL) : NULL;
+
+  return entries != NULL && entries->len == 0;
+}
+
+/* TRUE when the context's outbox is open and empty, now. */
+gboolean
+kiosk_test_outbox_is_empty (KioskContext *context)
+{
+  return outbox_empty_cb (context);
+}
+
+/* TRUE once the context's outbox is open and empty (waits up to @timeout_ms). */
+gboolean
+kiosk_test_wait_outbox_empty (KioskContext *context,
+                              guint         timeout_ms)
+{
+  return kiosk_test_wait (outbox_empty_cb, context, timeout_ms);
+}

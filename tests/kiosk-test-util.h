@@ -54,6 +54,13 @@ void             kiosk_test_save_png       (GtkWidget       *widget,
 void             kiosk_test_complete_dossier (KioskDossier *dossier);
 void             kiosk_test_press_keys       (KioskWindow  *window,
                                               const char   *keys);
+GtkWidget       *kiosk_test_find_prefixed    (GtkWidget    *widget,
+                                              const char   *prefix);
+void             kiosk_test_wait_for_appointment_step (KioskWindow *window,
+                                                       const char  *name);
+gboolean         kiosk_test_outbox_is_empty  (KioskContext *context);
+gboolean         kiosk_test_wait_outbox_empty (KioskContext *context,
+                                               guint         timeout_ms);
 const char      *kiosk_test_valid_answer     (const KioskField *field);
 
 G_END_DECLS

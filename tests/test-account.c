@@ -180,15 +180,6 @@ test_expired_and_denied (void)
   g_assert_null (kiosk_sign_in_steal_account (sign_in));
 }
 
-static gboolean
-outbox_empty_cb (gpointer data)
-{
-  KioskOutbox *outbox = kiosk_context_get_outbox (data);
-  g_autoptr(GPtrArray) entries = outbox ? kiosk_outbox_list (outbox, NULL) : NULL;
-
-  return entries != NULL && entries->len == 0;
-}
-
 static const char *
 owner_of (JsonObject *stats,
           const char *idempotency_key)
@@ -308,7 +299,7 @@ test_sign_in_prefill_and_queued_dossier (void)
   g_assert_cmpstr (kiosk_test_label (window, "receipt-title"), ==, "Your request is saved on this terminal");
   grant = g_strdup (kiosk_dossier_get_account_grant (dossier));
   g_assert_nonnull (grant);
-  g_assert_false (outbox_empty_cb (context));
+  g_assert_false (kiosk_test_outbox_is_empty (context));
 
   /* The citizen leaves: signed out, the token revoked, and no secret in plain text on disk. */
   kiosk_test_click (window, "receipt-finish");
@@ -323,7 +314,7 @@ test_sign_in_prefill_and_queued_dossier (void)
   kiosk_test_portal_post (portal, "_control/faults", "{}");
   kiosk_outbox_set_backoff (kiosk_context_get_outbox (context), 1, 10);
   kiosk_context_start_sender (context, 100);
-  g_assert_true (kiosk_test_wait (outbox_empty_cb, context, 20000));
+  g_assert_true (kiosk_test_wait_outbox_empty (context, 20000));
   stats = kiosk_test_portal_get (portal, "_control/oauth");
   g_assert_cmpstr (owner_of (stats, key), ==, "marie.wamytan");
 
@@ -427,7 +418,7 @@ test_no_account (void)
   kiosk_context_queue_dossier_async (context, dossier, NULL, queued_cb, &queued);
   g_assert_true (kiosk_test_wait (queued_cb_done, &queued, 10000));
   kiosk_context_start_sender (context, 100);
-  g_assert_true (kiosk_test_wait (outbox_empty_cb, context, 20000));
+  g_assert_true (kiosk_test_wait_outbox_empty (context, 20000));
   submissions = kiosk_test_portal_get (portal, "_control/submissions");
   g_assert_cmpuint (json_array_get_length (kiosk_json_get_array (submissions, "data")), ==, 1);
   stats = kiosk_test_portal_get (portal, "_control/oauth");

@@ -337,15 +337,6 @@ journal_at_cb (gpointer data)
   return kiosk_journal_get_head (pair[0], NULL) >= GPOINTER_TO_INT (pair[1]);
 }
 
-static gboolean
-outbox_empty_cb (gpointer data)
-{
-  KioskOutbox *outbox = kiosk_context_get_outbox (data);
-  g_autoptr(GPtrArray) entries = outbox ? kiosk_outbox_list (outbox, NULL) : NULL;
-
-  return entries != NULL && entries->len == 0;
-}
-
 static void
 queued_cb (GObject      *object,
            GAsyncResult *result,
@@ -441,7 +432,7 @@ test_journal (void)
   kiosk_context_queue_dossier_async (context, dossier, NULL, queued_cb, &queued);
   g_assert_true (kiosk_test_wait (queued_done_cb, &queued, 10000));
   kiosk_context_start_sender (context, 100);
-  g_assert_true (kiosk_test_wait (outbox_empty_cb, context, 20000));
+  g_assert_true (kiosk_test_wait_outbox_empty (context, 20000));
   head = kiosk_test_portal_get (portal, head_path);
   g_assert_cmpint (kiosk_json_get_int (kiosk_json_get_object (head, "data"), "seq", 0), ==, 3);
   g_assert_cmpstr (kiosk_json_get_string (kiosk_json_get_object (head, "data"), "mac"), ==, mac);
@@ -683,7 +674,7 @@ test_retry_now_and_quit (void)
   g_assert_true (g_str_has_prefix (kiosk_test_label (window, "agent-outbox"),
                                    "1 request waits to be sent; the terminal retries by itself. 1 was refused by the portal and needs an agent."));
   kiosk_test_click (window, "agent-retry");
-  g_assert_true (kiosk_test_wait (outbox_empty_cb, context, 20000));
+  g_assert_true (kiosk_test_wait_outbox_empty (context, 20000));
   kiosk_test_click (window, "agent-refresh");
   kiosk_test_spin (50);
   g_assert_true (kiosk_test_wait (agent_idle_cb, window, 20000));
@@ -898,7 +889,7 @@ test_privacy_canary (void)
   g_assert_true (kiosk_test_wait (page_is_receipt_cb, window, 20000));
   kiosk_test_click (window, "receipt-finish");
   kiosk_test_wait_for_page (window, "welcome");
-  g_assert_false (outbox_empty_cb (context));
+  g_assert_false (kiosk_test_outbox_is_empty (context));
   found = find_everywhere (data_dir, canary, since);
   g_assert_cmpuint (found->len, ==, 0);
   g_clear_pointer (&found, g_ptr_array_unref);
@@ -910,7 +901,7 @@ test_privacy_canary (void)
   kiosk_test_portal_post (portal, "_control/faults", "{}");
   kiosk_outbox_set_backoff (kiosk_context_get_outbox (context), 1, 10);
   kiosk_context_start_sender (context, 100);
-  g_assert_true (kiosk_test_wait (outbox_empty_cb, context, 20000));
+  g_assert_true (kiosk_test_wait_outbox_empty (context, 20000));
   found = find_everywhere (data_dir, canary, since);
   g_assert_cmpuint (found->len, ==, 0);
   g_clear_pointer (&found, g_ptr_array_unref);

@@ -511,49 +511,6 @@ test_outages (void)
 
 /* The UI */
 
-static GtkWidget *
-find_prefixed (GtkWidget  *widget,
-               const char *prefix)
-{
-  if (g_str_has_prefix (gtk_widget_get_name (widget), prefix) && gtk_widget_get_mapped (widget))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_prefixed (child, prefix);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-typedef struct
-{
-  KioskWindow *window;
-  const char  *name;
-} Step;
-
-static gboolean
-step_shown_cb (gpointer data)
-{
-  Step *step = data;
-  GtkWidget *page = kiosk_window_find_widget (step->window, "appointment");
-  GtkStack *stack = GTK_STACK (kiosk_window_find_widget (step->window, "appointment-stack"));
-
-  return !kiosk_appointment_page_is_busy (KIOSK_APPOINTMENT_PAGE (page))
-         && g_strcmp0 (gtk_stack_get_visible_child_name (stack), step->name) == 0;
-}
-
-static void
-wait_for_step (KioskWindow *window,
-               const char  *name)
-{
-  Step step = { window, name };
-
-  if (!kiosk_test_wait (step_shown_cb, &step, 20000))
-    g_error ("The appointment page did not reach the step %s", name);
-}
 
 static gboolean
 arrival_idle_cb (gpointer data)
@@ -614,17 +571,17 @@ test_booking_flow (void)
 
   kiosk_test_click (window, "welcome-appointment");
   kiosk_test_wait_for_page (window, "appointment");
-  wait_for_step (window, "motifs");
+  kiosk_test_wait_for_appointment_step (window, "motifs");
   g_assert_cmpstr (kiosk_test_label (window, "appointment-subtitle"), ==,
                    "À EPN de Nouméa centre. Quel est l’objet du rendez-vous\u00a0?");
   kiosk_test_click (window, "motif-aide-medicale");
-  wait_for_step (window, "slots");
+  kiosk_test_wait_for_appointment_step (window, "slots");
 
   /* The first free time, as a citizen would touch it. */
-  slot = find_prefixed (kiosk_test_find (window, "slots-days"), "slot-");
+  slot = kiosk_test_find_prefixed (kiosk_test_find (window, "slots-days"), "slot-");
   g_assert_nonnull (slot);
   g_signal_emit_by_name (slot, "clicked");
-  wait_for_step (window, "contact");
+  kiosk_test_wait_for_appointment_step (window, "contact");
   g_assert_true (g_str_has_prefix (kiosk_test_label (window, "appointment-summary"),
                                    "Constituer un dossier d’aide médicale, "));
 
@@ -647,7 +604,7 @@ test_booking_flow (void)
     g_assert_no_error (error);
   }
   kiosk_test_click (window, "appointment-confirm");
-  wait_for_step (window, "slots");
+  kiosk_test_wait_for_appointment_step (window, "slots");
   g_assert_cmpstr (kiosk_test_label (window, "appointment-error"), ==,
                    "Quelqu’un vient de réserver cet horaire. Voici les horaires encore libres.");
   {
@@ -658,14 +615,14 @@ test_booking_flow (void)
     g_assert_null (kiosk_window_find_widget (window, local_name));
     (void) taken_name;
   }
-  slot = find_prefixed (kiosk_test_find (window, "slots-days"), "slot-");
+  slot = kiosk_test_find_prefixed (kiosk_test_find (window, "slots-days"), "slot-");
   g_signal_emit_by_name (slot, "clicked");
-  wait_for_step (window, "contact");
+  kiosk_test_wait_for_appointment_step (window, "contact");
   /* What was typed is still there. */
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (kiosk_test_find (window, "appointment-name"))), ==,
                    "Marie Wamytan");
   kiosk_test_click (window, "appointment-confirm");
-  wait_for_step (window, "done");
+  kiosk_test_wait_for_appointment_step (window, "done");
 
   booked = kiosk_appointment_page_get_appointment (KIOSK_APPOINTMENT_PAGE (kiosk_test_find (window, "appointment")));
   g_assert_nonnull (booked);
@@ -787,18 +744,18 @@ test_accompanied_and_portal_down (void)
   kiosk_test_wait_for_page (window, "procedure");
   kiosk_test_click (window, "procedure-accompanied");
   kiosk_test_wait_for_page (window, "appointment");
-  wait_for_step (window, "slots");
+  kiosk_test_wait_for_appointment_step (window, "slots");
   g_assert_cmpstr (kiosk_test_label (window, "appointment-subtitle"), ==,
                    "Demander le minimum vieillesse: choose a time.");
-  slot = find_prefixed (kiosk_test_find (window, "slots-days"), "slot-");
+  slot = kiosk_test_find_prefixed (kiosk_test_find (window, "slots-days"), "slot-");
   g_signal_emit_by_name (slot, "clicked");
-  wait_for_step (window, "contact");
+  kiosk_test_wait_for_appointment_step (window, "contact");
   kiosk_test_type (window, "appointment-name", "Paul Néa");
   kiosk_test_type (window, "appointment-phone", "+33 6 12 34 56 78");
 
   kiosk_test_portal_post (portal, "_control/faults", "{\"fail\": 10, \"status\": 503}");
   kiosk_test_click (window, "appointment-confirm");
-  wait_for_step (window, "contact");
+  kiosk_test_wait_for_appointment_step (window, "contact");
   g_assert_cmpstr (kiosk_test_label (window, "appointment-error"), ==,
                    "The online service does not answer right now. No appointment was booked. Please try again in a moment, or ask an agent.");
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (kiosk_test_find (window, "appointment-phone"))), ==,
@@ -806,7 +763,7 @@ test_accompanied_and_portal_down (void)
   /* The portal is back: the same button books, once. */
   kiosk_test_portal_post (portal, "_control/faults", "{}");
   kiosk_test_click (window, "appointment-confirm");
-  wait_for_step (window, "done");
+  kiosk_test_wait_for_appointment_step (window, "done");
   starts = g_date_time_ref (kiosk_appointment_page_get_appointment (KIOSK_APPOINTMENT_PAGE (kiosk_test_find (window, "appointment")))->starts_at);
   day = fetch_day (client, starts);
   g_assert_cmpuint (day->len, ==, 1);

@@ -228,15 +228,6 @@ test_submit_scanned_dossier (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
-static gboolean
-outbox_empty_cb (gpointer data)
-{
-  KioskOutbox *outbox = kiosk_context_get_outbox (data);
-  g_autoptr(GPtrArray) entries = outbox ? kiosk_outbox_list (outbox, NULL) : NULL;
-
-  return entries != NULL && entries->len == 0;
-}
-
 static guint
 count_submissions (void)
 {
@@ -264,7 +255,7 @@ test_portal_faults_then_retry (void)
   g_assert_cmpstr (kiosk_test_label (window, "receipt-title"), ==, _("Your request is saved on this terminal"));
   g_assert_cmpuint (strlen (kiosk_test_label (window, "receipt-number")), ==, 9);
   g_assert_false (gtk_widget_get_visible (kiosk_test_find (window, "receipt-qr")));
-  g_assert_false (outbox_empty_cb (context));
+  g_assert_false (kiosk_test_outbox_is_empty (context));
   g_assert_cmpuint (count_submissions (), ==, 0);
 
   /* The citizen leaves; the dossier stays, encrypted, until the portal has it. */
@@ -273,7 +264,7 @@ test_portal_faults_then_retry (void)
   g_assert_null (kiosk_context_get_dossier (context));
   kiosk_outbox_set_backoff (kiosk_context_get_outbox (context), 1, 10);
   kiosk_context_start_sender (context, 100);
-  g_assert_true (kiosk_test_wait (outbox_empty_cb, context, 15000));
+  g_assert_true (kiosk_test_wait_outbox_empty (context, 15000));
   g_assert_cmpuint (count_submissions (), ==, 1);
 
   /* Garbage from the portal: same story, still exactly once. */
@@ -282,7 +273,7 @@ test_portal_faults_then_retry (void)
   kiosk_test_portal_post (portal, "_control/faults", "{\"malformed\": 1}");
   kiosk_test_click (window, "submit-button");
   kiosk_test_wait_for_page (window, "receipt");
-  g_assert_true (kiosk_test_wait (outbox_empty_cb, context, 15000));
+  g_assert_true (kiosk_test_wait_outbox_empty (context, 15000));
   kiosk_test_spin (300);
   g_assert_cmpuint (count_submissions (), ==, 2);
   gtk_window_destroy (GTK_WINDOW (window));

@@ -228,48 +228,6 @@ idle_warning_cb (gpointer data)
   return visible;
 }
 
-static GtkWidget *
-find_prefixed (GtkWidget  *widget,
-               const char *prefix)
-{
-  if (g_str_has_prefix (gtk_widget_get_name (widget), prefix) && gtk_widget_get_mapped (widget))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_prefixed (child, prefix);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-typedef struct
-{
-  KioskWindow *window;
-  const char  *name;
-} Step;
-
-static gboolean
-step_shown_cb (gpointer data)
-{
-  Step *step = data;
-  GtkWidget *page = kiosk_window_get_page (step->window, "appointment");
-  GtkStack *stack = GTK_STACK (kiosk_window_find_widget (step->window, "appointment-stack"));
-
-  return !kiosk_appointment_page_is_busy (KIOSK_APPOINTMENT_PAGE (page))
-         && g_strcmp0 (gtk_stack_get_visible_child_name (stack), step->name) == 0;
-}
-
-static void
-wait_for_step (KioskWindow *window,
-               const char  *name)
-{
-  Step step = { window, name };
-
-  g_assert_true (kiosk_test_wait (step_shown_cb, &step, 20000));
-}
 
 static gboolean
 arrival_idle_cb (gpointer data)
@@ -397,18 +355,18 @@ french_walk (void)
   /* An appointment: reason, week, contact, booked. */
   kiosk_test_click (window, "welcome-appointment");
   kiosk_test_wait_for_page (window, "appointment");
-  wait_for_step (window, "motifs");
+  kiosk_test_wait_for_appointment_step (window, "motifs");
   visit_page (window, "12-appointment-motifs");
   kiosk_test_click (window, "motif-aide-medicale");
-  wait_for_step (window, "slots");
+  kiosk_test_wait_for_appointment_step (window, "slots");
   visit_page (window, "13-appointment-week");
-  g_signal_emit_by_name (find_prefixed (kiosk_test_find (window, "slots-days"), "slot-"), "clicked");
-  wait_for_step (window, "contact");
+  g_signal_emit_by_name (kiosk_test_find_prefixed (kiosk_test_find (window, "slots-days"), "slot-"), "clicked");
+  kiosk_test_wait_for_appointment_step (window, "contact");
   kiosk_test_type (window, "appointment-name", "Léa Wamytan");
   kiosk_test_type (window, "appointment-phone", "27 12 34");
   visit_page (window, "14-appointment-contact");
   kiosk_test_click (window, "appointment-confirm");
-  wait_for_step (window, "done");
+  kiosk_test_wait_for_appointment_step (window, "done");
   visit_page (window, "15-appointment-booked");
   {
     const KioskAppointment *booked =

@@ -1392,6 +1392,29 @@ call_json_in_thread (GTask        *task,
   g_task_return_pointer (task, json_object_ref (data), (GDestroyNotify) json_object_unref);
 }
 
+static void
+start_json_call (KioskPortal         *self,
+                 const char          *method,
+                 const char          *path,
+                 const char          *body,
+                 const char          *idempotency_key,
+                 const char          *bearer,
+                 GCancellable        *cancellable,
+                 GAsyncReadyCallback  callback,
+                 gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  Request *request = request_new (self, path, MAX_RESPONSE_SIZE);
+
+  request->method = g_strdup (method);
+  request->json_body = g_strdup (body);
+  request->idempotency_key = g_strdup (idempotency_key);
+  request->bearer = g_strdup (bearer);
+  g_task_set_source_tag (task, kiosk_portal_call_json_async);
+  g_task_set_task_data (task, request, (GDestroyNotify) request_free);
+  g_task_run_in_thread (task, call_json_in_thread);
+}
+
 /**
  * kiosk_portal_call_json_async:
  * @method: GET, POST, PUT or DELETE
@@ -1413,15 +1436,7 @@ kiosk_portal_call_json_async (KioskPortal         *self,
                               GAsyncReadyCallback  callback,
                               gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-  Request *request = request_new (self, path, MAX_RESPONSE_SIZE);
-
-  request->method = g_strdup (method);
-  request->json_body = g_strdup (body);
-  request->idempotency_key = g_strdup (idempotency_key);
-  g_task_set_source_tag (task, kiosk_portal_call_json_async);
-  g_task_set_task_data (task, request, (GDestroyNotify) request_free);
-  g_task_run_in_thread (task, call_json_in_thread);
+  start_json_call (self, method, path, body, idempotency_key, NULL, cancellable, callback, user_data);
 }
 
 /**
@@ -1541,15 +1556,7 @@ kiosk_portal_call_json_with_token_async (KioskPortal         *self,
                                          GAsyncReadyCallback  callback,
                                          gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-  Request *request = request_new (self, path, MAX_RESPONSE_SIZE);
-
-  request->method = g_strdup (method);
-  request->json_body = g_strdup (body);
-  request->bearer = g_strdup (bearer);
-  g_task_set_source_tag (task, kiosk_portal_call_json_async);
-  g_task_set_task_data (task, request, (GDestroyNotify) request_free);
-  g_task_run_in_thread (task, call_json_in_thread);
+  start_json_call (self, method, path, body, NULL, bearer, cancellable, callback, user_data);
 }
 
 /**
