@@ -1392,27 +1392,32 @@ call_json_in_thread (GTask        *task,
   g_task_return_pointer (task, json_object_ref (data), (GDestroyNotify) json_object_unref);
 }
 
+/* One request of any kind, run by @worker; @source_tag says which _finish() reads it. */
 static void
-start_json_call (KioskPortal         *self,
-                 const char          *method,
-                 const char          *path,
-                 const char          *body,
-                 const char          *idempotency_key,
-                 const char          *bearer,
-                 GCancellable        *cancellable,
-                 GAsyncReadyCallback  callback,
-                 gpointer             user_data)
+start_request (KioskPortal         *self,
+               gpointer             source_tag,
+               GTaskThreadFunc      worker,
+               const char          *method,
+               const char          *path,
+               const char          *content_type,
+               const char          *body,
+               const char          *idempotency_key,
+               const char          *bearer,
+               GCancellable        *cancellable,
+               GAsyncReadyCallback  callback,
+               gpointer             user_data)
 {
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
   Request *request = request_new (self, path, MAX_RESPONSE_SIZE);
 
   request->method = g_strdup (method);
+  request->content_type = g_strdup (content_type);
   request->json_body = g_strdup (body);
   request->idempotency_key = g_strdup (idempotency_key);
   request->bearer = g_strdup (bearer);
-  g_task_set_source_tag (task, kiosk_portal_call_json_async);
+  g_task_set_source_tag (task, source_tag);
   g_task_set_task_data (task, request, (GDestroyNotify) request_free);
-  g_task_run_in_thread (task, call_json_in_thread);
+  g_task_run_in_thread (task, worker);
 }
 
 /**
@@ -1436,7 +1441,8 @@ kiosk_portal_call_json_async (KioskPortal         *self,
                               GAsyncReadyCallback  callback,
                               gpointer             user_data)
 {
-  start_json_call (self, method, path, body, idempotency_key, NULL, cancellable, callback, user_data);
+  start_request (self, kiosk_portal_call_json_async, call_json_in_thread, method, path, NULL, body,
+                 idempotency_key, NULL, cancellable, callback, user_data);
 }
 
 /**
@@ -1519,16 +1525,8 @@ kiosk_portal_request_async (KioskPortal         *self,
                             GAsyncReadyCallback  callback,
                             gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-  Request *request = request_new (self, path, MAX_RESPONSE_SIZE);
-
-  request->method = g_strdup (method);
-  request->content_type = g_strdup (content_type);
-  request->json_body = g_strdup (body);
-  request->bearer = g_strdup (bearer);
-  g_task_set_source_tag (task, kiosk_portal_request_async);
-  g_task_set_task_data (task, request, (GDestroyNotify) request_free);
-  g_task_run_in_thread (task, request_in_thread);
+  start_request (self, kiosk_portal_request_async, request_in_thread, method, path, content_type, body,
+                 NULL, bearer, cancellable, callback, user_data);
 }
 
 /* Returns: (transfer full): the answer, or %NULL with @error set when none came */
@@ -1556,7 +1554,8 @@ kiosk_portal_call_json_with_token_async (KioskPortal         *self,
                                          GAsyncReadyCallback  callback,
                                          gpointer             user_data)
 {
-  start_json_call (self, method, path, body, NULL, bearer, cancellable, callback, user_data);
+  start_request (self, kiosk_portal_call_json_async, call_json_in_thread, method, path, NULL, body,
+                 NULL, bearer, cancellable, callback, user_data);
 }
 
 /**
