@@ -471,6 +471,38 @@ verify_journal (KioskApplication *self)
   return 0;
 }
 
+/* kiosk --check-catalogue FILE: what a catalogue's author runs before publishing it. Prints
+ * why each procedure is left out; exit status 0 when all are usable, 1 when some are left out,
+ * 2 when the file is not a catalogue at all. */
+static int
+check_catalogue (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GMappedFile) file = g_mapped_file_new (path, FALSE, &error);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(KioskCatalogue) catalogue = NULL;
+  GPtrArray *rejections;
+
+  if (file == NULL)
+    {
+      g_printerr ("kiosk: %s\n", error->message);
+      return 2;
+    }
+  bytes = g_mapped_file_get_bytes (file);
+  catalogue = kiosk_catalogue_new_from_bytes (bytes, &error);
+  if (catalogue == NULL)
+    {
+      g_print ("Not a usable catalogue: %s\n", error->message);
+      return 2;
+    }
+  rejections = kiosk_catalogue_get_rejections (catalogue);
+  for (guint i = 0; i < rejections->len; i++)
+    g_print ("Left out: %s\n", (char *) rejections->pdata[i]);
+  g_print ("%u procedures usable, %u left out\n", kiosk_catalogue_get_n_procedures (catalogue),
+           rejections->len);
+  return rejections->len > 0 ? 1 : 0;
+}
+
 static int
 kiosk_application_handle_local_options (GApplication *application,
                                         GVariantDict *options)
@@ -488,6 +520,13 @@ kiosk_application_handle_local_options (GApplication *application,
   g_variant_dict_lookup (options, "kiosk-id", "s", &self->kiosk_id);
   if (g_variant_dict_contains (options, "add-agent"))
     return add_agent (self, options);
+  if (g_variant_dict_contains (options, "check-catalogue"))
+    {
+      g_autofree char *path = NULL;
+
+      g_variant_dict_lookup (options, "check-catalogue", "^ay", &path);
+      return check_catalogue (path);
+    }
   if (g_variant_dict_contains (options, "verify-journal"))
     {
       if (self->settings == NULL)
@@ -541,6 +580,7 @@ kiosk_application_init (KioskApplication *self)
     { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the version and exit"), NULL },
     { "add-agent", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Add an agent (or change their PIN), reading the PIN on standard input, and exit"), N_("ID") },
     { "agent-name", 0, 0, G_OPTION_ARG_STRING, NULL, N_("The name of the agent added with --add-agent"), N_("NAME") },
+    { "check-catalogue", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("Check a catalogue file, say why each unusable procedure is left out, and exit"), N_("FILE") },
     { "verify-journal", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Check that the journal of agent actions was not changed, and exit"), NULL },
     { NULL }
   };

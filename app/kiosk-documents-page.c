@@ -364,6 +364,9 @@ rebuild_rows (KioskDocumentsPage *self)
     {
       const KioskDocumentSpec *spec = kiosk_procedure_get_document (procedure, i);
 
+      /* Documents asked only for some answers ("a payslip if you work") appear when needed. */
+      if (!kiosk_dossier_document_is_needed (self->dossier, spec))
+        continue;
       gtk_box_append (self->rows_box, build_row (self, spec));
       if (spec->required && kiosk_dossier_get_document (self->dossier, spec->varname) == NULL)
         complete = FALSE;
@@ -404,9 +407,11 @@ kiosk_documents_page_set_dossier (KioskDocumentsPage *self,
     }
   if (dossier != NULL)
     {
+      guint step = 1, n_steps;
+
       procedure = kiosk_dossier_get_procedure (dossier);
-      step_text = g_strdup_printf (_("Step %u of %u"), kiosk_procedure_get_n_pages (procedure) + 1,
-                                   kiosk_count_steps (procedure));
+      n_steps = kiosk_dossier_count_steps (dossier, kiosk_procedure_get_n_pages (procedure), &step);
+      step_text = g_strdup_printf (_("Step %u of %u"), step, n_steps);
       gtk_label_set_label (self->step_label, step_text);
     }
   if (dossier == NULL && self->scanning != NULL)
@@ -468,7 +473,8 @@ documents_back_cb (GtkWidget  *widget,
   if (self->dossier == NULL)
     return;
   gtk_widget_activate_action (widget, "win.edit-step", "u",
-                              kiosk_procedure_get_n_pages (kiosk_dossier_get_procedure (self->dossier)) - 1);
+                              kiosk_dossier_previous_page (self->dossier,
+                                                           kiosk_procedure_get_n_pages (kiosk_dossier_get_procedure (self->dossier))));
 }
 
 static void

@@ -3,6 +3,8 @@
  * page and shows each message beside its field. */
 #include "kiosk-form-page.h"
 
+#include "kiosk-validate.h"
+
 #include <glib/gi18n.h>
 
 struct _KioskFormPage
@@ -10,9 +12,14 @@ struct _KioskFormPage
   AdwBin             parent_instance;
 
   KioskDossier      *dossier;
+  gulong             changed_id;
   guint              step;
-  GHashTable        *error_labels;   /* varname → GtkLabel (borrowed) */
-  GHashTable        *inputs;         /* varname → first input widget (borrowed) */
+  GHashTable        *error_labels;   /* answer key → GtkLabel (borrowed) */
+  GHashTable        *inputs;         /* answer key → first input widget (borrowed) */
+  GPtrArray         *keys;           /* answer keys in page order */
+  GPtrArray         *boxes;          /* field boxes whose visibility depends on answers */
+  guint              rebuild_id;
+  double             rebuild_scroll;
 
   GtkScrolledWindow *scroller;
   GtkLabel          *step_label;
@@ -20,33 +27,44 @@ struct _KioskFormPage
   GtkLabel          *help_label;
   GtkLabel          *banner_label;
   GtkBox            *fields_box;
+  GtkWidget         *stop_box;
+  GtkLabel          *stop_label;
+  GtkWidget         *nav_box;
 };
 
 G_DEFINE_FINAL_TYPE (KioskFormPage, kiosk_form_page, ADW_TYPE_BIN)
 
-enum { PROP_0, PROP_STEP, N_PROPS };
+enum { PROP_0, PROP_STEP, PROP_STOPPED, N_PROPS };
 static GParamSpec *properties[N_PROPS];
+
+/* Where a field sits: at the top of the page, or in one instance of a repeated block. */
+typedef struct
+{
+  const KioskField *field;
+  const KioskField *block;   /* nullable */
+  guint             index;
+} Placement;
 
 static void
 entry_changed_cb (GtkEditable   *editable,
                   KioskFormPage *self)
 {
-  const char *varname = g_object_get_data (G_OBJECT (editable), "varname");
+  const char *key = g_object_get_data (G_OBJECT (editable), "key");
 
-  kiosk_dossier_set_answer (self->dossier, varname, gtk_editable_get_text (editable));
+  kiosk_dossier_set_answer (self->dossier, key, gtk_editable_get_text (editable));
 }
 
 static void
 buffer_changed_cb (GtkTextBuffer *buffer,
                    KioskFormPage *self)
 {
-  const char *varname = g_object_get_data (G_OBJECT (buffer), "varname");
+  const char *key = g_object_get_data (G_OBJECT (buffer), "key");
   GtkTextIter start, end;
   g_autofree char *text = NULL;
 
   gtk_text_buffer_get_bounds (buffer, &start, &end);
   text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
-  kiosk_dossier_set_answer (self->dossier, varname, text);
+  kiosk_dossier_set_answer (self->dossier, key, text);
 }
 
 static void
@@ -55,42 +73,148 @@ choice_toggled_cb (GtkCheckButton *button,
 {
   if (!gtk_check_button_get_active (button))
     return;
-  kiosk_dossier_set_answer (self->dossier, g_object_get_data (G_OBJECT (button), "varname"),
+  kiosk_dossier_set_answer (self->dossier, g_object_get_data (G_OBJECT (button), "key"),
                             g_object_get_data (G_OBJECT (button), "value"));
+}
+
+/* Multiple choice: the answer is the ticked ids, in the order offered, one per line. */
+static void
+multi_toggled_cb (GtkCheckButton *button,
+                  KioskFormPage  *self)
+{
+  GtkWidget *box = gtk_widget_get_parent (GTK_WIDGET (button));
+  g_autoptr(GStrvBuilder) ids = g_strv_builder_new ();
+  g_auto(GStrv) list = NULL;
+  g_autofree char *text = NULL;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (box); child; child = gtk_widget_get_next_sibling (child))
+    if (gtk_check_button_get_active (GTK_CHECK_BUTTON (child)))
+      g_strv_builder_add (ids, g_object_get_data (G_OBJECT (child), "value"));
+  list = g_strv_builder_end (ids);
+  text = g_strjoinv ("\n", list);
+  kiosk_dossier_set_answer (self->dossier, g_object_get_data (G_OBJECT (button), "key"), text);
+}
+
+static void
+commune_selected_cb (GtkDropDown   *dropdown,
+                     GParamSpec    *pspec,
+                     KioskFormPage *self)
+{
+  guint selected = gtk_drop_down_get_selected (dropdown);
+  const char *key = g_object_get_data (G_OBJECT (dropdown), "key");
+
+  /* Item 0 is "Choose the commune". */
+  kiosk_dossier_set_answer (self->dossier, key,
+                            selected == 0 || selected == GTK_INVALID_LIST_POSITION
+                            ? NULL : kiosk_communes[selected - 1]);
 }
 
 static GtkWidget *
 add_choice (KioskFormPage    *self,
             GtkWidget        *box,
             GtkCheckButton  **group,
-            const KioskField *field,
+            const char       *key,
             const char       *value,
-            const char       *text)
+            const char       *text,
+            gboolean          active)
 {
   GtkWidget *button = gtk_check_button_new_with_label (text);
-  g_autofree char *name = g_strdup_printf ("field-%s-%s", field->varname, value);
+  g_autofree char *name = g_strdup_printf ("field-%s-%s", key, value);
 
   gtk_widget_set_name (button, name);
   gtk_widget_add_css_class (button, "kiosk-choice");
-  g_object_set_data_full (G_OBJECT (button), "varname", g_strdup (field->varname), g_free);
+  g_object_set_data_full (G_OBJECT (button), "key", g_strdup (key), g_free);
   g_object_set_data_full (G_OBJECT (button), "value", g_strdup (value), g_free);
-  if (*group != NULL)
+  if (group != NULL && *group != NULL)
     gtk_check_button_set_group (GTK_CHECK_BUTTON (button), *group);
-  else
+  else if (group != NULL)
     *group = GTK_CHECK_BUTTON (button);
-  gtk_check_button_set_active (GTK_CHECK_BUTTON (button),
-                               g_strcmp0 (kiosk_dossier_get_answer (self->dossier, field->varname), value) == 0);
-  g_signal_connect (button, "toggled", G_CALLBACK (choice_toggled_cb), self);
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (button), active);
+  g_signal_connect (button, "toggled",
+                    group != NULL ? G_CALLBACK (choice_toggled_cb) : G_CALLBACK (multi_toggled_cb), self);
   gtk_box_append (GTK_BOX (box), button);
   return button;
 }
 
 static GtkWidget *
-build_input (KioskFormPage    *self,
-             const KioskField *field)
+new_entry (KioskFormPage *self,
+           const char    *key,
+           const char    *name)
 {
-  const char *answer = kiosk_dossier_get_answer (self->dossier, field->varname);
-  g_autofree char *name = g_strdup_printf ("field-%s", field->varname);
+  GtkWidget *input = gtk_entry_new ();
+  const char *answer = kiosk_dossier_get_answer (self->dossier, key);
+
+  gtk_widget_set_name (input, name);
+  gtk_widget_add_css_class (input, "kiosk-field");
+  gtk_editable_set_text (GTK_EDITABLE (input), answer ? answer : "");
+  g_object_set_data_full (G_OBJECT (input), "key", g_strdup (key), g_free);
+  g_signal_connect (input, "changed", G_CALLBACK (entry_changed_cb), self);
+  gtk_entry_set_activates_default (GTK_ENTRY (input), TRUE);
+  return input;
+}
+
+static GtkWidget *
+build_address (KioskFormPage *self,
+               const char    *key)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 8);
+  GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  g_autofree char *line_key = g_strconcat (key, "/line", NULL);
+  g_autofree char *postcode_key = g_strconcat (key, "/postcode", NULL);
+  g_autofree char *commune_key = g_strconcat (key, "/commune", NULL);
+  g_autofree char *line_name = g_strdup_printf ("field-%s", line_key);
+  g_autofree char *postcode_name = g_strdup_printf ("field-%s", postcode_key);
+  g_autofree char *commune_name = g_strdup_printf ("field-%s", commune_key);
+  const char *commune = kiosk_dossier_get_answer (self->dossier, commune_key);
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
+  GtkWidget *line, *postcode, *dropdown;
+  guint selected = 0;
+
+  line = new_entry (self, line_key, line_name);
+  /* TRANSLATORS: placeholder of the street part of an address */
+  gtk_entry_set_placeholder_text (GTK_ENTRY (line), _("Number and street, lot, tribe or PO box"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (line), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Number and street, lot, tribe or PO box"), -1);
+  gtk_box_append (GTK_BOX (box), line);
+
+  postcode = new_entry (self, postcode_key, postcode_name);
+  gtk_entry_set_input_purpose (GTK_ENTRY (postcode), GTK_INPUT_PURPOSE_DIGITS);
+  gtk_entry_set_max_length (GTK_ENTRY (postcode), 5);
+  gtk_editable_set_width_chars (GTK_EDITABLE (postcode), 7);
+  /* TRANSLATORS: placeholder of the postcode part of an address */
+  gtk_entry_set_placeholder_text (GTK_ENTRY (postcode), _("Postcode"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (postcode), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Postcode"), -1);
+  gtk_box_append (GTK_BOX (row), postcode);
+
+  /* TRANSLATORS: first entry of the list of communes, before one is chosen */
+  g_ptr_array_add (names, (gpointer) _("Choose the commune"));
+  for (guint i = 0; kiosk_communes[i] != NULL; i++)
+    {
+      g_ptr_array_add (names, (gpointer) kiosk_communes[i]);
+      if (g_strcmp0 (commune, kiosk_communes[i]) == 0)
+        selected = i + 1;
+    }
+  g_ptr_array_add (names, NULL);
+  dropdown = gtk_drop_down_new_from_strings ((const char * const *) names->pdata);
+  gtk_widget_set_name (dropdown, commune_name);
+  gtk_widget_set_hexpand (dropdown, TRUE);
+  gtk_widget_add_css_class (dropdown, "kiosk-field");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (dropdown), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Commune"), -1);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (dropdown), selected);
+  g_object_set_data_full (G_OBJECT (dropdown), "key", g_strdup (commune_key), g_free);
+  g_signal_connect (dropdown, "notify::selected", G_CALLBACK (commune_selected_cb), self);
+  gtk_box_append (GTK_BOX (row), dropdown);
+  gtk_box_append (GTK_BOX (box), row);
+  return box;
+}
+
+static GtkWidget *
+build_input (KioskFormPage    *self,
+             const KioskField *field,
+             const char       *key)
+{
+  const char *answer = kiosk_dossier_get_answer (self->dossier, key);
+  g_autofree char *name = g_strdup_printf ("field-%s", key);
   GtkCheckButton *group = NULL;
   GtkWidget *input;
 
@@ -107,7 +231,7 @@ build_input (KioskFormPage    *self,
         gtk_widget_add_css_class (view, "kiosk-field");
         gtk_widget_add_css_class (view, "card");
         gtk_text_buffer_set_text (buffer, answer ? answer : "", -1);
-        g_object_set_data_full (G_OBJECT (buffer), "varname", g_strdup (field->varname), g_free);
+        g_object_set_data_full (G_OBJECT (buffer), "key", g_strdup (key), g_free);
         g_signal_connect (buffer, "changed", G_CALLBACK (buffer_changed_cb), self);
         return view;
       }
@@ -115,31 +239,39 @@ build_input (KioskFormPage    *self,
     case KIOSK_FIELD_BOOL:
       input = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 24);
       gtk_widget_set_name (input, name);
-      add_choice (self, input, &group, field, "true", _("Yes"));
-      add_choice (self, input, &group, field, "false", _("No"));
+      add_choice (self, input, &group, key, "true", _("Yes"), g_strcmp0 (answer, "true") == 0);
+      add_choice (self, input, &group, key, "false", _("No"), g_strcmp0 (answer, "false") == 0);
       return input;
 
     case KIOSK_FIELD_ITEM:
-      input = gtk_box_new (GTK_ORIENTATION_VERTICAL, 8);
-      gtk_widget_set_name (input, name);
-      for (guint i = 0; i < field->items->len; i++)
-        {
-          const KioskChoice *choice = g_ptr_array_index (field->items, i);
+    case KIOSK_FIELD_MULTI:
+      {
+        g_auto(GStrv) ticked = g_strsplit (answer ? answer : "", "\n", -1);
 
-          add_choice (self, input, &group, field, choice->id, choice->text);
-        }
-      return input;
+        input = gtk_box_new (GTK_ORIENTATION_VERTICAL, 8);
+        gtk_widget_set_name (input, name);
+        for (guint i = 0; i < field->items->len; i++)
+          {
+            const KioskChoice *choice = g_ptr_array_index (field->items, i);
+
+            add_choice (self, input, field->type == KIOSK_FIELD_ITEM ? &group : NULL, key,
+                        choice->id, choice->text,
+                        g_strv_contains ((const char * const *) ticked, choice->id));
+          }
+        return input;
+      }
+
+    case KIOSK_FIELD_ADDRESS:
+      return build_address (self, key);
 
     default:
-      input = gtk_entry_new ();
-      gtk_widget_set_name (input, name);
-      gtk_widget_add_css_class (input, "kiosk-field");
-      gtk_editable_set_text (GTK_EDITABLE (input), answer ? answer : "");
-      g_object_set_data_full (G_OBJECT (input), "varname", g_strdup (field->varname), g_free);
+      input = new_entry (self, key, name);
       switch (field->type)
         {
         case KIOSK_FIELD_INT:
         case KIOSK_FIELD_AMOUNT:
+        case KIOSK_FIELD_CAFAT:
+        case KIOSK_FIELD_RIDET:
           gtk_entry_set_input_purpose (GTK_ENTRY (input), GTK_INPUT_PURPOSE_DIGITS);
           break;
         case KIOSK_FIELD_PHONE:
@@ -147,6 +279,9 @@ build_input (KioskFormPage    *self,
           break;
         case KIOSK_FIELD_EMAIL:
           gtk_entry_set_input_purpose (GTK_ENTRY (input), GTK_INPUT_PURPOSE_EMAIL);
+          break;
+        case KIOSK_FIELD_IBAN:
+          gtk_entry_set_input_hints (GTK_ENTRY (input), GTK_INPUT_HINT_UPPERCASE_CHARS | GTK_INPUT_HINT_NO_SPELLCHECK);
           break;
         case KIOSK_FIELD_DATE:
           /* TRANSLATORS: placeholder of a date field: day/month/year */
@@ -157,45 +292,223 @@ build_input (KioskFormPage    *self,
         }
       if (field->type == KIOSK_FIELD_STRING)
         gtk_entry_set_input_hints (GTK_ENTRY (input), GTK_INPUT_HINT_UPPERCASE_WORDS);
-      g_signal_connect (input, "changed", G_CALLBACK (entry_changed_cb), self);
-      gtk_entry_set_activates_default (GTK_ENTRY (input), TRUE);
       return input;
+    }
+}
+
+static GtkWidget *
+new_wrapped_label (const char *text,
+                   const char *css_class)
+{
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_widget_add_css_class (label, css_class);
+  return label;
+}
+
+static void add_field (KioskFormPage *self, GtkBox *parent, const KioskField *field,
+                       const KioskField *block, guint index);
+
+static void
+rebuild_idle_cb (gpointer data)
+{
+  KioskFormPage *self = data;
+
+  self->rebuild_id = 0;
+  if (self->dossier == NULL)
+    return;
+  kiosk_form_page_show_step (self, self->dossier, self->step, NULL);
+  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scroller), self->rebuild_scroll);
+}
+
+/* Adding or removing an entry of a block changes the page's widgets: rebuild it once the
+ * button's handler has returned (the button is among the widgets destroyed). */
+static void
+schedule_rebuild (KioskFormPage *self)
+{
+  self->rebuild_scroll = gtk_adjustment_get_value (gtk_scrolled_window_get_vadjustment (self->scroller));
+  if (self->rebuild_id == 0)
+    self->rebuild_id = g_idle_add_once (rebuild_idle_cb, self);
+}
+
+static void
+block_add_clicked_cb (GtkButton     *button,
+                      KioskFormPage *self)
+{
+  const KioskField *block = g_object_get_data (G_OBJECT (button), "block");
+
+  kiosk_dossier_set_block_count (self->dossier, block, kiosk_dossier_get_block_count (self->dossier, block) + 1);
+  schedule_rebuild (self);
+}
+
+static void
+block_remove_clicked_cb (GtkButton     *button,
+                         KioskFormPage *self)
+{
+  const KioskField *block = g_object_get_data (G_OBJECT (button), "block");
+
+  kiosk_dossier_remove_block_item (self->dossier, block,
+                                   GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "index")));
+  schedule_rebuild (self);
+}
+
+/* One card per entry ("Child 1", "Child 2"), each with its questions and a Remove button, then
+ * an Add button while there is room. */
+static GtkWidget *
+build_block (KioskFormPage    *self,
+             const KioskField *block)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 16);
+  guint count = kiosk_dossier_get_block_count (self->dossier, block);
+  const char *item_label = block->item_label ? block->item_label : block->label;
+  g_autofree char *name = g_strdup_printf ("field-%s", block->varname);
+
+  gtk_widget_set_name (box, name);
+  for (guint i = 0; i < count; i++)
+    {
+      GtkWidget *card = gtk_box_new (GTK_ORIENTATION_VERTICAL, 16);
+      GtkWidget *header = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+      /* TRANSLATORS: title of one entry of a repeated block, e.g. "Child 2" */
+      g_autofree char *title = g_strdup_printf (_("%s %u"), item_label, i + 1);
+      GtkWidget *title_label = new_wrapped_label (title, "kiosk-block-title");
+
+      gtk_widget_add_css_class (card, "card");
+      gtk_widget_add_css_class (card, "kiosk-block");
+      gtk_widget_set_hexpand (title_label, TRUE);
+      gtk_box_append (GTK_BOX (header), title_label);
+      if (!block->has_min || i >= (guint) block->min || count > (guint) block->min)
+        {
+          /* TRANSLATORS: removes one entry of a repeated block, e.g. "Remove Child 2" */
+          g_autofree char *remove_text = g_strdup_printf (_("Remove %s %u"), item_label, i + 1);
+          g_autofree char *remove_name = g_strdup_printf ("remove-%s-%u", block->varname, i);
+          GtkWidget *remove = gtk_button_new_with_label (remove_text);
+
+          gtk_widget_set_name (remove, remove_name);
+          gtk_widget_add_css_class (remove, "kiosk-nav");
+          g_object_set_data (G_OBJECT (remove), "block", (gpointer) block);
+          g_object_set_data (G_OBJECT (remove), "index", GUINT_TO_POINTER (i));
+          g_signal_connect (remove, "clicked", G_CALLBACK (block_remove_clicked_cb), self);
+          gtk_box_append (GTK_BOX (header), remove);
+        }
+      gtk_box_append (GTK_BOX (card), header);
+      for (guint c = 0; c < block->children->len; c++)
+        add_field (self, GTK_BOX (card), g_ptr_array_index (block->children, c), block, i);
+      gtk_box_append (GTK_BOX (box), card);
+    }
+  if (count < (guint) block->max)
+    {
+      /* TRANSLATORS: adds one entry to a repeated block, e.g. "Add: Child" */
+      g_autofree char *add_text = g_strdup_printf (_("Add: %s"), item_label);
+      g_autofree char *add_name = g_strdup_printf ("add-%s", block->varname);
+      GtkWidget *add = gtk_button_new ();
+      GtkWidget *content = adw_button_content_new ();
+
+      adw_button_content_set_icon_name (ADW_BUTTON_CONTENT (content), "list-add-symbolic");
+      adw_button_content_set_label (ADW_BUTTON_CONTENT (content), add_text);
+      gtk_button_set_child (GTK_BUTTON (add), content);
+      gtk_widget_set_name (add, add_name);
+      gtk_widget_set_halign (add, GTK_ALIGN_START);
+      gtk_widget_add_css_class (add, "kiosk-nav");
+      g_object_set_data (G_OBJECT (add), "block", (gpointer) block);
+      g_signal_connect (add, "clicked", G_CALLBACK (block_add_clicked_cb), self);
+      gtk_box_append (GTK_BOX (box), add);
+    }
+  return box;
+}
+
+static gboolean
+placement_is_visible (KioskFormPage   *self,
+                      const Placement *placement)
+{
+  if (placement->block != NULL)
+    return kiosk_dossier_child_is_visible (self->dossier, placement->block, placement->index,
+                                           placement->field);
+  return kiosk_dossier_field_is_visible (self->dossier, placement->field);
+}
+
+/* Shows and hides the questions whose conditions name the answer that changed. */
+static void
+dossier_changed_cb (KioskDossier  *dossier,
+                    const char    *key,
+                    KioskFormPage *self)
+{
+  for (guint i = 0; i < self->boxes->len; i++)
+    {
+      GtkWidget *box = g_ptr_array_index (self->boxes, i);
+
+      gtk_widget_set_visible (box, placement_is_visible (self, g_object_get_data (G_OBJECT (box), "placement")));
     }
 }
 
 static void
 add_field (KioskFormPage    *self,
-           const KioskField *field)
+           GtkBox           *parent,
+           const KioskField *field,
+           const KioskField *block,
+           guint             index)
 {
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  g_autofree char *prefix = block ? g_strdup_printf ("%s/%u/", block->varname, index) : NULL;
+  g_autofree char *key = g_strconcat (prefix ? prefix : "", field->varname, NULL);
   g_autofree char *label_text = NULL;
-  g_autofree char *error_name = g_strdup_printf ("error-%s", field->varname);
+  g_autofree char *error_name = g_strdup_printf ("error-%s", key);
+  g_autofree char *box_name = g_strdup_printf ("box-%s", key);
   GtkWidget *label;
   GtkWidget *hint = NULL;
   GtkWidget *input;
   GtkWidget *error;
 
-  if (field->required)
+  gtk_widget_set_name (box, box_name);
+  if (field->visible_if != NULL)
+    {
+      Placement *placement = g_new0 (Placement, 1);
+
+      placement->field = field;
+      placement->block = block;
+      placement->index = index;
+      g_object_set_data_full (G_OBJECT (box), "placement", placement, g_free);
+      g_ptr_array_add (self->boxes, box);
+      gtk_widget_set_visible (box, placement_is_visible (self, placement));
+    }
+  gtk_box_append (parent, box);
+
+  if (field->type == KIOSK_FIELD_SECTION)
+    {
+      label = new_wrapped_label (field->label, "kiosk-section-title");
+      gtk_accessible_update_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_LEVEL, 2, -1);
+      gtk_box_append (GTK_BOX (box), label);
+      if (field->hint != NULL)
+        gtk_box_append (GTK_BOX (box), new_wrapped_label (field->hint, "kiosk-hint"));
+      return;
+    }
+  if (field->type == KIOSK_FIELD_EXPLANATION)
+    {
+      gtk_box_append (GTK_BOX (box), new_wrapped_label (field->label, "kiosk-explanation"));
+      if (field->hint != NULL)
+        gtk_box_append (GTK_BOX (box), new_wrapped_label (field->hint, "kiosk-hint"));
+      return;
+    }
+
+  if (field->required || field->type == KIOSK_FIELD_REPEAT)
     label_text = g_strdup (field->label);
   else
     /* TRANSLATORS: label of a question the citizen may leave empty */
     label_text = g_strdup_printf (_("%s (optional)"), field->label);
-  label = gtk_label_new (label_text);
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  gtk_widget_add_css_class (label, "kiosk-field-label");
+  label = new_wrapped_label (label_text, "kiosk-field-label");
   gtk_box_append (GTK_BOX (box), label);
 
   if (field->hint != NULL)
     {
-      hint = gtk_label_new (field->hint);
-      gtk_label_set_xalign (GTK_LABEL (hint), 0);
-      gtk_label_set_wrap (GTK_LABEL (hint), TRUE);
-      gtk_widget_add_css_class (hint, "kiosk-hint");
+      hint = new_wrapped_label (field->hint, "kiosk-hint");
       gtk_box_append (GTK_BOX (box), hint);
     }
 
-  input = build_input (self, field);
+  if (field->type == KIOSK_FIELD_REPEAT)
+    input = build_block (self, field);
+  else
+    input = build_input (self, field, key);
   gtk_box_append (GTK_BOX (box), input);
 
   error = gtk_label_new (NULL);
@@ -219,9 +532,10 @@ add_field (KioskFormPage    *self,
   if (field->required)
     gtk_accessible_update_property (GTK_ACCESSIBLE (input), GTK_ACCESSIBLE_PROPERTY_REQUIRED, TRUE, -1);
 
-  g_hash_table_insert (self->error_labels, g_strdup (field->varname), error);
-  g_hash_table_insert (self->inputs, g_strdup (field->varname), input);
-  gtk_box_append (self->fields_box, box);
+  /* For a block, the first focusable thing is its first question: focus lands there. */
+  g_hash_table_insert (self->error_labels, g_strdup (key), error);
+  g_hash_table_insert (self->inputs, g_strdup (key), input);
+  g_ptr_array_add (self->keys, g_strdup (key));
 }
 
 static gboolean
@@ -255,26 +569,39 @@ static void
 focus_first_error (KioskFormPage *self,
                    GHashTable    *errors)
 {
-  const KioskFieldGroup *group = kiosk_procedure_get_page (kiosk_dossier_get_procedure (self->dossier),
-                                                           self->step);
+  /* Focus the first invalid answer in page order, so the citizen lands where to act. */
+  for (guint i = 0; i < self->keys->len; i++)
+    if (g_hash_table_contains (errors, self->keys->pdata[i]))
+      {
+        GtkWidget *input = g_hash_table_lookup (self->inputs, self->keys->pdata[i]);
 
-  /* Focus the first invalid field in page order, so the citizen lands where to act. */
-  for (guint i = 0; i < group->fields->len; i++)
-    {
-      const KioskField *field = g_ptr_array_index (group->fields, i);
+        if (!gtk_widget_grab_focus (input))
+          gtk_widget_child_focus (input, GTK_DIR_TAB_FORWARD);
+        return;
+      }
+}
 
-      if (g_hash_table_contains (errors, field->varname))
-        {
-          gtk_widget_grab_focus (g_hash_table_lookup (self->inputs, field->varname));
-          return;
-        }
-    }
+static void
+set_stopped (KioskFormPage *self,
+             const char    *message)
+{
+  gboolean stopped = message != NULL;
+
+  if (stopped == gtk_widget_get_visible (self->stop_box)
+      && (!stopped || g_strcmp0 (message, gtk_label_get_label (self->stop_label)) == 0))
+    return;
+  gtk_label_set_label (self->stop_label, message ? message : "");
+  gtk_widget_set_visible (self->stop_box, stopped);
+  gtk_widget_set_visible (GTK_WIDGET (self->fields_box), !stopped);
+  gtk_widget_set_visible (self->nav_box, !stopped);
+  gtk_widget_set_visible (GTK_WIDGET (self->help_label), !stopped && gtk_label_get_label (self->help_label)[0] != '\0');
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STOPPED]);
 }
 
 /**
  * kiosk_form_page_show_step:
  * @step: the form page index
- * @errors: (nullable): varname → message to show at once (e.g. the portal's)
+ * @errors: (nullable): answer key → message to show at once (e.g. the portal's)
  */
 void
 kiosk_form_page_show_step (KioskFormPage *self,
@@ -285,20 +612,25 @@ kiosk_form_page_show_step (KioskFormPage *self,
   KioskProcedure *procedure = kiosk_dossier_get_procedure (dossier);
   const KioskFieldGroup *group = kiosk_procedure_get_page (procedure, step);
   g_autofree char *step_text = NULL;
+  guint step_number = step + 1;
+  guint n_steps;
 
   g_object_ref (dossier);
   kiosk_form_page_clear (self);
   self->dossier = dossier;
   self->step = step;
+  self->changed_id = g_signal_connect (dossier, "changed", G_CALLBACK (dossier_changed_cb), self);
 
+  n_steps = kiosk_dossier_count_steps (dossier, step, &step_number);
   /* TRANSLATORS: progress through the procedure, e.g. "Step 2 of 5" */
-  step_text = g_strdup_printf (_("Step %u of %u"), step + 1, kiosk_count_steps (procedure));
+  step_text = g_strdup_printf (_("Step %u of %u"), step_number, n_steps);
   gtk_label_set_label (self->step_label, step_text);
   gtk_label_set_label (self->title_label, group->title);
   gtk_label_set_label (self->help_label, group->help ? group->help : "");
   gtk_widget_set_visible (GTK_WIDGET (self->help_label), group->help != NULL);
+  set_stopped (self, NULL);
   for (guint i = 0; i < group->fields->len; i++)
-    add_field (self, g_ptr_array_index (group->fields, i));
+    add_field (self, self->fields_box, g_ptr_array_index (group->fields, i), NULL, 0);
 
   show_errors (self, errors);
   gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scroller), 0);
@@ -313,12 +645,28 @@ kiosk_form_page_get_step (KioskFormPage *self)
   return self->step;
 }
 
+/**
+ * kiosk_form_page_get_stopped:
+ *
+ * Returns: whether an eligibility check stopped the procedure on this page
+ */
+gboolean
+kiosk_form_page_get_stopped (KioskFormPage *self)
+{
+  return gtk_widget_get_visible (self->stop_box);
+}
+
 /* Drops the widgets that show the citizen's answers. */
 void
 kiosk_form_page_clear (KioskFormPage *self)
 {
+  g_clear_handle_id (&self->rebuild_id, g_source_remove);
+  if (self->dossier != NULL)
+    g_clear_signal_handler (&self->changed_id, self->dossier);
   g_hash_table_remove_all (self->error_labels);
   g_hash_table_remove_all (self->inputs);
+  g_ptr_array_set_size (self->keys, 0);
+  g_ptr_array_set_size (self->boxes, 0);
   kiosk_widget_remove_all (GTK_WIDGET (self->fields_box));
   g_clear_object (&self->dossier);
 }
@@ -329,12 +677,12 @@ form_next_cb (GtkWidget  *widget,
               GVariant   *parameter)
 {
   KioskFormPage *self = KIOSK_FORM_PAGE (widget);
-  KioskProcedure *procedure;
   g_autoptr(GHashTable) errors = NULL;
+  const char *stop;
+  int next;
 
   if (self->dossier == NULL)
     return;
-  procedure = kiosk_dossier_get_procedure (self->dossier);
   errors = kiosk_dossier_validate_page (self->dossier, self->step);
   show_errors (self, errors);
   if (errors != NULL)
@@ -342,9 +690,18 @@ form_next_cb (GtkWidget  *widget,
       focus_first_error (self, errors);
       return;
     }
-  if (self->step + 1 < kiosk_procedure_get_n_pages (procedure))
-    kiosk_form_page_show_step (self, self->dossier, self->step + 1, NULL);
-  else if (kiosk_procedure_get_n_documents (procedure) > 0)
+  /* An eligibility check stops the citizen as soon as the answers it needs are given. */
+  stop = kiosk_dossier_check_eligibility (self->dossier, self->step);
+  if (stop != NULL)
+    {
+      set_stopped (self, stop);
+      gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scroller), 0);
+      return;
+    }
+  next = kiosk_dossier_next_page (self->dossier, self->step);
+  if (next >= 0)
+    kiosk_form_page_show_step (self, self->dossier, next, NULL);
+  else if (kiosk_dossier_has_needed_documents (self->dossier))
     gtk_widget_activate_action (widget, "win.show-page", "s", KIOSK_PAGE_DOCUMENTS);
   else
     gtk_widget_activate_action (widget, "win.show-page", "s", KIOSK_PAGE_REVIEW);
@@ -356,11 +713,29 @@ form_back_cb (GtkWidget  *widget,
               GVariant   *parameter)
 {
   KioskFormPage *self = KIOSK_FORM_PAGE (widget);
+  int previous;
 
-  if (self->dossier == NULL || self->step == 0)
+  if (self->dossier == NULL)
+    {
+      gtk_widget_activate_action (widget, "win.show-page", "s", KIOSK_PAGE_PROCEDURE);
+      return;
+    }
+  previous = kiosk_dossier_previous_page (self->dossier, self->step);
+  if (previous < 0)
     gtk_widget_activate_action (widget, "win.show-page", "s", KIOSK_PAGE_PROCEDURE);
   else
-    kiosk_form_page_show_step (self, self->dossier, self->step - 1, NULL);
+    kiosk_form_page_show_step (self, self->dossier, previous, NULL);
+}
+
+/* From the eligibility stop: back to the answers, which may have been mistyped. */
+static void
+form_change_answers_cb (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  KioskFormPage *self = KIOSK_FORM_PAGE (widget);
+
+  set_stopped (self, NULL);
 }
 
 static void
@@ -376,6 +751,9 @@ kiosk_form_page_get_property (GObject    *object,
     case PROP_STEP:
       g_value_set_uint (value, self->step);
       break;
+    case PROP_STOPPED:
+      g_value_set_boolean (value, kiosk_form_page_get_stopped (self));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -386,10 +764,12 @@ kiosk_form_page_dispose (GObject *object)
 {
   KioskFormPage *self = KIOSK_FORM_PAGE (object);
 
-  g_clear_object (&self->dossier);
+  kiosk_form_page_clear (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), KIOSK_TYPE_FORM_PAGE);
   g_clear_pointer (&self->error_labels, g_hash_table_unref);
   g_clear_pointer (&self->inputs, g_hash_table_unref);
+  g_clear_pointer (&self->keys, g_ptr_array_unref);
+  g_clear_pointer (&self->boxes, g_ptr_array_unref);
 
   G_OBJECT_CLASS (kiosk_form_page_parent_class)->dispose (object);
 }
@@ -406,6 +786,9 @@ kiosk_form_page_class_init (KioskFormPageClass *klass)
   properties[PROP_STEP] =
     g_param_spec_uint ("step", NULL, NULL, 0, G_MAXUINT, 0,
                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_STOPPED] =
+    g_param_spec_boolean ("stopped", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/nc/epn/Kiosk/ui/kiosk-form-page.ui");
@@ -415,8 +798,12 @@ kiosk_form_page_class_init (KioskFormPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KioskFormPage, help_label);
   gtk_widget_class_bind_template_child (widget_class, KioskFormPage, banner_label);
   gtk_widget_class_bind_template_child (widget_class, KioskFormPage, fields_box);
+  gtk_widget_class_bind_template_child (widget_class, KioskFormPage, stop_box);
+  gtk_widget_class_bind_template_child (widget_class, KioskFormPage, stop_label);
+  gtk_widget_class_bind_template_child (widget_class, KioskFormPage, nav_box);
   gtk_widget_class_install_action (widget_class, "form.next", NULL, form_next_cb);
   gtk_widget_class_install_action (widget_class, "form.back", NULL, form_back_cb);
+  gtk_widget_class_install_action (widget_class, "form.change-answers", NULL, form_change_answers_cb);
 }
 
 static void
@@ -425,6 +812,8 @@ kiosk_form_page_init (KioskFormPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->error_labels = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->inputs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->keys = g_ptr_array_new_with_free_func (g_free);
+  self->boxes = g_ptr_array_new ();
 }
 
 GtkWidget *

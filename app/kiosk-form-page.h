@@ -14,6 +14,7 @@ void       kiosk_form_page_show_step (KioskFormPage *self,
                                       guint          step,
                                       GHashTable    *errors);
 guint      kiosk_form_page_get_step  (KioskFormPage *self);
+gboolean   kiosk_form_page_get_stopped (KioskFormPage *self);
 void       kiosk_form_page_clear     (KioskFormPage *self);
 
 G_END_DECLS

@@ -51,6 +51,41 @@ build_answer_row (const char *title,
   return row;
 }
 
+/* One row per answer of each entry: "Child 2 · First name". */
+static void
+add_block_rows (KioskReviewPage     *self,
+                AdwPreferencesGroup *group,
+                const KioskField    *block)
+{
+  guint count = kiosk_dossier_get_block_count (self->dossier, block);
+  const char *item_label = block->item_label ? block->item_label : block->label;
+
+  if (count == 0)
+    {
+      g_autofree char *name = g_strdup_printf ("review-%s", block->varname);
+
+      /* TRANSLATORS: shown on the review page for a repeated block with no entry */
+      adw_preferences_group_add (group, build_answer_row (block->label, _("None"), name));
+      return;
+    }
+  for (guint i = 0; i < count; i++)
+    for (guint c = 0; c < block->children->len; c++)
+      {
+        const KioskField *child = g_ptr_array_index (block->children, c);
+        g_autofree char *prefix = g_strdup_printf ("%s/%u/", block->varname, i);
+        g_autofree char *name = g_strdup_printf ("review-%s%s", prefix, child->varname);
+        g_autofree char *value = NULL;
+        g_autofree char *title = NULL;
+
+        if (!kiosk_field_has_answer (child) || !kiosk_dossier_child_is_visible (self->dossier, block, i, child))
+          continue;
+        value = kiosk_dossier_format_answer (self->dossier, child, prefix);
+        /* TRANSLATORS: review row of one answer in a repeated block: "Child 2 · First name" */
+        title = g_strdup_printf (_("%s %u · %s"), item_label, i + 1, child->label);
+        adw_preferences_group_add (group, build_answer_row (title, value, name));
+      }
+}
+
 static void
 rebuild (KioskReviewPage *self)
 {
@@ -64,7 +99,7 @@ rebuild (KioskReviewPage *self)
     return;
 
   procedure = kiosk_dossier_get_procedure (self->dossier);
-  n_steps = kiosk_count_steps (procedure);
+  n_steps = kiosk_dossier_count_steps (self->dossier, G_MAXUINT, NULL);
   step_text = g_strdup_printf (_("Step %u of %u"), n_steps, n_steps);
   gtk_label_set_label (self->step_label, step_text);
 
@@ -73,6 +108,8 @@ rebuild (KioskReviewPage *self)
       const KioskFieldGroup *page = kiosk_procedure_get_page (procedure, i);
       g_autofree char *edit_name = g_strdup_printf ("edit-step-%u", i);
 
+      if (!kiosk_dossier_page_is_visible (self->dossier, i))
+        continue;
       group = adw_preferences_group_new ();
       adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), page->title);
       adw_preferences_group_set_header_suffix (ADW_PREFERENCES_GROUP (group),
@@ -81,16 +118,24 @@ rebuild (KioskReviewPage *self)
       for (guint j = 0; j < page->fields->len; j++)
         {
           const KioskField *field = g_ptr_array_index (page->fields, j);
-          g_autofree char *value = kiosk_dossier_format_answer (self->dossier, field);
+          g_autofree char *value = NULL;
           g_autofree char *name = g_strdup_printf ("review-%s", field->varname);
 
+          if (!kiosk_field_has_answer (field) || !kiosk_dossier_field_is_visible (self->dossier, field))
+            continue;
+          if (field->type == KIOSK_FIELD_REPEAT)
+            {
+              add_block_rows (self, ADW_PREFERENCES_GROUP (group), field);
+              continue;
+            }
+          value = kiosk_dossier_format_answer (self->dossier, field, NULL);
           adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),
                                      build_answer_row (field->label, value, name));
         }
       gtk_box_append (self->groups_box, group);
     }
 
-  if (kiosk_procedure_get_n_documents (procedure) > 0)
+  if (kiosk_dossier_has_needed_documents (self->dossier))
     {
       group = adw_preferences_group_new ();
       adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Documents"));
@@ -103,6 +148,8 @@ rebuild (KioskReviewPage *self)
           KioskDocument *document = kiosk_dossier_get_document (self->dossier, spec->varname);
           g_autofree char *name = g_strdup_printf ("review-%s", spec->varname);
 
+          if (!kiosk_dossier_document_is_needed (self->dossier, spec))
+            continue;
           adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),
                                      build_answer_row (spec->label,
                                                        document ? _("Scanned ✓") : _("Not scanned"),
@@ -137,10 +184,11 @@ review_back_cb (GtkWidget  *widget,
   if (self->dossier == NULL)
     return;
   procedure = kiosk_dossier_get_procedure (self->dossier);
-  if (kiosk_procedure_get_n_documents (procedure) > 0)
+  if (kiosk_dossier_has_needed_documents (self->dossier))
     gtk_widget_activate_action (widget, "win.show-page", "s", KIOSK_PAGE_DOCUMENTS);
   else
-    gtk_widget_activate_action (widget, "win.edit-step", "u", kiosk_procedure_get_n_pages (procedure) - 1);
+    gtk_widget_activate_action (widget, "win.edit-step", "u",
+                                kiosk_dossier_previous_page (self->dossier, kiosk_procedure_get_n_pages (procedure)));
 }
 
 static void

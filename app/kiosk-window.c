@@ -431,6 +431,24 @@ edit_step_action_cb (GtkWidget  *widget,
   show_page (self, KIOSK_PAGE_FORM);
 }
 
+/* A message about "children/1/birth_date" or "home/postcode" concerns the field "children". */
+static gboolean
+errors_name_field (GHashTable *errors,
+                   const char *varname)
+{
+  g_autofree char *prefix = g_strconcat (varname, "/", NULL);
+  GHashTableIter iter;
+  gpointer key;
+
+  if (g_hash_table_contains (errors, varname))
+    return TRUE;
+  g_hash_table_iter_init (&iter, errors);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    if (g_str_has_prefix (key, prefix))
+      return TRUE;
+  return FALSE;
+}
+
 /* After a 422, opens the first form page holding a field the portal refused, with its message. */
 static void
 correct_action_cb (GtkWidget  *widget,
@@ -453,7 +471,7 @@ correct_action_cb (GtkWidget  *widget,
         {
           const KioskField *field = g_ptr_array_index (group->fields, j);
 
-          if (g_hash_table_contains (errors, field->varname))
+          if (errors_name_field (errors, field->varname))
             {
               kiosk_form_page_show_step (KIOSK_FORM_PAGE (ensure_page (self, KIOSK_PAGE_FORM)), dossier, i, errors);
               show_page (self, KIOSK_PAGE_FORM);

@@ -242,7 +242,12 @@ kiosk_test_click (KioskWindow *window,
   g_assert_true (gtk_widget_get_sensitive (widget));
   g_assert_true (gtk_widget_is_visible (widget));
   /* "clicked" is what a tap emits; gtk_widget_activate() on a button waits 250 ms first. */
-  if (GTK_IS_CHECK_BUTTON (widget))
+  /* A radio button stays chosen when tapped again; a check box (multiple choice) toggles. */
+  if (GTK_IS_CHECK_BUTTON (widget)
+      && gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (widget)) == GTK_ACCESSIBLE_ROLE_CHECKBOX)
+    gtk_check_button_set_active (GTK_CHECK_BUTTON (widget),
+                                 !gtk_check_button_get_active (GTK_CHECK_BUTTON (widget)));
+  else if (GTK_IS_CHECK_BUTTON (widget))
     gtk_check_button_set_active (GTK_CHECK_BUTTON (widget), TRUE);
   else if (GTK_IS_BUTTON (widget))
     g_signal_emit_by_name (widget, "clicked");
@@ -300,6 +305,16 @@ kiosk_test_context_new (const char *portal_url,
 {
   g_autofree char *catalogue = g_build_filename (g_getenv ("KIOSK_SOURCE_DIR"), "resources",
                                                  "catalogue.json", NULL);
+
+  return kiosk_test_context_new_with_catalogue (portal_url, data_dir, catalogue);
+}
+
+/* The same over the catalogue file @catalogue (the portal should serve the same one). */
+KioskContext *
+kiosk_test_context_new_with_catalogue (const char *portal_url,
+                                       const char *data_dir,
+                                       const char *catalogue)
+{
   g_autofree char *uri = g_filename_to_uri (catalogue, NULL, NULL);
   KioskContext *context = kiosk_context_new (portal_url, "epn-test-01", data_dir, uri, "test:0");
   gboolean done = FALSE;
@@ -364,22 +379,193 @@ kiosk_test_save_png (GtkWidget  *widget,
 const char *
 kiosk_test_valid_answer (const KioskField *field)
 {
-  static char number[32];
+  static char text[64];
 
   switch (field->type)
     {
     case KIOSK_FIELD_STRING: return "Wamytan";
     case KIOSK_FIELD_TEXT: return "Demande déposée à la borne de l’EPN.";
     case KIOSK_FIELD_INT:
-      g_snprintf (number, sizeof number, "%" G_GINT64_FORMAT, field->has_min ? MAX (field->min, 1) : 1);
-      return number;
-    case KIOSK_FIELD_AMOUNT: return "137 280";
-    case KIOSK_FIELD_DATE: return "12/04/1961";
+      g_snprintf (text, sizeof text, "%" G_GINT64_FORMAT, field->has_min ? MAX (field->min, 1) : 1);
+      return text;
+    case KIOSK_FIELD_AMOUNT:
+      g_snprintf (text, sizeof text, "%" G_GINT64_FORMAT,
+                  field->has_max ? MIN (field->max, 137280) : field->has_min ? MAX (field->min, 137280) : 137280);
+      return text;
+    case KIOSK_FIELD_DATE:
+      {
+        g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+        g_autoptr(GDateTime) date = NULL;
+        int years = 65;
+
+        if (g_strcmp0 (field->not_before, "today") == 0)
+          date = g_date_time_add_days (now, 30);
+        else
+          {
+            if (field->has_max_age)
+              years = field->has_min_age ? (field->min_age + field->max_age) / 2 : MAX (field->max_age - 2, 0);
+            else if (field->has_min_age)
+              years = MAX (field->min_age + 5, 65);
+            g_autoptr(GDateTime) birthday = g_date_time_add_years (now, -years);
+
+            date = g_date_time_add_days (birthday, -40);
+          }
+        g_snprintf (text, sizeof text, "%02d/%02d/%04d", g_date_time_get_day_of_month (date),
+                    g_date_time_get_month (date), g_date_time_get_year (date));
+        return text;
+      }
     case KIOSK_FIELD_BOOL: return "true";
     case KIOSK_FIELD_ITEM: return ((KioskChoice *) g_ptr_array_index (field->items, 0))->id;
+    case KIOSK_FIELD_MULTI:
+      {
+        guint n = field->has_min ? MAX ((guint) field->min, 1) : 1;
+        GString *ids = g_string_new (NULL);
+
+        for (guint i = 0; i < n && i < field->items->len; i++)
+          g_string_append_printf (ids, "%s%s", i ? "\n" : "", ((KioskChoice *) field->items->pdata[i])->id);
+        g_strlcpy (text, ids->str, sizeof text);
+        g_string_free (ids, TRUE);
+        return text;
+      }
     case KIOSK_FIELD_EMAIL: return "lea@example.nc";
     case KIOSK_FIELD_PHONE: return "27 12 34";
-    default: g_assert_not_reached ();
+    case KIOSK_FIELD_RIDET: return "1234567.001";
+    case KIOSK_FIELD_CAFAT: return "123456";
+    case KIOSK_FIELD_IBAN: return "FR76 3000 6000 0112 3456 7890 189";
+    default: return NULL;   /* addresses and blocks: see kiosk_test_fill_dossier() */
+    }
+}
+
+/* Answers one question (and, for a block, each of its entries) unless it is answered already. */
+static void
+fill_field (KioskDossier     *dossier,
+            const KioskField *field,
+            const KioskField *block,
+            guint             index)
+{
+  g_autofree char *prefix = block ? g_strdup_printf ("%s/%u/", block->varname, index) : g_strdup ("");
+  g_autofree char *key = g_strconcat (prefix, field->varname, NULL);
+
+  if (!kiosk_field_has_answer (field))
+    return;
+  if (block != NULL ? !kiosk_dossier_child_is_visible (dossier, block, index, field)
+                    : !kiosk_dossier_field_is_visible (dossier, field))
+    return;
+  if (field->type == KIOSK_FIELD_ADDRESS)
+    {
+      g_autofree char *line = g_strconcat (key, "/line", NULL);
+      g_autofree char *postcode = g_strconcat (key, "/postcode", NULL);
+      g_autofree char *commune = g_strconcat (key, "/commune", NULL);
+
+      if (kiosk_dossier_get_answer (dossier, line) == NULL)
+        {
+          kiosk_dossier_set_answer (dossier, line, "12 rue de Sébastopol");
+          kiosk_dossier_set_answer (dossier, postcode, "98800");
+          kiosk_dossier_set_answer (dossier, commune, "Nouméa");
+        }
+      return;
+    }
+  if (field->type == KIOSK_FIELD_REPEAT)
+    {
+      guint count = kiosk_dossier_get_block_count (dossier, field);
+
+      if (count == 0)
+        kiosk_dossier_set_block_count (dossier, field, count = 1);
+      for (guint i = 0; i < count; i++)
+        for (guint c = 0; c < field->children->len; c++)
+          fill_field (dossier, g_ptr_array_index (field->children, c), field, i);
+      return;
+    }
+  if (kiosk_dossier_get_answer (dossier, key) == NULL || *kiosk_dossier_get_answer (dossier, key) == '\0')
+    kiosk_dossier_set_answer (dossier, key, kiosk_test_valid_answer (field));
+}
+
+/* Answers that a failing eligibility check may want instead of the first valid one. */
+static GPtrArray *
+candidate_answers (const KioskField *field)
+{
+  GPtrArray *answers = g_ptr_array_new_with_free_func (g_free);
+
+  switch (field->type)
+    {
+    case KIOSK_FIELD_BOOL:
+      g_ptr_array_add (answers, g_strdup ("true"));
+      g_ptr_array_add (answers, g_strdup ("false"));
+      break;
+    case KIOSK_FIELD_ITEM:
+      for (guint i = 0; i < field->items->len; i++)
+        g_ptr_array_add (answers, g_strdup (((KioskChoice *) field->items->pdata[i])->id));
+      break;
+    case KIOSK_FIELD_INT:
+    case KIOSK_FIELD_AMOUNT:
+      {
+        static const gint64 values[] = { 0, 1, 2, 3, 6, 7, 12, 13, 24, 60, 100, 1000, 50000, 100000, 500000 };
+
+        for (guint i = 0; i < G_N_ELEMENTS (values); i++)
+          if ((!field->has_min || values[i] >= field->min) && (!field->has_max || values[i] <= field->max))
+            g_ptr_array_add (answers, g_strdup_printf ("%" G_GINT64_FORMAT, values[i]));
+        break;
+      }
+    default:
+      break;
+    }
+  return answers;
+}
+
+/**
+ * kiosk_test_fill_dossier:
+ *
+ * Answers every shown question not answered yet with a valid answer (one entry per repeated
+ * block), until the answers stop changing what is shown; then, while an eligibility check fails,
+ * tries the other answers of the questions it names, one question at a time.
+ */
+void
+kiosk_test_fill_dossier (KioskDossier *dossier)
+{
+  KioskProcedure *procedure = kiosk_dossier_get_procedure (dossier);
+
+  for (guint round = 0; round < 4; round++)
+    for (guint p = 0; p < kiosk_procedure_get_n_pages (procedure); p++)
+      {
+        const KioskFieldGroup *group = kiosk_procedure_get_page (procedure, p);
+
+        if (!kiosk_dossier_page_is_visible (dossier, p))
+          continue;
+        for (guint f = 0; f < group->fields->len; f++)
+          fill_field (dossier, g_ptr_array_index (group->fields, f), NULL, 0);
+      }
+
+  for (guint c = 0; c < kiosk_procedure_get_n_checks (procedure); c++)
+    {
+      const KioskEligibilityCheck *check = kiosk_procedure_get_check (procedure, c);
+      g_autoptr(GPtrArray) refs = g_ptr_array_new ();
+
+      kiosk_condition_collect_refs (check->require, refs);
+      for (guint r = 0; r < refs->len && kiosk_dossier_check_eligibility (dossier, G_MAXUINT) != NULL; r++)
+        {
+          const KioskField *field = kiosk_procedure_find_field (procedure, refs->pdata[r]);
+          g_autoptr(GPtrArray) candidates = candidate_answers (field);
+          g_autofree char *original = g_strdup (kiosk_dossier_get_answer (dossier, field->varname));
+
+          for (guint i = 0; i < candidates->len; i++)
+            {
+              kiosk_dossier_set_answer (dossier, field->varname, candidates->pdata[i]);
+              if (kiosk_dossier_check_eligibility (dossier, G_MAXUINT) == NULL)
+                break;
+            }
+          if (kiosk_dossier_check_eligibility (dossier, G_MAXUINT) != NULL)
+            kiosk_dossier_set_answer (dossier, field->varname, original);
+        }
+    }
+  /* New answers may show new questions. */
+  for (guint p = 0; p < kiosk_procedure_get_n_pages (procedure); p++)
+    {
+      const KioskFieldGroup *group = kiosk_procedure_get_page (procedure, p);
+
+      if (!kiosk_dossier_page_is_visible (dossier, p))
+        continue;
+      for (guint f = 0; f < group->fields->len; f++)
+        fill_field (dossier, g_ptr_array_index (group->fields, f), NULL, 0);
     }
 }
 
@@ -387,7 +573,7 @@ kiosk_test_valid_answer (const KioskField *field)
  * kiosk_test_complete_dossier:
  *
  * Answers every question not answered yet with a valid answer, and adds a JPEG for each document
- * that accepts one: the dossier is then complete (asserted).
+ * asked that accepts one: the dossier is then complete (asserted).
  */
 void
 kiosk_test_complete_dossier (KioskDossier *dossier)
@@ -403,26 +589,14 @@ kiosk_test_complete_dossier (KioskDossier *dossier)
   image = kiosk_image_new (64, 64, 150, g_bytes_new_take (rgb, 64 * 64 * 3));
   jpeg = kiosk_encode_jpeg (image, 85, &error);
   g_assert_no_error (error);
-  for (guint p = 0; p < kiosk_procedure_get_n_pages (procedure); p++)
-    {
-      const KioskFieldGroup *group = kiosk_procedure_get_page (procedure, p);
-
-      for (guint f = 0; f < group->fields->len; f++)
-        {
-          const KioskField *field = g_ptr_array_index (group->fields, f);
-          const char *answer = kiosk_dossier_get_answer (dossier, field->varname);
-
-          if (answer == NULL || *answer == '\0')
-            kiosk_dossier_set_answer (dossier, field->varname, kiosk_test_valid_answer (field));
-        }
-    }
+  kiosk_test_fill_dossier (dossier);
   for (guint d = 0; d < kiosk_procedure_get_n_documents (procedure); d++)
     {
       const KioskDocumentSpec *spec = kiosk_procedure_get_document (procedure, d);
       const char *type = g_strv_contains ((const char * const *) spec->formats, "image/jpeg") ? "image/jpeg" : NULL;
       g_autoptr(KioskDocument) document = NULL;
 
-      if (type == NULL)
+      if (type == NULL || !kiosk_dossier_document_is_needed (dossier, spec))
         continue;   /* aide-medicale asks only for images */
       document = kiosk_document_new (spec->varname, type, jpeg, NULL);
       kiosk_dossier_set_document (dossier, spec->varname, document);

@@ -46,12 +46,16 @@ void             kiosk_test_spin           (guint            ms);
 
 KioskContext    *kiosk_test_context_new    (const char      *portal_url,
                                             const char      *data_dir);
+KioskContext    *kiosk_test_context_new_with_catalogue (const char *portal_url,
+                                                        const char *data_dir,
+                                                        const char *catalogue);
 void             kiosk_test_setup_locale   (const char      *language);
 GdkTexture      *kiosk_test_render         (GtkWidget       *widget);
 void             kiosk_test_save_png       (GtkWidget       *widget,
                                             const char      *path);
 
 void             kiosk_test_complete_dossier (KioskDossier *dossier);
+void             kiosk_test_fill_dossier     (KioskDossier *dossier);
 void             kiosk_test_press_keys       (KioskWindow  *window,
                                               const char   *keys);
 GtkWidget       *kiosk_test_find_prefixed    (GtkWidget    *widget,

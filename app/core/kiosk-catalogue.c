@@ -17,6 +17,7 @@ struct _KioskCatalogue
   GHashTable *by_slug;      /* slug → KioskProcedure (borrowed from procedures) */
   GPtrArray  *themes;       /* of KioskTheme */
   GPtrArray  *profiles;     /* of KioskTheme: same shape */
+  GPtrArray  *rejections;   /* of char *: why each unusable procedure was left out */
 };
 
 G_DEFINE_FINAL_TYPE (KioskCatalogue, kiosk_catalogue, G_TYPE_OBJECT)
@@ -44,6 +45,7 @@ kiosk_catalogue_finalize (GObject *object)
   g_clear_pointer (&self->by_slug, g_hash_table_unref);
   g_clear_pointer (&self->themes, g_ptr_array_unref);
   g_clear_pointer (&self->profiles, g_ptr_array_unref);
+  g_clear_pointer (&self->rejections, g_ptr_array_unref);
 
   G_OBJECT_CLASS (kiosk_catalogue_parent_class)->finalize (object);
 }
@@ -69,6 +71,7 @@ kiosk_catalogue_init (KioskCatalogue *self)
   self->by_slug = g_hash_table_new (g_str_hash, g_str_equal);
   self->themes = g_ptr_array_new_with_free_func (free_theme);
   self->profiles = g_ptr_array_new_with_free_func (free_theme);
+  self->rejections = g_ptr_array_new_with_free_func (g_free);
 }
 
 KioskCatalogue *
@@ -151,16 +154,25 @@ kiosk_catalogue_new_from_bytes (GBytes  *json,
       g_autoptr(GError) local_error = NULL;
 
       if (!JSON_NODE_HOLDS_OBJECT (node))
-        continue;
-      /* One broken procedure must not hide the others from citizens. */
+        {
+          g_ptr_array_add (self->rejections, g_strdup_printf ("procedure %u is not an object", i + 1));
+          continue;
+        }
+      /* One broken procedure must not hide the others from citizens: it is left out alone and
+       * the reason logged (an agent sees the count on the dashboard). */
       procedure = kiosk_procedure_new_from_json (json_node_get_object (node), &local_error);
       if (procedure == NULL)
         {
-          g_warning ("Skipping a procedure of the catalogue: %s", local_error->message);
+          g_message ("Procedure left out of the catalogue: %s", local_error->message);
+          g_ptr_array_add (self->rejections, g_strdup (local_error->message));
           continue;
         }
       if (g_hash_table_contains (self->by_slug, kiosk_procedure_get_slug (procedure)))
-        continue;
+        {
+          g_ptr_array_add (self->rejections, g_strdup_printf ("%s: the slug is used twice",
+                                                              kiosk_procedure_get_slug (procedure)));
+          continue;
+        }
       g_list_store_append (self->procedures, procedure);
       g_hash_table_insert (self->by_slug, (gpointer) kiosk_procedure_get_slug (procedure), procedure);
     }
@@ -172,6 +184,18 @@ kiosk_catalogue_new_from_bytes (GBytes  *json,
       return NULL;
     }
   return g_steal_pointer (&self);
+}
+
+/**
+ * kiosk_catalogue_get_rejections:
+ *
+ * Returns: (transfer none) (element-type utf8): why each procedure left out was refused
+ */
+GPtrArray *
+kiosk_catalogue_get_rejections (KioskCatalogue *self)
+{
+  g_return_val_if_fail (KIOSK_IS_CATALOGUE (self), NULL);
+  return self->rejections;
 }
 
 /**

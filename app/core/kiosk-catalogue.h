@@ -22,6 +22,7 @@ KioskCatalogue *kiosk_catalogue_new_from_bytes   (GBytes          *json,
                                                   GError         **error);
 gboolean        kiosk_catalogue_replace          (KioskCatalogue  *self,
                                                   KioskCatalogue  *other);
+GPtrArray      *kiosk_catalogue_get_rejections   (KioskCatalogue  *self);
 GListModel     *kiosk_catalogue_get_procedures   (KioskCatalogue  *self);
 guint           kiosk_catalogue_get_n_procedures (KioskCatalogue  *self);
 const char     *kiosk_catalogue_get_version      (KioskCatalogue  *self);

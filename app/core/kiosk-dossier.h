@@ -24,8 +24,9 @@ void            kiosk_dossier_set_answer         (KioskDossier   *self,
                                                   const char     *text);
 const char     *kiosk_dossier_get_answer         (KioskDossier   *self,
                                                   const char     *varname);
-char           *kiosk_dossier_format_answer      (KioskDossier   *self,
-                                                  const KioskField *field);
+char           *kiosk_dossier_format_answer      (KioskDossier     *self,
+                                                  const KioskField *field,
+                                                  const char       *prefix);
 GHashTable     *kiosk_dossier_validate_page      (KioskDossier   *self,
                                                   guint           page);
 gboolean        kiosk_dossier_is_complete        (KioskDossier   *self);
@@ -38,6 +39,36 @@ GPtrArray      *kiosk_dossier_get_documents      (KioskDossier   *self);
 char           *kiosk_dossier_build_json         (KioskDossier   *self,
                                                   const char     *kiosk_id,
                                                   GError        **error);
+gboolean        kiosk_dossier_page_is_visible    (KioskDossier   *self,
+                                                  guint           page);
+gboolean        kiosk_dossier_field_is_visible   (KioskDossier     *self,
+                                                  const KioskField *field);
+gboolean        kiosk_dossier_child_is_visible   (KioskDossier     *self,
+                                                  const KioskField *block,
+                                                  guint             index,
+                                                  const KioskField *child);
+JsonNode       *kiosk_dossier_get_value          (KioskDossier     *self,
+                                                  const KioskField *field);
+guint           kiosk_dossier_get_block_count    (KioskDossier     *self,
+                                                  const KioskField *block);
+void            kiosk_dossier_set_block_count    (KioskDossier     *self,
+                                                  const KioskField *block,
+                                                  guint             count);
+void            kiosk_dossier_remove_block_item  (KioskDossier     *self,
+                                                  const KioskField *block,
+                                                  guint             index);
+gboolean        kiosk_dossier_document_is_needed (KioskDossier            *self,
+                                                  const KioskDocumentSpec *spec);
+gboolean        kiosk_dossier_has_needed_documents (KioskDossier *self);
+const char     *kiosk_dossier_check_eligibility  (KioskDossier   *self,
+                                                  guint           last_page);
+int             kiosk_dossier_next_page          (KioskDossier   *self,
+                                                  int             page);
+int             kiosk_dossier_previous_page      (KioskDossier   *self,
+                                                  int             page);
+guint           kiosk_dossier_count_steps        (KioskDossier   *self,
+                                                  guint           page,
+                                                  guint          *step);
 void            kiosk_dossier_wipe               (KioskDossier   *self);
 
 G_END_DECLS

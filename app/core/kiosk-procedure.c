@@ -4,6 +4,7 @@
 #include "kiosk-json.h"
 #include "kiosk-errors.h"
 
+#include <stdio.h>
 #include <string.h>
 
 struct _KioskProcedure
@@ -21,6 +22,7 @@ struct _KioskProcedure
   GStrv      keywords;
   GPtrArray *pages;       /* of KioskFieldGroup */
   GPtrArray *documents;   /* of KioskDocumentSpec */
+  GPtrArray *checks;      /* of KioskEligibilityCheck */
 
   /* Accent- and case-folded texts for search, computed once. */
   char      *folded_title;
@@ -48,6 +50,11 @@ free_field (gpointer data)
   g_free (field->label);
   g_free (field->hint);
   g_clear_pointer (&field->items, g_ptr_array_unref);
+  g_clear_pointer (&field->visible_if, kiosk_condition_free);
+  g_free (field->not_before);
+  g_free (field->not_after);
+  g_clear_pointer (&field->children, g_ptr_array_unref);
+  g_free (field->item_label);
   g_free (field);
 }
 
@@ -59,6 +66,7 @@ free_page (gpointer data)
   g_free (page->title);
   g_free (page->help);
   g_ptr_array_unref (page->fields);
+  g_clear_pointer (&page->visible_if, kiosk_condition_free);
   g_free (page);
 }
 
@@ -71,7 +79,19 @@ free_document (gpointer data)
   g_free (doc->label);
   g_free (doc->description);
   g_strfreev (doc->formats);
+  g_clear_pointer (&doc->visible_if, kiosk_condition_free);
+  g_free (doc->field);
   g_free (doc);
+}
+
+static void
+free_check (gpointer data)
+{
+  KioskEligibilityCheck *check = data;
+
+  kiosk_condition_free (check->require);
+  g_free (check->message);
+  g_free (check);
 }
 
 static void
@@ -90,6 +110,7 @@ kiosk_procedure_finalize (GObject *object)
   g_strfreev (self->keywords);
   g_clear_pointer (&self->pages, g_ptr_array_unref);
   g_clear_pointer (&self->documents, g_ptr_array_unref);
+  g_clear_pointer (&self->checks, g_ptr_array_unref);
   g_free (self->folded_title);
   g_free (self->folded_rest);
 
@@ -107,6 +128,7 @@ kiosk_procedure_init (KioskProcedure *self)
 {
   self->pages = g_ptr_array_new_with_free_func (free_page);
   self->documents = g_ptr_array_new_with_free_func (free_document);
+  self->checks = g_ptr_array_new_with_free_func (free_check);
 }
 
 /**
@@ -149,8 +171,88 @@ kiosk_fold_text (const char *text)
   return g_string_free (out, FALSE);
 }
 
-static GStrv
-dup_string_array (JsonArray *array)
+static gboolean invalid (GError **error, const char *format, ...) G_GNUC_PRINTF (2, 3);
+
+/* Sets a KIOSK_CATALOGUE_ERROR_INVALID (the reason goes to the logs) and returns FALSE. */
+static gboolean
+invalid (GError     **error,
+         const char  *format,
+         ...)
+{
+  va_list args;
+
+  va_start (args, format);
+  g_propagate_error (error, g_error_new_valist (KIOSK_CATALOGUE_ERROR, KIOSK_CATALOGUE_ERROR_INVALID,
+                                                format, args));
+  va_end (args);
+  return FALSE;
+}
+
+/* What a member must hold when it is present: 's' string, 'i' integer, 'b' boolean,
+ * 'a' array, 'o' object. Unknown members are ignored, so that a newer portal can add some. */
+typedef struct
+{
+  const char *member;
+  char        kind;
+} MemberType;
+
+static const char *
+describe_kind (char kind)
+{
+  switch (kind)
+    {
+    case 's': return "a string";
+    case 'i': return "an integer";
+    case 'b': return "a boolean";
+    case 'a': return "an array";
+    default: return "an object";
+    }
+}
+
+static gboolean
+check_members (JsonObject       *object,
+               const MemberType *types,
+               gsize             n_types,
+               const char       *where,
+               GError          **error)
+{
+  for (gsize i = 0; i < n_types; i++)
+    {
+      JsonNode *node = json_object_get_member (object, types[i].member);
+      gboolean ok;
+
+      if (node == NULL)
+        continue;
+      switch (types[i].kind)
+        {
+        case 's':
+          ok = JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING;
+          break;
+        case 'i':
+          ok = JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_INT64;
+          break;
+        case 'b':
+          ok = JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_BOOLEAN;
+          break;
+        case 'a':
+          ok = JSON_NODE_HOLDS_ARRAY (node);
+          break;
+        default:
+          ok = JSON_NODE_HOLDS_OBJECT (node);
+          break;
+        }
+      if (!ok)
+        return invalid (error, "%s: \"%s\" must be %s", where, types[i].member,
+                        describe_kind (types[i].kind));
+    }
+  return TRUE;
+}
+
+static gboolean
+dup_string_array (JsonArray   *array,
+                  const char  *where,
+                  GStrv       *out,
+                  GError     **error)
 {
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
 
@@ -158,10 +260,12 @@ dup_string_array (JsonArray *array)
     {
       JsonNode *node = json_array_get_element (array, i);
 
-      if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
-        g_strv_builder_add (builder, json_node_get_string (node));
+      if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+        return invalid (error, "%s must hold strings only", where);
+      g_strv_builder_add (builder, json_node_get_string (node));
     }
-  return g_strv_builder_end (builder);
+  *out = g_strv_builder_end (builder);
+  return TRUE;
 }
 
 static gboolean
@@ -172,6 +276,10 @@ parse_field_type (const char     *name,
     { "string", KIOSK_FIELD_STRING }, { "text", KIOSK_FIELD_TEXT }, { "int", KIOSK_FIELD_INT },
     { "amount", KIOSK_FIELD_AMOUNT }, { "date", KIOSK_FIELD_DATE }, { "bool", KIOSK_FIELD_BOOL },
     { "item", KIOSK_FIELD_ITEM }, { "email", KIOSK_FIELD_EMAIL }, { "phone", KIOSK_FIELD_PHONE },
+    { "multi", KIOSK_FIELD_MULTI }, { "ridet", KIOSK_FIELD_RIDET }, { "cafat", KIOSK_FIELD_CAFAT },
+    { "address", KIOSK_FIELD_ADDRESS }, { "iban", KIOSK_FIELD_IBAN },
+    { "repeat", KIOSK_FIELD_REPEAT }, { "section", KIOSK_FIELD_SECTION },
+    { "explanation", KIOSK_FIELD_EXPLANATION },
   };
 
   for (guint i = 0; name != NULL && i < G_N_ELEMENTS (types); i++)
@@ -183,52 +291,107 @@ parse_field_type (const char     *name,
   return FALSE;
 }
 
+/**
+ * kiosk_field_has_answer:
+ *
+ * Returns: %FALSE for headings and explanations, which only show text
+ */
+gboolean
+kiosk_field_has_answer (const KioskField *field)
+{
+  return field->type != KIOSK_FIELD_SECTION && field->type != KIOSK_FIELD_EXPLANATION;
+}
+
+/* "today" or a real YYYY-MM-DD. */
+static gboolean
+is_date_bound (const char *text)
+{
+  int y, m, d;
+  char tail;
+
+  if (g_str_equal (text, "today"))
+    return TRUE;
+  return sscanf (text, "%4d-%2d-%2d%c", &y, &m, &d, &tail) == 3 && g_date_valid_dmy (d, m, y);
+}
+
+static gboolean
+parse_condition_member (JsonObject      *object,
+                        const char      *member,
+                        const char      *where,
+                        KioskCondition **out,
+                        GError         **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (node == NULL)
+    return TRUE;
+  *out = kiosk_condition_parse (node, &local_error);
+  if (*out == NULL)
+    return invalid (error, "%s: bad condition: %s", where, local_error->message);
+  return TRUE;
+}
+
+static const MemberType field_members[] = {
+  { "varname", 's' }, { "label", 's' }, { "type", 's' }, { "hint", 's' }, { "required", 'b' },
+  { "min", 'i' }, { "max", 'i' }, { "min_age", 'i' }, { "max_age", 'i' },
+  { "not_before", 's' }, { "not_after", 's' }, { "items", 'a' }, { "fields", 'a' },
+  { "item_label", 's' }, { "visible_if", 'o' }, { "documents", 'a' },
+};
+
+static KioskField *parse_field (JsonObject *object, const char *slug, gboolean in_block,
+                                GPtrArray *documents, GError **error);
+
+static gboolean
+parse_fields (JsonArray   *array,
+              const char  *slug,
+              gboolean     in_block,
+              GPtrArray   *fields,
+              GPtrArray   *documents,
+              GError     **error)
+{
+  for (guint j = 0; j < json_array_get_length (array); j++)
+    {
+      JsonNode *node = json_array_get_element (array, j);
+      KioskField *field;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        return invalid (error, "%s: field %u is not an object", slug, j + 1);
+      field = parse_field (json_node_get_object (node), slug, in_block, documents, error);
+      if (field == NULL)
+        return FALSE;
+      g_ptr_array_add (fields, field);
+    }
+  return TRUE;
+}
+
+static KioskDocumentSpec *parse_document (JsonObject *object, const char *slug, GError **error);
+
 static KioskField *
 parse_field (JsonObject  *object,
+             const char  *slug,
+             gboolean     in_block,
+             GPtrArray   *documents,
              GError     **error)
 {
-  g_autoptr(GPtrArray) items = NULL;
+  g_autofree char *where = NULL;
   const char *varname = kiosk_json_get_string (object, "varname");
   const char *label = kiosk_json_get_string (object, "label");
-  KioskFieldType type;
+  const char *type_name = kiosk_json_get_string (object, "type");
   KioskField *field;
+  KioskFieldType type;
 
-  if (varname == NULL || label == NULL
-      || !parse_field_type (kiosk_json_get_string (object, "type"), &type))
-    {
-      g_set_error (error, KIOSK_CATALOGUE_ERROR, KIOSK_CATALOGUE_ERROR_INVALID,
-                   "Field %s lacks a varname, a label or a known type",
-                   varname ? varname : "(unnamed)");
-      return NULL;
-    }
-
-  if (type == KIOSK_FIELD_ITEM)
-    {
-      JsonArray *array = kiosk_json_get_array (object, "items");
-
-      items = g_ptr_array_new_with_free_func (free_choice);
-      for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
-        {
-          JsonNode *node = json_array_get_element (array, i);
-          JsonObject *item = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-          const char *id = kiosk_json_get_string (item, "id");
-          const char *text = kiosk_json_get_string (item, "text");
-          KioskChoice *choice;
-
-          if (id == NULL || text == NULL)
-            continue;
-          choice = g_new0 (KioskChoice, 1);
-          choice->id = g_strdup (id);
-          choice->text = g_strdup (text);
-          g_ptr_array_add (items, choice);
-        }
-      if (items->len == 0)
-        {
-          g_set_error (error, KIOSK_CATALOGUE_ERROR, KIOSK_CATALOGUE_ERROR_INVALID,
-                       "Choice field %s has no items", varname);
-          return NULL;
-        }
-    }
+  where = g_strdup_printf ("%s: field %s", slug, varname ? varname : "(unnamed)");
+  if (!check_members (object, field_members, G_N_ELEMENTS (field_members), where, error))
+    return NULL;
+  if (varname == NULL || label == NULL || type_name == NULL)
+    return invalid (error, "%s lacks a varname, a label or a type", where), NULL;
+  if (!parse_field_type (type_name, &type))
+    return invalid (error, "%s has the unknown type \"%s\"", where, type_name), NULL;
+  if (*varname == '\0' || strpbrk (varname, "/\n") != NULL)
+    return invalid (error, "%s: a varname must not be empty nor hold '/'", where), NULL;
+  if (type == KIOSK_FIELD_REPEAT && in_block)
+    return invalid (error, "%s: repeated blocks cannot nest", where), NULL;
 
   field = g_new0 (KioskField, 1);
   field->varname = g_strdup (varname);
@@ -240,25 +403,135 @@ parse_field (JsonObject  *object,
   field->has_max = json_object_has_member (object, "max");
   field->min = kiosk_json_get_int (object, "min", G_MININT64);
   field->max = kiosk_json_get_int (object, "max", G_MAXINT64);
-  field->items = g_steal_pointer (&items);
+  field->has_min_age = json_object_has_member (object, "min_age");
+  field->has_max_age = json_object_has_member (object, "max_age");
+  field->min_age = kiosk_json_get_int (object, "min_age", 0);
+  field->max_age = kiosk_json_get_int (object, "max_age", 0);
+  field->not_before = g_strdup (kiosk_json_get_string (object, "not_before"));
+  field->not_after = g_strdup (kiosk_json_get_string (object, "not_after"));
+  field->item_label = g_strdup (kiosk_json_get_string (object, "item_label"));
+
+  if (!parse_condition_member (object, "visible_if", where, &field->visible_if, error))
+    goto fail;
+  if (field->has_min && field->has_max && field->min > field->max)
+    {
+      invalid (error, "%s: min is greater than max", where);
+      goto fail;
+    }
+  if ((field->not_before != NULL && !is_date_bound (field->not_before))
+      || (field->not_after != NULL && !is_date_bound (field->not_after)))
+    {
+      invalid (error, "%s: not_before and not_after take \"today\" or YYYY-MM-DD", where);
+      goto fail;
+    }
+
+  if (type == KIOSK_FIELD_ITEM || type == KIOSK_FIELD_MULTI)
+    {
+      JsonArray *array = kiosk_json_get_array (object, "items");
+      g_autoptr(GHashTable) ids = g_hash_table_new (g_str_hash, g_str_equal);
+
+      field->items = g_ptr_array_new_with_free_func (free_choice);
+      for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+        {
+          JsonNode *node = json_array_get_element (array, i);
+          JsonObject *item = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+          const char *id = kiosk_json_get_string (item, "id");
+          const char *text = kiosk_json_get_string (item, "text");
+          KioskChoice *choice;
+
+          if (id == NULL || text == NULL || *id == '\0' || strchr (id, '\n') != NULL
+              || !g_hash_table_add (ids, (char *) id))
+            {
+              invalid (error, "%s: choice %u lacks an id or a text, or repeats an id", where, i + 1);
+              goto fail;
+            }
+          choice = g_new0 (KioskChoice, 1);
+          choice->id = g_strdup (id);
+          choice->text = g_strdup (text);
+          g_ptr_array_add (field->items, choice);
+        }
+      if (field->items->len == 0)
+        {
+          invalid (error, "%s: a choice field needs items", where);
+          goto fail;
+        }
+    }
+
+  if (type == KIOSK_FIELD_REPEAT)
+    {
+      JsonArray *children = kiosk_json_get_array (object, "fields");
+
+      field->children = g_ptr_array_new_with_free_func (free_field);
+      if (children == NULL || json_array_get_length (children) == 0)
+        {
+          invalid (error, "%s: a repeated block needs fields", where);
+          goto fail;
+        }
+      if (!parse_fields (children, slug, TRUE, field->children, documents, error))
+        goto fail;
+      if (!field->has_max || field->max < 1 || field->max > 50 || (field->has_min && field->min < 0))
+        {
+          invalid (error, "%s: a repeated block needs a max between 1 and 50", where);
+          goto fail;
+        }
+    }
+
+  /* Documents asked because of this field ("a payslip if you work"). */
+  {
+    JsonArray *array = kiosk_json_get_array (object, "documents");
+
+    if (array != NULL && in_block)
+      {
+        invalid (error, "%s: documents cannot be asked inside a repeated block", where);
+        goto fail;
+      }
+    for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+      {
+        JsonNode *node = json_array_get_element (array, i);
+        KioskDocumentSpec *doc;
+
+        if (!JSON_NODE_HOLDS_OBJECT (node))
+          {
+            invalid (error, "%s: document %u is not an object", where, i + 1);
+            goto fail;
+          }
+        doc = parse_document (json_node_get_object (node), slug, error);
+        if (doc == NULL)
+          goto fail;
+        doc->field = g_strdup (varname);
+        g_ptr_array_add (documents, doc);
+      }
+  }
   return field;
+
+fail:
+  free_field (field);
+  return NULL;
 }
+
+static const MemberType document_members[] = {
+  { "varname", 's' }, { "label", 's' }, { "description", 's' }, { "kind", 's' },
+  { "formats", 'a' }, { "max_size", 'i' }, { "required", 'b' }, { "visible_if", 'o' },
+};
 
 static KioskDocumentSpec *
 parse_document (JsonObject  *object,
+                const char  *slug,
                 GError     **error)
 {
   const char *varname = kiosk_json_get_string (object, "varname");
   const char *label = kiosk_json_get_string (object, "label");
   const char *kind = kiosk_json_get_string (object, "kind");
+  g_autofree char *where = g_strdup_printf ("%s: document %s", slug, varname ? varname : "(unnamed)");
   KioskDocumentSpec *doc;
 
+  if (!check_members (object, document_members, G_N_ELEMENTS (document_members), where, error))
+    return NULL;
   if (varname == NULL || label == NULL)
-    {
-      g_set_error_literal (error, KIOSK_CATALOGUE_ERROR, KIOSK_CATALOGUE_ERROR_INVALID,
-                           "A document lacks a varname or a label");
-      return NULL;
-    }
+    return invalid (error, "%s lacks a varname or a label", where), NULL;
+  if (kind != NULL && !g_str_equal (kind, "identity") && !g_str_equal (kind, "photo")
+      && !g_str_equal (kind, "paper"))
+    return invalid (error, "%s has the unknown kind \"%s\"", where, kind), NULL;
 
   doc = g_new0 (KioskDocumentSpec, 1);
   doc->varname = g_strdup (varname);
@@ -267,9 +540,19 @@ parse_document (JsonObject  *object,
   doc->kind = g_strcmp0 (kind, "identity") == 0 ? KIOSK_DOCUMENT_IDENTITY
             : g_strcmp0 (kind, "photo") == 0 ? KIOSK_DOCUMENT_PHOTO
             : KIOSK_DOCUMENT_PAPER;
-  doc->formats = dup_string_array (kiosk_json_get_array (object, "formats"));
   doc->max_size = kiosk_json_get_int (object, "max_size", 10000000);
   doc->required = kiosk_json_get_bool (object, "required", TRUE);
+  if (!dup_string_array (kiosk_json_get_array (object, "formats"), where, &doc->formats, error)
+      || !parse_condition_member (object, "visible_if", where, &doc->visible_if, error))
+    {
+      free_document (doc);
+      return NULL;
+    }
+  if (doc->max_size <= 0)
+    {
+      free_document (doc);
+      return invalid (error, "%s: max_size must be positive", where), NULL;
+    }
   return doc;
 }
 
@@ -283,10 +566,215 @@ build_folded_rest (KioskProcedure *self)
   return kiosk_fold_text (rest);
 }
 
+/* Where each answerable field is asked: its page, its position, its condition. */
+typedef struct
+{
+  const KioskField *field;
+  guint             page;
+  guint             order;
+} FieldPlace;
+
+/* Does @condition, or the conditions of the fields it names (transitively), name @target? */
+static gboolean
+depends_on (const KioskCondition *condition,
+            const char           *target,
+            GHashTable           *places,
+            guint                 depth)
+{
+  g_autoptr(GPtrArray) refs = g_ptr_array_new ();
+
+  if (condition == NULL || depth > 64)
+    return FALSE;
+  kiosk_condition_collect_refs (condition, refs);
+  for (guint i = 0; i < refs->len; i++)
+    {
+      FieldPlace *place = g_hash_table_lookup (places, refs->pdata[i]);
+
+      if (g_str_equal (refs->pdata[i], target))
+        return TRUE;
+      if (place != NULL && depends_on (place->field->visible_if, target, places, depth + 1))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Checks that @condition names only fields asked before @order (an earlier page or earlier on
+ * the same page), or among @siblings before @sibling_order inside a repeated block. */
+static gboolean
+check_refs (const KioskCondition *condition,
+            const char           *owner,
+            guint                 order,
+            GHashTable           *places,
+            GPtrArray            *siblings,
+            guint                 sibling_order,
+            const char           *where,
+            GError              **error)
+{
+  g_autoptr(GPtrArray) refs = g_ptr_array_new ();
+
+  if (condition == NULL)
+    return TRUE;
+  kiosk_condition_collect_refs (condition, refs);
+  for (guint i = 0; i < refs->len; i++)
+    {
+      const char *ref = refs->pdata[i];
+      FieldPlace *place = g_hash_table_lookup (places, ref);
+      gboolean sibling_ok = FALSE;
+
+      if (owner != NULL && g_str_equal (ref, owner))
+        return invalid (error, "%s: cycle: the condition of %s names %s itself", where, owner, owner);
+      for (guint j = 0; siblings != NULL && j < siblings->len; j++)
+        {
+          const KioskField *sibling = g_ptr_array_index (siblings, j);
+
+          if (g_str_equal (sibling->varname, ref))
+            {
+              if (j >= sibling_order)
+                return invalid (error, "%s: the condition names %s, asked later in the block", where, ref);
+              sibling_ok = TRUE;
+            }
+        }
+      if (sibling_ok)
+        continue;
+      if (place == NULL)
+        return invalid (error, "%s: the condition names %s, which is not a question of this procedure",
+                        where, ref);
+      if (place->order >= order)
+        {
+          if (owner != NULL && depends_on (place->field->visible_if, owner, places, 0))
+            return invalid (error, "%s: cycle: %s and %s depend on each other", where, owner, ref);
+          return invalid (error, "%s: the condition names %s, which is asked later", where, ref);
+        }
+      if (place->field->type == KIOSK_FIELD_REPEAT)
+        return invalid (error, "%s: a condition cannot compare the repeated block %s", where, ref);
+    }
+  return TRUE;
+}
+
+static guint
+last_page_named (const KioskCondition *condition,
+                 GHashTable           *places)
+{
+  g_autoptr(GPtrArray) refs = g_ptr_array_new ();
+  guint page = 0;
+
+  kiosk_condition_collect_refs (condition, refs);
+  for (guint i = 0; i < refs->len; i++)
+    {
+      FieldPlace *place = g_hash_table_lookup (places, refs->pdata[i]);
+
+      page = MAX (page, place->page);
+    }
+  return page;
+}
+
+/* Every varname once; conditions name only what was asked before them. */
+static gboolean
+check_references (KioskProcedure  *self,
+                  GError         **error)
+{
+  g_autoptr(GHashTable) places = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+  guint order = 0;
+
+  for (guint p = 0; p < self->pages->len; p++)
+    {
+      KioskFieldGroup *page = g_ptr_array_index (self->pages, p);
+
+      for (guint f = 0; f < page->fields->len; f++)
+        {
+          const KioskField *field = g_ptr_array_index (page->fields, f);
+          FieldPlace *place;
+
+          if (g_hash_table_contains (places, field->varname))
+            return invalid (error, "%s: the varname %s is used twice", self->slug, field->varname);
+          place = g_new0 (FieldPlace, 1);
+          place->field = field;
+          place->page = p;
+          place->order = order++;
+          g_hash_table_insert (places, field->varname, place);
+          for (guint c = 0; field->children != NULL && c < field->children->len; c++)
+            for (guint d = 0; d < c; d++)
+              if (g_str_equal (((KioskField *) field->children->pdata[c])->varname,
+                               ((KioskField *) field->children->pdata[d])->varname))
+                return invalid (error, "%s: the varname %s is used twice in block %s", self->slug,
+                                ((KioskField *) field->children->pdata[c])->varname, field->varname);
+        }
+    }
+
+  for (guint p = 0; p < self->pages->len; p++)
+    {
+      KioskFieldGroup *page = g_ptr_array_index (self->pages, p);
+      g_autofree char *where = g_strdup_printf ("%s: page %u", self->slug, p + 1);
+      guint first = G_MAXUINT;
+
+      for (guint f = 0; f < page->fields->len && first == G_MAXUINT; f++)
+        first = ((FieldPlace *) g_hash_table_lookup (places, ((KioskField *) page->fields->pdata[f])->varname))->order;
+      if (first == G_MAXUINT)
+        first = order;
+      if (!check_refs (page->visible_if, NULL, first, places, NULL, 0, where, error))
+        return FALSE;
+
+      for (guint f = 0; f < page->fields->len; f++)
+        {
+          const KioskField *field = g_ptr_array_index (page->fields, f);
+          FieldPlace *place = g_hash_table_lookup (places, field->varname);
+          g_autofree char *field_where = g_strdup_printf ("%s: field %s", self->slug, field->varname);
+
+          if (!check_refs (field->visible_if, field->varname, place->order, places, NULL, 0,
+                           field_where, error))
+            return FALSE;
+          for (guint c = 0; field->children != NULL && c < field->children->len; c++)
+            {
+              const KioskField *child = g_ptr_array_index (field->children, c);
+              g_autofree char *child_where = g_strdup_printf ("%s: field %s/%s", self->slug,
+                                                              field->varname, child->varname);
+
+              if (!check_refs (child->visible_if, child->varname, place->order, places,
+                               field->children, c, child_where, error))
+                return FALSE;
+            }
+        }
+    }
+
+  for (guint d = 0; d < self->documents->len; d++)
+    {
+      const KioskDocumentSpec *doc = g_ptr_array_index (self->documents, d);
+      g_autofree char *where = g_strdup_printf ("%s: document %s", self->slug, doc->varname);
+
+      for (guint e = 0; e < d; e++)
+        if (g_str_equal (doc->varname, ((KioskDocumentSpec *) self->documents->pdata[e])->varname))
+          return invalid (error, "%s is asked twice", where);
+      if (!check_refs (doc->visible_if, NULL, order, places, NULL, 0, where, error))
+        return FALSE;
+    }
+
+  for (guint i = 0; i < self->checks->len; i++)
+    {
+      KioskEligibilityCheck *check = g_ptr_array_index (self->checks, i);
+      g_autofree char *where = g_strdup_printf ("%s: eligibility check %u", self->slug, i + 1);
+
+      if (!check_refs (check->require, NULL, order, places, NULL, 0, where, error))
+        return FALSE;
+      check->page = last_page_named (check->require, places);
+    }
+  return TRUE;
+}
+
+static const MemberType procedure_members[] = {
+  { "slug", 's' }, { "title", 's' }, { "description", 's' }, { "eligibility", 's' },
+  { "category", 's' }, { "category_slug", 's' }, { "delay", 's' }, { "url", 's' },
+  { "profiles", 'a' }, { "keywords", 'a' }, { "pages", 'a' }, { "documents", 'a' },
+  { "eligibility_checks", 'a' },
+};
+
+static const MemberType page_members[] = {
+  { "title", 's' }, { "help", 's' }, { "fields", 'a' }, { "visible_if", 'o' },
+};
+
 /**
  * kiosk_procedure_new_from_json:
- * @schema: one procedure schema
- * @error: a #KIOSK_CATALOGUE_ERROR when the schema is unusable
+ * @schema: one procedure schema (docs/procedures.md)
+ * @error: a #KIOSK_CATALOGUE_ERROR when the schema is unusable, saying why (for the logs)
  *
  * Returns: (transfer full): the procedure, or %NULL
  */
@@ -299,13 +787,14 @@ kiosk_procedure_new_from_json (JsonObject  *schema,
   const char *title = kiosk_json_get_string (schema, "title");
   JsonArray *pages = kiosk_json_get_array (schema, "pages");
   JsonArray *documents = kiosk_json_get_array (schema, "documents");
+  JsonArray *checks = kiosk_json_get_array (schema, "eligibility_checks");
 
+  if (!check_members (schema, procedure_members, G_N_ELEMENTS (procedure_members),
+                      slug ? slug : "(unnamed procedure)", error))
+    return NULL;
   if (slug == NULL || title == NULL || pages == NULL)
-    {
-      g_set_error (error, KIOSK_CATALOGUE_ERROR, KIOSK_CATALOGUE_ERROR_INVALID,
-                   "Procedure %s lacks a slug, a title or pages", slug ? slug : "(unnamed)");
-      return NULL;
-    }
+    return invalid (error, "Procedure %s lacks a slug, a title or pages",
+                    slug ? slug : "(unnamed)"), NULL;
 
   self = g_object_new (KIOSK_TYPE_PROCEDURE, NULL);
   self->slug = g_strdup (slug);
@@ -315,22 +804,25 @@ kiosk_procedure_new_from_json (JsonObject  *schema,
   self->category = g_strdup (kiosk_json_get_string (schema, "category"));
   self->category_slug = g_strdup (kiosk_json_get_string (schema, "category_slug"));
   self->delay = g_strdup (kiosk_json_get_string (schema, "delay"));
-  self->profiles = dup_string_array (kiosk_json_get_array (schema, "profiles"));
-  self->keywords = dup_string_array (kiosk_json_get_array (schema, "keywords"));
+  if (!dup_string_array (kiosk_json_get_array (schema, "profiles"), slug, &self->profiles, error)
+      || !dup_string_array (kiosk_json_get_array (schema, "keywords"), slug, &self->keywords, error))
+    return NULL;
 
   for (guint i = 0; i < json_array_get_length (pages); i++)
     {
       JsonNode *node = json_array_get_element (pages, i);
       JsonObject *object = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-      JsonArray *fields = kiosk_json_get_array (object, "fields");
+      g_autofree char *where = g_strdup_printf ("%s: page %u", slug, i + 1);
+      JsonArray *fields;
       KioskFieldGroup *page;
 
-      if (object == NULL || fields == NULL)
-        {
-          g_set_error (error, KIOSK_CATALOGUE_ERROR, KIOSK_CATALOGUE_ERROR_INVALID,
-                       "Page %u of %s has no fields", i + 1, slug);
-          return NULL;
-        }
+      if (object == NULL)
+        return invalid (error, "%s is not an object", where), NULL;
+      if (!check_members (object, page_members, G_N_ELEMENTS (page_members), where, error))
+        return NULL;
+      fields = kiosk_json_get_array (object, "fields");
+      if (fields == NULL || json_array_get_length (fields) == 0)
+        return invalid (error, "%s has no fields", where), NULL;
       page = g_new0 (KioskFieldGroup, 1);
       page->title = g_strdup (kiosk_json_get_string (object, "title"));
       page->help = g_strdup (kiosk_json_get_string (object, "help"));
@@ -338,20 +830,12 @@ kiosk_procedure_new_from_json (JsonObject  *schema,
       g_ptr_array_add (self->pages, page);
       if (page->title == NULL)
         page->title = g_strdup (title);
-
-      for (guint j = 0; j < json_array_get_length (fields); j++)
-        {
-          JsonNode *fnode = json_array_get_element (fields, j);
-          KioskField *field;
-
-          if (!JSON_NODE_HOLDS_OBJECT (fnode))
-            continue;
-          field = parse_field (json_node_get_object (fnode), error);
-          if (field == NULL)
-            return NULL;
-          g_ptr_array_add (page->fields, field);
-        }
+      if (!parse_condition_member (object, "visible_if", where, &page->visible_if, error)
+          || !parse_fields (fields, slug, FALSE, page->fields, self->documents, error))
+        return NULL;
     }
+  if (self->pages->len == 0)
+    return invalid (error, "%s has no pages", slug), NULL;
 
   for (guint i = 0; documents != NULL && i < json_array_get_length (documents); i++)
     {
@@ -359,16 +843,52 @@ kiosk_procedure_new_from_json (JsonObject  *schema,
       KioskDocumentSpec *doc;
 
       if (!JSON_NODE_HOLDS_OBJECT (node))
-        continue;
-      doc = parse_document (json_node_get_object (node), error);
+        return invalid (error, "%s: document %u is not an object", slug, i + 1), NULL;
+      doc = parse_document (json_node_get_object (node), slug, error);
       if (doc == NULL)
         return NULL;
       g_ptr_array_add (self->documents, doc);
     }
 
+  for (guint i = 0; checks != NULL && i < json_array_get_length (checks); i++)
+    {
+      JsonNode *node = json_array_get_element (checks, i);
+      JsonObject *object = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+      g_autofree char *where = g_strdup_printf ("%s: eligibility check %u", slug, i + 1);
+      KioskEligibilityCheck *check;
+
+      if (object == NULL || kiosk_json_get_string (object, "message") == NULL
+          || json_object_get_member (object, "require") == NULL)
+        return invalid (error, "%s needs \"require\" and a \"message\"", where), NULL;
+      check = g_new0 (KioskEligibilityCheck, 1);
+      check->message = g_strdup (kiosk_json_get_string (object, "message"));
+      g_ptr_array_add (self->checks, check);
+      if (!parse_condition_member (object, "require", where, &check->require, error))
+        return NULL;
+    }
+
+  if (!check_references (self, error))
+    return NULL;
+
   self->folded_title = kiosk_fold_text (self->title);
   self->folded_rest = build_folded_rest (self);
   return g_steal_pointer (&self);
+}
+
+guint
+kiosk_procedure_get_n_checks (KioskProcedure *self)
+{
+  g_return_val_if_fail (KIOSK_IS_PROCEDURE (self), 0);
+  return self->checks->len;
+}
+
+const KioskEligibilityCheck *
+kiosk_procedure_get_check (KioskProcedure *self,
+                           guint           index)
+{
+  g_return_val_if_fail (KIOSK_IS_PROCEDURE (self), NULL);
+  g_return_val_if_fail (index < self->checks->len, NULL);
+  return g_ptr_array_index (self->checks, index);
 }
 
 const char *

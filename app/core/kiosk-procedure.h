@@ -4,6 +4,8 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
+#include "kiosk-condition.h"
+
 G_BEGIN_DECLS
 
 typedef enum
@@ -17,6 +19,14 @@ typedef enum
   KIOSK_FIELD_ITEM,
   KIOSK_FIELD_EMAIL,
   KIOSK_FIELD_PHONE,
+  KIOSK_FIELD_MULTI,         /* multiple choice: answer ids joined by '\n' */
+  KIOSK_FIELD_RIDET,         /* business identifier: 7-digit RID and 3-digit establishment */
+  KIOSK_FIELD_CAFAT,         /* CAFAT (social security) member number */
+  KIOSK_FIELD_ADDRESS,       /* answers "<varname>/line", "/postcode", "/commune" */
+  KIOSK_FIELD_IBAN,          /* IBAN, or a French/New Caledonian RIB turned into its IBAN */
+  KIOSK_FIELD_REPEAT,        /* a block asked min..max times: "<varname>/<i>/<child>" */
+  KIOSK_FIELD_SECTION,       /* a heading, no answer */
+  KIOSK_FIELD_EXPLANATION,   /* a paragraph, no answer */
 } KioskFieldType;
 
 typedef struct
@@ -36,7 +46,18 @@ typedef struct
   gboolean        has_max;
   gint64          min;
   gint64          max;
-  GPtrArray      *items;         /* of KioskChoice, for KIOSK_FIELD_ITEM */
+  GPtrArray      *items;         /* of KioskChoice, for KIOSK_FIELD_ITEM and _MULTI */
+  KioskCondition *visible_if;    /* nullable: asked only when it holds */
+  /* Dates: age in whole years (birth dates) and bounds ("today" or YYYY-MM-DD). */
+  gboolean        has_min_age;
+  gboolean        has_max_age;
+  int             min_age;
+  int             max_age;
+  char           *not_before;    /* nullable */
+  char           *not_after;     /* nullable */
+  /* Repeated blocks: the fields asked for each one, and what one is called ("Enfant"). */
+  GPtrArray      *children;      /* of KioskField, for KIOSK_FIELD_REPEAT */
+  char           *item_label;    /* nullable */
 } KioskField;
 
 typedef struct
@@ -44,6 +65,7 @@ typedef struct
   char      *title;
   char      *help;               /* nullable */
   GPtrArray *fields;             /* of KioskField */
+  KioskCondition *visible_if;    /* nullable: the page is skipped unless it holds */
 } KioskFieldGroup;
 
 typedef enum
@@ -62,7 +84,18 @@ typedef struct
   GStrv              formats;
   gint64             max_size;
   gboolean           required;
+  KioskCondition    *visible_if; /* nullable: asked only when it holds */
+  char              *field;      /* nullable: asked only when this field is answered (not "no") */
 } KioskDocumentSpec;
+
+/* An eligibility check: once every field it names is answered, @require must hold, or the
+ * procedure stops with @message ("Vous devez résider en province Sud depuis plus de 6 mois"). */
+typedef struct
+{
+  KioskCondition *require;
+  char           *message;
+  guint           page;          /* the last page holding a field it names */
+} KioskEligibilityCheck;
 
 #define KIOSK_TYPE_PROCEDURE (kiosk_procedure_get_type ())
 G_DECLARE_FINAL_TYPE (KioskProcedure, kiosk_procedure, KIOSK, PROCEDURE, GObject)
@@ -86,10 +119,15 @@ const KioskField        *kiosk_procedure_find_field      (KioskProcedure  *self,
 guint                    kiosk_procedure_get_n_documents (KioskProcedure  *self);
 const KioskDocumentSpec *kiosk_procedure_get_document    (KioskProcedure  *self,
                                                           guint            index);
+guint                    kiosk_procedure_get_n_checks    (KioskProcedure  *self);
+const KioskEligibilityCheck *kiosk_procedure_get_check   (KioskProcedure  *self,
+                                                          guint            index);
 gboolean                 kiosk_procedure_has_profile     (KioskProcedure  *self,
                                                           const char      *profile);
 int                      kiosk_procedure_match           (KioskProcedure  *self,
                                                           const char      *folded_query);
+
+gboolean                 kiosk_field_has_answer          (const KioskField *field);
 
 char                    *kiosk_fold_text                 (const char      *text);
 

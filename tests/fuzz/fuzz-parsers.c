@@ -7,6 +7,7 @@
  * The seed corpus is tests/fuzz/corpus/ (the runner works on a copy). */
 #include "kiosk-appointments.h"
 #include "kiosk-catalogue.h"
+#include "kiosk-dossier.h"
 #include "kiosk-json.h"
 
 #include <stdint.h>
@@ -67,8 +68,32 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
       for (guint i = 0; i < kiosk_catalogue_get_n_procedures (catalogue); i++)
         {
           g_autoptr(KioskProcedure) procedure = g_list_model_get_item (kiosk_catalogue_get_procedures (catalogue), i);
+          g_autoptr(KioskDossier) dossier = kiosk_dossier_new (procedure);
+          g_autofree char *json = NULL;
 
-          (void) kiosk_procedure_get_n_pages (procedure);
+          /* Conditions and blocks of an accepted schema are evaluated without a crash, over
+           * answers taken from the input itself. */
+          for (guint p = 0; p < kiosk_procedure_get_n_pages (procedure); p++)
+            {
+              const KioskFieldGroup *page = kiosk_procedure_get_page (procedure, p);
+
+              for (guint f = 0; f < page->fields->len; f++)
+                {
+                  char answer[9] = "";
+
+                  gsize offset = size > 8 ? (f * 3) % (size - 8) : 0;
+
+                  memcpy (answer, data + offset, MIN (size, 8));
+                  if (g_utf8_validate (answer, -1, NULL))
+                    kiosk_dossier_set_answer (dossier, ((KioskField *) page->fields->pdata[f])->varname, answer);
+                }
+              {
+                g_autoptr(GHashTable) errors = kiosk_dossier_validate_page (dossier, p);
+              }
+            }
+          (void) kiosk_dossier_check_eligibility (dossier, G_MAXUINT);
+          (void) kiosk_dossier_count_steps (dossier, 0, NULL);
+          json = kiosk_dossier_build_json (dossier, "fuzz", NULL);
         }
     }
 

@@ -29,6 +29,7 @@ void        kiosk_portal_validate_answers         (JsonObject        *procedure,
                                                    JsonObject        *data,
                                                    GHashTable        *errors);
 gboolean    kiosk_portal_validate_documents       (JsonObject        *procedure,
+                                                   JsonObject        *data,
                                                    JsonObject        *declared_files,
                                                    GHashTable        *uploads,
                                                    GHashTable        *errors);

@@ -5,6 +5,7 @@
  */
 #include "kiosk-portal-private.h"
 
+#include "kiosk-condition.h"
 #include "kiosk-json.h"
 
 #include <stdlib.h>
@@ -141,6 +142,91 @@ is_known_item (JsonObject *field,
   return FALSE;
 }
 
+/* @pattern: 'd' a digit, any other character itself; NULL: digits only, at least one. */
+static gboolean
+matches_digits (const char *text,
+                const char *pattern)
+{
+  if (pattern == NULL)
+    {
+      if (*text == '\0')
+        return FALSE;
+      for (; *text != '\0'; text++)
+        if (!g_ascii_isdigit (*text))
+          return FALSE;
+      return TRUE;
+    }
+  for (; *pattern != '\0'; pattern++, text++)
+    if (*pattern == 'd' ? !g_ascii_isdigit (*text) : *text != *pattern)
+      return FALSE;
+  return *text == '\0';
+}
+
+/* ISO 13616 mod-97, written again here so that the portal does not trust the kiosk's code. */
+static gboolean
+is_valid_iban (const char *iban)
+{
+  gsize length = strlen (iban);
+  guint remainder = 0;
+
+  if (length < 15 || length > 34 || !g_ascii_isupper (iban[0]) || !g_ascii_isupper (iban[1]))
+    return FALSE;
+  for (gsize i = 0; i < length; i++)
+    {
+      char c = iban[(i + 4) % length];
+
+      if (g_ascii_isdigit (c))
+        remainder = (remainder * 10 + (guint) (c - '0')) % 97;
+      else if (g_ascii_isupper (c))
+        remainder = (remainder * 100 + (guint) (c - 'A' + 10)) % 97;
+      else
+        return FALSE;
+    }
+  return remainder == 1;
+}
+
+static char *
+today_iso (void)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+
+  return g_date_time_format (now, "%Y-%m-%d");
+}
+
+/* not_before / not_after ("today" or a date) and min_age / max_age in whole years. */
+static char *
+check_date_rules (JsonObject *field,
+                  const char *label,
+                  const char *iso)
+{
+  g_autofree char *today = today_iso ();
+  const char *not_after = kiosk_json_get_string (field, "not_after");
+  const char *not_before = kiosk_json_get_string (field, "not_before");
+
+  if (g_strcmp0 (not_after, "today") == 0)
+    not_after = today;
+  if (g_strcmp0 (not_before, "today") == 0)
+    not_before = today;
+  if (not_after != NULL && strcmp (iso, not_after) > 0)
+    return g_strdup_printf ("Le champ « %s » doit être au plus tard le %s.", label, not_after);
+  if (not_before != NULL && strcmp (iso, not_before) < 0)
+    return g_strdup_printf ("Le champ « %s » doit être au plus tôt le %s.", label, not_before);
+  if (json_object_has_member (field, "min_age") || json_object_has_member (field, "max_age"))
+    {
+      int age = atoi (today) - atoi (iso);
+
+      if (strcmp (today + 5, iso + 5) < 0)
+        age--;
+      if (json_object_has_member (field, "min_age") && age < kiosk_json_get_int (field, "min_age", 0))
+        return g_strdup_printf ("Le champ « %s » : la personne doit avoir au moins %" G_GINT64_FORMAT " ans.",
+                                label, kiosk_json_get_int (field, "min_age", 0));
+      if (json_object_has_member (field, "max_age") && age > kiosk_json_get_int (field, "max_age", 0))
+        return g_strdup_printf ("Le champ « %s » : la personne doit avoir au plus %" G_GINT64_FORMAT " ans.",
+                                label, kiosk_json_get_int (field, "max_age", 0));
+    }
+  return NULL;
+}
+
 /* Returns: (transfer full) (nullable): why @value does not fit @field, or %NULL when it does. */
 static char *
 check_value (JsonObject *field,
@@ -184,6 +270,7 @@ check_value (JsonObject *field,
     {
       if (text == NULL || !is_valid_date (text))
         return g_strdup_printf ("Le champ « %s » doit être une date valide (AAAA-MM-JJ).", label);
+      return check_date_rules (field, label, text);
     }
   else if (strcmp (type, "bool") == 0)
     {
@@ -207,6 +294,56 @@ check_value (JsonObject *field,
         return g_strdup_printf ("Le champ « %s » doit être un numéro à 6 chiffres, "
                                 "ou + et l'indicatif du pays.", label);
     }
+  else if (strcmp (type, "multi") == 0)
+    {
+      JsonArray *ids = JSON_NODE_HOLDS_ARRAY (value) ? json_node_get_array (value) : NULL;
+      guint n = ids != NULL ? json_array_get_length (ids) : 0;
+
+      for (guint i = 0; i < n; i++)
+        {
+          JsonNode *id = json_array_get_element (ids, i);
+
+          if (!holds_type (id, G_TYPE_STRING) || !is_known_item (field, json_node_get_string (id)))
+            ids = NULL;
+        }
+      if (ids == NULL)
+        return g_strdup_printf ("Le champ « %s » doit être une liste de choix proposés.", label);
+      if (has_member_of_type (field, "min", G_TYPE_INT64) && n < kiosk_json_get_int (field, "min", 0))
+        return g_strdup_printf ("Le champ « %s » demande au moins %" G_GINT64_FORMAT " choix.",
+                                label, kiosk_json_get_int (field, "min", 0));
+      if (has_member_of_type (field, "max", G_TYPE_INT64) && n > kiosk_json_get_int (field, "max", 0))
+        return g_strdup_printf ("Le champ « %s » accepte au plus %" G_GINT64_FORMAT " choix.",
+                                label, kiosk_json_get_int (field, "max", 0));
+    }
+  else if (strcmp (type, "ridet") == 0)
+    {
+      if (text == NULL || !matches_digits (text, "ddddddd.ddd"))
+        return g_strdup_printf ("Le champ « %s » doit être un RIDET (7 chiffres, un point, "
+                                "3 chiffres).", label);
+    }
+  else if (strcmp (type, "cafat") == 0)
+    {
+      if (text == NULL || strlen (text) < 4 || strlen (text) > 7 || !matches_digits (text, NULL))
+        return g_strdup_printf ("Le champ « %s » doit être un numéro CAFAT (4 à 7 chiffres).", label);
+    }
+  else if (strcmp (type, "iban") == 0)
+    {
+      if (text == NULL || !is_valid_iban (text))
+        return g_strdup_printf ("Le champ « %s » doit être un IBAN valide.", label);
+    }
+  else if (strcmp (type, "address") == 0)
+    {
+      JsonObject *address = JSON_NODE_HOLDS_OBJECT (value) ? json_node_get_object (value) : NULL;
+      const char *line = kiosk_json_get_string (address, "line");
+      const char *postcode = kiosk_json_get_string (address, "postcode");
+      const char *commune = kiosk_json_get_string (address, "commune");
+
+      if (line == NULL || *line == '\0' || postcode == NULL || strlen (postcode) != 5
+          || !g_str_has_prefix (postcode, "988") || !matches_digits (postcode, NULL)
+          || commune == NULL || *commune == '\0')
+        return g_strdup_printf ("Le champ « %s » doit être une adresse : rue, code postal "
+                                "(988xx) et commune.", label);
+    }
   else
     {
       /* A type this portal does not know: accept any scalar rather than refuse every dossier. */
@@ -224,35 +361,156 @@ is_empty (JsonNode *value)
          || (holds_type (value, G_TYPE_STRING) && *json_node_get_string (value) == '\0');
 }
 
-/* Fills @fields with varname → field object for every field of every page (borrowed). */
-static void
-collect_fields (JsonObject *procedure,
-                GHashTable *fields)
+/* Answers for conditions: inside a block, the element's own answers come first. */
+typedef struct
 {
-  JsonArray *pages = kiosk_json_get_array (procedure, "pages");
-  guint n_pages = pages != NULL ? json_array_get_length (pages) : 0;
+  JsonObject *data;
+  JsonObject *element;   /* nullable */
+} Answers;
 
-  for (guint i = 0; i < n_pages; i++)
+static JsonNode *
+lookup_cb (const char *varname,
+           gpointer    user_data)
+{
+  Answers *answers = user_data;
+  JsonNode *node = NULL;
+
+  if (answers->element != NULL)
+    node = json_object_get_member (answers->element, varname);
+  if (node == NULL)
+    node = json_object_get_member (answers->data, varname);
+  return node != NULL ? json_node_copy (node) : NULL;
+}
+
+/* A condition the portal cannot read hides nothing: the kiosk's parser refuses such schemas. */
+static gboolean
+holds (JsonObject *object,
+       const char *member,
+       Answers    *answers)
+{
+  JsonNode *node = json_object_get_member (object, member);
+  g_autoptr(KioskCondition) condition = NULL;
+
+  if (node == NULL)
+    return TRUE;
+  condition = kiosk_condition_parse (node, NULL);
+  return condition == NULL || kiosk_condition_eval (condition, lookup_cb, answers);
+}
+
+static gboolean
+has_answer (JsonObject *field)
+{
+  const char *type = kiosk_json_get_string (field, "type");
+
+  return g_strcmp0 (type, "section") != 0 && g_strcmp0 (type, "explanation") != 0;
+}
+
+static void check_fields (JsonArray *fields, gboolean shown, JsonObject *answers_object,
+                          Answers *answers, const char *prefix, GHashTable *known, GHashTable *errors);
+
+/* A repeated block: an array of objects, min..max of them, each checked against the block's
+ * fields; messages are keyed "<block>/<i>/<varname>". */
+static void
+check_block (JsonObject *field,
+             const char *key,
+             JsonNode   *answer,
+             JsonObject *data,
+             GHashTable *errors)
+{
+  JsonArray *elements = JSON_NODE_HOLDS_ARRAY (answer) ? json_node_get_array (answer) : NULL;
+  guint n = elements != NULL ? json_array_get_length (elements) : 0;
+  gint64 min = kiosk_json_get_int (field, "min", 0);
+  gint64 max = kiosk_json_get_int (field, "max", G_MAXINT64);
+
+  if (elements == NULL)
     {
-      JsonNode *page = json_array_get_element (pages, i);
-      JsonArray *list;
-      guint n_fields;
+      add_error (errors, key, g_strdup_printf ("Le champ « %s » doit être une liste.", get_label (field)));
+      return;
+    }
+  if (n < min || n > max)
+    add_error (errors, key, g_strdup_printf ("Le champ « %s » demande entre %" G_GINT64_FORMAT
+                                             " et %" G_GINT64_FORMAT " éléments.",
+                                             get_label (field), min, max));
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *node = json_array_get_element (elements, i);
+      g_autofree char *prefix = g_strdup_printf ("%s/%u/", key, i);
+      g_autoptr(GHashTable) known = g_hash_table_new (g_str_hash, g_str_equal);
+      Answers answers = { data, NULL };
+      g_autoptr(GList) members = NULL;
 
-      if (!JSON_NODE_HOLDS_OBJECT (page))
-        continue;
-      list = kiosk_json_get_array (json_node_get_object (page), "fields");
-      n_fields = list != NULL ? json_array_get_length (list) : 0;
-      for (guint j = 0; j < n_fields; j++)
+      if (!JSON_NODE_HOLDS_OBJECT (node))
         {
-          JsonNode *node = json_array_get_element (list, j);
-          const char *varname;
-
-          if (!JSON_NODE_HOLDS_OBJECT (node))
-            continue;
-          varname = kiosk_json_get_string (json_node_get_object (node), "varname");
-          if (varname != NULL)
-            g_hash_table_insert (fields, (char *) varname, json_node_get_object (node));
+          add_error (errors, key, g_strdup_printf ("Le champ « %s » doit être une liste d'objets.",
+                                                   get_label (field)));
+          continue;
         }
+      answers.element = json_node_get_object (node);
+      check_fields (kiosk_json_get_array (field, "fields"), TRUE, answers.element, &answers,
+                    prefix, known, errors);
+      members = json_object_get_members (answers.element);
+      for (GList *l = members; l != NULL; l = l->next)
+        if (!g_hash_table_contains (known, l->data))
+          {
+            g_autofree char *key = g_strconcat (prefix, l->data, NULL);
+
+            add_error (errors, key, g_strdup ("Ce champ n'existe pas dans cette démarche."));
+          }
+    }
+}
+
+static void
+check_fields (JsonArray  *fields,
+              gboolean    shown,
+              JsonObject *answers_object,
+              Answers    *answers,
+              const char *prefix,
+              GHashTable *known,
+              GHashTable *errors)
+{
+  guint n = fields != NULL ? json_array_get_length (fields) : 0;
+
+  for (guint j = 0; j < n; j++)
+    {
+      JsonNode *node = json_array_get_element (fields, j);
+      JsonObject *field;
+      const char *varname;
+      g_autofree char *key = NULL;
+      JsonNode *answer;
+      char *message;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        continue;
+      field = json_node_get_object (node);
+      varname = kiosk_json_get_string (field, "varname");
+      if (varname == NULL || !has_answer (field))
+        continue;
+      g_hash_table_add (known, (char *) varname);
+      key = g_strconcat (prefix, varname, NULL);
+      answer = json_object_get_member (answers_object, varname);
+
+      if (!shown || !holds (field, "visible_if", answers))
+        {
+          if (!is_empty (answer))
+            add_error (errors, key, g_strdup ("Cette question n'est pas posée dans ce cas : "
+                                              "la réponse ne doit pas être envoyée."));
+          continue;
+        }
+      if (is_empty (answer))
+        {
+          if (kiosk_json_get_bool (field, "required", FALSE))
+            add_error (errors, key, g_strdup_printf ("Le champ « %s » est obligatoire.",
+                                                     get_label (field)));
+          continue;
+        }
+      if (g_strcmp0 (kiosk_json_get_string (field, "type"), "repeat") == 0)
+        {
+          check_block (field, key, answer, answers->data, errors);
+          continue;
+        }
+      message = check_value (field, answer);
+      if (message != NULL)
+        add_error (errors, key, message);
     }
 }
 
@@ -262,42 +520,128 @@ collect_fields (JsonObject *procedure,
  * @data: the dossier's `data` object (answers by varname)
  * @errors: where to add a message per invalid varname
  *
- * Checks required fields, types, ranges and items, and refuses varnames the schema lacks.
+ * Checks required fields, types, ranges, items, repeated blocks and conditions (a hidden
+ * question must not be answered), the eligibility checks, and refuses varnames the schema lacks.
  */
 void
 kiosk_portal_validate_answers (JsonObject *procedure,
                                JsonObject *data,
                                GHashTable *errors)
 {
-  g_autoptr(GHashTable) fields = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) known = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GList) members = json_object_get_members (data);
-  GHashTableIter iter;
-  gpointer key, value;
+  JsonArray *pages = kiosk_json_get_array (procedure, "pages");
+  JsonArray *checks = kiosk_json_get_array (procedure, "eligibility_checks");
+  guint n_pages = pages != NULL ? json_array_get_length (pages) : 0;
+  Answers answers = { data, NULL };
 
-  collect_fields (procedure, fields);
-
-  g_hash_table_iter_init (&iter, fields);
-  while (g_hash_table_iter_next (&iter, &key, &value))
+  for (guint i = 0; i < n_pages; i++)
     {
-      JsonObject *field = value;
-      JsonNode *answer = json_object_get_member (data, key);
-      char *message;
+      JsonNode *page = json_array_get_element (pages, i);
 
-      if (is_empty (answer))
-        {
-          if (kiosk_json_get_bool (field, "required", FALSE))
-            add_error (errors, key, g_strdup_printf ("Le champ « %s » est obligatoire.",
-                                                     get_label (field)));
-          continue;
-        }
-      message = check_value (field, answer);
-      if (message != NULL)
-        add_error (errors, key, message);
+      if (!JSON_NODE_HOLDS_OBJECT (page))
+        continue;
+      check_fields (kiosk_json_get_array (json_node_get_object (page), "fields"),
+                    holds (json_node_get_object (page), "visible_if", &answers),
+                    data, &answers, "", known, errors);
+    }
+
+  /* An eligibility check refuses the dossier once everything it names is answered. */
+  for (guint i = 0; checks != NULL && i < json_array_get_length (checks); i++)
+    {
+      JsonNode *node = json_array_get_element (checks, i);
+      JsonObject *check = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+      g_autoptr(KioskCondition) require = NULL;
+      g_autoptr(GPtrArray) refs = g_ptr_array_new ();
+      gboolean answered = TRUE;
+
+      if (check == NULL || (require = kiosk_condition_parse (json_object_get_member (check, "require"), NULL)) == NULL)
+        continue;
+      kiosk_condition_collect_refs (require, refs);
+      for (guint r = 0; r < refs->len; r++)
+        answered &= !is_empty (json_object_get_member (data, refs->pdata[r]));
+      if (answered && refs->len > 0 && !kiosk_condition_eval (require, lookup_cb, &answers))
+        add_error (errors, refs->pdata[0],
+                   g_strdup (kiosk_json_get_string (check, "message")
+                             ? kiosk_json_get_string (check, "message")
+                             : "Cette démarche ne vous concerne pas."));
     }
 
   for (GList *l = members; l != NULL; l = l->next)
-    if (!g_hash_table_contains (fields, l->data))
+    if (!g_hash_table_contains (known, l->data))
       add_error (errors, l->data, g_strdup ("Ce champ n'existe pas dans cette démarche."));
+}
+
+typedef struct
+{
+  JsonObject *document;
+  const char *field;      /* nullable: asked because of this field */
+} AskedDocument;
+
+/* Every document the procedure asks: those asked because of a field, then its own list. */
+static void
+collect_documents (JsonObject *procedure,
+                   GPtrArray  *documents)
+{
+  JsonArray *pages = kiosk_json_get_array (procedure, "pages");
+  JsonArray *list = kiosk_json_get_array (procedure, "documents");
+
+  for (guint i = 0; pages != NULL && i < json_array_get_length (pages); i++)
+    {
+      JsonNode *page = json_array_get_element (pages, i);
+      JsonArray *fields = JSON_NODE_HOLDS_OBJECT (page)
+                          ? kiosk_json_get_array (json_node_get_object (page), "fields") : NULL;
+
+      for (guint j = 0; fields != NULL && j < json_array_get_length (fields); j++)
+        {
+          JsonNode *field = json_array_get_element (fields, j);
+          JsonArray *docs = JSON_NODE_HOLDS_OBJECT (field)
+                            ? kiosk_json_get_array (json_node_get_object (field), "documents") : NULL;
+
+          for (guint k = 0; docs != NULL && k < json_array_get_length (docs); k++)
+            if (JSON_NODE_HOLDS_OBJECT (json_array_get_element (docs, k)))
+              {
+                JsonObject *doc = json_node_get_object (json_array_get_element (docs, k));
+
+                AskedDocument *asked = g_new0 (AskedDocument, 1);
+
+                asked->document = doc;
+                asked->field = kiosk_json_get_string (json_node_get_object (field), "varname");
+                g_ptr_array_add (documents, asked);
+              }
+        }
+    }
+  for (guint i = 0; list != NULL && i < json_array_get_length (list); i++)
+    if (JSON_NODE_HOLDS_OBJECT (json_array_get_element (list, i)))
+      {
+        AskedDocument *asked = g_new0 (AskedDocument, 1);
+
+        asked->document = json_node_get_object (json_array_get_element (list, i));
+        g_ptr_array_add (documents, asked);
+      }
+}
+
+/* A document is asked when its condition holds and, if it belongs to a field, that field is
+ * answered and not "no". */
+static gboolean
+document_is_needed (AskedDocument *asked,
+                    Answers       *answers)
+{
+  const char *field = asked->field;
+  JsonNode *answer;
+
+  if (!holds (asked->document, "visible_if", answers))
+    return FALSE;
+  if (field == NULL)
+    return TRUE;
+  answer = json_object_get_member (answers->data, field);
+  if (is_empty (answer))
+    return FALSE;
+  if (holds_type (answer, G_TYPE_BOOLEAN))
+    return json_node_get_boolean (answer);
+  if (JSON_NODE_HOLDS_ARRAY (answer))
+    return json_array_get_length (json_node_get_array (answer)) > 0;
+  return TRUE;
 }
 
 /* "20 Mo", "1,5 Mo": French decimal comma, whatever the C locale says. */
@@ -355,6 +699,7 @@ check_upload (JsonObject        *document,
 /**
  * kiosk_portal_validate_documents:
  * @procedure: the procedure's schema
+ * @data: the dossier's answers, for the documents' conditions
  * @declared_files: (nullable): the dossier's `files` object
  * @uploads: varname → #KioskPortalUpload received as parts
  * @errors: where to add a message per invalid document
@@ -366,31 +711,34 @@ check_upload (JsonObject        *document,
  */
 gboolean
 kiosk_portal_validate_documents (JsonObject *procedure,
+                                 JsonObject *data,
                                  JsonObject *declared_files,
                                  GHashTable *uploads,
                                  GHashTable *errors)
 {
-  JsonArray *documents = kiosk_json_get_array (procedure, "documents");
-  guint n = documents != NULL ? json_array_get_length (documents) : 0;
+  g_autoptr(GPtrArray) documents = g_ptr_array_new_with_free_func (g_free);
+  Answers answers = { data, NULL };
+  guint n;
   g_autoptr(GHashTable) known = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GList) declared = NULL;
   GHashTableIter iter;
   gpointer key;
   gboolean fits = TRUE;
 
+  collect_documents (procedure, documents);
+  n = documents->len;
   for (guint i = 0; i < n; i++)
     {
-      JsonNode *node = json_array_get_element (documents, i);
-      JsonObject *document;
+      AskedDocument *asked = g_ptr_array_index (documents, i);
+      JsonObject *document = asked->document;
       const char *varname, *label;
       KioskPortalUpload *upload;
       gint64 max_size;
 
-      if (!JSON_NODE_HOLDS_OBJECT (node))
-        continue;
-      document = json_node_get_object (node);
       varname = kiosk_json_get_string (document, "varname");
       if (varname == NULL)
+        continue;
+      if (!document_is_needed (asked, &answers))
         continue;
       g_hash_table_add (known, (char *) varname);
       label = get_label (document);

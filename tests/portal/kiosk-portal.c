@@ -547,7 +547,7 @@ accept_dossier (KioskPortal       *portal,
   if (data == NULL)
     data = empty;
 
-  if (!kiosk_portal_validate_documents (procedure, files, uploads, errors))
+  if (!kiosk_portal_validate_documents (procedure, data, files, uploads, errors))
     {
       reply_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too-large",
                    "A document is larger than allowed", errors);
