@@ -361,6 +361,14 @@ test_catalogue_refresh (void)
   g_assert_no_error (error);
   g_assert_cmpstr (kiosk_context_get_catalogue_source (context), ==, "portal");
   g_assert_cmpuint (kiosk_catalogue_get_n_procedures (catalogue), ==, n);
+  /* The portal's catalogue is indexed (SQLite FTS5 and words in memory) and searched through it. */
+  g_assert_nonnull (kiosk_catalogue_get_index (catalogue));
+  {
+    g_autoptr(GListStore) found = kiosk_catalogue_search (catalogue, "AIDE MEDIC", NULL, NULL);
+    g_autoptr(KioskProcedure) first = g_list_model_get_item (G_LIST_MODEL (found), 0);
+
+    g_assert_cmpstr (kiosk_procedure_get_slug (first), ==, "aide-medicale");
+  }
 
   /* Unchanged: 304, nothing re-parsed. */
   error = refresh (context);
@@ -379,6 +387,7 @@ test_catalogue_refresh (void)
 
     g_assert_cmpstr (kiosk_context_get_catalogue_source (offline), ==, "cache");
     g_assert_cmpuint (kiosk_catalogue_get_n_procedures (kiosk_context_get_catalogue (offline)), ==, n);
+    g_assert_nonnull (kiosk_catalogue_get_index (kiosk_context_get_catalogue (offline)));
   }
 }
 

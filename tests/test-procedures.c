@@ -6,6 +6,7 @@
 #include "kiosk-test-util.h"
 
 #include "kiosk-catalogue.h"
+#include "kiosk-catalogue-index.h"
 #include "kiosk-condition.h"
 #include "kiosk-documents-page.h"
 #include "kiosk-form-page.h"
@@ -542,6 +543,155 @@ test_bundled_catalogue (void)
 }
 
 
+
+static GPtrArray *
+found_slugs (KioskCatalogueIndex *index,
+             GArray              *positions)
+{
+  GPtrArray *slugs = g_ptr_array_new ();
+
+  g_assert_nonnull (positions);
+  for (guint i = 0; i < positions->len; i++)
+    g_ptr_array_add (slugs, kiosk_catalogue_index_get (index, g_array_index (positions, guint, i))->slug);
+  return slugs;
+}
+
+static const char *
+first_slug (KioskCatalogueIndex *index,
+            const char          *query)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) positions = kiosk_catalogue_index_search (index, query, NULL, NULL, 50, &error);
+
+  g_assert_no_error (error);
+  if (positions->len == 0)
+    return NULL;
+  return kiosk_catalogue_index_get (index, g_array_index (positions, guint, 0))->slug;
+}
+
+/* The catalogue's index (SQLite FTS5 and the in-memory word index) over the bundled catalogue
+ * plus one broken procedure: accents, case, prefixes from the first letter, ranking title >
+ * keywords > description, filters, and schemas read back. */
+static void
+test_search_index (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("kiosk-index-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "catalogue-index.db", NULL);
+  g_autofree char *bundled = g_build_filename (g_getenv ("KIOSK_SOURCE_DIR"), "resources", "catalogue.json", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KioskCatalogueIndex) index = NULL;
+  guint n = 0;
+  char *data;
+  gsize length;
+
+  /* The bundled catalogue, and a procedure with an unknown field type: left out of the index. */
+  g_assert_true (g_file_get_contents (bundled, &contents, NULL, NULL));
+  root = kiosk_json_parse (contents, -1, 16 << 20, &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr(JsonObject) bad = kiosk_json_parse_object ("{\"slug\":\"cassee\",\"title\":\"Aide médicale cassée\","
+                                                         "\"pages\":[{\"fields\":[{\"varname\":\"a\",\"label\":\"A\",\"type\":\"colour\"}]}]}",
+                                                         -1, NULL);
+
+    json_array_add_object_element (kiosk_json_get_array (json_node_get_object (root), "procedures"),
+                                   g_steal_pointer (&bad));
+  }
+  json_generator_set_root (generator, root);
+  data = json_generator_to_data (generator, &length);
+  bytes = g_bytes_new_take (data, length);
+  g_assert_true (kiosk_catalogue_index_import (path, bytes, &n, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n, ==, 23);
+  index = kiosk_catalogue_index_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (kiosk_catalogue_index_get_n (index), ==, 23);
+
+  /* Accents and case do not matter; prefixes count from the first letter. */
+  {
+    const char *queries[] = { "aide medicale", "AIDE MÉDICALE", "Aide Médicale", "aide méd", "medic", "médic", "aide m" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (queries); i++)
+      g_assert_cmpstr (first_slug (index, queries[i]), ==, "aide-medicale");
+  }
+  g_assert_cmpstr (first_slug (index, "v"), ==, "minimum-vieillesse");   /* "vieillesse" in a title, first in order */
+  g_assert_cmpstr (first_slug (index, "ch"), ==, "permis-chasse");
+  g_assert_cmpstr (first_slug (index, "PERMIS CH"), ==, "permis-chasse");
+  g_assert_cmpstr (first_slug (index, "ecole"), ==, "inscription-scolaire");   /* a title word: "école" */
+  g_assert_null (first_slug (index, "xyzzy"));
+  g_assert_null (first_slug (index, "cassee"));
+  /* A word only a keyword holds ("cerf") finds its procedure; one only in a description too. */
+  g_assert_cmpstr (first_slug (index, "cerf"), ==, "permis-chasse");
+  {
+    g_autoptr(GArray) positions = kiosk_catalogue_index_search (index, "mutuel", NULL, NULL, 50, &error);
+    g_autoptr(GPtrArray) slugs = found_slugs (index, positions);
+
+    g_assert_true (g_ptr_array_find_with_equal_func (slugs, "aide-medicale", g_str_equal, NULL));
+  }
+
+  /* Title before keywords before description: "entreprise" is in two titles, then keywords. */
+  {
+    g_autoptr(GArray) positions = kiosk_catalogue_index_search (index, "entreprise", NULL, NULL, 50, &error);
+    g_autoptr(GPtrArray) slugs = found_slugs (index, positions);
+
+    g_assert_cmpuint (slugs->len, >=, 3);
+    /* The exact word first ("entreprise"), then the longer one ("entreprises"). */
+    g_assert_cmpstr (slugs->pdata[0], ==, "aide-creation-entreprise");
+    g_assert_cmpstr (slugs->pdata[1], ==, "aide-entreprises-urgence");
+  }
+
+  /* Filters, with and without a query; an empty query lists the catalogue in order. */
+  {
+    g_autoptr(GArray) all = kiosk_catalogue_index_search (index, "", NULL, NULL, 50, &error);
+    g_autoptr(GArray) education = kiosk_catalogue_index_search (index, "", "education", NULL, 50, &error);
+    g_autoptr(GArray) companies = kiosk_catalogue_index_search (index, "aide", NULL, "entreprises", 50, &error);
+    g_autoptr(GArray) limited = kiosk_catalogue_index_search (index, "", NULL, NULL, 5, &error);
+
+    g_assert_cmpuint (all->len, ==, 23);
+    g_assert_cmpstr (kiosk_catalogue_index_get (index, g_array_index (all, guint, 0))->slug, ==, "aide-medicale");
+    g_assert_cmpuint (limited->len, ==, 5);
+    g_assert_cmpuint (education->len, >, 3);
+    for (guint i = 0; i < education->len; i++)
+      g_assert_cmpstr (kiosk_catalogue_index_get (index, g_array_index (education, guint, i))->theme, ==, "education");
+    g_assert_cmpuint (companies->len, >, 1);
+    for (guint i = 0; i < companies->len; i++)
+      g_assert_nonnull (strstr (kiosk_catalogue_index_get (index, g_array_index (companies, guint, i))->profiles, ",entreprises,"));
+  }
+
+  /* FTS5 alone finds the same procedures for a full word (ranked by bm25). */
+  {
+    g_autoptr(GArray) fts = kiosk_catalogue_index_search_fts (index, "medicale", NULL, NULL, 50, &error);
+    g_autoptr(GPtrArray) slugs = found_slugs (index, fts);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (slugs->pdata[0], ==, "aide-medicale");
+    /* Quotes and FTS5 syntax typed by a citizen are just text. */
+    g_assert_nonnull (kiosk_catalogue_index_search_fts (index, "\"aide\" OR NEAR(", NULL, NULL, 50, &error));
+    g_assert_no_error (error);
+  }
+
+  /* The schema comes back whole, and parses. */
+  {
+    g_autofree char *schema = kiosk_catalogue_index_get_schema (index, "aide-medicale", &error);
+    g_autoptr(JsonObject) object = kiosk_json_parse_object (schema, -1, &error);
+    g_autoptr(KioskProcedure) procedure = kiosk_procedure_new_from_json (object, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (kiosk_procedure_get_title (procedure), ==, "Aide médicale Sud");
+  }
+  g_clear_object (&index);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *file = g_strconcat (path, (const char *[]) { "", "-wal", "-shm" }[i], NULL);
+
+      g_unlink (file);
+    }
+  g_rmdir (dir);
+}
+
 static gboolean
 documents_idle_cb (gpointer data)
 {
@@ -853,6 +1003,7 @@ main (int   argc,
   g_test_add_func ("/procedures/eligibility-stop", test_eligibility_stop);
   g_test_add_func ("/procedures/bad-definitions", test_bad_definitions);
   g_test_add_func ("/procedures/bundled-catalogue", test_bundled_catalogue);
+  g_test_add_func ("/procedures/search-index", test_search_index);
   g_test_add_func ("/procedures/portal-rules", test_portal_rules);
   g_test_add_func ("/procedures/ui-fill-and-submit", test_ui_fill_and_submit);
 

@@ -5,6 +5,8 @@
  */
 #include "kiosk-catalogue.h"
 
+#include "kiosk-catalogue-index.h"
+
 #include "kiosk-errors.h"
 #include "kiosk-json.h"
 
@@ -18,6 +20,7 @@ struct _KioskCatalogue
   GPtrArray  *themes;       /* of KioskTheme */
   GPtrArray  *profiles;     /* of KioskTheme: same shape */
   GPtrArray  *rejections;   /* of char *: why each unusable procedure was left out */
+  KioskCatalogueIndex *index; /* nullable: FTS5 and word index of the same procedures */
 };
 
 G_DEFINE_FINAL_TYPE (KioskCatalogue, kiosk_catalogue, G_TYPE_OBJECT)
@@ -46,6 +49,7 @@ kiosk_catalogue_finalize (GObject *object)
   g_clear_pointer (&self->themes, g_ptr_array_unref);
   g_clear_pointer (&self->profiles, g_ptr_array_unref);
   g_clear_pointer (&self->rejections, g_ptr_array_unref);
+  g_clear_object (&self->index);
 
   G_OBJECT_CLASS (kiosk_catalogue_parent_class)->finalize (object);
 }
@@ -319,6 +323,65 @@ compare_hits (gconstpointer a,
 }
 
 /**
+ * kiosk_catalogue_set_index:
+ * @index: (nullable): the search index built from the same catalogue document
+ *
+ * From then on, searches go through the index (SQLite FTS5 and the in-memory word index) while it
+ * holds as many procedures as the catalogue.
+ */
+void
+kiosk_catalogue_set_index (KioskCatalogue      *self,
+                           KioskCatalogueIndex *index)
+{
+  g_return_if_fail (KIOSK_IS_CATALOGUE (self));
+  g_set_object (&self->index, index);
+}
+
+/**
+ * kiosk_catalogue_get_index:
+ *
+ * Returns: (transfer none) (nullable): the search index in use, if any
+ */
+KioskCatalogueIndex *
+kiosk_catalogue_get_index (KioskCatalogue *self)
+{
+  g_return_val_if_fail (KIOSK_IS_CATALOGUE (self), NULL);
+  if (self->index != NULL
+      && kiosk_catalogue_index_get_n (self->index) != g_list_model_get_n_items (G_LIST_MODEL (self->procedures)))
+    return NULL;
+  return self->index;
+}
+
+static GListStore *
+search_index (KioskCatalogue *self,
+              const char     *query,
+              const char     *theme,
+              const char     *profile)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) positions = kiosk_catalogue_index_search (self->index, query, theme, profile,
+                                                              kiosk_catalogue_index_get_n (self->index),
+                                                              &error);
+  GListStore *result;
+
+  if (positions == NULL)
+    {
+      g_warning ("Searching with the index failed: %s", error->message);
+      return NULL;
+    }
+  result = g_list_store_new (KIOSK_TYPE_PROCEDURE);
+  for (guint i = 0; i < positions->len; i++)
+    {
+      const KioskIndexEntry *entry = kiosk_catalogue_index_get (self->index, g_array_index (positions, guint, i));
+      KioskProcedure *procedure = g_hash_table_lookup (self->by_slug, entry->slug);
+
+      if (procedure != NULL)
+        g_list_store_append (result, procedure);
+    }
+  return result;
+}
+
+/**
  * kiosk_catalogue_search:
  * @query: (nullable): what the citizen typed; accents and case do not matter
  * @theme: (nullable): a theme slug to keep, or %NULL for all
@@ -337,6 +400,16 @@ kiosk_catalogue_search (KioskCatalogue *self,
   GListStore *result = g_list_store_new (KIOSK_TYPE_PROCEDURE);
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->procedures));
 
+  if (self->index != NULL && kiosk_catalogue_index_get_n (self->index) == n)
+    {
+      GListStore *found = search_index (self, query, theme, profile);
+
+      if (found != NULL)
+        {
+          g_object_unref (result);
+          return found;
+        }
+    }
   g_strstrip (folded);
   for (guint i = 0; i < n; i++)
     {

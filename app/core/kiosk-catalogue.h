@@ -2,6 +2,7 @@
 #pragma once
 
 #include "kiosk-procedure.h"
+#include "kiosk-catalogue-index.h"
 
 G_BEGIN_DECLS
 
@@ -30,6 +31,9 @@ GPtrArray      *kiosk_catalogue_get_themes       (KioskCatalogue  *self);
 GPtrArray      *kiosk_catalogue_get_profiles     (KioskCatalogue  *self);
 KioskProcedure *kiosk_catalogue_lookup           (KioskCatalogue  *self,
                                                   const char      *slug);
+void            kiosk_catalogue_set_index        (KioskCatalogue      *self,
+                                                  KioskCatalogueIndex *index);
+KioskCatalogueIndex *kiosk_catalogue_get_index  (KioskCatalogue      *self);
 GListStore     *kiosk_catalogue_search           (KioskCatalogue  *self,
                                                   const char      *query,
                                                   const char      *theme,

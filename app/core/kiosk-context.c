@@ -269,6 +269,7 @@ typedef struct
   char           *scanner_device;
   KioskStorage   *storage;     /* out */
   KioskCatalogue *catalogue;   /* out */
+  KioskCatalogueIndex *index;  /* out, nullable */
   char           *etag;        /* out */
   const char     *source;      /* out */
 } LoadData;
@@ -280,8 +281,53 @@ free_load_data (LoadData *data)
   g_free (data->bundled_uri);
   g_clear_object (&data->storage);
   g_clear_object (&data->catalogue);
+  g_clear_object (&data->index);
   g_free (data->etag);
   g_free (data);
+}
+
+/* The search index kept next to the database, if it holds the same procedures. */
+static KioskCatalogueIndex *
+open_index_for (const char     *db_path,
+                KioskCatalogue *catalogue)
+{
+  g_autofree char *dir = g_path_get_dirname (db_path);
+  g_autofree char *path = g_build_filename (dir, "catalogue-index.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KioskCatalogueIndex) index = NULL;
+
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    return NULL;
+  index = kiosk_catalogue_index_open (path, &error);
+  if (index == NULL)
+    {
+      g_warning ("Searching without the index: %s", error->message);
+      return NULL;
+    }
+  if (kiosk_catalogue_index_get_n (index) != kiosk_catalogue_get_n_procedures (catalogue))
+    return NULL;
+  return g_steal_pointer (&index);
+}
+
+/* Rebuilds the search index from the catalogue document just saved. */
+static KioskCatalogueIndex *
+import_index_for (const char *db_path,
+                  GBytes     *body)
+{
+  g_autofree char *dir = g_path_get_dirname (db_path);
+  g_autofree char *path = g_build_filename (dir, "catalogue-index.db", NULL);
+  g_autoptr(GError) error = NULL;
+  KioskCatalogueIndex *index;
+
+  if (!kiosk_catalogue_index_import (path, body, NULL, &error))
+    {
+      g_warning ("Cannot build the catalogue's search index: %s", error->message);
+      return NULL;
+    }
+  index = kiosk_catalogue_index_open (path, &error);
+  if (index == NULL)
+    g_warning ("Searching without the index: %s", error->message);
+  return index;
 }
 
 static void
@@ -310,6 +356,8 @@ load_catalogue_in_thread (GTask        *task,
     {
       data->catalogue = kiosk_catalogue_new_from_bytes (cached, &error);
       data->source = "cache";
+      if (data->catalogue != NULL)
+        data->index = open_index_for (data->db_path, data->catalogue);
       if (data->catalogue == NULL)
         {
           g_warning ("Ignoring the cached catalogue: %s", error->message);
@@ -374,6 +422,7 @@ kiosk_context_load_catalogue_finish (KioskContext  *self,
       self->catalogue_source = data->source;
       self->catalogue_loaded = TRUE;
       kiosk_catalogue_replace (self->catalogue, data->catalogue);
+      kiosk_catalogue_set_index (self->catalogue, data->index);
     }
   return g_task_propagate_boolean (G_TASK (result), error);
 }
@@ -385,6 +434,7 @@ typedef struct
   GBytes         *body;
   char           *etag;
   KioskCatalogue *catalogue;   /* out */
+  KioskCatalogueIndex *index;  /* out, nullable */
 } RefreshData;
 
 static void
@@ -395,6 +445,7 @@ free_refresh_data (RefreshData *data)
   g_clear_pointer (&data->body, g_bytes_unref);
   g_free (data->etag);
   g_clear_object (&data->catalogue);
+  g_clear_object (&data->index);
   g_free (data);
 }
 
@@ -434,6 +485,7 @@ parse_and_save_in_thread (GTask        *task,
       if (!kiosk_storage_save_catalogue (data->storage, data->body, data->etag, procedures, &error))
         g_warning ("Cannot cache the catalogue: %s", error->message);
     }
+  data->index = import_index_for (data->db_path, data->body);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -460,6 +512,7 @@ parse_and_save_done_cb (GObject      *object,
   self->catalogue_synced = g_get_real_time ();
   self->catalogue_loaded = TRUE;
   kiosk_catalogue_replace (self->catalogue, data->catalogue);
+  kiosk_catalogue_set_index (self->catalogue, data->index);
   g_task_return_boolean (task, TRUE);
 }
 
