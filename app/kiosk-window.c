@@ -7,6 +7,7 @@
 #include "kiosk-agent-page.h"
 #include "kiosk-appointment-page.h"
 #include "kiosk-arrival-page.h"
+#include "kiosk-draft-page.h"
 #include "kiosk-catalogue-page.h"
 #include "kiosk-consent-page.h"
 #include "kiosk-my-requests-page.h"
@@ -64,6 +65,7 @@ struct _KioskWindow
   GtkWidget            *privacy_page;
   GtkWidget            *appointment_page;
   GtkWidget            *arrival_page;
+  GtkWidget            *draft_page;
   GtkWidget            *agent_page;
   GtkWidget            *sign_in_page;
   GtkWidget            *my_requests_page;
@@ -125,6 +127,8 @@ ensure_page (KioskWindow *self,
     slot = &self->my_requests_page;
   else if (g_str_equal (name, KIOSK_PAGE_CONSENT))
     slot = &self->consent_page;
+  else if (g_str_equal (name, KIOSK_PAGE_DRAFT))
+    slot = &self->draft_page;
   else
     g_return_val_if_reached (NULL);
 
@@ -159,6 +163,8 @@ ensure_page (KioskWindow *self,
     page = kiosk_my_requests_page_new (self->context);
   else if (slot == &self->consent_page)
     page = kiosk_consent_page_new (self->context);
+  else if (slot == &self->draft_page)
+    page = kiosk_draft_page_new (self->context);
   else
     page = kiosk_privacy_page_new ();
 
@@ -536,6 +542,31 @@ call_agent_action_cb (GtkWidget  *widget,
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
+/* "Continue later": the dossier is sealed under a resume code, shown to the citizen. */
+static void
+park_draft_action_cb (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  KioskWindow *self = KIOSK_WINDOW (widget);
+
+  if (kiosk_context_get_dossier (self->context) == NULL)
+    return;
+  kiosk_draft_page_park (KIOSK_DRAFT_PAGE (ensure_page (self, KIOSK_PAGE_DRAFT)));
+  show_page (self, KIOSK_PAGE_DRAFT);
+}
+
+static void
+resume_draft_action_cb (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  KioskWindow *self = KIOSK_WINDOW (widget);
+
+  kiosk_draft_page_show_resume (KIOSK_DRAFT_PAGE (ensure_page (self, KIOSK_PAGE_DRAFT)));
+  show_page (self, KIOSK_PAGE_DRAFT);
+}
+
 static void
 finish_action_cb (GtkWidget  *widget,
                   const char *action_name,
@@ -649,6 +680,8 @@ session_ended_cb (KioskContext *context,
     kiosk_appointment_page_reset (KIOSK_APPOINTMENT_PAGE (self->appointment_page));
   if (self->arrival_page != NULL)
     kiosk_arrival_page_reset (KIOSK_ARRIVAL_PAGE (self->arrival_page));
+  if (self->draft_page != NULL)
+    kiosk_draft_page_reset (KIOSK_DRAFT_PAGE (self->draft_page));
   if (self->sign_in_page != NULL)
     kiosk_sign_in_page_reset (KIOSK_SIGN_IN_PAGE (self->sign_in_page));
   if (self->my_requests_page != NULL)
@@ -832,6 +865,8 @@ kiosk_window_class_init (KioskWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.correct", NULL, correct_action_cb);
   gtk_widget_class_install_action (widget_class, "win.submit", NULL, submit_action_cb);
   gtk_widget_class_install_action (widget_class, "win.finish", NULL, finish_action_cb);
+  gtk_widget_class_install_action (widget_class, "win.park-draft", NULL, park_draft_action_cb);
+  gtk_widget_class_install_action (widget_class, "win.resume-draft", NULL, resume_draft_action_cb);
   gtk_widget_class_install_action (widget_class, "win.book-appointment", "s", book_appointment_action_cb);
   gtk_widget_class_install_action (widget_class, "win.sign-in", NULL, sign_in_action_cb);
   gtk_widget_class_install_action (widget_class, "win.call-agent", NULL, call_agent_action_cb);

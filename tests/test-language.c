@@ -4,6 +4,9 @@
  * writes a PNG of every page (the screenshots of docs/screenshots/). */
 #include "kiosk-test-util.h"
 
+#include "kiosk-draft-page.h"
+#include "kiosk-form-page.h"
+
 #include "kiosk-agent-page.h"
 #include "kiosk-agents.h"
 #include "kiosk-appointment-page.h"
@@ -123,6 +126,12 @@ check_no_english (GtkWidget  *widget,
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
     checked += check_no_english (child, page);
   return checked;
+}
+
+static gboolean
+draft_idle_cb (gpointer data)
+{
+  return !kiosk_draft_page_get_busy (data);
 }
 
 static gboolean
@@ -423,6 +432,43 @@ french_walk (void)
   kiosk_test_spin (20);
   g_assert_true (kiosk_test_wait (requests_loaded_cb, window, 10000));
   visit_page (window, "21-my-requests");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.finish", NULL);
+  kiosk_test_wait_for_page (window, "welcome");
+
+  /* The procedures engine: an eligibility stop, a repeated block with two entries, an address. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-procedure", "s", "aide-sejours-vacances");
+  kiosk_test_wait_for_page (window, "procedure");
+  kiosk_test_click (window, "start-dossier-button");
+  kiosk_test_wait_for_page (window, "form");
+  {
+    KioskDossier *dossier = kiosk_context_get_dossier (context);
+    const KioskField *children = kiosk_procedure_find_field (kiosk_dossier_get_procedure (dossier), "children");
+
+    kiosk_test_fill_dossier (dossier);
+    kiosk_dossier_set_block_count (dossier, children, 2);
+    kiosk_test_fill_dossier (dossier);
+    kiosk_dossier_set_answer (dossier, "monthly_income", "520 000");
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.edit-step", "u", 0);
+    kiosk_test_click (window, "form-next");
+    g_assert_true (kiosk_form_page_get_stopped (KIOSK_FORM_PAGE (kiosk_window_get_page (window, "form"))));
+    visit_page (window, "22-form-not-eligible");
+    kiosk_test_click (window, "form-change-answers");
+    kiosk_test_type (window, "field-monthly_income", "98 000");
+    kiosk_test_click (window, "form-next");
+    visit_page (window, "23-form-repeated-block");
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.edit-step", "u", 3);
+    visit_page (window, "24-form-address");
+  }
+  /* "Continue later": the code and its QR code; then "Resume a draft". */
+  kiosk_test_click (window, "form-park");
+  kiosk_test_wait_for_page (window, "draft");
+  g_assert_true (kiosk_test_wait (draft_idle_cb, kiosk_window_get_page (window, "draft"), 20000));
+  visit_page (window, "25-draft-parked");
+  kiosk_test_click (window, "draft-finish");
+  kiosk_test_wait_for_page (window, "welcome");
+  kiosk_test_click (window, "welcome-resume-draft");
+  kiosk_test_wait_for_page (window, "draft");
+  visit_page (window, "26-draft-resume");
   gtk_widget_activate_action (GTK_WIDGET (window), "win.finish", NULL);
   kiosk_test_wait_for_page (window, "welcome");
   gtk_window_destroy (GTK_WINDOW (window));

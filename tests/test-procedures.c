@@ -3,12 +3,15 @@
  * asked by answers, every rejected definition; then a citizen fills a procedure with a repeated
  * block and a page hidden by a condition in the real window, and the reference portal receives
  * exactly those answers and those bytes. */
+#define _GNU_SOURCE
 #include "kiosk-test-util.h"
 
 #include "kiosk-catalogue.h"
 #include "kiosk-catalogue-index.h"
 #include "kiosk-condition.h"
 #include "kiosk-documents-page.h"
+#include "kiosk-draft-page.h"
+#include "kiosk-drafts.h"
 #include "kiosk-form-page.h"
 #include "kiosk-json.h"
 #include "kiosk-validate.h"
@@ -692,6 +695,233 @@ test_search_index (void)
   g_rmdir (dir);
 }
 
+typedef struct
+{
+  gboolean    done;
+  char       *code;
+  KioskDraft *draft;
+  GError     *error;
+} DraftWait;
+
+static void
+park_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      data)
+{
+  DraftWait *wait = data;
+
+  wait->code = kiosk_drafts_park_finish (KIOSK_DRAFTS (object), result, &wait->error);
+  wait->done = TRUE;
+}
+
+static void
+resume_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      data)
+{
+  DraftWait *wait = data;
+
+  wait->draft = kiosk_drafts_resume_finish (KIOSK_DRAFTS (object), result, &wait->error);
+  wait->done = TRUE;
+}
+
+static gboolean
+draft_done_cb (gpointer data)
+{
+  return ((DraftWait *) data)->done;
+}
+
+static char *
+park (KioskDrafts  *drafts,
+      KioskDossier *dossier)
+{
+  DraftWait wait = { 0 };
+
+  kiosk_drafts_park_async (drafts, dossier, NULL, park_cb, &wait);
+  g_assert_true (kiosk_test_wait (draft_done_cb, &wait, 20000));
+  g_assert_no_error (wait.error);
+  return wait.code;
+}
+
+/* Returns the draft, or NULL with *error set. */
+static KioskDraft *
+resume (KioskDrafts  *drafts,
+        const char   *code,
+        GError      **error)
+{
+  DraftWait wait = { 0 };
+
+  kiosk_drafts_resume_async (drafts, code, NULL, resume_cb, &wait);
+  g_assert_true (kiosk_test_wait (draft_done_cb, &wait, 20000));
+  if (wait.error != NULL)
+    g_propagate_error (error, wait.error);
+  return wait.draft;
+}
+
+static char *
+only_draft_file (const char *dir)
+{
+  g_autoptr(GDir) handle = g_dir_open (dir, 0, NULL);
+  const char *name;
+  char *found = NULL;
+
+  while (handle != NULL && (name = g_dir_read_name (handle)) != NULL)
+    if (g_str_has_suffix (name, ".draft"))
+      {
+        g_assert_null (found);
+        found = g_build_filename (dir, name, NULL);
+      }
+  return found;
+}
+
+/* Moves the date in a draft's header by @days (it is authenticated: only "back" is tested
+ * for expiry, "forward" must make the draft unreadable). */
+static void
+shift_parked_date (const char *path,
+                   int         days)
+{
+  g_autofree char *contents = NULL;
+  gsize length;
+  gint64 parked_at = 0;
+
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  for (int i = 0; i < 8; i++)
+    parked_at = (parked_at << 8) | (guint8) contents[8 + i];
+  parked_at += (gint64) days * G_TIME_SPAN_DAY;
+  for (int i = 0; i < 8; i++)
+    contents[8 + i] = (char) ((guint64) parked_at >> (56 - 8 * i));
+  g_assert_true (g_file_set_contents (path, contents, length, NULL));
+}
+
+/* Park, resume (with the code typed loosely), wrong codes, a tampered file, expiry, the sweep:
+ * and nothing of the citizen readable in the file. */
+static void
+test_drafts (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("kiosk-drafts-XXXXXX", NULL);
+  g_autofree char *drafts_dir = g_build_filename (dir, "drafts", NULL);
+  g_autoptr(KioskProcedure) procedure = engine_procedure ();
+  g_autoptr(KioskDossier) dossier = kiosk_dossier_new (procedure);
+  g_autoptr(KioskDrafts) drafts = kiosk_drafts_new (drafts_dir);
+  g_autoptr(GBytes) scan = g_bytes_new_static ("\xff\xd8\xff\xe0 scanned identity card of Wamytan", 38);
+  g_autoptr(KioskDocument) document = kiosk_document_new ("identity", "image/jpeg", scan, NULL);
+  g_autofree char *code = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KioskDraft) draft = NULL;
+  gsize length;
+  GStatBuf st;
+
+  kiosk_dossier_set_answer (dossier, "last_name", "Wamytan");
+  kiosk_dossier_set_answer (dossier, "children/1/first_name", "Noé");
+  kiosk_dossier_set_answer (dossier, "children", "2");
+  kiosk_dossier_set_document (dossier, "identity", document);
+  code = park (drafts, dossier);
+
+  /* 8 Crockford characters; a 0700 folder, a 0600 file with nothing readable in it. */
+  g_assert_cmpuint (strlen (code), ==, 8);
+  for (const char *p = code; *p; p++)
+    g_assert_nonnull (strchr ("0123456789ABCDEFGHJKMNPQRSTVWXYZ", *p));
+  g_assert_cmpint (g_stat (drafts_dir, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0700);
+  path = only_draft_file (drafts_dir);
+  g_assert_nonnull (path);
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  g_assert_null (memmem (contents, length, "Wamytan", 7));
+  g_assert_null (memmem (contents, length, "identity card", 13));
+  g_assert_null (memmem (contents, length, "aide-rentree", 12));
+  g_assert_null (memmem (contents, length, code, 8));
+  g_assert_cmpuint (kiosk_drafts_count (drafts), ==, 1);
+
+  /* Typed loosely: lower case, a dash, O for 0 and l for 1. */
+  {
+    g_autofree char *typed = g_ascii_strdown (code, -1);
+    g_autofree char *loose = NULL;
+
+    for (char *p = typed; *p; p++)
+      *p = *p == '0' ? 'o' : *p == '1' ? 'l' : *p;
+    loose = g_strdup_printf ("%.4s-%s", typed, typed + 4);
+    draft = resume (drafts, loose, &error);
+  }
+  g_assert_no_error (error);
+  g_assert_cmpstr (draft->slug, ==, "aide-rentree");
+  g_assert_cmpstr (g_hash_table_lookup (draft->answers, "last_name"), ==, "Wamytan");
+  g_assert_cmpstr (g_hash_table_lookup (draft->answers, "children/1/first_name"), ==, "Noé");
+  g_assert_cmpuint (draft->documents->len, ==, 1);
+  g_assert_cmpstr (kiosk_document_get_sha256 (draft->documents->pdata[0]), ==, kiosk_document_get_sha256 (document));
+  g_assert_cmpuint (kiosk_drafts_count (drafts), ==, 1);   /* kept until its dossier is queued */
+  g_clear_pointer (&draft, kiosk_draft_free);
+
+  /* What cannot be a code; then wrong codes: the fifth locks resuming, even with the right code. */
+  g_assert_null (resume (drafts, "7K4M", &error));
+  g_assert_error (error, KIOSK_DRAFT_ERROR, KIOSK_DRAFT_ERROR_BAD_CODE);
+  g_clear_error (&error);
+  g_assert_null (resume (drafts, "UUUUUUUU", &error));
+  g_assert_error (error, KIOSK_DRAFT_ERROR, KIOSK_DRAFT_ERROR_BAD_CODE);
+  g_clear_error (&error);
+  for (guint i = 0; i < KIOSK_DRAFT_MAX_WRONG_CODES; i++)
+    {
+      g_autofree char *wrong = g_strdup (code);
+
+      wrong[7] = wrong[7] == 'A' ? 'B' : 'A';
+      wrong[6] = "0123456789"[i];
+      g_assert_null (resume (drafts, wrong, &error));
+      g_assert_error (error, KIOSK_DRAFT_ERROR,
+                      (i + 1 < KIOSK_DRAFT_MAX_WRONG_CODES ? KIOSK_DRAFT_ERROR_NOT_FOUND : KIOSK_DRAFT_ERROR_LOCKED));
+      g_clear_error (&error);
+    }
+  g_assert_null (resume (drafts, code, &error));
+  g_assert_error (error, KIOSK_DRAFT_ERROR, KIOSK_DRAFT_ERROR_LOCKED);
+  g_clear_error (&error);
+  g_clear_object (&drafts);
+  drafts = kiosk_drafts_new (drafts_dir);
+
+  /* A later date (to keep it longer) is authenticated: the draft no longer opens, and goes. */
+  shift_parked_date (path, 30);
+  g_assert_null (resume (drafts, code, &error));
+  g_assert_error (error, KIOSK_DRAFT_ERROR, KIOSK_DRAFT_ERROR_TAMPERED);
+  g_clear_error (&error);
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+
+  /* A byte changed in the ciphertext: refused and removed. */
+  g_free (code);
+  code = park (drafts, dossier);
+  g_free (path);
+  path = only_draft_file (drafts_dir);
+  g_free (contents);
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  contents[length - 20] ^= 0x01;
+  g_assert_true (g_file_set_contents (path, contents, length, NULL));
+  g_assert_null (resume (drafts, code, &error));
+  g_assert_error (error, KIOSK_DRAFT_ERROR, KIOSK_DRAFT_ERROR_TAMPERED);
+  g_clear_error (&error);
+  g_assert_cmpuint (kiosk_drafts_count (drafts), ==, 0);
+
+  /* Older than 7 days: refused as expired and removed; the sweep removes others. */
+  g_free (code);
+  code = park (drafts, dossier);
+  g_free (path);
+  path = only_draft_file (drafts_dir);
+  shift_parked_date (path, -8);
+  g_assert_null (resume (drafts, code, &error));
+  g_assert_true (g_error_matches (error, KIOSK_DRAFT_ERROR, KIOSK_DRAFT_ERROR_EXPIRED)
+                 || g_error_matches (error, KIOSK_DRAFT_ERROR, KIOSK_DRAFT_ERROR_NOT_FOUND));
+  g_clear_error (&error);
+  g_assert_cmpuint (kiosk_drafts_count (drafts), ==, 0);
+  g_free (code);
+  code = park (drafts, dossier);
+  g_free (path);
+  path = only_draft_file (drafts_dir);
+  g_assert_cmpuint (kiosk_drafts_sweep (drafts), ==, 0);
+  shift_parked_date (path, -7);
+  shift_parked_date (path, -1);
+  g_assert_cmpuint (kiosk_drafts_sweep (drafts), ==, 1);
+  g_assert_cmpuint (kiosk_drafts_count (drafts), ==, 0);
+}
+
 static gboolean
 documents_idle_cb (gpointer data)
 {
@@ -919,6 +1149,115 @@ test_ui_fill_and_submit (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static gboolean
+draft_page_idle_cb (gpointer data)
+{
+  return !kiosk_draft_page_get_busy (data);
+}
+
+/* A citizen parks their draft half-way, leaves, comes back, types the code, finds every answer
+ * and scanned document again, and submits: the draft is then removed from the terminal. */
+static void
+test_ui_draft (void)
+{
+  g_autofree char *catalogue = fixture_path ("engine.json");
+  g_autofree char *data_dir = g_dir_make_tmp ("kiosk-procedures-XXXXXX", NULL);
+  g_autofree char *drafts_dir = g_build_filename (data_dir, "drafts", NULL);
+  g_autoptr(KioskContext) context = NULL;
+  g_autofree char *code = NULL;
+  g_autofree char *identity_sha = NULL;
+  KioskWindow *window;
+  KioskDossier *dossier;
+  GtkWidget *draft_page;
+
+  {
+    const char *extra[] = { "--catalogue", catalogue, NULL };
+
+    if (portal != NULL)
+      kiosk_test_portal_stop (portal);
+    portal = kiosk_test_portal_start_with (extra);
+  }
+  context = kiosk_test_context_new_with_catalogue (portal->url, data_dir, catalogue);
+  window = kiosk_window_new (NULL, context);
+  gtk_window_present (GTK_WINDOW (window));
+  kiosk_test_wait_for_page (window, "welcome");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-procedure", "s", "aide-rentree");
+  kiosk_test_wait_for_page (window, "procedure");
+  kiosk_test_click (window, "start-dossier-button");
+  kiosk_test_wait_for_page (window, "form");
+  dossier = kiosk_context_get_dossier (context);
+  kiosk_test_fill_dossier (dossier);
+  kiosk_dossier_set_answer (dossier, "last_name", "Wamytan");
+  kiosk_dossier_set_answer (dossier, "children/0/first_name", "Léa");
+  kiosk_dossier_set_answer (dossier, "needs", "fournitures\ntransport");
+
+  /* The identity card is scanned, then the citizen must leave: "Continue later". */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "documents");
+  kiosk_test_wait_for_page (window, "documents");
+  scan (window, "identity");
+  identity_sha = g_strdup (kiosk_document_get_sha256 (kiosk_dossier_get_document (dossier, "identity")));
+  kiosk_test_click (window, "documents-park");
+  kiosk_test_wait_for_page (window, "draft");
+  draft_page = kiosk_window_get_page (window, "draft");
+  g_assert_true (kiosk_test_wait (draft_page_idle_cb, draft_page, 20000));
+  g_assert_false (visible (window, "draft-park-error"));
+  code = g_strdup (kiosk_draft_page_get_code (KIOSK_DRAFT_PAGE (draft_page)));
+  g_assert_nonnull (code);
+  {
+    g_autofree char *shown = kiosk_drafts_format_code (code);
+
+    g_assert_cmpstr (kiosk_test_label (window, "draft-code"), ==, shown);
+  }
+  g_assert_nonnull (gtk_picture_get_paintable (GTK_PICTURE (kiosk_test_find (window, "draft-qr"))));
+  g_assert_null (kiosk_dossier_get_answer (dossier, "last_name"));   /* wiped from memory */
+  kiosk_test_click (window, "draft-finish");
+  kiosk_test_wait_for_page (window, "welcome");
+  g_assert_null (kiosk_context_get_dossier (context));
+  g_assert_cmpstr (kiosk_test_label (window, "draft-code"), ==, "");
+  g_assert_cmpuint (kiosk_drafts_count (kiosk_context_get_drafts (context)), ==, 1);
+
+  /* Back later: a wrong code first, then the right one, typed in lower case with a space. */
+  kiosk_test_click (window, "welcome-resume-draft");
+  kiosk_test_wait_for_page (window, "draft");
+  kiosk_test_type (window, "draft-code-entry", "ABCD EFGH");
+  kiosk_test_click (window, "draft-resume");
+  g_assert_true (kiosk_test_wait (draft_page_idle_cb, draft_page, 20000));
+  g_assert_true (visible (window, "draft-resume-error"));
+  g_assert_cmpstr (kiosk_test_label (window, "draft-resume-error"), ==,
+                   "Aucun brouillon n’a ce code sur cette borne. Vérifiez les 8 caractères de votre ticket\u00a0; un brouillon est gardé 7 jours.");
+  {
+    g_autofree char *lower = g_ascii_strdown (code, -1);
+    g_autofree char *typed = g_strdup_printf ("%.4s %s", lower, lower + 4);
+
+    kiosk_test_type (window, "draft-code-entry", typed);
+  }
+  kiosk_test_click (window, "draft-resume");
+  kiosk_test_wait_for_page (window, "form");
+  dossier = kiosk_context_get_dossier (context);
+  g_assert_nonnull (dossier);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (kiosk_test_find (window, "field-last_name"))), ==, "Wamytan");
+  g_assert_true (gtk_check_button_get_active (GTK_CHECK_BUTTON (kiosk_test_find (window, "field-needs-transport"))));
+  g_assert_cmpstr (kiosk_dossier_get_answer (dossier, "children/0/first_name"), ==, "Léa");
+  g_assert_cmpstr (kiosk_document_get_sha256 (kiosk_dossier_get_document (dossier, "identity")), ==, identity_sha);
+
+  /* Finish and submit: the draft has no more use and is removed. */
+  kiosk_test_complete_dossier (dossier);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "review");
+  kiosk_test_wait_for_page (window, "review");
+  kiosk_test_click (window, "submit-button");
+  kiosk_test_wait_for_page (window, "receipt");
+  g_assert_cmpuint (kiosk_drafts_count (kiosk_context_get_drafts (context)), ==, 0);
+  {
+    g_autoptr(JsonObject) stored_root = kiosk_test_portal_get (portal, "_control/submissions");
+    JsonObject *stored = json_array_get_object_element (kiosk_json_get_array (stored_root, "data"), 0);
+
+    g_assert_cmpstr (kiosk_json_get_string (kiosk_json_get_object (stored, "data"), "last_name"), ==, "Wamytan");
+  }
+  kiosk_test_click (window, "receipt-finish");
+  kiosk_test_wait_for_page (window, "welcome");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* The reference portal applies the same rules on its side: an answer to a hidden question, a
  * block entry out of shape or an eligibility check that fails is refused with a message keyed by
  * the answer's path, which the kiosk shows beside the field. */
@@ -1004,8 +1343,10 @@ main (int   argc,
   g_test_add_func ("/procedures/bad-definitions", test_bad_definitions);
   g_test_add_func ("/procedures/bundled-catalogue", test_bundled_catalogue);
   g_test_add_func ("/procedures/search-index", test_search_index);
+  g_test_add_func ("/procedures/drafts", test_drafts);
   g_test_add_func ("/procedures/portal-rules", test_portal_rules);
   g_test_add_func ("/procedures/ui-fill-and-submit", test_ui_fill_and_submit);
+  g_test_add_func ("/procedures/ui-draft", test_ui_draft);
 
   status = g_test_run ();
   if (portal != NULL)

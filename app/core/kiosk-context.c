@@ -30,6 +30,7 @@ struct _KioskContext
   char           *bundled_uri;
   char           *scanner_device;
   KioskStorage   *storage;          /* NULL until the first load */
+  KioskDrafts    *drafts;           /* NULL until first used */
   KioskCatalogue *catalogue;
   KioskPortal    *portal;           /* NULL when the URL is refused */
   KioskScanner   *scanner;
@@ -71,6 +72,7 @@ kiosk_context_dispose (GObject *object)
   g_clear_object (&self->scanner);
   g_clear_object (&self->portal);
   g_clear_object (&self->catalogue);
+  g_clear_object (&self->drafts);
   g_clear_object (&self->storage);
 
   G_OBJECT_CLASS (kiosk_context_parent_class)->dispose (object);
@@ -734,6 +736,60 @@ kiosk_context_start_dossier (KioskContext   *self,
 }
 
 /**
+ * kiosk_context_get_drafts:
+ *
+ * Returns: (transfer none): the parked drafts of this terminal, in <data-dir>/drafts
+ */
+KioskDrafts *
+kiosk_context_get_drafts (KioskContext *self)
+{
+  if (self->drafts == NULL)
+    {
+      g_autofree char *dir = g_build_filename (self->data_dir, "drafts", NULL);
+
+      self->drafts = kiosk_drafts_new (dir);
+    }
+  return self->drafts;
+}
+
+/**
+ * kiosk_context_resume_draft:
+ * @draft: a draft kiosk_drafts_resume_finish() opened
+ *
+ * Starts the draft's procedure again with its answers and documents.
+ *
+ * Returns: (transfer none) (nullable): the dossier, or %NULL when the catalogue no longer has the
+ *   procedure
+ */
+KioskDossier *
+kiosk_context_resume_draft (KioskContext *self,
+                            KioskDraft   *draft)
+{
+  KioskProcedure *procedure = kiosk_catalogue_lookup (self->catalogue, draft->slug);
+  KioskDossier *dossier;
+  GHashTableIter iter;
+  gpointer key, value;
+
+  if (procedure == NULL)
+    return NULL;
+  if (self->dossier != NULL)
+    kiosk_dossier_wipe (self->dossier);
+  g_clear_object (&self->dossier);
+  dossier = kiosk_context_start_dossier (self, procedure);
+  g_hash_table_iter_init (&iter, draft->answers);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    kiosk_dossier_set_answer (dossier, key, value);
+  for (guint i = 0; i < draft->documents->len; i++)
+    {
+      KioskDocument *document = g_ptr_array_index (draft->documents, i);
+
+      kiosk_dossier_set_document (dossier, kiosk_document_get_varname (document), document);
+    }
+  kiosk_dossier_set_draft_id (dossier, draft->id);
+  return dossier;
+}
+
+/**
  * kiosk_context_get_session_cancellable:
  *
  * Returns: (transfer none): cancelled when the session ends; scans and uploads of the session
@@ -865,11 +921,13 @@ typedef struct
   char      *key;
   char      *json;
   GPtrArray *documents;
+  char      *draft_id;   /* nullable: the parked draft to remove once queued */
 } QueueData;
 
 static void
 free_queue_data (QueueData *data)
 {
+  g_free (data->draft_id);
   g_free (data->slug);
   g_free (data->key);
   if (data->json != NULL)
@@ -896,6 +954,9 @@ queue_in_thread (GTask        *task,
       return;
     }
   id = kiosk_outbox_add (outbox, data->slug, data->key, data->json, data->documents, &error);
+  /* The dossier is safe in the outbox: the draft it was resumed from has no more use. */
+  if (id != 0 && data->draft_id != NULL)
+    kiosk_drafts_forget (kiosk_context_get_drafts (source), data->draft_id, NULL);
   if (id == 0)
     g_task_return_error (task, error);
   else
@@ -916,6 +977,9 @@ queue_now (GTask        *task,
       g_task_return_error (task, error);
       return;
     }
+  data->draft_id = g_strdup (kiosk_dossier_get_draft_id (dossier));
+  if (data->draft_id != NULL)
+    kiosk_context_get_drafts (self);   /* made here, on the main thread */
   g_task_run_in_thread (task, queue_in_thread);
 }
 

@@ -6,6 +6,7 @@
 #include "kiosk-agents.h"
 #include "kiosk-catalogue.h"
 #include "kiosk-dossier.h"
+#include "kiosk-drafts.h"
 #include "kiosk-outbox.h"
 #include "kiosk-portal.h"
 #include "kiosk-scanner.h"
@@ -105,6 +106,9 @@ KioskDossier   *kiosk_context_get_dossier            (KioskContext   *self);
 KioskDossier   *kiosk_context_start_dossier          (KioskContext   *self,
                                                       KioskProcedure *procedure);
 void            kiosk_context_end_session            (KioskContext   *self);
+KioskDrafts    *kiosk_context_get_drafts             (KioskContext   *self);
+KioskDossier   *kiosk_context_resume_draft           (KioskContext   *self,
+                                                      KioskDraft     *draft);
 GCancellable   *kiosk_context_get_session_cancellable (KioskContext  *self);
 
 G_END_DECLS

@@ -21,6 +21,7 @@ struct _KioskDossier
   GStrv           consent_scopes;  /* what the citizen allowed the agent to do */
   char           *consent_time;    /* ISO 8601 */
   GHashTable     *answers;     /* varname → text as typed */
+  char           *draft_id;    /* nullable: the parked draft it was resumed from */
   GHashTable     *documents;   /* varname → KioskDocument */
 };
 
@@ -53,6 +54,7 @@ kiosk_dossier_finalize (GObject *object)
   g_free (self->agent_id);
   g_strfreev (self->consent_scopes);
   g_free (self->consent_time);
+  g_free (self->draft_id);
   g_hash_table_unref (self->answers);
   g_hash_table_unref (self->documents);
 
@@ -981,6 +983,35 @@ const char *
 kiosk_dossier_get_account_grant (KioskDossier *self)
 {
   return self->account_grant;
+}
+
+/**
+ * kiosk_dossier_get_answers:
+ *
+ * Returns: (transfer none) (element-type utf8 utf8): every answer as typed, by key
+ */
+GHashTable *
+kiosk_dossier_get_answers (KioskDossier *self)
+{
+  return self->answers;
+}
+
+/**
+ * kiosk_dossier_set_draft_id:
+ * @id: (nullable): the parked draft this dossier was resumed from, removed once it is queued
+ */
+void
+kiosk_dossier_set_draft_id (KioskDossier *self,
+                            const char   *id)
+{
+  g_free (self->draft_id);
+  self->draft_id = g_strdup (id);
+}
+
+const char *
+kiosk_dossier_get_draft_id (KioskDossier *self)
+{
+  return self->draft_id;
 }
 
 /**

@@ -69,6 +69,10 @@ int             kiosk_dossier_previous_page      (KioskDossier   *self,
 guint           kiosk_dossier_count_steps        (KioskDossier   *self,
                                                   guint           page,
                                                   guint          *step);
+GHashTable     *kiosk_dossier_get_answers        (KioskDossier   *self);
+void            kiosk_dossier_set_draft_id       (KioskDossier   *self,
+                                                  const char     *id);
+const char     *kiosk_dossier_get_draft_id       (KioskDossier   *self);
 void            kiosk_dossier_wipe               (KioskDossier   *self);
 
 G_END_DECLS

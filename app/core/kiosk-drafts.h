@@ -1,0 +1,78 @@
+/* kiosk-drafts.h: parked drafts. A citizen who must leave gets an 8-character resume code
+ * (Crockford base32, 40 random bits); the draft — answers and scanned documents — is sealed on
+ * disk under a key derived from that code by argon2id, and nothing of it can be read without it.
+ * See docs/architecture.md "Drafts". */
+#pragma once
+
+#include "kiosk-dossier.h"
+
+G_BEGIN_DECLS
+
+#define KIOSK_DRAFT_ERROR (kiosk_draft_error_quark ())
+
+/**
+ * KioskDraftError:
+ * @KIOSK_DRAFT_ERROR_NOT_FOUND: no draft for this code (a wrong code, or one already used)
+ * @KIOSK_DRAFT_ERROR_BAD_CODE: what was typed cannot be a code (length, letters)
+ * @KIOSK_DRAFT_ERROR_TAMPERED: the draft was found but does not decrypt: altered, removed
+ * @KIOSK_DRAFT_ERROR_EXPIRED: the draft is over 7 days old (removed)
+ * @KIOSK_DRAFT_ERROR_LOCKED: too many wrong codes: resuming is locked for a while
+ * @KIOSK_DRAFT_ERROR_FAILED: the disk refused
+ */
+typedef enum
+{
+  KIOSK_DRAFT_ERROR_NOT_FOUND,
+  KIOSK_DRAFT_ERROR_BAD_CODE,
+  KIOSK_DRAFT_ERROR_TAMPERED,
+  KIOSK_DRAFT_ERROR_EXPIRED,
+  KIOSK_DRAFT_ERROR_LOCKED,
+  KIOSK_DRAFT_ERROR_FAILED,
+} KioskDraftError;
+
+#define KIOSK_DRAFT_LIFETIME (7 * G_TIME_SPAN_DAY)
+#define KIOSK_DRAFT_MAX_WRONG_CODES 5
+#define KIOSK_DRAFT_LOCK_TIME (15 * G_TIME_SPAN_MINUTE)
+
+/* What a resumed draft gives back. */
+typedef struct
+{
+  char       *slug;
+  GHashTable *answers;     /* key → text as typed */
+  GPtrArray  *documents;   /* of KioskDocument */
+  gint64      parked_at;   /* real µs */
+  char       *id;          /* the draft's file name: what kiosk_drafts_forget() takes */
+} KioskDraft;
+
+void kiosk_draft_free (KioskDraft *draft);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KioskDraft, kiosk_draft_free)
+
+#define KIOSK_TYPE_DRAFTS (kiosk_drafts_get_type ())
+G_DECLARE_FINAL_TYPE (KioskDrafts, kiosk_drafts, KIOSK, DRAFTS, GObject)
+
+GQuark       kiosk_draft_error_quark      (void);
+KioskDrafts *kiosk_drafts_new             (const char          *dir);
+char        *kiosk_drafts_normalize_code  (const char          *typed);
+char        *kiosk_drafts_format_code     (const char          *code);
+void         kiosk_drafts_park_async      (KioskDrafts         *self,
+                                           KioskDossier        *dossier,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data);
+char        *kiosk_drafts_park_finish     (KioskDrafts         *self,
+                                           GAsyncResult        *result,
+                                           GError             **error);
+void         kiosk_drafts_resume_async    (KioskDrafts         *self,
+                                           const char          *typed_code,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data);
+KioskDraft  *kiosk_drafts_resume_finish   (KioskDrafts         *self,
+                                           GAsyncResult        *result,
+                                           GError             **error);
+gboolean     kiosk_drafts_forget          (KioskDrafts         *self,
+                                           const char          *id,
+                                           GError             **error);
+guint        kiosk_drafts_sweep           (KioskDrafts         *self);
+guint        kiosk_drafts_count           (KioskDrafts         *self);
+
+G_END_DECLS

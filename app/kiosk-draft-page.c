@@ -1,0 +1,347 @@
+/* kiosk-draft-page.c: parking a draft and resuming one.
+ *
+ * Parking seals the dossier (kiosk-drafts.c) and shows the code big, in two groups, with its QR
+ * code; the citizen is told that without the code nobody can read the draft, not even an agent,
+ * and that it is kept 7 days. The session then ends with "Finish": nothing stays on screen.
+ * Resuming takes the code as typed (any case, spaces or dashes, O for 0 and I or L for 1) or as
+ * the QR code reader types it, and opens the first page of the procedure with every answer and
+ * document back. */
+#include "kiosk-draft-page.h"
+
+#include "kiosk-drafts.h"
+#include "kiosk-qr.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+struct _KioskDraftPage
+{
+  AdwBin        parent_instance;
+
+  KioskContext *context;
+  GCancellable *cancellable;
+  char         *code;
+  gboolean      busy;
+
+  GtkStack     *stack;
+  GtkSpinner   *park_spinner;
+  GtkWidget    *parked_box;
+  GtkLabel     *code_label;
+  GtkPicture   *qr_picture;
+  GtkLabel     *park_error;
+  GtkEditable  *code_entry;
+  GtkSpinner   *resume_spinner;
+  GtkLabel     *resume_error;
+};
+
+G_DEFINE_FINAL_TYPE (KioskDraftPage, kiosk_draft_page, ADW_TYPE_BIN)
+
+enum { PROP_0, PROP_BUSY, N_PROPS };
+static GParamSpec *properties[N_PROPS];
+
+static void
+set_busy (KioskDraftPage *self,
+          gboolean        busy)
+{
+  gtk_spinner_set_spinning (self->park_spinner, busy);
+  gtk_widget_set_visible (GTK_WIDGET (self->park_spinner), busy);
+  gtk_spinner_set_spinning (self->resume_spinner, busy);
+  gtk_widget_set_visible (GTK_WIDGET (self->resume_spinner), busy);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "draft.resume", !busy);
+  if (self->busy == busy)
+    return;
+  self->busy = busy;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+}
+
+static void
+show_error (GtkLabel   *label,
+            const char *text)
+{
+  gtk_label_set_label (label, text ? text : "");
+  gtk_widget_set_visible (GTK_WIDGET (label), text != NULL);
+}
+
+static void
+forget_code (KioskDraftPage *self)
+{
+  if (self->code != NULL)
+    explicit_bzero (self->code, strlen (self->code));
+  g_clear_pointer (&self->code, g_free);
+}
+
+static GCancellable *
+new_request (KioskDraftPage *self)
+{
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  set_busy (self, TRUE);
+  return self->cancellable;
+}
+
+static void
+park_done_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  char *code = kiosk_drafts_park_finish (KIOSK_DRAFTS (object), result, &error);
+  KioskDraftPage *self;
+  g_autofree char *shown = NULL;
+  g_autofree char *qr_text = NULL;
+  g_autoptr(KioskImage) image = NULL;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = KIOSK_DRAFT_PAGE (user_data);
+  set_busy (self, FALSE);
+  if (code == NULL)
+    {
+      g_warning ("Cannot park a draft: %s", error->message);
+      show_error (self->park_error, _("Your draft could not be saved on this terminal. Your answers are still here: you can go on, or ask an agent."));
+      return;
+    }
+  forget_code (self);
+  self->code = code;
+  shown = kiosk_drafts_format_code (code);
+  gtk_label_set_label (self->code_label, shown);
+  /* The QR code holds the code only: a reader at any terminal of the EPN types it back. */
+  qr_text = g_strconcat ("KIOSK-DRAFT:", code, NULL);
+  image = kiosk_qr_render (qr_text, 8, NULL);
+  if (image != NULL)
+    {
+      g_autoptr(GdkTexture) texture = kiosk_texture_new_for_image (image);
+
+      gtk_picture_set_paintable (self->qr_picture, GDK_PAINTABLE (texture));
+    }
+  explicit_bzero (qr_text, strlen (qr_text));
+  gtk_widget_set_visible (self->parked_box, TRUE);
+  /* The answers are safe in the draft: nothing of them stays in memory. */
+  kiosk_context_log (self->context, "draft-parked", "");
+  {
+    KioskDossier *dossier = kiosk_context_get_dossier (self->context);
+
+    if (dossier != NULL)
+      kiosk_dossier_wipe (dossier);
+  }
+}
+
+/**
+ * kiosk_draft_page_park:
+ *
+ * Seals the current dossier as a draft and shows its code.
+ */
+void
+kiosk_draft_page_park (KioskDraftPage *self)
+{
+  KioskDossier *dossier = kiosk_context_get_dossier (self->context);
+
+  kiosk_draft_page_reset (self);
+  gtk_stack_set_visible_child_name (self->stack, "park");
+  if (dossier == NULL)
+    return;
+  kiosk_drafts_park_async (kiosk_context_get_drafts (self->context), dossier, new_request (self),
+                           park_done_cb, self);
+}
+
+/**
+ * kiosk_draft_page_show_resume:
+ *
+ * Shows the form where the citizen types their code.
+ */
+void
+kiosk_draft_page_show_resume (KioskDraftPage *self)
+{
+  kiosk_draft_page_reset (self);
+  gtk_stack_set_visible_child_name (self->stack, "resume");
+  gtk_widget_grab_focus (GTK_WIDGET (self->code_entry));
+}
+
+static const char *
+describe_resume_error (const GError *error)
+{
+  if (error->domain == KIOSK_DRAFT_ERROR)
+    switch (error->code)
+      {
+      case KIOSK_DRAFT_ERROR_BAD_CODE:
+        return _("A code has 8 letters and digits, for example 7K4M 9QXD. Check it on your ticket.");
+      case KIOSK_DRAFT_ERROR_NOT_FOUND:
+        return _("No draft has this code on this terminal. Check the 8 characters on your ticket; a draft is kept 7 days.");
+      case KIOSK_DRAFT_ERROR_TAMPERED:
+        return _("This draft is damaged and cannot be read: it has been removed. Please start the procedure again, or ask an agent.");
+      case KIOSK_DRAFT_ERROR_EXPIRED:
+        return _("This draft was kept 7 days and has been removed. Please start the procedure again.");
+      case KIOSK_DRAFT_ERROR_LOCKED:
+        return _("Too many wrong codes were typed. Please wait a quarter of an hour, or ask an agent.");
+      default:
+        break;
+      }
+  return _("Your draft cannot be opened right now. Please ask an agent.");
+}
+
+static void
+resume_done_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KioskDraft) draft = kiosk_drafts_resume_finish (KIOSK_DRAFTS (object), result, &error);
+  KioskDraftPage *self;
+  KioskDossier *dossier;
+  int first;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = KIOSK_DRAFT_PAGE (user_data);
+  set_busy (self, FALSE);
+  if (draft == NULL)
+    {
+      if (g_error_matches (error, KIOSK_DRAFT_ERROR, KIOSK_DRAFT_ERROR_LOCKED))
+        kiosk_context_log (self->context, "draft-locked", "");
+      show_error (self->resume_error, describe_resume_error (error));
+      gtk_widget_grab_focus (GTK_WIDGET (self->code_entry));
+      return;
+    }
+  dossier = kiosk_context_resume_draft (self->context, draft);
+  if (dossier == NULL)
+    {
+      show_error (self->resume_error, _("This procedure is no longer offered at the terminal. Please ask an agent."));
+      return;
+    }
+  kiosk_context_log (self->context, "draft-resumed", "");
+  gtk_editable_set_text (self->code_entry, "");
+  first = kiosk_dossier_next_page (dossier, -1);
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.edit-step", "u", (guint) MAX (first, 0));
+}
+
+static void
+draft_resume_cb (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  KioskDraftPage *self = KIOSK_DRAFT_PAGE (widget);
+
+  show_error (self->resume_error, NULL);
+  kiosk_drafts_resume_async (kiosk_context_get_drafts (self->context),
+                             gtk_editable_get_text (self->code_entry), new_request (self),
+                             resume_done_cb, self);
+}
+
+/**
+ * kiosk_draft_page_reset:
+ *
+ * Forgets the code shown and what was typed.
+ */
+void
+kiosk_draft_page_reset (KioskDraftPage *self)
+{
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  set_busy (self, FALSE);
+  forget_code (self);
+  gtk_label_set_label (self->code_label, "");
+  gtk_picture_set_paintable (self->qr_picture, NULL);
+  gtk_widget_set_visible (self->parked_box, FALSE);
+  gtk_editable_set_text (self->code_entry, "");
+  show_error (self->park_error, NULL);
+  show_error (self->resume_error, NULL);
+}
+
+gboolean
+kiosk_draft_page_get_busy (KioskDraftPage *self)
+{
+  return self->busy;
+}
+
+/**
+ * kiosk_draft_page_get_code:
+ *
+ * Returns: (nullable): the code of the draft just parked
+ */
+const char *
+kiosk_draft_page_get_code (KioskDraftPage *self)
+{
+  return self->code;
+}
+
+static void
+kiosk_draft_page_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  KioskDraftPage *self = KIOSK_DRAFT_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_BUSY:
+      g_value_set_boolean (value, self->busy);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+kiosk_draft_page_dispose (GObject *object)
+{
+  KioskDraftPage *self = KIOSK_DRAFT_PAGE (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  forget_code (self);
+  g_clear_object (&self->context);
+  gtk_widget_dispose_template (GTK_WIDGET (self), KIOSK_TYPE_DRAFT_PAGE);
+  G_OBJECT_CLASS (kiosk_draft_page_parent_class)->dispose (object);
+}
+
+static void
+kiosk_draft_page_class_init (KioskDraftPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->get_property = kiosk_draft_page_get_property;
+  object_class->dispose = kiosk_draft_page_dispose;
+
+  properties[PROP_BUSY] =
+    g_param_spec_boolean ("busy", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/nc/epn/Kiosk/ui/kiosk-draft-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, KioskDraftPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, KioskDraftPage, park_spinner);
+  gtk_widget_class_bind_template_child (widget_class, KioskDraftPage, parked_box);
+  gtk_widget_class_bind_template_child (widget_class, KioskDraftPage, code_label);
+  gtk_widget_class_bind_template_child (widget_class, KioskDraftPage, qr_picture);
+  gtk_widget_class_bind_template_child (widget_class, KioskDraftPage, park_error);
+  gtk_widget_class_bind_template_child (widget_class, KioskDraftPage, code_entry);
+  gtk_widget_class_bind_template_child (widget_class, KioskDraftPage, resume_spinner);
+  gtk_widget_class_bind_template_child (widget_class, KioskDraftPage, resume_error);
+  gtk_widget_class_install_action (widget_class, "draft.resume", NULL, draft_resume_cb);
+}
+
+static void
+code_activate_cb (GtkEntry       *entry,
+                  KioskDraftPage *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "draft.resume", NULL);
+}
+
+static void
+kiosk_draft_page_init (KioskDraftPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect (self->code_entry, "activate", G_CALLBACK (code_activate_cb), self);
+}
+
+GtkWidget *
+kiosk_draft_page_new (KioskContext *context)
+{
+  KioskDraftPage *self = g_object_new (KIOSK_TYPE_DRAFT_PAGE, NULL);
+
+  self->context = g_object_ref (context);
+  return GTK_WIDGET (self);
+}
