@@ -936,6 +936,15 @@ widget_exists_cb (gpointer data)
   return kiosk_window_find_widget (args[0], args[1]) != NULL;
 }
 
+static gboolean
+widget_visible_cb (gpointer data)
+{
+  gpointer *args = data;
+  GtkWidget *widget = kiosk_window_find_widget (args[0], args[1]);
+
+  return widget != NULL && gtk_widget_get_visible (widget);
+}
+
 static void
 wait_for_widget (KioskWindow *window,
                  const char  *name)
@@ -1258,6 +1267,74 @@ test_ui_draft (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* The portal refuses an answer inside a repeated block (its definition is stricter than the
+ * kiosk's here): the message comes back keyed "children/0/first_name", and "Back to my answers"
+ * opens the children's page with that message beside that child's first name. */
+static void
+test_ui_portal_rejection (void)
+{
+  g_autofree char *catalogue = fixture_path ("engine.json");
+  g_autofree char *data_dir = g_dir_make_tmp ("kiosk-procedures-XXXXXX", NULL);
+  g_autofree char *stricter = g_build_filename (data_dir, "portal-catalogue.json", NULL);
+  g_autoptr(KioskContext) context = NULL;
+  KioskWindow *window;
+  KioskDossier *dossier;
+
+  /* The portal's copy: a child's first name must be a number (no one would; the kiosk accepts
+   * text, so the portal is the one to refuse). */
+  {
+    g_autofree char *contents = NULL;
+    g_autoptr(JsonNode) root = NULL;
+    g_autoptr(JsonGenerator) generator = json_generator_new ();
+    JsonObject *procedure;
+    JsonObject *children;
+
+    g_assert_true (g_file_get_contents (catalogue, &contents, NULL, NULL));
+    root = kiosk_json_parse (contents, -1, 1 << 20, NULL);
+    procedure = json_array_get_object_element (kiosk_json_get_array (json_node_get_object (root), "procedures"), 0);
+    children = json_array_get_object_element (kiosk_json_get_array (json_array_get_object_element (kiosk_json_get_array (procedure, "pages"), 1), "fields"), 0);
+    json_object_set_string_member (json_array_get_object_element (kiosk_json_get_array (children, "fields"), 0), "type", "int");
+    json_generator_set_root (generator, root);
+    g_assert_true (json_generator_to_file (generator, stricter, NULL));
+  }
+  {
+    const char *extra[] = { "--catalogue", stricter, NULL };
+
+    if (portal != NULL)
+      kiosk_test_portal_stop (portal);
+    portal = kiosk_test_portal_start_with (extra);
+  }
+  context = kiosk_test_context_new_with_catalogue (portal->url, data_dir, catalogue);
+  window = kiosk_window_new (NULL, context);
+  gtk_window_present (GTK_WINDOW (window));
+  kiosk_test_wait_for_page (window, "welcome");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-procedure", "s", "aide-rentree");
+  kiosk_test_wait_for_page (window, "procedure");
+  kiosk_test_click (window, "start-dossier-button");
+  kiosk_test_wait_for_page (window, "form");
+  dossier = kiosk_context_get_dossier (context);
+  kiosk_dossier_set_answer (dossier, "children/0/first_name", "Léa");
+  kiosk_test_complete_dossier (dossier);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "review");
+  kiosk_test_wait_for_page (window, "review");
+  kiosk_test_click (window, "submit-button");
+  kiosk_test_wait_for_page (window, "submit");
+  {
+    gpointer args[] = { window, (gpointer) "submit-back" };
+
+    g_assert_true (kiosk_test_wait (widget_visible_cb, args, 20000));
+  }
+  kiosk_test_click (window, "submit-back");
+  kiosk_test_wait_for_page (window, "form");
+  g_assert_cmpuint (kiosk_form_page_get_step (KIOSK_FORM_PAGE (kiosk_window_get_page (window, "form"))), ==, 1);
+  g_assert_true (visible (window, "error-children/0/first_name"));
+  g_assert_cmpstr (kiosk_test_label (window, "error-children/0/first_name"), ==,
+                   "Le champ « Prénom » doit être un nombre entier.");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.finish", NULL);
+  kiosk_test_wait_for_page (window, "welcome");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* The reference portal applies the same rules on its side: an answer to a hidden question, a
  * block entry out of shape or an eligibility check that fails is refused with a message keyed by
  * the answer's path, which the kiosk shows beside the field. */
@@ -1347,6 +1424,7 @@ main (int   argc,
   g_test_add_func ("/procedures/portal-rules", test_portal_rules);
   g_test_add_func ("/procedures/ui-fill-and-submit", test_ui_fill_and_submit);
   g_test_add_func ("/procedures/ui-draft", test_ui_draft);
+  g_test_add_func ("/procedures/ui-portal-rejection", test_ui_portal_rejection);
 
   status = g_test_run ();
   if (portal != NULL)
