@@ -2,13 +2,17 @@
  *
  * Parking seals the dossier (kiosk-drafts.c) and shows the code big, in two groups, with its QR
  * code; the citizen is told that without the code nobody can read the draft, not even an agent,
- * and that it is kept 7 days. The session then ends with "Finish": nothing stays on screen.
+ * and that it is kept 7 days. Or they continue at home: "Continue on my phone" hands the answers
+ * to the portal as a pre-filled draft and shows the QR code that opens it. The session then ends
+ * with "Finish", which wipes the answers: nothing stays on screen or in memory.
  * Resuming takes the code as typed (any case, spaces or dashes, O for 0 and I or L for 1) or as
  * the QR code reader types it, and opens the first page of the procedure with every answer and
  * document back. */
 #include "kiosk-draft-page.h"
 
 #include "kiosk-drafts.h"
+#include "kiosk-json.h"
+#include "kiosk-portal.h"
 #include "kiosk-qr.h"
 
 #include <glib/gi18n.h>
@@ -29,6 +33,11 @@ struct _KioskDraftPage
   GtkLabel     *code_label;
   GtkPicture   *qr_picture;
   GtkLabel     *park_error;
+  GtkWidget    *phone_button;
+  GtkWidget    *phone_box;
+  GtkPicture   *phone_qr;
+  GtkLabel     *phone_error;
+  char         *phone_url;
   GtkEditable  *code_entry;
   GtkSpinner   *resume_spinner;
   GtkLabel     *resume_error;
@@ -48,6 +57,7 @@ set_busy (KioskDraftPage *self,
   gtk_spinner_set_spinning (self->resume_spinner, busy);
   gtk_widget_set_visible (GTK_WIDGET (self->resume_spinner), busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "draft.resume", !busy);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "draft.phone", !busy);
   if (self->busy == busy)
     return;
   self->busy = busy;
@@ -119,12 +129,66 @@ park_done_cb (GObject      *object,
   gtk_widget_set_visible (self->parked_box, TRUE);
   /* The answers are safe in the draft: nothing of them stays in memory. */
   kiosk_context_log (self->context, "draft-parked", "");
-  {
-    KioskDossier *dossier = kiosk_context_get_dossier (self->context);
+  gtk_widget_set_visible (self->phone_button, TRUE);
+}
 
-    if (dossier != NULL)
-      kiosk_dossier_wipe (dossier);
+static void
+prefill_done_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) data = kiosk_portal_call_json_finish (KIOSK_PORTAL (object), result, NULL, NULL, &error);
+  KioskDraftPage *self;
+  const char *url;
+  g_autoptr(KioskImage) image = NULL;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = KIOSK_DRAFT_PAGE (user_data);
+  set_busy (self, FALSE);
+  url = kiosk_json_get_string (data, "url");
+  if (url == NULL || (image = kiosk_qr_render (url, 6, NULL)) == NULL)
+    {
+      if (error != NULL)
+        g_message ("Cannot hand the draft to the portal: %s", error->message);
+      show_error (self->phone_error, _("The online service does not answer right now. Your draft is kept here under the code above."));
+      return;
+    }
+  {
+    g_autoptr(GdkTexture) texture = kiosk_texture_new_for_image (image);
+
+    gtk_picture_set_paintable (self->phone_qr, GDK_PAINTABLE (texture));
   }
+  g_free (self->phone_url);
+  self->phone_url = g_strdup (url);
+  gtk_widget_set_visible (self->phone_button, FALSE);
+  gtk_widget_set_visible (self->phone_box, TRUE);
+  kiosk_context_log (self->context, "draft-handed-to-portal", "");
+}
+
+/* "Continue on my phone": the answers given so far become a pre-filled draft on the portal
+ * (documents are not sent: the citizen adds them there), opened by scanning the QR code. */
+static void
+draft_phone_cb (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  KioskDraftPage *self = KIOSK_DRAFT_PAGE (widget);
+  KioskDossier *dossier = kiosk_context_get_dossier (self->context);
+  g_autofree char *body = NULL;
+  g_autofree char *escaped = NULL;
+  g_autofree char *path = NULL;
+
+  if (dossier == NULL)
+    return;
+  show_error (self->phone_error, NULL);
+  body = kiosk_dossier_build_prefill_json (dossier);
+  escaped = g_uri_escape_string (kiosk_procedure_get_slug (kiosk_dossier_get_procedure (dossier)), NULL, FALSE);
+  path = g_strdup_printf ("api/formdefs/%s/prefill", escaped);
+  kiosk_portal_call_json_async (kiosk_context_get_portal (self->context), "POST", path, body, NULL,
+                                new_request (self), prefill_done_cb, self);
+  explicit_bzero (body, strlen (body));
 }
 
 /**
@@ -243,6 +307,11 @@ kiosk_draft_page_reset (KioskDraftPage *self)
   gtk_label_set_label (self->code_label, "");
   gtk_picture_set_paintable (self->qr_picture, NULL);
   gtk_widget_set_visible (self->parked_box, FALSE);
+  gtk_widget_set_visible (self->phone_button, FALSE);
+  gtk_widget_set_visible (self->phone_box, FALSE);
+  gtk_picture_set_paintable (self->phone_qr, NULL);
+  show_error (self->phone_error, NULL);
+  g_clear_pointer (&self->phone_url, g_free);
   gtk_editable_set_text (self->code_entry, "");
   show_error (self->park_error, NULL);
   show_error (self->resume_error, NULL);
@@ -252,6 +321,17 @@ gboolean
 kiosk_draft_page_get_busy (KioskDraftPage *self)
 {
   return self->busy;
+}
+
+/**
+ * kiosk_draft_page_get_phone_url:
+ *
+ * Returns: (nullable): the URL of the pre-filled draft on the portal, once handed over
+ */
+const char *
+kiosk_draft_page_get_phone_url (KioskDraftPage *self)
+{
+  return self->phone_url;
 }
 
 /**
@@ -291,6 +371,7 @@ kiosk_draft_page_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   forget_code (self);
+  g_clear_pointer (&self->phone_url, g_free);
   g_clear_object (&self->context);
   gtk_widget_dispose_template (GTK_WIDGET (self), KIOSK_TYPE_DRAFT_PAGE);
   G_OBJECT_CLASS (kiosk_draft_page_parent_class)->dispose (object);
@@ -317,10 +398,15 @@ kiosk_draft_page_class_init (KioskDraftPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KioskDraftPage, code_label);
   gtk_widget_class_bind_template_child (widget_class, KioskDraftPage, qr_picture);
   gtk_widget_class_bind_template_child (widget_class, KioskDraftPage, park_error);
+  gtk_widget_class_bind_template_child (widget_class, KioskDraftPage, phone_button);
+  gtk_widget_class_bind_template_child (widget_class, KioskDraftPage, phone_box);
+  gtk_widget_class_bind_template_child (widget_class, KioskDraftPage, phone_qr);
+  gtk_widget_class_bind_template_child (widget_class, KioskDraftPage, phone_error);
   gtk_widget_class_bind_template_child (widget_class, KioskDraftPage, code_entry);
   gtk_widget_class_bind_template_child (widget_class, KioskDraftPage, resume_spinner);
   gtk_widget_class_bind_template_child (widget_class, KioskDraftPage, resume_error);
   gtk_widget_class_install_action (widget_class, "draft.resume", NULL, draft_resume_cb);
+  gtk_widget_class_install_action (widget_class, "draft.phone", NULL, draft_phone_cb);
 }
 
 static void

@@ -464,6 +464,9 @@ french_walk (void)
   kiosk_test_wait_for_page (window, "draft");
   g_assert_true (kiosk_test_wait (draft_idle_cb, kiosk_window_get_page (window, "draft"), 20000));
   visit_page (window, "25-draft-parked");
+  kiosk_test_click (window, "draft-phone");
+  g_assert_true (kiosk_test_wait (draft_idle_cb, kiosk_window_get_page (window, "draft"), 20000));
+  visit_page (window, "25-draft-phone");
   kiosk_test_click (window, "draft-finish");
   kiosk_test_wait_for_page (window, "welcome");
   kiosk_test_click (window, "welcome-resume-draft");

@@ -1218,7 +1218,36 @@ test_ui_draft (void)
     g_assert_cmpstr (kiosk_test_label (window, "draft-code"), ==, shown);
   }
   g_assert_nonnull (gtk_picture_get_paintable (GTK_PICTURE (kiosk_test_find (window, "draft-qr"))));
-  g_assert_null (kiosk_dossier_get_answer (dossier, "last_name"));   /* wiped from memory */
+
+  /* Or at home: the answers become a pre-filled draft on the portal, opened by a QR code. */
+  kiosk_test_click (window, "draft-phone");
+  g_assert_true (kiosk_test_wait (draft_page_idle_cb, draft_page, 20000));
+  g_assert_false (visible (window, "draft-phone-error"));
+  g_assert_true (visible (window, "draft-phone-qr"));
+  g_assert_nonnull (gtk_picture_get_paintable (GTK_PICTURE (kiosk_test_find (window, "draft-phone-qr"))));
+  {
+    const char *url = kiosk_draft_page_get_phone_url (KIOSK_DRAFT_PAGE (draft_page));
+    g_autoptr(JsonObject) root = kiosk_test_portal_get (portal, "_control/prefills");
+    JsonArray *prefills = kiosk_json_get_array (kiosk_json_get_object (root, "data"), "prefills");
+    JsonObject *prefill;
+    JsonObject *data;
+    g_autofree char *page = NULL;
+    long status = 0;
+
+    g_assert_true (g_str_has_prefix (url, portal->url));
+    g_assert_cmpuint (json_array_get_length (prefills), ==, 1);
+    prefill = json_array_get_object_element (prefills, 0);
+    data = kiosk_json_get_object (prefill, "data");
+    g_assert_cmpstr (kiosk_json_get_string (prefill, "slug"), ==, "aide-rentree");
+    g_assert_cmpstr (kiosk_json_get_string (data, "last_name"), ==, "Wamytan");
+    g_assert_cmpstr (kiosk_json_get_string (json_array_get_object_element (kiosk_json_get_array (data, "children"), 0), "first_name"),
+                     ==, "Léa");
+    g_assert_false (json_object_has_member (data, "identity"));   /* no documents */
+    page = kiosk_test_http ("GET", url, NULL, &status);
+    g_assert_cmpint (status, ==, 200);
+    g_assert_nonnull (strstr (page, "Wamytan"));
+    g_assert_nonnull (strstr (page, "Aide à la rentrée des familles"));
+  }
   kiosk_test_click (window, "draft-finish");
   kiosk_test_wait_for_page (window, "welcome");
   g_assert_null (kiosk_context_get_dossier (context));

@@ -614,6 +614,80 @@ kiosk_dossier_has_needed_documents (KioskDossier *self)
   return FALSE;
 }
 
+/**
+ * kiosk_dossier_build_prefill_json:
+ *
+ * What a pre-filled draft on the portal starts with: every answer shown and valid so far (a
+ * block's entries with their valid answers); nothing invalid, no document.
+ *
+ * Returns: (transfer full): {"data": {…}}
+ */
+char *
+kiosk_dossier_build_prefill_json (KioskDossier *self)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  Scope top = { self, NULL, NULL };
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "data");
+  json_builder_begin_object (builder);
+  for (guint i = 0; i < kiosk_procedure_get_n_pages (self->procedure); i++)
+    {
+      const KioskFieldGroup *page = kiosk_procedure_get_page (self->procedure, i);
+
+      if (!kiosk_dossier_page_is_visible (self, i))
+        continue;
+      for (guint j = 0; j < page->fields->len; j++)
+        {
+          const KioskField *field = g_ptr_array_index (page->fields, j);
+          JsonNode *value;
+
+          if (!kiosk_field_has_answer (field) || !field_visible_in_scope (&top, field))
+            continue;
+          if (field->type == KIOSK_FIELD_REPEAT)
+            {
+              guint count = kiosk_dossier_get_block_count (self, field);
+
+              json_builder_set_member_name (builder, field->varname);
+              json_builder_begin_array (builder);
+              for (guint e = 0; e < count; e++)
+                {
+                  g_autofree char *prefix = g_strdup_printf ("%s/%u/", field->varname, e);
+                  Scope inner = { self, field, prefix };
+
+                  json_builder_begin_object (builder);
+                  for (guint c = 0; c < field->children->len; c++)
+                    {
+                      const KioskField *child = g_ptr_array_index (field->children, c);
+                      JsonNode *child_value;
+
+                      if (!kiosk_field_has_answer (child) || !field_visible_in_scope (&inner, child))
+                        continue;
+                      child_value = value_in_scope (&inner, child, NULL);
+                      if (child_value == NULL)
+                        continue;
+                      json_builder_set_member_name (builder, child->varname);
+                      json_builder_add_value (builder, child_value);
+                    }
+                  json_builder_end_object (builder);
+                }
+              json_builder_end_array (builder);
+              continue;
+            }
+          value = value_in_scope (&top, field, NULL);
+          if (value == NULL)
+            continue;
+          json_builder_set_member_name (builder, field->varname);
+          json_builder_add_value (builder, value);
+        }
+    }
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  return kiosk_json_to_string (root);
+}
+
 /* Thousands apart with a narrow no-break space, as French writes them: never split. */
 static char *
 format_amount (gint64 amount)

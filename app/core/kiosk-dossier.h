@@ -69,6 +69,7 @@ int             kiosk_dossier_previous_page      (KioskDossier   *self,
 guint           kiosk_dossier_count_steps        (KioskDossier   *self,
                                                   guint           page,
                                                   guint          *step);
+char           *kiosk_dossier_build_prefill_json (KioskDossier   *self);
 GHashTable     *kiosk_dossier_get_answers        (KioskDossier   *self);
 void            kiosk_dossier_set_draft_id       (KioskDossier   *self,
                                                   const char     *id);

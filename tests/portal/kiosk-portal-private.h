@@ -34,6 +34,18 @@ gboolean    kiosk_portal_validate_documents       (JsonObject        *procedure,
                                                    GHashTable        *uploads,
                                                    GHashTable        *errors);
 
+/* Pre-filled drafts handed over by a kiosk (kiosk-portal-prefill.c). */
+JsonObject *kiosk_portal_prefill_create           (sqlite3           *db,
+                                                   const char        *slug,
+                                                   JsonObject        *procedure,
+                                                   GBytes            *body,
+                                                   const char        *base_url,
+                                                   GHashTable        *errors);
+JsonObject *kiosk_portal_prefill_find             (sqlite3           *db,
+                                                   const char        *token,
+                                                   char             **slug);
+JsonArray  *kiosk_portal_prefill_list             (sqlite3           *db);
+
 /* Storage: one SQLite file and a files/ directory inside the data directory. */
 typedef struct _KioskPortalStore KioskPortalStore;
 

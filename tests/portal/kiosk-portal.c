@@ -820,6 +820,56 @@ handle_tracking_page (KioskPortal       *portal,
                                     page->str, page->len);
 }
 
+/* The page a phone opens from the kiosk's QR code: the procedure, the answers given at the kiosk,
+ * and what is left to do here (a real portal opens its form, pre-filled). */
+static void
+handle_prefill_page (KioskPortal       *portal,
+                     SoupServerMessage *msg,
+                     const char        *token)
+{
+  g_autofree char *slug = NULL;
+  g_autoptr(JsonObject) data = kiosk_portal_prefill_find (kiosk_portal_store_get_db (portal->store), token, &slug);
+  g_autoptr(GString) page = g_string_new ("<!DOCTYPE html>\n<html lang=\"fr\">\n<head>\n"
+                                          "<meta charset=\"utf-8\">\n"
+                                          "<meta name=\"viewport\" "
+                                          "content=\"width=device-width, initial-scale=1\">\n");
+  guint status = SOUP_STATUS_OK;
+
+  if (data == NULL)
+    {
+      status = SOUP_STATUS_NOT_FOUND;
+      g_string_append (page, "<title>Brouillon introuvable</title>\n</head>\n<body>\n"
+                             "<h1>Brouillon introuvable</h1>\n"
+                             "<p>Ce brouillon n’existe pas ou a plus de 7 jours.</p>\n");
+    }
+  else
+    {
+      JsonObject *procedure = g_hash_table_lookup (portal->procedures, slug);
+      const char *title = kiosk_json_get_string (procedure, "title");
+      g_autofree char *e_title = g_markup_escape_text (title ? title : slug, -1);
+      g_autoptr(GList) members = json_object_get_members (data);
+
+      g_string_append_printf (page, "<title>%s</title>\n</head>\n<body>\n<h1>%s</h1>\n"
+                              "<p>Vos réponses données à la borne sont déjà remplies. "
+                              "Complétez votre demande et ajoutez vos documents.</p>\n<ul>\n",
+                              e_title, e_title);
+      for (GList *l = members; l != NULL; l = l->next)
+        {
+          g_autoptr(JsonNode) copy = json_node_copy (json_object_get_member (data, l->data));
+          g_autofree char *value = kiosk_json_to_string (copy);
+          g_autofree char *e_name = g_markup_escape_text (l->data, -1);
+          g_autofree char *e_value = g_markup_escape_text (value, -1);
+
+          g_string_append_printf (page, "<li>%s : %s</li>\n", e_name, e_value);
+        }
+      g_string_append (page, "</ul>\n");
+    }
+  g_string_append (page, "</body>\n</html>\n");
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, "text/html; charset=utf-8", SOUP_MEMORY_COPY,
+                                    page->str, page->len);
+}
+
 /* Control */
 
 static void
@@ -984,6 +1034,14 @@ handle_control (KioskPortal       *portal,
         }
       root = kiosk_portal_store_list (portal->store);
       reply_json (msg, SOUP_STATUS_OK, root);
+    }
+  else if (strcmp (what, "prefills") == 0)
+    {
+      JsonObject *data = json_object_new ();
+
+      json_object_set_array_member (data, "prefills",
+                                    kiosk_portal_prefill_list (kiosk_portal_store_get_db (portal->store)));
+      reply_data (msg, data);
     }
   else if (strcmp (what, "contexts") == 0)
     {
@@ -1252,6 +1310,34 @@ handle_api (KioskPortal       *portal,
       else
         handle_schema (portal, msg, procedure);
     }
+  else if (n == 4 && strcmp (segments[1], "formdefs") == 0 && strcmp (segments[3], "prefill") == 0)
+    {
+      procedure = g_hash_table_lookup (portal->procedures, segments[2]);
+      if (procedure == NULL)
+        reply_error (msg, SOUP_STATUS_NOT_FOUND, "not-found", "No procedure with this slug", NULL);
+      else if (strcmp (method, "POST") != 0)
+        reply_method_not_allowed (msg, "POST");
+      else
+        {
+          g_autoptr(GBytes) body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
+          g_autoptr(GHashTable) errors = kiosk_portal_new_errors ();
+          JsonObject *data = kiosk_portal_prefill_create (kiosk_portal_store_get_db (portal->store),
+                                                          segments[2], procedure, body,
+                                                          portal->base_url, errors);
+
+          if (data != NULL)
+            {
+              reply_data (msg, data);
+              soup_server_message_set_status (msg, SOUP_STATUS_CREATED, NULL);
+            }
+          else if (g_hash_table_size (errors) > 0)
+            reply_error (msg, SOUP_STATUS_UNPROCESSABLE_ENTITY, "invalid-fields",
+                         "Some answers are not valid", errors);
+          else
+            reply_error (msg, SOUP_STATUS_BAD_REQUEST, "bad-request",
+                         "The body must be {\"data\": {…}}", NULL);
+        }
+    }
   else if (n == 4 && strcmp (segments[1], "kiosks") == 0 && strcmp (segments[3], "help-requests") == 0)
     {
       sqlite3 *db = kiosk_portal_store_get_db (portal->store);
@@ -1344,6 +1430,13 @@ server_request_cb (SoupServer        *server,
                                         portal->base_url);
   else if (strcmp (segments[0], "_control") == 0)
     handle_control (portal, msg, method, segments);
+  else if (strcmp (segments[0], "brouillon") == 0 && g_strv_length (segments) == 2)
+    {
+      if (strcmp (method, "GET") == 0 || strcmp (method, "HEAD") == 0)
+        handle_prefill_page (portal, msg, segments[1]);
+      else
+        reply_method_not_allowed (msg, "GET, HEAD");
+    }
   else if (strcmp (segments[0], "suivi") == 0 && g_strv_length (segments) == 2)
     {
       if (strcmp (method, "GET") == 0 || strcmp (method, "HEAD") == 0)
