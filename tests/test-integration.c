@@ -388,6 +388,19 @@ test_catalogue_refresh (void)
     g_assert_cmpstr (kiosk_context_get_catalogue_source (offline), ==, "cache");
     g_assert_cmpuint (kiosk_catalogue_get_n_procedures (kiosk_context_get_catalogue (offline)), ==, n);
     g_assert_nonnull (kiosk_catalogue_get_index (kiosk_context_get_catalogue (offline)));
+    /* Made from the index's summaries: a schema is read when its procedure is opened. */
+    {
+      KioskProcedure *aide = kiosk_catalogue_lookup (kiosk_context_get_catalogue (offline), "aide-medicale");
+      KioskProcedure *bundled = kiosk_catalogue_lookup (catalogue, "aide-medicale");
+
+      g_assert_cmpuint (kiosk_procedure_get_n_pages (aide), ==, kiosk_procedure_get_n_pages (bundled));
+      g_assert_cmpuint (kiosk_procedure_get_n_documents (aide), ==, kiosk_procedure_get_n_documents (bundled));
+      g_assert_cmpstr (kiosk_procedure_get_eligibility (aide), ==, kiosk_procedure_get_eligibility (bundled));
+      g_assert_cmpuint (kiosk_catalogue_get_themes (kiosk_context_get_catalogue (offline))->len, ==,
+                        kiosk_catalogue_get_themes (catalogue)->len);
+      g_assert_cmpstr (kiosk_catalogue_get_version (kiosk_context_get_catalogue (offline)), ==,
+                       kiosk_catalogue_get_version (catalogue));
+    }
   }
 }
 

@@ -606,7 +606,7 @@ test_search_index (void)
   json_generator_set_root (generator, root);
   data = json_generator_to_data (generator, &length);
   bytes = g_bytes_new_take (data, length);
-  g_assert_true (kiosk_catalogue_index_import (path, bytes, &n, &error));
+  g_assert_true (kiosk_catalogue_index_import (path, bytes, NULL, &n, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (n, ==, 23);
   index = kiosk_catalogue_index_open (path, &error);

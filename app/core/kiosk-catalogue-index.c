@@ -26,6 +26,9 @@
 #include <sqlite3.h>
 #include <string.h>
 
+/* Description matches are looked for when title and keyword matches are fewer than this, and
+ * this many are added at most: a citizen with hundreds of strong matches types one more word. */
+#define DESCRIPTION_TIER_BELOW 200
 #define TITLE_WEIGHT 10
 #define KEYWORD_WEIGHT 4
 
@@ -45,6 +48,7 @@ struct _KioskCatalogueIndex
   GArray       *entries;     /* of KioskIndexEntry, by position */
   GArray       *words;       /* of IndexWord, sorted by word */
   GStringChunk *strings;
+  GHashTable   *meta;        /* version, themes and profiles (JSON) of the catalogue */
   guint8       *scratch;     /* per entry: score of the current word */
   guint16      *scores;      /* per entry: score of the query so far */
 };
@@ -53,9 +57,10 @@ G_DEFINE_FINAL_TYPE (KioskCatalogueIndex, kiosk_catalogue_index, G_TYPE_OBJECT)
 
 static const char schema_sql[] =
   "PRAGMA journal_mode = WAL;"
+  "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
   "CREATE TABLE IF NOT EXISTS procedures ("
   "  id INTEGER PRIMARY KEY, slug TEXT NOT NULL UNIQUE, title TEXT NOT NULL, theme TEXT,"
-  "  profiles TEXT NOT NULL, keywords TEXT NOT NULL, description TEXT NOT NULL,"
+  "  category TEXT, profiles TEXT NOT NULL, keywords TEXT NOT NULL, description TEXT NOT NULL,"
   "  schema TEXT NOT NULL);"
   "CREATE VIRTUAL TABLE IF NOT EXISTS procedures_fts USING fts5("
   "  title, keywords, description, content='procedures', content_rowid='id',"
@@ -71,6 +76,7 @@ kiosk_catalogue_index_finalize (GObject *object)
   g_clear_pointer (&self->entries, g_array_unref);
   g_clear_pointer (&self->words, g_array_unref);
   g_clear_pointer (&self->strings, g_string_chunk_free);
+  g_clear_pointer (&self->meta, g_hash_table_unref);
   g_free (self->scratch);
   g_free (self->scores);
 
@@ -90,6 +96,7 @@ kiosk_catalogue_index_init (KioskCatalogueIndex *self)
   self->entries = g_array_new (FALSE, FALSE, sizeof (KioskIndexEntry));
   self->words = g_array_new (FALSE, FALSE, sizeof (IndexWord));
   self->strings = g_string_chunk_new (64 * 1024);
+  self->meta = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
 static gboolean
@@ -128,6 +135,42 @@ open_database (const char  *path,
   return db;
 }
 
+/* The catalogue's version, themes and profiles, as JSON text, for kiosk_catalogue_new_from_index(). */
+static gboolean
+save_meta (sqlite3    *db,
+           JsonObject *root,
+           const char *etag)
+{
+  static const char * const keys[] = { "version", "themes", "profiles" };
+  sqlite3_stmt *stmt = NULL;
+  gboolean ok = TRUE;
+
+  if (sqlite3_prepare_v2 (db, "INSERT INTO meta VALUES (?, ?)", -1, &stmt, NULL) != SQLITE_OK)
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    {
+      JsonNode *node = json_object_get_member (root, keys[i]);
+      g_autofree char *text = NULL;
+
+      if (node == NULL)
+        continue;
+      text = JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING
+             ? g_strdup (json_node_get_string (node)) : kiosk_json_to_string (node);
+      sqlite3_bind_text (stmt, 1, keys[i], -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 2, text, -1, SQLITE_TRANSIENT);
+      ok &= sqlite3_step (stmt) == SQLITE_DONE;
+      sqlite3_reset (stmt);
+    }
+  if (etag != NULL)
+    {
+      sqlite3_bind_text (stmt, 1, "etag", -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 2, etag, -1, SQLITE_TRANSIENT);
+      ok &= sqlite3_step (stmt) == SQLITE_DONE;
+    }
+  sqlite3_finalize (stmt);
+  return ok;
+}
+
 static char *
 join_profiles (KioskProcedure *procedure)
 {
@@ -143,6 +186,7 @@ join_profiles (KioskProcedure *procedure)
  * kiosk_catalogue_index_import:
  * @path: the index's database file (created if missing)
  * @catalogue: the catalogue document, as `GET /api/catalogue` answers it
+ * @etag: (nullable): the document's ETag, kept to tell later whether the index matches a cache
  * @n_imported: (out) (optional): how many procedures went in
  *
  * Replaces the index's contents in one transaction; procedures kiosk_procedure_new_from_json()
@@ -151,6 +195,7 @@ join_profiles (KioskProcedure *procedure)
 gboolean
 kiosk_catalogue_index_import (const char  *path,
                               GBytes      *catalogue,
+                              const char  *etag,
                               guint       *n_imported,
                               GError     **error)
 {
@@ -178,11 +223,12 @@ kiosk_catalogue_index_import (const char  *path,
   db = open_database (path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, error);
   if (db == NULL)
     return FALSE;
-  if (sqlite3_exec (db, "BEGIN IMMEDIATE; DELETE FROM procedures;"
+  if (sqlite3_exec (db, "BEGIN IMMEDIATE; DELETE FROM procedures; DELETE FROM meta;"
                         "INSERT INTO procedures_fts (procedures_fts) VALUES ('delete-all');",
                     NULL, NULL, NULL) != SQLITE_OK
+      || !save_meta (db, json_node_get_object (root), etag)
       || sqlite3_prepare_v2 (db, "INSERT OR IGNORE INTO procedures (id, slug, title, theme, profiles,"
-                                 " keywords, description, schema) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                                 " keywords, description, schema, category) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                              -1, &insert, NULL) != SQLITE_OK
       || sqlite3_prepare_v2 (db, "INSERT INTO procedures_fts (rowid, title, keywords, description)"
                                  " VALUES (?, ?, ?, ?)", -1, &insert_fts, NULL) != SQLITE_OK)
@@ -204,7 +250,7 @@ kiosk_catalogue_index_import (const char  *path,
           || (procedure = kiosk_procedure_new_from_json (json_node_get_object (node), NULL)) == NULL)
         continue;
       profiles = join_profiles (procedure);
-      keywords = g_strjoinv (" ", (char **) kiosk_procedure_get_keywords (procedure));
+      keywords = g_strjoinv ("\n", (char **) kiosk_procedure_get_keywords (procedure));
       description = kiosk_procedure_get_description (procedure);
       json_generator_set_root (generator, node);
       schema = json_generator_to_data (generator, NULL);
@@ -217,6 +263,7 @@ kiosk_catalogue_index_import (const char  *path,
       sqlite3_bind_text (insert, 6, keywords, -1, SQLITE_STATIC);
       sqlite3_bind_text (insert, 7, description ? description : "", -1, SQLITE_STATIC);
       sqlite3_bind_text (insert, 8, schema, -1, SQLITE_STATIC);
+      sqlite3_bind_text (insert, 9, kiosk_procedure_get_category (procedure), -1, SQLITE_STATIC);
       if (sqlite3_step (insert) != SQLITE_DONE)
         {
           fail_sqlite (db, "Cannot write the catalogue index", error);
@@ -277,7 +324,7 @@ add_words (KioskCatalogueIndex *self,
     {
       gboolean end = *p == '\0';
 
-      if (end || strchr (" \t'-,.;:()/\"«»?!", *p) != NULL)
+      if (end || strchr (" \t\n'-,.;:()/\"?!", *p) != NULL)
         {
           if (p > word)
             {
@@ -316,8 +363,14 @@ kiosk_catalogue_index_open (const char  *path,
   self->db = open_database (path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, error);
   if (self->db == NULL)
     return NULL;
-  if (sqlite3_prepare_v2 (self->db, "SELECT id, slug, title, theme, profiles, keywords FROM procedures"
-                                    " ORDER BY id", -1, &stmt, NULL) != SQLITE_OK)
+  if (sqlite3_prepare_v2 (self->db, "SELECT key, value FROM meta", -1, &stmt, NULL) != SQLITE_OK)
+    return fail_sqlite (self->db, "Cannot read the catalogue index", error), NULL;
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_hash_table_insert (self->meta, g_strdup ((const char *) sqlite3_column_text (stmt, 0)),
+                         g_strdup ((const char *) sqlite3_column_text (stmt, 1)));
+  sqlite3_finalize (stmt);
+  if (sqlite3_prepare_v2 (self->db, "SELECT id, slug, title, theme, profiles, keywords, category,"
+                                    " description FROM procedures ORDER BY id", -1, &stmt, NULL) != SQLITE_OK)
     return fail_sqlite (self->db, "Cannot read the catalogue index", error), NULL;
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
@@ -330,9 +383,13 @@ kiosk_catalogue_index_open (const char  *path,
       entry.title = g_string_chunk_insert (self->strings, (const char *) sqlite3_column_text (stmt, 2));
       entry.theme = theme ? g_string_chunk_insert_const (self->strings, theme) : NULL;
       entry.profiles = g_string_chunk_insert_const (self->strings, (const char *) sqlite3_column_text (stmt, 4));
+      entry.keywords = g_string_chunk_insert (self->strings, (const char *) sqlite3_column_text (stmt, 5));
+      entry.category = sqlite3_column_text (stmt, 6)
+                       ? g_string_chunk_insert_const (self->strings, (const char *) sqlite3_column_text (stmt, 6)) : NULL;
+      entry.description = g_string_chunk_insert (self->strings, (const char *) sqlite3_column_text (stmt, 7));
       g_array_append_val (self->entries, entry);
       add_words (self, entry.title, position, TITLE_WEIGHT);
-      add_words (self, (const char *) sqlite3_column_text (stmt, 5), position, KEYWORD_WEIGHT);
+      add_words (self, entry.keywords, position, KEYWORD_WEIGHT);
     }
   sqlite3_finalize (stmt);
   if (rc != SQLITE_DONE)
@@ -603,7 +660,7 @@ split_query (const char *query)
 {
   g_autofree char *folded = kiosk_fold_text (query);
 
-  return g_strsplit_set (folded, " \t'-,.;:()/\"«»?!", -1);
+  return g_strsplit_set (folded, " \t'-,.;:()/\"?!", -1);
 }
 
 /**
@@ -613,9 +670,9 @@ split_query (const char *query)
  * @profile: (nullable): a profile slug to keep
  * @limit: how many results at most
  *
- * Title matches first, then keyword matches (from memory, ranked), then procedures found only
- * through their description (FTS5, in catalogue order). An empty query gives the catalogue's
- * order.
+ * Title matches first, then keyword matches (from memory, ranked, all of them up to @limit),
+ * then — when those are fewer than 200 — up to 200 procedures found only through their
+ * description (FTS5, in catalogue order). An empty query gives the catalogue's order.
  *
  * Returns: (transfer full) (element-type guint): positions of the best results, best first
  */
@@ -639,19 +696,21 @@ kiosk_catalogue_index_search (KioskCatalogueIndex  *self,
 
     result = search_in_memory (self, words, theme, profile, limit);
   }
-  if (result->len >= limit || g_strv_length (words) == 0 || (words[0][0] == '\0' && words[1] == NULL))
+  if (result->len >= MIN (limit, DESCRIPTION_TIER_BELOW) || g_strv_length (words) == 0
+      || (words[0][0] == '\0' && words[1] == NULL))
     return result;
 
-  /* Fewer title and keyword matches than the screen holds: complete with what FTS5 finds in the
-   * descriptions too. Unranked, so SQLite stops after the first rows instead of ranking all. */
+  /* Few title and keyword matches: complete with what FTS5 finds in the descriptions too, up to
+   * DESCRIPTION_TIER_BELOW of them. Unranked, so SQLite stops after the first rows instead of
+   * ranking them all. */
   found = result->len;
-  more = search_fts (self, words, theme, profile, limit + found, FALSE, error);
+  more = search_fts (self, words, theme, profile, MIN (limit, DESCRIPTION_TIER_BELOW) + found, FALSE, error);
   if (more == NULL)
     {
       g_array_unref (result);
       return NULL;
     }
-  for (guint i = 0; i < more->len && result->len < limit; i++)
+  for (guint i = 0; i < more->len && result->len < MIN (limit, found + DESCRIPTION_TIER_BELOW); i++)
     {
       guint position = g_array_index (more, guint, i);
       gboolean seen = FALSE;
@@ -681,6 +740,20 @@ kiosk_catalogue_index_search_fts (KioskCatalogueIndex  *self,
 
   g_return_val_if_fail (KIOSK_IS_CATALOGUE_INDEX (self), NULL);
   return search_fts (self, words, theme, profile, limit, TRUE, error);
+}
+
+/**
+ * kiosk_catalogue_index_get_meta:
+ * @key: "version", "etag", "themes" or "profiles"
+ *
+ * Returns: (nullable): the catalogue's version, or its themes or profiles as JSON text
+ */
+const char *
+kiosk_catalogue_index_get_meta (KioskCatalogueIndex *self,
+                                const char          *key)
+{
+  g_return_val_if_fail (KIOSK_IS_CATALOGUE_INDEX (self), NULL);
+  return g_hash_table_lookup (self->meta, key);
 }
 
 /**

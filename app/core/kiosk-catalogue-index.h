@@ -15,6 +15,9 @@ typedef struct
   char  *title;
   char  *theme;          /* nullable: category_slug */
   char  *profiles;       /* profile slugs, each followed by ',' (",particuliers,communes,") */
+  char  *category;       /* nullable: the theme's title */
+  char  *keywords;       /* one per line */
+  char  *description;
 } KioskIndexEntry;
 
 #define KIOSK_TYPE_CATALOGUE_INDEX (kiosk_catalogue_index_get_type ())
@@ -22,6 +25,7 @@ G_DECLARE_FINAL_TYPE (KioskCatalogueIndex, kiosk_catalogue_index, KIOSK, CATALOG
 
 gboolean               kiosk_catalogue_index_import     (const char           *path,
                                                          GBytes               *catalogue,
+                                                         const char           *etag,
                                                          guint                *n_imported,
                                                          GError              **error);
 KioskCatalogueIndex   *kiosk_catalogue_index_open       (const char           *path,
@@ -41,6 +45,8 @@ GArray                *kiosk_catalogue_index_search_fts (KioskCatalogueIndex  *s
                                                          const char           *profile,
                                                          guint                 limit,
                                                          GError              **error);
+const char            *kiosk_catalogue_index_get_meta   (KioskCatalogueIndex  *self,
+                                                         const char           *key);
 char                  *kiosk_catalogue_index_get_schema (KioskCatalogueIndex  *self,
                                                          const char           *slug,
                                                          GError              **error);

@@ -202,6 +202,77 @@ kiosk_catalogue_get_rejections (KioskCatalogue *self)
   return self->rejections;
 }
 
+static char *
+load_schema_cb (const char *slug,
+                gpointer    user_data)
+{
+  return kiosk_catalogue_index_get_schema (user_data, slug, NULL);
+}
+
+/**
+ * kiosk_catalogue_new_from_index:
+ * @index: an index built by kiosk_catalogue_index_import()
+ *
+ * A catalogue of procedures known by their summaries: nothing is parsed until a procedure is
+ * opened (kiosk_procedure_new_summary()), so 10,000 procedures are ready in milliseconds. Searches
+ * go through @index.
+ *
+ * Returns: (transfer full): the catalogue, or %NULL with an error when the index is empty
+ */
+KioskCatalogue *
+kiosk_catalogue_new_from_index (KioskCatalogueIndex  *index,
+                                GError              **error)
+{
+  g_autoptr(KioskCatalogue) self = NULL;
+  g_autoptr(GPtrArray) procedures = NULL;
+  guint n = kiosk_catalogue_index_get_n (index);
+
+  if (n == 0)
+    {
+      g_set_error_literal (error, KIOSK_CATALOGUE_ERROR, KIOSK_CATALOGUE_ERROR_INVALID,
+                           "The catalogue index is empty");
+      return NULL;
+    }
+  self = kiosk_catalogue_new ();
+  self->version = g_strdup (kiosk_catalogue_index_get_meta (index, "version"));
+  for (guint k = 0; k < 2; k++)
+    {
+      const char *text = kiosk_catalogue_index_get_meta (index, k == 0 ? "themes" : "profiles");
+      g_autoptr(JsonNode) node = text ? kiosk_json_parse (text, -1, KIOSK_CATALOGUE_MAX_SIZE, NULL) : NULL;
+
+      if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
+        parse_named_list (json_node_get_array (node), k == 0 ? self->themes : self->profiles);
+    }
+
+  procedures = g_ptr_array_new_full (n, g_object_unref);
+  for (guint i = 0; i < n; i++)
+    {
+      const KioskIndexEntry *entry = kiosk_catalogue_index_get (index, i);
+      g_auto(GStrv) profiles = g_strsplit (entry->profiles, ",", -1);
+      g_auto(GStrv) keywords = g_strsplit (entry->keywords, "\n", -1);
+      g_autoptr(GStrvBuilder) profile_list = g_strv_builder_new ();
+      g_auto(GStrv) profile_slugs = NULL;
+      KioskProcedure *procedure;
+
+      for (guint p = 0; profiles[p] != NULL; p++)
+        if (*profiles[p] != '\0')
+          g_strv_builder_add (profile_list, profiles[p]);
+      profile_slugs = g_strv_builder_end (profile_list);
+      if (keywords[0] != NULL && keywords[0][0] == '\0' && keywords[1] == NULL)
+        g_clear_pointer (&keywords, g_strfreev);
+      procedure = kiosk_procedure_new_summary (entry->slug, entry->title, entry->description,
+                                               entry->category, entry->theme,
+                                               (const char * const *) profile_slugs,
+                                               (const char * const *) keywords,
+                                               load_schema_cb, g_object_ref (index), g_object_unref);
+      g_ptr_array_add (procedures, procedure);
+      g_hash_table_insert (self->by_slug, (gpointer) kiosk_procedure_get_slug (procedure), procedure);
+    }
+  g_list_store_splice (self->procedures, 0, 0, procedures->pdata, procedures->len);
+  self->index = g_object_ref (index);
+  return g_steal_pointer (&self);
+}
+
 /**
  * kiosk_catalogue_replace:
  * @other: a catalogue whose contents move into @self (left empty)
@@ -370,14 +441,20 @@ search_index (KioskCatalogue *self,
       return NULL;
     }
   result = g_list_store_new (KIOSK_TYPE_PROCEDURE);
-  for (guint i = 0; i < positions->len; i++)
-    {
-      const KioskIndexEntry *entry = kiosk_catalogue_index_get (self->index, g_array_index (positions, guint, i));
-      KioskProcedure *procedure = g_hash_table_lookup (self->by_slug, entry->slug);
+  {
+    g_autoptr(GPtrArray) found = g_ptr_array_sized_new (positions->len);
 
-      if (procedure != NULL)
-        g_list_store_append (result, procedure);
-    }
+    for (guint i = 0; i < positions->len; i++)
+      {
+        const KioskIndexEntry *entry = kiosk_catalogue_index_get (self->index, g_array_index (positions, guint, i));
+        KioskProcedure *procedure = g_hash_table_lookup (self->by_slug, entry->slug);
+
+        if (procedure != NULL)
+          g_ptr_array_add (found, procedure);
+      }
+    /* One splice, one items-changed: appending 10,000 one by one costs milliseconds. */
+    g_list_store_splice (result, 0, 0, found->pdata, found->len);
+  }
   return result;
 }
 
@@ -427,7 +504,12 @@ kiosk_catalogue_search (KioskCatalogue *self,
     }
 
   g_array_sort (hits, compare_hits);
-  for (guint i = 0; i < hits->len; i++)
-    g_list_store_append (result, g_array_index (hits, Hit, i).procedure);
+  {
+    g_autoptr(GPtrArray) found = g_ptr_array_sized_new (hits->len);
+
+    for (guint i = 0; i < hits->len; i++)
+      g_ptr_array_add (found, g_array_index (hits, Hit, i).procedure);
+    g_list_store_splice (result, 0, 0, found->pdata, found->len);
+  }
   return result;
 }

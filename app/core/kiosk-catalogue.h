@@ -21,6 +21,8 @@ G_DECLARE_FINAL_TYPE (KioskCatalogue, kiosk_catalogue, KIOSK, CATALOGUE, GObject
 KioskCatalogue *kiosk_catalogue_new              (void);
 KioskCatalogue *kiosk_catalogue_new_from_bytes   (GBytes          *json,
                                                   GError         **error);
+KioskCatalogue *kiosk_catalogue_new_from_index    (KioskCatalogueIndex *index,
+                                                  GError             **error);
 gboolean        kiosk_catalogue_replace          (KioskCatalogue  *self,
                                                   KioskCatalogue  *other);
 GPtrArray      *kiosk_catalogue_get_rejections   (KioskCatalogue  *self);

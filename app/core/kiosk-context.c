@@ -314,14 +314,15 @@ open_index_for (const char     *db_path,
 /* Rebuilds the search index from the catalogue document just saved. */
 static KioskCatalogueIndex *
 import_index_for (const char *db_path,
-                  GBytes     *body)
+                  GBytes     *body,
+                  const char *etag)
 {
   g_autofree char *dir = g_path_get_dirname (db_path);
   g_autofree char *path = g_build_filename (dir, "catalogue-index.db", NULL);
   g_autoptr(GError) error = NULL;
   KioskCatalogueIndex *index;
 
-  if (!kiosk_catalogue_index_import (path, body, NULL, &error))
+  if (!kiosk_catalogue_index_import (path, body, etag, NULL, &error))
     {
       g_warning ("Cannot build the catalogue's search index: %s", error->message);
       return NULL;
@@ -354,7 +355,24 @@ load_catalogue_in_thread (GTask        *task,
       g_clear_error (&error);
     }
 
-  if (cached != NULL)
+  /* The index of the cached catalogue, when it is the same document: its summaries are enough
+   * to list and search, and each schema is read only when its procedure is opened. */
+  if (cached != NULL && data->etag != NULL)
+    {
+      g_autofree char *dir = g_path_get_dirname (data->db_path);
+      g_autofree char *path = g_build_filename (dir, "catalogue-index.db", NULL);
+      g_autoptr(KioskCatalogueIndex) index = g_file_test (path, G_FILE_TEST_EXISTS)
+                                             ? kiosk_catalogue_index_open (path, NULL) : NULL;
+
+      if (index != NULL && g_strcmp0 (kiosk_catalogue_index_get_meta (index, "etag"), data->etag) == 0)
+        data->catalogue = kiosk_catalogue_new_from_index (index, NULL);
+      if (data->catalogue != NULL)
+        {
+          data->index = g_steal_pointer (&index);
+          data->source = "cache";
+        }
+    }
+  if (cached != NULL && data->catalogue == NULL)
     {
       data->catalogue = kiosk_catalogue_new_from_bytes (cached, &error);
       data->source = "cache";
@@ -487,7 +505,7 @@ parse_and_save_in_thread (GTask        *task,
       if (!kiosk_storage_save_catalogue (data->storage, data->body, data->etag, procedures, &error))
         g_warning ("Cannot cache the catalogue: %s", error->message);
     }
-  data->index = import_index_for (data->db_path, data->body);
+  data->index = import_index_for (data->db_path, data->body, data->etag);
   g_task_return_boolean (task, TRUE);
 }
 

@@ -24,6 +24,12 @@ struct _KioskProcedure
   GPtrArray *documents;   /* of KioskDocumentSpec */
   GPtrArray *checks;      /* of KioskEligibilityCheck */
 
+  /* A procedure made from a catalogue index's summary reads its schema on first use. */
+  KioskProcedureLoader  loader;
+  gpointer              loader_data;
+  GDestroyNotify        loader_destroy;
+  gsize                 parsed;          /* g_once: pages, documents, checks, texts are in */
+
   /* Accent- and case-folded texts for search, computed once. */
   char      *folded_title;
   char      *folded_rest;
@@ -111,6 +117,8 @@ kiosk_procedure_finalize (GObject *object)
   g_clear_pointer (&self->pages, g_ptr_array_unref);
   g_clear_pointer (&self->documents, g_ptr_array_unref);
   g_clear_pointer (&self->checks, g_ptr_array_unref);
+  if (self->loader_destroy != NULL)
+    self->loader_destroy (self->loader_data);
   g_free (self->folded_title);
   g_free (self->folded_rest);
 
@@ -875,10 +883,82 @@ kiosk_procedure_new_from_json (JsonObject  *schema,
   return g_steal_pointer (&self);
 }
 
+/* For a procedure made from a summary: reads and parses its schema once, and takes its pages,
+ * documents, checks and texts. The index only holds schemas that parsed when it was built, so a
+ * failure here means the index file was damaged: the procedure then shows no question. */
+static void
+ensure_parsed (KioskProcedure *self)
+{
+  if (self->loader == NULL || !g_once_init_enter (&self->parsed))
+    return;
+  {
+    g_autoptr(GError) error = NULL;
+    g_autofree char *text = self->loader (self->slug, self->loader_data);
+    g_autoptr(JsonObject) schema = text ? kiosk_json_parse_object (text, -1, &error) : NULL;
+    g_autoptr(KioskProcedure) full = schema ? kiosk_procedure_new_from_json (schema, &error) : NULL;
+
+    if (full == NULL)
+      g_warning ("Cannot read the schema of %s: %s", self->slug, error ? error->message : "not in the index");
+    else
+      {
+        GPtrArray *swap;
+
+        swap = self->pages, self->pages = full->pages, full->pages = swap;
+        swap = self->documents, self->documents = full->documents, full->documents = swap;
+        swap = self->checks, self->checks = full->checks, full->checks = swap;
+        g_free (self->eligibility);
+        self->eligibility = g_steal_pointer (&full->eligibility);
+        g_free (self->delay);
+        self->delay = g_steal_pointer (&full->delay);
+      }
+  }
+  g_once_init_leave (&self->parsed, 1);
+}
+
+/**
+ * kiosk_procedure_new_summary:
+ * @profiles: (nullable): profile slugs
+ * @keywords: (nullable): keywords
+ * @loader: gives the full schema (JSON text) when a page, document or check is first asked for
+ *
+ * A procedure known by its summary, as a catalogue index holds it: listing and searching need
+ * nothing more, and its schema is parsed only if the citizen opens it.
+ *
+ * Returns: (transfer full): the procedure
+ */
+KioskProcedure *
+kiosk_procedure_new_summary (const char           *slug,
+                             const char           *title,
+                             const char           *description,
+                             const char           *category,
+                             const char           *category_slug,
+                             const char * const   *profiles,
+                             const char * const   *keywords,
+                             KioskProcedureLoader  loader,
+                             gpointer              loader_data,
+                             GDestroyNotify        loader_destroy)
+{
+  KioskProcedure *self = g_object_new (KIOSK_TYPE_PROCEDURE, NULL);
+
+  self->slug = g_strdup (slug);
+  self->title = g_strdup (title);
+  self->description = g_strdup (description);
+  self->category = g_strdup (category);
+  self->category_slug = g_strdup (category_slug);
+  self->profiles = g_strdupv ((char **) (profiles ? profiles : (const char * const []) { NULL }));
+  self->keywords = g_strdupv ((char **) (keywords ? keywords : (const char * const []) { NULL }));
+  self->loader = loader;
+  self->loader_data = loader_data;
+  self->loader_destroy = loader_destroy;
+  /* Folded texts are for the linear matcher; a catalogue from an index searches with the index. */
+  return self;
+}
+
 guint
 kiosk_procedure_get_n_checks (KioskProcedure *self)
 {
   g_return_val_if_fail (KIOSK_IS_PROCEDURE (self), 0);
+  ensure_parsed (self);
   return self->checks->len;
 }
 
@@ -887,6 +967,7 @@ kiosk_procedure_get_check (KioskProcedure *self,
                            guint           index)
 {
   g_return_val_if_fail (KIOSK_IS_PROCEDURE (self), NULL);
+  ensure_parsed (self);
   g_return_val_if_fail (index < self->checks->len, NULL);
   return g_ptr_array_index (self->checks, index);
 }
@@ -916,6 +997,7 @@ const char *
 kiosk_procedure_get_eligibility (KioskProcedure *self)
 {
   g_return_val_if_fail (KIOSK_IS_PROCEDURE (self), NULL);
+  ensure_parsed (self);
   return self->eligibility;
 }
 
@@ -937,6 +1019,7 @@ const char *
 kiosk_procedure_get_delay (KioskProcedure *self)
 {
   g_return_val_if_fail (KIOSK_IS_PROCEDURE (self), NULL);
+  ensure_parsed (self);
   return self->delay;
 }
 
@@ -958,6 +1041,7 @@ guint
 kiosk_procedure_get_n_pages (KioskProcedure *self)
 {
   g_return_val_if_fail (KIOSK_IS_PROCEDURE (self), 0);
+  ensure_parsed (self);
   return self->pages->len;
 }
 
@@ -966,6 +1050,7 @@ kiosk_procedure_get_page (KioskProcedure *self,
                           guint           index)
 {
   g_return_val_if_fail (KIOSK_IS_PROCEDURE (self), NULL);
+  ensure_parsed (self);
   g_return_val_if_fail (index < self->pages->len, NULL);
   return g_ptr_array_index (self->pages, index);
 }
@@ -975,6 +1060,7 @@ kiosk_procedure_find_field (KioskProcedure *self,
                             const char     *varname)
 {
   g_return_val_if_fail (KIOSK_IS_PROCEDURE (self), NULL);
+  ensure_parsed (self);
 
   for (guint i = 0; i < self->pages->len; i++)
     {
@@ -995,6 +1081,7 @@ guint
 kiosk_procedure_get_n_documents (KioskProcedure *self)
 {
   g_return_val_if_fail (KIOSK_IS_PROCEDURE (self), 0);
+  ensure_parsed (self);
   return self->documents->len;
 }
 
@@ -1003,6 +1090,7 @@ kiosk_procedure_get_document (KioskProcedure *self,
                               guint           index)
 {
   g_return_val_if_fail (KIOSK_IS_PROCEDURE (self), NULL);
+  ensure_parsed (self);
   g_return_val_if_fail (index < self->documents->len, NULL);
   return g_ptr_array_index (self->documents, index);
 }
@@ -1033,6 +1121,11 @@ kiosk_procedure_match (KioskProcedure *self,
 
   g_return_val_if_fail (KIOSK_IS_PROCEDURE (self), 0);
 
+  if (self->folded_title == NULL)
+    {
+      self->folded_title = kiosk_fold_text (self->title);
+      self->folded_rest = build_folded_rest (self);
+    }
   words = g_strsplit_set (folded_query, " \t'-", -1);
   for (guint i = 0; words[i] != NULL; i++)
     {

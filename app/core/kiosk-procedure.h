@@ -102,6 +102,21 @@ G_DECLARE_FINAL_TYPE (KioskProcedure, kiosk_procedure, KIOSK, PROCEDURE, GObject
 
 KioskProcedure          *kiosk_procedure_new_from_json   (JsonObject      *schema,
                                                           GError         **error);
+
+/* Returns: (transfer full) (nullable): the procedure's schema as JSON text */
+typedef char *(*KioskProcedureLoader) (const char *slug,
+                                       gpointer    user_data);
+
+KioskProcedure          *kiosk_procedure_new_summary     (const char           *slug,
+                                                          const char           *title,
+                                                          const char           *description,
+                                                          const char           *category,
+                                                          const char           *category_slug,
+                                                          const char * const   *profiles,
+                                                          const char * const   *keywords,
+                                                          KioskProcedureLoader  loader,
+                                                          gpointer              loader_data,
+                                                          GDestroyNotify        loader_destroy);
 const char              *kiosk_procedure_get_slug        (KioskProcedure  *self);
 const char              *kiosk_procedure_get_title       (KioskProcedure  *self);
 const char              *kiosk_procedure_get_description (KioskProcedure  *self);
