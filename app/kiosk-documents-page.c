@@ -5,6 +5,8 @@
  * wiped when dropped (KioskImage, KioskDocument). */
 #include "kiosk-documents-page.h"
 
+#include "kiosk-image.h"
+
 #include <glib/gi18n.h>
 
 struct _KioskDocumentsPage
@@ -58,6 +60,10 @@ kiosk_scanner_error_to_text (const GError *error)
       return g_strdup (_("The page looks blank. Put the document face down on the glass, then scan again."));
     case KIOSK_SCANNER_ERROR_TOO_DARK:
       return g_strdup (_("The page is too dark to read. Close the scanner cover, then scan again."));
+    case KIOSK_SCANNER_ERROR_TOO_LIGHT:
+      return g_strdup (_("The print is too faint to read. If the document is pale, ask an agent; otherwise put it flat on the glass and scan again."));
+    case KIOSK_SCANNER_ERROR_CUT_OFF:
+      return g_strdup (_("Part of the document is missing. Put it whole on the glass, a little away from the edges, then scan again."));
     case KIOSK_SCANNER_ERROR_UNSUPPORTED:
     case KIOSK_SCANNER_ERROR_ENCODE:
     case KIOSK_SCANNER_ERROR_IO:
@@ -129,9 +135,28 @@ encode_in_thread (GTask        *task,
     case KIOSK_IMAGE_TOO_DARK:
       g_task_return_new_error (task, KIOSK_SCANNER_ERROR, KIOSK_SCANNER_ERROR_TOO_DARK, "The page is too dark");
       return;
+    case KIOSK_IMAGE_TOO_LIGHT:
+      g_task_return_new_error (task, KIOSK_SCANNER_ERROR, KIOSK_SCANNER_ERROR_TOO_LIGHT, "The print is too faint");
+      return;
+    case KIOSK_IMAGE_CUT_OFF:
+      g_task_return_new_error (task, KIOSK_SCANNER_ERROR, KIOSK_SCANNER_ERROR_CUT_OFF, "The page is cut off");
+      return;
     case KIOSK_IMAGE_OK:
     default:
       break;
+    }
+  /* An identity card (or a photo) lies on a glass made for A4: keep the card only. */
+  if (data->kind != KIOSK_DOCUMENT_PAPER)
+    {
+      KioskRect rect;
+
+      if (kiosk_image_find_document (data->image, &rect))
+        {
+          KioskImage *cropped = kiosk_image_crop (data->image, &rect);
+
+          kiosk_image_free (data->image);
+          data->image = cropped;
+        }
     }
   jpeg = kiosk_encode_jpeg (data->image, quality, &error);
 

@@ -29,12 +29,16 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (KioskImage, kiosk_image_free)
  * @KIOSK_IMAGE_OK: worth sending
  * @KIOSK_IMAGE_BLANK: almost nothing printed on it (an empty glass, a page face up)
  * @KIOSK_IMAGE_TOO_DARK: almost everything dark (cover open in daylight, a wrong setting)
+ * @KIOSK_IMAGE_TOO_LIGHT: something is printed, but too faint to read
+ * @KIOSK_IMAGE_CUT_OFF: the page runs off the scanned area (kiosk_image_cut_off_sides())
  */
 typedef enum
 {
   KIOSK_IMAGE_OK,
   KIOSK_IMAGE_BLANK,
   KIOSK_IMAGE_TOO_DARK,
+  KIOSK_IMAGE_TOO_LIGHT,
+  KIOSK_IMAGE_CUT_OFF,
 } KioskImageQuality;
 
 KioskImageQuality kiosk_image_check_quality (const KioskImage *image);

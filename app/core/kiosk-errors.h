@@ -54,6 +54,8 @@ typedef enum
  * @KIOSK_SCANNER_ERROR_ENCODE: the scan could not be turned into JPEG or PDF
  * @KIOSK_SCANNER_ERROR_BLANK: the quality gate found the page blank
  * @KIOSK_SCANNER_ERROR_TOO_DARK: the quality gate found the page too dark to read
+ * @KIOSK_SCANNER_ERROR_TOO_LIGHT: the quality gate found the print too faint to read
+ * @KIOSK_SCANNER_ERROR_CUT_OFF: the quality gate found the page running off the scanned area
  */
 typedef enum
 {
@@ -67,6 +69,8 @@ typedef enum
   KIOSK_SCANNER_ERROR_ENCODE,
   KIOSK_SCANNER_ERROR_BLANK,
   KIOSK_SCANNER_ERROR_TOO_DARK,
+  KIOSK_SCANNER_ERROR_TOO_LIGHT,
+  KIOSK_SCANNER_ERROR_CUT_OFF,
 } KioskScannerError;
 
 /* KIOSK_STORAGE_ERROR_FAILED: SQLite refused an operation (disk full, corrupt file…). */

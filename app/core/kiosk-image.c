@@ -1,0 +1,307 @@
+/* kiosk-image.c: reading JPEG back, finding a document on the glass, cropping, cut-off pages.
+ *
+ * The glass seen by a flatbed is the lid's colour (light, even) around whatever lies on it. Both
+ * checks below start by measuring that colour on the image's outer band: if the band is not
+ * even (a full-bleed picture, a dark lid, the SANE test pattern), there is no "glass" to reason
+ * about and nothing is cropped or flagged. Every check looks at a grid of pixels (every 2nd row
+ * and column), enough at 150–300 dpi and fast. */
+#include "kiosk-image.h"
+
+#include "kiosk-errors.h"
+
+#include <setjmp.h>
+#include <stdio.h>
+#include <string.h>
+#include <jpeglib.h>
+
+/* How far from the lid's luma a pixel belongs to what lies on the glass. */
+#define DOCUMENT_CONTRAST 14
+
+typedef struct
+{
+  struct jpeg_error_mgr parent;
+  jmp_buf               jump;
+  char                  message[JMSG_LENGTH_MAX];
+} ErrorManager;
+
+/* libjpeg's default calls exit(): a damaged file must only fail the decoding. */
+static void
+error_exit_cb (j_common_ptr cinfo)
+{
+  ErrorManager *manager = (ErrorManager *) cinfo->err;
+
+  manager->parent.format_message (cinfo, manager->message);
+  longjmp (manager->jump, 1);
+}
+
+static void
+output_message_cb (j_common_ptr cinfo)
+{
+}
+
+/**
+ * kiosk_image_decode_jpeg:
+ * @jpeg: JFIF bytes, untrusted
+ * @max_pixels: larger images are refused before any pixel is decoded
+ *
+ * Returns: (transfer full) (nullable): RGB pixels with the file's resolution (150 dpi when it
+ *   says none), or %NULL with a #KIOSK_SCANNER_ERROR_UNSUPPORTED
+ */
+KioskImage *
+kiosk_image_decode_jpeg (GBytes  *jpeg,
+                         gsize    max_pixels,
+                         GError **error)
+{
+  struct jpeg_decompress_struct cinfo;
+  ErrorManager manager;
+  guint8 *volatile pixels = NULL;
+  guint dpi;
+  gsize stride;
+
+  memset (&manager, 0, sizeof manager);
+  cinfo.err = jpeg_std_error (&manager.parent);
+  manager.parent.error_exit = error_exit_cb;
+  manager.parent.output_message = output_message_cb;
+  if (setjmp (manager.jump) != 0)
+    {
+      jpeg_destroy_decompress (&cinfo);
+      g_free (pixels);
+      g_set_error (error, KIOSK_SCANNER_ERROR, KIOSK_SCANNER_ERROR_UNSUPPORTED,
+                   "Not a readable JPEG: %s", manager.message);
+      return NULL;
+    }
+  jpeg_create_decompress (&cinfo);
+  jpeg_mem_src (&cinfo, g_bytes_get_data (jpeg, NULL), g_bytes_get_size (jpeg));
+  jpeg_read_header (&cinfo, TRUE);
+  if ((gsize) cinfo.image_width * cinfo.image_height > max_pixels || cinfo.image_width == 0)
+    {
+      jpeg_destroy_decompress (&cinfo);
+      g_set_error (error, KIOSK_SCANNER_ERROR, KIOSK_SCANNER_ERROR_UNSUPPORTED,
+                   "A %ux%u image is too large", cinfo.image_width, cinfo.image_height);
+      return NULL;
+    }
+  cinfo.out_color_space = JCS_RGB;
+  jpeg_start_decompress (&cinfo);
+  stride = (gsize) cinfo.output_width * 3;
+  pixels = g_malloc (stride * cinfo.output_height);
+  while (cinfo.output_scanline < cinfo.output_height)
+    {
+      JSAMPROW row = pixels + stride * cinfo.output_scanline;
+
+      jpeg_read_scanlines (&cinfo, &row, 1);
+    }
+  dpi = cinfo.density_unit == 1 && cinfo.X_density > 0 ? cinfo.X_density
+        : cinfo.density_unit == 2 && cinfo.X_density > 0 ? (guint) (cinfo.X_density * 2.54 + 0.5)
+        : 150;
+  jpeg_finish_decompress (&cinfo);
+  {
+    KioskImage *image = kiosk_image_new (cinfo.output_width, cinfo.output_height, dpi,
+                                         g_bytes_new_take (pixels, stride * cinfo.output_height));
+
+    jpeg_destroy_decompress (&cinfo);
+    return image;
+  }
+}
+
+static inline guint
+luma_at (const KioskImage *image,
+         const guint8     *pixels,
+         guint             x,
+         guint             y)
+{
+  const guint8 *p = pixels + ((gsize) y * image->width + x) * 3;
+
+  return (p[0] * 299 + p[1] * 587 + p[2] * 114) / 1000;
+}
+
+/* The lid's (or the paper's) luma, from the outer band (2 % of each side), when that band is
+ * even: 60 % of its pixels within 24 of the median (ink running off a side may cover the rest),
+ * and light (≥ 170). Returns -1 otherwise. */
+static int
+background_luma (const KioskImage *image)
+{
+  const guint8 *pixels = g_bytes_get_data (image->pixels, NULL);
+  guint band_x = MAX (image->width / 50, 2), band_y = MAX (image->height / 50, 2);
+  guint histogram[256] = { 0 };
+  guint64 total = 0, near = 0, seen = 0;
+  int median = 0;
+
+  for (guint y = 0; y < image->height; y += 2)
+    for (guint x = 0; x < image->width; x += 2)
+      {
+        if (y >= band_y && y < image->height - band_y && x >= band_x && x < image->width - band_x)
+          x = image->width - band_x;   /* jump over the inside of the band */
+        if (x >= image->width)
+          break;
+        histogram[luma_at (image, pixels, x, y)]++;
+        total++;
+      }
+  if (total == 0)
+    return -1;
+  for (median = 0; median < 256; median++)
+    {
+      seen += histogram[median];
+      if (seen * 2 >= total)
+        break;
+    }
+  for (int v = MAX (median - 24, 0); v <= MIN (median + 24, 255); v++)
+    near += histogram[v];
+  if (median < 170 || near * 10 < total * 6)
+    return -1;
+  return median;
+}
+
+/**
+ * kiosk_image_find_document:
+ * @rect: (out): the document's box on the glass
+ *
+ * Finds what lies on the glass: the rows and columns where enough pixels differ from the lid by
+ * more than DOCUMENT_CONTRAST (a pale card on a white lid differs by 20 or so), dust ignored (a row or column counts when 1 % of it does, and the box is the
+ * longest run of such rows and of such columns).
+ *
+ * Returns: %TRUE when a document smaller than the glass was found (crop to @rect); %FALSE when
+ *   the glass has no even background, nothing is on it, or the document fills it
+ */
+gboolean
+kiosk_image_find_document (const KioskImage *image,
+                           KioskRect        *rect)
+{
+  const guint8 *pixels = g_bytes_get_data (image->pixels, NULL);
+  int background = background_luma (image);
+  g_autofree guint *rows = NULL;
+  g_autofree guint *columns = NULL;
+  guint row_min, column_min;
+  guint best_start[2] = { 0, 0 }, best_length[2] = { 0, 0 };
+
+  if (background < 0)
+    return FALSE;
+  rows = g_new0 (guint, image->height);
+  columns = g_new0 (guint, image->width);
+  for (guint y = 0; y < image->height; y += 2)
+    for (guint x = 0; x < image->width; x += 2)
+      if (ABS ((int) luma_at (image, pixels, x, y) - background) > DOCUMENT_CONTRAST)
+        {
+          rows[y]++;
+          columns[x]++;
+        }
+  row_min = MAX (image->width / 200, 1);       /* 1 % of the sampled row */
+  column_min = MAX (image->height / 200, 1);
+
+  /* The longest run of marked rows (then columns), sampled lines only; gaps of up to 2 mm are
+   * bridged (a white stripe across an ID card must not cut it in two). */
+  for (guint axis = 0; axis < 2; axis++)
+    {
+      guint *counts = axis == 0 ? rows : columns;
+      guint n = axis == 0 ? image->height : image->width;
+      guint threshold = axis == 0 ? row_min : column_min;
+      guint gap_max = MAX (image->dpi * 2 / 25, 4);
+      guint start = 0, last = 0;
+      gboolean in_run = FALSE;
+
+      for (guint i = 0; i < n; i += 2)
+        {
+          if (counts[i] >= threshold)
+            {
+              if (!in_run || i - last > gap_max)
+                start = i;
+              in_run = TRUE;
+              last = i;
+              if (last - start + 2 > best_length[axis])
+                {
+                  best_start[axis] = start;
+                  best_length[axis] = last - start + 2;
+                }
+            }
+        }
+    }
+  if (best_length[0] == 0 || best_length[1] == 0)
+    return FALSE;
+  rect->y = best_start[0];
+  rect->height = MIN (best_length[0], image->height - rect->y);
+  rect->x = best_start[1];
+  rect->width = MIN (best_length[1], image->width - rect->x);
+  /* Worth cropping only when the document leaves a good part of the glass empty. */
+  return (guint64) rect->width * rect->height * 10 < (guint64) image->width * image->height * 8;
+}
+
+/**
+ * kiosk_image_crop:
+ *
+ * Returns: (transfer full): the pixels of @rect (clamped to the image)
+ */
+KioskImage *
+kiosk_image_crop (const KioskImage *image,
+                  const KioskRect  *rect)
+{
+  const guint8 *pixels = g_bytes_get_data (image->pixels, NULL);
+  guint x = MIN (rect->x, image->width - 1), y = MIN (rect->y, image->height - 1);
+  guint width = MIN (rect->width, image->width - x), height = MIN (rect->height, image->height - y);
+  guint8 *out = g_malloc ((gsize) width * height * 3);
+
+  for (guint row = 0; row < height; row++)
+    memcpy (out + (gsize) row * width * 3, pixels + (((gsize) (y + row) * image->width) + x) * 3,
+            (gsize) width * 3);
+  return kiosk_image_new (width, height, image->dpi, g_bytes_new_take (out, (gsize) width * height * 3));
+}
+
+/**
+ * kiosk_image_cut_off_sides:
+ *
+ * A page that runs off the scanned area: on a light, even background (the paper), ink — pixels
+ * darker than 110 — reaches the outermost 1 mm of a side, along more than 2 % of it (a lone mark
+ * or the shadow of the edge does not count); or a document smaller than the glass
+ * (kiosk_image_find_document()) touches a side.
+ *
+ * Returns: the sides where the page is cut off, or %KIOSK_SIDE_NONE
+ */
+KioskSide
+kiosk_image_cut_off_sides (const KioskImage *image)
+{
+  const guint8 *pixels = g_bytes_get_data (image->pixels, NULL);
+  guint band = MAX (image->dpi / 25, 2);   /* 1 mm */
+  KioskSide sides = KIOSK_SIDE_NONE;
+
+  if (background_luma (image) < 0 || image->width <= 2 * band || image->height <= 2 * band)
+    return KIOSK_SIDE_NONE;
+  for (guint side = 0; side < 4; side++)
+    {
+      gboolean horizontal = side < 2;
+      guint length = horizontal ? image->width : image->height;
+      guint inked = 0, sampled = 0;
+
+      for (guint i = 0; i < length; i += 2)
+        {
+          gboolean ink = FALSE;
+
+          for (guint d = 0; d < band && !ink; d++)
+            {
+              guint x = horizontal ? i : (side == 2 ? d : image->width - 1 - d);
+              guint y = horizontal ? (side == 0 ? d : image->height - 1 - d) : i;
+
+              ink = luma_at (image, pixels, x, y) < 110;
+            }
+          inked += ink;
+          sampled++;
+        }
+      if (inked * 50 > sampled)
+        sides |= 1 << side;
+    }
+
+  /* A card or a photo pushed against a side of the glass: the object found touches it. */
+  {
+    KioskRect rect;
+
+    if (kiosk_image_find_document (image, &rect))
+      {
+        if (rect.x <= band)
+          sides |= KIOSK_SIDE_LEFT;
+        if (rect.y <= band)
+          sides |= KIOSK_SIDE_TOP;
+        if (rect.x + rect.width + band >= image->width)
+          sides |= KIOSK_SIDE_RIGHT;
+        if (rect.y + rect.height + band >= image->height)
+          sides |= KIOSK_SIDE_BOTTOM;
+      }
+  }
+  return sides;
+}
