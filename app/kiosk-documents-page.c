@@ -17,6 +17,7 @@ struct _KioskDocumentsPage
   KioskDossier   *dossier;
   GCancellable   *cancellable;    /* the scan in progress */
   char           *scanning;       /* varname being scanned, or NULL */
+  gboolean        adding_page;    /* the scan adds a page to the paper document */
 
   GtkLabel       *step_label;
   GtkLabel       *error_label;
@@ -101,15 +102,17 @@ show_error (KioskDocumentsPage *self,
 
 typedef struct
 {
-  KioskImage        *image;
+  KioskImage        *image;     /* nullable: only rearranging @pages */
   KioskDocumentKind  kind;
   char              *varname;
+  GPtrArray         *pages;     /* nullable: the document's pages so far (copies), for paper */
 } EncodeData;
 
 static void
 free_encode_data (EncodeData *data)
 {
   g_clear_pointer (&data->image, kiosk_image_free);
+  g_clear_pointer (&data->pages, g_ptr_array_unref);
   g_free (data->varname);
   g_free (data);
 }
@@ -126,6 +129,18 @@ encode_in_thread (GTask        *task,
   int quality = data->kind == KIOSK_DOCUMENT_PAPER ? 78 : 85;
   g_autoptr(GBytes) jpeg = NULL;
   KioskImage *preview;
+
+  /* Pages turned, removed or moved: the PDF is assembled again, the JPEGs untouched. */
+  if (data->image == NULL)
+    {
+      KioskDocument *document = kiosk_document_new_from_pages (data->varname, data->pages, &error);
+
+      if (document == NULL)
+        g_task_return_error (task, g_steal_pointer (&error));
+      else
+        g_task_return_pointer (task, document, g_object_unref);
+      return;
+    }
 
   switch (kiosk_image_check_quality (data->image))
     {
@@ -168,21 +183,20 @@ encode_in_thread (GTask        *task,
   preview = kiosk_image_downscale (data->image, 360);
   if (data->kind == KIOSK_DOCUMENT_PAPER)
     {
-      g_autoptr(GPtrArray) pages = g_ptr_array_new ();
-      g_autoptr(GPtrArray) jpegs = g_ptr_array_new ();
-      g_autoptr(GBytes) pdf = NULL;
+      /* A paper document is a PDF of its pages: this one is added after the others (or alone,
+       * when the citizen scans it again from the start). */
+      g_autoptr(GPtrArray) pages = data->pages ? g_ptr_array_ref (data->pages)
+                                               : g_ptr_array_new_with_free_func ((GDestroyNotify) kiosk_page_free);
+      KioskDocument *document;
 
-      g_ptr_array_add (pages, data->image);
-      g_ptr_array_add (jpegs, jpeg);
-      pdf = kiosk_encode_pdf (pages, jpegs, &error);
-      if (pdf == NULL)
+      g_ptr_array_add (pages, kiosk_page_new (data->image, jpeg, preview));
+      document = kiosk_document_new_from_pages (data->varname, pages, &error);
+      if (document == NULL)
         {
-          kiosk_image_free (preview);
           g_task_return_error (task, g_steal_pointer (&error));
           return;
         }
-      g_task_return_pointer (task, kiosk_document_new (data->varname, "application/pdf", pdf, preview),
-                             g_object_unref);
+      g_task_return_pointer (task, document, g_object_unref);
     }
   else
     g_task_return_pointer (task, kiosk_document_new (data->varname, "image/jpeg", jpeg, preview),
@@ -234,6 +248,21 @@ find_spec (KioskDocumentsPage *self,
   return NULL;
 }
 
+/* Returns: (transfer full) (nullable): copies of the document's pages, to change them */
+static GPtrArray *
+copy_pages (KioskDocument *document)
+{
+  GPtrArray *pages = document ? kiosk_document_get_pages (document) : NULL;
+  GPtrArray *copy;
+
+  if (pages == NULL)
+    return NULL;
+  copy = g_ptr_array_new_with_free_func ((GDestroyNotify) kiosk_page_free);
+  for (guint i = 0; i < pages->len; i++)
+    g_ptr_array_add (copy, kiosk_page_copy (g_ptr_array_index (pages, i)));
+  return copy;
+}
+
 static void
 scan_done_cb (GObject      *object,
               GAsyncResult *result,
@@ -275,6 +304,8 @@ scan_done_cb (GObject      *object,
   data->image = image;
   data->kind = spec->kind;
   data->varname = g_strdup (spec->varname);
+  if (self->adding_page)
+    data->pages = copy_pages (kiosk_dossier_get_document (self->dossier, spec->varname));
   task = g_task_new (self, self->cancellable, encode_done_cb, NULL);
   g_task_set_task_data (task, data, (GDestroyNotify) free_encode_data);
   g_task_run_in_thread (task, encode_in_thread);
@@ -291,6 +322,7 @@ scan_clicked_cb (GtkButton          *button,
 
   if (spec == NULL || self->scanning != NULL)
     return;
+  self->adding_page = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "add-page"));
   if (spec->kind == KIOSK_DOCUMENT_PAPER)
     options.dpi = 200;
 
@@ -303,6 +335,156 @@ scan_clicked_cb (GtkButton          *button,
   kiosk_scanner_scan_async (kiosk_context_get_scanner (self->context), &options,
                             scan_progress_cb, self, self->cancellable, scan_done_cb,
                             g_object_ref (self));
+}
+
+typedef enum { PAGE_TURN, PAGE_REMOVE, PAGE_EARLIER } PageEdit;
+
+/* Turn, remove or move one page of a paper document: the PDF is assembled again in a worker. */
+static void
+page_edit_clicked_cb (GtkButton          *button,
+                      KioskDocumentsPage *self)
+{
+  const char *varname = g_object_get_data (G_OBJECT (button), "varname");
+  guint index = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "page"));
+  PageEdit edit = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "edit"));
+  const KioskDocumentSpec *spec = find_spec (self, varname);
+  g_autoptr(GPtrArray) pages = NULL;
+  EncodeData *data;
+  GTask *task;
+
+  if (spec == NULL || self->scanning != NULL || self->dossier == NULL)
+    return;
+  pages = copy_pages (kiosk_dossier_get_document (self->dossier, varname));
+  if (pages == NULL || index >= pages->len)
+    return;
+  switch (edit)
+    {
+    case PAGE_TURN:
+      ((KioskPage *) pages->pdata[index])->quarter_turns = (((KioskPage *) pages->pdata[index])->quarter_turns + 1) % 4;
+      break;
+    case PAGE_REMOVE:
+      g_ptr_array_remove_index (pages, index);
+      if (pages->len == 0)
+        {
+          kiosk_dossier_set_document (self->dossier, varname, NULL);
+          return;
+        }
+      break;
+    case PAGE_EARLIER:
+      if (index == 0)
+        return;
+      {
+        gpointer moved = pages->pdata[index];
+
+        pages->pdata[index] = pages->pdata[index - 1];
+        pages->pdata[index - 1] = moved;
+      }
+      break;
+    default:
+      return;
+    }
+  show_error (self, NULL);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  set_busy (self, varname);
+  gtk_progress_bar_set_text (self->progress_bar, _("Preparing the document…"));
+  data = g_new0 (EncodeData, 1);
+  data->kind = spec->kind;
+  data->varname = g_strdup (varname);
+  data->pages = g_steal_pointer (&pages);
+  task = g_task_new (self, self->cancellable, encode_done_cb, NULL);
+  g_task_set_task_data (task, data, (GDestroyNotify) free_encode_data);
+  g_task_run_in_thread (task, encode_in_thread);
+  g_object_unref (task);
+}
+
+static GtkWidget *
+new_page_button (KioskDocumentsPage *self,
+                 const char         *varname,
+                 guint               index,
+                 PageEdit            edit,
+                 const char         *icon,
+                 const char         *label)
+{
+  static const char * const prefixes[] = { "turn", "remove", "earlier" };
+  g_autofree char *name = g_strdup_printf ("%s-%s-%u", prefixes[edit], varname, index);
+  GtkWidget *button = gtk_button_new_from_icon_name (icon);
+
+  gtk_widget_set_name (button, name);
+  gtk_widget_set_tooltip_text (button, label);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+  gtk_widget_add_css_class (button, "kiosk-page-button");
+  gtk_widget_set_sensitive (button, self->scanning == NULL);
+  g_object_set_data_full (G_OBJECT (button), "varname", g_strdup (varname), g_free);
+  g_object_set_data (G_OBJECT (button), "page", GUINT_TO_POINTER (index));
+  g_object_set_data (G_OBJECT (button), "edit", GUINT_TO_POINTER (edit));
+  g_signal_connect (button, "clicked", G_CALLBACK (page_edit_clicked_cb), self);
+  return button;
+}
+
+/* The pages of a paper document, each with its thumbnail, then "Add a page". */
+static GtkWidget *
+build_pages (KioskDocumentsPage      *self,
+             const KioskDocumentSpec *spec,
+             KioskDocument           *document)
+{
+  GPtrArray *pages = kiosk_document_get_pages (document);
+  /* A flow box: the pages wrap onto more lines, with larger text too. */
+  GtkWidget *box = gtk_flow_box_new ();
+  g_autofree char *add_name = g_strdup_printf ("add-page-%s", spec->varname);
+  GtkWidget *add;
+
+  for (guint i = 0; i < pages->len; i++)
+    {
+      const KioskPage *page = g_ptr_array_index (pages, i);
+      GtkWidget *column = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
+      GtkWidget *tools = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
+      g_autofree char *number = g_strdup_printf (_("Page %u"), i + 1);
+      g_autofree char *picture_name = g_strdup_printf ("page-%s-%u", spec->varname, i);
+      g_autofree char *turn = g_strdup_printf (_("Turn page %u"), i + 1);
+      g_autofree char *remove = g_strdup_printf (_("Remove page %u"), i + 1);
+      g_autofree char *earlier = g_strdup_printf (_("Move page %u before the previous one"), i + 1);
+      GtkWidget *label = gtk_label_new (number);
+
+      if (page->preview != NULL)
+        {
+          g_autoptr(KioskImage) turned = kiosk_image_rotate (page->preview, page->quarter_turns);
+          g_autoptr(GdkTexture) texture = kiosk_texture_new_for_image (turned);
+          GtkWidget *picture = gtk_picture_new_for_paintable (GDK_PAINTABLE (texture));
+
+          gtk_widget_set_name (picture, picture_name);
+          gtk_widget_set_size_request (picture, 90, 120);
+          gtk_picture_set_can_shrink (GTK_PICTURE (picture), TRUE);
+          gtk_picture_set_alternative_text (GTK_PICTURE (picture), number);
+          gtk_box_append (GTK_BOX (column), picture);
+        }
+      gtk_box_append (GTK_BOX (column), label);
+      gtk_box_append (GTK_BOX (tools), new_page_button (self, spec->varname, i, PAGE_TURN, "object-rotate-right-symbolic", turn));
+      if (i > 0)
+        gtk_box_append (GTK_BOX (tools), new_page_button (self, spec->varname, i, PAGE_EARLIER, "go-previous-symbolic", earlier));
+      gtk_box_append (GTK_BOX (tools), new_page_button (self, spec->varname, i, PAGE_REMOVE, "user-trash-symbolic", remove));
+      gtk_box_append (GTK_BOX (column), tools);
+      gtk_flow_box_append (GTK_FLOW_BOX (box), column);
+    }
+
+  add = gtk_button_new ();
+  gtk_button_set_child (GTK_BUTTON (add), g_object_new (ADW_TYPE_BUTTON_CONTENT,
+                                                        "icon-name", "list-add-symbolic",
+                                                        "label", _("Add a page"), NULL));
+  gtk_widget_set_name (add, add_name);
+  gtk_widget_set_valign (add, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (add, "kiosk-nav");
+  gtk_widget_set_sensitive (add, self->scanning == NULL);
+  g_object_set_data_full (G_OBJECT (add), "varname", g_strdup (spec->varname), g_free);
+  g_object_set_data (G_OBJECT (add), "add-page", GINT_TO_POINTER (TRUE));
+  g_signal_connect (add, "clicked", G_CALLBACK (scan_clicked_cb), self);
+  gtk_flow_box_append (GTK_FLOW_BOX (box), add);
+  gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (box), GTK_SELECTION_NONE);
+  gtk_flow_box_set_column_spacing (GTK_FLOW_BOX (box), 12);
+  gtk_flow_box_set_row_spacing (GTK_FLOW_BOX (box), 12);
+  gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (box), 8);
+  gtk_flow_box_set_homogeneous (GTK_FLOW_BOX (box), FALSE);
+  return box;
 }
 
 static GtkWidget *
@@ -393,6 +575,12 @@ rebuild_rows (KioskDocumentsPage *self)
       if (!kiosk_dossier_document_is_needed (self->dossier, spec))
         continue;
       gtk_box_append (self->rows_box, build_row (self, spec));
+      {
+        KioskDocument *document = kiosk_dossier_get_document (self->dossier, spec->varname);
+
+        if (document != NULL && kiosk_document_get_pages (document) != NULL)
+          gtk_box_append (self->rows_box, build_pages (self, spec, document));
+      }
       if (spec->required && kiosk_dossier_get_document (self->dossier, spec->varname) == NULL)
         complete = FALSE;
     }

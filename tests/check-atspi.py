@@ -72,7 +72,7 @@ data = tempfile.mkdtemp(prefix="kiosk-atspi-")
 kiosk = subprocess.Popen([sys.argv[1], "--data-dir", data, "--portal-url", "http://127.0.0.1:9/"],
                          env=env, stderr=subprocess.DEVNULL)
 try:
-    app = find_app("kiosk", 30)
+    app = find_app("kiosk", 60)
     check(app is not None, "the kiosk is on the accessibility bus")
     if app is not None:
         frame = wait_for(lambda: next((n for n in walk(app) if n.getRoleName() == "frame"), None), 10)

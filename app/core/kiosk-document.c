@@ -264,6 +264,144 @@ kiosk_encode_pdf (GPtrArray  *pages,
   return g_byte_array_free_to_bytes (out);
 }
 
+KioskPage *
+kiosk_page_new (const KioskImage *image,
+                GBytes           *jpeg,
+                KioskImage       *preview)
+{
+  KioskPage *page = g_new0 (KioskPage, 1);
+
+  page->width = image->width;
+  page->height = image->height;
+  page->dpi = image->dpi;
+  page->jpeg = g_bytes_ref (jpeg);
+  page->preview = preview;
+  return page;
+}
+
+KioskPage *
+kiosk_page_copy (const KioskPage *page)
+{
+  KioskPage *copy = g_memdup2 (page, sizeof *page);
+
+  copy->jpeg = g_bytes_ref (page->jpeg);
+  copy->preview = page->preview
+                  ? kiosk_image_new (page->preview->width, page->preview->height, page->preview->dpi,
+                                     page->preview->pixels)
+                  : NULL;
+  return copy;
+}
+
+void
+kiosk_page_free (KioskPage *page)
+{
+  if (page == NULL)
+    return;
+  g_bytes_unref (page->jpeg);
+  g_clear_pointer (&page->preview, kiosk_image_free);
+  g_free (page);
+}
+
+/**
+ * kiosk_image_rotate:
+ * @quarter_turns: clockwise
+ *
+ * Returns: (transfer full): the image turned (for thumbnails: it copies every pixel)
+ */
+KioskImage *
+kiosk_image_rotate (const KioskImage *image,
+                    guint             quarter_turns)
+{
+  const guint8 *in = g_bytes_get_data (image->pixels, NULL);
+  guint turns = quarter_turns % 4;
+  guint width = turns % 2 ? image->height : image->width;
+  guint height = turns % 2 ? image->width : image->height;
+  guint8 *out = g_malloc ((gsize) width * height * 3);
+
+  for (guint y = 0; y < image->height; y++)
+    for (guint x = 0; x < image->width; x++)
+      {
+        guint nx = x, ny = y;
+
+        if (turns == 1)
+          nx = image->height - 1 - y, ny = x;
+        else if (turns == 2)
+          nx = image->width - 1 - x, ny = image->height - 1 - y;
+        else if (turns == 3)
+          nx = y, ny = image->width - 1 - x;
+        memcpy (out + ((gsize) ny * width + nx) * 3, in + ((gsize) y * image->width + x) * 3, 3);
+      }
+  return kiosk_image_new (width, height, image->dpi, g_bytes_new_take (out, (gsize) width * height * 3));
+}
+
+/**
+ * kiosk_encode_pdf_pages:
+ * @pages: (element-type KioskPage): in order
+ *
+ * Like kiosk_encode_pdf(), each page turned as the citizen asked: the page's size is swapped
+ * for a quarter turn and the JPEG drawn turned; its bytes are embedded unchanged.
+ *
+ * Returns: (transfer full): the PDF, or %NULL
+ */
+GBytes *
+kiosk_encode_pdf_pages (GPtrArray  *pages,
+                        GError    **error)
+{
+  GByteArray *out = g_byte_array_new ();
+  cairo_surface_t *pdf = NULL;
+  cairo_t *cr = NULL;
+
+  g_return_val_if_fail (pages->len > 0, NULL);
+  for (guint i = 0; i < pages->len; i++)
+    {
+      const KioskPage *page = g_ptr_array_index (pages, i);
+      double dpi = page->dpi > 0 ? page->dpi : 300;
+      double width_pt = page->width * 72.0 / dpi;
+      double height_pt = page->height * 72.0 / dpi;
+      guint turns = page->quarter_turns % 4;
+      double page_w = turns % 2 ? height_pt : width_pt;
+      double page_h = turns % 2 ? width_pt : height_pt;
+      cairo_surface_t *surface;
+
+      if (pdf == NULL)
+        {
+          pdf = cairo_pdf_surface_create_for_stream (append_to_array_cb, out, page_w, page_h);
+          cr = cairo_create (pdf);
+        }
+      else
+        cairo_pdf_surface_set_size (pdf, page_w, page_h);
+
+      surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, page->width, page->height);
+      cairo_surface_set_mime_data (surface, CAIRO_MIME_TYPE_JPEG,
+                                   g_bytes_get_data (page->jpeg, NULL), g_bytes_get_size (page->jpeg),
+                                   (cairo_destroy_func_t) g_bytes_unref, g_bytes_ref (page->jpeg));
+      cairo_save (cr);
+      /* Turn around the page's centre, then draw the image centred. */
+      cairo_translate (cr, page_w / 2, page_h / 2);
+      cairo_rotate (cr, turns * G_PI / 2);
+      cairo_translate (cr, -width_pt / 2, -height_pt / 2);
+      cairo_scale (cr, 72.0 / dpi, 72.0 / dpi);
+      cairo_set_source_surface (cr, surface, 0, 0);
+      cairo_paint (cr);
+      cairo_restore (cr);
+      cairo_show_page (cr);
+      cairo_surface_destroy (surface);
+    }
+
+  cairo_destroy (cr);
+  cairo_surface_finish (pdf);
+  if (cairo_surface_status (pdf) != CAIRO_STATUS_SUCCESS)
+    {
+      g_set_error (error, KIOSK_SCANNER_ERROR, KIOSK_SCANNER_ERROR_ENCODE,
+                   "Cannot build the PDF: %s", cairo_status_to_string (cairo_surface_status (pdf)));
+      cairo_surface_destroy (pdf);
+      g_byte_array_unref (out);
+      return NULL;
+    }
+  cairo_surface_destroy (pdf);
+  return g_byte_array_free_to_bytes (out);
+}
+
 struct _KioskDocument
 {
   GObject     parent_instance;
@@ -274,6 +412,7 @@ struct _KioskDocument
   char       *sha256;
   GBytes     *content;
   KioskImage *preview;
+  GPtrArray  *pages;       /* nullable: of KioskPage, for a PDF built from scanned pages */
 };
 
 G_DEFINE_FINAL_TYPE (KioskDocument, kiosk_document, G_TYPE_OBJECT)
@@ -287,6 +426,7 @@ kiosk_document_finalize (GObject *object)
   g_free (self->content_type);
   g_free (self->filename);
   g_free (self->sha256);
+  g_clear_pointer (&self->pages, g_ptr_array_unref);
   /* The bytes may still be referenced by an upload in flight; only the last owner wipes. */
   if (self->content != NULL)
     {
@@ -339,6 +479,49 @@ kiosk_document_new (const char *varname,
   self->sha256 = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, content);
   self->preview = preview;
   return self;
+}
+
+/**
+ * kiosk_document_new_from_pages:
+ * @pages: (element-type KioskPage) (transfer none): the pages, copied
+ *
+ * A PDF of the pages in this order, each turned as asked; the first page's thumbnail is the
+ * document's. Blocking (cairo): call it from a worker.
+ *
+ * Returns: (transfer full): the document, or %NULL
+ */
+KioskDocument *
+kiosk_document_new_from_pages (const char  *varname,
+                               GPtrArray   *pages,
+                               GError     **error)
+{
+  g_autoptr(GBytes) pdf = kiosk_encode_pdf_pages (pages, error);
+  const KioskPage *first;
+  KioskImage *preview = NULL;
+  KioskDocument *self;
+
+  if (pdf == NULL)
+    return NULL;
+  first = g_ptr_array_index (pages, 0);
+  if (first->preview != NULL)
+    preview = kiosk_image_rotate (first->preview, first->quarter_turns);
+  self = kiosk_document_new (varname, "application/pdf", pdf, preview);
+  self->pages = g_ptr_array_new_with_free_func ((GDestroyNotify) kiosk_page_free);
+  for (guint i = 0; i < pages->len; i++)
+    g_ptr_array_add (self->pages, kiosk_page_copy (g_ptr_array_index (pages, i)));
+  return self;
+}
+
+/**
+ * kiosk_document_get_pages:
+ *
+ * Returns: (transfer none) (nullable) (element-type KioskPage): the pages of a PDF built from
+ *   scanned pages; %NULL for a single image or a document read back from a draft
+ */
+GPtrArray *
+kiosk_document_get_pages (KioskDocument *self)
+{
+  return self->pages;
 }
 
 const char *

@@ -50,6 +50,29 @@ GBytes     *kiosk_encode_pdf         (GPtrArray   *pages,
                                       GPtrArray   *jpegs,
                                       GError     **error);
 
+/* One scanned page of a paper document: its JPEG (kept as scanned), size, thumbnail, and the
+ * quarter turns the citizen asked for (applied when the PDF is assembled, the JPEG untouched). */
+typedef struct
+{
+  guint       width;
+  guint       height;
+  guint       dpi;
+  GBytes     *jpeg;
+  KioskImage *preview;       /* nullable */
+  guint       quarter_turns; /* clockwise, 0–3 */
+} KioskPage;
+
+KioskPage  *kiosk_page_new           (const KioskImage *image,
+                                      GBytes      *jpeg,
+                                      KioskImage  *preview);
+KioskPage  *kiosk_page_copy          (const KioskPage *page);
+void        kiosk_page_free          (KioskPage   *page);
+GBytes     *kiosk_encode_pdf_pages   (GPtrArray   *pages,
+                                      GError     **error);
+KioskImage *kiosk_image_rotate       (const KioskImage *image,
+                                      guint        quarter_turns);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KioskPage, kiosk_page_free)
+
 #define KIOSK_TYPE_DOCUMENT (kiosk_document_get_type ())
 G_DECLARE_FINAL_TYPE (KioskDocument, kiosk_document, KIOSK, DOCUMENT, GObject)
 
@@ -63,6 +86,10 @@ const char    *kiosk_document_get_filename     (KioskDocument *self);
 GBytes        *kiosk_document_get_content      (KioskDocument *self);
 const char    *kiosk_document_get_sha256       (KioskDocument *self);
 const KioskImage *kiosk_document_get_preview   (KioskDocument *self);
+KioskDocument *kiosk_document_new_from_pages   (const char    *varname,
+                                                GPtrArray     *pages,
+                                                GError       **error);
+GPtrArray     *kiosk_document_get_pages        (KioskDocument *self);
 
 void           kiosk_wipe_bytes                (GBytes        *bytes);
 

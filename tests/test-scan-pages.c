@@ -1,0 +1,171 @@
+/* test-scan-pages.c (suite scanner): a paper document of several pages, scanned through libsane's
+ * test backend in the real window: add pages, turn one, move one, remove one; the PDF the portal
+ * would receive has those pages, in that order, at their physical size (checked with pdfinfo). */
+#include "kiosk-test-util.h"
+
+#include "kiosk-documents-page.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+static KioskTestPortal *portal;
+
+static gboolean
+documents_idle_cb (gpointer data)
+{
+  return !kiosk_documents_page_get_busy (data);
+}
+
+static void
+click_and_wait (KioskWindow *window,
+                const char  *name)
+{
+  kiosk_test_click (window, name);
+  g_assert_true (kiosk_test_wait (documents_idle_cb, kiosk_window_get_page (window, "documents"), 30000));
+  g_assert_false (gtk_widget_get_visible (kiosk_test_find (window, "scan-error")));
+}
+
+static char *
+pdfinfo (GBytes *pdf)
+{
+  g_autofree char *dir = g_dir_make_tmp ("kiosk-pdf-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "document.pdf", NULL);
+  const char *argv[] = { "pdfinfo", "-f", "1", "-l", "20", path, NULL };
+  char *out = NULL;
+  int status = 0;
+
+  g_assert_true (g_file_set_contents (path, g_bytes_get_data (pdf, NULL), g_bytes_get_size (pdf), NULL));
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
+                               NULL, NULL, &out, NULL, &status, NULL));
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_unlink (path);
+  g_rmdir (dir);
+  return out;
+}
+
+/* "Page    2 size: 842.04 x 595.44 pts (A4)" → width and height in points. */
+static void
+page_size (const char *info,
+           guint       page,
+           double     *width,
+           double     *height)
+{
+  g_autofree char *key = g_strdup_printf ("Page %4u size:", page);
+  const char *line = strstr (info, key);
+
+  g_assert_nonnull (line);
+  line += strlen (key);
+  *width = g_ascii_strtod (line, (char **) &line);
+  line = strstr (line, "x");
+  *height = g_ascii_strtod (line + 1, NULL);
+}
+
+static void
+test_multi_page_document (void)
+{
+  g_autofree char *data_dir = g_dir_make_tmp ("kiosk-pages-XXXXXX", NULL);
+  g_autoptr(KioskContext) context = kiosk_test_context_new (portal->url, data_dir);
+  KioskWindow *window = kiosk_window_new (NULL, context);
+  GListModel *procedures = kiosk_catalogue_get_procedures (kiosk_context_get_catalogue (context));
+  const KioskDocumentSpec *spec = NULL;
+  KioskProcedure *procedure = NULL;
+  KioskDossier *dossier;
+  KioskDocument *document;
+  GPtrArray *pages;
+  g_autofree char *scan = NULL, *add = NULL, *turn = NULL, *earlier = NULL, *remove = NULL;
+  g_autofree char *info = NULL;
+  double width, height;
+
+  /* A procedure asking for a paper document in PDF, not asked only by some answer. */
+  for (guint p = 0; p < g_list_model_get_n_items (procedures) && spec == NULL; p++)
+    {
+      g_autoptr(KioskProcedure) candidate = g_list_model_get_item (procedures, p);
+
+      for (guint d = 0; d < kiosk_procedure_get_n_documents (candidate) && spec == NULL; d++)
+        {
+          const KioskDocumentSpec *s = kiosk_procedure_get_document (candidate, d);
+
+          if (s->kind == KIOSK_DOCUMENT_PAPER && s->field == NULL && s->visible_if == NULL
+              && g_strv_contains ((const char * const *) s->formats, "application/pdf"))
+            {
+              spec = s;
+              procedure = candidate;
+            }
+        }
+    }
+  g_assert_nonnull (spec);
+
+  gtk_window_present (GTK_WINDOW (window));
+  kiosk_test_wait_for_page (window, "welcome");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-procedure", "s", kiosk_procedure_get_slug (procedure));
+  kiosk_test_wait_for_page (window, "procedure");
+  kiosk_test_click (window, "start-dossier-button");
+  dossier = kiosk_context_get_dossier (context);
+  kiosk_test_fill_dossier (dossier);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "documents");
+  kiosk_test_wait_for_page (window, "documents");
+
+  scan = g_strdup_printf ("scan-%s", spec->varname);
+  add = g_strdup_printf ("add-page-%s", spec->varname);
+  click_and_wait (window, scan);
+  click_and_wait (window, add);
+  click_and_wait (window, add);
+  document = kiosk_dossier_get_document (dossier, spec->varname);
+  pages = kiosk_document_get_pages (document);
+  g_assert_cmpuint (pages->len, ==, 3);
+  {
+    g_autofree char *third = g_strdup_printf ("page-%s-2", spec->varname);
+
+    g_assert_nonnull (kiosk_test_find (window, third));
+  }
+
+  /* Turn the second page, move the third before it, remove the first. */
+  turn = g_strdup_printf ("turn-%s-1", spec->varname);
+  earlier = g_strdup_printf ("earlier-%s-2", spec->varname);
+  remove = g_strdup_printf ("remove-%s-0", spec->varname);
+  click_and_wait (window, turn);
+  click_and_wait (window, earlier);
+  click_and_wait (window, remove);
+  document = kiosk_dossier_get_document (dossier, spec->varname);
+  pages = kiosk_document_get_pages (document);
+  g_assert_cmpuint (pages->len, ==, 2);
+  g_assert_cmpuint (((KioskPage *) pages->pdata[0])->quarter_turns, ==, 0);
+  g_assert_cmpuint (((KioskPage *) pages->pdata[1])->quarter_turns, ==, 1);
+  g_assert_cmpuint (((KioskPage *) pages->pdata[0])->dpi, ==, 200);   /* the paper profile */
+
+  /* The PDF: two pages, A4 (210 × 297 mm = 595 × 842 pt), the second one turned. */
+  g_assert_cmpstr (kiosk_document_get_content_type (document), ==, "application/pdf");
+  info = pdfinfo (kiosk_document_get_content (document));
+  g_assert_nonnull (strstr (info, "Pages:           2"));
+  page_size (info, 1, &width, &height);
+  g_assert_cmpfloat (ABS (width - 595.3), <, 3);
+  g_assert_cmpfloat (ABS (height - 841.9), <, 3);
+  page_size (info, 2, &width, &height);
+  g_assert_cmpfloat (ABS (width - 841.9), <, 3);
+  g_assert_cmpfloat (ABS (height - 595.3), <, 3);
+  g_assert_cmpuint (g_bytes_get_size (kiosk_document_get_content (document)), <=, spec->max_size);
+
+  /* "Scan again" starts the document over with one page. */
+  click_and_wait (window, scan);
+  g_assert_cmpuint (kiosk_document_get_pages (kiosk_dossier_get_document (dossier, spec->varname))->len, ==, 1);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.finish", NULL);
+  kiosk_test_wait_for_page (window, "welcome");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int status;
+
+  kiosk_test_setup_locale ("en");
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  portal = kiosk_test_portal_start ();
+  g_test_add_func ("/scanner/multi-page-document", test_multi_page_document);
+  status = g_test_run ();
+  kiosk_test_portal_stop (portal);
+  return status;
+}
