@@ -114,6 +114,50 @@ test_real_scan_not_flagged (void)
   g_assert_false (kiosk_image_find_document (image, &rect));
 }
 
+static KioskImage *
+scan_with (const char * const *options,
+           guint               dpi,
+           GError            **error)
+{
+  g_autoptr(KioskScanner) scanner = kiosk_scanner_new ("test:0");
+  KioskScanOptions scan = { dpi, TRUE };
+  gpointer out[3] = { NULL, NULL, NULL };
+
+  kiosk_scanner_set_extra_options (scanner, options);
+  kiosk_scanner_scan_async (scanner, &scan, NULL, NULL, NULL, scan_done_cb, out);
+  while (out[2] == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  if (out[1] != NULL)
+    g_propagate_error (error, out[1]);
+  return out[0];
+}
+
+/* A hand-scanner does not know the page's height before its end (the test backend's
+ * hand-scanner option: lines = -1); the page arrives whole, rows until the end. Fuzzy
+ * parameters before sane_start() do not matter: they are read after it. */
+static void
+test_hand_scanner_and_fuzzy (void)
+{
+  const char *hand[] = { "hand-scanner=yes", NULL };
+  const char *fuzzy[] = { "fuzzy-parameters=yes", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KioskImage) flatbed = scan_with (NULL, 100, &error);
+  g_autoptr(KioskImage) handheld = NULL;
+  g_autoptr(KioskImage) fuzzed = NULL;
+
+  g_assert_no_error (error);
+  handheld = scan_with (hand, 100, &error);
+  g_assert_no_error (error);
+  /* (The test backend's hand-scanner is narrower: 110 mm, 433 pixels at 100 dpi.) */
+  g_assert_cmpuint (handheld->width, >, 400);
+  g_assert_cmpuint (handheld->height, >, 400);
+  g_assert_cmpuint (g_bytes_get_size (handheld->pixels), >=, (gsize) handheld->width * handheld->height * 3);
+  fuzzed = scan_with (fuzzy, 100, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (fuzzed->width, ==, flatbed->width);
+  g_assert_cmpuint (fuzzed->height, ==, flatbed->height);
+}
+
 /* Files from outside (a USB stick) are untrusted: garbage, a truncated file and an oversized one
  * are refused with an error, never a crash or an exit. */
 static void
@@ -160,5 +204,6 @@ main (int   argc,
   g_test_add_func ("/scanner/identity-auto-crop", test_identity_auto_crop);
   g_test_add_func ("/scanner/real-scan-not-flagged", test_real_scan_not_flagged);
   g_test_add_func ("/scanner/untrusted-jpeg", test_untrusted_jpeg);
+  g_test_add_func ("/scanner/hand-scanner-and-fuzzy", test_hand_scanner_and_fuzzy);
   return g_test_run ();
 }

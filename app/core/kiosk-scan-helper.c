@@ -8,7 +8,7 @@
  *        kiosk-scan-helper --list      (one "DEVICE <name>\t<vendor>\t<model>" line each, then END)
  * Output, on stdout:
  *   DEVICE <name>\n
- *   FRAME <width> <height>\n
+ *   FRAME <width> <height>\n     (height 0: not known before the end, as with a hand-scanner)
  *   DATA <n>\n then n bytes of 8-bit RGB rows, as many times as needed
  *   END\n
  * or, at any point between blocks,
@@ -227,12 +227,15 @@ main (int   argc,
   status = sane_get_parameters (handle, &params);
   if (status != SANE_STATUS_GOOD)
     return fail (handle, status, "parameters");
-  if (params.depth != 8 || params.lines <= 0 || params.pixels_per_line <= 0
+  /* A hand-scanner does not know the page's height (lines = -1): rows come until EOF. */
+  if (params.depth != 8 || params.lines == 0 || params.lines < -1 || params.pixels_per_line <= 0
       || (params.format != SANE_FRAME_RGB && params.format != SANE_FRAME_GRAY)
       || params.bytes_per_line < params.pixels_per_line * (params.format == SANE_FRAME_RGB ? 3 : 1))
     return fail (handle, SANE_STATUS_UNSUPPORTED, "frame");
 
-  write_line ("FRAME %d %d\n", params.pixels_per_line, params.lines);
+  write_line ("FRAME %d %d\n", params.pixels_per_line, params.lines < 0 ? 0 : params.lines);
+  if (params.lines < 0)
+    params.lines = G_MAXINT;   /* until EOF */
   row = g_malloc (params.bytes_per_line);
   rgb = g_malloc ((gsize) params.pixels_per_line * 3);
   for (SANE_Int line = 0; line < params.lines;)

@@ -265,6 +265,9 @@ spawn_helper (KioskScanner  *self,
   return process;
 }
 
+/* A hand-scanner's page, whose height is learnt at the end, may not grow beyond this. */
+#define HAND_SCANNER_MAX_BYTES ((gsize) 256 * 1024 * 1024)
+
 static KioskImage *
 scan_page (KioskScanner  *self,
            Job           *job,
@@ -274,7 +277,8 @@ scan_page (KioskScanner  *self,
   int fd = g_unix_input_stream_get_fd (G_UNIX_INPUT_STREAM (g_subprocess_get_stdout_pipe (process)));
   g_autofree char *line = NULL;
   guint width = 0, height = 0;
-  gsize expected, filled = 0;
+  gsize expected, filled = 0, capacity;
+  gboolean unknown_height;
   gint64 last_report = 0;
   guint8 *rgb;
 
@@ -292,7 +296,7 @@ scan_page (KioskScanner  *self,
       if (line == NULL || !check_error_line (line, error))
         return NULL;
     }
-  if (sscanf (line, "FRAME %u %u", &width, &height) != 2 || width == 0 || height == 0
+  if (sscanf (line, "FRAME %u %u", &width, &height) != 2 || width == 0
       || width > 100000 || height > 100000)
     {
       g_set_error (error, KIOSK_SCANNER_ERROR, KIOSK_SCANNER_ERROR_IO,
@@ -300,8 +304,12 @@ scan_page (KioskScanner  *self,
       return NULL;
     }
 
-  expected = (gsize) width * height * 3;
-  rgb = g_try_malloc (expected);
+  /* Height 0: a hand-scanner, which learns the height at the end. Room grows row by row, up to
+   * what an A4 page at 600 dpi would take, then the page is refused. */
+  unknown_height = height == 0;
+  capacity = unknown_height ? (gsize) width * 3 * 256 : (gsize) width * height * 3;
+  expected = unknown_height ? MIN ((gsize) width * 3 * 100000, HAND_SCANNER_MAX_BYTES) : capacity;
+  rgb = g_try_malloc (capacity);
   if (rgb == NULL)
     {
       g_set_error_literal (error, KIOSK_SCANNER_ERROR, KIOSK_SCANNER_ERROR_IO, "Scanner: page too large");
@@ -323,6 +331,22 @@ scan_page (KioskScanner  *self,
                        "Scanner: unexpected answer from the helper: %.40s", block);
           goto discard;
         }
+      if (filled + length > capacity)
+        {
+          gsize grown = MIN (MAX (capacity * 2, filled + length), expected);
+          guint8 *larger = g_try_malloc (grown);
+
+          if (larger == NULL)
+            {
+              g_set_error_literal (error, KIOSK_SCANNER_ERROR, KIOSK_SCANNER_ERROR_IO, "Scanner: page too large");
+              goto discard;
+            }
+          memcpy (larger, rgb, filled);
+          explicit_bzero (rgb, filled);
+          g_free (rgb);
+          rgb = larger;
+          capacity = grown;
+        }
       while (length > 0)
         {
           gssize n = read_some (self, fd, rgb + filled, length, error);
@@ -339,10 +363,21 @@ scan_page (KioskScanner  *self,
           length -= n;
         }
       now = g_get_monotonic_time ();
-      if (now - last_report > 50000)
+      if (now - last_report > 50000 && !unknown_height)
         {
           last_report = now;
           report_progress (job, (double) filled / expected);
+        }
+    }
+  if (unknown_height)
+    {
+      height = filled / ((gsize) width * 3);
+      expected = (gsize) height * width * 3;
+      if (height == 0 || filled != expected)
+        {
+          g_set_error_literal (error, KIOSK_SCANNER_ERROR, KIOSK_SCANNER_ERROR_IO,
+                               "Scanner: the page stopped before its end");
+          goto discard;
         }
     }
   if (filled < expected)
@@ -354,7 +389,7 @@ scan_page (KioskScanner  *self,
   report_progress (job, 1.0);
 
   {
-    g_autoptr(GBytes) bytes = g_bytes_new_take (rgb, expected);
+    g_autoptr(GBytes) bytes = g_bytes_new_take (rgb, expected);   /* capacity ≥ expected */
 
     return kiosk_image_new (width, height, job->options.dpi, bytes);
   }
