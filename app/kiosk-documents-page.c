@@ -19,6 +19,13 @@ struct _KioskDocumentsPage
   char           *scanning;       /* varname being scanned, or NULL */
   gboolean        adding_page;    /* the scan adds a page to the paper document */
 
+  /* A feeder batch in progress: pages are encoded as they arrive, in their slots. */
+  GPtrArray      *batch_pages;    /* of KioskPage or NULL (blank, skipped), by arrival */
+  guint           batch_pending;  /* pages being encoded */
+  gboolean        batch_over;     /* the scanner has finished */
+  GError         *batch_error;    /* why it stopped early, if it did */
+  GPtrArray      *batch_before;   /* the document's pages before the batch, or NULL */
+
   GtkLabel       *step_label;
   GtkLabel       *error_label;
   GtkWidget      *search_button;
@@ -65,6 +72,8 @@ kiosk_scanner_error_to_text (const GError *error)
       return g_strdup (_("The print is too faint to read. If the document is pale, ask an agent; otherwise put it flat on the glass and scan again."));
     case KIOSK_SCANNER_ERROR_CUT_OFF:
       return g_strdup (_("Part of the document is missing. Put it whole on the glass, a little away from the edges, then scan again."));
+    case KIOSK_SCANNER_ERROR_NO_FEEDER:
+      return g_strdup (_("This scanner has no document feeder. Scan the sheets one by one on the glass, with “Add a page”."));
     case KIOSK_SCANNER_ERROR_UNSUPPORTED:
     case KIOSK_SCANNER_ERROR_ENCODE:
     case KIOSK_SCANNER_ERROR_IO:
@@ -337,6 +346,204 @@ scan_clicked_cb (GtkButton          *button,
                             g_object_ref (self));
 }
 
+
+/* ---- Feeder batches ---- */
+
+typedef struct
+{
+  KioskImage *image;
+  guint       slot;
+} BatchPageData;
+
+static void
+free_batch_page_data (BatchPageData *data)
+{
+  g_clear_pointer (&data->image, kiosk_image_free);
+  g_free (data);
+}
+
+/* In a worker: the quality gate (a blank page — the empty back of a sheet — is skipped), then
+ * the page's JPEG and thumbnail. */
+static void
+encode_batch_page_in_thread (GTask        *task,
+                             gpointer      source,
+                             gpointer      task_data,
+                             GCancellable *cancellable)
+{
+  BatchPageData *data = task_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) jpeg = NULL;
+
+  switch (kiosk_image_check_quality (data->image))
+    {
+    case KIOSK_IMAGE_BLANK:
+      g_task_return_pointer (task, NULL, NULL);
+      return;
+    case KIOSK_IMAGE_TOO_DARK:
+      g_task_return_new_error (task, KIOSK_SCANNER_ERROR, KIOSK_SCANNER_ERROR_TOO_DARK, "A page is too dark");
+      return;
+    case KIOSK_IMAGE_TOO_LIGHT:
+      g_task_return_new_error (task, KIOSK_SCANNER_ERROR, KIOSK_SCANNER_ERROR_TOO_LIGHT, "A page is too faint");
+      return;
+    case KIOSK_IMAGE_CUT_OFF:
+      g_task_return_new_error (task, KIOSK_SCANNER_ERROR, KIOSK_SCANNER_ERROR_CUT_OFF, "A page is cut off");
+      return;
+    default:
+      break;
+    }
+  jpeg = kiosk_encode_jpeg (data->image, 78, &error);
+  if (jpeg == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, kiosk_page_new (data->image, jpeg, kiosk_image_downscale (data->image, 360)),
+                           (GDestroyNotify) kiosk_page_free);
+}
+
+static void
+finish_batch_if_done (KioskDocumentsPage *self)
+{
+  g_autoptr(GPtrArray) pages = NULL;
+  EncodeData *data;
+  GTask *task;
+
+  if (!self->batch_over || self->batch_pending > 0 || self->scanning == NULL)
+    return;
+  pages = self->batch_before ? g_steal_pointer (&self->batch_before)
+                             : g_ptr_array_new_with_free_func ((GDestroyNotify) kiosk_page_free);
+  for (guint i = 0; i < self->batch_pages->len; i++)
+    if (self->batch_pages->pdata[i] != NULL)
+      g_ptr_array_add (pages, g_steal_pointer (&self->batch_pages->pdata[i]));
+  g_clear_pointer (&self->batch_pages, g_ptr_array_unref);
+
+  if (self->batch_error != NULL)
+    {
+      g_autofree char *text = kiosk_scanner_error_to_text (self->batch_error);
+
+      g_message ("Feeder batch stopped: %s", self->batch_error->message);
+      show_error (self, text);
+      g_clear_error (&self->batch_error);
+    }
+  if (pages->len == 0 || self->dossier == NULL)
+    {
+      set_busy (self, NULL);
+      return;
+    }
+  data = g_new0 (EncodeData, 1);
+  data->kind = KIOSK_DOCUMENT_PAPER;
+  data->varname = g_strdup (self->scanning);
+  data->pages = g_steal_pointer (&pages);
+  task = g_task_new (self, self->cancellable, encode_done_cb, NULL);
+  g_task_set_task_data (task, data, (GDestroyNotify) free_encode_data);
+  g_task_run_in_thread (task, encode_in_thread);
+  g_object_unref (task);
+}
+
+static void
+batch_page_encoded_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  KioskDocumentsPage *self = KIOSK_DOCUMENTS_PAGE (object);
+  BatchPageData *data = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+  KioskPage *page = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->batch_pages == NULL)
+    {
+      g_clear_pointer (&page, kiosk_page_free);
+      return;
+    }
+  self->batch_pending--;
+  if (page != NULL)
+    self->batch_pages->pdata[data->slot] = page;
+  else if (error != NULL && self->batch_error == NULL)
+    self->batch_error = g_steal_pointer (&error);
+  finish_batch_if_done (self);
+}
+
+static void
+batch_page_cb (KioskImage *image,
+               gpointer    user_data)
+{
+  KioskDocumentsPage *self = user_data;
+  BatchPageData *data;
+  GTask *task;
+
+  if (self->batch_pages == NULL)
+    {
+      kiosk_image_free (image);
+      return;
+    }
+  data = g_new0 (BatchPageData, 1);
+  data->image = image;
+  data->slot = self->batch_pages->len;
+  g_ptr_array_add (self->batch_pages, NULL);
+  self->batch_pending++;
+  gtk_progress_bar_pulse (self->progress_bar);
+  {
+    /* TRANSLATORS: while the feeder scans, e.g. "Page 3 scanned…" */
+    g_autofree char *text = g_strdup_printf (_("Page %u scanned…"), self->batch_pages->len);
+
+    gtk_progress_bar_set_text (self->progress_bar, text);
+  }
+  task = g_task_new (self, self->cancellable, batch_page_encoded_cb, NULL);
+  g_task_set_task_data (task, data, (GDestroyNotify) free_batch_page_data);
+  g_task_run_in_thread (task, encode_batch_page_in_thread);
+  g_object_unref (task);
+}
+
+static void
+batch_done_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(KioskDocumentsPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  gssize n = kiosk_scanner_scan_batch_finish (KIOSK_SCANNER (object), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_clear_pointer (&self->batch_pages, g_ptr_array_unref);
+      if (self->scanning != NULL && self->context != NULL)
+        set_busy (self, NULL);
+      return;
+    }
+  if (n < 0 && self->batch_error == NULL)
+    self->batch_error = g_steal_pointer (&error);
+  self->batch_over = TRUE;
+  finish_batch_if_done (self);
+}
+
+/* "From the feeder": every sheet in the feeder, added after the pages already there. */
+static void
+feeder_clicked_cb (GtkButton          *button,
+                   KioskDocumentsPage *self)
+{
+  const char *varname = g_object_get_data (G_OBJECT (button), "varname");
+  const KioskDocumentSpec *spec = find_spec (self, varname);
+  KioskScanOptions options = { 200, TRUE };
+
+  if (spec == NULL || self->scanning != NULL)
+    return;
+  show_error (self, NULL);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  g_signal_connect_object (kiosk_context_get_session_cancellable (self->context), "cancelled",
+                           G_CALLBACK (g_cancellable_cancel), self->cancellable, G_CONNECT_SWAPPED);
+  g_clear_pointer (&self->batch_pages, g_ptr_array_unref);
+  g_clear_pointer (&self->batch_before, g_ptr_array_unref);
+  g_clear_error (&self->batch_error);
+  self->batch_pages = g_ptr_array_new_with_free_func ((GDestroyNotify) kiosk_page_free);
+  self->batch_before = copy_pages (kiosk_dossier_get_document (self->dossier, varname));
+  self->batch_pending = 0;
+  self->batch_over = FALSE;
+  set_busy (self, varname);
+  gtk_progress_bar_set_text (self->progress_bar, _("Scanning the pages in the feeder…"));
+  kiosk_scanner_scan_batch_async (kiosk_context_get_scanner (self->context), &options,
+                                  batch_page_cb, self, self->cancellable, batch_done_cb,
+                                  g_object_ref (self));
+}
+
 typedef enum { PAGE_TURN, PAGE_REMOVE, PAGE_EARLIER } PageEdit;
 
 /* Turn, remove or move one page of a paper document: the PDF is assembled again in a worker. */
@@ -553,6 +760,28 @@ build_row (KioskDocumentsPage      *self,
   gtk_widget_set_sensitive (button, self->scanning == NULL);
   g_object_set_data_full (G_OBJECT (button), "varname", g_strdup (spec->varname), g_free);
   g_signal_connect (button, "clicked", G_CALLBACK (scan_clicked_cb), self);
+  if (spec->kind == KIOSK_DOCUMENT_PAPER)
+    {
+      g_autofree char *feeder_name = g_strdup_printf ("feeder-%s", spec->varname);
+      GtkWidget *feeder = gtk_button_new ();
+      GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_VERTICAL, 8);
+
+      gtk_button_set_child (GTK_BUTTON (feeder), g_object_new (ADW_TYPE_BUTTON_CONTENT,
+                                                               "icon-name", "document-send-symbolic",
+                                                               "label", _("Several sheets: feeder"),
+                                                               NULL));
+      gtk_widget_set_tooltip_text (feeder, _("Put all the sheets in the feeder, face up: they are scanned one after the other"));
+      gtk_widget_set_name (feeder, feeder_name);
+      gtk_widget_add_css_class (feeder, "kiosk-nav");
+      gtk_widget_set_sensitive (feeder, self->scanning == NULL);
+      g_object_set_data_full (G_OBJECT (feeder), "varname", g_strdup (spec->varname), g_free);
+      g_signal_connect (feeder, "clicked", G_CALLBACK (feeder_clicked_cb), self);
+      gtk_widget_set_valign (buttons, GTK_ALIGN_CENTER);
+      gtk_box_append (GTK_BOX (buttons), button);
+      gtk_box_append (GTK_BOX (buttons), feeder);
+      gtk_box_append (GTK_BOX (row), buttons);
+      return row;
+    }
   gtk_box_append (GTK_BOX (row), button);
   return row;
 }
@@ -740,6 +969,9 @@ kiosk_documents_page_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), KIOSK_TYPE_DOCUMENTS_PAGE);
   g_clear_object (&self->context);
   g_clear_pointer (&self->scanning, g_free);
+  g_clear_pointer (&self->batch_pages, g_ptr_array_unref);
+  g_clear_pointer (&self->batch_before, g_ptr_array_unref);
+  g_clear_error (&self->batch_error);
 
   G_OBJECT_CLASS (kiosk_documents_page_parent_class)->dispose (object);
 }

@@ -154,6 +154,71 @@ test_multi_page_document (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* "Several sheets: feeder" on the test backend's feeder (10 sheets): one PDF of 10 pages; then
+ * a jammed feeder says so and keeps the pages there were. */
+static void
+test_feeder (void)
+{
+  g_autofree char *data_dir = g_dir_make_tmp ("kiosk-pages-XXXXXX", NULL);
+  g_autoptr(KioskContext) context = kiosk_test_context_new (portal->url, data_dir);
+  KioskWindow *window = kiosk_window_new (NULL, context);
+  const char *jam[] = { "read-return-value=SANE_STATUS_JAMMED", NULL };
+  g_autofree char *feeder = g_strdup ("feeder-id_card");
+  g_autofree char *info = NULL;
+  KioskDossier *dossier;
+  const char *varname = NULL;
+  KioskProcedure *procedure = NULL;
+  GListModel *procedures = kiosk_catalogue_get_procedures (kiosk_context_get_catalogue (context));
+
+  for (guint p = 0; p < g_list_model_get_n_items (procedures) && varname == NULL; p++)
+    {
+      g_autoptr(KioskProcedure) candidate = g_list_model_get_item (procedures, p);
+
+      for (guint d = 0; d < kiosk_procedure_get_n_documents (candidate) && varname == NULL; d++)
+        {
+          const KioskDocumentSpec *s = kiosk_procedure_get_document (candidate, d);
+
+          if (s->kind == KIOSK_DOCUMENT_PAPER && s->field == NULL && s->visible_if == NULL
+              && g_strv_contains ((const char * const *) s->formats, "application/pdf"))
+            {
+              varname = s->varname;
+              procedure = candidate;
+            }
+        }
+    }
+  g_assert_nonnull (varname);
+  g_free (feeder);
+  feeder = g_strdup_printf ("feeder-%s", varname);
+
+  gtk_window_present (GTK_WINDOW (window));
+  kiosk_test_wait_for_page (window, "welcome");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-procedure", "s", kiosk_procedure_get_slug (procedure));
+  kiosk_test_wait_for_page (window, "procedure");
+  kiosk_test_click (window, "start-dossier-button");
+  dossier = kiosk_context_get_dossier (context);
+  kiosk_test_fill_dossier (dossier);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "documents");
+  kiosk_test_wait_for_page (window, "documents");
+
+  click_and_wait (window, feeder);
+  g_assert_cmpuint (kiosk_document_get_pages (kiosk_dossier_get_document (dossier, varname))->len, ==, 10);
+  info = pdfinfo (kiosk_document_get_content (kiosk_dossier_get_document (dossier, varname)));
+  g_assert_nonnull (strstr (info, "Pages:           10"));
+
+  kiosk_scanner_set_extra_options (kiosk_context_get_scanner (context), jam);
+  kiosk_test_click (window, feeder);
+  g_assert_true (kiosk_test_wait (documents_idle_cb, kiosk_window_get_page (window, "documents"), 30000));
+  g_assert_true (gtk_widget_get_visible (kiosk_test_find (window, "scan-error")));
+  g_assert_cmpstr (kiosk_test_label (window, "scan-error"), ==,
+                   "The paper is jammed. Open the scanner, gently remove the sheet, then try again.");
+  g_assert_cmpuint (kiosk_document_get_pages (kiosk_dossier_get_document (dossier, varname))->len, ==, 10);
+  kiosk_scanner_set_extra_options (kiosk_context_get_scanner (context), NULL);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.finish", NULL);
+  kiosk_test_wait_for_page (window, "welcome");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -165,6 +230,7 @@ main (int   argc,
   adw_init ();
   portal = kiosk_test_portal_start ();
   g_test_add_func ("/scanner/multi-page-document", test_multi_page_document);
+  g_test_add_func ("/scanner/feeder", test_feeder);
   status = g_test_run ();
   kiosk_test_portal_stop (portal);
   return status;

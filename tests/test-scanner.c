@@ -158,6 +158,62 @@ test_hand_scanner_and_fuzzy (void)
   g_assert_cmpuint (fuzzed->height, ==, flatbed->height);
 }
 
+static void
+collect_page_cb (KioskImage *image,
+                 gpointer    user_data)
+{
+  g_ptr_array_add (user_data, image);
+}
+
+static void
+batch_done_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  gpointer *out = user_data;
+  GError *error = NULL;
+
+  out[0] = GSIZE_TO_POINTER (kiosk_scanner_scan_batch_finish (KIOSK_SCANNER (object), result, &error) + 1);
+  out[1] = error;
+  out[2] = GINT_TO_POINTER (TRUE);
+}
+
+/* The test backend's feeder holds 10 pages: a batch brings them all, in order, then stops; a jam
+ * ends the batch with its own error and no half page. */
+static void
+test_feeder_batch (void)
+{
+  g_autoptr(KioskScanner) scanner = kiosk_scanner_new ("test:0");
+  g_autoptr(GPtrArray) pages = g_ptr_array_new_with_free_func ((GDestroyNotify) kiosk_image_free);
+  KioskScanOptions options = { 50, TRUE };
+  gpointer out[3] = { NULL, NULL, NULL };
+  const char *jam[] = { "read-return-value=SANE_STATUS_JAMMED", NULL };
+
+  kiosk_scanner_scan_batch_async (scanner, &options, collect_page_cb, pages, NULL, batch_done_cb, out);
+  while (out[2] == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_no_error ((GError *) out[1]);
+  g_assert_cmpint (GPOINTER_TO_SIZE (out[0]) - 1, ==, 10);
+  g_assert_cmpuint (pages->len, ==, 10);
+  for (guint i = 1; i < pages->len; i++)
+    {
+      KioskImage *first = pages->pdata[0], *page = pages->pdata[i];
+
+      g_assert_cmpuint (page->width, ==, first->width);
+      g_assert_cmpuint (page->height, ==, first->height);
+    }
+
+  g_ptr_array_set_size (pages, 0);
+  memset (out, 0, sizeof out);
+  kiosk_scanner_set_extra_options (scanner, jam);
+  kiosk_scanner_scan_batch_async (scanner, &options, collect_page_cb, pages, NULL, batch_done_cb, out);
+  while (out[2] == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_error ((GError *) out[1], KIOSK_SCANNER_ERROR, KIOSK_SCANNER_ERROR_JAMMED);
+  g_clear_error ((GError **) &out[1]);
+  g_assert_cmpuint (pages->len, ==, 0);
+}
+
 /* Files from outside (a USB stick) are untrusted: garbage, a truncated file and an oversized one
  * are refused with an error, never a crash or an exit. */
 static void
@@ -205,5 +261,6 @@ main (int   argc,
   g_test_add_func ("/scanner/real-scan-not-flagged", test_real_scan_not_flagged);
   g_test_add_func ("/scanner/untrusted-jpeg", test_untrusted_jpeg);
   g_test_add_func ("/scanner/hand-scanner-and-fuzzy", test_hand_scanner_and_fuzzy);
+  g_test_add_func ("/scanner/feeder-batch", test_feeder_batch);
   return g_test_run ();
 }

@@ -56,6 +56,7 @@ typedef enum
  * @KIOSK_SCANNER_ERROR_TOO_DARK: the quality gate found the page too dark to read
  * @KIOSK_SCANNER_ERROR_TOO_LIGHT: the quality gate found the print too faint to read
  * @KIOSK_SCANNER_ERROR_CUT_OFF: the quality gate found the page running off the scanned area
+ * @KIOSK_SCANNER_ERROR_NO_FEEDER: a feeder batch was asked of a device without a feeder
  */
 typedef enum
 {
@@ -71,6 +72,7 @@ typedef enum
   KIOSK_SCANNER_ERROR_TOO_DARK,
   KIOSK_SCANNER_ERROR_TOO_LIGHT,
   KIOSK_SCANNER_ERROR_CUT_OFF,
+  KIOSK_SCANNER_ERROR_NO_FEEDER,
 } KioskScannerError;
 
 /* KIOSK_STORAGE_ERROR_FAILED: SQLite refused an operation (disk full, corrupt file…). */

@@ -5,12 +5,14 @@
  * process any of these costs one scan, which the kiosk can kill, never the kiosk.
  *
  * Usage: kiosk-scan-helper [--device NAME] [--dpi N] [--gray] [--option NAME=VALUE]…
+ *                          [--batch [--duplex]]   (every page of the feeder, until it is empty)
  *        kiosk-scan-helper --list      (one "DEVICE <name>\t<vendor>\t<model>" line each, then END)
  * Output, on stdout:
  *   DEVICE <name>\n
  *   FRAME <width> <height>\n     (height 0: not known before the end, as with a hand-scanner)
  *   DATA <n>\n then n bytes of 8-bit RGB rows, as many times as needed
  *   END\n
+ * with --batch, that for each page, then BATCH_END\n once the feeder is empty;
  * or, at any point between blocks,
  *   ERROR <SANE_Status number> <message>\n
  * The output is flushed before the device is released, so the kiosk may kill the helper as soon
@@ -21,6 +23,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+
+/* A feeder that never says it is empty (a jammed sensor) stops here. */
+#define MAX_BATCH_PAGES 100
 
 static void
 write_all (const void *data,
@@ -132,6 +137,112 @@ set_option (SANE_Handle  handle,
     }
 }
 
+/* Reads the page sane_start() began and writes it out (FRAME, DATA…, END). Returns 0, or what
+ * fail() returns. */
+static int
+read_page (SANE_Handle handle)
+{
+  SANE_Parameters params;
+  SANE_Status status;
+  guint8 *row, *rgb;
+  gsize row_filled = 0;
+  static guint8 buffer[65536];
+
+  /* Parameters are only reliable after sane_start(). */
+  status = sane_get_parameters (handle, &params);
+  if (status != SANE_STATUS_GOOD)
+    return fail (handle, status, "parameters");
+  /* A hand-scanner does not know the page's height (lines = -1): rows come until EOF. */
+  if (params.depth != 8 || params.lines == 0 || params.lines < -1 || params.pixels_per_line <= 0
+      || (params.format != SANE_FRAME_RGB && params.format != SANE_FRAME_GRAY)
+      || params.bytes_per_line < params.pixels_per_line * (params.format == SANE_FRAME_RGB ? 3 : 1))
+    return fail (handle, SANE_STATUS_UNSUPPORTED, "frame");
+
+  write_line ("FRAME %d %d\n", params.pixels_per_line, params.lines < 0 ? 0 : params.lines);
+  if (params.lines < 0)
+    params.lines = G_MAXINT;   /* until EOF */
+  row = g_malloc (params.bytes_per_line);
+  rgb = g_malloc ((gsize) params.pixels_per_line * 3);
+  for (SANE_Int line = 0; line < params.lines;)
+    {
+      SANE_Int length = 0;
+      SANE_Int offset = 0;
+
+      status = sane_read (handle, buffer, sizeof buffer, &length);
+      if (status == SANE_STATUS_EOF)
+        break;
+      if (status != SANE_STATUS_GOOD)
+        return fail (handle, status, "read");
+      if (length < 0)
+        return fail (handle, SANE_STATUS_IO_ERROR, "read");
+
+      /* Repack each complete row into tight RGB, whatever the device's padding and format. */
+      while (offset < length && line < params.lines)
+        {
+          gsize take = MIN ((gsize) (length - offset), (gsize) params.bytes_per_line - row_filled);
+
+          memcpy (row + row_filled, buffer + offset, take);
+          row_filled += take;
+          offset += take;
+          if (row_filled == (gsize) params.bytes_per_line)
+            {
+              if (params.format == SANE_FRAME_RGB)
+                memcpy (rgb, row, (gsize) params.pixels_per_line * 3);
+              else
+                for (SANE_Int x = 0; x < params.pixels_per_line; x++)
+                  rgb[x * 3] = rgb[x * 3 + 1] = rgb[x * 3 + 2] = row[x];
+              write_line ("DATA %d\n", params.pixels_per_line * 3);
+              write_all (rgb, (gsize) params.pixels_per_line * 3);
+              row_filled = 0;
+              line++;
+            }
+        }
+    }
+  explicit_bzero (row, params.bytes_per_line);
+  explicit_bzero (rgb, (gsize) params.pixels_per_line * 3);
+  g_free (row);
+  g_free (rgb);
+  /* A short page: the kiosk sees fewer bytes than announced and discards it. */
+  write_line ("END\n");
+  return 0;
+}
+
+/* Picks the device's document feeder (a "source" whose name says ADF, feeder or automatic),
+ * duplex when asked and available. Returns FALSE when it has none. */
+static gboolean
+select_feeder (SANE_Handle handle,
+               gboolean    duplex)
+{
+  SANE_Int count = 0;
+
+  if (sane_control_option (handle, 0, SANE_ACTION_GET_VALUE, &count, NULL) != SANE_STATUS_GOOD)
+    return FALSE;
+  for (SANE_Int i = 1; i < count; i++)
+    {
+      const SANE_Option_Descriptor *desc = sane_get_option_descriptor (handle, i);
+      const char *chosen = NULL;
+
+      if (desc == NULL || desc->name == NULL || strcmp (desc->name, SANE_NAME_SCAN_SOURCE) != 0
+          || desc->type != SANE_TYPE_STRING || desc->constraint_type != SANE_CONSTRAINT_STRING_LIST)
+        continue;
+      for (const SANE_String_Const *v = desc->constraint.string_list; *v != NULL; v++)
+        {
+          g_autofree char *lower = g_ascii_strdown (*v, -1);
+          gboolean feeder = strstr (lower, "adf") || strstr (lower, "feeder") || strstr (lower, "automatic");
+
+          if (!feeder)
+            continue;
+          if (chosen == NULL || (duplex && strstr (lower, "duplex")) || (!duplex && strstr (lower, "duplex") == NULL && chosen != NULL && strstr (chosen, "uplex")))
+            chosen = *v;
+        }
+      if (chosen == NULL)
+        return FALSE;
+      set_option (handle, SANE_NAME_SCAN_SOURCE, chosen);
+      return TRUE;
+    }
+  return FALSE;
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -141,23 +252,23 @@ main (int   argc,
   int dpi = 300;
   gboolean gray = FALSE;
   gboolean list = FALSE;
+  gboolean batch = FALSE;
+  gboolean duplex = FALSE;
   const GOptionEntry entries[] = {
     { "list", 0, 0, G_OPTION_ARG_NONE, &list, "List the scanners and exit", NULL },
     { "device", 0, 0, G_OPTION_ARG_STRING, &device, "SANE device name", "NAME" },
     { "dpi", 0, 0, G_OPTION_ARG_INT, &dpi, "Resolution", "N" },
     { "gray", 0, 0, G_OPTION_ARG_NONE, &gray, "Scan in grey", NULL },
     { "option", 0, 0, G_OPTION_ARG_STRING_ARRAY, &options, "Device option", "NAME=VALUE" },
+    { "batch", 0, 0, G_OPTION_ARG_NONE, &batch, "Scan every page of the document feeder", NULL },
+    { "duplex", 0, 0, G_OPTION_ARG_NONE, &duplex, "With --batch: both sides, when the feeder can", NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new (NULL);
   g_autoptr(GError) error = NULL;
   SANE_Handle handle = NULL;
-  SANE_Parameters params;
   SANE_Status status;
   SANE_Int version;
-  guint8 *row, *rgb;
-  gsize row_filled = 0;
-  guint8 buffer[65536];
 
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
@@ -220,65 +331,39 @@ main (int   argc,
         set_option (handle, pair[0], pair[1]);
     }
 
-  status = sane_start (handle);
-  if (status != SANE_STATUS_GOOD)
-    return fail (handle, status, "start");
-  /* Parameters are only reliable after sane_start(). */
-  status = sane_get_parameters (handle, &params);
-  if (status != SANE_STATUS_GOOD)
-    return fail (handle, status, "parameters");
-  /* A hand-scanner does not know the page's height (lines = -1): rows come until EOF. */
-  if (params.depth != 8 || params.lines == 0 || params.lines < -1 || params.pixels_per_line <= 0
-      || (params.format != SANE_FRAME_RGB && params.format != SANE_FRAME_GRAY)
-      || params.bytes_per_line < params.pixels_per_line * (params.format == SANE_FRAME_RGB ? 3 : 1))
-    return fail (handle, SANE_STATUS_UNSUPPORTED, "frame");
-
-  write_line ("FRAME %d %d\n", params.pixels_per_line, params.lines < 0 ? 0 : params.lines);
-  if (params.lines < 0)
-    params.lines = G_MAXINT;   /* until EOF */
-  row = g_malloc (params.bytes_per_line);
-  rgb = g_malloc ((gsize) params.pixels_per_line * 3);
-  for (SANE_Int line = 0; line < params.lines;)
+  if (batch && !select_feeder (handle, duplex))
     {
-      SANE_Int length = 0;
-      SANE_Int offset = 0;
+      write_line ("ERROR -2 This scanner has no document feeder\n");
+      sane_cancel (handle);
+      sane_close (handle);
+      sane_exit ();
+      return 1;
+    }
 
-      status = sane_read (handle, buffer, sizeof buffer, &length);
-      if (status == SANE_STATUS_EOF)
-        break;
-      if (status != SANE_STATUS_GOOD)
-        return fail (handle, status, "read");
-      if (length < 0)
-        return fail (handle, SANE_STATUS_IO_ERROR, "read");
+  /* One page; or, from the feeder, pages until it is empty (at most MAX_BATCH_PAGES). */
+  for (guint page = 0; ; page++)
+    {
+      int result;
 
-      /* Repack each complete row into tight RGB, whatever the device's padding and format. */
-      while (offset < length && line < params.lines)
+      status = sane_start (handle);
+      if (batch && page > 0 && status == SANE_STATUS_NO_DOCS)
         {
-          gsize take = MIN ((gsize) (length - offset), (gsize) params.bytes_per_line - row_filled);
-
-          memcpy (row + row_filled, buffer + offset, take);
-          row_filled += take;
-          offset += take;
-          if (row_filled == (gsize) params.bytes_per_line)
-            {
-              if (params.format == SANE_FRAME_RGB)
-                memcpy (rgb, row, (gsize) params.pixels_per_line * 3);
-              else
-                for (SANE_Int x = 0; x < params.pixels_per_line; x++)
-                  rgb[x * 3] = rgb[x * 3 + 1] = rgb[x * 3 + 2] = row[x];
-              write_line ("DATA %d\n", params.pixels_per_line * 3);
-              write_all (rgb, (gsize) params.pixels_per_line * 3);
-              row_filled = 0;
-              line++;
-            }
+          write_line ("BATCH_END\n");
+          break;
+        }
+      if (status != SANE_STATUS_GOOD)
+        return fail (handle, status, "start");
+      result = read_page (handle);
+      if (result != 0)
+        return result;
+      if (!batch)
+        break;
+      if (page + 1 == MAX_BATCH_PAGES)
+        {
+          write_line ("BATCH_END\n");
+          break;
         }
     }
-  explicit_bzero (row, params.bytes_per_line);
-  explicit_bzero (rgb, (gsize) params.pixels_per_line * 3);
-  g_free (row);
-  g_free (rgb);
-  /* A short page: the kiosk sees fewer bytes than announced and discards it. */
-  write_line ("END\n");
   sane_cancel (handle);
   sane_close (handle);
   sane_exit ();

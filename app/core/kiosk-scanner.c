@@ -50,6 +50,9 @@ typedef struct
   GMainContext      *context;
   gulong             cancel_id;
   gboolean           list;        /* list the devices instead of scanning */
+  gboolean           batch;       /* every page of the feeder */
+  KioskScanPageFunc  page_func;   /* batch: each page, on the caller's context */
+  gpointer           page_data;
 } Job;
 
 static gboolean
@@ -92,6 +95,7 @@ set_status_error (int          status,
     case -1: code = KIOSK_SCANNER_ERROR_NO_DEVICE; break;
     case SANE_STATUS_JAMMED: code = KIOSK_SCANNER_ERROR_JAMMED; break;
     case SANE_STATUS_COVER_OPEN: code = KIOSK_SCANNER_ERROR_COVER_OPEN; break;
+    case -2: code = KIOSK_SCANNER_ERROR_NO_FEEDER; break;
     case SANE_STATUS_NO_DOCS: code = KIOSK_SCANNER_ERROR_NO_DOCS; break;
     case SANE_STATUS_DEVICE_BUSY: code = KIOSK_SCANNER_ERROR_BUSY; break;
     case SANE_STATUS_UNSUPPORTED: code = KIOSK_SCANNER_ERROR_UNSUPPORTED; break;
@@ -247,6 +251,8 @@ spawn_helper (KioskScanner  *self,
   else
     {
       g_ptr_array_add (argv, g_strdup_printf ("--dpi=%u", job->options.dpi));
+      if (job->batch)
+        g_ptr_array_add (argv, g_strdup ("--batch"));
       if (!job->options.color)
         g_ptr_array_add (argv, g_strdup ("--gray"));
       if (self->device != NULL)
@@ -272,6 +278,7 @@ static KioskImage *
 scan_page (KioskScanner  *self,
            Job           *job,
            GSubprocess   *process,
+           gboolean      *batch_end,
            GError       **error)
 {
   int fd = g_unix_input_stream_get_fd (G_UNIX_INPUT_STREAM (g_subprocess_get_stdout_pipe (process)));
@@ -295,6 +302,11 @@ scan_page (KioskScanner  *self,
       line = read_header (self, fd, error);
       if (line == NULL || !check_error_line (line, error))
         return NULL;
+    }
+  if (g_str_equal (line, "BATCH_END"))
+    {
+      *batch_end = TRUE;
+      return NULL;
     }
   if (sscanf (line, "FRAME %u %u", &width, &height) != 2 || width == 0
       || width > 100000 || height > 100000)
@@ -441,6 +453,30 @@ read_device_list (KioskScanner  *self,
     }
 }
 
+typedef struct
+{
+  KioskScanPageFunc  func;
+  gpointer           data;
+  KioskImage        *image;
+} PageIdle;
+
+static void
+free_page_idle (PageIdle *idle)
+{
+  g_clear_pointer (&idle->image, kiosk_image_free);
+  g_free (idle);
+}
+
+static gboolean
+deliver_page_cb (gpointer user_data)
+{
+  PageIdle *idle = user_data;
+
+  if (idle->func != NULL)
+    idle->func (g_steal_pointer (&idle->image), idle->data);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 run_job (KioskScanner *self,
          Job          *job)
@@ -448,6 +484,7 @@ run_job (KioskScanner *self,
   g_autoptr(GError) error = NULL;
   g_autoptr(GSubprocess) process = NULL;
   KioskImage *image = NULL;
+  guint n_pages = 0;
 
   g_atomic_int_set (&self->cancelled, g_task_return_error_if_cancelled (job->task));
   if (g_atomic_int_get (&self->cancelled))
@@ -475,7 +512,35 @@ run_job (KioskScanner *self,
             g_task_return_error (job->task, g_steal_pointer (&error));
           return;
         }
-      image = scan_page (self, job, process, &error);
+      if (job->batch)
+        {
+          /* Page after page until the feeder is empty; each goes to the caller at once. */
+          gboolean batch_end = FALSE;
+
+          n_pages = 0;
+          while (error == NULL && !batch_end)
+            {
+              KioskImage *page = scan_page (self, job, process, &batch_end, &error);
+
+              if (page != NULL)
+                {
+                  PageIdle *idle = g_new0 (PageIdle, 1);
+
+                  idle->func = job->page_func;
+                  idle->data = job->page_data;
+                  idle->image = page;
+                  g_main_context_invoke_full (job->context, G_PRIORITY_DEFAULT, deliver_page_cb, idle,
+                                              (GDestroyNotify) free_page_idle);
+                  n_pages++;
+                }
+            }
+        }
+      else
+        {
+          gboolean batch_end = FALSE;
+
+          image = scan_page (self, job, process, &batch_end, &error);
+        }
 
       /* Whatever the helper still does (releasing the device, or hanging in the backend), the
        * kiosk has what it needs: end it now. */
@@ -486,7 +551,9 @@ run_job (KioskScanner *self,
       g_subprocess_wait (process, NULL, NULL);
     }
 
-  if (image != NULL)
+  if (job->batch && error == NULL)
+    g_task_return_int (job->task, n_pages);
+  else if (image != NULL)
     g_task_return_pointer (job->task, image, (GDestroyNotify) kiosk_image_free);
   else
     g_task_return_error (job->task, g_steal_pointer (&error));
@@ -701,6 +768,52 @@ kiosk_scanner_scan_async (KioskScanner           *self,
   if (cancellable != NULL)
     job->cancel_id = g_cancellable_connect (cancellable, G_CALLBACK (cancel_scan_cb), self, NULL);
   g_async_queue_push (self->jobs, job);
+}
+
+/**
+ * kiosk_scanner_scan_batch_async:
+ * @page_func: receives each page (transfer full) on the calling thread's context, in order
+ *
+ * Scans every page in the document feeder until it is empty. A feeder fault (a jam on the 7th
+ * page) ends the batch with its error; the pages delivered before are whole, the page in
+ * progress is discarded. A device without a feeder: %KIOSK_SCANNER_ERROR_NO_FEEDER.
+ */
+void
+kiosk_scanner_scan_batch_async (KioskScanner           *self,
+                                const KioskScanOptions *options,
+                                KioskScanPageFunc       page_func,
+                                gpointer                page_data,
+                                GCancellable           *cancellable,
+                                GAsyncReadyCallback     callback,
+                                gpointer                user_data)
+{
+  Job *job = g_new0 (Job, 1);
+
+  job->task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (job->task, kiosk_scanner_scan_batch_async);
+  job->options = *options;
+  job->batch = TRUE;
+  job->page_func = page_func;
+  job->page_data = page_data;
+  job->context = g_main_context_ref_thread_default ();
+  if (cancellable != NULL)
+    job->cancel_id = g_cancellable_connect (cancellable, G_CALLBACK (cancel_scan_cb), self, NULL);
+  g_async_queue_push (self->jobs, job);
+}
+
+/**
+ * kiosk_scanner_scan_batch_finish:
+ *
+ * Returns: how many pages were delivered, or -1 with a #KIOSK_SCANNER_ERROR or
+ *   %G_IO_ERROR_CANCELLED
+ */
+gssize
+kiosk_scanner_scan_batch_finish (KioskScanner  *self,
+                                 GAsyncResult  *result,
+                                 GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), -1);
+  return g_task_propagate_int (G_TASK (result), error);
 }
 
 /**

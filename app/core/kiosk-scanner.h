@@ -26,6 +26,10 @@ void kiosk_scanner_device_free (KioskScannerDevice *device);
 typedef void (*KioskScanProgress) (double   fraction,
                                    gpointer user_data);
 
+/* One page of a feeder batch, on the caller's main context; the callee owns @image. */
+typedef void (*KioskScanPageFunc) (KioskImage *image,
+                                   gpointer    user_data);
+
 #define KIOSK_TYPE_SCANNER (kiosk_scanner_get_type ())
 G_DECLARE_FINAL_TYPE (KioskScanner, kiosk_scanner, KIOSK, SCANNER, GObject)
 
@@ -40,6 +44,16 @@ void          kiosk_scanner_scan_async   (KioskScanner           *self,
 KioskImage   *kiosk_scanner_scan_finish  (KioskScanner           *self,
                                           GAsyncResult           *result,
                                           GError                **error);
+void          kiosk_scanner_scan_batch_async  (KioskScanner           *self,
+                                               const KioskScanOptions *options,
+                                               KioskScanPageFunc       page_func,
+                                               gpointer                page_data,
+                                               GCancellable           *cancellable,
+                                               GAsyncReadyCallback     callback,
+                                               gpointer                user_data);
+gssize        kiosk_scanner_scan_batch_finish (KioskScanner           *self,
+                                               GAsyncResult           *result,
+                                               GError                **error);
 char         *kiosk_scanner_dup_device_name (KioskScanner        *self);
 void          kiosk_scanner_set_extra_options (KioskScanner      *self,
                                                const char * const *options);
