@@ -115,6 +115,8 @@ typedef struct
   KioskDocumentKind  kind;
   char              *varname;
   GPtrArray         *pages;     /* nullable: the document's pages so far (copies), for paper */
+  gboolean           want_pdf;  /* an image the portal accepts only as PDF */
+  gint64             max_size;  /* the portal's limit for this document */
 } EncodeData;
 
 static void
@@ -208,9 +210,37 @@ encode_in_thread (GTask        *task,
       g_task_return_pointer (task, document, g_object_unref);
     }
   else
-    g_task_return_pointer (task, kiosk_document_new (data->varname, "image/jpeg", jpeg, preview),
-                           g_object_unref);
+    {
+      /* Over the portal's limit: a lighter JPEG rather than a refusal, down to quality 45. */
+      for (int q = quality - 15; q >= 45 && data->max_size > 0
+           && (gint64) g_bytes_get_size (jpeg) > data->max_size; q -= 15)
+        {
+          GBytes *lighter = kiosk_encode_jpeg (data->image, q, NULL);
+
+          if (lighter == NULL)
+            break;
+          g_bytes_unref (jpeg);
+          jpeg = lighter;
+        }
+      if (data->want_pdf)
+        {
+          g_autoptr(GPtrArray) pages = g_ptr_array_new_with_free_func ((GDestroyNotify) kiosk_page_free);
+          KioskDocument *document;
+
+          g_ptr_array_add (pages, kiosk_page_new (data->image, jpeg, preview));
+          document = kiosk_document_new_from_pages (data->varname, pages, &error);
+          if (document == NULL)
+            g_task_return_error (task, g_steal_pointer (&error));
+          else
+            g_task_return_pointer (task, document, g_object_unref);
+          return;
+        }
+      g_task_return_pointer (task, kiosk_document_new (data->varname, "image/jpeg", jpeg, preview),
+                             g_object_unref);
+    }
 }
+
+static const KioskDocumentSpec *find_spec (KioskDocumentsPage *self, const char *varname);
 
 static void
 encode_done_cb (GObject      *object,
@@ -231,7 +261,30 @@ encode_done_cb (GObject      *object,
       show_error (self, text);
     }
   else if (self->dossier != NULL)
-    kiosk_dossier_set_document (self->dossier, kiosk_document_get_varname (document), document);
+    {
+      const KioskDocumentSpec *spec = find_spec (self, kiosk_document_get_varname (document));
+      gsize size = g_bytes_get_size (kiosk_document_get_content (document));
+
+      /* What the portal would refuse is refused here, with what to do. */
+      if (spec != NULL && spec->formats[0] != NULL
+          && !g_strv_contains ((const char * const *) spec->formats, kiosk_document_get_content_type (document)))
+        show_error (self, _("The online service does not accept this kind of file for this document. Please ask an agent."));
+      else if (spec != NULL && spec->max_size > 0 && (gint64) size > spec->max_size)
+        {
+          g_autofree char *got = g_format_size (size);
+          g_autofree char *limit = g_format_size (spec->max_size);
+          /* TRANSLATORS: "This document is too large: 12.3 MB, at most 10.0 MB. …" */
+          g_autofree char *text = g_strdup_printf (_("This document is too large for the online service: %s, at most %s. Remove a page, or scan it again."),
+                                                   got, limit);
+
+          show_error (self, text);
+          /* The pages stay, so that the citizen can remove some; "Next" waits (rebuild_rows). */
+          if (kiosk_document_get_pages (document) != NULL)
+            kiosk_dossier_set_document (self->dossier, kiosk_document_get_varname (document), document);
+        }
+      else
+        kiosk_dossier_set_document (self->dossier, kiosk_document_get_varname (document), document);
+    }
   set_busy (self, NULL);
 }
 
@@ -313,6 +366,10 @@ scan_done_cb (GObject      *object,
   data->image = image;
   data->kind = spec->kind;
   data->varname = g_strdup (spec->varname);
+  data->max_size = spec->max_size;
+  data->want_pdf = spec->formats[0] != NULL
+                   && !g_strv_contains ((const char * const *) spec->formats, "image/jpeg")
+                   && g_strv_contains ((const char * const *) spec->formats, "application/pdf");
   if (self->adding_page)
     data->pages = copy_pages (kiosk_dossier_get_document (self->dossier, spec->varname));
   task = g_task_new (self, self->cancellable, encode_done_cb, NULL);
@@ -812,6 +869,14 @@ rebuild_rows (KioskDocumentsPage *self)
       }
       if (spec->required && kiosk_dossier_get_document (self->dossier, spec->varname) == NULL)
         complete = FALSE;
+      /* A document over the portal's limit must lose pages before going on. */
+      {
+        KioskDocument *document = kiosk_dossier_get_document (self->dossier, spec->varname);
+
+        if (document != NULL && spec->max_size > 0
+            && (gint64) g_bytes_get_size (kiosk_document_get_content (document)) > spec->max_size)
+          complete = FALSE;
+      }
     }
   gtk_widget_set_sensitive (self->next_button, complete && self->scanning == NULL);
 }

@@ -844,8 +844,13 @@ kiosk_dossier_is_complete (KioskDossier *self)
     {
       const KioskDocumentSpec *spec = kiosk_procedure_get_document (self->procedure, i);
 
-      if (spec->required && kiosk_dossier_document_is_needed (self, spec)
-          && !g_hash_table_contains (self->documents, spec->varname))
+      KioskDocument *document = g_hash_table_lookup (self->documents, spec->varname);
+
+      if (spec->required && kiosk_dossier_document_is_needed (self, spec) && document == NULL)
+        return FALSE;
+      /* Over the portal's limit, it would be refused (413): not complete until pages go. */
+      if (document != NULL && kiosk_dossier_document_is_needed (self, spec) && spec->max_size > 0
+          && (gint64) g_bytes_get_size (kiosk_document_get_content (document)) > spec->max_size)
         return FALSE;
     }
   return TRUE;

@@ -407,6 +407,23 @@ kiosk_outbox_list (KioskOutbox  *self,
 
 /* Decrypts an entry's `dossier` part and gives its key (the device key for entries queued before
  * entries had keys of their own); the caller holds the lock. */
+/* Whether the entry is still there (not removed by a delivery from the foreground meanwhile). */
+static gboolean
+entry_exists (KioskOutbox *self,
+              gint64       id)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
+  sqlite3_stmt *stmt = NULL;
+  gboolean found;
+
+  if (sqlite3_prepare_v2 (self->db, "SELECT 1 FROM outbox WHERE id = ? AND shredded = 0", -1, &stmt, NULL) != SQLITE_OK)
+    return TRUE;
+  sqlite3_bind_int64 (stmt, 1, id);
+  found = sqlite3_step (stmt) == SQLITE_ROW;
+  sqlite3_finalize (stmt);
+  return found;
+}
+
 static GBytes *
 load_dossier (KioskOutbox  *self,
               gint64        id,
@@ -799,6 +816,9 @@ drain_in_thread (GTask        *task,
         continue;
       if (!kiosk_outbox_get_parts (self, entry->id, &json, &parts, &send_error))
         {
+          /* Delivered and removed by the citizen's own submission since the list was read. */
+          if (!entry_exists (self, entry->id))
+            continue;
           g_warning ("Outbox entry %" G_GINT64_FORMAT " is unreadable: %s", entry->id, send_error->message);
           defer_entry (self, entry->id, entry->attempts + 1, 0, TRUE, "unreadable");
           continue;
