@@ -371,7 +371,11 @@ kiosk_encode_pdf_pages (GPtrArray  *pages,
       else
         cairo_pdf_surface_set_size (pdf, page_w, page_h);
 
-      surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, page->width, page->height);
+      /* A 1 × 1 surface carrying the JPEG: the PDF backend embeds the JPEG's bytes (DCTDecode)
+       * at the JPEG's own size and draws it over the surface's extent, scaled here to the page.
+       * A surface of the page's size would cost 4 bytes a pixel (35 MB at 300 dpi) for pixels
+       * cairo never reads. */
+      surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 1, 1);
       cairo_surface_set_mime_data (surface, CAIRO_MIME_TYPE_JPEG,
                                    g_bytes_get_data (page->jpeg, NULL), g_bytes_get_size (page->jpeg),
                                    (cairo_destroy_func_t) g_bytes_unref, g_bytes_ref (page->jpeg));
@@ -380,7 +384,7 @@ kiosk_encode_pdf_pages (GPtrArray  *pages,
       cairo_translate (cr, page_w / 2, page_h / 2);
       cairo_rotate (cr, turns * G_PI / 2);
       cairo_translate (cr, -width_pt / 2, -height_pt / 2);
-      cairo_scale (cr, 72.0 / dpi, 72.0 / dpi);
+      cairo_scale (cr, width_pt, height_pt);
       cairo_set_source_surface (cr, surface, 0, 0);
       cairo_paint (cr);
       cairo_restore (cr);

@@ -1,0 +1,248 @@
+/* bench-scan.c: one A4 page at 300 dpi in colour, from libsane's test backend to a finished PDF
+ * page, through the kiosk's core (kiosk-scan-helper → KioskScanner → JPEG → PDF), against
+ * `scanimage --format=jpeg` then `img2pdf` on the same page in the same run; headless.
+ *
+ * Run from the repository root:   build/tests/bench/bench-scan
+ *
+ * Output (key=value, plain numbers; '#' lines are comments), medians of BENCH_RUNS (default 5):
+ *   page_ms          scan + JPEG (quality 85) + PDF page, in the kiosk's core
+ *   baseline_ms      scanimage (JPEG) + img2pdf, two processes, same device and settings
+ *   peak_rss_kb      the larger of the kiosk's two processes (this one, the scan helper)
+ *   baseline_rss_kb  the larger of the baseline's two processes
+ *   max_stall_ms     the longest gap of a 10 ms main-loop tick while the page is scanned and encoded
+ * Targets (issue 5): page_ms ≤ 0.6 × baseline_ms, peak_rss_kb ≤ 0.6 × baseline_rss_kb,
+ * max_stall_ms ≤ 50. */
+#include "kiosk-document.h"
+#include "kiosk-scanner.h"
+
+#include <glib/gstdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define DEFAULT_RUNS 5
+
+typedef struct
+{
+  KioskImage *image;
+  GError     *error;
+  gboolean    done;
+  gint64      last_tick;
+  gint64      max_stall;
+} ScanRun;
+
+static void
+scan_done_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  ScanRun *run = user_data;
+
+  run->image = kiosk_scanner_scan_finish (KIOSK_SCANNER (object), result, &run->error);
+  run->done = TRUE;
+}
+
+static gboolean
+tick_cb (gpointer user_data)
+{
+  ScanRun *run = user_data;
+  gint64 now = g_get_monotonic_time ();
+
+  if (run->last_tick != 0)
+    run->max_stall = MAX (run->max_stall, now - run->last_tick);
+  run->last_tick = now;
+  return G_SOURCE_CONTINUE;
+}
+
+typedef struct
+{
+  KioskImage *image;
+  GBytes     *pdf;
+} EncodeJob;
+
+static void
+encode_in_thread (GTask        *task,
+                  gpointer      source,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  EncodeJob *job = task_data;
+  g_autoptr(GBytes) jpeg = kiosk_encode_jpeg (job->image, 85, NULL);
+  g_autoptr(GPtrArray) pages = g_ptr_array_new_with_free_func ((GDestroyNotify) kiosk_page_free);
+
+  g_ptr_array_add (pages, kiosk_page_new (job->image, jpeg, NULL));
+  job->pdf = kiosk_encode_pdf_pages (pages, NULL);
+  g_task_return_boolean (task, job->pdf != NULL);
+}
+
+static void
+encode_done_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  *(gboolean *) user_data = TRUE;
+}
+
+/* The kiosk's way, as the documents page does it: the scan on the scanner's thread and helper,
+ * the encoding in a worker, the main loop free. */
+static double
+run_kiosk (ScanRun *run)
+{
+  g_autoptr(KioskScanner) scanner = kiosk_scanner_new ("test:0");
+  KioskScanOptions options = { 300, TRUE };
+  gint64 start = g_get_monotonic_time ();
+  guint tick = g_timeout_add (10, tick_cb, run);
+  EncodeJob job = { 0 };
+  gboolean encoded = FALSE;
+
+  kiosk_scanner_scan_async (scanner, &options, NULL, NULL, NULL, scan_done_cb, run);
+  while (!run->done)
+    g_main_context_iteration (NULL, TRUE);
+  if (run->image == NULL)
+    g_error ("scan: %s", run->error->message);
+  job.image = run->image;
+  {
+    g_autoptr(GTask) task = g_task_new (NULL, NULL, encode_done_cb, &encoded);
+
+    g_task_set_task_data (task, &job, NULL);
+    g_task_run_in_thread (task, encode_in_thread);
+  }
+  while (!encoded)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (tick);
+  if (job.pdf == NULL)
+    g_error ("the PDF was not made");
+  g_bytes_unref (job.pdf);
+  g_clear_pointer (&run->image, kiosk_image_free);
+  return (g_get_monotonic_time () - start) / 1000.0;
+}
+
+/* Runs a program, waits for it, and returns its peak RSS (kB) from wait4(). */
+static long
+run_program (const char * const *argv)
+{
+  struct rusage usage;
+  int status = 0;
+  pid_t pid = fork ();
+
+  if (pid == 0)
+    {
+      int null = open ("/dev/null", O_WRONLY);
+
+      dup2 (null, STDERR_FILENO);
+      execvp (argv[0], (char **) argv);
+      _exit (127);
+    }
+  if (wait4 (pid, &status, 0, &usage) < 0 || !WIFEXITED (status) || WEXITSTATUS (status) != 0)
+    g_error ("%s failed", argv[0]);
+  return usage.ru_maxrss;
+}
+
+static double
+run_baseline (const char *dir,
+              long       *rss_kb)
+{
+  g_autofree char *jpeg = g_build_filename (dir, "page.jpg", NULL);
+  g_autofree char *pdf = g_build_filename (dir, "page.pdf", NULL);
+  const char *scan[] = { "scanimage", "-d", "test:0", "--mode", "Color", "--resolution", "300",
+                         "--format=jpeg", "-o", jpeg, NULL };
+  const char *convert[] = { "img2pdf", jpeg, "-o", pdf, NULL };
+  gint64 start = g_get_monotonic_time ();
+  long a = run_program (scan);
+  long b = run_program (convert);
+  double ms = (g_get_monotonic_time () - start) / 1000.0;
+
+  *rss_kb = MAX (a, b);
+  g_unlink (jpeg);
+  g_unlink (pdf);
+  return ms;
+}
+
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+static double
+median (GArray *values)
+{
+  g_array_sort (values, compare_doubles);
+  return g_array_index (values, double, values->len / 2);
+}
+
+static void
+print_number (const char *key,
+              double      value)
+{
+  char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+
+  g_print ("%s=%s\n", key, g_ascii_formatd (buffer, sizeof buffer, "%.1f", value));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autofree char *dir = g_dir_make_tmp ("bench-scan-XXXXXX", NULL);
+  g_autoptr(GArray) kiosk_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) baseline_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) stalls = g_array_new (FALSE, FALSE, sizeof (double));
+  const char *runs_env = g_getenv ("BENCH_RUNS");
+  guint runs = runs_env ? MAX (atoi (runs_env), 1) : DEFAULT_RUNS;
+  long baseline_rss = 0;
+  struct rusage self_usage, children_usage;
+
+  if (g_getenv ("SANE_CONFIG_DIR") == NULL)
+    g_setenv ("SANE_CONFIG_DIR", "tests/sane.d", TRUE);
+  if (g_getenv ("KIOSK_SCAN_HELPER") == NULL)
+    g_setenv ("KIOSK_SCAN_HELPER", "build/app/core/kiosk-scan-helper", TRUE);
+  if (!g_file_test ("tests/sane.d/dll.conf", G_FILE_TEST_EXISTS))
+    g_error ("Run from the repository root (tests/sane.d not found)");
+
+  /* The kiosk's runs first: this process's peak RSS is then the pipeline's, not the baseline's
+   * bookkeeping (the children's peak is kept apart by wait4). */
+  for (guint i = 0; i < runs; i++)
+    {
+      ScanRun run = { 0 };
+      double ms = run_kiosk (&run);
+      double stall = run.max_stall / 1000.0;
+
+      g_array_append_val (kiosk_ms, ms);
+      g_array_append_val (stalls, stall);
+    }
+  getrusage (RUSAGE_SELF, &self_usage);
+  getrusage (RUSAGE_CHILDREN, &children_usage);   /* the scan helpers, so far */
+
+  for (guint i = 0; i < runs; i++)
+    {
+      long rss = 0;
+      double ms = run_baseline (dir, &rss);
+
+      g_array_append_val (baseline_ms, ms);
+      baseline_rss = MAX (baseline_rss, rss);
+    }
+  g_rmdir (dir);
+
+  g_print ("# %u runs each; test:0, A4, 300 dpi, colour\n", runs);
+  print_number ("page_ms", median (kiosk_ms));
+  print_number ("baseline_ms", median (baseline_ms));
+  print_number ("peak_rss_kb", MAX (self_usage.ru_maxrss, children_usage.ru_maxrss));
+  print_number ("kiosk_process_rss_kb", self_usage.ru_maxrss);
+  print_number ("helper_rss_kb", children_usage.ru_maxrss);
+  print_number ("baseline_rss_kb", baseline_rss);
+  {
+    double worst = 0;
+
+    for (guint i = 0; i < stalls->len; i++)
+      worst = MAX (worst, g_array_index (stalls, double, i));
+    print_number ("max_stall_ms", worst);
+  }
+  return 0;
+}
