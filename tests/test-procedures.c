@@ -922,6 +922,39 @@ test_drafts (void)
   g_assert_cmpuint (kiosk_drafts_count (drafts), ==, 0);
 }
 
+/* Restarts the reference portal serving @catalogue (a path). */
+static void
+restart_portal (const char *catalogue)
+{
+  const char *extra[] = { "--catalogue", catalogue, NULL };
+
+  if (portal != NULL)
+    kiosk_test_portal_stop (portal);
+  portal = kiosk_test_portal_start_with (extra);
+}
+
+/* A window over @catalogue (the portal serves @portal_catalogue), the procedure aide-rentree
+ * opened and started: its first form page shown. */
+static KioskWindow *
+start_aide_rentree (const char    *catalogue,
+                    const char    *portal_catalogue,
+                    const char    *data_dir,
+                    KioskContext **context)
+{
+  KioskWindow *window;
+
+  restart_portal (portal_catalogue);
+  *context = kiosk_test_context_new_with_catalogue (portal->url, data_dir, catalogue);
+  window = kiosk_window_new (NULL, *context);
+  gtk_window_present (GTK_WINDOW (window));
+  kiosk_test_wait_for_page (window, "welcome");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-procedure", "s", "aide-rentree");
+  kiosk_test_wait_for_page (window, "procedure");
+  kiosk_test_click (window, "start-dossier-button");
+  kiosk_test_wait_for_page (window, "form");
+  return window;
+}
+
 static gboolean
 documents_idle_cb (gpointer data)
 {
@@ -1001,22 +1034,7 @@ test_ui_fill_and_submit (void)
   JsonObject *stored, *data;
   JsonArray *files, *children;
 
-  {
-    const char *extra[] = { "--catalogue", catalogue, NULL };
-
-    if (portal != NULL)
-      kiosk_test_portal_stop (portal);
-    portal = kiosk_test_portal_start_with (extra);
-  }
-  context = kiosk_test_context_new_with_catalogue (portal->url, data_dir, catalogue);
-  window = kiosk_window_new (NULL, context);
-  gtk_window_present (GTK_WINDOW (window));
-  kiosk_test_wait_for_page (window, "welcome");
-
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-procedure", "s", "aide-rentree");
-  kiosk_test_wait_for_page (window, "procedure");
-  kiosk_test_click (window, "start-dossier-button");
-  kiosk_test_wait_for_page (window, "form");
+  window = start_aide_rentree (catalogue, catalogue, data_dir, &context);
   form = KIOSK_FORM_PAGE (kiosk_window_get_page (window, "form"));
   dossier = kiosk_context_get_dossier (context);
   g_assert_cmpstr (kiosk_test_label (window, "step-label"), ==, "Étape 1 sur 5");
@@ -1179,21 +1197,7 @@ test_ui_draft (void)
   KioskDossier *dossier;
   GtkWidget *draft_page;
 
-  {
-    const char *extra[] = { "--catalogue", catalogue, NULL };
-
-    if (portal != NULL)
-      kiosk_test_portal_stop (portal);
-    portal = kiosk_test_portal_start_with (extra);
-  }
-  context = kiosk_test_context_new_with_catalogue (portal->url, data_dir, catalogue);
-  window = kiosk_window_new (NULL, context);
-  gtk_window_present (GTK_WINDOW (window));
-  kiosk_test_wait_for_page (window, "welcome");
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-procedure", "s", "aide-rentree");
-  kiosk_test_wait_for_page (window, "procedure");
-  kiosk_test_click (window, "start-dossier-button");
-  kiosk_test_wait_for_page (window, "form");
+  window = start_aide_rentree (catalogue, catalogue, data_dir, &context);
   dossier = kiosk_context_get_dossier (context);
   kiosk_test_fill_dossier (dossier);
   kiosk_dossier_set_answer (dossier, "last_name", "Wamytan");
@@ -1326,21 +1330,7 @@ test_ui_portal_rejection (void)
     json_generator_set_root (generator, root);
     g_assert_true (json_generator_to_file (generator, stricter, NULL));
   }
-  {
-    const char *extra[] = { "--catalogue", stricter, NULL };
-
-    if (portal != NULL)
-      kiosk_test_portal_stop (portal);
-    portal = kiosk_test_portal_start_with (extra);
-  }
-  context = kiosk_test_context_new_with_catalogue (portal->url, data_dir, catalogue);
-  window = kiosk_window_new (NULL, context);
-  gtk_window_present (GTK_WINDOW (window));
-  kiosk_test_wait_for_page (window, "welcome");
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-procedure", "s", "aide-rentree");
-  kiosk_test_wait_for_page (window, "procedure");
-  kiosk_test_click (window, "start-dossier-button");
-  kiosk_test_wait_for_page (window, "form");
+  window = start_aide_rentree (catalogue, stricter, data_dir, &context);
   dossier = kiosk_context_get_dossier (context);
   kiosk_dossier_set_answer (dossier, "children/0/first_name", "Léa");
   kiosk_test_complete_dossier (dossier);
@@ -1378,13 +1368,7 @@ test_portal_rules (void)
   JsonObject *fields;
   long status = 0;
 
-  {
-    const char *extra[] = { "--catalogue", catalogue, NULL };
-
-    if (portal != NULL)
-      kiosk_test_portal_stop (portal);
-    portal = kiosk_test_portal_start_with (extra);
-  }
+  restart_portal (catalogue);
   url = g_strconcat (portal->url, "api/formdefs/aide-rentree/submit", NULL);
   body = g_strdup ("{\"data\":{\"last_name\":\"W\",\"birth_date\":\"1981-04-12\",\"residence_months\":3,"
                    "\"status\":\"salarie\",\"needs\":[\"fournitures\"],\"ridet\":\"1234567.001\","

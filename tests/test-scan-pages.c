@@ -60,23 +60,16 @@ page_size (const char *info,
   *height = g_ascii_strtod (line + 1, NULL);
 }
 
-static void
-test_multi_page_document (void)
+/* Opens, in @window, a procedure asking for a paper document in PDF (not only for some answers),
+ * answers its questions and shows the documents page. Returns that document. */
+static const KioskDocumentSpec *
+open_paper_document (KioskWindow     *window,
+                     KioskContext    *context,
+                     KioskProcedure **procedure)
 {
-  g_autofree char *data_dir = g_dir_make_tmp ("kiosk-pages-XXXXXX", NULL);
-  g_autoptr(KioskContext) context = kiosk_test_context_new (portal->url, data_dir);
-  KioskWindow *window = kiosk_window_new (NULL, context);
   GListModel *procedures = kiosk_catalogue_get_procedures (kiosk_context_get_catalogue (context));
   const KioskDocumentSpec *spec = NULL;
-  KioskProcedure *procedure = NULL;
-  KioskDossier *dossier;
-  KioskDocument *document;
-  GPtrArray *pages;
-  g_autofree char *scan = NULL, *add = NULL, *turn = NULL, *earlier = NULL, *remove = NULL;
-  g_autofree char *info = NULL;
-  double width, height;
 
-  /* A procedure asking for a paper document in PDF, not asked only by some answer. */
   for (guint p = 0; p < g_list_model_get_n_items (procedures) && spec == NULL; p++)
     {
       g_autoptr(KioskProcedure) candidate = g_list_model_get_item (procedures, p);
@@ -89,7 +82,7 @@ test_multi_page_document (void)
               && g_strv_contains ((const char * const *) s->formats, "application/pdf"))
             {
               spec = s;
-              procedure = candidate;
+              *procedure = candidate;
             }
         }
     }
@@ -97,13 +90,32 @@ test_multi_page_document (void)
 
   gtk_window_present (GTK_WINDOW (window));
   kiosk_test_wait_for_page (window, "welcome");
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-procedure", "s", kiosk_procedure_get_slug (procedure));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-procedure", "s", kiosk_procedure_get_slug (*procedure));
   kiosk_test_wait_for_page (window, "procedure");
   kiosk_test_click (window, "start-dossier-button");
-  dossier = kiosk_context_get_dossier (context);
-  kiosk_test_fill_dossier (dossier);
+  kiosk_test_fill_dossier (kiosk_context_get_dossier (context));
   gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "documents");
   kiosk_test_wait_for_page (window, "documents");
+  return spec;
+}
+
+static void
+test_multi_page_document (void)
+{
+  g_autofree char *data_dir = g_dir_make_tmp ("kiosk-pages-XXXXXX", NULL);
+  g_autoptr(KioskContext) context = kiosk_test_context_new (portal->url, data_dir);
+  KioskWindow *window = kiosk_window_new (NULL, context);
+  const KioskDocumentSpec *spec;
+  KioskProcedure *procedure = NULL;
+  KioskDossier *dossier;
+  KioskDocument *document;
+  GPtrArray *pages;
+  g_autofree char *scan = NULL, *add = NULL, *turn = NULL, *earlier = NULL, *remove = NULL;
+  g_autofree char *info = NULL;
+  double width, height;
+
+  spec = open_paper_document (window, context, &procedure);
+  dossier = kiosk_context_get_dossier (context);
 
   scan = g_strdup_printf ("scan-%s", spec->varname);
   add = g_strdup_printf ("add-page-%s", spec->varname);
@@ -167,40 +179,14 @@ test_feeder (void)
   g_autofree char *feeder = g_strdup ("feeder-id_card");
   g_autofree char *info = NULL;
   KioskDossier *dossier;
-  const char *varname = NULL;
+  const char *varname;
   KioskProcedure *procedure = NULL;
   guint n_kept;
-  GListModel *procedures = kiosk_catalogue_get_procedures (kiosk_context_get_catalogue (context));
 
-  for (guint p = 0; p < g_list_model_get_n_items (procedures) && varname == NULL; p++)
-    {
-      g_autoptr(KioskProcedure) candidate = g_list_model_get_item (procedures, p);
-
-      for (guint d = 0; d < kiosk_procedure_get_n_documents (candidate) && varname == NULL; d++)
-        {
-          const KioskDocumentSpec *s = kiosk_procedure_get_document (candidate, d);
-
-          if (s->kind == KIOSK_DOCUMENT_PAPER && s->field == NULL && s->visible_if == NULL
-              && g_strv_contains ((const char * const *) s->formats, "application/pdf"))
-            {
-              varname = s->varname;
-              procedure = candidate;
-            }
-        }
-    }
-  g_assert_nonnull (varname);
+  varname = open_paper_document (window, context, &procedure)->varname;
+  dossier = kiosk_context_get_dossier (context);
   g_free (feeder);
   feeder = g_strdup_printf ("feeder-%s", varname);
-
-  gtk_window_present (GTK_WINDOW (window));
-  kiosk_test_wait_for_page (window, "welcome");
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-procedure", "s", kiosk_procedure_get_slug (procedure));
-  kiosk_test_wait_for_page (window, "procedure");
-  kiosk_test_click (window, "start-dossier-button");
-  dossier = kiosk_context_get_dossier (context);
-  kiosk_test_fill_dossier (dossier);
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "documents");
-  kiosk_test_wait_for_page (window, "documents");
 
   kiosk_test_click (window, feeder);
   g_assert_true (kiosk_test_wait (documents_idle_cb, kiosk_window_get_page (window, "documents"), 60000));

@@ -212,56 +212,12 @@ kiosk_encode_pdf (GPtrArray  *pages,
                   GPtrArray  *jpegs,
                   GError    **error)
 {
-  GByteArray *out = g_byte_array_new ();
-  cairo_surface_t *pdf = NULL;
-  cairo_t *cr = NULL;
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) kiosk_page_free);
 
   g_return_val_if_fail (pages->len == jpegs->len && pages->len > 0, NULL);
-
   for (guint i = 0; i < pages->len; i++)
-    {
-      const KioskImage *image = g_ptr_array_index (pages, i);
-      GBytes *jpeg = g_ptr_array_index (jpegs, i);
-      double dpi = image->dpi > 0 ? image->dpi : 300;
-      double width_pt = image->width * 72.0 / dpi;
-      double height_pt = image->height * 72.0 / dpi;
-      cairo_surface_t *surface;
-
-      if (pdf == NULL)
-        {
-          pdf = cairo_pdf_surface_create_for_stream (append_to_array_cb, out, width_pt, height_pt);
-          cr = cairo_create (pdf);
-        }
-      else
-        cairo_pdf_surface_set_size (pdf, width_pt, height_pt);
-
-      /* A surface of the right size whose pixels cairo never reads: with JPEG mime data
-       * attached, the PDF backend embeds the JPEG bytes as they are (DCTDecode). */
-      surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, image->width, image->height);
-      cairo_surface_set_mime_data (surface, CAIRO_MIME_TYPE_JPEG,
-                                   g_bytes_get_data (jpeg, NULL), g_bytes_get_size (jpeg),
-                                   (cairo_destroy_func_t) g_bytes_unref, g_bytes_ref (jpeg));
-      cairo_save (cr);
-      cairo_scale (cr, 72.0 / dpi, 72.0 / dpi);
-      cairo_set_source_surface (cr, surface, 0, 0);
-      cairo_paint (cr);
-      cairo_restore (cr);
-      cairo_show_page (cr);
-      cairo_surface_destroy (surface);
-    }
-
-  cairo_destroy (cr);
-  cairo_surface_finish (pdf);
-  if (cairo_surface_status (pdf) != CAIRO_STATUS_SUCCESS)
-    {
-      g_set_error (error, KIOSK_SCANNER_ERROR, KIOSK_SCANNER_ERROR_ENCODE,
-                   "Cannot build the PDF: %s", cairo_status_to_string (cairo_surface_status (pdf)));
-      cairo_surface_destroy (pdf);
-      g_byte_array_unref (out);
-      return NULL;
-    }
-  cairo_surface_destroy (pdf);
-  return g_byte_array_free_to_bytes (out);
+    g_ptr_array_add (list, kiosk_page_new (g_ptr_array_index (pages, i), g_ptr_array_index (jpegs, i), NULL));
+  return kiosk_encode_pdf_pages (list, error);
 }
 
 KioskPage *

@@ -741,6 +741,26 @@ cancel_scan_cb (GCancellable *cancellable,
   g_mutex_unlock (&self->lock);
 }
 
+/* A scan request for the scanner's thread: its task, with the caller's context for the answer. */
+static Job *
+new_job (KioskScanner           *self,
+         const KioskScanOptions *options,
+         GCancellable           *cancellable,
+         GAsyncReadyCallback     callback,
+         gpointer                user_data,
+         gpointer                source_tag)
+{
+  Job *job = g_new0 (Job, 1);
+
+  job->task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (job->task, source_tag);
+  job->options = *options;
+  job->context = g_main_context_ref_thread_default ();
+  if (cancellable != NULL)
+    job->cancel_id = g_cancellable_connect (cancellable, G_CALLBACK (cancel_scan_cb), self, NULL);
+  return job;
+}
+
 /**
  * kiosk_scanner_scan_async:
  * @options: resolution and colour
@@ -757,16 +777,10 @@ kiosk_scanner_scan_async (KioskScanner           *self,
                           GAsyncReadyCallback     callback,
                           gpointer                user_data)
 {
-  Job *job = g_new0 (Job, 1);
+  Job *job = new_job (self, options, cancellable, callback, user_data, kiosk_scanner_scan_async);
 
-  job->task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (job->task, kiosk_scanner_scan_async);
-  job->options = *options;
   job->progress = progress;
   job->progress_data = progress_data;
-  job->context = g_main_context_ref_thread_default ();
-  if (cancellable != NULL)
-    job->cancel_id = g_cancellable_connect (cancellable, G_CALLBACK (cancel_scan_cb), self, NULL);
   g_async_queue_push (self->jobs, job);
 }
 
@@ -787,17 +801,11 @@ kiosk_scanner_scan_batch_async (KioskScanner           *self,
                                 GAsyncReadyCallback     callback,
                                 gpointer                user_data)
 {
-  Job *job = g_new0 (Job, 1);
+  Job *job = new_job (self, options, cancellable, callback, user_data, kiosk_scanner_scan_batch_async);
 
-  job->task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (job->task, kiosk_scanner_scan_batch_async);
-  job->options = *options;
   job->batch = TRUE;
   job->page_func = page_func;
   job->page_data = page_data;
-  job->context = g_main_context_ref_thread_default ();
-  if (cancellable != NULL)
-    job->cancel_id = g_cancellable_connect (cancellable, G_CALLBACK (cancel_scan_cb), self, NULL);
   g_async_queue_push (self->jobs, job);
 }
 

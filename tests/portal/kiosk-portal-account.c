@@ -58,8 +58,8 @@ digest (const char *secret)
 }
 
 /* 256 bits from the kernel's CSPRNG, URL-safe base64 without padding. */
-static char *
-random_secret (void)
+char *
+kiosk_portal_random_secret (void)
 {
   guint8 bytes[32];
   char *text;
@@ -218,7 +218,7 @@ handle_device_authorization (KioskPortalAccounts *self,
                              SoupServerMessage   *msg,
                              const char          *base_url)
 {
-  g_autofree char *device_code = random_secret ();
+  g_autofree char *device_code = kiosk_portal_random_secret ();
   g_autofree char *hash = digest (device_code);
   g_autofree char *user_code = new_user_code ();
   g_autofree char *uri = g_strconcat (base_url, "activer", NULL);
@@ -316,7 +316,7 @@ handle_token (KioskPortalAccounts *self,
     reply_oauth_error (msg, SOUP_STATUS_BAD_REQUEST, "access_denied", "The citizen refused");
   else
     {
-      g_autofree char *token = random_secret ();
+      g_autofree char *token = kiosk_portal_random_secret ();
       g_autofree char *token_hash = digest (token);
       JsonObject *answer = json_object_new ();
 
@@ -583,7 +583,7 @@ kiosk_portal_accounts_handle_api (KioskPortalAccounts *self,
       g_autoptr(JsonObject) request = kiosk_json_parse_object (g_bytes_get_data (body, NULL),
                                                                g_bytes_get_size (body), NULL);
       const char *key = kiosk_json_get_string (request, "idempotency_key");
-      g_autofree char *grant = random_secret ();
+      g_autofree char *grant = kiosk_portal_random_secret ();
       g_autofree char *hash = digest (grant);
       JsonObject *result;
       sqlite3_stmt *stmt = NULL;

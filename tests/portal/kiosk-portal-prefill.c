@@ -9,7 +9,6 @@
 #include "kiosk-json.h"
 
 #include <string.h>
-#include <sys/random.h>
 
 #define PREFILL_LIFETIME_S (7 * 24 * 3600)
 
@@ -19,21 +18,6 @@ ensure_table (sqlite3 *db)
   sqlite3_exec (db, "CREATE TABLE IF NOT EXISTS prefills (token_sha256 TEXT PRIMARY KEY,"
                     " slug TEXT NOT NULL, data TEXT NOT NULL, created INTEGER NOT NULL)",
                 NULL, NULL, NULL);
-}
-
-static char *
-random_token (void)
-{
-  guint8 bytes[32];
-  char *text;
-
-  if (getrandom (bytes, sizeof bytes, 0) != sizeof bytes)
-    g_error ("getrandom failed");
-  text = g_base64_encode (bytes, sizeof bytes);
-  g_strdelimit (text, "+", '-');
-  g_strdelimit (text, "/", '_');
-  g_strdelimit (text, "=", '\0');
-  return text;
 }
 
 /* Keeps only the messages about answers that were given: a draft may lack required ones. */
@@ -108,7 +92,7 @@ kiosk_portal_prefill_create (sqlite3    *db,
     return NULL;
 
   ensure_table (db);
-  token = random_token ();
+  token = kiosk_portal_random_secret ();
   digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, token, -1);
   {
     g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), data);

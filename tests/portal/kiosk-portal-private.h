@@ -34,6 +34,9 @@ gboolean    kiosk_portal_validate_documents       (JsonObject        *procedure,
                                                    GHashTable        *uploads,
                                                    GHashTable        *errors);
 
+/* 256 random bits, URL-safe base64 (kiosk-portal-account.c). */
+char       *kiosk_portal_random_secret            (void);
+
 /* Pre-filled drafts handed over by a kiosk (kiosk-portal-prefill.c). */
 JsonObject *kiosk_portal_prefill_create           (sqlite3           *db,
                                                    const char        *slug,
