@@ -45,7 +45,16 @@ tab_to (KioskWindow *window,
       GtkWidget *focus;
 
       if (focus_is (window, name))
-        return;
+        {
+          /* Where the focus is shows: once keys have moved it, it carries the focus ring. */
+          focus = gtk_root_get_focus (GTK_ROOT (window));
+          if (i > 0)
+            {
+              g_assert_true (gtk_window_get_focus_visible (GTK_WINDOW (window)));
+              g_assert_true (gtk_widget_get_state_flags (focus) & GTK_STATE_FLAG_FOCUS_VISIBLE);
+            }
+          return;
+        }
       kiosk_test_press_keys (window, "Tab");
       focus = gtk_root_get_focus (GTK_ROOT (window));
       /* A trap would keep the focus in one place. */
@@ -107,6 +116,31 @@ test_keyboard_journey (void)
   kiosk_test_wait_for_page (window, "welcome");
   kiosk_test_spin (300);
 
+  /* The focus ring is drawn: the start button looks different with the focus and without. */
+  tab_to (window, "start-button");
+  kiosk_test_press_keys (window, "Tab shift+Tab");
+  g_assert_true (focus_is (window, "start-button"));
+  g_assert_true (gtk_window_get_focus_visible (GTK_WINDOW (window)));
+  {
+    GtkWidget *button = kiosk_test_find (window, "start-button");
+    g_autoptr(GdkTexture) focused = kiosk_test_render (button);
+    g_autoptr(GdkTexture) unfocused = NULL;
+    int width = gdk_texture_get_width (focused), height = gdk_texture_get_height (focused);
+    g_autofree guint8 *a = g_malloc ((gsize) width * height * 4);
+    g_autofree guint8 *b = g_malloc ((gsize) width * height * 4);
+    gsize differ = 0;
+
+    kiosk_test_press_keys (window, "Tab");
+    unfocused = kiosk_test_render (button);
+    g_assert_cmpint (gdk_texture_get_width (unfocused), ==, width);
+    gdk_texture_download (focused, a, (gsize) width * 4);
+    gdk_texture_download (unfocused, b, (gsize) width * 4);
+    for (gsize i = 0; i < (gsize) width * height * 4; i++)
+      differ += a[i] != b[i];
+    /* The ring runs around the button: at least its perimeter, two pixels wide. */
+    g_assert_cmpuint (differ, >, (gsize) (width + height) * 2);
+    kiosk_test_press_keys (window, "shift+Tab");
+  }
   tab_and_press (window, "start-button", "Return");
   kiosk_test_wait_for_page (window, "catalogue");
   tab_and_type (window, "search-entry", "aide medicale");
