@@ -4,10 +4,15 @@
  * untrusted JPEG files are refused without a crash. */
 #include "kiosk-document.h"
 #include "kiosk-image.h"
+#include "kiosk-import.h"
 #include "kiosk-scanner.h"
 #include "kiosk-errors.h"
 
+#include <cairo.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
 #include <locale.h>
+#include <unistd.h>
 #include <string.h>
 
 #define MM(x, dpi) ((guint) ((x) * (dpi) / 25.4 + 0.5))
@@ -249,6 +254,162 @@ test_untrusted_jpeg (void)
   }
 }
 
+
+static void
+import_done_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  gpointer *out = user_data;
+
+  out[0] = kiosk_import_file_finish (result, (GError **) &out[1]);
+  out[2] = GINT_TO_POINTER (TRUE);
+}
+
+static KioskImported *
+import (const char  *root,
+        const char  *name,
+        GError     **error)
+{
+  gpointer out[3] = { NULL, NULL, NULL };
+
+  kiosk_import_file_async (root, name, NULL, import_done_cb, out);
+  while (out[2] == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  if (out[1] != NULL)
+    g_propagate_error (error, out[1]);
+  return out[0];
+}
+
+static void
+write_file (const char *root,
+            const char *name,
+            const void *data,
+            gssize      length)
+{
+  g_autofree char *path = g_build_filename (root, name, NULL);
+  g_autofree char *dir = g_path_get_dirname (path);
+
+  g_mkdir_with_parents (dir, 0700);
+  g_assert_true (g_file_set_contents (path, data, length, NULL));
+}
+
+/* A USB stick: only its documents are listed (no link followed, nothing hidden, nothing beyond
+ * it); each file is checked in the import helper: images decoded and encoded again, a sound PDF
+ * kept as it is, a PDF that runs code, a damaged file, a file too large and a path leaving the
+ * stick refused. */
+static void
+test_usb_import (void)
+{
+  g_autofree char *root = g_dir_make_tmp ("kiosk-stick-XXXXXX", NULL);
+  g_autofree char *jpeg_path = g_build_filename (g_getenv ("KIOSK_SOURCE_DIR"), "tests", "scanner", "fixtures", "id-card-on-glass.jpg", NULL);
+  g_autofree char *jpeg = NULL;
+  g_autoptr(GBytes) pdf = NULL;
+  g_autoptr(GPtrArray) files = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize jpeg_length;
+
+  g_assert_true (g_file_get_contents (jpeg_path, &jpeg, &jpeg_length, NULL));
+  write_file (root, "carte.JPG", jpeg, jpeg_length);
+  write_file (root, "Documents/2026/fiche de paie.jpeg", jpeg, jpeg_length);
+  write_file (root, ".Trash-1000/old.jpg", jpeg, jpeg_length);
+  write_file (root, "notes.txt", "hello", 5);
+  write_file (root, "faux.pdf", "this is not a pdf", -1);
+  write_file (root, "script.pdf", "%PDF-1.4\n1 0 obj << /Type /Page /AA << /O << /S /JavaScript /JS (app.alert(1)) >> >> >> endobj\n"
+                                   "trailer << >>\n%%EOF\n", -1);
+  {
+    g_autoptr(KioskImage) image = kiosk_image_decode_jpeg (g_bytes_new_static (jpeg, jpeg_length), 1 << 26, NULL);
+    g_autoptr(GPtrArray) pages = g_ptr_array_new ();
+    g_autoptr(GPtrArray) jpegs = g_ptr_array_new ();
+    g_autoptr(GBytes) bytes = g_bytes_new_static (jpeg, jpeg_length);
+    g_autofree char *png = g_build_filename (root, "photo.png", NULL);
+    cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 120, 80);
+    cairo_t *cr = cairo_create (surface);
+
+    g_ptr_array_add (pages, image);
+    g_ptr_array_add (jpegs, bytes);
+    pdf = kiosk_encode_pdf (pages, jpegs, NULL);
+    write_file (root, "avis.pdf", g_bytes_get_data (pdf, NULL), g_bytes_get_size (pdf));
+    cairo_set_source_rgba (cr, 0.2, 0.4, 0.8, 0.5);
+    cairo_paint (cr);
+    cairo_destroy (cr);
+    g_assert_cmpint (cairo_surface_write_to_png (surface, png), ==, CAIRO_STATUS_SUCCESS);
+    cairo_surface_destroy (surface);
+  }
+  {
+    g_autofree char *big = g_build_filename (root, "gros.pdf", NULL);
+    int fd = g_open (big, O_WRONLY | O_CREAT, 0600);
+
+    g_assert_cmpint (ftruncate (fd, KIOSK_IMPORT_MAX_SIZE + 1), ==, 0);
+    close (fd);
+  }
+  {
+    g_autofree char *link = g_build_filename (root, "passwd.pdf", NULL);
+    g_autofree char *link_dir = g_build_filename (root, "etc.jpg", NULL);
+
+    g_assert_cmpint (symlink ("/etc/passwd", link), ==, 0);
+    g_assert_cmpint (symlink ("/etc", link_dir), ==, 0);
+  }
+
+  files = kiosk_usb_list_files (root, &error);
+  g_assert_no_error (error);
+  {
+    const char *expected[] = { "avis.pdf", "carte.JPG", "Documents/2026/fiche de paie.jpeg", "faux.pdf",
+                               "gros.pdf", "photo.png", "script.pdf" };
+    g_autoptr(GPtrArray) names = g_ptr_array_new ();
+
+    for (guint i = 0; i < files->len; i++)
+      g_ptr_array_add (names, ((KioskUsbFile *) files->pdata[i])->name);
+    g_assert_cmpuint (files->len, ==, G_N_ELEMENTS (expected));
+    for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+      if (!g_ptr_array_find_with_equal_func (names, expected[i], g_str_equal, NULL))
+        g_error ("%s not listed", expected[i]);
+  }
+
+  {
+    g_autoptr(KioskImported) card = import (root, "carte.JPG", &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (card->content_type, ==, "image/jpeg");
+    g_assert_nonnull (card->preview);
+    g_assert_cmpuint (card->width, ==, 1240);
+    /* Encoded again: not the bytes from the stick. */
+    g_assert_false (g_bytes_get_size (card->content) == jpeg_length
+                    && memcmp (g_bytes_get_data (card->content, NULL), jpeg, jpeg_length) == 0);
+  }
+  {
+    g_autoptr(KioskImported) photo = import (root, "photo.png", &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (photo->content_type, ==, "image/jpeg");
+    g_assert_cmpuint (photo->width, ==, 120);
+  }
+  {
+    g_autoptr(KioskImported) notice = import (root, "avis.pdf", &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (notice->content_type, ==, "application/pdf");
+    g_assert_true (g_bytes_equal (notice->content, pdf));
+  }
+  g_assert_null (import (root, "faux.pdf", &error));
+  g_assert_error (error, KIOSK_SCANNER_ERROR, KIOSK_SCANNER_ERROR_UNSUPPORTED);
+  g_clear_error (&error);
+  g_assert_null (import (root, "script.pdf", &error));
+  g_assert_error (error, KIOSK_SCANNER_ERROR, KIOSK_SCANNER_ERROR_UNREADABLE);
+  g_clear_error (&error);
+  g_assert_null (import (root, "gros.pdf", &error));
+  g_assert_error (error, KIOSK_SCANNER_ERROR, KIOSK_SCANNER_ERROR_TOO_LARGE);
+  g_clear_error (&error);
+  g_assert_null (import (root, "passwd.pdf", &error));
+  g_assert_error (error, KIOSK_SCANNER_ERROR, KIOSK_SCANNER_ERROR_IO);
+  g_clear_error (&error);
+  g_assert_null (import (root, "../../etc/passwd", &error));
+  g_assert_error (error, KIOSK_SCANNER_ERROR, KIOSK_SCANNER_ERROR_IO);
+  g_clear_error (&error);
+  g_assert_null (import (root, "etc.jpg/passwd", &error));
+  g_assert_error (error, KIOSK_SCANNER_ERROR, KIOSK_SCANNER_ERROR_IO);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -262,5 +423,6 @@ main (int   argc,
   g_test_add_func ("/scanner/untrusted-jpeg", test_untrusted_jpeg);
   g_test_add_func ("/scanner/hand-scanner-and-fuzzy", test_hand_scanner_and_fuzzy);
   g_test_add_func ("/scanner/feeder-batch", test_feeder_batch);
+  g_test_add_func ("/scanner/usb-import", test_usb_import);
   return g_test_run ();
 }

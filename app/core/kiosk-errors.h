@@ -57,6 +57,8 @@ typedef enum
  * @KIOSK_SCANNER_ERROR_TOO_LIGHT: the quality gate found the print too faint to read
  * @KIOSK_SCANNER_ERROR_CUT_OFF: the quality gate found the page running off the scanned area
  * @KIOSK_SCANNER_ERROR_NO_FEEDER: a feeder batch was asked of a device without a feeder
+ * @KIOSK_SCANNER_ERROR_TOO_LARGE: an imported file is over the size limit
+ * @KIOSK_SCANNER_ERROR_UNREADABLE: an imported file is damaged or not what its name says
  */
 typedef enum
 {
@@ -73,6 +75,8 @@ typedef enum
   KIOSK_SCANNER_ERROR_TOO_LIGHT,
   KIOSK_SCANNER_ERROR_CUT_OFF,
   KIOSK_SCANNER_ERROR_NO_FEEDER,
+  KIOSK_SCANNER_ERROR_TOO_LARGE,
+  KIOSK_SCANNER_ERROR_UNREADABLE,
 } KioskScannerError;
 
 /* KIOSK_STORAGE_ERROR_FAILED: SQLite refused an operation (disk full, corrupt file…). */
