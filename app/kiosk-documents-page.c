@@ -6,8 +6,10 @@
 #include "kiosk-documents-page.h"
 
 #include "kiosk-image.h"
+#include "kiosk-import.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 struct _KioskDocumentsPage
 {
@@ -25,6 +27,11 @@ struct _KioskDocumentsPage
   gboolean        batch_over;     /* the scanner has finished */
   GError         *batch_error;    /* why it stopped early, if it did */
   GPtrArray      *batch_before;   /* the document's pages before the batch, or NULL */
+
+  /* A USB stick being looked at for one document. */
+  char           *usb_varname;    /* nullable: the document the stick's list is for */
+  char           *usb_root;
+  GPtrArray      *usb_files;      /* of KioskUsbFile, once listed */
 
   GtkLabel       *step_label;
   GtkLabel       *error_label;
@@ -72,9 +79,16 @@ kiosk_scanner_error_to_text (const GError *error)
       return g_strdup (_("The print is too faint to read. If the document is pale, ask an agent; otherwise put it flat on the glass and scan again."));
     case KIOSK_SCANNER_ERROR_CUT_OFF:
       return g_strdup (_("Part of the document is missing. Put it whole on the glass, a little away from the edges, then scan again."));
+    case KIOSK_SCANNER_ERROR_TOO_LARGE:
+      return g_strdup (_("This file is too large to be sent. Choose a lighter one, or scan the document instead."));
+    case KIOSK_SCANNER_ERROR_UNREADABLE:
+      return g_strdup (_("This file cannot be read: it may be damaged, or hold more than a document. Choose another one, or scan the document instead."));
     case KIOSK_SCANNER_ERROR_NO_FEEDER:
       return g_strdup (_("This scanner has no document feeder. Scan the sheets one by one on the glass, with “Add a page”."));
     case KIOSK_SCANNER_ERROR_UNSUPPORTED:
+      if (strstr (error->message, "refused") != NULL || strstr (error->message, "not accepted") != NULL)
+        return g_strdup (_("This kind of file cannot be used for this document. Choose a PDF, JPEG or PNG file, or scan the document instead."));
+      G_GNUC_FALLTHROUGH;
     case KIOSK_SCANNER_ERROR_ENCODE:
     case KIOSK_SCANNER_ERROR_IO:
     default:
@@ -601,6 +615,265 @@ feeder_clicked_cb (GtkButton          *button,
                                   g_object_ref (self));
 }
 
+/* ---- USB sticks ---- */
+
+static void rebuild_rows (KioskDocumentsPage *self);
+
+static void
+close_usb (KioskDocumentsPage *self)
+{
+  g_clear_pointer (&self->usb_varname, g_free);
+  g_clear_pointer (&self->usb_root, g_free);
+  g_clear_pointer (&self->usb_files, g_ptr_array_unref);
+}
+
+static void
+list_usb_in_thread (GTask        *task,
+                    gpointer      source,
+                    gpointer      task_data,
+                    GCancellable *cancellable)
+{
+  GError *error = NULL;
+  GPtrArray *files = kiosk_usb_list_files (task_data, &error);
+
+  if (files == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, files, (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+usb_listed_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  KioskDocumentsPage *self = KIOSK_DOCUMENTS_PAGE (object);
+  g_autoptr(GError) error = NULL;
+  GPtrArray *files = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  set_busy (self, NULL);
+  if (files == NULL)
+    {
+      close_usb (self);
+      show_error (self, _("No USB stick was found. Plug it into the front of the terminal, wait a moment, then try again."));
+      rebuild_rows (self);
+      return;
+    }
+  g_clear_pointer (&self->usb_files, g_ptr_array_unref);
+  self->usb_files = files;
+  if (files->len == 0)
+    show_error (self, _("There is no PDF, JPEG or PNG document on this USB stick."));
+  rebuild_rows (self);
+}
+
+/* "From a USB stick": the stick's documents are listed under the row. */
+static void
+usb_clicked_cb (GtkButton          *button,
+                KioskDocumentsPage *self)
+{
+  const char *varname = g_object_get_data (G_OBJECT (button), "varname");
+  g_autofree char *root = NULL;
+  GTask *task;
+
+  if (self->scanning != NULL)
+    return;
+  show_error (self, NULL);
+  close_usb (self);
+  root = kiosk_usb_find_root ();
+  if (root == NULL)
+    {
+      show_error (self, _("No USB stick was found. Plug it into the front of the terminal, wait a moment, then try again."));
+      return;
+    }
+  self->usb_varname = g_strdup (varname);
+  self->usb_root = g_strdup (root);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  set_busy (self, varname);
+  gtk_progress_bar_set_text (self->progress_bar, _("Reading the USB stick…"));
+  task = g_task_new (self, self->cancellable, usb_listed_cb, NULL);
+  g_task_set_task_data (task, g_steal_pointer (&root), g_free);
+  g_task_run_in_thread (task, list_usb_in_thread);
+  g_object_unref (task);
+}
+
+typedef struct
+{
+  KioskImported     *imported;
+  char              *varname;
+  KioskDocumentKind  kind;
+  gboolean           pdf_accepted;
+  gboolean           jpeg_accepted;
+} UsbDocumentData;
+
+static void
+free_usb_document_data (UsbDocumentData *data)
+{
+  g_clear_pointer (&data->imported, kiosk_imported_free);
+  g_free (data->varname);
+  g_free (data);
+}
+
+/* In a worker: the checked file becomes the document, as the procedure wants it. */
+static void
+make_usb_document_in_thread (GTask        *task,
+                             gpointer      source,
+                             gpointer      task_data,
+                             GCancellable *cancellable)
+{
+  UsbDocumentData *data = task_data;
+  KioskImported *imported = data->imported;
+  g_autoptr(GError) error = NULL;
+
+  if (g_str_equal (imported->content_type, "application/pdf"))
+    {
+      if (!data->pdf_accepted)
+        {
+          g_task_return_new_error (task, KIOSK_SCANNER_ERROR, KIOSK_SCANNER_ERROR_UNSUPPORTED, "PDF not accepted here");
+          return;
+        }
+      g_task_return_pointer (task, kiosk_document_new (data->varname, "application/pdf", imported->content, NULL),
+                             g_object_unref);
+      return;
+    }
+  if (data->jpeg_accepted && data->kind != KIOSK_DOCUMENT_PAPER)
+    {
+      g_task_return_pointer (task, kiosk_document_new (data->varname, "image/jpeg", imported->content,
+                                                       g_steal_pointer (&imported->preview)),
+                             g_object_unref);
+      return;
+    }
+  /* An image for a paper document (or where only PDF is taken): a page of a PDF. */
+  {
+    g_autoptr(GPtrArray) pages = g_ptr_array_new_with_free_func ((GDestroyNotify) kiosk_page_free);
+    KioskPage *page = g_new0 (KioskPage, 1);
+    KioskDocument *document;
+
+    page->width = imported->width;
+    page->height = imported->height;
+    page->dpi = 150;
+    page->jpeg = g_bytes_ref (imported->content);
+    page->preview = g_steal_pointer (&imported->preview);
+    g_ptr_array_add (pages, page);
+    if (!data->pdf_accepted)
+      {
+        g_task_return_pointer (task, kiosk_document_new (data->varname, "image/jpeg", imported->content, NULL),
+                               g_object_unref);
+        return;
+      }
+    document = kiosk_document_new_from_pages (data->varname, pages, &error);
+    if (document == NULL)
+      g_task_return_error (task, g_steal_pointer (&error));
+    else
+      g_task_return_pointer (task, document, g_object_unref);
+  }
+}
+
+static void
+usb_imported_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(KioskDocumentsPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  KioskImported *imported = kiosk_import_file_finish (result, &error);
+  const KioskDocumentSpec *spec;
+  UsbDocumentData *data;
+  GTask *task;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (imported == NULL || self->dossier == NULL || (spec = find_spec (self, self->scanning)) == NULL)
+    {
+      g_autofree char *text = error ? kiosk_scanner_error_to_text (error) : NULL;
+
+      if (error != NULL)
+        g_message ("USB file refused: %s", error->message);
+      show_error (self, text);
+      g_clear_pointer (&imported, kiosk_imported_free);
+      set_busy (self, NULL);
+      return;
+    }
+  kiosk_dossier_set_used_usb (self->dossier, TRUE);
+  close_usb (self);
+  data = g_new0 (UsbDocumentData, 1);
+  data->imported = imported;
+  data->varname = g_strdup (spec->varname);
+  data->kind = spec->kind;
+  data->pdf_accepted = spec->formats[0] == NULL || g_strv_contains ((const char * const *) spec->formats, "application/pdf");
+  data->jpeg_accepted = spec->formats[0] == NULL || g_strv_contains ((const char * const *) spec->formats, "image/jpeg");
+  task = g_task_new (self, self->cancellable, encode_done_cb, NULL);
+  g_task_set_task_data (task, data, (GDestroyNotify) free_usb_document_data);
+  g_task_run_in_thread (task, make_usb_document_in_thread);
+  g_object_unref (task);
+}
+
+static void
+usb_file_clicked_cb (GtkButton          *button,
+                     KioskDocumentsPage *self)
+{
+  guint index = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "file"));
+  KioskUsbFile *file;
+
+  if (self->usb_files == NULL || index >= self->usb_files->len || self->scanning != NULL)
+    return;
+  file = g_ptr_array_index (self->usb_files, index);
+  show_error (self, NULL);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  set_busy (self, self->usb_varname);
+  gtk_progress_bar_set_text (self->progress_bar, _("Checking the file…"));
+  kiosk_import_file_async (self->usb_root, file->name, self->cancellable, usb_imported_cb, g_object_ref (self));
+}
+
+static void
+usb_cancel_clicked_cb (GtkButton          *button,
+                       KioskDocumentsPage *self)
+{
+  close_usb (self);
+  rebuild_rows (self);
+}
+
+/* The stick's documents, each a button with its name and size. */
+static GtkWidget *
+build_usb_list (KioskDocumentsPage *self)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 8);
+  GtkWidget *title = gtk_label_new (_("Choose the document on your USB stick:"));
+  GtkWidget *cancel;
+
+  gtk_widget_set_name (box, "usb-list");
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_widget_add_css_class (title, "kiosk-field-label");
+  gtk_box_append (GTK_BOX (box), title);
+  for (guint i = 0; i < self->usb_files->len && i < 50; i++)
+    {
+      KioskUsbFile *file = g_ptr_array_index (self->usb_files, i);
+      g_autofree char *size = g_format_size (file->size);
+      /* TRANSLATORS: a file on a USB stick and its size, e.g. "payslip.pdf — 1.2 MB" */
+      g_autofree char *text = g_strdup_printf (_("%s — %s"), file->name, size);
+      g_autofree char *name = g_strdup_printf ("usb-file-%u", i);
+      GtkWidget *button = gtk_button_new_with_label (text);
+
+      gtk_widget_set_name (button, name);
+      gtk_widget_set_halign (button, GTK_ALIGN_START);
+      gtk_widget_add_css_class (button, "kiosk-nav");
+      gtk_widget_set_sensitive (button, self->scanning == NULL);
+      g_object_set_data (G_OBJECT (button), "file", GUINT_TO_POINTER (i));
+      g_signal_connect (button, "clicked", G_CALLBACK (usb_file_clicked_cb), self);
+      gtk_box_append (GTK_BOX (box), button);
+    }
+  cancel = gtk_button_new_with_label (_("Cancel"));
+  gtk_widget_set_name (cancel, "usb-cancel");
+  gtk_widget_set_halign (cancel, GTK_ALIGN_START);
+  gtk_widget_add_css_class (cancel, "kiosk-nav");
+  g_signal_connect (cancel, "clicked", G_CALLBACK (usb_cancel_clicked_cb), self);
+  gtk_box_append (GTK_BOX (box), cancel);
+  return box;
+}
+
 typedef enum { PAGE_TURN, PAGE_REMOVE, PAGE_EARLIER } PageEdit;
 
 /* Turn, remove or move one page of a paper document: the PDF is assembled again in a worker. */
@@ -763,6 +1036,7 @@ build_row (KioskDocumentsPage      *self,
   GtkWidget *button;
   g_autofree char *button_name = g_strdup_printf ("scan-%s", spec->varname);
   g_autofree char *preview_name = g_strdup_printf ("preview-%s", spec->varname);
+  GtkWidget *usb_button;
 
   gtk_widget_add_css_class (row, "kiosk-card");
   gtk_label_set_xalign (GTK_LABEL (title), 0);
@@ -817,6 +1091,20 @@ build_row (KioskDocumentsPage      *self,
   gtk_widget_set_sensitive (button, self->scanning == NULL);
   g_object_set_data_full (G_OBJECT (button), "varname", g_strdup (spec->varname), g_free);
   g_signal_connect (button, "clicked", G_CALLBACK (scan_clicked_cb), self);
+  {
+    g_autofree char *usb_name = g_strdup_printf ("usb-%s", spec->varname);
+    GtkWidget *usb = gtk_button_new ();
+
+    gtk_button_set_child (GTK_BUTTON (usb), g_object_new (ADW_TYPE_BUTTON_CONTENT,
+                                                          "icon-name", "drive-removable-media-symbolic",
+                                                          "label", _("From a USB stick"), NULL));
+    gtk_widget_set_name (usb, usb_name);
+    gtk_widget_add_css_class (usb, "kiosk-nav");
+    gtk_widget_set_sensitive (usb, self->scanning == NULL);
+    g_object_set_data_full (G_OBJECT (usb), "varname", g_strdup (spec->varname), g_free);
+    g_signal_connect (usb, "clicked", G_CALLBACK (usb_clicked_cb), self);
+    usb_button = usb;
+  }
   if (spec->kind == KIOSK_DOCUMENT_PAPER)
     {
       g_autofree char *feeder_name = g_strdup_printf ("feeder-%s", spec->varname);
@@ -836,10 +1124,18 @@ build_row (KioskDocumentsPage      *self,
       gtk_widget_set_valign (buttons, GTK_ALIGN_CENTER);
       gtk_box_append (GTK_BOX (buttons), button);
       gtk_box_append (GTK_BOX (buttons), feeder);
+      gtk_box_append (GTK_BOX (buttons), usb_button);
       gtk_box_append (GTK_BOX (row), buttons);
       return row;
     }
-  gtk_box_append (GTK_BOX (row), button);
+  {
+    GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_VERTICAL, 8);
+
+    gtk_widget_set_valign (buttons, GTK_ALIGN_CENTER);
+    gtk_box_append (GTK_BOX (buttons), button);
+    gtk_box_append (GTK_BOX (buttons), usb_button);
+    gtk_box_append (GTK_BOX (row), buttons);
+  }
   return row;
 }
 
@@ -866,6 +1162,8 @@ rebuild_rows (KioskDocumentsPage *self)
 
         if (document != NULL && kiosk_document_get_pages (document) != NULL)
           gtk_box_append (self->rows_box, build_pages (self, spec, document));
+        if (self->usb_files != NULL && g_strcmp0 (self->usb_varname, spec->varname) == 0)
+          gtk_box_append (self->rows_box, build_usb_list (self));
       }
       if (spec->required && kiosk_dossier_get_document (self->dossier, spec->varname) == NULL)
         complete = FALSE;
@@ -1037,6 +1335,9 @@ kiosk_documents_page_dispose (GObject *object)
   g_clear_pointer (&self->batch_pages, g_ptr_array_unref);
   g_clear_pointer (&self->batch_before, g_ptr_array_unref);
   g_clear_error (&self->batch_error);
+  g_clear_pointer (&self->usb_varname, g_free);
+  g_clear_pointer (&self->usb_root, g_free);
+  g_clear_pointer (&self->usb_files, g_ptr_array_unref);
 
   G_OBJECT_CLASS (kiosk_documents_page_parent_class)->dispose (object);
 }

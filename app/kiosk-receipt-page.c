@@ -29,6 +29,21 @@ struct _KioskReceiptPage
 G_DEFINE_FINAL_TYPE (KioskReceiptPage, kiosk_receipt_page, ADW_TYPE_BIN)
 
 /**
+ * kiosk_receipt_page_set_usb_reminder:
+ * @used_usb: a document came from a USB stick: the reminder names it too
+ */
+void
+kiosk_receipt_page_set_usb_reminder (KioskReceiptPage *self,
+                                     gboolean          used_usb)
+{
+  gtk_label_set_label (GTK_LABEL (self->originals_label),
+                       used_usb ? _("Don’t forget your documents and your USB stick: check the scanner glass and the front of the terminal before you leave.")
+                                : _("Don’t forget your documents: check the scanner glass before you leave."));
+  if (used_usb)
+    gtk_widget_set_visible (self->originals_label, TRUE);
+}
+
+/**
  * kiosk_receipt_page_set_receipt:
  * @receipt: (nullable): the portal's receipt, or %NULL to clear the page
  * @procedure: (nullable): the procedure, for what happens next

@@ -16,4 +16,7 @@ void       kiosk_receipt_page_set_receipt (KioskReceiptPage   *self,
 gboolean   kiosk_receipt_page_print       (KioskReceiptPage   *self,
                                            const char         *export_pdf);
 
+void       kiosk_receipt_page_set_usb_reminder (KioskReceiptPage *self,
+                                                gboolean          used_usb);
+
 G_END_DECLS

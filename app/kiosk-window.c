@@ -197,9 +197,13 @@ show_page (KioskWindow *self,
   else if (g_str_equal (name, KIOSK_PAGE_REVIEW))
     kiosk_review_page_set_dossier (KIOSK_REVIEW_PAGE (self->review_page), dossier);
   else if (g_str_equal (name, KIOSK_PAGE_RECEIPT))
-    kiosk_receipt_page_set_receipt (KIOSK_RECEIPT_PAGE (self->receipt_page),
-                                    kiosk_submit_page_get_receipt (KIOSK_SUBMIT_PAGE (ensure_page (self, KIOSK_PAGE_SUBMIT))),
-                                    dossier ? kiosk_dossier_get_procedure (dossier) : NULL);
+    {
+      kiosk_receipt_page_set_receipt (KIOSK_RECEIPT_PAGE (self->receipt_page),
+                                      kiosk_submit_page_get_receipt (KIOSK_SUBMIT_PAGE (ensure_page (self, KIOSK_PAGE_SUBMIT))),
+                                      dossier ? kiosk_dossier_get_procedure (dossier) : NULL);
+      kiosk_receipt_page_set_usb_reminder (KIOSK_RECEIPT_PAGE (self->receipt_page),
+                                           dossier != NULL && kiosk_dossier_get_used_usb (dossier));
+    }
 
   gtk_widget_set_visible (self->home_button, !g_str_equal (name, KIOSK_PAGE_WELCOME)
                                              && !g_str_equal (name, KIOSK_PAGE_SUBMIT));

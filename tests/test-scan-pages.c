@@ -250,6 +250,76 @@ test_feeder (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+
+/* "From a USB stick": the stick's documents listed under the row, one chosen, checked in the
+ * import helper and taken as the document; the receipt then reminds of the stick. */
+static void
+test_usb_stick (void)
+{
+  g_autofree char *data_dir = g_dir_make_tmp ("kiosk-pages-XXXXXX", NULL);
+  g_autofree char *stick = g_dir_make_tmp ("kiosk-stick-XXXXXX", NULL);
+  g_autoptr(KioskContext) context = NULL;
+  KioskWindow *window;
+  KioskProcedure *procedure = NULL;
+  const KioskDocumentSpec *spec;
+  KioskDossier *dossier;
+  g_autoptr(GBytes) pdf = NULL;
+  g_autofree char *usb = NULL;
+
+  /* A small PDF, and a picture, on the stick. */
+  {
+    guint8 *rgb = g_malloc (200 * 280 * 3);
+    g_autoptr(KioskImage) image = NULL;
+    g_autoptr(GBytes) jpeg = NULL;
+    g_autoptr(GPtrArray) pages = g_ptr_array_new ();
+    g_autoptr(GPtrArray) jpegs = g_ptr_array_new ();
+    g_autofree char *pdf_path = g_build_filename (stick, "avis.pdf", NULL);
+    g_autofree char *jpg_path = g_build_filename (stick, "carte.jpg", NULL);
+
+    for (guint i = 0; i < 200 * 280 * 3; i++)
+      rgb[i] = 255 - (i % 97);
+    image = kiosk_image_new (200, 280, 50, g_bytes_new_take (rgb, 200 * 280 * 3));
+    jpeg = kiosk_encode_jpeg (image, 80, NULL);
+    g_ptr_array_add (pages, image);
+    g_ptr_array_add (jpegs, jpeg);
+    pdf = kiosk_encode_pdf (pages, jpegs, NULL);
+    g_assert_true (g_file_set_contents (pdf_path, g_bytes_get_data (pdf, NULL), g_bytes_get_size (pdf), NULL));
+    g_assert_true (g_file_set_contents (jpg_path, g_bytes_get_data (jpeg, NULL), g_bytes_get_size (jpeg), NULL));
+  }
+  g_setenv ("KIOSK_USB_ROOT", stick, TRUE);
+  context = kiosk_test_context_new (portal->url, data_dir);
+  window = kiosk_window_new (NULL, context);
+  spec = open_paper_document (window, context, &procedure);
+  dossier = kiosk_context_get_dossier (context);
+
+  usb = g_strdup_printf ("usb-%s", spec->varname);
+  click_and_wait (window, usb);
+  g_assert_true (gtk_widget_get_visible (kiosk_test_find (window, "usb-list")));
+  g_assert_true (g_str_has_prefix (gtk_button_get_label (GTK_BUTTON (kiosk_test_find (window, "usb-file-0"))), "avis.pdf"));
+  g_assert_true (g_str_has_prefix (gtk_button_get_label (GTK_BUTTON (kiosk_test_find (window, "usb-file-1"))), "carte.jpg"));
+  click_and_wait (window, "usb-file-0");
+  g_assert_null (kiosk_window_find_widget (window, "usb-list"));
+  g_assert_cmpstr (kiosk_document_get_content_type (kiosk_dossier_get_document (dossier, spec->varname)), ==, "application/pdf");
+  g_assert_true (g_bytes_equal (kiosk_document_get_content (kiosk_dossier_get_document (dossier, spec->varname)), pdf));
+
+  /* Sent, the receipt names the stick too. */
+  kiosk_test_complete_dossier (dossier);
+  kiosk_dossier_set_document (dossier, spec->varname, NULL);
+  click_and_wait (window, usb);
+  click_and_wait (window, "usb-file-0");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "review");
+  kiosk_test_wait_for_page (window, "review");
+  kiosk_test_click (window, "submit-button");
+  kiosk_test_wait_for_page (window, "receipt");
+  g_assert_true (gtk_widget_get_visible (kiosk_test_find (window, "receipt-originals")));
+  g_assert_nonnull (strstr (kiosk_test_label (window, "receipt-originals"), "USB stick"));
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.finish", NULL);
+  kiosk_test_wait_for_page (window, "welcome");
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_unsetenv ("KIOSK_USB_ROOT");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -262,6 +332,7 @@ main (int   argc,
   portal = kiosk_test_portal_start ();
   g_test_add_func ("/scanner/multi-page-document", test_multi_page_document);
   g_test_add_func ("/scanner/feeder", test_feeder);
+  g_test_add_func ("/scanner/usb-stick", test_usb_stick);
   status = g_test_run ();
   kiosk_test_portal_stop (portal);
   return status;

@@ -25,6 +25,7 @@ echo "Reference portal: $url"
 export GSETTINGS_SCHEMA_DIR="$root/build/resources"
 export KIOSK_LOCALEDIR="$root/build/po"
 export KIOSK_SCAN_HELPER="$root/build/app/core/kiosk-scan-helper"
+export KIOSK_IMPORT_HELPER="$root/build/app/core/kiosk-import-helper"
 if [ "${KIOSK_REAL_SCANNER:-0}" != 1 ]; then
   export SANE_CONFIG_DIR="$root/tests/sane.d"
 fi

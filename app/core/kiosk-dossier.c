@@ -22,6 +22,7 @@ struct _KioskDossier
   char           *consent_time;    /* ISO 8601 */
   GHashTable     *answers;     /* varname → text as typed */
   char           *draft_id;    /* nullable: the parked draft it was resumed from */
+  gboolean        used_usb;    /* a document came from a USB stick: remind the citizen of it */
   GHashTable     *documents;   /* varname → KioskDocument */
 };
 
@@ -1091,6 +1092,19 @@ const char *
 kiosk_dossier_get_draft_id (KioskDossier *self)
 {
   return self->draft_id;
+}
+
+void
+kiosk_dossier_set_used_usb (KioskDossier *self,
+                            gboolean      used)
+{
+  self->used_usb = used;
+}
+
+gboolean
+kiosk_dossier_get_used_usb (KioskDossier *self)
+{
+  return self->used_usb;
 }
 
 /**

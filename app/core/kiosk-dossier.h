@@ -74,6 +74,9 @@ GHashTable     *kiosk_dossier_get_answers        (KioskDossier   *self);
 void            kiosk_dossier_set_draft_id       (KioskDossier   *self,
                                                   const char     *id);
 const char     *kiosk_dossier_get_draft_id       (KioskDossier   *self);
+void            kiosk_dossier_set_used_usb       (KioskDossier   *self,
+                                                  gboolean        used);
+gboolean        kiosk_dossier_get_used_usb       (KioskDossier   *self);
 void            kiosk_dossier_wipe               (KioskDossier   *self);
 
 G_END_DECLS
