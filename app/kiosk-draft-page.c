@@ -16,6 +16,7 @@
 #include "kiosk-qr.h"
 
 #include <glib/gi18n.h>
+#include <stdio.h>
 #include <string.h>
 
 struct _KioskDraftPage
@@ -25,11 +26,13 @@ struct _KioskDraftPage
   KioskContext *context;
   GCancellable *cancellable;
   char         *code;
+  guint         number;
   gboolean      busy;
 
   GtkStack     *stack;
   GtkSpinner   *park_spinner;
   GtkWidget    *parked_box;
+  GtkLabel     *number_label;
   GtkLabel     *code_label;
   GtkPicture   *qr_picture;
   GtkLabel     *park_error;
@@ -38,6 +41,7 @@ struct _KioskDraftPage
   GtkPicture   *phone_qr;
   GtkLabel     *phone_error;
   char         *phone_url;
+  GtkEditable  *number_entry;
   GtkEditable  *code_entry;
   GtkSpinner   *resume_spinner;
   GtkLabel     *resume_error;
@@ -96,7 +100,8 @@ park_done_cb (GObject      *object,
               gpointer      user_data)
 {
   g_autoptr(GError) error = NULL;
-  char *code = kiosk_drafts_park_finish (KIOSK_DRAFTS (object), result, &error);
+  guint number = 0;
+  char *code = kiosk_drafts_park_finish (KIOSK_DRAFTS (object), result, &number, &error);
   KioskDraftPage *self;
   g_autofree char *shown = NULL;
   g_autofree char *qr_text = NULL;
@@ -114,10 +119,17 @@ park_done_cb (GObject      *object,
     }
   forget_code (self);
   self->code = code;
+  self->number = number;
   shown = kiosk_drafts_format_code (code);
   gtk_label_set_label (self->code_label, shown);
-  /* The QR code holds the code only: a reader at any terminal of the EPN types it back. */
-  qr_text = g_strconcat ("KIOSK-DRAFT:", code, NULL);
+  {
+    /* TRANSLATORS: the number of a parked draft, typed with its code to resume it */
+    g_autofree char *text = g_strdup_printf (_("Draft number %u"), number);
+
+    gtk_label_set_label (self->number_label, text);
+  }
+  /* The QR code holds the number and the code: the terminal's reader types them back. */
+  qr_text = g_strdup_printf ("KIOSK-DRAFT:%u:%s", number, code);
   image = kiosk_qr_render (qr_text, 8, NULL);
   if (image != NULL)
     {
@@ -219,29 +231,41 @@ kiosk_draft_page_show_resume (KioskDraftPage *self)
 {
   kiosk_draft_page_reset (self);
   gtk_stack_set_visible_child_name (self->stack, "resume");
-  gtk_widget_grab_focus (GTK_WIDGET (self->code_entry));
+  gtk_widget_grab_focus (GTK_WIDGET (self->number_entry));
 }
 
-static const char *
-describe_resume_error (const GError *error)
+static char *
+describe_resume_error (const GError *error,
+                       guint         number)
 {
   if (error->domain == KIOSK_DRAFT_ERROR)
     switch (error->code)
       {
       case KIOSK_DRAFT_ERROR_BAD_CODE:
-        return _("A code has 8 letters and digits, for example 7K4M 9QXD. Check it on your ticket.");
+        return g_strdup (_("Type the draft's number, then its code of 8 letters and digits, for example 7K4M 9QXD. Both are on your ticket."));
       case KIOSK_DRAFT_ERROR_NOT_FOUND:
-        return _("No draft has this code on this terminal. Check the 8 characters on your ticket; a draft is kept 7 days.");
+        return g_strdup (_("No draft has this number on this terminal. Check your ticket; a draft is kept 7 days."));
+      case KIOSK_DRAFT_ERROR_WRONG_CODE:
+        {
+          guint left = 0;
+          const char *p = strchr (error->message, ';');
+
+          if (p != NULL)
+            sscanf (p + 1, " %u", &left);
+          return g_strdup_printf (ngettext ("This code does not open draft number %u. Check it on your ticket: %u more try, then the draft is removed.",
+                                            "This code does not open draft number %u. Check it on your ticket: %u more tries, then the draft is removed.",
+                                            left), number, left);
+        }
+      case KIOSK_DRAFT_ERROR_DELETED:
+        return g_strdup (_("This was the fifth wrong code: the draft has been removed, so that nobody can keep trying. Please start the procedure again, or ask an agent."));
       case KIOSK_DRAFT_ERROR_TAMPERED:
-        return _("This draft is damaged and cannot be read: it has been removed. Please start the procedure again, or ask an agent.");
+        return g_strdup (_("This draft is damaged and cannot be read: it has been removed. Please start the procedure again, or ask an agent."));
       case KIOSK_DRAFT_ERROR_EXPIRED:
-        return _("This draft was kept 7 days and has been removed. Please start the procedure again.");
-      case KIOSK_DRAFT_ERROR_LOCKED:
-        return _("Too many wrong codes were typed. Please wait a quarter of an hour, or ask an agent.");
+        return g_strdup (_("This draft was kept 7 days and has been removed. Please start the procedure again."));
       default:
         break;
       }
-  return _("Your draft cannot be opened right now. Please ask an agent.");
+  return g_strdup (_("Your draft cannot be opened right now. Please ask an agent."));
 }
 
 static void
@@ -261,9 +285,11 @@ resume_done_cb (GObject      *object,
   set_busy (self, FALSE);
   if (draft == NULL)
     {
-      if (g_error_matches (error, KIOSK_DRAFT_ERROR, KIOSK_DRAFT_ERROR_LOCKED))
-        kiosk_context_log (self->context, "draft-locked", "");
-      show_error (self->resume_error, describe_resume_error (error));
+      g_autofree char *text = describe_resume_error (error, self->number);
+
+      if (g_error_matches (error, KIOSK_DRAFT_ERROR, KIOSK_DRAFT_ERROR_DELETED))
+        kiosk_context_log (self->context, "draft-removed-wrong-codes", "");
+      show_error (self->resume_error, text);
       gtk_widget_grab_focus (GTK_WIDGET (self->code_entry));
       return;
     }
@@ -275,6 +301,7 @@ resume_done_cb (GObject      *object,
     }
   kiosk_context_log (self->context, "draft-resumed", "");
   gtk_editable_set_text (self->code_entry, "");
+  gtk_editable_set_text (self->number_entry, "");
   first = kiosk_dossier_next_page (dossier, -1);
   gtk_widget_activate_action (GTK_WIDGET (self), "win.edit-step", "u", (guint) MAX (first, 0));
 }
@@ -286,10 +313,28 @@ draft_resume_cb (GtkWidget  *widget,
 {
   KioskDraftPage *self = KIOSK_DRAFT_PAGE (widget);
 
+  guint number = 0;
+  g_autofree char *ticket_code = NULL;
+  const char *code = gtk_editable_get_text (self->code_entry);
+
   show_error (self->resume_error, NULL);
-  kiosk_drafts_resume_async (kiosk_context_get_drafts (self->context),
-                             gtk_editable_get_text (self->code_entry), new_request (self),
-                             resume_done_cb, self);
+  /* The QR code reader types "KIOSK-DRAFT:<number>:<code>" into whichever field has the focus. */
+  ticket_code = kiosk_drafts_parse_ticket (gtk_editable_get_text (self->number_entry), &number);
+  if (ticket_code == NULL)
+    ticket_code = kiosk_drafts_parse_ticket (code, &number);
+  if (ticket_code != NULL)
+    code = ticket_code;
+  else
+    {
+      guint64 value = 0;
+      g_autofree char *typed = g_strstrip (g_strdup (gtk_editable_get_text (self->number_entry)));
+
+      g_ascii_string_to_unsigned (typed, 10, 1, 9999, &value, NULL);
+      number = (guint) value;
+    }
+  self->number = number;
+  kiosk_drafts_resume_async (kiosk_context_get_drafts (self->context), number, code,
+                             new_request (self), resume_done_cb, self);
 }
 
 /**
@@ -305,6 +350,8 @@ kiosk_draft_page_reset (KioskDraftPage *self)
   set_busy (self, FALSE);
   forget_code (self);
   gtk_label_set_label (self->code_label, "");
+  gtk_label_set_label (self->number_label, "");
+  self->number = 0;
   gtk_picture_set_paintable (self->qr_picture, NULL);
   gtk_widget_set_visible (self->parked_box, FALSE);
   gtk_widget_set_visible (self->phone_button, FALSE);
@@ -313,6 +360,7 @@ kiosk_draft_page_reset (KioskDraftPage *self)
   show_error (self->phone_error, NULL);
   g_clear_pointer (&self->phone_url, g_free);
   gtk_editable_set_text (self->code_entry, "");
+  gtk_editable_set_text (self->number_entry, "");
   show_error (self->park_error, NULL);
   show_error (self->resume_error, NULL);
 }
@@ -343,6 +391,17 @@ const char *
 kiosk_draft_page_get_code (KioskDraftPage *self)
 {
   return self->code;
+}
+
+/**
+ * kiosk_draft_page_get_number:
+ *
+ * Returns: the number of the draft just parked, or 0
+ */
+guint
+kiosk_draft_page_get_number (KioskDraftPage *self)
+{
+  return self->code != NULL ? self->number : 0;
 }
 
 static void
@@ -395,6 +454,7 @@ kiosk_draft_page_class_init (KioskDraftPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KioskDraftPage, stack);
   gtk_widget_class_bind_template_child (widget_class, KioskDraftPage, park_spinner);
   gtk_widget_class_bind_template_child (widget_class, KioskDraftPage, parked_box);
+  gtk_widget_class_bind_template_child (widget_class, KioskDraftPage, number_label);
   gtk_widget_class_bind_template_child (widget_class, KioskDraftPage, code_label);
   gtk_widget_class_bind_template_child (widget_class, KioskDraftPage, qr_picture);
   gtk_widget_class_bind_template_child (widget_class, KioskDraftPage, park_error);
@@ -402,6 +462,7 @@ kiosk_draft_page_class_init (KioskDraftPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KioskDraftPage, phone_box);
   gtk_widget_class_bind_template_child (widget_class, KioskDraftPage, phone_qr);
   gtk_widget_class_bind_template_child (widget_class, KioskDraftPage, phone_error);
+  gtk_widget_class_bind_template_child (widget_class, KioskDraftPage, number_entry);
   gtk_widget_class_bind_template_child (widget_class, KioskDraftPage, code_entry);
   gtk_widget_class_bind_template_child (widget_class, KioskDraftPage, resume_spinner);
   gtk_widget_class_bind_template_child (widget_class, KioskDraftPage, resume_error);
@@ -421,6 +482,7 @@ kiosk_draft_page_init (KioskDraftPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   g_signal_connect (self->code_entry, "activate", G_CALLBACK (code_activate_cb), self);
+  g_signal_connect (self->number_entry, "activate", G_CALLBACK (code_activate_cb), self);
 }
 
 GtkWidget *

@@ -15,6 +15,7 @@ void        kiosk_draft_page_show_resume (KioskDraftPage *self);
 void        kiosk_draft_page_reset       (KioskDraftPage *self);
 gboolean    kiosk_draft_page_get_busy    (KioskDraftPage *self);
 const char *kiosk_draft_page_get_code    (KioskDraftPage *self);
+guint       kiosk_draft_page_get_number  (KioskDraftPage *self);
 const char *kiosk_draft_page_get_phone_url (KioskDraftPage *self);
 
 G_END_DECLS

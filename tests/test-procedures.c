@@ -699,6 +699,7 @@ typedef struct
 {
   gboolean    done;
   char       *code;
+  guint       number;
   KioskDraft *draft;
   GError     *error;
 } DraftWait;
@@ -710,7 +711,7 @@ park_cb (GObject      *object,
 {
   DraftWait *wait = data;
 
-  wait->code = kiosk_drafts_park_finish (KIOSK_DRAFTS (object), result, &wait->error);
+  wait->code = kiosk_drafts_park_finish (KIOSK_DRAFTS (object), result, &wait->number, &wait->error);
   wait->done = TRUE;
 }
 
@@ -733,25 +734,28 @@ draft_done_cb (gpointer data)
 
 static char *
 park (KioskDrafts  *drafts,
-      KioskDossier *dossier)
+      KioskDossier *dossier,
+      guint        *number)
 {
   DraftWait wait = { 0 };
 
   kiosk_drafts_park_async (drafts, dossier, NULL, park_cb, &wait);
   g_assert_true (kiosk_test_wait (draft_done_cb, &wait, 20000));
   g_assert_no_error (wait.error);
+  *number = wait.number;
   return wait.code;
 }
 
 /* Returns the draft, or NULL with *error set. */
 static KioskDraft *
 resume (KioskDrafts  *drafts,
+        guint         number,
         const char   *code,
         GError      **error)
 {
   DraftWait wait = { 0 };
 
-  kiosk_drafts_resume_async (drafts, code, NULL, resume_cb, &wait);
+  kiosk_drafts_resume_async (drafts, number, code, NULL, resume_cb, &wait);
   g_assert_true (kiosk_test_wait (draft_done_cb, &wait, 20000));
   if (wait.error != NULL)
     g_propagate_error (error, wait.error);
@@ -793,8 +797,8 @@ shift_parked_date (const char *path,
   g_assert_true (g_file_set_contents (path, contents, length, NULL));
 }
 
-/* Park, resume (with the code typed loosely), wrong codes, a tampered file, expiry, the sweep:
- * and nothing of the citizen readable in the file. */
+/* Park, resume (the code typed loosely), wrong codes (the fifth removes the draft), a tampered
+ * file, expiry, the sweep: and nothing of the citizen readable in the file. */
 static void
 test_drafts (void)
 {
@@ -810,6 +814,7 @@ test_drafts (void)
   g_autofree char *contents = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(KioskDraft) draft = NULL;
+  guint number = 0, second = 0;
   gsize length;
   GStatBuf st;
 
@@ -817,9 +822,10 @@ test_drafts (void)
   kiosk_dossier_set_answer (dossier, "children/1/first_name", "Noé");
   kiosk_dossier_set_answer (dossier, "children", "2");
   kiosk_dossier_set_document (dossier, "identity", document);
-  code = park (drafts, dossier);
+  code = park (drafts, dossier, &number);
 
-  /* 8 Crockford characters; a 0700 folder, a 0600 file with nothing readable in it. */
+  /* Number 1, 8 Crockford characters; a 0700 folder, a 0600 file with nothing readable in it. */
+  g_assert_cmpuint (number, ==, 1);
   g_assert_cmpuint (strlen (code), ==, 8);
   for (const char *p = code; *p; p++)
     g_assert_nonnull (strchr ("0123456789ABCDEFGHJKMNPQRSTVWXYZ", *p));
@@ -827,6 +833,7 @@ test_drafts (void)
   g_assert_cmpint (st.st_mode & 0777, ==, 0700);
   path = only_draft_file (drafts_dir);
   g_assert_nonnull (path);
+  g_assert_true (g_str_has_suffix (path, "/1.draft"));
   g_assert_cmpint (g_stat (path, &st), ==, 0);
   g_assert_cmpint (st.st_mode & 0777, ==, 0600);
   g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
@@ -844,7 +851,7 @@ test_drafts (void)
     for (char *p = typed; *p; p++)
       *p = *p == '0' ? 'o' : *p == '1' ? 'l' : *p;
     loose = g_strdup_printf ("%.4s-%s", typed, typed + 4);
-    draft = resume (drafts, loose, &error);
+    draft = resume (drafts, number, loose, &error);
   }
   g_assert_no_error (error);
   g_assert_cmpstr (draft->slug, ==, "aide-rentree");
@@ -855,64 +862,96 @@ test_drafts (void)
   g_assert_cmpuint (kiosk_drafts_count (drafts), ==, 1);   /* kept until its dossier is queued */
   g_clear_pointer (&draft, kiosk_draft_free);
 
-  /* What cannot be a code; then wrong codes: the fifth locks resuming, even with the right code. */
-  g_assert_null (resume (drafts, "7K4M", &error));
-  g_assert_error (error, KIOSK_DRAFT_ERROR, KIOSK_DRAFT_ERROR_BAD_CODE);
-  g_clear_error (&error);
-  g_assert_null (resume (drafts, "UUUUUUUU", &error));
-  g_assert_error (error, KIOSK_DRAFT_ERROR, KIOSK_DRAFT_ERROR_BAD_CODE);
-  g_clear_error (&error);
-  for (guint i = 0; i < KIOSK_DRAFT_MAX_WRONG_CODES; i++)
-    {
-      g_autofree char *wrong = g_strdup (code);
+  /* The QR code's ticket gives both. */
+  {
+    guint from_ticket = 0;
+    g_autofree char *ticket = g_strdup_printf ("KIOSK-DRAFT:%u:%s", number, code);
+    g_autofree char *parsed = kiosk_drafts_parse_ticket (ticket, &from_ticket);
 
-      wrong[7] = wrong[7] == 'A' ? 'B' : 'A';
-      wrong[6] = "0123456789"[i];
-      g_assert_null (resume (drafts, wrong, &error));
-      g_assert_error (error, KIOSK_DRAFT_ERROR,
-                      (i + 1 < KIOSK_DRAFT_MAX_WRONG_CODES ? KIOSK_DRAFT_ERROR_NOT_FOUND : KIOSK_DRAFT_ERROR_LOCKED));
-      g_clear_error (&error);
-    }
-  g_assert_null (resume (drafts, code, &error));
-  g_assert_error (error, KIOSK_DRAFT_ERROR, KIOSK_DRAFT_ERROR_LOCKED);
+    g_assert_cmpstr (parsed, ==, code);
+    g_assert_cmpuint (from_ticket, ==, number);
+    g_assert_null (kiosk_drafts_parse_ticket ("KIOSK-DRAFT:0:7K4M9QXD", &from_ticket));
+    g_assert_null (kiosk_drafts_parse_ticket ("7K4M9QXD", &from_ticket));
+  }
+
+  /* What cannot be a number and a code; a number no draft has. */
+  g_assert_null (resume (drafts, number, "7K4M", &error));
+  g_assert_error (error, KIOSK_DRAFT_ERROR, KIOSK_DRAFT_ERROR_BAD_CODE);
   g_clear_error (&error);
-  g_clear_object (&drafts);
-  drafts = kiosk_drafts_new (drafts_dir);
+  g_assert_null (resume (drafts, number, "UUUUUUUU", &error));
+  g_assert_error (error, KIOSK_DRAFT_ERROR, KIOSK_DRAFT_ERROR_BAD_CODE);
+  g_clear_error (&error);
+  g_assert_null (resume (drafts, 0, code, &error));
+  g_assert_error (error, KIOSK_DRAFT_ERROR, KIOSK_DRAFT_ERROR_BAD_CODE);
+  g_clear_error (&error);
+  g_assert_null (resume (drafts, 42, code, &error));
+  g_assert_error (error, KIOSK_DRAFT_ERROR, KIOSK_DRAFT_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  /* A second draft takes number 2. Wrong codes for it: four are told with the tries left, the
+   * fifth removes it; the first draft is untouched. */
+  {
+    g_autofree char *other = park (drafts, dossier, &second);
+
+    g_assert_cmpuint (second, ==, 2);
+    for (guint i = 0; i < KIOSK_DRAFT_MAX_WRONG_CODES; i++)
+      {
+        g_autofree char *wrong = g_strdup (other);
+
+        wrong[7] = wrong[7] == 'A' ? 'B' : 'A';
+        wrong[6] = "0123456789"[i];
+        g_assert_null (resume (drafts, second, wrong, &error));
+        if (i + 1 < KIOSK_DRAFT_MAX_WRONG_CODES)
+          {
+            g_autofree char *left = g_strdup_printf ("%u tries left", KIOSK_DRAFT_MAX_WRONG_CODES - 1 - i);
+
+            g_assert_error (error, KIOSK_DRAFT_ERROR, KIOSK_DRAFT_ERROR_WRONG_CODE);
+            g_assert_nonnull (strstr (error->message, left));
+          }
+        else
+          g_assert_error (error, KIOSK_DRAFT_ERROR, KIOSK_DRAFT_ERROR_DELETED);
+        g_clear_error (&error);
+      }
+    g_assert_null (resume (drafts, second, other, &error));
+    g_assert_error (error, KIOSK_DRAFT_ERROR, KIOSK_DRAFT_ERROR_NOT_FOUND);
+    g_clear_error (&error);
+    g_assert_cmpuint (kiosk_drafts_count (drafts), ==, 1);
+  }
 
   /* A later date (to keep it longer) is authenticated: the draft no longer opens, and goes. */
   shift_parked_date (path, 30);
-  g_assert_null (resume (drafts, code, &error));
+  g_assert_null (resume (drafts, number, code, &error));
   g_assert_error (error, KIOSK_DRAFT_ERROR, KIOSK_DRAFT_ERROR_TAMPERED);
   g_clear_error (&error);
   g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
 
   /* A byte changed in the ciphertext: refused and removed. */
   g_free (code);
-  code = park (drafts, dossier);
+  code = park (drafts, dossier, &number);
   g_free (path);
   path = only_draft_file (drafts_dir);
   g_free (contents);
   g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
   contents[length - 20] ^= 0x01;
   g_assert_true (g_file_set_contents (path, contents, length, NULL));
-  g_assert_null (resume (drafts, code, &error));
+  g_assert_null (resume (drafts, number, code, &error));
   g_assert_error (error, KIOSK_DRAFT_ERROR, KIOSK_DRAFT_ERROR_TAMPERED);
   g_clear_error (&error);
   g_assert_cmpuint (kiosk_drafts_count (drafts), ==, 0);
 
   /* Older than 7 days: refused as expired and removed; the sweep removes others. */
   g_free (code);
-  code = park (drafts, dossier);
+  code = park (drafts, dossier, &number);
   g_free (path);
   path = only_draft_file (drafts_dir);
   shift_parked_date (path, -8);
-  g_assert_null (resume (drafts, code, &error));
+  g_assert_null (resume (drafts, number, code, &error));
   g_assert_true (g_error_matches (error, KIOSK_DRAFT_ERROR, KIOSK_DRAFT_ERROR_EXPIRED)
                  || g_error_matches (error, KIOSK_DRAFT_ERROR, KIOSK_DRAFT_ERROR_NOT_FOUND));
   g_clear_error (&error);
   g_assert_cmpuint (kiosk_drafts_count (drafts), ==, 0);
   g_free (code);
-  code = park (drafts, dossier);
+  code = park (drafts, dossier, &number);
   g_free (path);
   path = only_draft_file (drafts_dir);
   g_assert_cmpuint (kiosk_drafts_sweep (drafts), ==, 0);
@@ -1196,6 +1235,7 @@ test_ui_draft (void)
   KioskWindow *window;
   KioskDossier *dossier;
   GtkWidget *draft_page;
+  guint number;
 
   window = start_aide_rentree (catalogue, catalogue, data_dir, &context);
   dossier = kiosk_context_get_dossier (context);
@@ -1215,7 +1255,14 @@ test_ui_draft (void)
   g_assert_true (kiosk_test_wait (draft_page_idle_cb, draft_page, 20000));
   g_assert_false (visible (window, "draft-park-error"));
   code = g_strdup (kiosk_draft_page_get_code (KIOSK_DRAFT_PAGE (draft_page)));
+  number = kiosk_draft_page_get_number (KIOSK_DRAFT_PAGE (draft_page));
   g_assert_nonnull (code);
+  g_assert_cmpuint (number, ==, 1);
+  {
+    g_autofree char *shown = g_strdup_printf ("Brouillon numéro %u", number);
+
+    g_assert_cmpstr (kiosk_test_label (window, "draft-number"), ==, shown);
+  }
   {
     g_autofree char *shown = kiosk_drafts_format_code (code);
 
@@ -1261,12 +1308,20 @@ test_ui_draft (void)
   /* Back later: a wrong code first, then the right one, typed in lower case with a space. */
   kiosk_test_click (window, "welcome-resume-draft");
   kiosk_test_wait_for_page (window, "draft");
-  kiosk_test_type (window, "draft-code-entry", "ABCD EFGH");
+  {
+    g_autofree char *typed_number = g_strdup_printf ("%u", number);
+
+    kiosk_test_type (window, "draft-number-entry", typed_number);
+  }
+  kiosk_test_type (window, "draft-code-entry", g_str_equal (code, "ABCDEFGH") ? "ABCDEFGJ" : "ABCD EFGH");
   kiosk_test_click (window, "draft-resume");
   g_assert_true (kiosk_test_wait (draft_page_idle_cb, draft_page, 20000));
   g_assert_true (visible (window, "draft-resume-error"));
-  g_assert_cmpstr (kiosk_test_label (window, "draft-resume-error"), ==,
-                   "Aucun brouillon n’a ce code sur cette borne. Vérifiez les 8 caractères de votre ticket\u00a0; un brouillon est gardé 7 jours.");
+  {
+    g_autofree char *expected = g_strdup_printf ("Ce code n’ouvre pas le brouillon numéro %u. Vérifiez-le sur votre ticket\u00a0: encore 4 essais, puis le brouillon est supprimé.", number);
+
+    g_assert_cmpstr (kiosk_test_label (window, "draft-resume-error"), ==, expected);
+  }
   {
     g_autofree char *lower = g_ascii_strdown (code, -1);
     g_autofree char *typed = g_strdup_printf ("%.4s %s", lower, lower + 4);

@@ -1,22 +1,21 @@
 /* kiosk-drafts.c: parked drafts, sealed under a key only the citizen's code gives.
  *
- * The code is 40 random bits written as 8 Crockford base32 characters ("7K4M 9QXD"; I and L read
- * as 1, O as 0, case and separators ignored). argon2id (libsodium, 64 MiB, 3 passes) turns it,
- * with a salt of this terminal, into 48 bytes: a 32-byte key and a 16-byte locator, the draft's
- * file name. Finding a draft thus costs an argon2id per guess, and nothing on disk leads to the
- * code faster: 2^40 guesses of 64 MiB each. The file is
+ * A parked draft has a number (1–9999, public: it names the file, "<n>.draft") and a code: 40
+ * random bits written as 8 Crockford base32 characters ("7K4M 9QXD"; I and L read as 1, O as 0,
+ * case and separators ignored). argon2id (libsodium, 64 MiB, 3 passes) turns the code, with a
+ * salt of the draft, into a 32-byte key and a 16-byte check value. The file is
  *
- *   "KIOSKDR1" | parked_at (8 bytes, big-endian µs) | nonce (24) | XChaCha20-Poly1305 ciphertext
+ *   "KIOSKDR2" | parked_at (8 bytes, big-endian µs) | salt (16) | check (16) | nonce (24) |
+ *   XChaCha20-Poly1305 ciphertext
  *
- * with the first 16 bytes as associated data, so a changed date does not decrypt either. Inside,
- * a GVariant (s x a{ss} a(ssay)): slug, parked_at, answers, documents.
+ * with the first 48 bytes as associated data. A code is wrong when its check value differs: that
+ * costs an argon2id per guess, over 2^40 codes, and the number gives nothing of the code. A
+ * right check with a ciphertext that does not open is tampering. Inside, a GVariant
+ * (s x a{ss} a(ssay)): slug, parked_at, answers, documents.
  *
- * A draft is removed when its dossier is queued for the portal, after KIOSK_DRAFT_LIFETIME, and
- * when it does not decrypt (tampered). A wrong code cannot be tied to a draft without weakening
- * the code (a draft number in clear would leave fewer secret bits), so wrong codes are counted
- * for the terminal: after KIOSK_DRAFT_MAX_WRONG_CODES in a row, resuming is refused for
- * KIOSK_DRAFT_LOCK_TIME — an attacker at the screen gets 5 guesses per 15 minutes out of 2^40.
- * Removal overwrites the file with zeros before unlinking it. */
+ * A draft is removed when its dossier is queued for the portal, after KIOSK_DRAFT_LIFETIME, when
+ * tampered, and after KIOSK_DRAFT_MAX_WRONG_CODES wrong codes for its number (counted in
+ * "<n>.tries"). Removal overwrites the file with zeros before unlinking it. */
 #include "kiosk-drafts.h"
 
 #include <errno.h>
@@ -26,12 +25,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#define MAGIC "KIOSKDR1"
-#define HEADER_SIZE 16
+#define MAGIC "KIOSKDR2"
+#define HEADER_SIZE 48          /* magic, date, salt, check: authenticated */
+#define CHECK_SIZE 16
 #define NONCE_SIZE crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
 #define KEY_SIZE crypto_aead_xchacha20poly1305_ietf_KEYBYTES
-#define LOCATOR_SIZE 16
 #define SALT_SIZE crypto_pwhash_SALTBYTES
+#define MAX_NUMBER 9999
 #define CODE_LENGTH 8
 #define DRAFT_VARIANT "(sxa{ss}a(ssay))"
 
@@ -42,9 +42,7 @@ struct _KioskDrafts
   GObject  parent_instance;
 
   char    *dir;
-  GMutex   lock;            /* wrong-code counting, shared by workers */
-  guint    wrong_codes;
-  gint64   locked_until;    /* monotonic µs */
+  GMutex   lock;            /* numbers and wrong-code counts, shared by workers */
 };
 
 G_DEFINE_FINAL_TYPE (KioskDrafts, kiosk_drafts, G_TYPE_OBJECT)
@@ -111,8 +109,6 @@ kiosk_drafts_normalize_code (const char *typed)
 
   if (typed == NULL)
     return g_string_free (code, TRUE), NULL;
-  if (g_str_has_prefix (typed, "KIOSK-DRAFT:"))
-    typed += strlen ("KIOSK-DRAFT:");
   for (const char *p = typed; *p != '\0'; p++)
     {
       char c = g_ascii_toupper (*p);
@@ -163,58 +159,37 @@ new_code (void)
   return code;
 }
 
-/* The terminal's salt, made once (random, 0600). */
+/* argon2id(code, salt) → key and check value. */
 static gboolean
-load_salt (KioskDrafts  *self,
-           guint8        salt[SALT_SIZE],
-           GError      **error)
+derive (const char    *code,
+        const guint8   salt[SALT_SIZE],
+        guint8         key[KEY_SIZE],
+        guint8         check[CHECK_SIZE],
+        GError       **error)
 {
-  g_autofree char *path = g_build_filename (self->dir, "salt", NULL);
-  g_autofree char *contents = NULL;
-  gsize length = 0;
+  guint8 out[KEY_SIZE + CHECK_SIZE];
 
-  if (g_mkdir_with_parents (self->dir, 0700) != 0)
+  if (sodium_init () < 0
+      || crypto_pwhash (out, sizeof out, code, strlen (code), salt,
+                        crypto_pwhash_OPSLIMIT_MODERATE, 64 * 1024 * 1024, crypto_pwhash_ALG_ARGON2ID13) != 0)
     {
-      g_set_error (error, KIOSK_DRAFT_ERROR, KIOSK_DRAFT_ERROR_FAILED, "Cannot create %s", self->dir);
+      g_set_error_literal (error, KIOSK_DRAFT_ERROR, KIOSK_DRAFT_ERROR_FAILED, "argon2id failed (out of memory)");
       return FALSE;
     }
-  if (g_file_get_contents (path, &contents, &length, NULL) && length == SALT_SIZE)
-    {
-      memcpy (salt, contents, SALT_SIZE);
-      return TRUE;
-    }
-  randombytes_buf (salt, SALT_SIZE);
-  if (!g_file_set_contents_full (path, (const char *) salt, SALT_SIZE,
-                                 G_FILE_SET_CONTENTS_CONSISTENT, 0600, error))
-    return FALSE;
+  memcpy (key, out, KEY_SIZE);
+  memcpy (check, out + KEY_SIZE, CHECK_SIZE);
+  sodium_memzero (out, sizeof out);
   return TRUE;
 }
 
-/* argon2id(code) → key and locator; the file that would hold the draft. */
 static char *
-derive (KioskDrafts  *self,
-        const char   *code,
-        guint8        key[KEY_SIZE],
-        GError      **error)
+draft_path (KioskDrafts *self,
+            guint        number,
+            const char  *extension)
 {
-  guint8 salt[SALT_SIZE];
-  guint8 out[KEY_SIZE + LOCATOR_SIZE];
-  char locator[LOCATOR_SIZE * 2 + 1];
-  char *path;
+  g_autofree char *name = g_strdup_printf ("%u.%s", number, extension);
 
-  if (sodium_init () < 0 || !load_salt (self, salt, error))
-    return NULL;
-  if (crypto_pwhash (out, sizeof out, code, strlen (code), salt,
-                     crypto_pwhash_OPSLIMIT_MODERATE, 64 * 1024 * 1024, crypto_pwhash_ALG_ARGON2ID13) != 0)
-    {
-      g_set_error_literal (error, KIOSK_DRAFT_ERROR, KIOSK_DRAFT_ERROR_FAILED, "argon2id failed (out of memory)");
-      return NULL;
-    }
-  memcpy (key, out, KEY_SIZE);
-  sodium_bin2hex (locator, sizeof locator, out + KEY_SIZE, LOCATOR_SIZE);
-  sodium_memzero (out, sizeof out);
-  path = g_strdup_printf ("%s/%s.draft", self->dir, locator);
-  return path;
+  return g_build_filename (self->dir, name, NULL);
 }
 
 /* Zeroes the file, then removes it. */
@@ -250,6 +225,7 @@ typedef struct
 {
   GVariant *content;   /* what to seal */
   char     *code;      /* out */
+  guint     number;    /* out */
 } ParkData;
 
 static void
@@ -280,38 +256,57 @@ park_in_thread (GTask        *task,
   unsigned long long sealed = 0;
   gint64 now = g_get_real_time ();
 
-  /* A new code whose file does not exist yet (a clash is a 2^-40 event, but cheap to rule out). */
-  for (guint tries = 0; tries < 4; tries++)
+  if (g_mkdir_with_parents (self->dir, 0700) != 0)
     {
-      g_free (data->code);
-      data->code = new_code ();
-      g_free (path);
-      path = derive (self, data->code, key, &error);
-      if (path == NULL)
-        {
-          g_task_return_error (task, g_steal_pointer (&error));
-          return;
-        }
-      if (!g_file_test (path, G_FILE_TEST_EXISTS))
-        break;
+      g_task_return_new_error (task, KIOSK_DRAFT_ERROR, KIOSK_DRAFT_ERROR_FAILED, "Cannot create %s", self->dir);
+      return;
     }
-
   file = g_malloc (file_size);
   memcpy (file, MAGIC, 8);
   for (int i = 0; i < 8; i++)
     file[8 + i] = (guint8) ((guint64) now >> (56 - 8 * i));
+  randombytes_buf (file + 16, SALT_SIZE);
+  data->code = new_code ();
+  if (!derive (data->code, file + 16, key, file + 32, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
   randombytes_buf (file + HEADER_SIZE, NONCE_SIZE);
   crypto_aead_xchacha20poly1305_ietf_encrypt (file + HEADER_SIZE + NONCE_SIZE, &sealed,
                                               g_bytes_get_data (plain, NULL), plain_size,
                                               file, HEADER_SIZE, NULL, file + HEADER_SIZE, key);
   sodium_memzero (key, sizeof key);
-  if (!g_file_set_contents_full (path, (const char *) file, HEADER_SIZE + NONCE_SIZE + sealed,
-                                 G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error))
+
+  /* The smallest free number: short to type. Taken under the lock, written at once. */
+  {
+    g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
+
+    for (data->number = 1; data->number <= MAX_NUMBER; data->number++)
+      {
+        g_free (path);
+        path = draft_path (self, data->number, "draft");
+        if (!g_file_test (path, G_FILE_TEST_EXISTS))
+          break;
+      }
+    if (data->number > MAX_NUMBER)
+      {
+        g_task_return_new_error (task, KIOSK_DRAFT_ERROR, KIOSK_DRAFT_ERROR_FAILED, "No draft number left");
+        return;
+      }
+    if (!g_file_set_contents_full (path, (const char *) file, HEADER_SIZE + NONCE_SIZE + sealed,
+                                   G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error))
+      {
+        g_task_return_new_error (task, KIOSK_DRAFT_ERROR, KIOSK_DRAFT_ERROR_FAILED,
+                                 "Cannot save the draft: %s", error->message);
+        return;
+      }
     {
-      g_task_return_new_error (task, KIOSK_DRAFT_ERROR, KIOSK_DRAFT_ERROR_FAILED,
-                               "Cannot save the draft: %s", error->message);
-      return;
+      g_autofree char *tries = draft_path (self, data->number, "tries");
+
+      g_unlink (tries);
     }
+  }
   g_task_return_pointer (task, g_strdup (data->code), g_free);
 }
 
@@ -361,15 +356,22 @@ kiosk_drafts_park_async (KioskDrafts         *self,
 
 /**
  * kiosk_drafts_park_finish:
+ * @number: (out) (optional): the draft's number, to type with the code
  *
  * Returns: (transfer full): the resume code (8 characters), or %NULL with a #KIOSK_DRAFT_ERROR
  */
 char *
 kiosk_drafts_park_finish (KioskDrafts   *self,
                           GAsyncResult  *result,
+                          guint         *number,
                           GError       **error)
 {
+  ParkData *data;
+
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  data = g_task_get_task_data (G_TASK (result));
+  if (number != NULL)
+    *number = data->number;
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
@@ -404,18 +406,45 @@ unpack (GBytes *plain)
   return draft;
 }
 
-static gboolean
-note_wrong_code (KioskDrafts *self)
+typedef struct
+{
+  guint  number;
+  char  *code;
+} ResumeData;
+
+static void
+free_resume_data (ResumeData *data)
+{
+  if (data->code != NULL)
+    sodium_memzero (data->code, strlen (data->code));
+  g_free (data->code);
+  g_free (data);
+}
+
+/* One more wrong code for draft @number: the fifth removes it. Returns the tries left. */
+static guint
+note_wrong_code (KioskDrafts *self,
+                 guint        number,
+                 const char  *path)
 {
   g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
+  g_autofree char *tries_path = draft_path (self, number, "tries");
+  g_autofree char *text = NULL;
+  g_autofree char *count_text = NULL;
+  guint count = 0;
 
-  if (++self->wrong_codes >= KIOSK_DRAFT_MAX_WRONG_CODES)
+  if (g_file_get_contents (tries_path, &text, NULL, NULL))
+    count = (guint) g_ascii_strtoull (text, NULL, 10);
+  count++;
+  if (count >= KIOSK_DRAFT_MAX_WRONG_CODES)
     {
-      self->wrong_codes = 0;
-      self->locked_until = g_get_monotonic_time () + KIOSK_DRAFT_LOCK_TIME;
-      return TRUE;
+      shred (path);
+      g_unlink (tries_path);
+      return 0;
     }
-  return FALSE;
+  count_text = g_strdup_printf ("%u", count);
+  g_file_set_contents_full (tries_path, count_text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, NULL);
+  return KIOSK_DRAFT_MAX_WRONG_CODES - count;
 }
 
 static void
@@ -425,56 +454,56 @@ resume_in_thread (GTask        *task,
                   GCancellable *cancellable)
 {
   KioskDrafts *self = source;
-  const char *code = task_data;
+  ResumeData *data = task_data;
   g_autoptr(GError) error = NULL;
-  g_autofree char *path = NULL;
+  g_autofree char *path = draft_path (self, data->number, "draft");
   g_autofree char *contents = NULL;
   g_autofree guint8 *plain = NULL;
   unsigned long long plain_size = 0;
   guint8 key[KEY_SIZE];
+  guint8 check[CHECK_SIZE];
   gsize length = 0;
   gint64 parked_at = 0;
   KioskDraft *draft;
 
   kiosk_drafts_sweep (self);
-  path = derive (self, code, key, &error);
-  if (path == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
   if (!g_file_get_contents (path, &contents, &length, NULL))
     {
-      sodium_memzero (key, sizeof key);
-      if (note_wrong_code (self))
-        g_task_return_new_error (task, KIOSK_DRAFT_ERROR, KIOSK_DRAFT_ERROR_LOCKED,
-                                 "Too many wrong codes: resuming is locked");
-      else
-        g_task_return_new_error (task, KIOSK_DRAFT_ERROR, KIOSK_DRAFT_ERROR_NOT_FOUND,
-                                 "No draft for this code");
+      g_task_return_new_error (task, KIOSK_DRAFT_ERROR, KIOSK_DRAFT_ERROR_NOT_FOUND,
+                               "No draft with this number");
       return;
     }
-  {
-    g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
-
-    self->wrong_codes = 0;
-  }
-  if (length >= HEADER_SIZE)
-    for (int i = 0; i < 8; i++)
-      parked_at = (parked_at << 8) | (guint8) contents[8 + i];
   if (length < HEADER_SIZE + NONCE_SIZE + crypto_aead_xchacha20poly1305_ietf_ABYTES
       || memcmp (contents, MAGIC, 8) != 0)
     {
-      sodium_memzero (key, sizeof key);
       shred (path);
       g_task_return_new_error (task, KIOSK_DRAFT_ERROR, KIOSK_DRAFT_ERROR_TAMPERED, "The draft is damaged");
       return;
     }
+  for (int i = 0; i < 8; i++)
+    parked_at = (parked_at << 8) | (guint8) contents[8 + i];
   if (g_get_real_time () - parked_at > KIOSK_DRAFT_LIFETIME)
     {
-      sodium_memzero (key, sizeof key);
       shred (path);
       g_task_return_new_error (task, KIOSK_DRAFT_ERROR, KIOSK_DRAFT_ERROR_EXPIRED, "The draft has expired");
+      return;
+    }
+  if (!derive (data->code, (const guint8 *) contents + 16, key, check, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (sodium_memcmp (check, contents + 32, CHECK_SIZE) != 0)
+    {
+      guint left = note_wrong_code (self, data->number, path);
+
+      sodium_memzero (key, sizeof key);
+      if (left == 0)
+        g_task_return_new_error (task, KIOSK_DRAFT_ERROR, KIOSK_DRAFT_ERROR_DELETED,
+                                 "Too many wrong codes: the draft was removed");
+      else
+        g_task_return_new_error (task, KIOSK_DRAFT_ERROR, KIOSK_DRAFT_ERROR_WRONG_CODE,
+                                 "Wrong code; %u tries left", left);
       return;
     }
   plain = g_malloc (length);
@@ -491,8 +520,10 @@ resume_in_thread (GTask        *task,
     }
   sodium_memzero (key, sizeof key);
   {
+    g_autofree char *tries = draft_path (self, data->number, "tries");
     g_autoptr(GBytes) bytes = g_bytes_new (plain, plain_size);
 
+    g_unlink (tries);
     sodium_memzero (plain, plain_size);
     draft = unpack (bytes);
     kiosk_wipe_bytes (bytes);
@@ -503,13 +534,15 @@ resume_in_thread (GTask        *task,
 
 /**
  * kiosk_drafts_resume_async:
- * @typed_code: what the citizen typed (or the QR code held)
+ * @number: the draft's number
+ * @typed_code: what the citizen typed
  *
- * Finds and opens the draft, in a worker. The draft stays on disk until its dossier is queued
- * (kiosk_drafts_forget()) or it expires.
+ * Opens the draft, in a worker. It stays on disk until its dossier is queued
+ * (kiosk_drafts_forget()) or it expires; a wrong code counts against it.
  */
 void
 kiosk_drafts_resume_async (KioskDrafts         *self,
+                           guint                number,
                            const char          *typed_code,
                            GCancellable        *cancellable,
                            GAsyncReadyCallback  callback,
@@ -517,27 +550,45 @@ kiosk_drafts_resume_async (KioskDrafts         *self,
 {
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
   char *code = kiosk_drafts_normalize_code (typed_code);
+  ResumeData *data;
 
   g_task_set_source_tag (task, kiosk_drafts_resume_async);
-  if (code == NULL)
+  if (code == NULL || number == 0 || number > MAX_NUMBER)
     {
+      g_free (code);
       g_task_return_new_error (task, KIOSK_DRAFT_ERROR, KIOSK_DRAFT_ERROR_BAD_CODE,
-                               "Not a resume code");
+                               "Not a draft number and resume code");
       return;
     }
-  {
-    g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
-
-    if (g_get_monotonic_time () < self->locked_until)
-      {
-        g_task_return_new_error (task, KIOSK_DRAFT_ERROR, KIOSK_DRAFT_ERROR_LOCKED,
-                                 "Too many wrong codes: resuming is locked");
-        g_free (code);
-        return;
-      }
-  }
-  g_task_set_task_data (task, code, g_free);
+  data = g_new0 (ResumeData, 1);
+  data->number = number;
+  data->code = code;
+  g_task_set_task_data (task, data, (GDestroyNotify) free_resume_data);
   g_task_run_in_thread (task, resume_in_thread);
+}
+
+/**
+ * kiosk_drafts_parse_ticket:
+ * @text: what a QR code reader typed: "KIOSK-DRAFT:<number>:<code>"
+ * @number: (out): the draft's number
+ *
+ * Returns: (transfer full) (nullable): the code, or %NULL when @text is not a ticket
+ */
+char *
+kiosk_drafts_parse_ticket (const char *text,
+                           guint      *number)
+{
+  g_auto(GStrv) parts = NULL;
+  guint64 value;
+
+  if (text == NULL || !g_str_has_prefix (text, "KIOSK-DRAFT:"))
+    return NULL;
+  parts = g_strsplit (text + strlen ("KIOSK-DRAFT:"), ":", 3);
+  if (parts[0] == NULL || parts[1] == NULL || parts[2] != NULL
+      || !g_ascii_string_to_unsigned (parts[0], 10, 1, MAX_NUMBER, &value, NULL))
+    return NULL;
+  *number = (guint) value;
+  return kiosk_drafts_normalize_code (parts[1]);
 }
 
 /**
@@ -574,6 +625,12 @@ kiosk_drafts_forget (KioskDrafts  *self,
     }
   path = g_build_filename (self->dir, id, NULL);
   shred (path);
+  {
+    g_autofree char *base = g_strndup (id, strlen (id) - strlen (".draft"));
+    g_autofree char *tries = g_strdup_printf ("%s/%s.tries", self->dir, base);
+
+    g_unlink (tries);
+  }
   return TRUE;
 }
 

@@ -1,6 +1,7 @@
 /* kiosk-drafts.h: parked drafts. A citizen who must leave gets an 8-character resume code
- * (Crockford base32, 40 random bits); the draft — answers and scanned documents — is sealed on
- * disk under a key derived from that code by argon2id, and nothing of it can be read without it.
+ * (Crockford base32, 40 random bits) with the draft's number; the draft — answers and scanned
+ * documents — is sealed on disk under a key derived from that code by argon2id, and nothing of it
+ * can be read without it.
  * See docs/architecture.md "Drafts". */
 #pragma once
 
@@ -12,11 +13,13 @@ G_BEGIN_DECLS
 
 /**
  * KioskDraftError:
- * @KIOSK_DRAFT_ERROR_NOT_FOUND: no draft for this code (a wrong code, or one already used)
- * @KIOSK_DRAFT_ERROR_BAD_CODE: what was typed cannot be a code (length, letters)
- * @KIOSK_DRAFT_ERROR_TAMPERED: the draft was found but does not decrypt: altered, removed
+ * @KIOSK_DRAFT_ERROR_NOT_FOUND: no draft with this number (never parked, used, or removed)
+ * @KIOSK_DRAFT_ERROR_BAD_CODE: what was typed cannot be a number and a code (length, letters)
+ * @KIOSK_DRAFT_ERROR_TAMPERED: the code is right but the draft does not decrypt: removed
  * @KIOSK_DRAFT_ERROR_EXPIRED: the draft is over 7 days old (removed)
- * @KIOSK_DRAFT_ERROR_LOCKED: too many wrong codes: resuming is locked for a while
+ * @KIOSK_DRAFT_ERROR_WRONG_CODE: the code does not open this draft (the message says how many
+ *   tries are left)
+ * @KIOSK_DRAFT_ERROR_DELETED: the fifth wrong code for this draft: it was removed
  * @KIOSK_DRAFT_ERROR_FAILED: the disk refused
  */
 typedef enum
@@ -25,13 +28,13 @@ typedef enum
   KIOSK_DRAFT_ERROR_BAD_CODE,
   KIOSK_DRAFT_ERROR_TAMPERED,
   KIOSK_DRAFT_ERROR_EXPIRED,
-  KIOSK_DRAFT_ERROR_LOCKED,
+  KIOSK_DRAFT_ERROR_WRONG_CODE,
+  KIOSK_DRAFT_ERROR_DELETED,
   KIOSK_DRAFT_ERROR_FAILED,
 } KioskDraftError;
 
 #define KIOSK_DRAFT_LIFETIME (7 * G_TIME_SPAN_DAY)
 #define KIOSK_DRAFT_MAX_WRONG_CODES 5
-#define KIOSK_DRAFT_LOCK_TIME (15 * G_TIME_SPAN_MINUTE)
 
 /* What a resumed draft gives back. */
 typedef struct
@@ -60,8 +63,12 @@ void         kiosk_drafts_park_async      (KioskDrafts         *self,
                                            gpointer             user_data);
 char        *kiosk_drafts_park_finish     (KioskDrafts         *self,
                                            GAsyncResult        *result,
+                                           guint               *number,
                                            GError             **error);
+char        *kiosk_drafts_parse_ticket    (const char          *text,
+                                           guint               *number);
 void         kiosk_drafts_resume_async    (KioskDrafts         *self,
+                                           guint                number,
                                            const char          *typed_code,
                                            GCancellable        *cancellable,
                                            GAsyncReadyCallback  callback,
