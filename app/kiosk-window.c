@@ -569,6 +569,8 @@ resume_draft_action_cb (GtkWidget  *widget,
 
   kiosk_draft_page_show_resume (KIOSK_DRAFT_PAGE (ensure_page (self, KIOSK_PAGE_DRAFT)));
   show_page (self, KIOSK_PAGE_DRAFT);
+  /* Now that the page shows: the number is typed first. */
+  kiosk_draft_page_show_resume (KIOSK_DRAFT_PAGE (self->draft_page));
 }
 
 static void
