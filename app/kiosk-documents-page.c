@@ -324,6 +324,21 @@ find_spec (KioskDocumentsPage *self,
   return NULL;
 }
 
+/* Starts a job of the page for @varname (a scan, a batch, a USB stick, a page edit): a fresh
+ * cancellable, cancelled too when the session ends, and the page busy. */
+static GCancellable *
+start_job (KioskDocumentsPage *self,
+           const char         *varname)
+{
+  show_error (self, NULL);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  g_signal_connect_object (kiosk_context_get_session_cancellable (self->context), "cancelled",
+                           G_CALLBACK (g_cancellable_cancel), self->cancellable, G_CONNECT_SWAPPED);
+  set_busy (self, varname);
+  return self->cancellable;
+}
+
 /* Returns: (transfer full) (nullable): copies of the document's pages, to change them */
 static GPtrArray *
 copy_pages (KioskDocument *document)
@@ -406,12 +421,7 @@ scan_clicked_cb (GtkButton          *button,
   if (spec->kind == KIOSK_DOCUMENT_PAPER)
     options.dpi = 200;
 
-  show_error (self, NULL);
-  g_clear_object (&self->cancellable);
-  self->cancellable = g_cancellable_new ();
-  g_signal_connect_object (kiosk_context_get_session_cancellable (self->context), "cancelled",
-                           G_CALLBACK (g_cancellable_cancel), self->cancellable, G_CONNECT_SWAPPED);
-  set_busy (self, varname);
+  start_job (self, varname);
   kiosk_scanner_scan_async (kiosk_context_get_scanner (self->context), &options,
                             scan_progress_cb, self, self->cancellable, scan_done_cb,
                             g_object_ref (self));
@@ -596,11 +606,6 @@ feeder_clicked_cb (GtkButton          *button,
 
   if (spec == NULL || self->scanning != NULL)
     return;
-  show_error (self, NULL);
-  g_clear_object (&self->cancellable);
-  self->cancellable = g_cancellable_new ();
-  g_signal_connect_object (kiosk_context_get_session_cancellable (self->context), "cancelled",
-                           G_CALLBACK (g_cancellable_cancel), self->cancellable, G_CONNECT_SWAPPED);
   g_clear_pointer (&self->batch_pages, g_ptr_array_unref);
   g_clear_pointer (&self->batch_before, g_ptr_array_unref);
   g_clear_error (&self->batch_error);
@@ -608,7 +613,7 @@ feeder_clicked_cb (GtkButton          *button,
   self->batch_before = copy_pages (kiosk_dossier_get_document (self->dossier, varname));
   self->batch_pending = 0;
   self->batch_over = FALSE;
-  set_busy (self, varname);
+  start_job (self, varname);
   gtk_progress_bar_set_text (self->progress_bar, _("Scanning the pages in the feeder…"));
   kiosk_scanner_scan_batch_async (kiosk_context_get_scanner (self->context), &options,
                                   batch_page_cb, self, self->cancellable, batch_done_cb,
@@ -689,9 +694,7 @@ usb_clicked_cb (GtkButton          *button,
     }
   self->usb_varname = g_strdup (varname);
   self->usb_root = g_strdup (root);
-  g_clear_object (&self->cancellable);
-  self->cancellable = g_cancellable_new ();
-  set_busy (self, varname);
+  start_job (self, varname);
   gtk_progress_bar_set_text (self->progress_bar, _("Reading the USB stick…"));
   task = g_task_new (self, self->cancellable, usb_listed_cb, NULL);
   g_task_set_task_data (task, g_steal_pointer (&root), g_free);
@@ -820,10 +823,7 @@ usb_file_clicked_cb (GtkButton          *button,
   if (self->usb_files == NULL || index >= self->usb_files->len || self->scanning != NULL)
     return;
   file = g_ptr_array_index (self->usb_files, index);
-  show_error (self, NULL);
-  g_clear_object (&self->cancellable);
-  self->cancellable = g_cancellable_new ();
-  set_busy (self, self->usb_varname);
+  start_job (self, self->usb_varname);
   gtk_progress_bar_set_text (self->progress_bar, _("Checking the file…"));
   kiosk_import_file_async (self->usb_root, file->name, self->cancellable, usb_imported_cb, g_object_ref (self));
 }
@@ -920,10 +920,7 @@ page_edit_clicked_cb (GtkButton          *button,
     default:
       return;
     }
-  show_error (self, NULL);
-  g_clear_object (&self->cancellable);
-  self->cancellable = g_cancellable_new ();
-  set_busy (self, varname);
+  start_job (self, varname);
   gtk_progress_bar_set_text (self->progress_bar, _("Preparing the document…"));
   data = g_new0 (EncodeData, 1);
   data->kind = spec->kind;

@@ -221,6 +221,28 @@ shred (const char *path)
   g_unlink (path);
 }
 
+/* Removes a draft: its file zeroed then unlinked, and its count of wrong codes. */
+static void
+remove_draft (const char *path)
+{
+  g_autofree char *base = g_strndup (path, strlen (path) - strlen (".draft"));
+  g_autofree char *tries = g_strconcat (base, ".tries", NULL);
+
+  shred (path);
+  g_unlink (tries);
+}
+
+/* The parking date in a header (readable without the code). */
+static gint64
+header_date (const guint8 *header)
+{
+  gint64 parked_at = 0;
+
+  for (int i = 0; i < 8; i++)
+    parked_at = (parked_at << 8) | header[8 + i];
+  return parked_at;
+}
+
 typedef struct
 {
   GVariant *content;   /* what to seal */
@@ -438,8 +460,7 @@ note_wrong_code (KioskDrafts *self,
   count++;
   if (count >= KIOSK_DRAFT_MAX_WRONG_CODES)
     {
-      shred (path);
-      g_unlink (tries_path);
+      remove_draft (path);
       return 0;
     }
   count_text = g_strdup_printf ("%u", count);
@@ -476,15 +497,14 @@ resume_in_thread (GTask        *task,
   if (length < HEADER_SIZE + NONCE_SIZE + crypto_aead_xchacha20poly1305_ietf_ABYTES
       || memcmp (contents, MAGIC, 8) != 0)
     {
-      shred (path);
+      remove_draft (path);
       g_task_return_new_error (task, KIOSK_DRAFT_ERROR, KIOSK_DRAFT_ERROR_TAMPERED, "The draft is damaged");
       return;
     }
-  for (int i = 0; i < 8; i++)
-    parked_at = (parked_at << 8) | (guint8) contents[8 + i];
+  parked_at = header_date ((const guint8 *) contents);
   if (g_get_real_time () - parked_at > KIOSK_DRAFT_LIFETIME)
     {
-      shred (path);
+      remove_draft (path);
       g_task_return_new_error (task, KIOSK_DRAFT_ERROR, KIOSK_DRAFT_ERROR_EXPIRED, "The draft has expired");
       return;
     }
@@ -514,7 +534,7 @@ resume_in_thread (GTask        *task,
                                                   (const guint8 *) contents + HEADER_SIZE, key) != 0)
     {
       sodium_memzero (key, sizeof key);
-      shred (path);
+      remove_draft (path);
       g_task_return_new_error (task, KIOSK_DRAFT_ERROR, KIOSK_DRAFT_ERROR_TAMPERED, "The draft is damaged");
       return;
     }
@@ -624,13 +644,7 @@ kiosk_drafts_forget (KioskDrafts  *self,
       return FALSE;
     }
   path = g_build_filename (self->dir, id, NULL);
-  shred (path);
-  {
-    g_autofree char *base = g_strndup (id, strlen (id) - strlen (".draft"));
-    g_autofree char *tries = g_strdup_printf ("%s/%s.tries", self->dir, base);
-
-    g_unlink (tries);
-  }
+  remove_draft (path);
   return TRUE;
 }
 
@@ -654,7 +668,6 @@ kiosk_drafts_sweep (KioskDrafts *self)
     {
       g_autofree char *path = g_build_filename (self->dir, name, NULL);
       guint8 header[HEADER_SIZE];
-      gint64 parked_at = 0;
       gboolean expired = TRUE;
       int fd;
 
@@ -662,16 +675,12 @@ kiosk_drafts_sweep (KioskDrafts *self)
         continue;
       fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
       if (fd >= 0 && read (fd, header, sizeof header) == sizeof header && memcmp (header, MAGIC, 8) == 0)
-        {
-          for (int i = 0; i < 8; i++)
-            parked_at = (parked_at << 8) | header[8 + i];
-          expired = now - parked_at > KIOSK_DRAFT_LIFETIME;
-        }
+        expired = now - header_date (header) > KIOSK_DRAFT_LIFETIME;
       if (fd >= 0)
         close (fd);
       if (expired)
         {
-          shred (path);
+          remove_draft (path);
           removed++;
         }
     }
