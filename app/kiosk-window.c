@@ -610,10 +610,61 @@ update_keyboard (KioskWindow *self)
   gtk_revealer_set_reveal_child (self->keyboard_revealer, text && wanted);
 }
 
+/* Room kept above the focused field (for its label) and below it, in pixels. */
+#define FIELD_MARGIN_ABOVE 56
+#define FIELD_MARGIN_BELOW 24
+
+/* Scrolls the page so that the focused field, with its label, is in sight above the on-screen
+ * keyboard. GtkViewport follows the focus when it moves, but not when the keyboard slides up
+ * afterwards and shrinks the page under the field. */
+static void
+scroll_focus_into_view (KioskWindow *self)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+  GtkWidget *scroller;
+  GtkAdjustment *adjustment;
+  graphene_rect_t bounds;
+  double value, page_size, top, bottom;
+
+  if (focus == NULL || gtk_widget_is_ancestor (focus, GTK_WIDGET (self->keyboard)))
+    return;
+  scroller = gtk_widget_get_ancestor (focus, GTK_TYPE_SCROLLED_WINDOW);
+  if (scroller == NULL || !gtk_widget_compute_bounds (focus, scroller, &bounds))
+    return;
+  adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+  value = gtk_adjustment_get_value (adjustment);
+  page_size = gtk_widget_get_height (scroller);
+  top = bounds.origin.y - FIELD_MARGIN_ABOVE;
+  bottom = bounds.origin.y + bounds.size.height + FIELD_MARGIN_BELOW;
+  if (bottom - top > page_size || top < 0)
+    gtk_adjustment_set_value (adjustment, value + top);
+  else if (bottom > page_size)
+    gtk_adjustment_set_value (adjustment, value + bottom - page_size);
+}
+
 static void
 focus_changed_cb (KioskWindow *self)
 {
   update_keyboard (self);
+  if (gtk_revealer_get_child_revealed (self->keyboard_revealer))
+    scroll_focus_into_view (self);
+}
+
+static gboolean
+scroll_focus_into_view_idle (gpointer data)
+{
+  scroll_focus_into_view (data);
+  return G_SOURCE_REMOVE;
+}
+
+/* The keyboard is fully up: once the page has been laid out again in the room left, bring the
+ * field back in sight. */
+static void
+keyboard_revealed_cb (KioskWindow *self)
+{
+  if (gtk_revealer_get_child_revealed (self->keyboard_revealer))
+    g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, scroll_focus_into_view_idle, g_object_ref (self),
+                     g_object_unref);
 }
 
 static void
@@ -893,6 +944,8 @@ kiosk_window_init (KioskWindow *self)
   self->keyboard_mode = g_strdup ("auto");
   g_signal_connect (self, "notify::focus-widget", G_CALLBACK (focus_changed_cb), NULL);
   g_signal_connect (self->keyboard, "hide-requested", G_CALLBACK (keyboard_hide_cb), self);
+  g_signal_connect_swapped (self->keyboard_revealer, "notify::child-revealed",
+                            G_CALLBACK (keyboard_revealed_cb), self);
   gtk_event_controller_set_propagation_phase (legacy, GTK_PHASE_CAPTURE);
   g_signal_connect (legacy, "event", G_CALLBACK (input_event_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), legacy);

@@ -179,6 +179,18 @@ test_keyboard_journey (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static gboolean
+revealed_cb (gpointer data)
+{
+  return gtk_revealer_get_child_revealed (data);
+}
+
+static gboolean
+hidden_cb (gpointer data)
+{
+  return !gtk_revealer_get_child_revealed (data);
+}
+
 static void
 press (KioskWindow *window,
        const char  *key)
@@ -233,6 +245,34 @@ test_on_screen_keyboard (void)
 
   press (window, "key-hide");
   g_assert_false (gtk_revealer_get_reveal_child (revealer));
+  g_assert_true (kiosk_test_wait (hidden_cb, revealer, 5000));
+
+  /* At 200 % text the last field of the page sits low: once the keyboard is up, the page has
+   * scrolled so that the field is in sight above it. */
+  kiosk_test_click (window, "large-text-toggle");
+  kiosk_test_spin (100);
+  field = kiosk_test_find (window, "field-birth_date");
+  g_assert_true (GTK_IS_EDITABLE (field));
+  gtk_widget_grab_focus (field);
+  g_assert_true (kiosk_test_wait (revealed_cb, revealer, 5000));
+  kiosk_test_spin (100);
+  {
+    GtkWidget *scroller = gtk_widget_get_ancestor (field, GTK_TYPE_SCROLLED_WINDOW);
+    GtkWidget *keyboard = kiosk_test_find (window, "keyboard");
+    graphene_rect_t in_page, in_window, keyboard_bounds;
+
+    g_assert_true (gtk_widget_compute_bounds (field, scroller, &in_page));
+    g_assert_true (gtk_widget_compute_bounds (field, GTK_WIDGET (window), &in_window));
+    g_assert_true (gtk_widget_compute_bounds (keyboard, GTK_WIDGET (window), &keyboard_bounds));
+    g_test_message ("field at %.0f–%.0f in a page %d high; keyboard from %.0f", in_page.origin.y,
+                    in_page.origin.y + in_page.size.height, gtk_widget_get_height (scroller),
+                    keyboard_bounds.origin.y);
+    g_assert_cmpfloat (in_page.origin.y, >=, 0);
+    g_assert_cmpfloat (in_page.origin.y + in_page.size.height, <=, gtk_widget_get_height (scroller));
+    g_assert_cmpfloat (in_window.origin.y + in_window.size.height, <=, keyboard_bounds.origin.y);
+  }
+  kiosk_test_click (window, "large-text-toggle");
+  press (window, "key-hide");
 
   /* "never": a physical keyboard only. */
   kiosk_window_set_keyboard_mode (window, "never");
