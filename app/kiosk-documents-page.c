@@ -28,6 +28,9 @@ struct _KioskDocumentsPage
   GError         *batch_error;    /* why it stopped early, if it did */
   GPtrArray      *batch_before;   /* the document's pages before the batch, or NULL */
 
+  /* Identity documents the citizen said have no back (a passport), by varname. */
+  GHashTable     *no_back;
+
   /* A USB stick being looked at for one document. */
   char           *usb_varname;    /* nullable: the document the stick's list is for */
   char           *usb_root;
@@ -312,14 +315,16 @@ scan_progress_cb (double   fraction,
     gtk_progress_bar_set_fraction (self->progress_bar, fraction);
 }
 
+/* The document @varname is, or is a side of (the back of an identity card). */
 static const KioskDocumentSpec *
 find_spec (KioskDocumentsPage *self,
            const char         *varname)
 {
   KioskProcedure *procedure = kiosk_dossier_get_procedure (self->dossier);
+  g_autofree char *front = kiosk_document_front_varname (varname);
 
   for (guint i = 0; i < kiosk_procedure_get_n_documents (procedure); i++)
-    if (g_str_equal (kiosk_procedure_get_document (procedure, i)->varname, varname))
+    if (g_str_equal (kiosk_procedure_get_document (procedure, i)->varname, front))
       return kiosk_procedure_get_document (procedure, i);
   return NULL;
 }
@@ -394,7 +399,7 @@ scan_done_cb (GObject      *object,
   data = g_new0 (EncodeData, 1);
   data->image = image;
   data->kind = spec->kind;
-  data->varname = g_strdup (spec->varname);
+  data->varname = g_strdup (self->scanning);   /* the document, or its back */
   data->max_size = spec->max_size;
   data->want_pdf = spec->formats[0] != NULL
                    && !g_strv_contains ((const char * const *) spec->formats, "image/jpeg")
@@ -421,7 +426,14 @@ scan_clicked_cb (GtkButton          *button,
   if (spec->kind == KIOSK_DOCUMENT_PAPER)
     options.dpi = 200;
 
-  start_job (self, varname);
+  if (g_object_get_data (G_OBJECT (button), "back") != NULL)
+    {
+      g_autofree char *back = kiosk_document_back_varname (spec->varname);
+
+      start_job (self, back);
+    }
+  else
+    start_job (self, varname);
   kiosk_scanner_scan_async (kiosk_context_get_scanner (self->context), &options,
                             scan_progress_cb, self, self->cancellable, scan_done_cb,
                             g_object_ref (self));
@@ -1021,6 +1033,169 @@ build_pages (KioskDocumentsPage      *self,
   return box;
 }
 
+/* A scan's thumbnail, with what a screen reader says of it. */
+static GtkWidget *
+new_preview (const KioskImage *image,
+             const char       *name,
+             const char       *alternative_text)
+{
+  g_autoptr(GdkTexture) texture = kiosk_texture_new_for_image (image);
+  GtkWidget *picture = gtk_picture_new_for_paintable (GDK_PAINTABLE (texture));
+
+  gtk_widget_set_name (picture, name);
+  gtk_widget_set_size_request (picture, 120, 160);
+  gtk_picture_set_can_shrink (GTK_PICTURE (picture), TRUE);
+  gtk_picture_set_alternative_text (GTK_PICTURE (picture), alternative_text);
+  return picture;
+}
+
+/* A large button of a document's row, for the document @varname. */
+static GtkWidget *
+new_row_button (KioskDocumentsPage *self,
+                const char         *name,
+                const char         *icon_name,
+                const char         *label,
+                const char         *varname,
+                gboolean            suggested,
+                GCallback           clicked)
+{
+  GtkWidget *button = gtk_button_new ();
+
+  gtk_button_set_child (GTK_BUTTON (button), g_object_new (ADW_TYPE_BUTTON_CONTENT, "icon-name", icon_name,
+                                                           "label", label, NULL));
+  gtk_widget_set_name (button, name);
+  gtk_widget_add_css_class (button, "kiosk-nav");
+  if (suggested)
+    gtk_widget_add_css_class (button, "suggested-action");
+  gtk_widget_set_sensitive (button, self->scanning == NULL);
+  g_object_set_data_full (G_OBJECT (button), "varname", g_strdup (varname), g_free);
+  g_signal_connect (button, "clicked", clicked, self);
+  return button;
+}
+
+/* Whether the identity document @spec still waits for its back: its front is scanned, the back
+ * is not, and the citizen has not said it has none. An imported PDF holds both sides already. */
+static gboolean
+back_is_pending (KioskDocumentsPage      *self,
+                 const KioskDocumentSpec *spec)
+{
+  KioskDocument *front = kiosk_dossier_get_document (self->dossier, spec->varname);
+  g_autofree char *back_varname = kiosk_document_back_varname (spec->varname);
+
+  return kiosk_document_spec_has_back (spec) && front != NULL
+         && g_strcmp0 (kiosk_document_get_content_type (front), "application/pdf") != 0
+         && kiosk_dossier_get_document (self->dossier, back_varname) == NULL
+         && !g_hash_table_contains (self->no_back, spec->varname);
+}
+
+static void
+no_back_clicked_cb (GtkButton          *button,
+                    KioskDocumentsPage *self)
+{
+  g_hash_table_add (self->no_back, g_strdup (g_object_get_data (G_OBJECT (button), "varname")));
+  rebuild_rows (self);
+}
+
+/* An identity document, guided: the front, then "turn it over", then the back (or "it has no
+ * back", for a passport); one image per side. */
+static GtkWidget *
+finish_identity_row (KioskDocumentsPage      *self,
+                     const KioskDocumentSpec *spec,
+                     GtkWidget               *row,
+                     GtkWidget               *text)
+{
+  KioskDocument *front = kiosk_dossier_get_document (self->dossier, spec->varname);
+  g_autofree char *back_varname = kiosk_document_back_varname (spec->varname);
+  KioskDocument *back = kiosk_dossier_get_document (self->dossier, back_varname);
+  gboolean pending = back_is_pending (self, spec);
+  g_autofree char *scan_name = g_strdup_printf ("scan-%s", spec->varname);
+  g_autofree char *back_name = g_strdup_printf ("scan-back-%s", spec->varname);
+  g_autofree char *no_back_name = g_strdup_printf ("no-back-%s", spec->varname);
+  g_autofree char *usb_name = g_strdup_printf ("usb-%s", spec->varname);
+  GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_VERTICAL, 8);
+  GtkWidget *status;
+  GtkWidget *button;
+  const char *status_text;
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  /* Two thumbnails and three buttons do not fit across at 200 % text: one under the other then
+   * (as the window does for every row marked so). */
+  gtk_widget_add_css_class (row, "kiosk-reflow");
+  if (root != NULL && gtk_widget_has_css_class (GTK_WIDGET (root), "large-text"))
+    gtk_orientable_set_orientation (GTK_ORIENTABLE (row), GTK_ORIENTATION_VERTICAL);
+  if (front == NULL)
+    status_text = spec->required ? _("To scan: the front, then the back") : _("Optional");
+  else if (pending)
+    status_text = _("Front scanned ✓");
+  else if (back != NULL)
+    status_text = _("Front and back scanned ✓");
+  else
+    status_text = _("Scanned ✓");
+  status = gtk_label_new (status_text);
+  gtk_label_set_xalign (GTK_LABEL (status), 0);
+  gtk_widget_add_css_class (status, "kiosk-step");
+  gtk_box_append (GTK_BOX (text), status);
+  if (pending)
+    {
+      GtkWidget *guide = gtk_label_new (_("Now turn the card over on the glass, then scan the back."));
+
+      gtk_widget_set_name (guide, "turn-over-hint");
+      gtk_label_set_xalign (GTK_LABEL (guide), 0);
+      gtk_label_set_wrap (GTK_LABEL (guide), TRUE);
+      gtk_widget_add_css_class (guide, "kiosk-field-label");
+      gtk_box_append (GTK_BOX (text), guide);
+    }
+  gtk_widget_set_hexpand (text, TRUE);
+
+  if (front != NULL && kiosk_document_get_preview (front) != NULL)
+    {
+      g_autofree char *name = g_strdup_printf ("preview-%s", spec->varname);
+      /* TRANSLATORS: accessible description of the thumbnail of a card's front; %s is the document */
+      g_autofree char *alt = g_strdup_printf (_("Front of %s"), spec->label);
+
+      gtk_box_append (GTK_BOX (row), new_preview (kiosk_document_get_preview (front), name, alt));
+    }
+  if (back != NULL && kiosk_document_get_preview (back) != NULL)
+    {
+      g_autofree char *name = g_strdup_printf ("preview-back-%s", spec->varname);
+      /* TRANSLATORS: accessible description of the thumbnail of a card's back; %s is the document */
+      g_autofree char *alt = g_strdup_printf (_("Back of %s"), spec->label);
+
+      gtk_box_append (GTK_BOX (row), new_preview (kiosk_document_get_preview (back), name, alt));
+    }
+  gtk_box_append (GTK_BOX (row), text);
+
+  if (pending)
+    {
+      button = new_row_button (self, back_name, "scanner-symbolic", _("Scan the back"), spec->varname,
+                               TRUE, G_CALLBACK (scan_clicked_cb));
+      g_object_set_data (G_OBJECT (button), "back", GINT_TO_POINTER (TRUE));
+      gtk_box_append (GTK_BOX (buttons), button);
+      gtk_box_append (GTK_BOX (buttons),
+                      new_row_button (self, no_back_name, "object-select-symbolic",
+                                      _("It has no back (passport)"), spec->varname, FALSE,
+                                      G_CALLBACK (no_back_clicked_cb)));
+    }
+  gtk_box_append (GTK_BOX (buttons),
+                  new_row_button (self, scan_name, front ? "view-refresh-symbolic" : "scanner-symbolic",
+                                  front ? _("Scan the front again") : _("Scan the front"), spec->varname,
+                                  front == NULL, G_CALLBACK (scan_clicked_cb)));
+  if (front != NULL && !pending)
+    {
+      button = new_row_button (self, back_name, back ? "view-refresh-symbolic" : "scanner-symbolic",
+                               back ? _("Scan the back again") : _("Scan the back"), spec->varname,
+                               FALSE, G_CALLBACK (scan_clicked_cb));
+      g_object_set_data (G_OBJECT (button), "back", GINT_TO_POINTER (TRUE));
+      gtk_box_append (GTK_BOX (buttons), button);
+    }
+  gtk_box_append (GTK_BOX (buttons),
+                  new_row_button (self, usb_name, "drive-removable-media-symbolic", _("From a USB stick"),
+                                  spec->varname, FALSE, G_CALLBACK (usb_clicked_cb)));
+  gtk_widget_set_valign (buttons, GTK_ALIGN_CENTER);
+  gtk_box_append (GTK_BOX (row), buttons);
+  return row;
+}
+
 static GtkWidget *
 build_row (KioskDocumentsPage      *self,
            const KioskDocumentSpec *spec)
@@ -1049,6 +1224,8 @@ build_row (KioskDocumentsPage      *self,
       gtk_widget_add_css_class (description, "kiosk-hint");
       gtk_box_append (GTK_BOX (text), description);
     }
+  if (kiosk_document_spec_has_back (spec))
+    return finish_identity_row (self, spec, row, text);
   status = gtk_label_new (document != NULL ? _("Scanned ✓")
                           : spec->required ? _("To scan") : _("Optional"));
   gtk_label_set_xalign (GTK_LABEL (status), 0);
@@ -1058,19 +1235,10 @@ build_row (KioskDocumentsPage      *self,
 
   if (document != NULL && kiosk_document_get_preview (document) != NULL)
     {
-      g_autoptr(GdkTexture) texture = kiosk_texture_new_for_image (kiosk_document_get_preview (document));
-      GtkWidget *picture = gtk_picture_new_for_paintable (GDK_PAINTABLE (texture));
+      /* TRANSLATORS: accessible description of a scan's thumbnail; %s is the document */
+      g_autofree char *alt = g_strdup_printf (_("Preview of %s"), spec->label);
 
-      gtk_widget_set_name (picture, preview_name);
-      gtk_widget_set_size_request (picture, 120, 160);
-      gtk_picture_set_can_shrink (GTK_PICTURE (picture), TRUE);
-      {
-        /* TRANSLATORS: accessible description of a scan's thumbnail; %s is the document */
-        g_autofree char *alt = g_strdup_printf (_("Preview of %s"), spec->label);
-
-        gtk_picture_set_alternative_text (GTK_PICTURE (picture), alt);
-      }
-      gtk_box_append (GTK_BOX (row), picture);
+      gtk_box_append (GTK_BOX (row), new_preview (kiosk_document_get_preview (document), preview_name, alt));
     }
   gtk_box_append (GTK_BOX (row), text);
 
@@ -1164,6 +1332,9 @@ rebuild_rows (KioskDocumentsPage *self)
       }
       if (spec->required && kiosk_dossier_get_document (self->dossier, spec->varname) == NULL)
         complete = FALSE;
+      /* Guided: once the front of a card is in, its back (or "it has none") before going on. */
+      if (back_is_pending (self, spec))
+        complete = FALSE;
       /* A document over the portal's limit must lose pages before going on. */
       {
         KioskDocument *document = kiosk_dossier_get_document (self->dossier, spec->varname);
@@ -1203,6 +1374,7 @@ kiosk_documents_page_set_dossier (KioskDocumentsPage *self,
       if (self->cancellable != NULL)
         g_cancellable_cancel (self->cancellable);
       g_set_object (&self->dossier, dossier);
+      g_hash_table_remove_all (self->no_back);
       if (dossier != NULL)
         g_signal_connect (dossier, "changed", G_CALLBACK (dossier_changed_cb), self);
       show_error (self, NULL);
@@ -1335,6 +1507,7 @@ kiosk_documents_page_dispose (GObject *object)
   g_clear_pointer (&self->usb_varname, g_free);
   g_clear_pointer (&self->usb_root, g_free);
   g_clear_pointer (&self->usb_files, g_ptr_array_unref);
+  g_clear_pointer (&self->no_back, g_hash_table_unref);
 
   G_OBJECT_CLASS (kiosk_documents_page_parent_class)->dispose (object);
 }
@@ -1372,6 +1545,7 @@ static void
 kiosk_documents_page_init (KioskDocumentsPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->no_back = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
 GtkWidget *

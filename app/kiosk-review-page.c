@@ -148,11 +148,16 @@ rebuild (KioskReviewPage *self)
           KioskDocument *document = kiosk_dossier_get_document (self->dossier, spec->varname);
           g_autofree char *name = g_strdup_printf ("review-%s", spec->varname);
 
+          g_autofree char *back_varname = kiosk_document_back_varname (spec->varname);
+          gboolean back = kiosk_dossier_get_document (self->dossier, back_varname) != NULL;
+
           if (!kiosk_dossier_document_is_needed (self->dossier, spec))
             continue;
           adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),
                                      build_answer_row (spec->label,
-                                                       document ? _("Scanned ✓") : _("Not scanned"),
+                                                       document == NULL ? _("Not scanned")
+                                                       : back ? _("Front and back scanned ✓")
+                                                       : _("Scanned ✓"),
                                                        name));
         }
       gtk_box_append (self->groups_box, group);

@@ -43,6 +43,8 @@ struct _KioskWindow
   GtkRevealer          *keyboard_revealer;
   KioskKeyboard        *keyboard;
   char                 *keyboard_mode;   /* "auto" (touch terminals), "always" or "never" */
+  guint                 scroll_tick;     /* frames that bring the focused field above the keyboard */
+  guint                 scroll_frames;
   gboolean              touch;           /* the last input came from a touchscreen */
 
   /* Session lifecycle: after idle_timeout seconds without input, a warning gives the citizen
@@ -650,21 +652,30 @@ focus_changed_cb (KioskWindow *self)
     scroll_focus_into_view (self);
 }
 
+/* Runs on the frames after the keyboard is up: the first once the page has been laid out again in
+ * the room left brings the field in sight; the others find nothing to do. */
 static gboolean
-scroll_focus_into_view_idle (gpointer data)
+scroll_focus_tick_cb (GtkWidget     *widget,
+                      GdkFrameClock *clock,
+                      gpointer       user_data)
 {
-  scroll_focus_into_view (data);
+  KioskWindow *self = KIOSK_WINDOW (widget);
+
+  scroll_focus_into_view (self);
+  if (--self->scroll_frames > 0)
+    return G_SOURCE_CONTINUE;
+  self->scroll_tick = 0;
   return G_SOURCE_REMOVE;
 }
 
-/* The keyboard is fully up: once the page has been laid out again in the room left, bring the
- * field back in sight. */
 static void
 keyboard_revealed_cb (KioskWindow *self)
 {
-  if (gtk_revealer_get_child_revealed (self->keyboard_revealer))
-    g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, scroll_focus_into_view_idle, g_object_ref (self),
-                     g_object_unref);
+  if (!gtk_revealer_get_child_revealed (self->keyboard_revealer))
+    return;
+  self->scroll_frames = 3;
+  if (self->scroll_tick == 0)
+    self->scroll_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), scroll_focus_tick_cb, NULL, NULL);
 }
 
 static void

@@ -53,10 +53,12 @@ read_jpeg_size (GBytes *jpeg,
     }
 }
 
-/* Answers the aide médicale form and scans the identity document, through the window. */
+/* Answers the aide médicale form and scans the identity document, front and back, through the
+ * window. */
 static KioskWindow *
 fill_aide_medicale (KioskContext *context)
 {
+  const char *grid[] = { "test-picture=Grid", NULL };
   KioskWindow *window = kiosk_window_new (NULL, context);
   GtkWidget *documents;
 
@@ -82,6 +84,12 @@ fill_aide_medicale (KioskContext *context)
   kiosk_test_click (window, "scan-id_card");
   g_assert_true (kiosk_test_wait (documents_idle_cb, documents, 30000));
   g_assert_nonnull (kiosk_dossier_get_document (kiosk_context_get_dossier (context), "id_card"));
+  /* The card's back: another picture, so that the two sides can be told apart at the portal. */
+  kiosk_scanner_set_extra_options (kiosk_context_get_scanner (context), grid);
+  kiosk_test_click (window, "scan-back-id_card");
+  g_assert_true (kiosk_test_wait (documents_idle_cb, documents, 30000));
+  kiosk_scanner_set_extra_options (kiosk_context_get_scanner (context), NULL);
+  g_assert_nonnull (kiosk_dossier_get_document (kiosk_context_get_dossier (context), "id_card.verso"));
   kiosk_test_click (window, "documents-next");
   kiosk_test_wait_for_page (window, "review");
   return window;
@@ -190,15 +198,25 @@ test_submit_scanned_dossier (void)
   g_assert_cmpstr (kiosk_json_get_string (data, "email"), ==, "lea@example.nc");
   g_assert_cmpuint (json_object_get_size (data), ==, 8);
 
-  /* The bytes that arrived are the bytes the kiosk made from sane_read(). */
-  g_assert_cmpuint (json_array_get_length (kiosk_json_get_array (dossier, "files")), ==, 1);
-  file = json_array_get_object_element (kiosk_json_get_array (dossier, "files"), 0);
-  g_assert_cmpstr (kiosk_json_get_string (file, "varname"), ==, "id_card");
-  g_assert_cmpstr (kiosk_json_get_string (file, "content_type"), ==, "image/jpeg");
-  g_assert_cmpint (kiosk_json_get_int (file, "size", -1), ==, g_bytes_get_size (kiosk_document_get_content (document)));
-  g_assert_cmpstr (kiosk_json_get_string (file, "sha256"), ==, kiosk_document_get_sha256 (document));
-  stored_sha = sha256_of_file (kiosk_json_get_string (file, "path"));
-  g_assert_cmpstr (stored_sha, ==, kiosk_document_get_sha256 (document));
+  /* The bytes that arrived are the bytes the kiosk made from sane_read(): the card's front, and
+   * its back as a part of its own. */
+  g_assert_cmpuint (json_array_get_length (kiosk_json_get_array (dossier, "files")), ==, 2);
+  for (guint i = 0; i < 2; i++)
+    {
+      const char *varname = i == 0 ? "id_card" : "id_card.verso";
+      KioskDocument *side = kiosk_dossier_get_document (kiosk_context_get_dossier (context), varname);
+
+      file = json_array_get_object_element (kiosk_json_get_array (dossier, "files"), i);
+      g_assert_cmpstr (kiosk_json_get_string (file, "varname"), ==, varname);
+      g_assert_cmpstr (kiosk_json_get_string (file, "content_type"), ==, "image/jpeg");
+      g_assert_cmpint (kiosk_json_get_int (file, "size", -1), ==, g_bytes_get_size (kiosk_document_get_content (side)));
+      g_assert_cmpstr (kiosk_json_get_string (file, "sha256"), ==, kiosk_document_get_sha256 (side));
+      g_clear_pointer (&stored_sha, g_free);
+      stored_sha = sha256_of_file (kiosk_json_get_string (file, "path"));
+      g_assert_cmpstr (stored_sha, ==, kiosk_document_get_sha256 (side));
+    }
+  g_assert_cmpstr (kiosk_document_get_sha256 (document), !=,
+                   kiosk_document_get_sha256 (kiosk_dossier_get_document (kiosk_context_get_dossier (context), "id_card.verso")));
 
   /* Where the dossier stands, asked by its number. */
   {

@@ -129,6 +129,18 @@ test_journey_every_page (void)
     g_assert_nonnull (kiosk_dossier_get_document (dossier, "id_card"));
     g_assert_cmpstr (before, ==, kiosk_document_get_sha256 (kiosk_dossier_get_document (dossier, "id_card")));
   }
+  /* Guided: the card's front is in, now its back — not before going on. */
+  g_assert_true (gtk_widget_get_visible (kiosk_test_find (window, "turn-over-hint")));
+  g_assert_cmpstr (kiosk_test_label (window, "turn-over-hint"), ==,
+                   "Now turn the card over on the glass, then scan the back.");
+  g_assert_false (gtk_widget_get_sensitive (kiosk_test_find (window, "documents-next")));
+  kiosk_test_click (window, "scan-back-id_card");
+  g_assert_true (kiosk_test_wait (documents_idle_cb, kiosk_window_get_page (window, "documents"), 20000));
+  g_assert_false (gtk_widget_get_visible (kiosk_test_find (window, "scan-error")));
+  g_assert_nonnull (kiosk_dossier_get_document (dossier, "id_card.verso"));
+  g_assert_cmpstr (kiosk_document_get_content_type (kiosk_dossier_get_document (dossier, "id_card.verso")), ==, "image/jpeg");
+  g_assert_true (GTK_IS_PICTURE (kiosk_test_find (window, "preview-back-id_card")));
+  g_assert_null (kiosk_window_find_widget (window, "turn-over-hint"));
   kiosk_test_click (window, "documents-next");
 
   /* Review: every answer, formatted; the edit link goes back to the right step. */
@@ -137,7 +149,7 @@ test_journey_every_page (void)
   g_assert_cmpstr (kiosk_test_label (window, "review-cover"), ==, "CAFAT");
   g_assert_cmpstr (kiosk_test_label (window, "review-monthly_income"), ==, "137\u202f280 F");
   g_assert_cmpstr (kiosk_test_label (window, "review-email"), ==, "Not answered");
-  g_assert_cmpstr (kiosk_test_label (window, "review-id_card"), ==, "Scanned ✓");
+  g_assert_cmpstr (kiosk_test_label (window, "review-id_card"), ==, "Front and back scanned ✓");
   kiosk_test_click (window, "edit-step-1");
   kiosk_test_wait_for_page (window, "form");
   g_assert_cmpstr (kiosk_test_label (window, "step-label"), ==, "Step 2 of 5");

@@ -165,6 +165,9 @@ test_keyboard_journey (void)
   tab_and_press (window, "scan-id_card", "Return");
   kiosk_test_spin (100);
   g_assert_true (kiosk_test_wait (documents_idle_cb, kiosk_window_get_page (window, "documents"), 30000));
+  tab_and_press (window, "scan-back-id_card", "Return");
+  kiosk_test_spin (100);
+  g_assert_true (kiosk_test_wait (documents_idle_cb, kiosk_window_get_page (window, "documents"), 30000));
   tab_and_press (window, "documents-next", "Return");
   kiosk_test_wait_for_page (window, "review");
   tab_and_press (window, "submit-button", "Return");

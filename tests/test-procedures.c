@@ -1153,6 +1153,10 @@ test_ui_fill_and_submit (void)
   g_assert_cmpstr (kiosk_test_label (window, "documents-step-label"), ==, "Étape 4 sur 5");
   g_assert_null (kiosk_window_find_widget (window, "scan-cafat_card"));
   scan (window, "identity");
+  /* A passport: no back to scan, the citizen says so. */
+  g_assert_false (gtk_widget_get_sensitive (kiosk_test_find (window, "documents-next")));
+  kiosk_test_click (window, "no-back-identity");
+  g_assert_null (kiosk_window_find_widget (window, "turn-over-hint"));
   scan (window, "boarding_certificate");
   for (guint i = 0; i < 2; i++)
     {

@@ -229,6 +229,12 @@ test_feeder (void)
         bytes = g_bytes_new_static ("\xff\xd8\xff\xe0 test", 9);
         document = kiosk_document_new (other->varname, type, bytes, NULL);
         kiosk_dossier_set_document (dossier, other->varname, document);
+        if (kiosk_document_spec_has_back (other))
+          {
+            g_autofree char *back = kiosk_document_back_varname (other->varname);
+
+            kiosk_dossier_set_document (dossier, back, document);
+          }
       }
     g_assert_true (gtk_widget_get_sensitive (kiosk_test_find (window, "documents-next")));
   }

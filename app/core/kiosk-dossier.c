@@ -902,8 +902,17 @@ kiosk_dossier_get_documents (KioskDossier *self)
       KioskDocument *document = g_hash_table_lookup (self->documents, spec->varname);
 
       /* A document scanned before an answer changed and made it unneeded is not sent. */
-      if (document != NULL && kiosk_dossier_document_is_needed (self, spec))
-        g_ptr_array_add (documents, g_object_ref (document));
+      if (document == NULL || !kiosk_dossier_document_is_needed (self, spec))
+        continue;
+      g_ptr_array_add (documents, g_object_ref (document));
+      if (kiosk_document_spec_has_back (spec))
+        {
+          g_autofree char *back_varname = kiosk_document_back_varname (spec->varname);
+          KioskDocument *back = g_hash_table_lookup (self->documents, back_varname);
+
+          if (back != NULL)
+            g_ptr_array_add (documents, g_object_ref (back));
+        }
     }
   return documents;
 }

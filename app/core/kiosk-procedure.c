@@ -1095,6 +1095,41 @@ kiosk_procedure_get_document (KioskProcedure *self,
   return g_ptr_array_index (self->documents, index);
 }
 
+/**
+ * kiosk_document_spec_has_back:
+ *
+ * Returns: whether the document is scanned on both sides (an identity document)
+ */
+gboolean
+kiosk_document_spec_has_back (const KioskDocumentSpec *spec)
+{
+  return spec->kind == KIOSK_DOCUMENT_IDENTITY;
+}
+
+/**
+ * kiosk_document_back_varname:
+ *
+ * Returns: (transfer full): the name of the back of the document @varname
+ */
+char *
+kiosk_document_back_varname (const char *varname)
+{
+  return g_strconcat (varname, KIOSK_BACK_SUFFIX, NULL);
+}
+
+/**
+ * kiosk_document_front_varname:
+ *
+ * Returns: (transfer full): the document @varname is a side of (itself for a front)
+ */
+char *
+kiosk_document_front_varname (const char *varname)
+{
+  if (g_str_has_suffix (varname, KIOSK_BACK_SUFFIX))
+    return g_strndup (varname, strlen (varname) - strlen (KIOSK_BACK_SUFFIX));
+  return g_strdup (varname);
+}
+
 gboolean
 kiosk_procedure_has_profile (KioskProcedure *self,
                              const char     *profile)

@@ -88,6 +88,14 @@ typedef struct
   char              *field;      /* nullable: asked only when this field is answered (not "no") */
 } KioskDocumentSpec;
 
+/* An identity document is scanned on both sides, one image each; its back travels as a document
+ * of its own named "<varname>.verso" (see docs/portal-api.md). A passport has no back. */
+#define KIOSK_BACK_SUFFIX ".verso"
+
+gboolean kiosk_document_spec_has_back (const KioskDocumentSpec *spec);
+char    *kiosk_document_back_varname  (const char              *varname);
+char    *kiosk_document_front_varname (const char              *varname);
+
 /* An eligibility check: once every field it names is answered, @require must hold, or the
  * procedure stops with @message ("Vous devez résider en province Sud depuis plus de 6 mois"). */
 typedef struct

@@ -696,6 +696,44 @@ check_upload (JsonObject        *document,
                g_strdup_printf ("Le document « %s » n'est pas dans un format accepté.", label));
 }
 
+/* Checks the part @varname of @document (the document itself, or one of its sides): present when
+ * @required, within `max_size`, as declared in `files`.
+ * Returns: %FALSE when it exceeds `max_size` */
+static gboolean
+check_side (JsonObject *document,
+            const char *varname,
+            const char *label,
+            gboolean    required,
+            JsonObject *declared_files,
+            GHashTable *uploads,
+            GHashTable *errors)
+{
+  KioskPortalUpload *upload = g_hash_table_lookup (uploads, varname);
+  gint64 max_size = kiosk_json_get_int (document, "max_size", -1);
+
+  if (upload == NULL)
+    {
+      if (required)
+        add_error (errors, varname, g_strdup_printf ("Le document « %s » est obligatoire.", label));
+      else if (kiosk_json_get_object (declared_files, varname) != NULL)
+        add_error (errors, varname,
+                   g_strdup_printf ("Le document « %s » annoncé n'a pas été reçu.", label));
+      return TRUE;
+    }
+  if (max_size >= 0 && g_bytes_get_size (upload->bytes) > (guint64) max_size)
+    {
+      g_autofree char *limit = format_megabytes (max_size);
+
+      /* The size error replaces any other about this document: it decides the status. */
+      g_hash_table_replace (errors, g_strdup (varname),
+                            g_strdup_printf ("Le document « %s » dépasse la taille "
+                                             "maximale de %s.", label, limit));
+      return FALSE;
+    }
+  check_upload (document, label, kiosk_json_get_object (declared_files, varname), upload, errors);
+  return TRUE;
+}
+
 /**
  * kiosk_portal_validate_documents:
  * @procedure: the procedure's schema
@@ -719,7 +757,7 @@ kiosk_portal_validate_documents (JsonObject *procedure,
   g_autoptr(GPtrArray) documents = g_ptr_array_new_with_free_func (g_free);
   Answers answers = { data, NULL };
   guint n;
-  g_autoptr(GHashTable) known = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) known = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GList) declared = NULL;
   GHashTableIter iter;
   gpointer key;
@@ -732,42 +770,26 @@ kiosk_portal_validate_documents (JsonObject *procedure,
       AskedDocument *asked = g_ptr_array_index (documents, i);
       JsonObject *document = asked->document;
       const char *varname, *label;
-      KioskPortalUpload *upload;
-      gint64 max_size;
 
       varname = kiosk_json_get_string (document, "varname");
       if (varname == NULL)
         continue;
       if (!document_is_needed (asked, &answers))
         continue;
-      g_hash_table_add (known, (char *) varname);
+      g_hash_table_add (known, g_strdup (varname));
       label = get_label (document);
-      upload = g_hash_table_lookup (uploads, varname);
-      max_size = kiosk_json_get_int (document, "max_size", -1);
-
-      if (upload == NULL)
+      fits &= check_side (document, varname, label, kiosk_json_get_bool (document, "required", TRUE),
+                          declared_files, uploads, errors);
+      /* An identity document's back, when it has one (a passport has none), is a part of its
+       * own named "<varname>.verso", checked against the same formats and size. */
+      if (g_strcmp0 (kiosk_json_get_string (document, "kind"), "identity") == 0)
         {
-          if (kiosk_json_get_bool (document, "required", TRUE))
-            add_error (errors, varname,
-                       g_strdup_printf ("Le document « %s » est obligatoire.", label));
-          else if (kiosk_json_get_object (declared_files, varname) != NULL)
-            add_error (errors, varname,
-                       g_strdup_printf ("Le document « %s » annoncé n'a pas été reçu.", label));
-          continue;
-        }
-      if (max_size >= 0 && g_bytes_get_size (upload->bytes) > (guint64) max_size)
-        {
-          g_autofree char *limit = format_megabytes (max_size);
+          g_autofree char *back = g_strconcat (varname, ".verso", NULL);
+          g_autofree char *back_label = g_strdup_printf ("%s (verso)", label);
 
-          /* The size error replaces any other about this document: it decides the status. */
-          g_hash_table_replace (errors, g_strdup (varname),
-                                g_strdup_printf ("Le document « %s » dépasse la taille "
-                                                 "maximale de %s.", label, limit));
-          fits = FALSE;
-          continue;
+          g_hash_table_add (known, g_strdup (back));
+          fits &= check_side (document, back, back_label, FALSE, declared_files, uploads, errors);
         }
-      check_upload (document, label, kiosk_json_get_object (declared_files, varname), upload,
-                    errors);
     }
 
   g_hash_table_iter_init (&iter, uploads);
