@@ -707,6 +707,7 @@ static void
 kiosk_agent_page_init (KioskAgentPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  kiosk_stack_label_pages (self->stack);
   gtk_drawing_area_set_draw_func (self->chart, draw_chart, self, NULL);
   self->cancellable = g_cancellable_new ();
   g_signal_connect (self->pin_entry, "activate", G_CALLBACK (pin_activate_cb), self);

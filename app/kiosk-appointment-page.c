@@ -814,6 +814,7 @@ static void
 kiosk_appointment_page_init (KioskAppointmentPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  kiosk_stack_label_pages (self->stack);
   g_signal_connect (self->previous_button, "clicked", G_CALLBACK (previous_clicked_cb), self);
   g_signal_connect (self->next_button, "clicked", G_CALLBACK (next_clicked_cb), self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "appointment.print", FALSE);

@@ -295,6 +295,7 @@ kiosk_catalogue_page_init (KioskCataloguePage *self)
   GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  kiosk_stack_label_pages (self->results_stack);
 
   self->results = g_list_store_new (KIOSK_TYPE_PROCEDURE);
   self->profile_slugs = g_ptr_array_new_with_free_func (g_free);

@@ -481,6 +481,7 @@ static void
 kiosk_draft_page_init (KioskDraftPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  kiosk_stack_label_pages (self->stack);
   g_signal_connect (self->code_entry, "activate", G_CALLBACK (code_activate_cb), self);
   g_signal_connect (self->number_entry, "activate", G_CALLBACK (code_activate_cb), self);
 }

@@ -6,6 +6,7 @@
  * a text field takes the focus on a touch terminal (or always, or never: GSettings
  * "on-screen-keyboard"). */
 #include "kiosk-keyboard.h"
+#include "kiosk-types.h"
 
 #include <glib/gi18n.h>
 #include <string.h>
@@ -283,8 +284,11 @@ kiosk_keyboard_init (KioskKeyboard *self)
     g_ptr_array_set_size (self->letter_keys, n_letters);
   }
   gtk_box_append (GTK_BOX (digits_page), new_bottom_row (self, FALSE));
-  gtk_stack_add_named (self->pages, letters_page, "letters");
-  gtk_stack_add_named (self->pages, digits_page, "digits");
+  /* TRANSLATORS: the on-screen keyboard's page of letters, for a screen reader */
+  gtk_stack_add_titled (self->pages, letters_page, "letters", _("Letters"));
+  /* TRANSLATORS: the on-screen keyboard's page of digits and signs, for a screen reader */
+  gtk_stack_add_titled (self->pages, digits_page, "digits", _("Digits and signs"));
+  kiosk_stack_label_pages (self->pages);
   gtk_box_append (GTK_BOX (self), GTK_WIDGET (self->pages));
 }
 

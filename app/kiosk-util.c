@@ -117,3 +117,24 @@ kiosk_print_qr (cairo_t    *cr,
   cairo_surface_destroy (surface);
   *y += size + 12;
 }
+
+/**
+ * kiosk_stack_label_pages:
+ *
+ * Gives each page of @stack its title as accessible name, so that a screen reader entering it
+ * says what it is (GTK 4.8 would say "GtkStackPage").
+ */
+void
+kiosk_stack_label_pages (GtkStack *stack)
+{
+  g_autoptr(GListModel) pages = G_LIST_MODEL (gtk_stack_get_pages (stack));
+
+  for (guint i = 0; i < g_list_model_get_n_items (pages); i++)
+    {
+      g_autoptr(GObject) page = g_list_model_get_item (pages, i);
+      const char *title = gtk_stack_page_get_title (GTK_STACK_PAGE (page));
+
+      if (title != NULL)
+        gtk_accessible_update_property (GTK_ACCESSIBLE (page), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
+    }
+}

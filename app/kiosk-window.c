@@ -92,6 +92,40 @@ static void reflow (GtkWidget *widget, gboolean large);
 
 /* Pages are built the first time they are shown: the welcome page paints sooner, and a kiosk
  * where nobody starts a procedure never builds the others. */
+
+/* What each page is called, for a screen reader entering it. */
+static const char *
+page_title (const char *name)
+{
+  static const struct
+  {
+    const char *name;
+    const char *title;
+  } titles[] = {
+    { KIOSK_PAGE_WELCOME, N_("Welcome") },
+    { KIOSK_PAGE_CATALOGUE, N_("Choose a procedure") },
+    { KIOSK_PAGE_PROCEDURE, N_("The procedure") },
+    { KIOSK_PAGE_FORM, N_("Your answers") },
+    { KIOSK_PAGE_DOCUMENTS, N_("Your documents") },
+    { KIOSK_PAGE_REVIEW, N_("Check before sending") },
+    { KIOSK_PAGE_SUBMIT, N_("Sending") },
+    { KIOSK_PAGE_RECEIPT, N_("Your receipt") },
+    { KIOSK_PAGE_PRIVACY, N_("Your data") },
+    { KIOSK_PAGE_APPOINTMENT, N_("Book an appointment") },
+    { KIOSK_PAGE_ARRIVAL, N_("I have an appointment") },
+    { KIOSK_PAGE_AGENT, N_("Agent mode") },
+    { KIOSK_PAGE_SIGN_IN, N_("Sign in") },
+    { KIOSK_PAGE_MY_REQUESTS, N_("My requests") },
+    { KIOSK_PAGE_CONSENT, N_("Consent") },
+    { KIOSK_PAGE_DRAFT, N_("Continue later") },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (titles); i++)
+    if (g_str_equal (titles[i].name, name))
+      return _(titles[i].title);
+  return name;
+}
+
 static GtkWidget *
 ensure_page (KioskWindow *self,
              const char  *name)
@@ -172,7 +206,14 @@ ensure_page (KioskWindow *self,
 
   gtk_widget_set_name (page, name);
   reflow (page, gtk_widget_has_css_class (GTK_WIDGET (self), "large-text"));
-  gtk_stack_add_named (self->stack, page, name);
+  {
+    GtkStackPage *stack_page = gtk_stack_add_named (self->stack, page, name);
+    const char *title = page_title (name);
+
+    /* A screen reader names the page it enters ("Accueil"), rather than "GtkStackPage". */
+    gtk_stack_page_set_title (stack_page, title);
+    gtk_accessible_update_property (GTK_ACCESSIBLE (stack_page), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
+  }
   *slot = page;
   return page;
 }

@@ -116,6 +116,17 @@ try:
               + (f" (“{search.name}”)" if search is not None else ""))
         missing = unnamed(app)
         check(not missing, "catalogue page: every control has a name" + (f" (unnamed: {missing})" if missing else ""))
+        # Entering a page, a screen reader names it by its panel ("GtkStackPage" before). GTK's
+        # own drop-down keeps one inside it: that one is GTK's.
+        def in_combo(node):
+            while node is not None:
+                if node.getRoleName() == "combo box":
+                    return True
+                node = node.parent
+            return False
+        panels = {n.name for n in walk(app) if n.getRoleName() == "panel" and not in_combo(n)}
+        check({"Bienvenue", "Choisir une démarche"} <= panels and not any("Gtk" in p for p in panels),
+              f"the pages are named in French ({sorted(p for p in panels if p)})")
 finally:
     kiosk.terminate()
     kiosk.wait(10)
