@@ -2,6 +2,7 @@
 /* test-outbox.c (suite reliability): the durable, encrypted outbox and its sender against the
  * reference portal and its fault injection, including SIGKILL at random moments. */
 #include "kiosk-outbox.h"
+#include "kiosk-seal.h"
 #include "kiosk-test-util.h"
 
 #include "kiosk-json.h"
@@ -11,6 +12,7 @@
 
 #include <glib/gstdio.h>
 #include <signal.h>
+#include <sodium.h>
 #include <sqlite3.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -169,6 +171,193 @@ test_encrypted_at_rest (void)
     g_assert_null (refused);
     g_assert_error (error, KIOSK_STORAGE_ERROR, KIOSK_STORAGE_ERROR_FAILED);
   }
+}
+
+/* Seals as outboxes written before format 2 did (libsodium's secretstream, 64 KiB chunks). */
+static GBytes *
+seal_format_1 (const guint8 *key,
+               const guint8 *data,
+               gsize         size)
+{
+  crypto_secretstream_xchacha20poly1305_state state;
+  gsize n_chunks = MAX (1, (size + KIOSK_SEAL_CHUNK - 1) / KIOSK_SEAL_CHUNK);
+  GByteArray *out = g_byte_array_new ();
+
+  g_byte_array_set_size (out, crypto_secretstream_xchacha20poly1305_HEADERBYTES);
+  crypto_secretstream_xchacha20poly1305_init_push (&state, out->data, key);
+  for (gsize i = 0; i < n_chunks; i++)
+    {
+      gsize length = MIN (KIOSK_SEAL_CHUNK, size - i * KIOSK_SEAL_CHUNK);
+      gsize at = out->len;
+
+      g_byte_array_set_size (out, at + length + crypto_secretstream_xchacha20poly1305_ABYTES);
+      crypto_secretstream_xchacha20poly1305_push (&state, out->data + at, NULL, data + i * KIOSK_SEAL_CHUNK, length,
+                                                  NULL, 0, i + 1 == n_chunks ? crypto_secretstream_xchacha20poly1305_TAG_FINAL : 0);
+    }
+  return g_byte_array_free_to_bytes (out);
+}
+
+/* The chunked encryption at rest, both formats: every size round-trips (empty, one byte, around a
+ * chunk, several chunks), and a changed byte, a truncation at a chunk boundary, two chunks
+ * swapped, a chunk moved from another blob or another key are all refused. */
+static void
+test_seal (void)
+{
+  const gsize sizes[] = { 0, 1, KIOSK_SEAL_CHUNK - 1, KIOSK_SEAL_CHUNK, KIOSK_SEAL_CHUNK + 1, 3 * KIOSK_SEAL_CHUNK + 17 };
+  guint8 key[KIOSK_SEAL_KEY_BYTES], other[KIOSK_SEAL_KEY_BYTES];
+  g_autofree guint8 *data = g_malloc (3 * KIOSK_SEAL_CHUNK + 17);
+
+  randombytes_buf (key, sizeof key);
+  randombytes_buf (other, sizeof other);
+  randombytes_buf (data, 3 * KIOSK_SEAL_CHUNK + 17);
+  for (guint f = KIOSK_SEAL_SECRETSTREAM; f <= KIOSK_SEAL_CHACHA20_CHUNKS; f++)
+    for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+      {
+        g_autoptr(GBytes) sealed = f == KIOSK_SEAL_SECRETSTREAM ? seal_format_1 (key, data, sizes[i])
+                                                                 : kiosk_seal (key, data, sizes[i]);
+        gsize n = g_bytes_get_size (sealed);
+        const guint8 *bytes = g_bytes_get_data (sealed, NULL);
+        g_autoptr(GBytes) plain = kiosk_unseal (f, key, bytes, n);
+        g_autofree guint8 *copy = g_memdup2 (bytes, n);
+        gsize header = kiosk_seal_header_size (f), chunk = kiosk_seal_chunk_size (f);
+
+        g_assert_nonnull (plain);
+        g_assert_cmpmem (g_bytes_get_data (plain, NULL), g_bytes_get_size (plain), data, sizes[i]);
+        g_assert_cmpuint (kiosk_sealed_plain_size (f, n), ==, sizes[i]);
+        /* Under the other key. */
+        g_assert_null (kiosk_unseal (f, other, bytes, n));
+        /* A byte changed, in every chunk in turn. */
+        for (gsize at = header; at < n; at += chunk)
+          {
+            copy[at] ^= 1;
+            g_assert_null (kiosk_unseal (f, key, copy, n));
+            copy[at] ^= 1;
+          }
+        /* Truncated after a whole chunk, or to its header alone. */
+        if (n > header + chunk)
+          g_assert_null (kiosk_unseal (f, key, bytes, header + chunk));
+        g_assert_null (kiosk_unseal (f, key, bytes, header));
+        /* Two full chunks swapped. */
+        if (sizes[i] >= 2 * KIOSK_SEAL_CHUNK)
+          {
+            memcpy (copy + header, bytes + header + chunk, chunk);
+            memcpy (copy + header + chunk, bytes + header, chunk);
+            g_assert_null (kiosk_unseal (f, key, copy, n));
+          }
+        /* Format 2: a chunk of another blob (same key, same position) does not fit in. */
+        if (f == KIOSK_SEAL_CHACHA20_CHUNKS && sizes[i] > KIOSK_SEAL_CHUNK)
+          {
+            g_autoptr(GBytes) twin = kiosk_seal (key, data, sizes[i]);
+
+            memcpy (copy, bytes, n);
+            memcpy (copy + header, (const guint8 *) g_bytes_get_data (twin, NULL) + header, chunk);
+            g_assert_null (kiosk_unseal (f, key, copy, n));
+          }
+      }
+}
+
+/* An outbox written before format 2 (its blobs in format 1, no format columns) opens, loads and
+ * sends as before; what is queued afterwards is in format 2. */
+static void
+test_old_format_outbox (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("kiosk-outbox-XXXXXX", NULL);
+  g_autofree char *db_path = g_build_filename (dir, "outbox.db", NULL);
+  g_autofree char *key_path = g_build_filename (dir, "device.key", NULL);
+  g_autoptr(KioskDocument) document = make_document ("an old scan, queued by the previous version");
+  g_autofree char *json = make_json ("Old", document, TRUE);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *loaded = NULL;
+  g_autoptr(GPtrArray) files = NULL;
+  guint8 device_key[KIOSK_SEAL_KEY_BYTES];
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  /* The previous version's tables and one entry, sealed under the device key (entries then had
+   * no key of their own). */
+  randombytes_buf (device_key, sizeof device_key);
+  g_assert_true (g_file_set_contents_full (key_path, (const char *) device_key, sizeof device_key,
+                                           G_FILE_SET_CONTENTS_NONE, 0600, NULL));
+  g_assert_cmpint (sqlite3_open (db_path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (g_chmod (db_path, 0600), ==, 0);
+  g_assert_cmpint (sqlite3_exec (db,
+                                 "CREATE TABLE outbox (id INTEGER PRIMARY KEY, idempotency_key TEXT NOT NULL UNIQUE,"
+                                 " slug TEXT NOT NULL, dossier BLOB NOT NULL, created INTEGER NOT NULL,"
+                                 " attempts INTEGER NOT NULL DEFAULT 0, next_attempt INTEGER NOT NULL DEFAULT 0,"
+                                 " failed INTEGER NOT NULL DEFAULT 0, last_error TEXT);"
+                                 "CREATE TABLE outbox_files (outbox_id INTEGER NOT NULL REFERENCES outbox (id)"
+                                 " ON DELETE CASCADE, position INTEGER NOT NULL, varname TEXT NOT NULL,"
+                                 " content_type TEXT NOT NULL, sha256 TEXT NOT NULL, data BLOB NOT NULL,"
+                                 " PRIMARY KEY (outbox_id, position));", NULL, NULL, NULL), ==, SQLITE_OK);
+  {
+    g_autoptr(GBytes) sealed_json = seal_format_1 (device_key, (const guint8 *) json, strlen (json));
+    GBytes *content = kiosk_document_get_content (document);
+    g_autoptr(GBytes) sealed_file = seal_format_1 (device_key, g_bytes_get_data (content, NULL), g_bytes_get_size (content));
+
+    g_assert_cmpint (sqlite3_prepare_v2 (db, "INSERT INTO outbox (idempotency_key, slug, dossier, created)"
+                                         " VALUES ('key-old', 'aide-medicale', ?, 0)", -1, &stmt, NULL), ==, SQLITE_OK);
+    sqlite3_bind_blob (stmt, 1, g_bytes_get_data (sealed_json, NULL), g_bytes_get_size (sealed_json), SQLITE_STATIC);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
+    sqlite3_finalize (stmt);
+    g_assert_cmpint (sqlite3_prepare_v2 (db, "INSERT INTO outbox_files VALUES (1, 0, 'id_card', 'image/jpeg', ?, ?)",
+                                         -1, &stmt, NULL), ==, SQLITE_OK);
+    sqlite3_bind_text (stmt, 1, kiosk_document_get_sha256 (document), -1, SQLITE_STATIC);
+    sqlite3_bind_blob (stmt, 2, g_bytes_get_data (sealed_file, NULL), g_bytes_get_size (sealed_file), SQLITE_STATIC);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
+    sqlite3_finalize (stmt);
+  }
+  sqlite3_close (db);
+
+  {
+    g_autoptr(KioskOutbox) outbox = kiosk_outbox_open (db_path, key_path, &error);
+
+    g_assert_no_error (error);
+    g_assert_true (kiosk_outbox_load (outbox, 1, &loaded, &files, &error));
+    g_assert_no_error (error);
+    g_assert_cmpstr (loaded, ==, json);
+    g_assert_cmpstr (kiosk_document_get_sha256 (g_ptr_array_index (files, 0)), ==, kiosk_document_get_sha256 (document));
+    /* Streamed as it is sent: the same bytes. */
+    {
+      g_autofree char *streamed_json = NULL;
+      g_autoptr(GPtrArray) parts = NULL;
+      KioskUploadPart *part;
+      gpointer stream;
+      GByteArray *bytes = g_byte_array_new ();
+      guint8 buffer[1000];
+      gssize n;
+      g_autofree char *sha = NULL;
+
+      g_assert_true (kiosk_outbox_get_parts (outbox, 1, &streamed_json, &parts, &error));
+      part = g_ptr_array_index (parts, 0);
+      g_assert_cmpuint (part->size, ==, g_bytes_get_size (kiosk_document_get_content (document)));
+      stream = part->open (part->data, &error);
+      g_assert_nonnull (stream);
+      while ((n = part->read (stream, buffer, sizeof buffer)) > 0)
+        g_byte_array_append (bytes, buffer, n);
+      g_assert_cmpint (n, ==, 0);
+      part->close (stream);
+      sha = g_compute_checksum_for_data (G_CHECKSUM_SHA256, bytes->data, bytes->len);
+      g_assert_cmpstr (sha, ==, kiosk_document_get_sha256 (document));
+      g_byte_array_unref (bytes);
+    }
+    /* What is queued now is in format 2. */
+    {
+      g_autoptr(GPtrArray) documents = g_ptr_array_new ();
+
+      g_ptr_array_add (documents, document);
+      g_assert_cmpint (kiosk_outbox_add (outbox, "aide-medicale", "key-new", json, documents, &error), ==, 2);
+    }
+  }
+  g_assert_cmpint (sqlite3_open (db_path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT format, substr (data, 1, 4) FROM outbox_files ORDER BY outbox_id",
+                                       -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, KIOSK_SEAL_SECRETSTREAM);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, KIOSK_SEAL_CHACHA20_CHUNKS);
+  g_assert_cmpmem (sqlite3_column_blob (stmt, 1), 4, "KOB2", 4);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
 }
 
 static GBytes *
@@ -841,6 +1030,8 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   portal = kiosk_test_portal_start ();
   g_test_add_func ("/reliability/encrypted-at-rest", test_encrypted_at_rest);
+  g_test_add_func ("/reliability/seal", test_seal);
+  g_test_add_func ("/reliability/old-format-outbox", test_old_format_outbox);
   g_test_add_func ("/reliability/shredded-on-removal", test_shredded_on_removal);
   g_test_add_func ("/reliability/retry-then-deliver", test_retry_then_deliver);
   g_test_add_func ("/reliability/retry-after", test_retry_after);

@@ -3,14 +3,15 @@
  * A dossier enters in one transaction (WAL, synchronous=FULL: committed means on disk) with its
  * Idempotency-Key; it leaves only when the portal has acknowledged it, so a crash or a power cut
  * at any point either resends it with the same key (the portal replays its answer) or finds it
- * already gone. Every blob is sealed with crypto_secretstream_xchacha20poly1305 in 64 KiB chunks
- * under a key of its own entry, itself sealed (crypto_secretbox) under the device key. Removing an
+ * already gone. Every blob is sealed in 64 KiB chunks (kiosk-seal.c; its format is recorded
+ * beside it) under a key of its own entry, itself sealed (crypto_secretbox) under the device key. Removing an
  * entry first wipes that small key (secure_delete on, then a WAL checkpoint), which makes what is
  * left of the entry's blobs unreadable for good; the blobs are then freed without overwriting
  * them, which would cost as much as writing them again. */
 #include "kiosk-outbox.h"
 
 #include "kiosk-errors.h"
+#include "kiosk-seal.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -21,7 +22,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define CHUNK 65536
 
 struct _KioskOutbox
 {
@@ -30,7 +30,7 @@ struct _KioskOutbox
   GMutex   lock;
   sqlite3 *db;
   char    *db_path;
-  guint8   key[crypto_secretstream_xchacha20poly1305_KEYBYTES];
+  guint8   key[KIOSK_SEAL_KEY_BYTES];
   guint    base_ms;
   guint    cap_ms;
 };
@@ -49,11 +49,11 @@ static const char schema_sql[] =
   "  id INTEGER PRIMARY KEY, idempotency_key TEXT NOT NULL UNIQUE, slug TEXT NOT NULL,"
   "  dossier BLOB NOT NULL, created INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,"
   "  next_attempt INTEGER NOT NULL DEFAULT 0, failed INTEGER NOT NULL DEFAULT 0, last_error TEXT,"
-  "  entry_key BLOB, shredded INTEGER NOT NULL DEFAULT 0);"
+  "  entry_key BLOB, shredded INTEGER NOT NULL DEFAULT 0, dossier_format INTEGER NOT NULL DEFAULT 1);"
   "CREATE TABLE IF NOT EXISTS outbox_files ("
   "  outbox_id INTEGER NOT NULL REFERENCES outbox (id) ON DELETE CASCADE, position INTEGER NOT NULL,"
   "  varname TEXT NOT NULL, content_type TEXT NOT NULL, sha256 TEXT NOT NULL, data BLOB NOT NULL,"
-  "  PRIMARY KEY (outbox_id, position));";
+  "  format INTEGER NOT NULL DEFAULT 1, PRIMARY KEY (outbox_id, position));";
 
 void
 kiosk_outbox_entry_free (KioskOutboxEntry *entry)
@@ -116,9 +116,8 @@ load_key (const char  *path,
       fd = open (path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
       if (fd < 0)
         return fail_storage ("Cannot create the device key", g_strerror (errno), error);
-      crypto_secretstream_xchacha20poly1305_keygen (key);
-      if (write (fd, key, crypto_secretstream_xchacha20poly1305_KEYBYTES)
-          != crypto_secretstream_xchacha20poly1305_KEYBYTES || fsync (fd) != 0)
+      randombytes_buf (key, KIOSK_SEAL_KEY_BYTES);
+      if (write (fd, key, KIOSK_SEAL_KEY_BYTES) != KIOSK_SEAL_KEY_BYTES || fsync (fd) != 0)
         {
           close (fd);
           g_unlink (path);
@@ -134,7 +133,7 @@ load_key (const char  *path,
       close (fd);
       return fail_storage ("Refusing the device key", "it must be readable by its owner only (0600)", error);
     }
-  if (read (fd, key, crypto_secretstream_xchacha20poly1305_KEYBYTES) != crypto_secretstream_xchacha20poly1305_KEYBYTES)
+  if (read (fd, key, KIOSK_SEAL_KEY_BYTES) != KIOSK_SEAL_KEY_BYTES)
     {
       close (fd);
       return fail_storage ("Cannot read the device key", "too short", error);
@@ -193,6 +192,16 @@ kiosk_outbox_open (const char  *db_path,
       sqlite3_free (message);
       return NULL;
     }
+  /* An outbox from before blobs recorded their format (all then in format 1). */
+  if (sqlite3_exec (self->db, "SELECT format FROM outbox_files LIMIT 0", NULL, NULL, NULL) != SQLITE_OK
+      && sqlite3_exec (self->db, "ALTER TABLE outbox ADD COLUMN dossier_format INTEGER NOT NULL DEFAULT 1;"
+                                 "ALTER TABLE outbox_files ADD COLUMN format INTEGER NOT NULL DEFAULT 1;",
+                       NULL, NULL, &message) != SQLITE_OK)
+    {
+      fail_storage ("Cannot update the outbox's format", message, error);
+      sqlite3_free (message);
+      return NULL;
+    }
   /* Stopped between shredding an entry and deleting it. */
   purge_shredded (self);
   return g_steal_pointer (&self);
@@ -214,76 +223,8 @@ kiosk_outbox_set_backoff (KioskOutbox *self,
   self->cap_ms = cap_ms;
 }
 
-#define ENTRY_KEY_BYTES crypto_secretstream_xchacha20poly1305_KEYBYTES
+#define ENTRY_KEY_BYTES KIOSK_SEAL_KEY_BYTES
 #define WRAPPED_KEY_BYTES (crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + ENTRY_KEY_BYTES)
-
-static GBytes *
-seal (const guint8 *key,
-      const void   *data,
-      gsize         size)
-{
-  crypto_secretstream_xchacha20poly1305_state state;
-  gsize n_chunks = MAX (1, (size + CHUNK - 1) / CHUNK);
-  gsize total = crypto_secretstream_xchacha20poly1305_HEADERBYTES
-                + size + n_chunks * crypto_secretstream_xchacha20poly1305_ABYTES;
-  guint8 *out = g_malloc (total);
-  guint8 *p = out + crypto_secretstream_xchacha20poly1305_HEADERBYTES;
-  const guint8 *in = data;
-
-  crypto_secretstream_xchacha20poly1305_init_push (&state, out, key);
-  for (gsize i = 0; i < n_chunks; i++)
-    {
-      gsize length = MIN (CHUNK, size - i * CHUNK);
-      unsigned long long written = 0;
-      guint8 tag = i + 1 == n_chunks ? crypto_secretstream_xchacha20poly1305_TAG_FINAL : 0;
-
-      crypto_secretstream_xchacha20poly1305_push (&state, p, &written, in + i * CHUNK, length, NULL, 0, tag);
-      p += written;
-    }
-  return g_bytes_new_take (out, total);
-}
-
-static GBytes *
-unseal (const guint8  *key,
-        const guint8  *data,
-        gsize          size,
-        GError       **error)
-{
-  crypto_secretstream_xchacha20poly1305_state state;
-  const gsize header = crypto_secretstream_xchacha20poly1305_HEADERBYTES;
-  const gsize abytes = crypto_secretstream_xchacha20poly1305_ABYTES;
-  GByteArray *out;
-  gsize offset = header;
-  guint8 tag = 0;
-
-  if (size < header + abytes
-      || crypto_secretstream_xchacha20poly1305_init_pull (&state, data, key) != 0)
-    return fail_storage ("Cannot decrypt an outbox entry", "bad header", error), NULL;
-  out = g_byte_array_sized_new (size);
-  while (offset < size && tag != crypto_secretstream_xchacha20poly1305_TAG_FINAL)
-    {
-      gsize length = MIN (CHUNK + abytes, size - offset);
-      unsigned long long plain = 0;
-
-      g_byte_array_set_size (out, out->len + length);
-      if (crypto_secretstream_xchacha20poly1305_pull (&state, out->data + out->len - length, &plain, &tag,
-                                                      data + offset, length, NULL, 0) != 0)
-        {
-          sodium_memzero (out->data, out->len);
-          g_byte_array_unref (out);
-          return fail_storage ("Cannot decrypt an outbox entry", "tampered or wrong key", error), NULL;
-        }
-      g_byte_array_set_size (out, out->len - length + plain);
-      offset += length;
-    }
-  if (tag != crypto_secretstream_xchacha20poly1305_TAG_FINAL || offset != size)
-    {
-      sodium_memzero (out->data, out->len);
-      g_byte_array_unref (out);
-      return fail_storage ("Cannot decrypt an outbox entry", "truncated", error), NULL;
-    }
-  return g_byte_array_free_to_bytes (out);
-}
 
 /**
  * kiosk_outbox_add:
@@ -308,36 +249,37 @@ kiosk_outbox_add (KioskOutbox  *self,
   sqlite3_stmt *stmt = NULL;
   gint64 id = 0;
 
-  crypto_secretstream_xchacha20poly1305_keygen (entry_key);
+  randombytes_buf (entry_key, sizeof entry_key);
   randombytes_buf (wrapped, crypto_secretbox_NONCEBYTES);
   crypto_secretbox_easy (wrapped + crypto_secretbox_NONCEBYTES, entry_key, sizeof entry_key, wrapped, self->key);
-  sealed = seal (entry_key, dossier_json, strlen (dossier_json));
+  sealed = kiosk_seal (entry_key, dossier_json, strlen (dossier_json));
   if (sqlite3_exec (self->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
     {
       sodium_memzero (entry_key, sizeof entry_key);
       return fail_storage ("Cannot queue the dossier", sqlite3_errmsg (self->db), error), 0;
     }
-  if (sqlite3_prepare_v2 (self->db, "INSERT INTO outbox (idempotency_key, slug, dossier, created, entry_key)"
-                          " VALUES (?, ?, ?, ?, ?)", -1, &stmt, NULL) != SQLITE_OK)
+  if (sqlite3_prepare_v2 (self->db, "INSERT INTO outbox (idempotency_key, slug, dossier, created, entry_key, dossier_format)"
+                          " VALUES (?, ?, ?, ?, ?, ?)", -1, &stmt, NULL) != SQLITE_OK)
     goto fail;
   sqlite3_bind_text (stmt, 1, idempotency_key, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 2, slug, -1, SQLITE_STATIC);
   sqlite3_bind_blob64 (stmt, 3, g_bytes_get_data (sealed, NULL), g_bytes_get_size (sealed), SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 4, g_get_real_time ());
   sqlite3_bind_blob (stmt, 5, wrapped, sizeof wrapped, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 6, KIOSK_SEAL_CHACHA20_CHUNKS);
   if (sqlite3_step (stmt) != SQLITE_DONE)
     goto fail;
   g_clear_pointer (&stmt, sqlite3_finalize);
   id = sqlite3_last_insert_rowid (self->db);
 
   if (sqlite3_prepare_v2 (self->db, "INSERT INTO outbox_files (outbox_id, position, varname, content_type,"
-                          " sha256, data) VALUES (?, ?, ?, ?, ?, ?)", -1, &stmt, NULL) != SQLITE_OK)
+                          " sha256, data, format) VALUES (?, ?, ?, ?, ?, ?, ?)", -1, &stmt, NULL) != SQLITE_OK)
     goto fail;
   for (guint i = 0; documents != NULL && i < documents->len; i++)
     {
       KioskDocument *document = g_ptr_array_index (documents, i);
       GBytes *content = kiosk_document_get_content (document);
-      g_autoptr(GBytes) data = seal (entry_key, g_bytes_get_data (content, NULL), g_bytes_get_size (content));
+      g_autoptr(GBytes) data = kiosk_seal (entry_key, g_bytes_get_data (content, NULL), g_bytes_get_size (content));
 
       sqlite3_reset (stmt);
       sqlite3_bind_int64 (stmt, 1, id);
@@ -346,6 +288,7 @@ kiosk_outbox_add (KioskOutbox  *self,
       sqlite3_bind_text (stmt, 4, kiosk_document_get_content_type (document), -1, SQLITE_STATIC);
       sqlite3_bind_text (stmt, 5, kiosk_document_get_sha256 (document), -1, SQLITE_STATIC);
       sqlite3_bind_blob64 (stmt, 6, g_bytes_get_data (data, NULL), g_bytes_get_size (data), SQLITE_STATIC);
+      sqlite3_bind_int (stmt, 7, KIOSK_SEAL_CHACHA20_CHUNKS);
       if (sqlite3_step (stmt) != SQLITE_DONE)
         goto fail;
     }
@@ -434,7 +377,7 @@ load_dossier (KioskOutbox  *self,
   const guint8 *wrapped;
   GBytes *json;
 
-  if (sqlite3_prepare_v2 (self->db, "SELECT dossier, entry_key FROM outbox WHERE id = ? AND shredded = 0",
+  if (sqlite3_prepare_v2 (self->db, "SELECT dossier, entry_key, dossier_format FROM outbox WHERE id = ? AND shredded = 0",
                           -1, &stmt, NULL) != SQLITE_OK)
     return fail_storage ("Cannot read the outbox", sqlite3_errmsg (self->db), error), NULL;
   sqlite3_bind_int64 (stmt, 1, id);
@@ -454,8 +397,11 @@ load_dossier (KioskOutbox  *self,
       sqlite3_finalize (stmt);
       return fail_storage ("Cannot decrypt an outbox entry", "its key is damaged or not this device's", error), NULL;
     }
-  json = unseal (entry_key, sqlite3_column_blob (stmt, 0), sqlite3_column_bytes (stmt, 0), error);
+  json = kiosk_unseal (sqlite3_column_int (stmt, 2), entry_key, sqlite3_column_blob (stmt, 0),
+                       sqlite3_column_bytes (stmt, 0));
   sqlite3_finalize (stmt);
+  if (json == NULL)
+    return fail_storage ("Cannot decrypt an outbox entry", "tampered, truncated or wrong key", error), NULL;
   return json;
 }
 
@@ -507,19 +453,20 @@ load_files (KioskOutbox  *self,
   sqlite3_stmt *stmt = NULL;
   int rc;
 
-  if (sqlite3_prepare_v2 (self->db, "SELECT varname, content_type, sha256, data FROM outbox_files"
+  if (sqlite3_prepare_v2 (self->db, "SELECT varname, content_type, sha256, data, format FROM outbox_files"
                           " WHERE outbox_id = ? ORDER BY position", -1, &stmt, NULL) != SQLITE_OK)
     return fail_storage ("Cannot read the outbox", sqlite3_errmsg (self->db), error);
   sqlite3_bind_int64 (stmt, 1, id);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      g_autoptr(GBytes) content = unseal (entry_key, sqlite3_column_blob (stmt, 3), sqlite3_column_bytes (stmt, 3), error);
+      g_autoptr(GBytes) content = kiosk_unseal (sqlite3_column_int (stmt, 4), entry_key, sqlite3_column_blob (stmt, 3),
+                                                sqlite3_column_bytes (stmt, 3));
       KioskDocument *document;
 
       if (content == NULL)
         {
           sqlite3_finalize (stmt);
-          return FALSE;
+          return fail_storage ("Cannot decrypt an outbox entry", "tampered, truncated or wrong key", error);
         }
       document = kiosk_document_new ((const char *) sqlite3_column_text (stmt, 0),
                                      (const char *) sqlite3_column_text (stmt, 1), content, NULL);
@@ -541,23 +488,25 @@ load_files (KioskOutbox  *self,
  * own read-only connection, so an upload never holds the outbox's lock. */
 typedef struct
 {
-  char    *db_path;
-  gint64   rowid;
-  guint8   key[crypto_secretstream_xchacha20poly1305_KEYBYTES];
+  char            *db_path;
+  gint64           rowid;
+  KioskSealFormat  format;
+  guint8           key[KIOSK_SEAL_KEY_BYTES];
 } StreamSource;
 
 typedef struct
 {
-  sqlite3      *db;
-  sqlite3_blob *blob;
-  int           blob_size;
-  int           offset;
-  gboolean      final;
-  crypto_secretstream_xchacha20poly1305_state state;
-  guint8        cipher[CHUNK + crypto_secretstream_xchacha20poly1305_ABYTES];
-  guint8        plain[CHUNK];
-  gsize         plain_length;
-  gsize         plain_offset;
+  sqlite3       *db;
+  sqlite3_blob  *blob;
+  int            blob_size;
+  int            offset;
+  gsize          chunk_size;   /* of a sealed chunk */
+  KioskUnsealer *unsealer;
+  gboolean       done;         /* the last chunk was read */
+  guint8        *cipher;
+  guint8         plain[KIOSK_SEAL_CHUNK];
+  gsize          plain_length;
+  gsize          plain_offset;
 } StreamReader;
 
 static void
@@ -577,8 +526,9 @@ close_stream (gpointer data)
 
   g_clear_pointer (&reader->blob, sqlite3_blob_close);
   g_clear_pointer (&reader->db, sqlite3_close);
+  g_clear_pointer (&reader->unsealer, kiosk_unsealer_free);
+  g_free (reader->cipher);
   sodium_memzero (reader->plain, sizeof reader->plain);
-  sodium_memzero (&reader->state, sizeof reader->state);
   g_free (reader);
 }
 
@@ -588,7 +538,8 @@ open_stream (gpointer   data,
 {
   StreamSource *source = data;
   StreamReader *reader = g_new0 (StreamReader, 1);
-  guint8 header[crypto_secretstream_xchacha20poly1305_HEADERBYTES];
+  gsize header_size = kiosk_seal_header_size (source->format);
+  guint8 header[64];
 
   if (sqlite3_open_v2 (source->db_path, &reader->db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK
       || sqlite3_blob_open (reader->db, "main", "outbox_files", "data", source->rowid, 0, &reader->blob) != SQLITE_OK)
@@ -598,16 +549,38 @@ open_stream (gpointer   data,
       return NULL;
     }
   reader->blob_size = sqlite3_blob_bytes (reader->blob);
-  if (reader->blob_size < (int) sizeof header
-      || sqlite3_blob_read (reader->blob, header, sizeof header, 0) != SQLITE_OK
-      || crypto_secretstream_xchacha20poly1305_init_pull (&reader->state, header, source->key) != 0)
+  if (reader->blob_size < (int) header_size || header_size > sizeof header
+      || sqlite3_blob_read (reader->blob, header, header_size, 0) != SQLITE_OK
+      || (reader->unsealer = kiosk_unsealer_new (source->format, source->key, header)) == NULL)
     {
       g_set_error (error, KIOSK_STORAGE_ERROR, KIOSK_STORAGE_ERROR_FAILED, "Cannot decrypt a queued document");
       close_stream (reader);
       return NULL;
     }
-  reader->offset = sizeof header;
+  reader->offset = header_size;
+  reader->chunk_size = kiosk_seal_chunk_size (source->format);
+  reader->cipher = g_malloc (reader->chunk_size);
   return reader;
+}
+
+/* Decrypts the next chunk into @plain (room for KIOSK_SEAL_CHUNK bytes).
+ * Returns: its size, 0 at the end, -1 if the blob was changed or truncated */
+static gssize
+read_chunk (StreamReader *reader,
+            guint8       *plain)
+{
+  int length = MIN ((int) reader->chunk_size, reader->blob_size - reader->offset);
+  gboolean last = reader->offset + length == reader->blob_size;
+  gsize size = 0;
+
+  if (length == 0)
+    return reader->done ? 0 : -1;   /* no chunk at all: truncated */
+  if (sqlite3_blob_read (reader->blob, reader->cipher, length, reader->offset) != SQLITE_OK
+      || !kiosk_unsealer_pull (reader->unsealer, reader->cipher, length, last, plain, &size))
+    return -1;
+  reader->offset += length;
+  reader->done = last;
+  return size;
 }
 
 static gssize
@@ -620,19 +593,15 @@ read_stream (gpointer  data,
 
   if (reader->plain_offset == reader->plain_length)
     {
-      int length = MIN ((int) sizeof reader->cipher, reader->blob_size - reader->offset);
-      unsigned long long plain = 0;
-      guint8 tag = 0;
+      gssize length;
 
-      if (length == 0)
-        return reader->final ? 0 : -1;   /* truncated: no final tag */
-      if (reader->final || sqlite3_blob_read (reader->blob, reader->cipher, length, reader->offset) != SQLITE_OK
-          || crypto_secretstream_xchacha20poly1305_pull (&reader->state, reader->plain, &plain, &tag,
-                                                         reader->cipher, length, NULL, 0) != 0)
-        return -1;
-      reader->offset += length;
-      reader->final = tag == crypto_secretstream_xchacha20poly1305_TAG_FINAL;
-      reader->plain_length = plain;
+      /* Room for a whole chunk: decrypted right where it is wanted, without a copy. */
+      if (size >= KIOSK_SEAL_CHUNK)
+        return read_chunk (reader, buffer);
+      length = read_chunk (reader, reader->plain);
+      if (length <= 0)
+        return length;
+      reader->plain_length = length;
       reader->plain_offset = 0;
     }
   take = MIN (size, reader->plain_length - reader->plain_offset);
@@ -658,8 +627,6 @@ kiosk_outbox_get_parts (KioskOutbox  *self,
   g_autoptr(GPtrArray) result = g_ptr_array_new_with_free_func ((GDestroyNotify) kiosk_upload_part_free);
   g_autoptr(GBytes) json = NULL;
   sqlite3_stmt *stmt = NULL;
-  const gsize header = crypto_secretstream_xchacha20poly1305_HEADERBYTES;
-  const gsize abytes = crypto_secretstream_xchacha20poly1305_ABYTES;
   guint8 entry_key[ENTRY_KEY_BYTES];
   int rc;
 
@@ -667,7 +634,7 @@ kiosk_outbox_get_parts (KioskOutbox  *self,
   if (json == NULL)
     return FALSE;
 
-  if (sqlite3_prepare_v2 (self->db, "SELECT rowid, varname, content_type, length (data) FROM outbox_files"
+  if (sqlite3_prepare_v2 (self->db, "SELECT rowid, varname, content_type, length (data), format FROM outbox_files"
                           " WHERE outbox_id = ? ORDER BY position", -1, &stmt, NULL) != SQLITE_OK)
     return fail_storage ("Cannot read the outbox", sqlite3_errmsg (self->db), error);
   sqlite3_bind_int64 (stmt, 1, id);
@@ -677,17 +644,17 @@ kiosk_outbox_get_parts (KioskOutbox  *self,
       StreamSource *source = g_new0 (StreamSource, 1);
       const char *type = (const char *) sqlite3_column_text (stmt, 2);
       gsize sealed = sqlite3_column_int64 (stmt, 3);
-      gsize n_chunks = sealed > header ? (sealed - header + CHUNK + abytes - 1) / (CHUNK + abytes) : 0;
 
       source->db_path = g_strdup (self->db_path);
       source->rowid = sqlite3_column_int64 (stmt, 0);
+      source->format = sqlite3_column_int (stmt, 4);
       memcpy (source->key, entry_key, sizeof entry_key);
       part->varname = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
       part->content_type = g_strdup (type);
       part->filename = g_strdup_printf ("%s.%s", part->varname,
                                         g_strcmp0 (type, "application/pdf") == 0 ? "pdf"
                                         : g_strcmp0 (type, "image/png") == 0 ? "png" : "jpg");
-      part->size = sealed > header + n_chunks * abytes ? sealed - header - n_chunks * abytes : 0;
+      part->size = kiosk_sealed_plain_size (source->format, sealed);
       part->open = open_stream;
       part->read = read_stream;
       part->close = close_stream;
