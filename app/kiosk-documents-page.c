@@ -40,6 +40,7 @@ struct _KioskDocumentsPage
   GtkLabel       *error_label;
   GtkWidget      *search_button;
   GtkProgressBar *progress_bar;
+  GtkPicture     *scan_preview;   /* the page as it is scanned */
   GtkBox         *rows_box;
   GtkWidget      *next_button;
 };
@@ -108,6 +109,9 @@ set_busy (KioskDocumentsPage *self,
   g_free (self->scanning);
   self->scanning = g_strdup (varname);
   gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), varname != NULL);
+  /* The page being scanned shows as it comes (scan_progress_cb), then goes with the scan. */
+  gtk_widget_set_visible (GTK_WIDGET (self->scan_preview), FALSE);
+  gtk_picture_set_paintable (self->scan_preview, NULL);
   if (varname != NULL)
     {
       gtk_progress_bar_set_fraction (self->progress_bar, 0);
@@ -306,13 +310,22 @@ encode_done_cb (GObject      *object,
 }
 
 static void
-scan_progress_cb (double   fraction,
-                  gpointer user_data)
+scan_progress_cb (double            fraction,
+                  const KioskImage *partial,
+                  gpointer          user_data)
 {
   KioskDocumentsPage *self = user_data;
 
-  if (self->scanning != NULL)
-    gtk_progress_bar_set_fraction (self->progress_bar, fraction);
+  if (self->scanning == NULL)
+    return;
+  gtk_progress_bar_set_fraction (self->progress_bar, fraction);
+  if (partial != NULL)
+    {
+      g_autoptr(GdkTexture) texture = kiosk_texture_new_for_image (partial);
+
+      gtk_picture_set_paintable (self->scan_preview, GDK_PAINTABLE (texture));
+      gtk_widget_set_visible (GTK_WIDGET (self->scan_preview), TRUE);
+    }
 }
 
 /* The document @varname is, or is a side of (the back of an identity card). */
@@ -1535,6 +1548,7 @@ kiosk_documents_page_class_init (KioskDocumentsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KioskDocumentsPage, error_label);
   gtk_widget_class_bind_template_child (widget_class, KioskDocumentsPage, search_button);
   gtk_widget_class_bind_template_child (widget_class, KioskDocumentsPage, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, KioskDocumentsPage, scan_preview);
   gtk_widget_class_bind_template_child (widget_class, KioskDocumentsPage, rows_box);
   gtk_widget_class_bind_template_child (widget_class, KioskDocumentsPage, next_button);
   gtk_widget_class_install_action (widget_class, "documents.back", NULL, documents_back_cb);

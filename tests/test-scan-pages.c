@@ -99,6 +99,56 @@ open_paper_document (KioskWindow     *window,
   return spec;
 }
 
+typedef struct
+{
+  KioskWindow *window;
+  guint        seen;      /* times the preview was seen during the scan */
+  guint        partial;   /* of those, times it was shown before the page had all arrived */
+} Watch;
+
+static gboolean
+preview_seen_cb (gpointer data)
+{
+  Watch *watch = data;
+  GtkWidget *preview = kiosk_test_find (watch->window, "scan-preview");
+  GtkProgressBar *bar = GTK_PROGRESS_BAR (kiosk_test_find (watch->window, "scan-progress"));
+
+  if (gtk_widget_get_visible (preview) && gtk_picture_get_paintable (GTK_PICTURE (preview)) != NULL)
+    {
+      watch->seen++;
+      if (gtk_progress_bar_get_fraction (bar) < 1.0)
+        watch->partial++;
+    }
+  return !kiosk_documents_page_get_busy (KIOSK_DOCUMENTS_PAGE (kiosk_window_get_page (watch->window, "documents")));
+}
+
+/* The page appears as it is scanned (a slowed-down test backend): the scan preview shows, with
+ * the page so far, while the progress bar is still under way; it goes once the scan is done. */
+static void
+test_progressive_preview (void)
+{
+  g_autofree char *data_dir = g_dir_make_tmp ("kiosk-preview-XXXXXX", NULL);
+  g_autoptr(KioskContext) context = kiosk_test_context_new (portal->url, data_dir);
+  KioskWindow *window = kiosk_window_new (NULL, context);
+  const char *slow[] = { "read-delay=yes", "read-delay-duration=40000", NULL };
+  KioskProcedure *procedure = NULL;
+  const KioskDocumentSpec *spec = open_paper_document (window, context, &procedure);
+  g_autofree char *scan = g_strdup_printf ("scan-%s", spec->varname);
+  Watch watch = { window, 0, 0 };
+
+  g_assert_false (gtk_widget_get_visible (kiosk_test_find (window, "scan-preview")));
+  kiosk_scanner_set_extra_options (kiosk_context_get_scanner (context), slow);
+  kiosk_test_click (window, scan);
+  g_assert_true (kiosk_test_wait (preview_seen_cb, &watch, 60000));
+  kiosk_scanner_set_extra_options (kiosk_context_get_scanner (context), NULL);
+  g_test_message ("preview seen %u times, %u before the end", watch.seen, watch.partial);
+  g_assert_cmpuint (watch.partial, >, 0);
+  g_assert_false (gtk_widget_get_visible (kiosk_test_find (window, "scan-preview")));
+  g_assert_false (gtk_widget_get_visible (kiosk_test_find (window, "scan-error")));
+  g_assert_nonnull (kiosk_dossier_get_document (kiosk_context_get_dossier (context), spec->varname));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 test_multi_page_document (void)
 {
@@ -339,6 +389,7 @@ main (int   argc,
   g_test_add_func ("/scanner/multi-page-document", test_multi_page_document);
   g_test_add_func ("/scanner/feeder", test_feeder);
   g_test_add_func ("/scanner/usb-stick", test_usb_stick);
+  g_test_add_func ("/scanner/progressive-preview-window", test_progressive_preview);
   status = g_test_run ();
   kiosk_test_portal_stop (portal);
   return status;

@@ -133,6 +133,110 @@ scan_with (const char * const *options,
   return out[0];
 }
 
+typedef struct
+{
+  GPtrArray *partials;   /* of KioskImage, copies of what the progress callback saw */
+  GArray    *fractions;
+} Progress;
+
+static void
+record_progress_cb (double            fraction,
+                    const KioskImage *partial,
+                    gpointer          user_data)
+{
+  Progress *progress = user_data;
+
+  g_array_append_val (progress->fractions, fraction);
+  /* A copy: the scanner wipes its own once the call returns. */
+  if (partial != NULL)
+    {
+      g_autoptr(GBytes) pixels = g_bytes_new (g_bytes_get_data (partial->pixels, NULL),
+                                              g_bytes_get_size (partial->pixels));
+
+      g_ptr_array_add (progress->partials, kiosk_image_new (partial->width, partial->height, partial->dpi, pixels));
+    }
+}
+
+/* How many rows of @image, from the top, are not plain white (paper not reached yet). */
+static guint
+rows_drawn (const KioskImage *image)
+{
+  const guint8 *rgb = g_bytes_get_data (image->pixels, NULL);
+  guint y = image->height;
+
+  while (y > 0)
+    {
+      const guint8 *row = rgb + (gsize) (y - 1) * image->width * 3;
+      gboolean white = TRUE;
+
+      for (guint i = 0; i < image->width * 3 && white; i++)
+        white = row[i] == 0xff;
+      if (!white)
+        break;
+      y--;
+    }
+  return y;
+}
+
+/* The page shows as it is scanned: the progress callback gets the page so far, at most 360 pixels
+ * a side, drawn further down each time, and at the end the whole page. */
+static void
+test_progressive_preview (void)
+{
+  g_autoptr(KioskScanner) scanner = kiosk_scanner_new ("test:0");
+  const char *slow[] = { "read-limit=yes", "read-limit-size=16384", "read-delay=yes",
+                         "read-delay-duration=20000", NULL };
+  KioskScanOptions scan = { 100, TRUE };
+  gpointer out[3] = { NULL, NULL, NULL };
+  Progress progress = { g_ptr_array_new_with_free_func ((GDestroyNotify) kiosk_image_free),
+                        g_array_new (FALSE, FALSE, sizeof (double)) };
+  g_autoptr(KioskImage) page = NULL;
+  KioskImage *last;
+  guint previous = 0;
+
+  kiosk_scanner_set_extra_options (scanner, slow);
+  kiosk_scanner_scan_async (scanner, &scan, record_progress_cb, &progress, NULL, scan_done_cb, out);
+  while (out[2] == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_null (out[1]);
+  page = out[0];
+  /* Progress callbacks queued before the result may still be pending. */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+
+  g_test_message ("%u progress reports, %u with the page so far", progress.fractions->len, progress.partials->len);
+  g_assert_cmpuint (progress.partials->len, >=, 3);
+  for (guint i = 0; i < progress.partials->len; i++)
+    {
+      KioskImage *partial = g_ptr_array_index (progress.partials, i);
+      guint drawn = rows_drawn (partial);
+
+      g_assert_cmpuint (MAX (partial->width, partial->height), <=, 360);
+      g_assert_cmpuint (drawn, >=, previous);
+      previous = drawn;
+    }
+  /* Some report came while the page was half-way: drawn at the top, white below. */
+  g_assert_cmpuint (rows_drawn (g_ptr_array_index (progress.partials, 0)), <,
+                    ((KioskImage *) g_ptr_array_index (progress.partials, 0))->height);
+  last = g_ptr_array_index (progress.partials, progress.partials->len - 1);
+  g_assert_cmpuint (last->width, ==, page->width / ((MAX (page->width, page->height) + 359) / 360));
+  /* The last one is the whole page, shrunk: one pixel in the middle of each square of it. */
+  g_assert_cmpuint (rows_drawn (last), ==, last->height);
+  {
+    guint f = (MAX (page->width, page->height) + 359) / 360;
+    const guint8 *shown = g_bytes_get_data (last->pixels, NULL);
+    const guint8 *scanned = g_bytes_get_data (page->pixels, NULL);
+
+    for (guint y = 0; y < last->height; y++)
+      for (guint x = 0; x < last->width; x++)
+        g_assert_cmpmem (shown + ((gsize) y * last->width + x) * 3, 3,
+                         scanned + ((gsize) (y * f + f / 2) * page->width + x * f + f / 2) * 3, 3);
+  }
+  g_assert_cmpfloat (g_array_index (progress.fractions, double, progress.fractions->len - 1), ==, 1.0);
+  g_ptr_array_unref (progress.partials);
+  g_array_unref (progress.fractions);
+}
+
 /* A hand-scanner does not know the page's height before its end (the test backend's
  * hand-scanner option: lines = -1); the page arrives whole, rows until the end. Fuzzy
  * parameters before sane_start() do not matter: they are read after it. */
@@ -418,6 +522,7 @@ main (int   argc,
   g_test_add_func ("/scanner/real-scan-not-flagged", test_real_scan_not_flagged);
   g_test_add_func ("/scanner/untrusted-jpeg", test_untrusted_jpeg);
   g_test_add_func ("/scanner/hand-scanner-and-fuzzy", test_hand_scanner_and_fuzzy);
+  g_test_add_func ("/scanner/progressive-preview", test_progressive_preview);
   g_test_add_func ("/scanner/feeder-batch", test_feeder_batch);
   g_test_add_func ("/scanner/usb-import", test_usb_import);
   return g_test_run ();

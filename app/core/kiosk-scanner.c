@@ -109,6 +109,7 @@ typedef struct
   KioskScanProgress progress;
   gpointer          data;
   double            fraction;
+  KioskImage       *partial;
 } ProgressIdle;
 
 static gboolean
@@ -116,23 +117,104 @@ report_progress_cb (gpointer user_data)
 {
   ProgressIdle *idle = user_data;
 
-  idle->progress (idle->fraction, idle->data);
+  idle->progress (idle->fraction, idle->partial, idle->data);
   return G_SOURCE_REMOVE;
 }
 
 static void
-report_progress (Job    *job,
-                 double  fraction)
+free_progress_idle (gpointer data)
+{
+  ProgressIdle *idle = data;
+
+  g_clear_pointer (&idle->partial, kiosk_image_free);
+  g_free (idle);
+}
+
+/* @partial: (transfer full) (nullable) */
+static void
+report_progress (Job        *job,
+                 double      fraction,
+                 KioskImage *partial)
 {
   ProgressIdle *idle;
 
   if (job->progress == NULL)
-    return;
+    {
+      g_clear_pointer (&partial, kiosk_image_free);
+      return;
+    }
   idle = g_new0 (ProgressIdle, 1);
   idle->progress = job->progress;
   idle->data = job->progress_data;
   idle->fraction = fraction;
-  g_main_context_invoke_full (job->context, G_PRIORITY_DEFAULT, report_progress_cb, idle, g_free);
+  idle->partial = partial;
+  g_main_context_invoke_full (job->context, G_PRIORITY_DEFAULT, report_progress_cb, idle, free_progress_idle);
+}
+
+/* The page as it arrives, shrunk to at most PREVIEW_SIDE pixels a side: each of its rows is
+ * made once the rows of the page it covers are in. */
+#define PREVIEW_SIDE 360
+
+typedef struct
+{
+  guint   factor;
+  guint   width;
+  guint   height;
+  guint   done;     /* rows made */
+  guint8 *rgb;
+} Preview;
+
+static void
+preview_init (Preview *preview,
+              guint    width,
+              guint    height)
+{
+  preview->factor = MAX (1, (MAX (width, height) + PREVIEW_SIDE - 1) / PREVIEW_SIDE);
+  preview->width = MAX (1, width / preview->factor);
+  preview->height = MAX (1, height / preview->factor);
+  preview->done = 0;
+  preview->rgb = g_malloc ((gsize) preview->width * preview->height * 3);
+  memset (preview->rgb, 0xff, (gsize) preview->width * preview->height * 3);   /* white paper */
+}
+
+static void
+preview_update (Preview      *preview,
+                const guint8 *page,
+                guint         page_width,
+                guint         rows_in)
+{
+  gsize stride = (gsize) page_width * 3;
+  guint f = preview->factor;
+
+  while (preview->done < preview->height && (preview->done + 1) * f <= rows_in)
+    {
+      guint y = preview->done;
+
+      /* One pixel in the middle of each square: a glimpse, at a hundredth of the cost of
+       * averaging (the thumbnail kept with the page is averaged, once). */
+      const guint8 *row = page + (gsize) (y * f + f / 2) * stride;
+
+      for (guint x = 0; x < preview->width; x++)
+        memcpy (preview->rgb + ((gsize) y * preview->width + x) * 3, row + (gsize) (x * f + f / 2) * 3, 3);
+      preview->done++;
+    }
+}
+
+static KioskImage *
+preview_copy (const Preview *preview,
+              guint          dpi)
+{
+  g_autoptr(GBytes) pixels = g_bytes_new (preview->rgb, (gsize) preview->width * preview->height * 3);
+
+  return kiosk_image_new (preview->width, preview->height, dpi / preview->factor, pixels);
+}
+
+static void
+preview_clear (Preview *preview)
+{
+  if (preview->rgb != NULL)
+    explicit_bzero (preview->rgb, (gsize) preview->width * preview->height * 3);
+  g_clear_pointer (&preview->rgb, g_free);
 }
 
 /* Reads from the helper's pipe, in slices of 100 ms so that a cancel or the watchdog is seen
@@ -288,6 +370,7 @@ scan_page (KioskScanner  *self,
   gboolean unknown_height;
   gint64 last_report = 0;
   guint8 *rgb;
+  Preview preview = { 0 };
 
   line = read_header (self, fd, error);
   if (line == NULL || !check_error_line (line, error))
@@ -327,6 +410,8 @@ scan_page (KioskScanner  *self,
       g_set_error_literal (error, KIOSK_SCANNER_ERROR, KIOSK_SCANNER_ERROR_IO, "Scanner: page too large");
       return NULL;
     }
+  if (!unknown_height && job->progress != NULL)
+    preview_init (&preview, width, height);
   for (;;)
     {
       g_autofree char *block = read_header (self, fd, error);
@@ -374,11 +459,14 @@ scan_page (KioskScanner  *self,
           filled += n;
           length -= n;
         }
+      if (preview.rgb != NULL)
+        preview_update (&preview, rgb, width, filled / ((gsize) width * 3));
       now = g_get_monotonic_time ();
-      if (now - last_report > 50000 && !unknown_height)
+      if (now - last_report > 100000 && !unknown_height)
         {
           last_report = now;
-          report_progress (job, (double) filled / expected);
+          report_progress (job, (double) filled / expected,
+                           preview.rgb != NULL ? preview_copy (&preview, job->options.dpi) : NULL);
         }
     }
   if (unknown_height)
@@ -398,7 +486,8 @@ scan_page (KioskScanner  *self,
                            "Scanner: the page stopped before its end");
       goto discard;
     }
-  report_progress (job, 1.0);
+  report_progress (job, 1.0, preview.rgb != NULL ? preview_copy (&preview, job->options.dpi) : NULL);
+  preview_clear (&preview);
 
   {
     g_autoptr(GBytes) bytes = g_bytes_new_take (rgb, expected);   /* capacity ≥ expected */
@@ -407,6 +496,7 @@ scan_page (KioskScanner  *self,
   }
 
 discard:
+  preview_clear (&preview);
   /* A partial page is useless and may hold half a citizen's document: wipe it. */
   explicit_bzero (rgb, filled);
   g_free (rgb);

@@ -22,9 +22,12 @@ typedef struct
 
 void kiosk_scanner_device_free (KioskScannerDevice *device);
 
-/* Called on the caller's main context, at most ~20 times a second; fraction in [0, 1]. */
-typedef void (*KioskScanProgress) (double   fraction,
-                                   gpointer user_data);
+/* Called on the caller's main context, at most ~10 times a second; fraction in [0, 1]; @partial
+ * (nullable: a hand-scanner's page, whose height is not known) is the page so far, at most 360
+ * pixels a side, white where the scanner has not been yet, valid during the call only. */
+typedef void (*KioskScanProgress) (double            fraction,
+                                   const KioskImage *partial,
+                                   gpointer          user_data);
 
 /* One page of a feeder batch, on the caller's main context; the callee owns @image. */
 typedef void (*KioskScanPageFunc) (KioskImage *image,
