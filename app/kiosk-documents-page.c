@@ -5,6 +5,8 @@
  * wiped when dropped (KioskImage, KioskDocument). */
 #include "kiosk-documents-page.h"
 
+#include "kiosk-crop-area.h"
+
 #include "kiosk-image.h"
 #include "kiosk-import.h"
 
@@ -27,6 +29,11 @@ struct _KioskDocumentsPage
   gboolean        batch_over;     /* the scanner has finished */
   GError         *batch_error;    /* why it stopped early, if it did */
   GPtrArray      *batch_before;   /* the document's pages before the batch, or NULL */
+
+  /* A scan being turned or cropped by hand: its varname (a front or a back), its turns so far. */
+  char           *editing;
+  guint           edit_turns;
+  GtkWidget      *crop_area;
 
   /* Identity documents the citizen said have no back (a passport), by varname. */
   GHashTable     *no_back;
@@ -1046,6 +1053,204 @@ build_pages (KioskDocumentsPage      *self,
   return box;
 }
 
+/* ---- Turning and cropping a scan by hand ---- */
+
+typedef struct
+{
+  char    *varname;
+  GBytes  *jpeg;
+  guint    turns;
+  double   x, y, width, height;
+} EditData;
+
+static void
+free_edit_data (EditData *data)
+{
+  g_free (data->varname);
+  g_bytes_unref (data->jpeg);
+  g_free (data);
+}
+
+/* In a worker: the full image decoded, turned, cropped, encoded again. */
+static void
+edit_in_thread (GTask        *task,
+                gpointer      source,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  EditData *data = task_data;
+  g_autoptr(GError) error = NULL;
+  KioskImage *preview = NULL;
+  g_autoptr(GBytes) jpeg = kiosk_jpeg_edit (data->jpeg, data->turns, data->x, data->y, data->width,
+                                            data->height, 85, &preview, &error);
+
+  if (jpeg == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else   /* the document takes the preview */
+    g_task_return_pointer (task, kiosk_document_new (data->varname, "image/jpeg", jpeg, preview), g_object_unref);
+}
+
+static void
+stop_editing (KioskDocumentsPage *self)
+{
+  g_clear_pointer (&self->editing, g_free);
+  self->crop_area = NULL;
+  self->edit_turns = 0;
+}
+
+static void
+edit_clicked_cb (GtkButton          *button,
+                 KioskDocumentsPage *self)
+{
+  if (self->scanning != NULL)
+    return;
+  g_free (self->editing);
+  self->editing = g_strdup (g_object_get_data (G_OBJECT (button), "varname"));
+  self->edit_turns = 0;
+  show_error (self, NULL);
+  rebuild_rows (self);
+  if (self->crop_area != NULL)
+    gtk_widget_grab_focus (self->crop_area);
+}
+
+static void
+edit_turn_clicked_cb (GtkButton          *button,
+                      KioskDocumentsPage *self)
+{
+  KioskDocument *document = self->editing ? kiosk_dossier_get_document (self->dossier, self->editing) : NULL;
+
+  if (document == NULL || self->crop_area == NULL)
+    return;
+  self->edit_turns = (self->edit_turns + 1) % 4;
+  {
+    g_autoptr(KioskImage) turned = kiosk_image_rotate (kiosk_document_get_preview (document), self->edit_turns);
+
+    kiosk_crop_area_set_image (KIOSK_CROP_AREA (self->crop_area), turned);
+  }
+}
+
+static void
+edit_reset_clicked_cb (GtkButton          *button,
+                       KioskDocumentsPage *self)
+{
+  if (self->crop_area != NULL)
+    kiosk_crop_area_reset (KIOSK_CROP_AREA (self->crop_area));
+}
+
+static void
+edit_cancel_clicked_cb (GtkButton          *button,
+                        KioskDocumentsPage *self)
+{
+  stop_editing (self);
+  rebuild_rows (self);
+}
+
+static void
+edit_apply_clicked_cb (GtkButton          *button,
+                       KioskDocumentsPage *self)
+{
+  KioskDocument *document = self->editing ? kiosk_dossier_get_document (self->dossier, self->editing) : NULL;
+  graphene_rect_t frame;
+  EditData *data;
+  GTask *task;
+
+  if (document == NULL || self->crop_area == NULL || self->scanning != NULL)
+    return;
+  kiosk_crop_area_get_frame (KIOSK_CROP_AREA (self->crop_area), &frame);
+  data = g_new0 (EditData, 1);
+  data->varname = g_strdup (self->editing);
+  data->jpeg = g_bytes_ref (kiosk_document_get_content (document));
+  data->turns = self->edit_turns;
+  data->x = frame.origin.x;
+  data->y = frame.origin.y;
+  data->width = frame.size.width;
+  data->height = frame.size.height;
+  stop_editing (self);
+  start_job (self, data->varname);
+  gtk_progress_bar_set_text (self->progress_bar, _("Preparing the document…"));
+  task = g_task_new (self, self->cancellable, encode_done_cb, NULL);
+  g_task_set_task_data (task, data, (GDestroyNotify) free_edit_data);
+  g_task_run_in_thread (task, edit_in_thread);
+  g_object_unref (task);
+}
+
+static GtkWidget *
+new_edit_button (const char *name,
+                 const char *icon_name,
+                 const char *label,
+                 GCallback   clicked,
+                 gpointer    self)
+{
+  GtkWidget *button = gtk_button_new ();
+
+  gtk_button_set_child (GTK_BUTTON (button), g_object_new (ADW_TYPE_BUTTON_CONTENT, "icon-name", icon_name,
+                                                           "label", label, NULL));
+  gtk_widget_set_name (button, name);
+  gtk_widget_add_css_class (button, "kiosk-nav");
+  g_signal_connect (button, "clicked", clicked, self);
+  return button;
+}
+
+/* In place of a document's row: its scan large, the frame to drag, turn, keep all, cancel, apply. */
+static GtkWidget *
+build_edit_view (KioskDocumentsPage      *self,
+                 const KioskDocumentSpec *spec,
+                 KioskDocument           *document)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  GtkWidget *title = gtk_label_new (spec->label);
+  GtkWidget *hint = gtk_label_new (_("Keep only the document: drag the corners of the frame. Turn it if it is sideways."));
+  GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *apply;
+
+  gtk_widget_add_css_class (box, "kiosk-card");
+  gtk_widget_set_name (box, "edit-view");
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_widget_add_css_class (title, "kiosk-field-label");
+  gtk_label_set_xalign (GTK_LABEL (hint), 0);
+  gtk_label_set_wrap (GTK_LABEL (hint), TRUE);
+  gtk_box_append (GTK_BOX (box), title);
+  gtk_box_append (GTK_BOX (box), hint);
+  self->crop_area = kiosk_crop_area_new ();
+  gtk_widget_set_name (self->crop_area, "crop-area");
+  gtk_widget_set_size_request (self->crop_area, -1, 260);
+  {
+    g_autoptr(KioskImage) turned = kiosk_image_rotate (kiosk_document_get_preview (document), self->edit_turns);
+
+    kiosk_crop_area_set_image (KIOSK_CROP_AREA (self->crop_area), turned);
+  }
+  gtk_box_append (GTK_BOX (box), self->crop_area);
+  gtk_widget_add_css_class (buttons, "kiosk-reflow");
+  gtk_box_append (GTK_BOX (buttons), new_edit_button ("edit-turn", "object-rotate-right-symbolic", _("Turn"),
+                                                      G_CALLBACK (edit_turn_clicked_cb), self));
+  gtk_box_append (GTK_BOX (buttons), new_edit_button ("edit-reset", "view-fullscreen-symbolic", _("Keep everything"),
+                                                      G_CALLBACK (edit_reset_clicked_cb), self));
+  gtk_box_append (GTK_BOX (buttons), new_edit_button ("edit-cancel", "go-previous-symbolic", _("Cancel"),
+                                                      G_CALLBACK (edit_cancel_clicked_cb), self));
+  apply = new_edit_button ("edit-apply", "object-select-symbolic", _("Apply"),
+                           G_CALLBACK (edit_apply_clicked_cb), self);
+  gtk_widget_add_css_class (apply, "suggested-action");
+  gtk_widget_set_hexpand (apply, TRUE);
+  gtk_widget_set_halign (apply, GTK_ALIGN_END);
+  gtk_box_append (GTK_BOX (buttons), apply);
+  {
+    GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+    if (root != NULL && gtk_widget_has_css_class (GTK_WIDGET (root), "large-text"))
+      gtk_orientable_set_orientation (GTK_ORIENTABLE (buttons), GTK_ORIENTATION_VERTICAL);
+  }
+  gtk_box_append (GTK_BOX (box), buttons);
+  return box;
+}
+
+/* Whether a scan can be turned and cropped here: an image of its own (a card, a photo). */
+static gboolean
+can_edit (KioskDocument *document)
+{
+  return document != NULL && kiosk_document_get_preview (document) != NULL
+         && g_strcmp0 (kiosk_document_get_content_type (document), "image/jpeg") == 0;
+}
+
 /* A scan's thumbnail, with what a screen reader says of it. */
 static GtkWidget *
 new_preview (const KioskImage *image,
@@ -1201,6 +1406,22 @@ finish_identity_row (KioskDocumentsPage      *self,
       g_object_set_data (G_OBJECT (button), "back", GINT_TO_POINTER (TRUE));
       gtk_box_append (GTK_BOX (buttons), button);
     }
+  if (can_edit (front))
+    {
+      g_autofree char *name = g_strdup_printf ("edit-%s", spec->varname);
+
+      gtk_box_append (GTK_BOX (buttons),
+                      new_row_button (self, name, "edit-cut-symbolic", _("Turn or crop the front"), spec->varname,
+                                      FALSE, G_CALLBACK (edit_clicked_cb)));
+    }
+  if (can_edit (back))
+    {
+      g_autofree char *name = g_strdup_printf ("edit-back-%s", spec->varname);
+
+      gtk_box_append (GTK_BOX (buttons),
+                      new_row_button (self, name, "edit-cut-symbolic", _("Turn or crop the back"), back_varname,
+                                      FALSE, G_CALLBACK (edit_clicked_cb)));
+    }
   gtk_box_append (GTK_BOX (buttons),
                   new_row_button (self, usb_name, "drive-removable-media-symbolic", _("From a USB stick"),
                                   spec->varname, FALSE, G_CALLBACK (usb_clicked_cb)));
@@ -1311,6 +1532,14 @@ build_row (KioskDocumentsPage      *self,
 
     gtk_widget_set_valign (buttons, GTK_ALIGN_CENTER);
     gtk_box_append (GTK_BOX (buttons), button);
+    if (can_edit (document))
+      {
+        g_autofree char *name = g_strdup_printf ("edit-%s", spec->varname);
+
+        gtk_box_append (GTK_BOX (buttons),
+                        new_row_button (self, name, "edit-cut-symbolic", _("Turn or crop"), spec->varname, FALSE,
+                                        G_CALLBACK (edit_clicked_cb)));
+      }
     gtk_box_append (GTK_BOX (buttons), usb_button);
     gtk_box_append (GTK_BOX (row), buttons);
   }
@@ -1324,6 +1553,7 @@ rebuild_rows (KioskDocumentsPage *self)
   gboolean complete = TRUE;
 
   kiosk_widget_remove_all (GTK_WIDGET (self->rows_box));
+  self->crop_area = NULL;
   if (self->dossier == NULL)
     return;
   procedure = kiosk_dossier_get_procedure (self->dossier);
@@ -1334,6 +1564,14 @@ rebuild_rows (KioskDocumentsPage *self)
       /* Documents asked only for some answers ("a payslip if you work") appear when needed. */
       if (!kiosk_dossier_document_is_needed (self->dossier, spec))
         continue;
+      if (self->editing != NULL && find_spec (self, self->editing) == spec
+          && kiosk_dossier_get_document (self->dossier, self->editing) != NULL)
+        {
+          gtk_box_append (self->rows_box,
+                          build_edit_view (self, spec, kiosk_dossier_get_document (self->dossier, self->editing)));
+          complete = FALSE;   /* the citizen applies or cancels first */
+          continue;
+        }
       gtk_box_append (self->rows_box, build_row (self, spec));
       {
         KioskDocument *document = kiosk_dossier_get_document (self->dossier, spec->varname);
@@ -1388,6 +1626,7 @@ kiosk_documents_page_set_dossier (KioskDocumentsPage *self,
         g_cancellable_cancel (self->cancellable);
       g_set_object (&self->dossier, dossier);
       g_hash_table_remove_all (self->no_back);
+      stop_editing (self);
       if (dossier != NULL)
         g_signal_connect (dossier, "changed", G_CALLBACK (dossier_changed_cb), self);
       show_error (self, NULL);
@@ -1521,6 +1760,7 @@ kiosk_documents_page_dispose (GObject *object)
   g_clear_pointer (&self->usb_root, g_free);
   g_clear_pointer (&self->usb_files, g_ptr_array_unref);
   g_clear_pointer (&self->no_back, g_hash_table_unref);
+  g_clear_pointer (&self->editing, g_free);
 
   G_OBJECT_CLASS (kiosk_documents_page_parent_class)->dispose (object);
 }

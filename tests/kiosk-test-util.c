@@ -649,6 +649,63 @@ kiosk_test_press_keys (KioskWindow *window,
 }
 
 
+/**
+ * kiosk_test_drag:
+ * @from_x, @from_y, @to_x, @to_y: in @widget's coordinates
+ *
+ * A real drag with the pointer through the X server (XTEST, with xdotool): pressed at one point
+ * of @widget, moved in a few steps, released at the other; then lets the window handle it.
+ */
+void
+kiosk_test_drag (KioskWindow *window,
+                 GtkWidget   *widget,
+                 double       from_x,
+                 double       from_y,
+                 double       to_x,
+                 double       to_y)
+{
+  GtkNative *native = gtk_widget_get_native (widget);
+  GdkSurface *surface = gtk_native_get_surface (native);
+  g_autofree char *xid = g_strdup_printf ("%lu", (gulong) gdk_x11_surface_get_xid (surface));
+  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) drag = NULL;
+  graphene_point_t from, to;
+  double dx, dy;
+
+  g_assert_true (gtk_widget_compute_point (widget, GTK_WIDGET (native), &GRAPHENE_POINT_INIT (from_x, from_y), &from));
+  g_assert_true (gtk_widget_compute_point (widget, GTK_WIDGET (native), &GRAPHENE_POINT_INIT (to_x, to_y), &to));
+  gtk_native_get_surface_transform (native, &dx, &dy);
+  g_ptr_array_add (argv, g_strdup ("xdotool"));
+  g_ptr_array_add (argv, g_strdup ("mousemove"));
+  g_ptr_array_add (argv, g_strdup ("--window"));
+  g_ptr_array_add (argv, g_strdup (xid));
+  g_ptr_array_add (argv, g_strdup_printf ("%.0f", from.x + dx));
+  g_ptr_array_add (argv, g_strdup_printf ("%.0f", from.y + dy));
+  g_ptr_array_add (argv, g_strdup ("mousedown"));
+  g_ptr_array_add (argv, g_strdup ("1"));
+  for (int step = 1; step <= 5; step++)
+    {
+      g_ptr_array_add (argv, g_strdup ("sleep"));
+      g_ptr_array_add (argv, g_strdup ("0.05"));
+      g_ptr_array_add (argv, g_strdup ("mousemove"));
+      g_ptr_array_add (argv, g_strdup ("--window"));
+      g_ptr_array_add (argv, g_strdup (xid));
+      g_ptr_array_add (argv, g_strdup_printf ("%.0f", from.x + dx + (to.x - from.x) * step / 5));
+      g_ptr_array_add (argv, g_strdup_printf ("%.0f", from.y + dy + (to.y - from.y) * step / 5));
+    }
+  g_ptr_array_add (argv, g_strdup ("sleep"));
+  g_ptr_array_add (argv, g_strdup ("0.05"));
+  g_ptr_array_add (argv, g_strdup ("mouseup"));
+  g_ptr_array_add (argv, g_strdup ("1"));
+  g_ptr_array_add (argv, NULL);
+  drag = g_subprocess_newv ((const char * const *) argv->pdata, G_SUBPROCESS_FLAGS_NONE, &error);
+  g_assert_no_error (error);
+  g_assert_true (kiosk_test_wait (process_done_cb, drag, 10000));
+  g_assert_true (g_subprocess_get_successful (drag));
+  kiosk_test_spin (150);
+}
+
 /* The first mapped widget under @widget whose name starts with @prefix (e.g. "slot-"). */
 GtkWidget *
 kiosk_test_find_prefixed (GtkWidget  *widget,

@@ -58,6 +58,12 @@ void             kiosk_test_complete_dossier (KioskDossier *dossier);
 void             kiosk_test_fill_dossier     (KioskDossier *dossier);
 void             kiosk_test_press_keys       (KioskWindow  *window,
                                               const char   *keys);
+void             kiosk_test_drag           (KioskWindow     *window,
+                                            GtkWidget       *widget,
+                                            double           from_x,
+                                            double           from_y,
+                                            double           to_x,
+                                            double           to_y);
 GtkWidget       *kiosk_test_find_prefixed    (GtkWidget    *widget,
                                               const char   *prefix);
 void             kiosk_test_wait_for_appointment_step (KioskWindow *window,

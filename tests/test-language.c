@@ -335,6 +335,10 @@ french_walk (void)
   kiosk_test_click (window, "scan-id_card");
   g_assert_true (kiosk_test_wait (documents_idle_cb, kiosk_window_get_page (window, "documents"), 30000));
   visit_page (window, "08-documents-scanned");
+  /* Turning or cropping the card by hand, then leaving it as it was. */
+  kiosk_test_click (window, "edit-id_card");
+  visit_page (window, "08-documents-crop");
+  kiosk_test_click (window, "edit-cancel");
   /* The card's back, as the page now asks. */
   kiosk_test_click (window, "scan-back-id_card");
   g_assert_true (kiosk_test_wait (documents_idle_cb, kiosk_window_get_page (window, "documents"), 30000));

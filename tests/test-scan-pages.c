@@ -4,6 +4,9 @@
 #include "kiosk-test-util.h"
 
 #include "kiosk-documents-page.h"
+#include "kiosk-crop-area.h"
+#include "kiosk-image.h"
+#include "kiosk-json.h"
 
 #include <glib/gstdio.h>
 #include <string.h>
@@ -146,6 +149,101 @@ test_progressive_preview (void)
   g_assert_false (gtk_widget_get_visible (kiosk_test_find (window, "scan-preview")));
   g_assert_false (gtk_widget_get_visible (kiosk_test_find (window, "scan-error")));
   g_assert_nonnull (kiosk_dossier_get_document (kiosk_context_get_dossier (context), spec->varname));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+jpeg_size (KioskDocument *document,
+           guint         *width,
+           guint         *height)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KioskImage) image = kiosk_image_decode_jpeg (kiosk_document_get_content (document), 100000000, &error);
+
+  g_assert_no_error (error);
+  *width = image->width;
+  *height = image->height;
+}
+
+/* Turning and cropping a scan by hand, with real pointer drags: the frame's corner dragged to the
+ * middle keeps the top-left quarter of the card; "Turn" then "Apply" turns it; "Cancel" leaves it
+ * as it was; what is kept is what the portal receives. */
+static void
+test_crop_by_hand (void)
+{
+  g_autofree char *data_dir = g_dir_make_tmp ("kiosk-crop-XXXXXX", NULL);
+  g_autoptr(KioskContext) context = kiosk_test_context_new (portal->url, data_dir);
+  KioskWindow *window = kiosk_window_new (NULL, context);
+  KioskDossier *dossier;
+  GtkWidget *area;
+  graphene_rect_t bounds;
+  guint width, height, cropped_width, cropped_height;
+  g_autofree char *before = NULL;
+
+  gtk_window_present (GTK_WINDOW (window));
+  kiosk_test_wait_for_page (window, "welcome");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-procedure", "s", "aide-medicale");
+  kiosk_test_wait_for_page (window, "procedure");
+  kiosk_test_click (window, "start-dossier-button");
+  dossier = kiosk_context_get_dossier (context);
+  kiosk_test_fill_dossier (dossier);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "documents");
+  kiosk_test_wait_for_page (window, "documents");
+  click_and_wait (window, "scan-id_card");
+  jpeg_size (kiosk_dossier_get_document (dossier, "id_card"), &width, &height);
+
+  /* The bottom-right corner of the frame, dragged to the middle of the scan. */
+  kiosk_test_click (window, "edit-id_card");
+  kiosk_test_spin (200);
+  area = kiosk_test_find (window, "crop-area");
+  g_assert_true (gtk_widget_get_mapped (area));
+  g_assert_false (gtk_widget_get_sensitive (kiosk_test_find (window, "documents-next")));
+  kiosk_crop_area_get_image_bounds (KIOSK_CROP_AREA (area), &bounds);
+  g_assert_cmpfloat (bounds.size.width, >, 100);
+  kiosk_test_drag (window, area, bounds.origin.x + bounds.size.width - 2, bounds.origin.y + bounds.size.height - 2,
+                   bounds.origin.x + bounds.size.width / 2, bounds.origin.y + bounds.size.height / 2);
+  click_and_wait (window, "edit-apply");
+  g_assert_null (kiosk_window_find_widget (window, "crop-area"));
+  jpeg_size (kiosk_dossier_get_document (dossier, "id_card"), &cropped_width, &cropped_height);
+  g_test_message ("%u×%u cropped to %u×%u", width, height, cropped_width, cropped_height);
+  g_assert_cmpfloat (ABS ((double) cropped_width / width - 0.5), <, 0.03);
+  g_assert_cmpfloat (ABS ((double) cropped_height / height - 0.5), <, 0.03);
+
+  /* Turned a quarter: width and height swap. */
+  kiosk_test_click (window, "edit-id_card");
+  kiosk_test_click (window, "edit-turn");
+  click_and_wait (window, "edit-apply");
+  jpeg_size (kiosk_dossier_get_document (dossier, "id_card"), &width, &height);
+  g_assert_cmpuint (width, ==, cropped_height);
+  g_assert_cmpuint (height, ==, cropped_width);
+
+  /* Cancel: nothing changes. */
+  before = g_strdup (kiosk_document_get_sha256 (kiosk_dossier_get_document (dossier, "id_card")));
+  kiosk_test_click (window, "edit-id_card");
+  kiosk_test_spin (200);
+  area = kiosk_test_find (window, "crop-area");
+  kiosk_crop_area_get_image_bounds (KIOSK_CROP_AREA (area), &bounds);
+  kiosk_test_drag (window, area, bounds.origin.x + 2, bounds.origin.y + 2,
+                   bounds.origin.x + bounds.size.width / 2, bounds.origin.y + bounds.size.height / 2);
+  kiosk_test_click (window, "edit-cancel");
+  g_assert_cmpstr (before, ==, kiosk_document_get_sha256 (kiosk_dossier_get_document (dossier, "id_card")));
+
+  /* The card's back, and the citizen goes on: the portal gets the cropped, turned front. */
+  kiosk_test_click (window, "no-back-id_card");
+  g_assert_true (gtk_widget_get_sensitive (kiosk_test_find (window, "documents-next")));
+  kiosk_test_click (window, "documents-next");
+  kiosk_test_wait_for_page (window, "review");
+  kiosk_test_portal_post (portal, "_control/reset", "{}");
+  kiosk_test_click (window, "submit-button");
+  kiosk_test_wait_for_page (window, "receipt");
+  {
+    g_autoptr(JsonObject) root = kiosk_test_portal_get (portal, "_control/submissions");
+    JsonObject *submission = json_array_get_object_element (kiosk_json_get_array (root, "data"), 0);
+    JsonObject *file = json_array_get_object_element (kiosk_json_get_array (submission, "files"), 0);
+
+    g_assert_cmpstr (kiosk_json_get_string (file, "varname"), ==, "id_card");
+    g_assert_cmpstr (kiosk_json_get_string (file, "sha256"), ==, before);
+  }
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
@@ -390,6 +488,7 @@ main (int   argc,
   g_test_add_func ("/scanner/feeder", test_feeder);
   g_test_add_func ("/scanner/usb-stick", test_usb_stick);
   g_test_add_func ("/scanner/progressive-preview-window", test_progressive_preview);
+  g_test_add_func ("/scanner/crop-by-hand", test_crop_by_hand);
   status = g_test_run ();
   kiosk_test_portal_stop (portal);
   return status;

@@ -238,10 +238,65 @@ kiosk_image_crop (const KioskImage *image,
   guint width = MIN (rect->width, image->width - x), height = MIN (rect->height, image->height - y);
   guint8 *out = g_malloc ((gsize) width * height * 3);
 
+  g_autoptr(GBytes) bytes = NULL;
+
   for (guint row = 0; row < height; row++)
     memcpy (out + (gsize) row * width * 3, pixels + (((gsize) (y + row) * image->width) + x) * 3,
             (gsize) width * 3);
-  return kiosk_image_new (width, height, image->dpi, g_bytes_new_take (out, (gsize) width * height * 3));
+  bytes = g_bytes_new_take (out, (gsize) width * height * 3);
+  return kiosk_image_new (width, height, image->dpi, bytes);
+}
+
+/**
+ * kiosk_jpeg_edit:
+ * @jpeg: a scan, as JPEG
+ * @quarter_turns: clockwise quarter turns, applied first
+ * @x, @y, @width, @height: what to keep of the turned image, in fractions of its size
+ * @quality: the JPEG quality of the result
+ * @preview: (out) (optional) (transfer full): the result shrunk to 360 pixels a side
+ *
+ * The citizen's own turn and crop of a scan, applied to the full image in a worker.
+ *
+ * Returns: (transfer full): the new JPEG, or %NULL with @error set
+ */
+GBytes *
+kiosk_jpeg_edit (GBytes      *jpeg,
+                 guint        quarter_turns,
+                 double       x,
+                 double       y,
+                 double       width,
+                 double       height,
+                 int          quality,
+                 KioskImage **preview,
+                 GError     **error)
+{
+  g_autoptr(KioskImage) image = kiosk_image_decode_jpeg (jpeg, 100000000, error);   /* A4 at 600 dpi: 35 M */
+  g_autoptr(KioskImage) turned = NULL;
+  g_autoptr(KioskImage) kept = NULL;
+  KioskRect rect;
+  GBytes *result;
+
+  if (image == NULL)
+    return NULL;
+  turned = quarter_turns % 4 ? kiosk_image_rotate (image, quarter_turns % 4) : NULL;
+  if (turned != NULL)
+    {
+      kiosk_image_free (g_steal_pointer (&image));
+      image = g_steal_pointer (&turned);
+    }
+  x = CLAMP (x, 0, 1);
+  y = CLAMP (y, 0, 1);
+  width = CLAMP (width, 0, 1 - x);
+  height = CLAMP (height, 0, 1 - y);
+  rect.x = (guint) (x * image->width + 0.5);
+  rect.y = (guint) (y * image->height + 0.5);
+  rect.width = MAX (1, (guint) (width * image->width + 0.5));
+  rect.height = MAX (1, (guint) (height * image->height + 0.5));
+  kept = kiosk_image_crop (image, &rect);
+  result = kiosk_encode_jpeg (kept, quality, error);
+  if (result != NULL && preview != NULL)
+    *preview = kiosk_image_downscale (kept, 360);
+  return result;
 }
 
 /**

@@ -32,5 +32,14 @@ gboolean    kiosk_image_find_document (const KioskImage  *image,
 KioskImage *kiosk_image_crop          (const KioskImage  *image,
                                        const KioskRect   *rect);
 KioskSide   kiosk_image_cut_off_sides (const KioskImage  *image);
+GBytes     *kiosk_jpeg_edit           (GBytes            *jpeg,
+                                       guint              quarter_turns,
+                                       double             x,
+                                       double             y,
+                                       double             width,
+                                       double             height,
+                                       int                quality,
+                                       KioskImage       **preview,
+                                       GError           **error);
 
 G_END_DECLS
