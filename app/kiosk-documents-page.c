@@ -5,6 +5,7 @@
  * wiped when dropped (KioskImage, KioskDocument). */
 #include "kiosk-documents-page.h"
 
+#include "kiosk-camera.h"
 #include "kiosk-crop-area.h"
 
 #include "kiosk-image.h"
@@ -34,6 +35,11 @@ struct _KioskDocumentsPage
   char           *editing;
   guint           edit_turns;
   GtkWidget      *crop_area;
+
+  /* The camera, while it is open for a document (a front, a back, a page). */
+  KioskCamera    *camera;
+  char           *camera_varname;
+  GtkWidget      *camera_picture;
 
   /* Identity documents the citizen said have no back (a passport), by varname. */
   GHashTable     *no_back;
@@ -379,6 +385,32 @@ copy_pages (KioskDocument *document)
   return copy;
 }
 
+/* A page from the scanner or the camera, for the document being scanned (self->scanning): the
+ * quality gate, the crop of a card, the encoding, in a worker. @image: (transfer full) */
+static void
+encode_image (KioskDocumentsPage      *self,
+              const KioskDocumentSpec *spec,
+              KioskImage              *image)
+{
+  EncodeData *data = g_new0 (EncodeData, 1);
+  GTask *task;
+
+  gtk_progress_bar_set_text (self->progress_bar, _("Preparing the document…"));
+  data->image = image;
+  data->kind = spec->kind;
+  data->varname = g_strdup (self->scanning);   /* the document, or its back */
+  data->max_size = spec->max_size;
+  data->want_pdf = spec->formats[0] != NULL
+                   && !g_strv_contains ((const char * const *) spec->formats, "image/jpeg")
+                   && g_strv_contains ((const char * const *) spec->formats, "application/pdf");
+  if (self->adding_page)
+    data->pages = copy_pages (kiosk_dossier_get_document (self->dossier, spec->varname));
+  task = g_task_new (self, self->cancellable, encode_done_cb, NULL);
+  g_task_set_task_data (task, data, (GDestroyNotify) free_encode_data);
+  g_task_run_in_thread (task, encode_in_thread);
+  g_object_unref (task);
+}
+
 static void
 scan_done_cb (GObject      *object,
               GAsyncResult *result,
@@ -388,8 +420,6 @@ scan_done_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   KioskImage *image = kiosk_scanner_scan_finish (KIOSK_SCANNER (object), result, &error);
   const KioskDocumentSpec *spec;
-  GTask *task;
-  EncodeData *data;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
@@ -415,21 +445,7 @@ scan_done_cb (GObject      *object,
       return;
     }
 
-  gtk_progress_bar_set_text (self->progress_bar, _("Preparing the document…"));
-  data = g_new0 (EncodeData, 1);
-  data->image = image;
-  data->kind = spec->kind;
-  data->varname = g_strdup (self->scanning);   /* the document, or its back */
-  data->max_size = spec->max_size;
-  data->want_pdf = spec->formats[0] != NULL
-                   && !g_strv_contains ((const char * const *) spec->formats, "image/jpeg")
-                   && g_strv_contains ((const char * const *) spec->formats, "application/pdf");
-  if (self->adding_page)
-    data->pages = copy_pages (kiosk_dossier_get_document (self->dossier, spec->varname));
-  task = g_task_new (self, self->cancellable, encode_done_cb, NULL);
-  g_task_set_task_data (task, data, (GDestroyNotify) free_encode_data);
-  g_task_run_in_thread (task, encode_in_thread);
-  g_object_unref (task);
+  encode_image (self, spec, image);
 }
 
 static void
@@ -1053,6 +1069,142 @@ build_pages (KioskDocumentsPage      *self,
   return box;
 }
 
+/* ---- The camera ---- */
+
+static void
+close_camera (KioskDocumentsPage *self)
+{
+  if (self->camera != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->camera, self);
+      kiosk_camera_stop (self->camera);
+      g_clear_object (&self->camera);
+    }
+  g_clear_pointer (&self->camera_varname, g_free);
+  self->camera_picture = NULL;
+}
+
+static void
+camera_frame_cb (KioskCamera        *camera,
+                 KioskDocumentsPage *self)
+{
+  g_autoptr(KioskImage) preview = kiosk_camera_dup_preview (camera);
+
+  if (preview != NULL && self->camera_picture != NULL)
+    {
+      g_autoptr(GdkTexture) texture = kiosk_texture_new_for_image (preview);
+
+      gtk_picture_set_paintable (GTK_PICTURE (self->camera_picture), GDK_PAINTABLE (texture));
+    }
+}
+
+static void
+camera_failed_cb (KioskCamera        *camera,
+                  KioskDocumentsPage *self)
+{
+  close_camera (self);
+  rebuild_rows (self);
+  show_error (self, _("The camera does not answer. Scan the document instead, or call an agent."));
+}
+
+static void
+camera_clicked_cb (GtkButton          *button,
+                   KioskDocumentsPage *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->scanning != NULL)
+    return;
+  close_camera (self);
+  show_error (self, NULL);
+  self->camera = kiosk_camera_new ();
+  g_signal_connect (self->camera, "frame", G_CALLBACK (camera_frame_cb), self);
+  g_signal_connect (self->camera, "failed", G_CALLBACK (camera_failed_cb), self);
+  if (!kiosk_camera_start (self->camera, &error))
+    {
+      g_message ("Camera: %s", error->message);
+      camera_failed_cb (self->camera, self);
+      return;
+    }
+  self->camera_varname = g_strdup (g_object_get_data (G_OBJECT (button), "varname"));
+  self->adding_page = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "add-page"));
+  rebuild_rows (self);
+}
+
+static void
+camera_take_clicked_cb (GtkButton          *button,
+                        KioskDocumentsPage *self)
+{
+  KioskImage *photo = self->camera ? kiosk_camera_capture (self->camera) : NULL;
+  g_autofree char *varname = g_strdup (self->camera_varname);
+  const KioskDocumentSpec *spec = varname ? find_spec (self, varname) : NULL;
+
+  if (photo == NULL || spec == NULL)
+    {
+      g_clear_pointer (&photo, kiosk_image_free);
+      return;   /* no frame yet: the citizen presses again */
+    }
+  close_camera (self);
+  start_job (self, varname);
+  encode_image (self, spec, photo);
+}
+
+static void
+camera_cancel_clicked_cb (GtkButton          *button,
+                          KioskDocumentsPage *self)
+{
+  close_camera (self);
+  rebuild_rows (self);
+}
+
+static GtkWidget *new_edit_button (const char *name, const char *icon_name, const char *label,
+                                   GCallback clicked, gpointer self);
+
+/* In place of a document's row while the camera is open: what it sees, "Take the photo". */
+static GtkWidget *
+build_camera_view (KioskDocumentsPage      *self,
+                   const KioskDocumentSpec *spec)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  GtkWidget *title = gtk_label_new (spec->label);
+  GtkWidget *hint = gtk_label_new (_("Hold the document flat under the camera, in good light, then press “Take the photo”."));
+  GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *take;
+
+  gtk_widget_add_css_class (box, "kiosk-card");
+  gtk_widget_set_name (box, "camera-view");
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_widget_add_css_class (title, "kiosk-field-label");
+  gtk_label_set_xalign (GTK_LABEL (hint), 0);
+  gtk_label_set_wrap (GTK_LABEL (hint), TRUE);
+  gtk_box_append (GTK_BOX (box), title);
+  gtk_box_append (GTK_BOX (box), hint);
+  self->camera_picture = gtk_picture_new ();
+  gtk_widget_set_name (self->camera_picture, "camera-picture");
+  gtk_widget_set_size_request (self->camera_picture, -1, 260);
+  gtk_picture_set_can_shrink (GTK_PICTURE (self->camera_picture), TRUE);
+  gtk_picture_set_alternative_text (GTK_PICTURE (self->camera_picture), _("What the camera sees"));
+  gtk_box_append (GTK_BOX (box), self->camera_picture);
+  camera_frame_cb (self->camera, self);
+  gtk_widget_add_css_class (buttons, "kiosk-reflow");
+  gtk_box_append (GTK_BOX (buttons), new_edit_button ("camera-cancel", "go-previous-symbolic", _("Cancel"),
+                                                      G_CALLBACK (camera_cancel_clicked_cb), self));
+  take = new_edit_button ("camera-take", "camera-photo-symbolic", _("Take the photo"),
+                          G_CALLBACK (camera_take_clicked_cb), self);
+  gtk_widget_add_css_class (take, "suggested-action");
+  gtk_widget_set_hexpand (take, TRUE);
+  gtk_widget_set_halign (take, GTK_ALIGN_END);
+  gtk_box_append (GTK_BOX (buttons), take);
+  {
+    GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+    if (root != NULL && gtk_widget_has_css_class (GTK_WIDGET (root), "large-text"))
+      gtk_orientable_set_orientation (GTK_ORIENTABLE (buttons), GTK_ORIENTATION_VERTICAL);
+  }
+  gtk_box_append (GTK_BOX (box), buttons);
+  return box;
+}
+
 /* ---- Turning and cropping a scan by hand ---- */
 
 typedef struct
@@ -1094,6 +1246,7 @@ static void
 stop_editing (KioskDocumentsPage *self)
 {
   g_clear_pointer (&self->editing, g_free);
+  close_camera (self);
   self->crop_area = NULL;
   self->edit_turns = 0;
 }
@@ -1406,6 +1559,16 @@ finish_identity_row (KioskDocumentsPage      *self,
       g_object_set_data (G_OBJECT (button), "back", GINT_TO_POINTER (TRUE));
       gtk_box_append (GTK_BOX (buttons), button);
     }
+  if (kiosk_camera_is_available ())
+    {
+      g_autofree char *name = g_strdup_printf ("camera-%s", spec->varname);
+
+      /* The side the page asks for now: the back once the front is in. */
+      gtk_box_append (GTK_BOX (buttons),
+                      new_row_button (self, name, "camera-photo-symbolic",
+                                      pending ? _("The back with the camera") : _("With the camera"),
+                                      pending ? back_varname : spec->varname, FALSE, G_CALLBACK (camera_clicked_cb)));
+    }
   if (can_edit (front))
     {
       g_autofree char *name = g_strdup_printf ("edit-%s", spec->varname);
@@ -1523,6 +1686,17 @@ build_row (KioskDocumentsPage      *self,
       gtk_widget_set_valign (buttons, GTK_ALIGN_CENTER);
       gtk_box_append (GTK_BOX (buttons), button);
       gtk_box_append (GTK_BOX (buttons), feeder);
+      if (kiosk_camera_is_available ())
+        {
+          g_autofree char *name = g_strdup_printf ("camera-%s", spec->varname);
+          GtkWidget *camera = new_row_button (self, name, "camera-photo-symbolic",
+                                              document ? _("A page with the camera") : _("With the camera"),
+                                              spec->varname, FALSE, G_CALLBACK (camera_clicked_cb));
+
+          /* With pages already there, the photo is one more page. */
+          g_object_set_data (G_OBJECT (camera), "add-page", GINT_TO_POINTER (document != NULL));
+          gtk_box_append (GTK_BOX (buttons), camera);
+        }
       gtk_box_append (GTK_BOX (buttons), usb_button);
       gtk_box_append (GTK_BOX (row), buttons);
       return row;
@@ -1532,6 +1706,14 @@ build_row (KioskDocumentsPage      *self,
 
     gtk_widget_set_valign (buttons, GTK_ALIGN_CENTER);
     gtk_box_append (GTK_BOX (buttons), button);
+    if (kiosk_camera_is_available ())
+      {
+        g_autofree char *name = g_strdup_printf ("camera-%s", spec->varname);
+
+        gtk_box_append (GTK_BOX (buttons),
+                        new_row_button (self, name, "camera-photo-symbolic", _("With the camera"), spec->varname,
+                                        FALSE, G_CALLBACK (camera_clicked_cb)));
+      }
     if (can_edit (document))
       {
         g_autofree char *name = g_strdup_printf ("edit-%s", spec->varname);
@@ -1554,6 +1736,7 @@ rebuild_rows (KioskDocumentsPage *self)
 
   kiosk_widget_remove_all (GTK_WIDGET (self->rows_box));
   self->crop_area = NULL;
+  self->camera_picture = NULL;
   if (self->dossier == NULL)
     return;
   procedure = kiosk_dossier_get_procedure (self->dossier);
@@ -1564,6 +1747,12 @@ rebuild_rows (KioskDocumentsPage *self)
       /* Documents asked only for some answers ("a payslip if you work") appear when needed. */
       if (!kiosk_dossier_document_is_needed (self->dossier, spec))
         continue;
+      if (self->camera_varname != NULL && find_spec (self, self->camera_varname) == spec)
+        {
+          gtk_box_append (self->rows_box, build_camera_view (self, spec));
+          complete = FALSE;
+          continue;
+        }
       if (self->editing != NULL && find_spec (self, self->editing) == spec
           && kiosk_dossier_get_document (self->dossier, self->editing) != NULL)
         {
@@ -1627,6 +1816,7 @@ kiosk_documents_page_set_dossier (KioskDocumentsPage *self,
       g_set_object (&self->dossier, dossier);
       g_hash_table_remove_all (self->no_back);
       stop_editing (self);
+      close_camera (self);
       if (dossier != NULL)
         g_signal_connect (dossier, "changed", G_CALLBACK (dossier_changed_cb), self);
       show_error (self, NULL);

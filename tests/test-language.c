@@ -185,6 +185,14 @@ check_accessible (GtkWidget  *widget,
 }
 
 /* The walk again with text at 200 %: every page must still fit the 1280-pixel screen. */
+static gboolean
+camera_shows_cb (gpointer data)
+{
+  GtkWidget *picture = kiosk_window_find_widget (data, "camera-picture");
+
+  return picture != NULL && gtk_picture_get_paintable (GTK_PICTURE (picture)) != NULL;
+}
+
 static gboolean large_text;
 
 static void
@@ -328,10 +336,16 @@ french_walk (void)
   visit_page (window, "06-form-step-2");
   kiosk_test_click (window, "form-next");
   kiosk_test_type (window, "field-phone", "27 12 34");
+  /* A terminal with a camera: "Avec la caméra" beside "Numériser", and what it sees. */
+  g_setenv ("KIOSK_CAMERA_PIPELINE", "videotestsrc is-live=true pattern=smpte ! video/x-raw,width=800,height=600,framerate=15/1", TRUE);
   kiosk_test_click (window, "form-next");
 
   kiosk_test_wait_for_page (window, "documents");
   visit_page (window, "07-documents");
+  kiosk_test_click (window, "camera-id_card");
+  g_assert_true (kiosk_test_wait (camera_shows_cb, window, 15000));
+  visit_page (window, "07-documents-camera");
+  kiosk_test_click (window, "camera-cancel");
   kiosk_test_click (window, "scan-id_card");
   g_assert_true (kiosk_test_wait (documents_idle_cb, kiosk_window_get_page (window, "documents"), 30000));
   visit_page (window, "08-documents-scanned");
@@ -346,6 +360,7 @@ french_walk (void)
   kiosk_test_click (window, "documents-next");
 
   kiosk_test_wait_for_page (window, "review");
+  g_unsetenv ("KIOSK_CAMERA_PIPELINE");
   visit_page (window, "09-review");
 
   /* High contrast, for this session. */

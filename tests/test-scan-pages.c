@@ -247,6 +247,65 @@ test_crop_by_hand (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static gboolean
+camera_shows_cb (gpointer data)
+{
+  GtkWidget *picture = kiosk_window_find_widget (data, "camera-picture");
+
+  return picture != NULL && gtk_picture_get_paintable (GTK_PICTURE (picture)) != NULL;
+}
+
+/* The camera, where the terminal has one (here GStreamer's test source through the same
+ * pipeline): what it sees shows live, "Take the photo" makes the card's front go through the same
+ * checks as a scan, then the back; cancel closes it. */
+static void
+test_camera (void)
+{
+  g_autofree char *data_dir = g_dir_make_tmp ("kiosk-camera-XXXXXX", NULL);
+  g_autoptr(KioskContext) context = NULL;
+  KioskWindow *window;
+  KioskDossier *dossier;
+  guint width, height;
+
+  g_setenv ("KIOSK_CAMERA_PIPELINE", "videotestsrc is-live=true pattern=smpte ! video/x-raw,width=800,height=600,framerate=15/1", TRUE);
+  context = kiosk_test_context_new (portal->url, data_dir);
+  window = kiosk_window_new (NULL, context);
+  gtk_window_present (GTK_WINDOW (window));
+  kiosk_test_wait_for_page (window, "welcome");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-procedure", "s", "aide-medicale");
+  kiosk_test_wait_for_page (window, "procedure");
+  kiosk_test_click (window, "start-dossier-button");
+  dossier = kiosk_context_get_dossier (context);
+  kiosk_test_fill_dossier (dossier);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "documents");
+  kiosk_test_wait_for_page (window, "documents");
+
+  /* Opened, then cancelled: nothing taken. */
+  kiosk_test_click (window, "camera-id_card");
+  g_assert_true (kiosk_test_wait (camera_shows_cb, window, 15000));
+  g_assert_false (gtk_widget_get_sensitive (kiosk_test_find (window, "documents-next")));
+  kiosk_test_click (window, "camera-cancel");
+  g_assert_null (kiosk_window_find_widget (window, "camera-picture"));
+  g_assert_null (kiosk_dossier_get_document (dossier, "id_card"));
+
+  /* The front, then the back: a photo each, the camera's whole frame. */
+  kiosk_test_click (window, "camera-id_card");
+  g_assert_true (kiosk_test_wait (camera_shows_cb, window, 15000));
+  click_and_wait (window, "camera-take");
+  g_assert_nonnull (kiosk_dossier_get_document (dossier, "id_card"));
+  jpeg_size (kiosk_dossier_get_document (dossier, "id_card"), &width, &height);
+  g_assert_cmpuint (width, ==, 800);
+  g_assert_cmpuint (height, ==, 600);
+  g_assert_true (gtk_widget_get_visible (kiosk_test_find (window, "turn-over-hint")));
+  kiosk_test_click (window, "camera-id_card");
+  g_assert_true (kiosk_test_wait (camera_shows_cb, window, 15000));
+  click_and_wait (window, "camera-take");
+  g_assert_nonnull (kiosk_dossier_get_document (dossier, "id_card.verso"));
+  g_assert_true (gtk_widget_get_sensitive (kiosk_test_find (window, "documents-next")));
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_unsetenv ("KIOSK_CAMERA_PIPELINE");
+}
+
 static void
 test_multi_page_document (void)
 {
@@ -489,6 +548,7 @@ main (int   argc,
   g_test_add_func ("/scanner/usb-stick", test_usb_stick);
   g_test_add_func ("/scanner/progressive-preview-window", test_progressive_preview);
   g_test_add_func ("/scanner/crop-by-hand", test_crop_by_hand);
+  g_test_add_func ("/scanner/camera", test_camera);
   status = g_test_run ();
   kiosk_test_portal_stop (portal);
   return status;
