@@ -36,6 +36,10 @@ struct _KioskDocumentsPage
   guint           edit_turns;
   GtkWidget      *crop_area;
 
+  /* Whether the scanner's feeder scans both sides, once asked (per scanner). */
+  gboolean        sources_asked;
+  gboolean        duplex;
+
   /* The camera, while it is open for a document (a front, a back, a page). */
   KioskCamera    *camera;
   char           *camera_varname;
@@ -650,10 +654,11 @@ feeder_clicked_cb (GtkButton          *button,
 {
   const char *varname = g_object_get_data (G_OBJECT (button), "varname");
   const KioskDocumentSpec *spec = find_spec (self, varname);
-  KioskScanOptions options = { 200, TRUE };
+  KioskScanOptions options = { 200, TRUE, FALSE };
 
   if (spec == NULL || self->scanning != NULL)
     return;
+  options.duplex = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "duplex"));
   g_clear_pointer (&self->batch_pages, g_ptr_array_unref);
   g_clear_pointer (&self->batch_before, g_ptr_array_unref);
   g_clear_error (&self->batch_error);
@@ -666,6 +671,43 @@ feeder_clicked_cb (GtkButton          *button,
   kiosk_scanner_scan_batch_async (kiosk_context_get_scanner (self->context), &options,
                                   batch_page_cb, self, self->cancellable, batch_done_cb,
                                   g_object_ref (self));
+}
+
+static void
+sources_listed_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(KioskDocumentsPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) sources = kiosk_scanner_list_sources_finish (KIOSK_SCANNER (object), result, &error);
+
+  if (sources == NULL)
+    {
+      /* No scanner now: asked again when one is found. */
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_message ("Scanner sources: %s", error->message);
+      self->sources_asked = FALSE;
+      return;
+    }
+  if (self->duplex != kiosk_scanner_sources_have_duplex ((const char * const *) sources))
+    {
+      self->duplex = !self->duplex;
+      if (self->scanning == NULL)
+        rebuild_rows (self);
+    }
+}
+
+/* Once per scanner: does its feeder scan both sides? ("Recto verso : chargeur" then.) */
+static void
+ask_sources (KioskDocumentsPage *self)
+{
+  if (self->sources_asked || self->context == NULL || kiosk_context_get_scanner (self->context) == NULL)
+    return;
+  self->sources_asked = TRUE;
+  kiosk_scanner_list_sources_async (kiosk_context_get_scanner (self->context),
+                                    kiosk_context_get_session_cancellable (self->context),
+                                    sources_listed_cb, g_object_ref (self));
 }
 
 /* ---- USB sticks ---- */
@@ -1686,6 +1728,17 @@ build_row (KioskDocumentsPage      *self,
       gtk_widget_set_valign (buttons, GTK_ALIGN_CENTER);
       gtk_box_append (GTK_BOX (buttons), button);
       gtk_box_append (GTK_BOX (buttons), feeder);
+      if (self->duplex)
+        {
+          g_autofree char *name = g_strdup_printf ("feeder-duplex-%s", spec->varname);
+          GtkWidget *duplex = new_row_button (self, name, "document-send-symbolic",
+                                              _("Printed on both sides: feeder"), spec->varname, FALSE,
+                                              G_CALLBACK (feeder_clicked_cb));
+
+          gtk_widget_set_tooltip_text (duplex, _("Put all the sheets in the feeder: both sides of each are scanned, empty backs left out"));
+          g_object_set_data (G_OBJECT (duplex), "duplex", GINT_TO_POINTER (TRUE));
+          gtk_box_append (GTK_BOX (buttons), duplex);
+        }
       if (kiosk_camera_is_available ())
         {
           g_autofree char *name = g_strdup_printf ("camera-%s", spec->varname);
@@ -1818,6 +1871,8 @@ kiosk_documents_page_set_dossier (KioskDocumentsPage *self,
       stop_editing (self);
       close_camera (self);
       if (dossier != NULL)
+        ask_sources (self);
+      if (dossier != NULL)
         g_signal_connect (dossier, "changed", G_CALLBACK (dossier_changed_cb), self);
       show_error (self, NULL);
     }
@@ -1861,6 +1916,8 @@ devices_found_cb (GObject      *object,
     }
   /* The first scanner found is used from now on, and remembered. */
   kiosk_context_set_scanner_device (self->context, ((KioskScannerDevice *) g_ptr_array_index (devices, 0))->name);
+  self->sources_asked = FALSE;
+  ask_sources (self);
   show_error (self, NULL);
   gtk_widget_set_visible (self->search_button, FALSE);
 }

@@ -306,6 +306,51 @@ test_camera (void)
   g_unsetenv ("KIOSK_CAMERA_PIPELINE");
 }
 
+static gboolean
+found_cb (gpointer data)
+{
+  gpointer *args = data;
+
+  return kiosk_window_find_widget (args[0], args[1]) != NULL;
+}
+
+/* A feeder that scans both sides of each sheet (a helper that says so, then scans through the
+ * real one and the test backend): the page asks the scanner's sources, offers "Printed on both
+ * sides: feeder", and the batch asks the helper for both sides. */
+static void
+test_duplex_feeder (void)
+{
+  g_autofree char *data_dir = g_dir_make_tmp ("kiosk-duplex-XXXXXX", NULL);
+  g_autofree char *script = g_build_filename (g_getenv ("KIOSK_SOURCE_DIR"), "tests", "duplex-scan-helper.sh", NULL);
+  g_autofree char *log = g_build_filename (data_dir, "helper.log", NULL);
+  g_autofree char *real = g_strdup (g_getenv ("KIOSK_SCAN_HELPER"));
+  g_autoptr(KioskContext) context = NULL;
+  KioskWindow *window;
+  KioskProcedure *procedure = NULL;
+  const char *varname;
+  g_autofree char *button = NULL;
+  g_autofree char *calls = NULL;
+
+  g_setenv ("KIOSK_SCAN_HELPER_REAL", real, TRUE);
+  g_setenv ("KIOSK_SCAN_HELPER", script, TRUE);
+  g_setenv ("KIOSK_TEST_HELPER_LOG", log, TRUE);
+  context = kiosk_test_context_new (portal->url, data_dir);
+  window = kiosk_window_new (NULL, context);
+  varname = open_paper_document (window, context, &procedure)->varname;
+  button = g_strdup_printf ("feeder-duplex-%s", varname);
+  g_assert_true (kiosk_test_wait (found_cb, (gpointer[]) { window, button }, 15000));
+  kiosk_test_click (window, button);
+  g_assert_true (kiosk_test_wait (documents_idle_cb, kiosk_window_get_page (window, "documents"), 60000));
+  g_assert_cmpuint (kiosk_document_get_pages (kiosk_dossier_get_document (kiosk_context_get_dossier (context), varname))->len,
+                    ==, 10);
+  g_assert_true (g_file_get_contents (log, &calls, NULL, NULL));
+  g_test_message ("helper called with: %s", calls);
+  g_assert_nonnull (strstr (calls, "--sources"));
+  g_assert_nonnull (strstr (calls, "--batch --duplex"));
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_setenv ("KIOSK_SCAN_HELPER", real, TRUE);
+}
+
 static void
 test_multi_page_document (void)
 {
@@ -400,6 +445,12 @@ test_feeder (void)
   g_assert_cmpuint (kiosk_document_get_pages (kiosk_dossier_get_document (dossier, varname))->len, ==, 10);
   info = pdfinfo (kiosk_document_get_content (kiosk_dossier_get_document (dossier, varname)));
   g_assert_nonnull (strstr (info, "Pages:           10"));
+  /* The test backend's feeder has one side: nothing offers both. */
+  {
+    g_autofree char *duplex = g_strdup_printf ("feeder-duplex-%s", varname);
+
+    g_assert_null (kiosk_window_find_widget (window, duplex));
+  }
 
   /* The test pattern weighs 1.6 MB a page at 200 dpi: ten pages are over the portal's limit.
    * The citizen is told, "Next" waits, and removing pages brings the document under it. */
@@ -549,6 +600,7 @@ main (int   argc,
   g_test_add_func ("/scanner/progressive-preview-window", test_progressive_preview);
   g_test_add_func ("/scanner/crop-by-hand", test_crop_by_hand);
   g_test_add_func ("/scanner/camera", test_camera);
+  g_test_add_func ("/scanner/duplex-feeder", test_duplex_feeder);
   status = g_test_run ();
   kiosk_test_portal_stop (portal);
   return status;

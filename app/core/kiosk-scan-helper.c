@@ -7,6 +7,8 @@
  * Usage: kiosk-scan-helper [--device NAME] [--dpi N] [--gray] [--option NAME=VALUE]…
  *                          [--batch [--duplex]]   (every page of the feeder, until it is empty)
  *        kiosk-scan-helper --list      (one "DEVICE <name>\t<vendor>\t<model>" line each, then END)
+ *        kiosk-scan-helper --sources [--device NAME]   (DEVICE, one "SOURCE <name>" line per
+ *                                      paper source the device offers, then END)
  * Output, on stdout:
  *   DEVICE <name>\n
  *   FRAME <width> <height>\n     (height 0: not known before the end, as with a hand-scanner)
@@ -207,6 +209,28 @@ read_page (SANE_Handle handle)
   return 0;
 }
 
+/* The values of the device's "source" option (flatbed, feeder, duplex feeder…), one per line. */
+static void
+list_sources (SANE_Handle handle)
+{
+  SANE_Int count = 0;
+
+  if (sane_control_option (handle, 0, SANE_ACTION_GET_VALUE, &count, NULL) != SANE_STATUS_GOOD)
+    return;
+  for (SANE_Int i = 1; i < count; i++)
+    {
+      const SANE_Option_Descriptor *desc = sane_get_option_descriptor (handle, i);
+
+      if (desc == NULL || desc->name == NULL || strcmp (desc->name, SANE_NAME_SCAN_SOURCE) != 0
+          || desc->type != SANE_TYPE_STRING || desc->constraint_type != SANE_CONSTRAINT_STRING_LIST)
+        continue;
+      for (const SANE_String_Const *v = desc->constraint.string_list; *v != NULL; v++)
+        if (strchr (*v, '\n') == NULL)
+          write_line ("SOURCE %s\n", *v);
+      return;
+    }
+}
+
 /* Picks the device's document feeder (a "source" whose name says ADF, feeder or automatic),
  * duplex when asked and available. Returns FALSE when it has none. */
 static gboolean
@@ -254,7 +278,9 @@ main (int   argc,
   gboolean list = FALSE;
   gboolean batch = FALSE;
   gboolean duplex = FALSE;
+  gboolean sources = FALSE;
   const GOptionEntry entries[] = {
+    { "sources", 0, 0, G_OPTION_ARG_NONE, &sources, "List the device's paper sources and exit", NULL },
     { "list", 0, 0, G_OPTION_ARG_NONE, &list, "List the scanners and exit", NULL },
     { "device", 0, 0, G_OPTION_ARG_STRING, &device, "SANE device name", "NAME" },
     { "dpi", 0, 0, G_OPTION_ARG_INT, &dpi, "Resolution", "N" },
@@ -315,6 +341,14 @@ main (int   argc,
   if (status != SANE_STATUS_GOOD)
     return fail (NULL, status, "open");
   write_line ("DEVICE %s\n", device);
+  if (sources)
+    {
+      list_sources (handle);
+      write_line ("END\n");
+      sane_close (handle);
+      sane_exit ();
+      return 0;
+    }
 
   set_option (handle, SANE_NAME_SCAN_MODE, gray ? SANE_VALUE_SCAN_MODE_GRAY : SANE_VALUE_SCAN_MODE_COLOR);
   set_option (handle, SANE_NAME_BIT_DEPTH, "8");

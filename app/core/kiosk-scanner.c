@@ -50,6 +50,7 @@ typedef struct
   GMainContext      *context;
   gulong             cancel_id;
   gboolean           list;        /* list the devices instead of scanning */
+  gboolean           sources;     /* list the device's paper sources instead of scanning */
   gboolean           batch;       /* every page of the feeder */
   KioskScanPageFunc  page_func;   /* batch: each page, on the caller's context */
   gpointer           page_data;
@@ -330,17 +331,25 @@ spawn_helper (KioskScanner  *self,
   g_mutex_lock (&self->lock);
   if (job->list)
     g_ptr_array_add (argv, g_strdup ("--list"));
+  else if (job->sources)
+    {
+      g_ptr_array_add (argv, g_strdup ("--sources"));
+      if (self->device != NULL)
+        g_ptr_array_add (argv, g_strdup_printf ("--device=%s", self->device));
+    }
   else
     {
       g_ptr_array_add (argv, g_strdup_printf ("--dpi=%u", job->options.dpi));
       if (job->batch)
         g_ptr_array_add (argv, g_strdup ("--batch"));
+      if (job->batch && job->options.duplex)
+        g_ptr_array_add (argv, g_strdup ("--duplex"));
       if (!job->options.color)
         g_ptr_array_add (argv, g_strdup ("--gray"));
       if (self->device != NULL)
         g_ptr_array_add (argv, g_strdup_printf ("--device=%s", self->device));
     }
-  for (guint i = 0; !job->list && self->extra != NULL && self->extra[i] != NULL; i++)
+  for (guint i = 0; !job->list && !job->sources && self->extra != NULL && self->extra[i] != NULL; i++)
     g_ptr_array_add (argv, g_strdup_printf ("--option=%s", self->extra[i]));
   g_mutex_unlock (&self->lock);
   g_ptr_array_add (argv, NULL);
@@ -543,6 +552,28 @@ read_device_list (KioskScanner  *self,
     }
 }
 
+/* DEVICE, then SOURCE lines until END (or an ERROR: no scanner, cannot open it). */
+static GStrv
+read_source_list (KioskScanner  *self,
+                  GSubprocess   *process,
+                  GError       **error)
+{
+  int fd = g_unix_input_stream_get_fd (G_UNIX_INPUT_STREAM (g_subprocess_get_stdout_pipe (process)));
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  for (;;)
+    {
+      g_autofree char *line = read_header (self, fd, error);
+
+      if (line == NULL || !check_error_line (line, error))
+        return NULL;
+      if (g_str_equal (line, "END"))
+        return g_strv_builder_end (builder);
+      if (g_str_has_prefix (line, "SOURCE "))
+        g_strv_builder_add (builder, line + 7);
+    }
+}
+
 typedef struct
 {
   KioskScanPageFunc  func;
@@ -587,6 +618,21 @@ run_job (KioskScanner *self,
       self->process = g_object_ref (process);
       g_mutex_unlock (&self->lock);
 
+      if (job->sources)
+        {
+          GStrv sources = read_source_list (self, process, &error);
+
+          g_mutex_lock (&self->lock);
+          g_clear_object (&self->process);
+          g_mutex_unlock (&self->lock);
+          g_subprocess_force_exit (process);
+          g_subprocess_wait (process, NULL, NULL);
+          if (sources != NULL)
+            g_task_return_pointer (job->task, sources, (GDestroyNotify) g_strfreev);
+          else
+            g_task_return_error (job->task, g_steal_pointer (&error));
+          return;
+        }
       if (job->list)
         {
           GPtrArray *devices = read_device_list (self, process, &error);
@@ -778,6 +824,62 @@ kiosk_scanner_list_devices_async (KioskScanner        *self,
   if (cancellable != NULL)
     job->cancel_id = g_cancellable_connect (cancellable, G_CALLBACK (cancel_scan_cb), self, NULL);
   g_async_queue_push (self->jobs, job);
+}
+
+/**
+ * kiosk_scanner_list_sources_async:
+ *
+ * Asks the scanner in use (or the first one found) which paper sources it has: flatbed, document
+ * feeder, duplex feeder…
+ */
+void
+kiosk_scanner_list_sources_async (KioskScanner        *self,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  Job *job = g_new0 (Job, 1);
+
+  job->task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (job->task, kiosk_scanner_list_sources_async);
+  job->sources = TRUE;
+  job->context = g_main_context_ref_thread_default ();
+  if (cancellable != NULL)
+    job->cancel_id = g_cancellable_connect (cancellable, G_CALLBACK (cancel_scan_cb), self, NULL);
+  g_async_queue_push (self->jobs, job);
+}
+
+/**
+ * kiosk_scanner_list_sources_finish:
+ *
+ * Returns: (transfer full): the sources' names, as the device gives them
+ */
+GStrv
+kiosk_scanner_list_sources_finish (KioskScanner  *self,
+                                   GAsyncResult  *result,
+                                   GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * kiosk_scanner_sources_have_duplex:
+ *
+ * Returns: whether one of @sources is a feeder that scans both sides (its name says so, as SANE
+ *   backends name them: "ADF Duplex", "Duplex")
+ */
+gboolean
+kiosk_scanner_sources_have_duplex (const char * const *sources)
+{
+  for (guint i = 0; sources != NULL && sources[i] != NULL; i++)
+    {
+      g_autofree char *lower = g_ascii_strdown (sources[i], -1);
+
+      if (strstr (lower, "duplex") != NULL)
+        return TRUE;
+    }
+  return FALSE;
 }
 
 /**

@@ -11,6 +11,7 @@ typedef struct
 {
   guint    dpi;
   gboolean color;
+  gboolean duplex;   /* a feeder batch: both sides of each sheet, where the feeder can */
 } KioskScanOptions;
 
 typedef struct
@@ -69,6 +70,14 @@ void          kiosk_scanner_list_devices_async  (KioskScanner        *self,
 GPtrArray    *kiosk_scanner_list_devices_finish (KioskScanner        *self,
                                                  GAsyncResult        *result,
                                                  GError             **error);
+void          kiosk_scanner_list_sources_async  (KioskScanner        *self,
+                                                 GCancellable        *cancellable,
+                                                 GAsyncReadyCallback  callback,
+                                                 gpointer             user_data);
+GStrv         kiosk_scanner_list_sources_finish (KioskScanner        *self,
+                                                 GAsyncResult        *result,
+                                                 GError             **error);
+gboolean      kiosk_scanner_sources_have_duplex (const char * const  *sources);
 void          kiosk_scanner_set_watchdog    (KioskScanner        *self,
                                              guint                timeout_ms);
 
