@@ -33,6 +33,7 @@ struct _KioskDocumentsPage
 
   /* A scan being turned or cropped by hand: its varname (a front or a back), its turns so far. */
   char           *editing;
+  int             edit_page;      /* the page of a paper document, or -1: the whole image */
   guint           edit_turns;
   GtkWidget      *crop_area;
 
@@ -1046,6 +1047,8 @@ new_page_button (KioskDocumentsPage *self,
   return button;
 }
 
+static void edit_clicked_cb (GtkButton *button, KioskDocumentsPage *self);
+
 /* The pages of a paper document, each with its thumbnail, then "Add a page". */
 static GtkWidget *
 build_pages (KioskDocumentsPage      *self,
@@ -1068,6 +1071,9 @@ build_pages (KioskDocumentsPage      *self,
       g_autofree char *turn = g_strdup_printf (_("Turn page %u"), i + 1);
       g_autofree char *remove = g_strdup_printf (_("Remove page %u"), i + 1);
       g_autofree char *earlier = g_strdup_printf (_("Move page %u before the previous one"), i + 1);
+      /* TRANSLATORS: a button under a page's thumbnail, for a screen reader */
+      g_autofree char *crop = g_strdup_printf (_("Crop page %u"), i + 1);
+      g_autofree char *crop_name = g_strdup_printf ("crop-%s-%u", spec->varname, i);
       GtkWidget *label = gtk_label_new (number);
 
       if (page->preview != NULL)
@@ -1086,6 +1092,19 @@ build_pages (KioskDocumentsPage      *self,
       gtk_box_append (GTK_BOX (tools), new_page_button (self, spec->varname, i, PAGE_TURN, "object-rotate-right-symbolic", turn));
       if (i > 0)
         gtk_box_append (GTK_BOX (tools), new_page_button (self, spec->varname, i, PAGE_EARLIER, "go-previous-symbolic", earlier));
+      {
+        GtkWidget *button = gtk_button_new_from_icon_name ("edit-cut-symbolic");
+
+        gtk_widget_set_name (button, crop_name);
+        gtk_widget_set_tooltip_text (button, crop);
+        gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, crop, -1);
+        gtk_widget_add_css_class (button, "kiosk-page-button");
+        gtk_widget_set_sensitive (button, self->scanning == NULL);
+        g_object_set_data_full (G_OBJECT (button), "varname", g_strdup (spec->varname), g_free);
+        g_object_set_data (G_OBJECT (button), "page", GINT_TO_POINTER (i + 1));
+        g_signal_connect (button, "clicked", G_CALLBACK (edit_clicked_cb), self);
+        gtk_box_append (GTK_BOX (tools), button);
+      }
       gtk_box_append (GTK_BOX (tools), new_page_button (self, spec->varname, i, PAGE_REMOVE, "user-trash-symbolic", remove));
       gtk_box_append (GTK_BOX (column), tools);
       gtk_flow_box_append (GTK_FLOW_BOX (box), column);
@@ -1112,6 +1131,8 @@ build_pages (KioskDocumentsPage      *self,
 }
 
 /* ---- The camera ---- */
+
+static void scroll_into_view (GtkWidget *widget);
 
 static void
 close_camera (KioskDocumentsPage *self)
@@ -1171,6 +1192,8 @@ camera_clicked_cb (GtkButton          *button,
   self->camera_varname = g_strdup (g_object_get_data (G_OBJECT (button), "varname"));
   self->adding_page = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "add-page"));
   rebuild_rows (self);
+  if (self->camera_picture != NULL)
+    scroll_into_view (gtk_widget_get_parent (self->camera_picture));
 }
 
 static void
@@ -1251,10 +1274,12 @@ build_camera_view (KioskDocumentsPage      *self,
 
 typedef struct
 {
-  char    *varname;
-  GBytes  *jpeg;
-  guint    turns;
-  double   x, y, width, height;
+  char      *varname;
+  GBytes    *jpeg;
+  guint      turns;
+  double     x, y, width, height;
+  GPtrArray *pages;   /* nullable: a page of a paper document is edited, the PDF made again */
+  guint      page;
 } EditData;
 
 static void
@@ -1262,6 +1287,7 @@ free_edit_data (EditData *data)
 {
   g_free (data->varname);
   g_bytes_unref (data->jpeg);
+  g_clear_pointer (&data->pages, g_ptr_array_unref);
   g_free (data);
 }
 
@@ -1275,22 +1301,97 @@ edit_in_thread (GTask        *task,
   EditData *data = task_data;
   g_autoptr(GError) error = NULL;
   KioskImage *preview = NULL;
+  KioskImage size = { 0 };
   g_autoptr(GBytes) jpeg = kiosk_jpeg_edit (data->jpeg, data->turns, data->x, data->y, data->width,
-                                            data->height, 85, &preview, &error);
+                                            data->height, data->pages ? 78 : 85, &preview, &size, &error);
 
   if (jpeg == NULL)
     g_task_return_error (task, g_steal_pointer (&error));
+  else if (data->pages != NULL)
+    {
+      /* The page takes the new JPEG, turned already; the PDF is assembled again. */
+      KioskPage *page = g_ptr_array_index (data->pages, data->page);
+      KioskDocument *document;
+
+      g_bytes_unref (page->jpeg);
+      page->jpeg = g_bytes_ref (jpeg);
+      page->width = size.width;
+      page->height = size.height;
+      page->quarter_turns = 0;
+      g_clear_pointer (&page->preview, kiosk_image_free);
+      page->preview = preview;
+      document = kiosk_document_new_from_pages (data->varname, data->pages, &error);
+      if (document == NULL)
+        g_task_return_error (task, g_steal_pointer (&error));
+      else
+        g_task_return_pointer (task, document, g_object_unref);
+    }
   else   /* the document takes the preview */
     g_task_return_pointer (task, kiosk_document_new (data->varname, "image/jpeg", jpeg, preview), g_object_unref);
+}
+
+/* The page being edited, or %NULL when a whole image is. */
+static const KioskPage *
+edited_page (KioskDocumentsPage *self)
+{
+  KioskDocument *document = self->editing ? kiosk_dossier_get_document (self->dossier, self->editing) : NULL;
+  GPtrArray *pages = document ? kiosk_document_get_pages (document) : NULL;
+
+  if (self->edit_page < 0 || pages == NULL || (guint) self->edit_page >= pages->len)
+    return NULL;
+  return g_ptr_array_index (pages, self->edit_page);
+}
+
+/* What the frame is drawn on: the scan (or the page, as turned already), turned as asked.
+ * Returns: (transfer full) (nullable) */
+static KioskImage *
+edited_preview (KioskDocumentsPage *self)
+{
+  KioskDocument *document = self->editing ? kiosk_dossier_get_document (self->dossier, self->editing) : NULL;
+  const KioskPage *page = edited_page (self);
+
+  if (page != NULL && page->preview != NULL)
+    return kiosk_image_rotate (page->preview, (page->quarter_turns + self->edit_turns) % 4);
+  if (page == NULL && self->edit_page < 0 && document != NULL && kiosk_document_get_preview (document) != NULL)
+    return kiosk_image_rotate (kiosk_document_get_preview (document), self->edit_turns);
+  return NULL;
 }
 
 static void
 stop_editing (KioskDocumentsPage *self)
 {
+  self->edit_page = -1;
   g_clear_pointer (&self->editing, g_free);
   close_camera (self);
   self->crop_area = NULL;
   self->edit_turns = 0;
+}
+
+/* Once laid out, the page scrolls so that @widget (a frame to drag, a camera view) is in sight
+ * from its top: its lower corners must be within reach. */
+static gboolean
+scroll_into_view_tick_cb (GtkWidget     *widget,
+                          GdkFrameClock *clock,
+                          gpointer       user_data)
+{
+  GtkWidget *scroller = gtk_widget_get_ancestor (widget, GTK_TYPE_SCROLLED_WINDOW);
+  graphene_rect_t bounds;
+
+  if (scroller == NULL || gtk_widget_get_height (widget) == 0)
+    return G_SOURCE_CONTINUE;
+  if (gtk_widget_compute_bounds (widget, scroller, &bounds))
+    {
+      GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+
+      gtk_adjustment_set_value (adjustment, gtk_adjustment_get_value (adjustment) + bounds.origin.y);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+scroll_into_view (GtkWidget *widget)
+{
+  gtk_widget_add_tick_callback (widget, scroll_into_view_tick_cb, NULL, NULL);
 }
 
 static void
@@ -1301,27 +1402,29 @@ edit_clicked_cb (GtkButton          *button,
     return;
   g_free (self->editing);
   self->editing = g_strdup (g_object_get_data (G_OBJECT (button), "varname"));
+  self->edit_page = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "page")) - 1;
   self->edit_turns = 0;
   show_error (self, NULL);
   rebuild_rows (self);
   if (self->crop_area != NULL)
-    gtk_widget_grab_focus (self->crop_area);
+    {
+      gtk_widget_grab_focus (self->crop_area);
+      scroll_into_view (gtk_widget_get_parent (self->crop_area));
+    }
 }
 
 static void
 edit_turn_clicked_cb (GtkButton          *button,
                       KioskDocumentsPage *self)
 {
-  KioskDocument *document = self->editing ? kiosk_dossier_get_document (self->dossier, self->editing) : NULL;
+  g_autoptr(KioskImage) turned = NULL;
 
-  if (document == NULL || self->crop_area == NULL)
+  if (self->crop_area == NULL)
     return;
   self->edit_turns = (self->edit_turns + 1) % 4;
-  {
-    g_autoptr(KioskImage) turned = kiosk_image_rotate (kiosk_document_get_preview (document), self->edit_turns);
-
+  turned = edited_preview (self);
+  if (turned != NULL)
     kiosk_crop_area_set_image (KIOSK_CROP_AREA (self->crop_area), turned);
-  }
 }
 
 static void
@@ -1354,8 +1457,20 @@ edit_apply_clicked_cb (GtkButton          *button,
   kiosk_crop_area_get_frame (KIOSK_CROP_AREA (self->crop_area), &frame);
   data = g_new0 (EditData, 1);
   data->varname = g_strdup (self->editing);
-  data->jpeg = g_bytes_ref (kiosk_document_get_content (document));
-  data->turns = self->edit_turns;
+  if (edited_page (self) != NULL)
+    {
+      const KioskPage *page = edited_page (self);
+
+      data->jpeg = g_bytes_ref (page->jpeg);
+      data->turns = (page->quarter_turns + self->edit_turns) % 4;
+      data->pages = copy_pages (document);
+      data->page = self->edit_page;
+    }
+  else
+    {
+      data->jpeg = g_bytes_ref (kiosk_document_get_content (document));
+      data->turns = self->edit_turns;
+    }
   data->x = frame.origin.x;
   data->y = frame.origin.y;
   data->width = frame.size.width;
@@ -1410,7 +1525,7 @@ build_edit_view (KioskDocumentsPage      *self,
   gtk_widget_set_name (self->crop_area, "crop-area");
   gtk_widget_set_size_request (self->crop_area, -1, 260);
   {
-    g_autoptr(KioskImage) turned = kiosk_image_rotate (kiosk_document_get_preview (document), self->edit_turns);
+    g_autoptr(KioskImage) turned = edited_preview (self);
 
     kiosk_crop_area_set_image (KIOSK_CROP_AREA (self->crop_area), turned);
   }
@@ -2047,6 +2162,7 @@ kiosk_documents_page_init (KioskDocumentsPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->no_back = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->edit_page = -1;
 }
 
 GtkWidget *

@@ -409,6 +409,41 @@ test_multi_page_document (void)
   g_assert_cmpfloat (ABS (height - 595.3), <, 3);
   g_assert_cmpuint (g_bytes_get_size (kiosk_document_get_content (document)), <=, spec->max_size);
 
+  /* The turned page cropped by hand (a real drag): it keeps its turn, half as wide and high. */
+  {
+    g_autofree char *crop = g_strdup_printf ("crop-%s-1", spec->varname);
+    GtkWidget *area;
+    graphene_rect_t bounds;
+    const KioskImage *preview;
+    const guint8 *pixels;
+    gsize n, lit = 0;
+
+    kiosk_test_click (window, crop);
+    kiosk_test_spin (200);
+    area = kiosk_test_find (window, "crop-area");
+    kiosk_crop_area_get_image_bounds (KIOSK_CROP_AREA (area), &bounds);
+    g_assert_cmpfloat (bounds.size.width, >, bounds.size.height);   /* shown as turned */
+    kiosk_test_drag (window, area, bounds.origin.x + bounds.size.width - 2, bounds.origin.y + bounds.size.height - 2,
+                     bounds.origin.x + bounds.size.width / 2, bounds.origin.y + bounds.size.height / 2);
+    click_and_wait (window, "edit-apply");
+    document = kiosk_dossier_get_document (dossier, spec->varname);
+    g_clear_pointer (&info, g_free);
+    info = pdfinfo (kiosk_document_get_content (document));
+    g_assert_nonnull (strstr (info, "Pages:           2"));
+    page_size (info, 2, &width, &height);
+    g_test_message ("cropped page: %.1f × %.1f pt", width, height);
+    g_assert_cmpfloat (ABS (width - 841.9 / 2), <, 12);
+    g_assert_cmpfloat (ABS (height - 595.3 / 2), <, 12);
+    page_size (info, 1, &width, &height);
+    g_assert_cmpfloat (ABS (width - 595.3), <, 3);
+    /* The other page's thumbnail is still there (copies of pages have pixels of their own). */
+    preview = ((KioskPage *) g_ptr_array_index (kiosk_document_get_pages (document), 0))->preview;
+    pixels = g_bytes_get_data (preview->pixels, &n);
+    for (gsize i = 0; i < n; i++)
+      lit += pixels[i] != 0;
+    g_assert_cmpuint (lit, >, n / 2);
+  }
+
   /* "Scan again" starts the document over with one page. */
   click_and_wait (window, scan);
   g_assert_cmpuint (kiosk_document_get_pages (kiosk_dossier_get_document (dossier, spec->varname))->len, ==, 1);

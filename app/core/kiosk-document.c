@@ -241,10 +241,15 @@ kiosk_page_copy (const KioskPage *page)
   KioskPage *copy = g_memdup2 (page, sizeof *page);
 
   copy->jpeg = g_bytes_ref (page->jpeg);
-  copy->preview = page->preview
-                  ? kiosk_image_new (page->preview->width, page->preview->height, page->preview->dpi,
-                                     page->preview->pixels)
-                  : NULL;
+  copy->preview = NULL;
+  /* Its own pixels: freeing an image wipes them, and the page copied may be freed first. */
+  if (page->preview != NULL)
+    {
+      g_autoptr(GBytes) pixels = g_bytes_new (g_bytes_get_data (page->preview->pixels, NULL),
+                                              g_bytes_get_size (page->preview->pixels));
+
+      copy->preview = kiosk_image_new (page->preview->width, page->preview->height, page->preview->dpi, pixels);
+    }
   return copy;
 }
 

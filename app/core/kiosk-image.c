@@ -254,6 +254,7 @@ kiosk_image_crop (const KioskImage *image,
  * @x, @y, @width, @height: what to keep of the turned image, in fractions of its size
  * @quality: the JPEG quality of the result
  * @preview: (out) (optional) (transfer full): the result shrunk to 360 pixels a side
+ * @size: (out) (optional): the result's width, height and resolution (its pixels left %NULL)
  *
  * The citizen's own turn and crop of a scan, applied to the full image in a worker.
  *
@@ -268,6 +269,7 @@ kiosk_jpeg_edit (GBytes      *jpeg,
                  double       height,
                  int          quality,
                  KioskImage **preview,
+                 KioskImage  *size,
                  GError     **error)
 {
   g_autoptr(KioskImage) image = kiosk_image_decode_jpeg (jpeg, 100000000, error);   /* A4 at 600 dpi: 35 M */
@@ -296,6 +298,13 @@ kiosk_jpeg_edit (GBytes      *jpeg,
   result = kiosk_encode_jpeg (kept, quality, error);
   if (result != NULL && preview != NULL)
     *preview = kiosk_image_downscale (kept, 360);
+  if (result != NULL && size != NULL)
+    {
+      size->width = kept->width;
+      size->height = kept->height;
+      size->dpi = kept->dpi;
+      size->pixels = NULL;
+    }
   return result;
 }
 

@@ -40,6 +40,7 @@ GBytes     *kiosk_jpeg_edit           (GBytes            *jpeg,
                                        double             height,
                                        int                quality,
                                        KioskImage       **preview,
+                                       KioskImage        *size,
                                        GError           **error);
 
 G_END_DECLS
