@@ -1225,25 +1225,56 @@ camera_cancel_clicked_cb (GtkButton          *button,
 static GtkWidget *new_edit_button (const char *name, const char *icon_name, const char *label,
                                    GCallback clicked, gpointer self);
 
-/* In place of a document's row while the camera is open: what it sees, "Take the photo". */
+/* A view in place of a document's row (the camera, the frame to crop): its card, the document's
+ * name, what to do. */
 static GtkWidget *
-build_camera_view (KioskDocumentsPage      *self,
-                   const KioskDocumentSpec *spec)
+new_view (const char *name,
+          const char *label,
+          const char *hint_text)
 {
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
-  GtkWidget *title = gtk_label_new (spec->label);
-  GtkWidget *hint = gtk_label_new (_("Hold the document flat under the camera, in good light, then press “Take the photo”."));
-  GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  GtkWidget *take;
+  GtkWidget *title = gtk_label_new (label);
+  GtkWidget *hint = gtk_label_new (hint_text);
 
   gtk_widget_add_css_class (box, "kiosk-card");
-  gtk_widget_set_name (box, "camera-view");
+  gtk_widget_set_name (box, name);
   gtk_label_set_xalign (GTK_LABEL (title), 0);
   gtk_widget_add_css_class (title, "kiosk-field-label");
   gtk_label_set_xalign (GTK_LABEL (hint), 0);
   gtk_label_set_wrap (GTK_LABEL (hint), TRUE);
   gtk_box_append (GTK_BOX (box), title);
   gtk_box_append (GTK_BOX (box), hint);
+  return box;
+}
+
+/* The view's row of buttons, @primary last and on the right; one under the other at 200 % text. */
+static void
+append_view_buttons (KioskDocumentsPage *self,
+                     GtkWidget          *view,
+                     GtkWidget          *buttons,
+                     GtkWidget          *primary)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  gtk_widget_add_css_class (buttons, "kiosk-reflow");
+  gtk_widget_add_css_class (primary, "suggested-action");
+  gtk_widget_set_hexpand (primary, TRUE);
+  gtk_widget_set_halign (primary, GTK_ALIGN_END);
+  gtk_box_append (GTK_BOX (buttons), primary);
+  if (root != NULL && gtk_widget_has_css_class (GTK_WIDGET (root), "large-text"))
+    gtk_orientable_set_orientation (GTK_ORIENTABLE (buttons), GTK_ORIENTATION_VERTICAL);
+  gtk_box_append (GTK_BOX (view), buttons);
+}
+
+/* In place of a document's row while the camera is open: what it sees, "Take the photo". */
+static GtkWidget *
+build_camera_view (KioskDocumentsPage      *self,
+                   const KioskDocumentSpec *spec)
+{
+  GtkWidget *box = new_view ("camera-view", spec->label,
+                             _("Hold the document flat under the camera, in good light, then press “Take the photo”."));
+  GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+
   self->camera_picture = gtk_picture_new ();
   gtk_widget_set_name (self->camera_picture, "camera-picture");
   gtk_widget_set_size_request (self->camera_picture, -1, 260);
@@ -1251,22 +1282,11 @@ build_camera_view (KioskDocumentsPage      *self,
   gtk_picture_set_alternative_text (GTK_PICTURE (self->camera_picture), _("What the camera sees"));
   gtk_box_append (GTK_BOX (box), self->camera_picture);
   camera_frame_cb (self->camera, self);
-  gtk_widget_add_css_class (buttons, "kiosk-reflow");
   gtk_box_append (GTK_BOX (buttons), new_edit_button ("camera-cancel", "go-previous-symbolic", _("Cancel"),
                                                       G_CALLBACK (camera_cancel_clicked_cb), self));
-  take = new_edit_button ("camera-take", "camera-photo-symbolic", _("Take the photo"),
-                          G_CALLBACK (camera_take_clicked_cb), self);
-  gtk_widget_add_css_class (take, "suggested-action");
-  gtk_widget_set_hexpand (take, TRUE);
-  gtk_widget_set_halign (take, GTK_ALIGN_END);
-  gtk_box_append (GTK_BOX (buttons), take);
-  {
-    GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-
-    if (root != NULL && gtk_widget_has_css_class (GTK_WIDGET (root), "large-text"))
-      gtk_orientable_set_orientation (GTK_ORIENTABLE (buttons), GTK_ORIENTATION_VERTICAL);
-  }
-  gtk_box_append (GTK_BOX (box), buttons);
+  append_view_buttons (self, box, buttons,
+                       new_edit_button ("camera-take", "camera-photo-symbolic", _("Take the photo"),
+                                        G_CALLBACK (camera_take_clicked_cb), self));
   return box;
 }
 
@@ -1507,20 +1527,10 @@ build_edit_view (KioskDocumentsPage      *self,
                  const KioskDocumentSpec *spec,
                  KioskDocument           *document)
 {
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
-  GtkWidget *title = gtk_label_new (spec->label);
-  GtkWidget *hint = gtk_label_new (_("Keep only the document: drag the corners of the frame. Turn it if it is sideways."));
+  GtkWidget *box = new_view ("edit-view", spec->label,
+                             _("Keep only the document: drag the corners of the frame. Turn it if it is sideways."));
   GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  GtkWidget *apply;
 
-  gtk_widget_add_css_class (box, "kiosk-card");
-  gtk_widget_set_name (box, "edit-view");
-  gtk_label_set_xalign (GTK_LABEL (title), 0);
-  gtk_widget_add_css_class (title, "kiosk-field-label");
-  gtk_label_set_xalign (GTK_LABEL (hint), 0);
-  gtk_label_set_wrap (GTK_LABEL (hint), TRUE);
-  gtk_box_append (GTK_BOX (box), title);
-  gtk_box_append (GTK_BOX (box), hint);
   self->crop_area = kiosk_crop_area_new ();
   gtk_widget_set_name (self->crop_area, "crop-area");
   gtk_widget_set_size_request (self->crop_area, -1, 260);
@@ -1530,26 +1540,15 @@ build_edit_view (KioskDocumentsPage      *self,
     kiosk_crop_area_set_image (KIOSK_CROP_AREA (self->crop_area), turned);
   }
   gtk_box_append (GTK_BOX (box), self->crop_area);
-  gtk_widget_add_css_class (buttons, "kiosk-reflow");
   gtk_box_append (GTK_BOX (buttons), new_edit_button ("edit-turn", "object-rotate-right-symbolic", _("Turn"),
                                                       G_CALLBACK (edit_turn_clicked_cb), self));
   gtk_box_append (GTK_BOX (buttons), new_edit_button ("edit-reset", "view-fullscreen-symbolic", _("Keep everything"),
                                                       G_CALLBACK (edit_reset_clicked_cb), self));
   gtk_box_append (GTK_BOX (buttons), new_edit_button ("edit-cancel", "go-previous-symbolic", _("Cancel"),
                                                       G_CALLBACK (edit_cancel_clicked_cb), self));
-  apply = new_edit_button ("edit-apply", "object-select-symbolic", _("Apply"),
-                           G_CALLBACK (edit_apply_clicked_cb), self);
-  gtk_widget_add_css_class (apply, "suggested-action");
-  gtk_widget_set_hexpand (apply, TRUE);
-  gtk_widget_set_halign (apply, GTK_ALIGN_END);
-  gtk_box_append (GTK_BOX (buttons), apply);
-  {
-    GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-
-    if (root != NULL && gtk_widget_has_css_class (GTK_WIDGET (root), "large-text"))
-      gtk_orientable_set_orientation (GTK_ORIENTABLE (buttons), GTK_ORIENTATION_VERTICAL);
-  }
-  gtk_box_append (GTK_BOX (box), buttons);
+  append_view_buttons (self, box, buttons,
+                       new_edit_button ("edit-apply", "object-select-symbolic", _("Apply"),
+                                        G_CALLBACK (edit_apply_clicked_cb), self));
   return box;
 }
 

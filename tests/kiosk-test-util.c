@@ -775,3 +775,16 @@ kiosk_test_wait_outbox_empty (KioskContext *context,
 {
   return kiosk_test_wait (outbox_empty_cb, context, timeout_ms);
 }
+
+/* For kiosk_test_wait(): the #GtkRevealer @data is fully shown, or fully hidden. */
+gboolean
+kiosk_test_revealed_cb (gpointer data)
+{
+  return gtk_revealer_get_child_revealed (data);
+}
+
+gboolean
+kiosk_test_hidden_cb (gpointer data)
+{
+  return !gtk_revealer_get_child_revealed (data);
+}

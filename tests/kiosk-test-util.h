@@ -73,4 +73,7 @@ gboolean         kiosk_test_wait_outbox_empty (KioskContext *context,
                                                guint         timeout_ms);
 const char      *kiosk_test_valid_answer     (const KioskField *field);
 
+gboolean         kiosk_test_revealed_cb    (gpointer         data);
+gboolean         kiosk_test_hidden_cb      (gpointer         data);
+
 G_END_DECLS

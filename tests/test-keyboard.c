@@ -182,17 +182,6 @@ test_keyboard_journey (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
-static gboolean
-revealed_cb (gpointer data)
-{
-  return gtk_revealer_get_child_revealed (data);
-}
-
-static gboolean
-hidden_cb (gpointer data)
-{
-  return !gtk_revealer_get_child_revealed (data);
-}
 
 static void
 press (KioskWindow *window,
@@ -248,7 +237,7 @@ test_on_screen_keyboard (void)
 
   press (window, "key-hide");
   g_assert_false (gtk_revealer_get_reveal_child (revealer));
-  g_assert_true (kiosk_test_wait (hidden_cb, revealer, 5000));
+  g_assert_true (kiosk_test_wait (kiosk_test_hidden_cb, revealer, 5000));
 
   /* At 200 % text the last field of the page sits low: once the keyboard is up, the page has
    * scrolled so that the field is in sight above it. */
@@ -257,7 +246,7 @@ test_on_screen_keyboard (void)
   field = kiosk_test_find (window, "field-birth_date");
   g_assert_true (GTK_IS_EDITABLE (field));
   gtk_widget_grab_focus (field);
-  g_assert_true (kiosk_test_wait (revealed_cb, revealer, 5000));
+  g_assert_true (kiosk_test_wait (kiosk_test_revealed_cb, revealer, 5000));
   kiosk_test_spin (100);
   {
     GtkWidget *scroller = gtk_widget_get_ancestor (field, GTK_TYPE_SCROLLED_WINDOW);

@@ -152,6 +152,26 @@ test_progressive_preview (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* Opens the aide médicale in @window, answers its questions and shows its documents page (an
+ * identity card to scan). Returns the dossier. */
+static KioskDossier *
+open_aide_medicale_documents (KioskWindow  *window,
+                              KioskContext *context)
+{
+  KioskDossier *dossier;
+
+  gtk_window_present (GTK_WINDOW (window));
+  kiosk_test_wait_for_page (window, "welcome");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-procedure", "s", "aide-medicale");
+  kiosk_test_wait_for_page (window, "procedure");
+  kiosk_test_click (window, "start-dossier-button");
+  dossier = kiosk_context_get_dossier (context);
+  kiosk_test_fill_dossier (dossier);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "documents");
+  kiosk_test_wait_for_page (window, "documents");
+  return dossier;
+}
+
 static void
 jpeg_size (KioskDocument *document,
            guint         *width,
@@ -180,15 +200,7 @@ test_crop_by_hand (void)
   guint width, height, cropped_width, cropped_height;
   g_autofree char *before = NULL;
 
-  gtk_window_present (GTK_WINDOW (window));
-  kiosk_test_wait_for_page (window, "welcome");
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-procedure", "s", "aide-medicale");
-  kiosk_test_wait_for_page (window, "procedure");
-  kiosk_test_click (window, "start-dossier-button");
-  dossier = kiosk_context_get_dossier (context);
-  kiosk_test_fill_dossier (dossier);
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "documents");
-  kiosk_test_wait_for_page (window, "documents");
+  dossier = open_aide_medicale_documents (window, context);
   click_and_wait (window, "scan-id_card");
   jpeg_size (kiosk_dossier_get_document (dossier, "id_card"), &width, &height);
 
@@ -270,15 +282,7 @@ test_camera (void)
   g_setenv ("KIOSK_CAMERA_PIPELINE", "videotestsrc is-live=true pattern=smpte ! video/x-raw,width=800,height=600,framerate=15/1", TRUE);
   context = kiosk_test_context_new (portal->url, data_dir);
   window = kiosk_window_new (NULL, context);
-  gtk_window_present (GTK_WINDOW (window));
-  kiosk_test_wait_for_page (window, "welcome");
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-procedure", "s", "aide-medicale");
-  kiosk_test_wait_for_page (window, "procedure");
-  kiosk_test_click (window, "start-dossier-button");
-  dossier = kiosk_context_get_dossier (context);
-  kiosk_test_fill_dossier (dossier);
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "documents");
-  kiosk_test_wait_for_page (window, "documents");
+  dossier = open_aide_medicale_documents (window, context);
 
   /* Opened, then cancelled: nothing taken. */
   kiosk_test_click (window, "camera-id_card");

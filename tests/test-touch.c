@@ -113,17 +113,6 @@ focus_in_cb (gpointer data)
   return focus != NULL && (focus == widget || gtk_widget_is_ancestor (focus, widget));
 }
 
-static gboolean
-revealed_cb (gpointer data)
-{
-  return gtk_revealer_get_child_revealed (data);
-}
-
-static gboolean
-hidden_cb (gpointer data)
-{
-  return !gtk_revealer_get_child_revealed (data);
-}
 
 static gboolean
 text_is_a_cb (gpointer data)
@@ -160,7 +149,7 @@ test_keyboard_auto (void)
   /* The page gives its first field the focus: after a tap, the keyboard comes with it. */
   g_assert_true (kiosk_test_wait (focus_in_cb, &(Focus) { window, "field-last_name" }, 5000));
   g_assert_true (gtk_revealer_get_reveal_child (revealer));
-  g_assert_true (kiosk_test_wait (revealed_cb, revealer, 5000));
+  g_assert_true (kiosk_test_wait (kiosk_test_revealed_cb, revealer, 5000));
   kiosk_test_spin (100);
 
   /* Typing on it with taps: the letter lands in the field, which keeps the focus. */
@@ -173,7 +162,7 @@ test_keyboard_auto (void)
   send_command ("key 15");
   g_assert_true (kiosk_test_wait (focus_in_cb, &(Focus) { window, "field-first_name" }, 5000));
   g_assert_false (gtk_revealer_get_reveal_child (revealer));
-  g_assert_true (kiosk_test_wait (hidden_cb, revealer, 5000));
+  g_assert_true (kiosk_test_wait (kiosk_test_hidden_cb, revealer, 5000));
 
   /* Nor with the mouse. */
   at_widget (window, "click", "field-birth_date");
