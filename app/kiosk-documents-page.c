@@ -59,6 +59,7 @@ struct _KioskDocumentsPage
   GtkWidget      *search_button;
   GtkProgressBar *progress_bar;
   GtkPicture     *scan_preview;   /* the page as it is scanned */
+  GtkWidget      *stop_button;
   GtkBox         *rows_box;
   GtkWidget      *next_button;
 };
@@ -127,6 +128,7 @@ set_busy (KioskDocumentsPage *self,
   g_free (self->scanning);
   self->scanning = g_strdup (varname);
   gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), varname != NULL);
+  gtk_widget_set_visible (self->stop_button, varname != NULL);
   /* The page being scanned shows as it comes (scan_progress_cb), then goes with the scan. */
   gtk_widget_set_visible (GTK_WIDGET (self->scan_preview), FALSE);
   gtk_picture_set_paintable (self->scan_preview, NULL);
@@ -150,11 +152,13 @@ show_error (KioskDocumentsPage *self,
 
 typedef struct
 {
-  KioskImage        *image;     /* nullable: only rearranging @pages */
+  KioskImage        *image;     /* nullable: only rearranging @pages, or a scan encoded already */
+  KioskScan         *scan;      /* nullable: a page encoded as it was scanned */
   KioskDocumentKind  kind;
   char              *varname;
   GPtrArray         *pages;     /* nullable: the document's pages so far (copies), for paper */
   gboolean           want_pdf;  /* an image the portal accepts only as PDF */
+  gboolean           checked;   /* the quality gate was passed already */
   gint64             max_size;  /* the portal's limit for this document */
 } EncodeData;
 
@@ -162,9 +166,30 @@ static void
 free_encode_data (EncodeData *data)
 {
   g_clear_pointer (&data->image, kiosk_image_free);
+  g_clear_pointer (&data->scan, kiosk_scan_free);
   g_clear_pointer (&data->pages, g_ptr_array_unref);
   g_free (data->varname);
   g_free (data);
+}
+
+/* The quality gate's verdict as the error the citizen is told, or %NULL when the page is fine. */
+static GError *
+gate_error (KioskImageQuality quality)
+{
+  switch (quality)
+    {
+    case KIOSK_IMAGE_BLANK:
+      return g_error_new_literal (KIOSK_SCANNER_ERROR, KIOSK_SCANNER_ERROR_BLANK, "The page looks blank");
+    case KIOSK_IMAGE_TOO_DARK:
+      return g_error_new_literal (KIOSK_SCANNER_ERROR, KIOSK_SCANNER_ERROR_TOO_DARK, "The page is too dark");
+    case KIOSK_IMAGE_TOO_LIGHT:
+      return g_error_new_literal (KIOSK_SCANNER_ERROR, KIOSK_SCANNER_ERROR_TOO_LIGHT, "The print is too faint");
+    case KIOSK_IMAGE_CUT_OFF:
+      return g_error_new_literal (KIOSK_SCANNER_ERROR, KIOSK_SCANNER_ERROR_CUT_OFF, "The page is cut off");
+    case KIOSK_IMAGE_OK:
+    default:
+      return NULL;
+    }
 }
 
 /* Runs in a worker thread: reads task_data only, never touches widgets. */
@@ -180,6 +205,58 @@ encode_in_thread (GTask        *task,
   g_autoptr(GBytes) jpeg = NULL;
   KioskImage *preview;
 
+  /* A page encoded as it was scanned: checked on its reduced copy; it is used as it is, unless a
+   * card must be cropped out of it or it is over the portal's limit (then decoded, below). */
+  if (data->scan != NULL)
+    {
+      KioskScan *scan = data->scan;
+      KioskRect rect;
+      gboolean crop = data->kind != KIOSK_DOCUMENT_PAPER && kiosk_image_find_document (scan->half, &rect);
+      gboolean too_large = data->kind != KIOSK_DOCUMENT_PAPER && data->max_size > 0
+                           && (gint64) g_bytes_get_size (scan->jpeg) > data->max_size;
+      GError *refused = gate_error (kiosk_image_check_quality (scan->half));
+
+      if (refused != NULL)
+        {
+          g_task_return_error (task, refused);
+          return;
+        }
+      if (crop || too_large)
+        {
+          data->image = kiosk_image_decode_jpeg (scan->jpeg, 100000000, &error);
+          g_clear_pointer (&data->scan, kiosk_scan_free);
+          if (data->image == NULL)
+            {
+              g_task_return_error (task, g_steal_pointer (&error));
+              return;
+            }
+          data->checked = TRUE;
+        }
+      else
+        {
+          KioskImage *thumbnail = g_steal_pointer (&scan->thumbnail);
+          KioskDocument *document;
+
+          if (thumbnail == NULL)
+            thumbnail = kiosk_image_downscale (scan->half, 360);
+          if (data->kind == KIOSK_DOCUMENT_PAPER || data->want_pdf)
+            {
+              g_autoptr(GPtrArray) pages = data->pages ? g_ptr_array_ref (data->pages)
+                                                       : g_ptr_array_new_with_free_func ((GDestroyNotify) kiosk_page_free);
+
+              g_ptr_array_add (pages, kiosk_page_new_from_scan (scan, thumbnail));
+              document = kiosk_document_new_from_pages (data->varname, pages, &error);
+            }
+          else
+            document = kiosk_document_new (data->varname, "image/jpeg", scan->jpeg, thumbnail);
+          if (document == NULL)
+            g_task_return_error (task, g_steal_pointer (&error));
+          else
+            g_task_return_pointer (task, document, g_object_unref);
+          return;
+        }
+    }
+
   /* Pages turned, removed or moved: the PDF is assembled again, the JPEGs untouched. */
   if (data->image == NULL)
     {
@@ -192,23 +269,15 @@ encode_in_thread (GTask        *task,
       return;
     }
 
-  switch (kiosk_image_check_quality (data->image))
+  if (!data->checked)
     {
-    case KIOSK_IMAGE_BLANK:
-      g_task_return_new_error (task, KIOSK_SCANNER_ERROR, KIOSK_SCANNER_ERROR_BLANK, "The page looks blank");
-      return;
-    case KIOSK_IMAGE_TOO_DARK:
-      g_task_return_new_error (task, KIOSK_SCANNER_ERROR, KIOSK_SCANNER_ERROR_TOO_DARK, "The page is too dark");
-      return;
-    case KIOSK_IMAGE_TOO_LIGHT:
-      g_task_return_new_error (task, KIOSK_SCANNER_ERROR, KIOSK_SCANNER_ERROR_TOO_LIGHT, "The print is too faint");
-      return;
-    case KIOSK_IMAGE_CUT_OFF:
-      g_task_return_new_error (task, KIOSK_SCANNER_ERROR, KIOSK_SCANNER_ERROR_CUT_OFF, "The page is cut off");
-      return;
-    case KIOSK_IMAGE_OK:
-    default:
-      break;
+      GError *refused = gate_error (kiosk_image_check_quality (data->image));
+
+      if (refused != NULL)
+        {
+          g_task_return_error (task, refused);
+          return;
+        }
     }
   /* An identity card (or a photo) lies on a glass made for A4: keep the card only. */
   if (data->kind != KIOSK_DOCUMENT_PAPER)
@@ -291,7 +360,12 @@ encode_done_cb (GObject      *object,
   g_autoptr(KioskDocument) document = g_task_propagate_pointer (G_TASK (result), &error);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
+    {
+      /* Stopped by the citizen (the session's end has reset the page already). */
+      if (self->scanning != NULL && self->context != NULL && self->dossier != NULL)
+        set_busy (self, NULL);
+      return;
+    }
   if (document == NULL)
     {
       g_autofree char *text = kiosk_scanner_error_to_text (error);
@@ -390,18 +464,21 @@ copy_pages (KioskDocument *document)
   return copy;
 }
 
-/* A page from the scanner or the camera, for the document being scanned (self->scanning): the
- * quality gate, the crop of a card, the encoding, in a worker. @image: (transfer full) */
+/* A page from the scanner (@scan, encoded as it came) or the camera (@image), for the document
+ * being scanned (self->scanning): the quality gate, the crop of a card, the encoding, in a
+ * worker. @image, @scan: (transfer full) (nullable): one of them */
 static void
-encode_image (KioskDocumentsPage      *self,
-              const KioskDocumentSpec *spec,
-              KioskImage              *image)
+encode_page (KioskDocumentsPage      *self,
+             const KioskDocumentSpec *spec,
+             KioskImage              *image,
+             KioskScan               *scan)
 {
   EncodeData *data = g_new0 (EncodeData, 1);
   GTask *task;
 
   gtk_progress_bar_set_text (self->progress_bar, _("Preparing the document…"));
   data->image = image;
+  data->scan = scan;
   data->kind = spec->kind;
   data->varname = g_strdup (self->scanning);   /* the document, or its back */
   data->max_size = spec->max_size;
@@ -423,7 +500,7 @@ scan_done_cb (GObject      *object,
 {
   g_autoptr(KioskDocumentsPage) self = user_data;
   g_autoptr(GError) error = NULL;
-  KioskImage *image = kiosk_scanner_scan_finish (KIOSK_SCANNER (object), result, &error);
+  KioskScan *scan = kiosk_scanner_scan_jpeg_finish (KIOSK_SCANNER (object), result, &error);
   const KioskDocumentSpec *spec;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -432,7 +509,7 @@ scan_done_cb (GObject      *object,
         set_busy (self, NULL);
       return;
     }
-  if (image == NULL)
+  if (scan == NULL)
     {
       g_autofree char *text = kiosk_scanner_error_to_text (error);
 
@@ -445,12 +522,12 @@ scan_done_cb (GObject      *object,
     }
   if (self->dossier == NULL || (spec = find_spec (self, self->scanning)) == NULL)
     {
-      kiosk_image_free (image);
+      kiosk_scan_free (scan);
       set_busy (self, NULL);
       return;
     }
 
-  encode_image (self, spec, image);
+  encode_page (self, spec, NULL, scan);
 }
 
 static void
@@ -459,13 +536,17 @@ scan_clicked_cb (GtkButton          *button,
 {
   const char *varname = g_object_get_data (G_OBJECT (button), "varname");
   const KioskDocumentSpec *spec = find_spec (self, varname);
-  KioskScanOptions options = { 300, TRUE };
+  /* Encoded as it is read: the page itself is never held whole. */
+  KioskScanOptions options = { 300, TRUE, FALSE, 85 };
 
   if (spec == NULL || self->scanning != NULL)
     return;
   self->adding_page = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "add-page"));
   if (spec->kind == KIOSK_DOCUMENT_PAPER)
-    options.dpi = 200;
+    {
+      options.dpi = 200;
+      options.jpeg_quality = 78;
+    }
 
   if (g_object_get_data (G_OBJECT (button), "back") != NULL)
     {
@@ -1211,7 +1292,7 @@ camera_take_clicked_cb (GtkButton          *button,
     }
   close_camera (self);
   start_job (self, varname);
-  encode_image (self, spec, photo);
+  encode_page (self, spec, photo, NULL);
 }
 
 static void
@@ -2050,6 +2131,19 @@ search_scanner_cb (GtkWidget  *widget,
                                     devices_found_cb, g_object_ref (self));
 }
 
+/* "Stop the scan": the scan or the feeder batch in progress stops at once; nothing of it is kept
+ * (the pages a batch finished before stay). */
+static void
+stop_scan_cb (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  KioskDocumentsPage *self = KIOSK_DOCUMENTS_PAGE (widget);
+
+  if (self->scanning != NULL && self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+}
+
 static void
 documents_back_cb (GtkWidget  *widget,
                    const char *action_name,
@@ -2150,6 +2244,8 @@ kiosk_documents_page_class_init (KioskDocumentsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KioskDocumentsPage, search_button);
   gtk_widget_class_bind_template_child (widget_class, KioskDocumentsPage, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, KioskDocumentsPage, scan_preview);
+  gtk_widget_class_bind_template_child (widget_class, KioskDocumentsPage, stop_button);
+  gtk_widget_class_install_action (widget_class, "documents.stop", NULL, stop_scan_cb);
   gtk_widget_class_bind_template_child (widget_class, KioskDocumentsPage, rows_box);
   gtk_widget_class_bind_template_child (widget_class, KioskDocumentsPage, next_button);
   gtk_widget_class_install_action (widget_class, "documents.back", NULL, documents_back_cb);

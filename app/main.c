@@ -1,5 +1,6 @@
 /* main.c: locale and gettext set-up, then the application. */
 #include "kiosk-application.h"
+#include "kiosk-document.h"
 
 #include <glib/gi18n.h>
 #include <locale.h>
@@ -10,6 +11,8 @@ main (int   argc,
 {
   g_autoptr(KioskApplication) app = NULL;
   const char *localedir = g_getenv ("KIOSK_LOCALEDIR");
+
+  kiosk_memory_init ();
 
   /* A kiosk must not open GTK's inspector, whatever the environment asks. */
   for (int i = 1; i < argc; i++)

@@ -125,6 +125,14 @@ preview_seen_cb (gpointer data)
   return !kiosk_documents_page_get_busy (KIOSK_DOCUMENTS_PAGE (kiosk_window_get_page (watch->window, "documents")));
 }
 
+static gboolean
+preview_shown_cb (gpointer data)
+{
+  GtkWidget *preview = kiosk_test_find (data, "scan-preview");
+
+  return gtk_widget_get_visible (preview) && gtk_picture_get_paintable (GTK_PICTURE (preview)) != NULL;
+}
+
 /* The page appears as it is scanned (a slowed-down test backend): the scan preview shows, with
  * the page so far, while the progress bar is still under way; it goes once the scan is done. */
 static void
@@ -149,6 +157,26 @@ test_progressive_preview (void)
   g_assert_false (gtk_widget_get_visible (kiosk_test_find (window, "scan-preview")));
   g_assert_false (gtk_widget_get_visible (kiosk_test_find (window, "scan-error")));
   g_assert_nonnull (kiosk_dossier_get_document (kiosk_context_get_dossier (context), spec->varname));
+  g_assert_false (gtk_widget_get_visible (kiosk_test_find (window, "scan-stop")));
+
+  /* "Stop the scan" while the page comes: it stops at once, and the document stays as it was. */
+  {
+    g_autofree char *before = g_strdup (kiosk_document_get_sha256 (kiosk_dossier_get_document (kiosk_context_get_dossier (context), spec->varname)));
+    gint64 start;
+
+    kiosk_scanner_set_extra_options (kiosk_context_get_scanner (context), slow);
+    kiosk_test_click (window, scan);
+    g_assert_true (kiosk_test_wait (preview_shown_cb, window, 30000));
+    g_assert_true (gtk_widget_get_visible (kiosk_test_find (window, "scan-stop")));
+    start = g_get_monotonic_time ();
+    kiosk_test_click (window, "scan-stop");
+    g_assert_true (kiosk_test_wait (documents_idle_cb, kiosk_window_get_page (window, "documents"), 10000));
+    g_assert_cmpint (g_get_monotonic_time () - start, <, 3 * G_USEC_PER_SEC);
+    kiosk_scanner_set_extra_options (kiosk_context_get_scanner (context), NULL);
+    g_assert_false (gtk_widget_get_visible (kiosk_test_find (window, "scan-error")));
+    g_assert_false (gtk_widget_get_visible (kiosk_test_find (window, "scan-stop")));
+    g_assert_cmpstr (before, ==, kiosk_document_get_sha256 (kiosk_dossier_get_document (kiosk_context_get_dossier (context), spec->varname)));
+  }
   gtk_window_destroy (GTK_WINDOW (window));
 }
 

@@ -237,6 +237,66 @@ test_progressive_preview (void)
   g_array_unref (progress.fractions);
 }
 
+static void
+scan_jpeg_done_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  gpointer *out = user_data;
+  GError *error = NULL;
+
+  out[0] = kiosk_scanner_scan_jpeg_finish (KIOSK_SCANNER (object), result, &error);
+  out[1] = error;
+  out[2] = GINT_TO_POINTER (TRUE);
+}
+
+/* A page encoded as it is read (what the documents page asks for): never held whole, its JPEG is
+ * the very one the whole raw page gives, with a reduced copy a third of its size
+ * that the quality gate judges as it judges the page, and the last live preview as thumbnail. */
+static void
+test_streamed_jpeg (void)
+{
+  g_autoptr(KioskScanner) scanner = kiosk_scanner_new ("test:0");
+  KioskScanOptions scan = { 150, TRUE, FALSE, 85 };
+  gpointer out[3] = { NULL, NULL, NULL };
+  g_autoptr(KioskScan) streamed = NULL;
+  g_autoptr(KioskImage) raw = NULL;
+  g_autoptr(KioskImage) decoded = NULL;
+  g_autoptr(GError) error = NULL;
+  Progress progress = { g_ptr_array_new_with_free_func ((GDestroyNotify) kiosk_image_free),
+                        g_array_new (FALSE, FALSE, sizeof (double)) };
+  kiosk_scanner_scan_async (scanner, &scan, record_progress_cb, &progress, NULL, scan_jpeg_done_cb, out);
+  while (out[2] == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_null (out[1]);
+  streamed = out[0];
+  raw = scan_with (NULL, 150, &error);
+  g_assert_no_error (error);
+
+  g_assert_cmpuint (streamed->width, ==, raw->width);
+  g_assert_cmpuint (streamed->height, ==, raw->height);
+  g_assert_cmpuint (streamed->dpi, ==, 150);
+  /* The same JPEG as the whole page encoded at once. */
+  {
+    g_autoptr(GBytes) whole = kiosk_encode_jpeg (raw, 85, &error);
+
+    g_assert_no_error (error);
+    g_assert_true (g_bytes_equal (streamed->jpeg, whole));
+  }
+  decoded = kiosk_image_decode_jpeg (streamed->jpeg, 100000000, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (decoded->width, ==, raw->width);
+  g_assert_cmpuint (decoded->height, ==, raw->height);
+  g_assert_cmpuint (streamed->half->width, ==, raw->width / 3);
+  g_assert_cmpuint (streamed->half->height, ==, raw->height / 3);
+  g_assert_cmpuint (streamed->half->dpi, ==, 50);
+  g_assert_cmpint (kiosk_image_check_quality (streamed->half), ==, kiosk_image_check_quality (raw));
+  g_assert_nonnull (streamed->thumbnail);
+  g_assert_cmpuint (MAX (streamed->thumbnail->width, streamed->thumbnail->height), <=, 360);
+  g_ptr_array_unref (progress.partials);
+  g_array_unref (progress.fractions);
+}
+
 /* A hand-scanner does not know the page's height before its end (the test backend's
  * hand-scanner option: lines = -1); the page arrives whole, rows until the end. Fuzzy
  * parameters before sane_start() do not matter: they are read after it. */
@@ -523,6 +583,7 @@ main (int   argc,
   g_test_add_func ("/scanner/untrusted-jpeg", test_untrusted_jpeg);
   g_test_add_func ("/scanner/hand-scanner-and-fuzzy", test_hand_scanner_and_fuzzy);
   g_test_add_func ("/scanner/progressive-preview", test_progressive_preview);
+  g_test_add_func ("/scanner/streamed-jpeg", test_streamed_jpeg);
   g_test_add_func ("/scanner/feeder-batch", test_feeder_batch);
   g_test_add_func ("/scanner/usb-import", test_usb_import);
   return g_test_run ();

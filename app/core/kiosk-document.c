@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <jpeglib.h>
+#include <malloc.h>
 
 KioskImage *
 kiosk_image_new (guint   width,
@@ -191,6 +192,151 @@ kiosk_encode_jpeg (const KioskImage  *image,
   }
 }
 
+/**
+ * kiosk_memory_init:
+ *
+ * Called once at start: every block of 1 MiB or more (a page's JPEG, a PDF, a reduced copy) gets
+ * pages of its own from the system and gives them back when freed. glibc would otherwise raise
+ * that threshold after the first such block is freed, and later pages would stay in the heap
+ * once freed: the kiosk's memory would grow with each scan, and a scan's bytes linger there.
+ */
+void
+kiosk_memory_init (void)
+{
+  mallopt (M_MMAP_THRESHOLD, 1024 * 1024);
+}
+
+/* A JPEG written row by row as a page arrives: the page itself is never held whole. */
+struct _KioskJpegWriter
+{
+  struct jpeg_compress_struct cinfo;
+  struct jpeg_error_mgr       jerr;
+  unsigned char              *buffer;
+  unsigned long               size;
+};
+
+/**
+ * kiosk_jpeg_writer_new:
+ *
+ * Returns: (transfer full) (nullable): a writer for a @width × @height RGB image, or %NULL for a
+ *   size JPEG cannot hold
+ */
+KioskJpegWriter *
+kiosk_jpeg_writer_new (guint width,
+                       guint height,
+                       guint dpi,
+                       int   quality)
+{
+  KioskJpegWriter *self;
+
+  if (width == 0 || height == 0 || width > 65500 || height > 65500)
+    return NULL;
+  self = g_new0 (KioskJpegWriter, 1);
+  self->cinfo.err = jpeg_std_error (&self->jerr);
+  jpeg_create_compress (&self->cinfo);
+  jpeg_mem_dest (&self->cinfo, &self->buffer, &self->size);
+  self->cinfo.image_width = width;
+  self->cinfo.image_height = height;
+  self->cinfo.input_components = 3;
+  self->cinfo.in_color_space = JCS_RGB;
+  jpeg_set_defaults (&self->cinfo);
+  jpeg_set_quality (&self->cinfo, CLAMP (quality, 1, 100), TRUE);
+  self->cinfo.density_unit = 1;
+  self->cinfo.X_density = self->cinfo.Y_density = MIN (dpi, 65535);
+  jpeg_start_compress (&self->cinfo, TRUE);
+  return self;
+}
+
+/* One more row, width × 3 bytes; rows past the height are ignored. */
+void
+kiosk_jpeg_writer_write_row (KioskJpegWriter *self,
+                             const guint8    *row)
+{
+  JSAMPROW rows[1] = { (JSAMPROW) row };
+
+  if (self->cinfo.next_scanline < self->cinfo.image_height)
+    jpeg_write_scanlines (&self->cinfo, rows, 1);
+}
+
+/**
+ * kiosk_jpeg_writer_finish:
+ *
+ * Returns: (transfer full): the JPEG, once every row was written; the writer is freed
+ */
+GBytes *
+kiosk_jpeg_writer_finish (KioskJpegWriter *self)
+{
+  GBytes *bytes;
+
+  g_return_val_if_fail (self->cinfo.next_scanline == self->cinfo.image_height, NULL);
+  jpeg_finish_compress (&self->cinfo);
+  jpeg_destroy_compress (&self->cinfo);
+  /* libjpeg's own buffer, not a copy of it: a page's JPEG is megabytes. */
+  bytes = g_bytes_new_with_free_func (self->buffer, self->size, free, self->buffer);
+  g_free (self);
+  return bytes;
+}
+
+/* Drops a JPEG not finished (the scan stopped); what it held is wiped. libjpeg says where its
+ * buffer is only once the image is finished: the rows left are written blank first. */
+void
+kiosk_jpeg_writer_free (KioskJpegWriter *self)
+{
+  if (self == NULL)
+    return;
+  if (self->cinfo.next_scanline < self->cinfo.image_height)
+    {
+      g_autofree guint8 *blank = g_malloc0 ((gsize) self->cinfo.image_width * 3);
+
+      while (self->cinfo.next_scanline < self->cinfo.image_height)
+        kiosk_jpeg_writer_write_row (self, blank);
+    }
+  {
+    g_autoptr(GBytes) partial = kiosk_jpeg_writer_finish (self);
+    gsize size;
+    gpointer data = (gpointer) g_bytes_get_data (partial, &size);
+
+    /* A part of a citizen's document: wiped before it is freed. */
+    if (data != NULL)
+      explicit_bzero (data, size);
+  }
+}
+
+/**
+ * kiosk_scan_new_from_image:
+ *
+ * Returns: (transfer full) (nullable): @image encoded, with its half-size copy
+ */
+KioskScan *
+kiosk_scan_new_from_image (const KioskImage  *image,
+                           int                quality,
+                           GError           **error)
+{
+  g_autoptr(GBytes) jpeg = kiosk_encode_jpeg (image, quality, error);
+  KioskScan *scan;
+
+  if (jpeg == NULL)
+    return NULL;
+  scan = g_new0 (KioskScan, 1);
+  scan->width = image->width;
+  scan->height = image->height;
+  scan->dpi = image->dpi;
+  scan->jpeg = g_steal_pointer (&jpeg);
+  scan->half = kiosk_image_downscale (image, MAX (1, MAX (image->width, image->height) / 3));
+  return scan;
+}
+
+void
+kiosk_scan_free (KioskScan *scan)
+{
+  if (scan == NULL)
+    return;
+  g_clear_pointer (&scan->jpeg, g_bytes_unref);
+  g_clear_pointer (&scan->half, kiosk_image_free);
+  g_clear_pointer (&scan->thumbnail, kiosk_image_free);
+  g_free (scan);
+}
+
 static cairo_status_t
 append_to_array_cb (void                *closure,
                     const unsigned char *data,
@@ -231,6 +377,21 @@ kiosk_page_new (const KioskImage *image,
   page->height = image->height;
   page->dpi = image->dpi;
   page->jpeg = g_bytes_ref (jpeg);
+  page->preview = preview;
+  return page;
+}
+
+/* A page from a scan encoded as it came. @preview: (transfer full) (nullable) */
+KioskPage *
+kiosk_page_new_from_scan (const KioskScan *scan,
+                          KioskImage      *preview)
+{
+  KioskPage *page = g_new0 (KioskPage, 1);
+
+  page->width = scan->width;
+  page->height = scan->height;
+  page->dpi = scan->dpi;
+  page->jpeg = g_bytes_ref (scan->jpeg);
   page->preview = preview;
   return page;
 }
@@ -308,11 +469,17 @@ GBytes *
 kiosk_encode_pdf_pages (GPtrArray  *pages,
                         GError    **error)
 {
-  GByteArray *out = g_byte_array_new ();
+  GByteArray *out;
   cairo_surface_t *pdf = NULL;
   cairo_t *cr = NULL;
+  gsize expected = 16384;
 
   g_return_val_if_fail (pages->len > 0, NULL);
+  /* Room for the JPEGs and the PDF's own few kilobytes from the start: growing by doubling
+   * would copy megabytes, and briefly hold twice as much. */
+  for (guint i = 0; i < pages->len; i++)
+    expected += g_bytes_get_size (((KioskPage *) g_ptr_array_index (pages, i))->jpeg) + 4096;
+  out = g_byte_array_sized_new (expected);
   for (guint i = 0; i < pages->len; i++)
     {
       const KioskPage *page = g_ptr_array_index (pages, i);

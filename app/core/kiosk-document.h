@@ -73,6 +73,39 @@ KioskImage *kiosk_image_rotate       (const KioskImage *image,
                                       guint        quarter_turns);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KioskPage, kiosk_page_free)
 
+/* A page encoded as it was scanned: its JPEG and a reduced copy for the checks and the card's
+ * crop; the page itself was never held whole. */
+typedef struct
+{
+  guint       width;
+  guint       height;
+  guint       dpi;
+  GBytes     *jpeg;
+  KioskImage *half;      /* reduced: a third of the width and height, averaged (dpi / 3) */
+  KioskImage *thumbnail; /* nullable: at most 360 pixels a side, the last preview shown */
+} KioskScan;
+
+KioskScan  *kiosk_scan_new_from_image (const KioskImage *image,
+                                      int               quality,
+                                      GError          **error);
+void        kiosk_scan_free          (KioskScan   *scan);
+KioskPage  *kiosk_page_new_from_scan (const KioskScan  *scan,
+                                      KioskImage       *preview);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KioskScan, kiosk_scan_free)
+
+void             kiosk_memory_init           (void);
+
+typedef struct _KioskJpegWriter KioskJpegWriter;
+
+KioskJpegWriter *kiosk_jpeg_writer_new       (guint            width,
+                                              guint            height,
+                                              guint            dpi,
+                                              int              quality);
+void             kiosk_jpeg_writer_write_row (KioskJpegWriter *self,
+                                              const guint8    *row);
+GBytes          *kiosk_jpeg_writer_finish    (KioskJpegWriter *self);
+void             kiosk_jpeg_writer_free      (KioskJpegWriter *self);
+
 #define KIOSK_TYPE_DOCUMENT (kiosk_document_get_type ())
 G_DECLARE_FINAL_TYPE (KioskDocument, kiosk_document, KIOSK, DOCUMENT, GObject)
 

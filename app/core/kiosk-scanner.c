@@ -178,27 +178,171 @@ preview_init (Preview *preview,
   memset (preview->rgb, 0xff, (gsize) preview->width * preview->height * 3);   /* white paper */
 }
 
+/* Row @y of the page has arrived: the preview row it falls in the middle of is made from it. */
 static void
-preview_update (Preview      *preview,
-                const guint8 *page,
-                guint         page_width,
-                guint         rows_in)
+preview_take_row (Preview      *preview,
+                  const guint8 *row,
+                  guint         y)
 {
-  gsize stride = (gsize) page_width * 3;
   guint f = preview->factor;
 
-  while (preview->done < preview->height && (preview->done + 1) * f <= rows_in)
+  if (preview->rgb == NULL || y % f != f / 2 || y / f >= preview->height)
+    return;
+  /* One pixel in the middle of each square: a glimpse, at a hundredth of the cost of averaging
+   * (the thumbnail kept with the page is averaged, once). */
+  for (guint x = 0; x < preview->width; x++)
+    memcpy (preview->rgb + ((gsize) (y / f) * preview->width + x) * 3, row + (gsize) (x * f + f / 2) * 3, 3);
+  preview->done = y / f + 1;
+}
+
+/* The reduced copy of a page encoded as it comes, for the checks (blank, faint, dark, cut off) and
+ * the card's crop: a third of the width and height, each pixel the average of a 3 × 3 square —
+ * small enough (2.9 MB for an A4 page at 300 dpi, against 26 MB), and a stroke of one pixel of
+ * mid grey still reads darker than the blank threshold (225). */
+#define REDUCED_FACTOR 3
+
+typedef struct
+{
+  guint    width;
+  guint    height;
+  guint32 *sums;
+  guint8  *rgb;
+} Half;
+
+static void
+half_init (Half  *half,
+           guint  width,
+           guint  height)
+{
+  half->width = MAX (1, width / REDUCED_FACTOR);
+  half->height = MAX (1, height / REDUCED_FACTOR);
+  half->sums = g_new0 (guint32, (gsize) half->width * 3);
+  half->rgb = g_malloc0 ((gsize) half->width * half->height * 3);
+}
+
+static void
+half_take_row (Half         *half,
+               const guint8 *row,
+               guint         row_width,
+               guint         y)
+{
+  if (y / REDUCED_FACTOR >= half->height)
+    return;
+  for (guint x = 0; x < half->width; x++)
+    for (guint c = 0; c < 3; c++)
+      for (guint dx = 0; dx < REDUCED_FACTOR; dx++)
+        half->sums[x * 3 + c] += row[(gsize) MIN (REDUCED_FACTOR * x + dx, row_width - 1) * 3 + c];
+  if (y % REDUCED_FACTOR == REDUCED_FACTOR - 1)
     {
-      guint y = preview->done;
+      guint8 *out = half->rgb + (gsize) (y / REDUCED_FACTOR) * half->width * 3;
 
-      /* One pixel in the middle of each square: a glimpse, at a hundredth of the cost of
-       * averaging (the thumbnail kept with the page is averaged, once). */
-      const guint8 *row = page + (gsize) (y * f + f / 2) * stride;
-
-      for (guint x = 0; x < preview->width; x++)
-        memcpy (preview->rgb + ((gsize) y * preview->width + x) * 3, row + (gsize) (x * f + f / 2) * 3, 3);
-      preview->done++;
+      for (gsize i = 0; i < (gsize) half->width * 3; i++)
+        {
+          out[i] = half->sums[i] / (REDUCED_FACTOR * REDUCED_FACTOR);
+          half->sums[i] = 0;
+        }
     }
+}
+
+static void
+half_clear (Half *half)
+{
+  if (half->rgb != NULL)
+    explicit_bzero (half->rgb, (gsize) half->width * half->height * 3);
+  g_clear_pointer (&half->rgb, g_free);
+  g_clear_pointer (&half->sums, g_free);
+}
+
+/* Rows in flight between the thread reading the helper and the one encoding: enough for the two
+ * to overlap, little memory (64 rows of an A4 page at 300 dpi: 476 kB). */
+#define ENCODER_ROWS 64
+
+/* The JPEG and the half copy, made on a thread of their own from rows handed over in order. */
+typedef struct
+{
+  KioskJpegWriter *writer;
+  Half             half;
+  guint            width;
+  gsize            row_bytes;
+  guint8          *buffers;
+  GAsyncQueue     *free_rows;
+  GAsyncQueue     *full_rows;   /* the encoder itself as a row: the end */
+  GThread         *thread;
+} Encoder;
+
+static gpointer
+encoder_thread (gpointer data)
+{
+  Encoder *encoder = data;
+  guint y = 0;
+
+  for (;;)
+    {
+      guint8 *row = g_async_queue_pop (encoder->full_rows);
+
+      if (row == (guint8 *) encoder)
+        break;
+      kiosk_jpeg_writer_write_row (encoder->writer, row);
+      half_take_row (&encoder->half, row, encoder->width, y++);
+      g_async_queue_push (encoder->free_rows, row);
+    }
+  return NULL;
+}
+
+static gboolean
+encoder_start (Encoder *encoder,
+               guint    width,
+               guint    height,
+               guint    dpi,
+               int      quality)
+{
+  encoder->writer = kiosk_jpeg_writer_new (width, height, dpi, quality);
+  if (encoder->writer == NULL)
+    return FALSE;
+  half_init (&encoder->half, width, height);
+  encoder->width = width;
+  encoder->row_bytes = (gsize) width * 3;
+  encoder->buffers = g_malloc (ENCODER_ROWS * encoder->row_bytes);
+  encoder->free_rows = g_async_queue_new ();
+  encoder->full_rows = g_async_queue_new ();
+  for (guint i = 0; i < ENCODER_ROWS; i++)
+    g_async_queue_push (encoder->free_rows, encoder->buffers + i * encoder->row_bytes);
+  encoder->thread = g_thread_new ("kiosk-encode", encoder_thread, encoder);
+  return TRUE;
+}
+
+/* Hands a row over; waits only when ENCODER_ROWS are already waiting. */
+static void
+encoder_take_row (Encoder      *encoder,
+                  const guint8 *row)
+{
+  guint8 *buffer = g_async_queue_pop (encoder->free_rows);
+
+  memcpy (buffer, row, encoder->row_bytes);
+  g_async_queue_push (encoder->full_rows, buffer);
+}
+
+/* Waits for the rows handed over to be encoded; the writer and the half copy stay. */
+static void
+encoder_stop (Encoder *encoder)
+{
+  if (encoder->thread == NULL)
+    return;
+  g_async_queue_push (encoder->full_rows, encoder);
+  g_thread_join (encoder->thread);
+  encoder->thread = NULL;
+  explicit_bzero (encoder->buffers, ENCODER_ROWS * encoder->row_bytes);
+  g_clear_pointer (&encoder->buffers, g_free);
+  g_clear_pointer (&encoder->free_rows, g_async_queue_unref);
+  g_clear_pointer (&encoder->full_rows, g_async_queue_unref);
+}
+
+static void
+encoder_clear (Encoder *encoder)
+{
+  encoder_stop (encoder);
+  g_clear_pointer (&encoder->writer, kiosk_jpeg_writer_free);
+  half_clear (&encoder->half);
 }
 
 static KioskImage *
@@ -370,6 +514,7 @@ scan_page (KioskScanner  *self,
            Job           *job,
            GSubprocess   *process,
            gboolean      *batch_end,
+           KioskScan    **scan,
            GError       **error)
 {
   int fd = g_unix_input_stream_get_fd (G_UNIX_INPUT_STREAM (g_subprocess_get_stdout_pipe (process)));
@@ -380,6 +525,11 @@ scan_page (KioskScanner  *self,
   gint64 last_report = 0;
   guint8 *rgb;
   Preview preview = { 0 };
+  /* Encoded as it comes (options.jpeg_quality): only one row is held, then the JPEG and a
+   * half-size copy. A hand-scanner's page, whose height JPEG needs first, is held whole. */
+  gboolean streaming;
+  gsize row_bytes;
+  Encoder encoder = { 0 };
 
   line = read_header (self, fd, error);
   if (line == NULL || !check_error_line (line, error))
@@ -411,8 +561,10 @@ scan_page (KioskScanner  *self,
   /* Height 0: a hand-scanner, which learns the height at the end. Room grows row by row, up to
    * what an A4 page at 600 dpi would take, then the page is refused. */
   unknown_height = height == 0;
-  capacity = unknown_height ? (gsize) width * 3 * 256 : (gsize) width * height * 3;
-  expected = unknown_height ? MIN ((gsize) width * 3 * 100000, HAND_SCANNER_MAX_BYTES) : capacity;
+  streaming = scan != NULL && job->options.jpeg_quality > 0 && !unknown_height;
+  row_bytes = (gsize) width * 3;
+  capacity = unknown_height ? (gsize) width * 3 * 256 : streaming ? row_bytes : (gsize) width * height * 3;
+  expected = unknown_height ? MIN ((gsize) width * 3 * 100000, HAND_SCANNER_MAX_BYTES) : (gsize) width * height * 3;
   rgb = g_try_malloc (capacity);
   if (rgb == NULL)
     {
@@ -421,6 +573,11 @@ scan_page (KioskScanner  *self,
     }
   if (!unknown_height && job->progress != NULL)
     preview_init (&preview, width, height);
+  if (streaming && !encoder_start (&encoder, width, height, job->options.dpi, job->options.jpeg_quality))
+    {
+      g_set_error_literal (error, KIOSK_SCANNER_ERROR, KIOSK_SCANNER_ERROR_IO, "Scanner: page too large");
+      goto discard;
+    }
   for (;;)
     {
       g_autofree char *block = read_header (self, fd, error);
@@ -437,7 +594,7 @@ scan_page (KioskScanner  *self,
                        "Scanner: unexpected answer from the helper: %.40s", block);
           goto discard;
         }
-      if (filled + length > capacity)
+      if (!streaming && filled + length > capacity)
         {
           gsize grown = MIN (MAX (capacity * 2, filled + length), expected);
           guint8 *larger = g_try_malloc (grown);
@@ -455,7 +612,10 @@ scan_page (KioskScanner  *self,
         }
       while (length > 0)
         {
-          gssize n = read_some (self, fd, rgb + filled, length, error);
+          /* Streaming: into the row being filled; otherwise at its place in the page. */
+          gsize at = streaming ? filled % row_bytes : filled;
+          gsize want = streaming ? MIN (length, row_bytes - at) : length;
+          gssize n = read_some (self, fd, rgb + at, want, error);
 
           if (n < 0)
             goto discard;
@@ -465,11 +625,18 @@ scan_page (KioskScanner  *self,
                                    "Scanner: the helper stopped in the middle of the page");
               goto discard;
             }
+          /* Each row completed: the preview (and, streaming, the JPEG and the half copy) take it. */
+          for (gsize y = filled / row_bytes; y < (filled + n) / row_bytes; y++)
+            {
+              const guint8 *row = streaming ? rgb : rgb + y * row_bytes;
+
+              preview_take_row (&preview, row, y);
+              if (streaming)
+                encoder_take_row (&encoder, row);
+            }
           filled += n;
           length -= n;
         }
-      if (preview.rgb != NULL)
-        preview_update (&preview, rgb, width, filled / ((gsize) width * 3));
       now = g_get_monotonic_time ();
       if (now - last_report > 100000 && !unknown_height)
         {
@@ -496,18 +663,52 @@ scan_page (KioskScanner  *self,
       goto discard;
     }
   report_progress (job, 1.0, preview.rgb != NULL ? preview_copy (&preview, job->options.dpi) : NULL);
-  preview_clear (&preview);
 
+  if (streaming)
+    {
+      KioskScan *result = g_new0 (KioskScan, 1);
+      Half half;
+
+      /* The preview shown last is the page's thumbnail: no second pass over the page. */
+      if (preview.rgb != NULL)
+        result->thumbnail = preview_copy (&preview, job->options.dpi);
+      preview_clear (&preview);
+      g_autoptr(GBytes) pixels = NULL;
+
+      result->width = width;
+      result->height = height;
+      result->dpi = job->options.dpi;
+      encoder_stop (&encoder);
+      half = encoder.half;
+      pixels = g_bytes_new_take (g_steal_pointer (&encoder.half.rgb), (gsize) half.width * half.height * 3);
+      result->jpeg = kiosk_jpeg_writer_finish (g_steal_pointer (&encoder.writer));
+      result->half = kiosk_image_new (half.width, half.height, job->options.dpi / REDUCED_FACTOR, pixels);
+      encoder_clear (&encoder);
+      explicit_bzero (rgb, row_bytes);
+      g_free (rgb);
+      *scan = result;
+      return NULL;
+    }
+  preview_clear (&preview);
   {
     g_autoptr(GBytes) bytes = g_bytes_new_take (rgb, expected);   /* capacity ≥ expected */
+    KioskImage *image = kiosk_image_new (width, height, job->options.dpi, bytes);
 
-    return kiosk_image_new (width, height, job->options.dpi, bytes);
+    /* Asked for a JPEG, but a hand-scanner's page had to be held whole: encoded now. */
+    if (scan != NULL && job->options.jpeg_quality > 0)
+      {
+        *scan = kiosk_scan_new_from_image (image, job->options.jpeg_quality, error);
+        kiosk_image_free (image);
+        return NULL;
+      }
+    return image;
   }
 
 discard:
   preview_clear (&preview);
+  encoder_clear (&encoder);
   /* A partial page is useless and may hold half a citizen's document: wipe it. */
-  explicit_bzero (rgb, filled);
+  explicit_bzero (rgb, streaming ? MIN (filled, row_bytes) : filled);
   g_free (rgb);
   return NULL;
 }
@@ -605,6 +806,7 @@ run_job (KioskScanner *self,
   g_autoptr(GError) error = NULL;
   g_autoptr(GSubprocess) process = NULL;
   KioskImage *image = NULL;
+  KioskScan *scan = NULL;
   guint n_pages = 0;
 
   g_atomic_int_set (&self->cancelled, g_task_return_error_if_cancelled (job->task));
@@ -656,7 +858,7 @@ run_job (KioskScanner *self,
           n_pages = 0;
           while (error == NULL && !batch_end)
             {
-              KioskImage *page = scan_page (self, job, process, &batch_end, &error);
+              KioskImage *page = scan_page (self, job, process, &batch_end, NULL, &error);
 
               if (page != NULL)
                 {
@@ -675,7 +877,7 @@ run_job (KioskScanner *self,
         {
           gboolean batch_end = FALSE;
 
-          image = scan_page (self, job, process, &batch_end, &error);
+          image = scan_page (self, job, process, &batch_end, &scan, &error);
         }
 
       /* Whatever the helper still does (releasing the device, or hanging in the backend), the
@@ -689,6 +891,8 @@ run_job (KioskScanner *self,
 
   if (job->batch && error == NULL)
     g_task_return_int (job->task, n_pages);
+  else if (scan != NULL)
+    g_task_return_pointer (job->task, scan, (GDestroyNotify) kiosk_scan_free);
   else if (image != NULL)
     g_task_return_pointer (job->task, image, (GDestroyNotify) kiosk_image_free);
   else
@@ -824,6 +1028,22 @@ kiosk_scanner_list_devices_async (KioskScanner        *self,
   if (cancellable != NULL)
     job->cancel_id = g_cancellable_connect (cancellable, G_CALLBACK (cancel_scan_cb), self, NULL);
   g_async_queue_push (self->jobs, job);
+}
+
+/**
+ * kiosk_scanner_scan_jpeg_finish:
+ *
+ * For a scan started with options.jpeg_quality: the page encoded as it came.
+ *
+ * Returns: (transfer full): the page's JPEG and its half-size copy, or %NULL with @error set
+ */
+KioskScan *
+kiosk_scanner_scan_jpeg_finish (KioskScanner  *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 /**

@@ -12,6 +12,7 @@ typedef struct
   guint    dpi;
   gboolean color;
   gboolean duplex;   /* a feeder batch: both sides of each sheet, where the feeder can */
+  int      jpeg_quality;   /* > 0: one page encoded as it comes (kiosk_scanner_scan_jpeg_finish()) */
 } KioskScanOptions;
 
 typedef struct
@@ -48,6 +49,9 @@ void          kiosk_scanner_scan_async   (KioskScanner           *self,
 KioskImage   *kiosk_scanner_scan_finish  (KioskScanner           *self,
                                           GAsyncResult           *result,
                                           GError                **error);
+KioskScan    *kiosk_scanner_scan_jpeg_finish (KioskScanner       *self,
+                                              GAsyncResult       *result,
+                                              GError            **error);
 void          kiosk_scanner_scan_batch_async  (KioskScanner           *self,
                                                const KioskScanOptions *options,
                                                KioskScanPageFunc       page_func,
