@@ -211,10 +211,10 @@ encode_in_thread (GTask        *task,
     {
       KioskScan *scan = data->scan;
       KioskRect rect;
-      gboolean crop = data->kind != KIOSK_DOCUMENT_PAPER && kiosk_image_find_document (scan->half, &rect);
+      gboolean crop = data->kind != KIOSK_DOCUMENT_PAPER && kiosk_image_find_document (scan->reduced, &rect);
       gboolean too_large = data->kind != KIOSK_DOCUMENT_PAPER && data->max_size > 0
                            && (gint64) g_bytes_get_size (scan->jpeg) > data->max_size;
-      GError *refused = gate_error (kiosk_image_check_quality (scan->half));
+      GError *refused = gate_error (kiosk_image_check_quality (scan->reduced));
 
       if (refused != NULL)
         {
@@ -238,7 +238,7 @@ encode_in_thread (GTask        *task,
           KioskDocument *document;
 
           if (thumbnail == NULL)
-            thumbnail = kiosk_image_downscale (scan->half, 360);
+            thumbnail = kiosk_image_downscale (scan->reduced, 360);
           if (data->kind == KIOSK_DOCUMENT_PAPER || data->want_pdf)
             {
               g_autoptr(GPtrArray) pages = data->pages ? g_ptr_array_ref (data->pages)
@@ -1046,7 +1046,9 @@ build_usb_list (KioskDocumentsPage *self)
   return box;
 }
 
-typedef enum { PAGE_TURN, PAGE_REMOVE, PAGE_EARLIER } PageEdit;
+typedef enum { PAGE_TURN, PAGE_REMOVE, PAGE_EARLIER, PAGE_CROP } PageEdit;
+
+static void open_editor (KioskDocumentsPage *self, const char *varname, int page);
 
 /* Turn, remove or move one page of a paper document: the PDF is assembled again in a worker. */
 static void
@@ -1063,6 +1065,11 @@ page_edit_clicked_cb (GtkButton          *button,
 
   if (spec == NULL || self->scanning != NULL || self->dossier == NULL)
     return;
+  if (edit == PAGE_CROP)
+    {
+      open_editor (self, varname, index);
+      return;
+    }
   pages = copy_pages (kiosk_dossier_get_document (self->dossier, varname));
   if (pages == NULL || index >= pages->len)
     return;
@@ -1112,7 +1119,7 @@ new_page_button (KioskDocumentsPage *self,
                  const char         *icon,
                  const char         *label)
 {
-  static const char * const prefixes[] = { "turn", "remove", "earlier" };
+  static const char * const prefixes[] = { "turn", "remove", "earlier", "crop" };
   g_autofree char *name = g_strdup_printf ("%s-%s-%u", prefixes[edit], varname, index);
   GtkWidget *button = gtk_button_new_from_icon_name (icon);
 
@@ -1154,7 +1161,6 @@ build_pages (KioskDocumentsPage      *self,
       g_autofree char *earlier = g_strdup_printf (_("Move page %u before the previous one"), i + 1);
       /* TRANSLATORS: a button under a page's thumbnail, for a screen reader */
       g_autofree char *crop = g_strdup_printf (_("Crop page %u"), i + 1);
-      g_autofree char *crop_name = g_strdup_printf ("crop-%s-%u", spec->varname, i);
       GtkWidget *label = gtk_label_new (number);
 
       if (page->preview != NULL)
@@ -1173,19 +1179,7 @@ build_pages (KioskDocumentsPage      *self,
       gtk_box_append (GTK_BOX (tools), new_page_button (self, spec->varname, i, PAGE_TURN, "object-rotate-right-symbolic", turn));
       if (i > 0)
         gtk_box_append (GTK_BOX (tools), new_page_button (self, spec->varname, i, PAGE_EARLIER, "go-previous-symbolic", earlier));
-      {
-        GtkWidget *button = gtk_button_new_from_icon_name ("edit-cut-symbolic");
-
-        gtk_widget_set_name (button, crop_name);
-        gtk_widget_set_tooltip_text (button, crop);
-        gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, crop, -1);
-        gtk_widget_add_css_class (button, "kiosk-page-button");
-        gtk_widget_set_sensitive (button, self->scanning == NULL);
-        g_object_set_data_full (G_OBJECT (button), "varname", g_strdup (spec->varname), g_free);
-        g_object_set_data (G_OBJECT (button), "page", GINT_TO_POINTER (i + 1));
-        g_signal_connect (button, "clicked", G_CALLBACK (edit_clicked_cb), self);
-        gtk_box_append (GTK_BOX (tools), button);
-      }
+      gtk_box_append (GTK_BOX (tools), new_page_button (self, spec->varname, i, PAGE_CROP, "edit-cut-symbolic", crop));
       gtk_box_append (GTK_BOX (tools), new_page_button (self, spec->varname, i, PAGE_REMOVE, "user-trash-symbolic", remove));
       gtk_box_append (GTK_BOX (column), tools);
       gtk_flow_box_append (GTK_FLOW_BOX (box), column);
@@ -1303,8 +1297,9 @@ camera_cancel_clicked_cb (GtkButton          *button,
   rebuild_rows (self);
 }
 
-static GtkWidget *new_edit_button (const char *name, const char *icon_name, const char *label,
-                                   GCallback clicked, gpointer self);
+static GtkWidget *new_row_button (KioskDocumentsPage *self, const char *name, const char *icon_name,
+                                  const char *label, const char *varname, gboolean suggested,
+                                  GCallback clicked);
 
 /* A view in place of a document's row (the camera, the frame to crop): its card, the document's
  * name, what to do. */
@@ -1363,11 +1358,9 @@ build_camera_view (KioskDocumentsPage      *self,
   gtk_picture_set_alternative_text (GTK_PICTURE (self->camera_picture), _("What the camera sees"));
   gtk_box_append (GTK_BOX (box), self->camera_picture);
   camera_frame_cb (self->camera, self);
-  gtk_box_append (GTK_BOX (buttons), new_edit_button ("camera-cancel", "go-previous-symbolic", _("Cancel"),
-                                                      G_CALLBACK (camera_cancel_clicked_cb), self));
+  gtk_box_append (GTK_BOX (buttons), new_row_button (self, "camera-cancel", "go-previous-symbolic", _("Cancel"), NULL, FALSE, G_CALLBACK (camera_cancel_clicked_cb)));
   append_view_buttons (self, box, buttons,
-                       new_edit_button ("camera-take", "camera-photo-symbolic", _("Take the photo"),
-                                        G_CALLBACK (camera_take_clicked_cb), self));
+                       new_row_button (self, "camera-take", "camera-photo-symbolic", _("Take the photo"), NULL, FALSE, G_CALLBACK (camera_take_clicked_cb)));
   return box;
 }
 
@@ -1499,11 +1492,20 @@ static void
 edit_clicked_cb (GtkButton          *button,
                  KioskDocumentsPage *self)
 {
+  open_editor (self, g_object_get_data (G_OBJECT (button), "varname"), -1);
+}
+
+/* Opens the frame to turn and crop the scan @varname, or its page @page (-1: the whole image). */
+static void
+open_editor (KioskDocumentsPage *self,
+             const char         *varname,
+             int                 page)
+{
   if (self->scanning != NULL)
     return;
   g_free (self->editing);
-  self->editing = g_strdup (g_object_get_data (G_OBJECT (button), "varname"));
-  self->edit_page = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "page")) - 1;
+  self->editing = g_strdup (varname);
+  self->edit_page = page;
   self->edit_turns = 0;
   show_error (self, NULL);
   rebuild_rows (self);
@@ -1585,23 +1587,6 @@ edit_apply_clicked_cb (GtkButton          *button,
   g_object_unref (task);
 }
 
-static GtkWidget *
-new_edit_button (const char *name,
-                 const char *icon_name,
-                 const char *label,
-                 GCallback   clicked,
-                 gpointer    self)
-{
-  GtkWidget *button = gtk_button_new ();
-
-  gtk_button_set_child (GTK_BUTTON (button), g_object_new (ADW_TYPE_BUTTON_CONTENT, "icon-name", icon_name,
-                                                           "label", label, NULL));
-  gtk_widget_set_name (button, name);
-  gtk_widget_add_css_class (button, "kiosk-nav");
-  g_signal_connect (button, "clicked", clicked, self);
-  return button;
-}
-
 /* In place of a document's row: its scan large, the frame to drag, turn, keep all, cancel, apply. */
 static GtkWidget *
 build_edit_view (KioskDocumentsPage      *self,
@@ -1621,15 +1606,11 @@ build_edit_view (KioskDocumentsPage      *self,
     kiosk_crop_area_set_image (KIOSK_CROP_AREA (self->crop_area), turned);
   }
   gtk_box_append (GTK_BOX (box), self->crop_area);
-  gtk_box_append (GTK_BOX (buttons), new_edit_button ("edit-turn", "object-rotate-right-symbolic", _("Turn"),
-                                                      G_CALLBACK (edit_turn_clicked_cb), self));
-  gtk_box_append (GTK_BOX (buttons), new_edit_button ("edit-reset", "view-fullscreen-symbolic", _("Keep everything"),
-                                                      G_CALLBACK (edit_reset_clicked_cb), self));
-  gtk_box_append (GTK_BOX (buttons), new_edit_button ("edit-cancel", "go-previous-symbolic", _("Cancel"),
-                                                      G_CALLBACK (edit_cancel_clicked_cb), self));
+  gtk_box_append (GTK_BOX (buttons), new_row_button (self, "edit-turn", "object-rotate-right-symbolic", _("Turn"), NULL, FALSE, G_CALLBACK (edit_turn_clicked_cb)));
+  gtk_box_append (GTK_BOX (buttons), new_row_button (self, "edit-reset", "view-fullscreen-symbolic", _("Keep everything"), NULL, FALSE, G_CALLBACK (edit_reset_clicked_cb)));
+  gtk_box_append (GTK_BOX (buttons), new_row_button (self, "edit-cancel", "go-previous-symbolic", _("Cancel"), NULL, FALSE, G_CALLBACK (edit_cancel_clicked_cb)));
   append_view_buttons (self, box, buttons,
-                       new_edit_button ("edit-apply", "object-select-symbolic", _("Apply"),
-                                        G_CALLBACK (edit_apply_clicked_cb), self));
+                       new_row_button (self, "edit-apply", "object-select-symbolic", _("Apply"), NULL, FALSE, G_CALLBACK (edit_apply_clicked_cb)));
   return box;
 }
 
@@ -1839,10 +1820,8 @@ build_row (KioskDocumentsPage      *self,
   GtkWidget *text = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
   GtkWidget *title = gtk_label_new (spec->label);
   GtkWidget *status;
-  GtkWidget *button;
   g_autofree char *button_name = g_strdup_printf ("scan-%s", spec->varname);
   g_autofree char *preview_name = g_strdup_printf ("preview-%s", spec->varname);
-  GtkWidget *usb_button;
 
   gtk_widget_add_css_class (row, "kiosk-card");
   gtk_label_set_xalign (GTK_LABEL (title), 0);
@@ -1876,93 +1855,48 @@ build_row (KioskDocumentsPage      *self,
     }
   gtk_box_append (GTK_BOX (row), text);
 
-  button = gtk_button_new ();
-  gtk_button_set_child (GTK_BUTTON (button),
-                        g_object_new (ADW_TYPE_BUTTON_CONTENT,
-                                      "icon-name", document ? "view-refresh-symbolic" : "scanner-symbolic",
-                                      "label", document ? _("Scan again") : _("Scan"),
-                                      NULL));
-  gtk_widget_set_name (button, button_name);
-  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-  gtk_widget_add_css_class (button, "kiosk-nav");
-  if (document == NULL)
-    gtk_widget_add_css_class (button, "suggested-action");
-  gtk_widget_set_sensitive (button, self->scanning == NULL);
-  g_object_set_data_full (G_OBJECT (button), "varname", g_strdup (spec->varname), g_free);
-  g_signal_connect (button, "clicked", G_CALLBACK (scan_clicked_cb), self);
   {
-    g_autofree char *usb_name = g_strdup_printf ("usb-%s", spec->varname);
-    GtkWidget *usb = gtk_button_new ();
-
-    gtk_button_set_child (GTK_BUTTON (usb), g_object_new (ADW_TYPE_BUTTON_CONTENT,
-                                                          "icon-name", "drive-removable-media-symbolic",
-                                                          "label", _("From a USB stick"), NULL));
-    gtk_widget_set_name (usb, usb_name);
-    gtk_widget_add_css_class (usb, "kiosk-nav");
-    gtk_widget_set_sensitive (usb, self->scanning == NULL);
-    g_object_set_data_full (G_OBJECT (usb), "varname", g_strdup (spec->varname), g_free);
-    g_signal_connect (usb, "clicked", G_CALLBACK (usb_clicked_cb), self);
-    usb_button = usb;
-  }
-  if (spec->kind == KIOSK_DOCUMENT_PAPER)
-    {
-      g_autofree char *feeder_name = g_strdup_printf ("feeder-%s", spec->varname);
-      GtkWidget *feeder = gtk_button_new ();
-      GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_VERTICAL, 8);
-
-      gtk_button_set_child (GTK_BUTTON (feeder), g_object_new (ADW_TYPE_BUTTON_CONTENT,
-                                                               "icon-name", "document-send-symbolic",
-                                                               "label", _("Several sheets: feeder"),
-                                                               NULL));
-      gtk_widget_set_tooltip_text (feeder, _("Put all the sheets in the feeder, face up: they are scanned one after the other"));
-      gtk_widget_set_name (feeder, feeder_name);
-      gtk_widget_add_css_class (feeder, "kiosk-nav");
-      gtk_widget_set_sensitive (feeder, self->scanning == NULL);
-      g_object_set_data_full (G_OBJECT (feeder), "varname", g_strdup (spec->varname), g_free);
-      g_signal_connect (feeder, "clicked", G_CALLBACK (feeder_clicked_cb), self);
-      gtk_widget_set_valign (buttons, GTK_ALIGN_CENTER);
-      gtk_box_append (GTK_BOX (buttons), button);
-      gtk_box_append (GTK_BOX (buttons), feeder);
-      if (self->duplex)
-        {
-          g_autofree char *name = g_strdup_printf ("feeder-duplex-%s", spec->varname);
-          GtkWidget *duplex = new_row_button (self, name, "document-send-symbolic",
-                                              _("Printed on both sides: feeder"), spec->varname, FALSE,
-                                              G_CALLBACK (feeder_clicked_cb));
-
-          gtk_widget_set_tooltip_text (duplex, _("Put all the sheets in the feeder: both sides of each are scanned, empty backs left out"));
-          g_object_set_data (G_OBJECT (duplex), "duplex", GINT_TO_POINTER (TRUE));
-          gtk_box_append (GTK_BOX (buttons), duplex);
-        }
-      if (kiosk_camera_is_available ())
-        {
-          g_autofree char *name = g_strdup_printf ("camera-%s", spec->varname);
-          GtkWidget *camera = new_row_button (self, name, "camera-photo-symbolic",
-                                              document ? _("A page with the camera") : _("With the camera"),
-                                              spec->varname, FALSE, G_CALLBACK (camera_clicked_cb));
-
-          /* With pages already there, the photo is one more page. */
-          g_object_set_data (G_OBJECT (camera), "add-page", GINT_TO_POINTER (document != NULL));
-          gtk_box_append (GTK_BOX (buttons), camera);
-        }
-      gtk_box_append (GTK_BOX (buttons), usb_button);
-      gtk_box_append (GTK_BOX (row), buttons);
-      return row;
-    }
-  {
+    gboolean paper = spec->kind == KIOSK_DOCUMENT_PAPER;
     GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_VERTICAL, 8);
+    g_autofree char *usb_name = g_strdup_printf ("usb-%s", spec->varname);
+    GtkWidget *button;
 
     gtk_widget_set_valign (buttons, GTK_ALIGN_CENTER);
-    gtk_box_append (GTK_BOX (buttons), button);
+    gtk_box_append (GTK_BOX (buttons),
+                    new_row_button (self, button_name, document ? "view-refresh-symbolic" : "scanner-symbolic",
+                                    document ? _("Scan again") : _("Scan"), spec->varname, document == NULL,
+                                    G_CALLBACK (scan_clicked_cb)));
+    if (paper)
+      {
+        g_autofree char *name = g_strdup_printf ("feeder-%s", spec->varname);
+
+        button = new_row_button (self, name, "document-send-symbolic", _("Several sheets: feeder"),
+                                 spec->varname, FALSE, G_CALLBACK (feeder_clicked_cb));
+        gtk_widget_set_tooltip_text (button, _("Put all the sheets in the feeder, face up: they are scanned one after the other"));
+        gtk_box_append (GTK_BOX (buttons), button);
+      }
+    if (paper && self->duplex)
+      {
+        g_autofree char *name = g_strdup_printf ("feeder-duplex-%s", spec->varname);
+
+        button = new_row_button (self, name, "document-send-symbolic", _("Printed on both sides: feeder"),
+                                 spec->varname, FALSE, G_CALLBACK (feeder_clicked_cb));
+        gtk_widget_set_tooltip_text (button, _("Put all the sheets in the feeder: both sides of each are scanned, empty backs left out"));
+        g_object_set_data (G_OBJECT (button), "duplex", GINT_TO_POINTER (TRUE));
+        gtk_box_append (GTK_BOX (buttons), button);
+      }
     if (kiosk_camera_is_available ())
       {
         g_autofree char *name = g_strdup_printf ("camera-%s", spec->varname);
 
-        gtk_box_append (GTK_BOX (buttons),
-                        new_row_button (self, name, "camera-photo-symbolic", _("With the camera"), spec->varname,
-                                        FALSE, G_CALLBACK (camera_clicked_cb)));
+        button = new_row_button (self, name, "camera-photo-symbolic",
+                                 paper && document ? _("A page with the camera") : _("With the camera"),
+                                 spec->varname, FALSE, G_CALLBACK (camera_clicked_cb));
+        /* On paper with pages already there, the photo is one more page. */
+        g_object_set_data (G_OBJECT (button), "add-page", GINT_TO_POINTER (paper && document != NULL));
+        gtk_box_append (GTK_BOX (buttons), button);
       }
-    if (can_edit (document))
+    if (!paper && can_edit (document))
       {
         g_autofree char *name = g_strdup_printf ("edit-%s", spec->varname);
 
@@ -1970,7 +1904,9 @@ build_row (KioskDocumentsPage      *self,
                         new_row_button (self, name, "edit-cut-symbolic", _("Turn or crop"), spec->varname, FALSE,
                                         G_CALLBACK (edit_clicked_cb)));
       }
-    gtk_box_append (GTK_BOX (buttons), usb_button);
+    gtk_box_append (GTK_BOX (buttons),
+                    new_row_button (self, usb_name, "drive-removable-media-symbolic", _("From a USB stick"),
+                                    spec->varname, FALSE, G_CALLBACK (usb_clicked_cb)));
     gtk_box_append (GTK_BOX (row), buttons);
   }
   return row;

@@ -287,10 +287,10 @@ test_streamed_jpeg (void)
   g_assert_no_error (error);
   g_assert_cmpuint (decoded->width, ==, raw->width);
   g_assert_cmpuint (decoded->height, ==, raw->height);
-  g_assert_cmpuint (streamed->half->width, ==, raw->width / 3);
-  g_assert_cmpuint (streamed->half->height, ==, raw->height / 3);
-  g_assert_cmpuint (streamed->half->dpi, ==, 50);
-  g_assert_cmpint (kiosk_image_check_quality (streamed->half), ==, kiosk_image_check_quality (raw));
+  g_assert_cmpuint (streamed->reduced->width, ==, raw->width / 3);
+  g_assert_cmpuint (streamed->reduced->height, ==, raw->height / 3);
+  g_assert_cmpuint (streamed->reduced->dpi, ==, 50);
+  g_assert_cmpint (kiosk_image_check_quality (streamed->reduced), ==, kiosk_image_check_quality (raw));
   g_assert_nonnull (streamed->thumbnail);
   g_assert_cmpuint (MAX (streamed->thumbnail->width, streamed->thumbnail->height), <=, 360);
   g_ptr_array_unref (progress.partials);

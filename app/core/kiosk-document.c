@@ -305,7 +305,7 @@ kiosk_jpeg_writer_free (KioskJpegWriter *self)
 /**
  * kiosk_scan_new_from_image:
  *
- * Returns: (transfer full) (nullable): @image encoded, with its half-size copy
+ * Returns: (transfer full) (nullable): @image encoded, with its reduced copy
  */
 KioskScan *
 kiosk_scan_new_from_image (const KioskImage  *image,
@@ -322,7 +322,7 @@ kiosk_scan_new_from_image (const KioskImage  *image,
   scan->height = image->height;
   scan->dpi = image->dpi;
   scan->jpeg = g_steal_pointer (&jpeg);
-  scan->half = kiosk_image_downscale (image, MAX (1, MAX (image->width, image->height) / 3));
+  scan->reduced = kiosk_image_downscale (image, MAX (1, MAX (image->width, image->height) / 3));
   return scan;
 }
 
@@ -332,7 +332,7 @@ kiosk_scan_free (KioskScan *scan)
   if (scan == NULL)
     return;
   g_clear_pointer (&scan->jpeg, g_bytes_unref);
-  g_clear_pointer (&scan->half, kiosk_image_free);
+  g_clear_pointer (&scan->reduced, kiosk_image_free);
   g_clear_pointer (&scan->thumbnail, kiosk_image_free);
   g_free (scan);
 }

@@ -81,7 +81,7 @@ typedef struct
   guint       height;
   guint       dpi;
   GBytes     *jpeg;
-  KioskImage *half;      /* reduced: a third of the width and height, averaged (dpi / 3) */
+  KioskImage *reduced;   /* reduced: a third of the width and height, averaged (dpi / 3) */
   KioskImage *thumbnail; /* nullable: at most 360 pixels a side, the last preview shown */
 } KioskScan;
 

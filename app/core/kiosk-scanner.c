@@ -207,61 +207,61 @@ typedef struct
   guint    height;
   guint32 *sums;
   guint8  *rgb;
-} Half;
+} Reduced;
 
 static void
-half_init (Half  *half,
-           guint  width,
-           guint  height)
+reduced_init (Reduced *reduced,
+              guint    width,
+              guint    height)
 {
-  half->width = MAX (1, width / REDUCED_FACTOR);
-  half->height = MAX (1, height / REDUCED_FACTOR);
-  half->sums = g_new0 (guint32, (gsize) half->width * 3);
-  half->rgb = g_malloc0 ((gsize) half->width * half->height * 3);
+  reduced->width = MAX (1, width / REDUCED_FACTOR);
+  reduced->height = MAX (1, height / REDUCED_FACTOR);
+  reduced->sums = g_new0 (guint32, (gsize) reduced->width * 3);
+  reduced->rgb = g_malloc0 ((gsize) reduced->width * reduced->height * 3);
 }
 
 static void
-half_take_row (Half         *half,
-               const guint8 *row,
-               guint         row_width,
-               guint         y)
+reduced_take_row (Reduced      *reduced,
+                  const guint8 *row,
+                  guint         row_width,
+                  guint         y)
 {
-  if (y / REDUCED_FACTOR >= half->height)
+  if (y / REDUCED_FACTOR >= reduced->height)
     return;
-  for (guint x = 0; x < half->width; x++)
+  for (guint x = 0; x < reduced->width; x++)
     for (guint c = 0; c < 3; c++)
       for (guint dx = 0; dx < REDUCED_FACTOR; dx++)
-        half->sums[x * 3 + c] += row[(gsize) MIN (REDUCED_FACTOR * x + dx, row_width - 1) * 3 + c];
+        reduced->sums[x * 3 + c] += row[(gsize) MIN (REDUCED_FACTOR * x + dx, row_width - 1) * 3 + c];
   if (y % REDUCED_FACTOR == REDUCED_FACTOR - 1)
     {
-      guint8 *out = half->rgb + (gsize) (y / REDUCED_FACTOR) * half->width * 3;
+      guint8 *out = reduced->rgb + (gsize) (y / REDUCED_FACTOR) * reduced->width * 3;
 
-      for (gsize i = 0; i < (gsize) half->width * 3; i++)
+      for (gsize i = 0; i < (gsize) reduced->width * 3; i++)
         {
-          out[i] = half->sums[i] / (REDUCED_FACTOR * REDUCED_FACTOR);
-          half->sums[i] = 0;
+          out[i] = reduced->sums[i] / (REDUCED_FACTOR * REDUCED_FACTOR);
+          reduced->sums[i] = 0;
         }
     }
 }
 
 static void
-half_clear (Half *half)
+reduced_clear (Reduced *reduced)
 {
-  if (half->rgb != NULL)
-    explicit_bzero (half->rgb, (gsize) half->width * half->height * 3);
-  g_clear_pointer (&half->rgb, g_free);
-  g_clear_pointer (&half->sums, g_free);
+  if (reduced->rgb != NULL)
+    explicit_bzero (reduced->rgb, (gsize) reduced->width * reduced->height * 3);
+  g_clear_pointer (&reduced->rgb, g_free);
+  g_clear_pointer (&reduced->sums, g_free);
 }
 
 /* Rows in flight between the thread reading the helper and the one encoding: enough for the two
  * to overlap, little memory (64 rows of an A4 page at 300 dpi: 476 kB). */
 #define ENCODER_ROWS 64
 
-/* The JPEG and the half copy, made on a thread of their own from rows handed over in order. */
+/* The JPEG and the reduced copy, made on a thread of their own from rows handed over in order. */
 typedef struct
 {
   KioskJpegWriter *writer;
-  Half             half;
+  Reduced          reduced;
   guint            width;
   gsize            row_bytes;
   guint8          *buffers;
@@ -283,7 +283,7 @@ encoder_thread (gpointer data)
       if (row == (guint8 *) encoder)
         break;
       kiosk_jpeg_writer_write_row (encoder->writer, row);
-      half_take_row (&encoder->half, row, encoder->width, y++);
+      reduced_take_row (&encoder->reduced, row, encoder->width, y++);
       g_async_queue_push (encoder->free_rows, row);
     }
   return NULL;
@@ -299,7 +299,7 @@ encoder_start (Encoder *encoder,
   encoder->writer = kiosk_jpeg_writer_new (width, height, dpi, quality);
   if (encoder->writer == NULL)
     return FALSE;
-  half_init (&encoder->half, width, height);
+  reduced_init (&encoder->reduced, width, height);
   encoder->width = width;
   encoder->row_bytes = (gsize) width * 3;
   encoder->buffers = g_malloc (ENCODER_ROWS * encoder->row_bytes);
@@ -322,7 +322,7 @@ encoder_take_row (Encoder      *encoder,
   g_async_queue_push (encoder->full_rows, buffer);
 }
 
-/* Waits for the rows handed over to be encoded; the writer and the half copy stay. */
+/* Waits for the rows handed over to be encoded; the writer and the reduced copy stay. */
 static void
 encoder_stop (Encoder *encoder)
 {
@@ -342,7 +342,7 @@ encoder_clear (Encoder *encoder)
 {
   encoder_stop (encoder);
   g_clear_pointer (&encoder->writer, kiosk_jpeg_writer_free);
-  half_clear (&encoder->half);
+  reduced_clear (&encoder->reduced);
 }
 
 static KioskImage *
@@ -525,8 +525,8 @@ scan_page (KioskScanner  *self,
   gint64 last_report = 0;
   guint8 *rgb;
   Preview preview = { 0 };
-  /* Encoded as it comes (options.jpeg_quality): only one row is held, then the JPEG and a
-   * half-size copy. A hand-scanner's page, whose height JPEG needs first, is held whole. */
+  /* Encoded as it comes (options.jpeg_quality): only one row is held, then the JPEG and the
+   * reduced copy. A hand-scanner's page, whose height JPEG needs first, is held whole. */
   gboolean streaming;
   gsize row_bytes;
   Encoder encoder = { 0 };
@@ -625,7 +625,7 @@ scan_page (KioskScanner  *self,
                                    "Scanner: the helper stopped in the middle of the page");
               goto discard;
             }
-          /* Each row completed: the preview (and, streaming, the JPEG and the half copy) take it. */
+          /* Each row completed: the preview (and, streaming, the JPEG and the reduced copy) take it. */
           for (gsize y = filled / row_bytes; y < (filled + n) / row_bytes; y++)
             {
               const guint8 *row = streaming ? rgb : rgb + y * row_bytes;
@@ -667,7 +667,7 @@ scan_page (KioskScanner  *self,
   if (streaming)
     {
       KioskScan *result = g_new0 (KioskScan, 1);
-      Half half;
+      Reduced reduced;
 
       /* The preview shown last is the page's thumbnail: no second pass over the page. */
       if (preview.rgb != NULL)
@@ -679,10 +679,10 @@ scan_page (KioskScanner  *self,
       result->height = height;
       result->dpi = job->options.dpi;
       encoder_stop (&encoder);
-      half = encoder.half;
-      pixels = g_bytes_new_take (g_steal_pointer (&encoder.half.rgb), (gsize) half.width * half.height * 3);
+      reduced = encoder.reduced;
+      pixels = g_bytes_new_take (g_steal_pointer (&encoder.reduced.rgb), (gsize) reduced.width * reduced.height * 3);
       result->jpeg = kiosk_jpeg_writer_finish (g_steal_pointer (&encoder.writer));
-      result->half = kiosk_image_new (half.width, half.height, job->options.dpi / REDUCED_FACTOR, pixels);
+      result->reduced = kiosk_image_new (reduced.width, reduced.height, job->options.dpi / REDUCED_FACTOR, pixels);
       encoder_clear (&encoder);
       explicit_bzero (rgb, row_bytes);
       g_free (rgb);
@@ -805,8 +805,8 @@ run_job (KioskScanner *self,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GSubprocess) process = NULL;
-  KioskImage *image = NULL;
-  KioskScan *scan = NULL;
+  gpointer result = NULL;             /* what the job returns, freed by result_free */
+  GDestroyNotify result_free = NULL;
   guint n_pages = 0;
 
   g_atomic_int_set (&self->cancelled, g_task_return_error_if_cancelled (job->task));
@@ -822,40 +822,19 @@ run_job (KioskScanner *self,
 
       if (job->sources)
         {
-          GStrv sources = read_source_list (self, process, &error);
-
-          g_mutex_lock (&self->lock);
-          g_clear_object (&self->process);
-          g_mutex_unlock (&self->lock);
-          g_subprocess_force_exit (process);
-          g_subprocess_wait (process, NULL, NULL);
-          if (sources != NULL)
-            g_task_return_pointer (job->task, sources, (GDestroyNotify) g_strfreev);
-          else
-            g_task_return_error (job->task, g_steal_pointer (&error));
-          return;
+          result = read_source_list (self, process, &error);
+          result_free = (GDestroyNotify) g_strfreev;
         }
-      if (job->list)
+      else if (job->list)
         {
-          GPtrArray *devices = read_device_list (self, process, &error);
-
-          g_mutex_lock (&self->lock);
-          g_clear_object (&self->process);
-          g_mutex_unlock (&self->lock);
-          g_subprocess_force_exit (process);
-          g_subprocess_wait (process, NULL, NULL);
-          if (devices != NULL)
-            g_task_return_pointer (job->task, devices, (GDestroyNotify) g_ptr_array_unref);
-          else
-            g_task_return_error (job->task, g_steal_pointer (&error));
-          return;
+          result = read_device_list (self, process, &error);
+          result_free = (GDestroyNotify) g_ptr_array_unref;
         }
-      if (job->batch)
+      else if (job->batch)
         {
           /* Page after page until the feeder is empty; each goes to the caller at once. */
           gboolean batch_end = FALSE;
 
-          n_pages = 0;
           while (error == NULL && !batch_end)
             {
               KioskImage *page = scan_page (self, job, process, &batch_end, NULL, &error);
@@ -876,8 +855,16 @@ run_job (KioskScanner *self,
       else
         {
           gboolean batch_end = FALSE;
+          KioskScan *scan = NULL;
 
-          image = scan_page (self, job, process, &batch_end, &scan, &error);
+          /* A page held raw, or encoded as it came (options.jpeg_quality). */
+          result = scan_page (self, job, process, &batch_end, &scan, &error);
+          result_free = (GDestroyNotify) kiosk_image_free;
+          if (scan != NULL)
+            {
+              result = scan;
+              result_free = (GDestroyNotify) kiosk_scan_free;
+            }
         }
 
       /* Whatever the helper still does (releasing the device, or hanging in the backend), the
@@ -891,10 +878,8 @@ run_job (KioskScanner *self,
 
   if (job->batch && error == NULL)
     g_task_return_int (job->task, n_pages);
-  else if (scan != NULL)
-    g_task_return_pointer (job->task, scan, (GDestroyNotify) kiosk_scan_free);
-  else if (image != NULL)
-    g_task_return_pointer (job->task, image, (GDestroyNotify) kiosk_image_free);
+  else if (result != NULL)
+    g_task_return_pointer (job->task, result, result_free);
   else
     g_task_return_error (job->task, g_steal_pointer (&error));
 }
@@ -1007,6 +992,27 @@ kiosk_scanner_set_device (KioskScanner *self,
   self->device = (device && *device) ? g_strdup (device) : NULL;
 }
 
+/* A request for the scanner's thread (a scan, a list): its task, with the caller's context for the answer. */
+static Job *
+new_job (KioskScanner           *self,
+         const KioskScanOptions *options,   /* nullable: not a scan */
+         GCancellable           *cancellable,
+         GAsyncReadyCallback     callback,
+         gpointer                user_data,
+         gpointer                source_tag)
+{
+  Job *job = g_new0 (Job, 1);
+
+  job->task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (job->task, source_tag);
+  if (options != NULL)
+    job->options = *options;
+  job->context = g_main_context_ref_thread_default ();
+  if (cancellable != NULL)
+    job->cancel_id = g_cancellable_connect (cancellable, G_CALLBACK (cancel_scan_cb), self, NULL);
+  return job;
+}
+
 /**
  * kiosk_scanner_list_devices_async:
  *
@@ -1019,14 +1025,9 @@ kiosk_scanner_list_devices_async (KioskScanner        *self,
                                   GAsyncReadyCallback  callback,
                                   gpointer             user_data)
 {
-  Job *job = g_new0 (Job, 1);
+  Job *job = new_job (self, NULL, cancellable, callback, user_data, kiosk_scanner_list_devices_async);
 
-  job->task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (job->task, kiosk_scanner_list_devices_async);
   job->list = TRUE;
-  job->context = g_main_context_ref_thread_default ();
-  if (cancellable != NULL)
-    job->cancel_id = g_cancellable_connect (cancellable, G_CALLBACK (cancel_scan_cb), self, NULL);
   g_async_queue_push (self->jobs, job);
 }
 
@@ -1035,7 +1036,7 @@ kiosk_scanner_list_devices_async (KioskScanner        *self,
  *
  * For a scan started with options.jpeg_quality: the page encoded as it came.
  *
- * Returns: (transfer full): the page's JPEG and its half-size copy, or %NULL with @error set
+ * Returns: (transfer full): the page's JPEG and its reduced copy, or %NULL with @error set
  */
 KioskScan *
 kiosk_scanner_scan_jpeg_finish (KioskScanner  *self,
@@ -1058,14 +1059,9 @@ kiosk_scanner_list_sources_async (KioskScanner        *self,
                                   GAsyncReadyCallback  callback,
                                   gpointer             user_data)
 {
-  Job *job = g_new0 (Job, 1);
+  Job *job = new_job (self, NULL, cancellable, callback, user_data, kiosk_scanner_list_sources_async);
 
-  job->task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (job->task, kiosk_scanner_list_sources_async);
   job->sources = TRUE;
-  job->context = g_main_context_ref_thread_default ();
-  if (cancellable != NULL)
-    job->cancel_id = g_cancellable_connect (cancellable, G_CALLBACK (cancel_scan_cb), self, NULL);
   g_async_queue_push (self->jobs, job);
 }
 
@@ -1151,26 +1147,6 @@ cancel_scan_cb (GCancellable *cancellable,
   if (self->process != NULL)
     g_subprocess_force_exit (self->process);
   g_mutex_unlock (&self->lock);
-}
-
-/* A scan request for the scanner's thread: its task, with the caller's context for the answer. */
-static Job *
-new_job (KioskScanner           *self,
-         const KioskScanOptions *options,
-         GCancellable           *cancellable,
-         GAsyncReadyCallback     callback,
-         gpointer                user_data,
-         gpointer                source_tag)
-{
-  Job *job = g_new0 (Job, 1);
-
-  job->task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (job->task, source_tag);
-  job->options = *options;
-  job->context = g_main_context_ref_thread_default ();
-  if (cancellable != NULL)
-    job->cancel_id = g_cancellable_connect (cancellable, G_CALLBACK (cancel_scan_cb), self, NULL);
-  return job;
 }
 
 /**
