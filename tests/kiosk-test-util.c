@@ -233,14 +233,46 @@ kiosk_test_find (KioskWindow *window,
   return widget;
 }
 
+typedef struct
+{
+  KioskWindow *window;
+  const char  *name;
+  GtkWidget   *widget;
+} ClickableWait;
+
+static gboolean
+is_clickable_cb (gpointer data)
+{
+  ClickableWait *wait = data;
+
+  wait->widget = kiosk_window_find_widget (wait->window, wait->name);
+  return wait->widget != NULL
+         && gtk_widget_is_visible (wait->widget)
+         && gtk_widget_is_sensitive (wait->widget);
+}
+
+/* What a citizen does before tapping: waits until the widget is there, shown and usable.
+ * A busy machine may need a few more frames for a page's answer to show its buttons. */
+GtkWidget *
+kiosk_test_wait_clickable (KioskWindow *window,
+                           const char  *name)
+{
+  ClickableWait wait = { window, name, NULL };
+
+  if (!kiosk_test_wait (is_clickable_cb, &wait, 15000))
+    g_error ("Waited 15 s for %s on page %s to be clickable: %s", name,
+             kiosk_window_get_page_name (window),
+             wait.widget == NULL ? "not found"
+             : !gtk_widget_is_visible (wait.widget) ? "not visible" : "not sensitive");
+  return wait.widget;
+}
+
 void
 kiosk_test_click (KioskWindow *window,
                   const char  *name)
 {
-  GtkWidget *widget = kiosk_test_find (window, name);
+  GtkWidget *widget = kiosk_test_wait_clickable (window, name);
 
-  g_assert_true (gtk_widget_get_sensitive (widget));
-  g_assert_true (gtk_widget_is_visible (widget));
   /* "clicked" is what a tap emits; gtk_widget_activate() on a button waits 250 ms first. */
   /* A radio button stays chosen when tapped again; a check box (multiple choice) toggles. */
   if (GTK_IS_CHECK_BUTTON (widget)

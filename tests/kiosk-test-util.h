@@ -35,6 +35,8 @@ void             kiosk_test_wait_for_page  (KioskWindow     *window,
                                             const char      *name);
 GtkWidget       *kiosk_test_find           (KioskWindow     *window,
                                             const char      *name);
+GtkWidget       *kiosk_test_wait_clickable (KioskWindow     *window,
+                                            const char      *name);
 void             kiosk_test_click          (KioskWindow     *window,
                                             const char      *name);
 void             kiosk_test_type           (KioskWindow     *window,
