@@ -25,7 +25,7 @@ struct _KioskDocumentsPage
   gboolean        adding_page;    /* the scan adds a page to the paper document */
 
   /* A feeder batch in progress: pages are encoded as they arrive, in their slots. */
-  GPtrArray      *batch_pages;    /* of KioskPage or NULL (blank, skipped), by arrival */
+  GPtrArray      *batch_pages;    /* of KioskSheet or NULL (blank, skipped), by arrival */
   guint           batch_pending;  /* pages being encoded */
   gboolean        batch_over;     /* the scanner has finished */
   GError         *batch_error;    /* why it stopped early, if it did */
@@ -242,9 +242,9 @@ encode_in_thread (GTask        *task,
           if (data->kind == KIOSK_DOCUMENT_PAPER || data->want_pdf)
             {
               g_autoptr(GPtrArray) pages = data->pages ? g_ptr_array_ref (data->pages)
-                                                       : g_ptr_array_new_with_free_func ((GDestroyNotify) kiosk_page_free);
+                                                       : g_ptr_array_new_with_free_func ((GDestroyNotify) kiosk_sheet_free);
 
-              g_ptr_array_add (pages, kiosk_page_new_from_scan (scan, thumbnail));
+              g_ptr_array_add (pages, kiosk_sheet_new_from_scan (scan, thumbnail));
               document = kiosk_document_new_from_pages (data->varname, pages, &error);
             }
           else
@@ -305,10 +305,10 @@ encode_in_thread (GTask        *task,
       /* A paper document is a PDF of its pages: this one is added after the others (or alone,
        * when the citizen scans it again from the start). */
       g_autoptr(GPtrArray) pages = data->pages ? g_ptr_array_ref (data->pages)
-                                               : g_ptr_array_new_with_free_func ((GDestroyNotify) kiosk_page_free);
+                                               : g_ptr_array_new_with_free_func ((GDestroyNotify) kiosk_sheet_free);
       KioskDocument *document;
 
-      g_ptr_array_add (pages, kiosk_page_new (data->image, jpeg, preview));
+      g_ptr_array_add (pages, kiosk_sheet_new (data->image, jpeg, preview));
       document = kiosk_document_new_from_pages (data->varname, pages, &error);
       if (document == NULL)
         {
@@ -332,10 +332,10 @@ encode_in_thread (GTask        *task,
         }
       if (data->want_pdf)
         {
-          g_autoptr(GPtrArray) pages = g_ptr_array_new_with_free_func ((GDestroyNotify) kiosk_page_free);
+          g_autoptr(GPtrArray) pages = g_ptr_array_new_with_free_func ((GDestroyNotify) kiosk_sheet_free);
           KioskDocument *document;
 
-          g_ptr_array_add (pages, kiosk_page_new (data->image, jpeg, preview));
+          g_ptr_array_add (pages, kiosk_sheet_new (data->image, jpeg, preview));
           document = kiosk_document_new_from_pages (data->varname, pages, &error);
           if (document == NULL)
             g_task_return_error (task, g_steal_pointer (&error));
@@ -458,9 +458,9 @@ copy_pages (KioskDocument *document)
 
   if (pages == NULL)
     return NULL;
-  copy = g_ptr_array_new_with_free_func ((GDestroyNotify) kiosk_page_free);
+  copy = g_ptr_array_new_with_free_func ((GDestroyNotify) kiosk_sheet_free);
   for (guint i = 0; i < pages->len; i++)
-    g_ptr_array_add (copy, kiosk_page_copy (g_ptr_array_index (pages, i)));
+    g_ptr_array_add (copy, kiosk_sheet_copy (g_ptr_array_index (pages, i)));
   return copy;
 }
 
@@ -610,8 +610,8 @@ encode_batch_page_in_thread (GTask        *task,
   if (jpeg == NULL)
     g_task_return_error (task, g_steal_pointer (&error));
   else
-    g_task_return_pointer (task, kiosk_page_new (data->image, jpeg, kiosk_image_downscale (data->image, 360)),
-                           (GDestroyNotify) kiosk_page_free);
+    g_task_return_pointer (task, kiosk_sheet_new (data->image, jpeg, kiosk_image_downscale (data->image, 360)),
+                           (GDestroyNotify) kiosk_sheet_free);
 }
 
 static void
@@ -624,7 +624,7 @@ finish_batch_if_done (KioskDocumentsPage *self)
   if (!self->batch_over || self->batch_pending > 0 || self->scanning == NULL)
     return;
   pages = self->batch_before ? g_steal_pointer (&self->batch_before)
-                             : g_ptr_array_new_with_free_func ((GDestroyNotify) kiosk_page_free);
+                             : g_ptr_array_new_with_free_func ((GDestroyNotify) kiosk_sheet_free);
   for (guint i = 0; i < self->batch_pages->len; i++)
     if (self->batch_pages->pdata[i] != NULL)
       g_ptr_array_add (pages, g_steal_pointer (&self->batch_pages->pdata[i]));
@@ -661,11 +661,11 @@ batch_page_encoded_cb (GObject      *object,
   KioskDocumentsPage *self = KIOSK_DOCUMENTS_PAGE (object);
   BatchPageData *data = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
-  KioskPage *page = g_task_propagate_pointer (G_TASK (result), &error);
+  KioskSheet *page = g_task_propagate_pointer (G_TASK (result), &error);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->batch_pages == NULL)
     {
-      g_clear_pointer (&page, kiosk_page_free);
+      g_clear_pointer (&page, kiosk_sheet_free);
       return;
     }
   self->batch_pending--;
@@ -744,7 +744,7 @@ feeder_clicked_cb (GtkButton          *button,
   g_clear_pointer (&self->batch_pages, g_ptr_array_unref);
   g_clear_pointer (&self->batch_before, g_ptr_array_unref);
   g_clear_error (&self->batch_error);
-  self->batch_pages = g_ptr_array_new_with_free_func ((GDestroyNotify) kiosk_page_free);
+  self->batch_pages = g_ptr_array_new_with_free_func ((GDestroyNotify) kiosk_sheet_free);
   self->batch_before = copy_pages (kiosk_dossier_get_document (self->dossier, varname));
   self->batch_pending = 0;
   self->batch_over = FALSE;
@@ -922,8 +922,8 @@ make_usb_document_in_thread (GTask        *task,
     }
   /* An image for a paper document (or where only PDF is taken): a page of a PDF. */
   {
-    g_autoptr(GPtrArray) pages = g_ptr_array_new_with_free_func ((GDestroyNotify) kiosk_page_free);
-    KioskPage *page = g_new0 (KioskPage, 1);
+    g_autoptr(GPtrArray) pages = g_ptr_array_new_with_free_func ((GDestroyNotify) kiosk_sheet_free);
+    KioskSheet *page = g_new0 (KioskSheet, 1);
     KioskDocument *document;
 
     page->width = imported->width;
@@ -1076,7 +1076,7 @@ page_edit_clicked_cb (GtkButton          *button,
   switch (edit)
     {
     case PAGE_TURN:
-      ((KioskPage *) pages->pdata[index])->quarter_turns = (((KioskPage *) pages->pdata[index])->quarter_turns + 1) % 4;
+      ((KioskSheet *) pages->pdata[index])->quarter_turns = (((KioskSheet *) pages->pdata[index])->quarter_turns + 1) % 4;
       break;
     case PAGE_REMOVE:
       g_ptr_array_remove_index (pages, index);
@@ -1151,7 +1151,7 @@ build_pages (KioskDocumentsPage      *self,
 
   for (guint i = 0; i < pages->len; i++)
     {
-      const KioskPage *page = g_ptr_array_index (pages, i);
+      const KioskSheet *page = g_ptr_array_index (pages, i);
       GtkWidget *column = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
       GtkWidget *tools = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
       g_autofree char *number = g_strdup_printf (_("Page %u"), i + 1);
@@ -1404,7 +1404,7 @@ edit_in_thread (GTask        *task,
   else if (data->pages != NULL)
     {
       /* The page takes the new JPEG, turned already; the PDF is assembled again. */
-      KioskPage *page = g_ptr_array_index (data->pages, data->page);
+      KioskSheet *page = g_ptr_array_index (data->pages, data->page);
       KioskDocument *document;
 
       g_bytes_unref (page->jpeg);
@@ -1425,7 +1425,7 @@ edit_in_thread (GTask        *task,
 }
 
 /* The page being edited, or %NULL when a whole image is. */
-static const KioskPage *
+static const KioskSheet *
 edited_page (KioskDocumentsPage *self)
 {
   KioskDocument *document = self->editing ? kiosk_dossier_get_document (self->dossier, self->editing) : NULL;
@@ -1442,7 +1442,7 @@ static KioskImage *
 edited_preview (KioskDocumentsPage *self)
 {
   KioskDocument *document = self->editing ? kiosk_dossier_get_document (self->dossier, self->editing) : NULL;
-  const KioskPage *page = edited_page (self);
+  const KioskSheet *page = edited_page (self);
 
   if (page != NULL && page->preview != NULL)
     return kiosk_image_rotate (page->preview, (page->quarter_turns + self->edit_turns) % 4);
@@ -1562,7 +1562,7 @@ edit_apply_clicked_cb (GtkButton          *button,
   data->varname = g_strdup (self->editing);
   if (edited_page (self) != NULL)
     {
-      const KioskPage *page = edited_page (self);
+      const KioskSheet *page = edited_page (self);
 
       data->jpeg = g_bytes_ref (page->jpeg);
       data->turns = (page->quarter_turns + self->edit_turns) % 4;

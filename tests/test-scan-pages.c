@@ -425,9 +425,9 @@ test_multi_page_document (void)
   document = kiosk_dossier_get_document (dossier, spec->varname);
   pages = kiosk_document_get_pages (document);
   g_assert_cmpuint (pages->len, ==, 2);
-  g_assert_cmpuint (((KioskPage *) pages->pdata[0])->quarter_turns, ==, 0);
-  g_assert_cmpuint (((KioskPage *) pages->pdata[1])->quarter_turns, ==, 1);
-  g_assert_cmpuint (((KioskPage *) pages->pdata[0])->dpi, ==, 200);   /* the paper profile */
+  g_assert_cmpuint (((KioskSheet *) pages->pdata[0])->quarter_turns, ==, 0);
+  g_assert_cmpuint (((KioskSheet *) pages->pdata[1])->quarter_turns, ==, 1);
+  g_assert_cmpuint (((KioskSheet *) pages->pdata[0])->dpi, ==, 200);   /* the paper profile */
 
   /* The PDF: two pages, A4 (210 × 297 mm = 595 × 842 pt), the second one turned. */
   g_assert_cmpstr (kiosk_document_get_content_type (document), ==, "application/pdf");
@@ -469,7 +469,7 @@ test_multi_page_document (void)
     page_size (info, 1, &width, &height);
     g_assert_cmpfloat (ABS (width - 595.3), <, 3);
     /* The other page's thumbnail is still there (copies of pages have pixels of their own). */
-    preview = ((KioskPage *) g_ptr_array_index (kiosk_document_get_pages (document), 0))->preview;
+    preview = ((KioskSheet *) g_ptr_array_index (kiosk_document_get_pages (document), 0))->preview;
     pixels = g_bytes_get_data (preview->pixels, &n);
     for (gsize i = 0; i < n; i++)
       lit += pixels[i] != 0;

@@ -358,20 +358,20 @@ kiosk_encode_pdf (GPtrArray  *pages,
                   GPtrArray  *jpegs,
                   GError    **error)
 {
-  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) kiosk_page_free);
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) kiosk_sheet_free);
 
   g_return_val_if_fail (pages->len == jpegs->len && pages->len > 0, NULL);
   for (guint i = 0; i < pages->len; i++)
-    g_ptr_array_add (list, kiosk_page_new (g_ptr_array_index (pages, i), g_ptr_array_index (jpegs, i), NULL));
+    g_ptr_array_add (list, kiosk_sheet_new (g_ptr_array_index (pages, i), g_ptr_array_index (jpegs, i), NULL));
   return kiosk_encode_pdf_pages (list, error);
 }
 
-KioskPage *
-kiosk_page_new (const KioskImage *image,
+KioskSheet *
+kiosk_sheet_new (const KioskImage *image,
                 GBytes           *jpeg,
                 KioskImage       *preview)
 {
-  KioskPage *page = g_new0 (KioskPage, 1);
+  KioskSheet *page = g_new0 (KioskSheet, 1);
 
   page->width = image->width;
   page->height = image->height;
@@ -382,11 +382,11 @@ kiosk_page_new (const KioskImage *image,
 }
 
 /* A page from a scan encoded as it came. @preview: (transfer full) (nullable) */
-KioskPage *
-kiosk_page_new_from_scan (const KioskScan *scan,
+KioskSheet *
+kiosk_sheet_new_from_scan (const KioskScan *scan,
                           KioskImage      *preview)
 {
-  KioskPage *page = g_new0 (KioskPage, 1);
+  KioskSheet *page = g_new0 (KioskSheet, 1);
 
   page->width = scan->width;
   page->height = scan->height;
@@ -396,10 +396,10 @@ kiosk_page_new_from_scan (const KioskScan *scan,
   return page;
 }
 
-KioskPage *
-kiosk_page_copy (const KioskPage *page)
+KioskSheet *
+kiosk_sheet_copy (const KioskSheet *page)
 {
-  KioskPage *copy = g_memdup2 (page, sizeof *page);
+  KioskSheet *copy = g_memdup2 (page, sizeof *page);
 
   copy->jpeg = g_bytes_ref (page->jpeg);
   copy->preview = NULL;
@@ -415,7 +415,7 @@ kiosk_page_copy (const KioskPage *page)
 }
 
 void
-kiosk_page_free (KioskPage *page)
+kiosk_sheet_free (KioskSheet *page)
 {
   if (page == NULL)
     return;
@@ -458,7 +458,7 @@ kiosk_image_rotate (const KioskImage *image,
 
 /**
  * kiosk_encode_pdf_pages:
- * @pages: (element-type KioskPage): in order
+ * @pages: (element-type KioskSheet): in order
  *
  * Like kiosk_encode_pdf(), each page turned as the citizen asked: the page's size is swapped
  * for a quarter turn and the JPEG drawn turned; its bytes are embedded unchanged.
@@ -478,11 +478,11 @@ kiosk_encode_pdf_pages (GPtrArray  *pages,
   /* Room for the JPEGs and the PDF's own few kilobytes from the start: growing by doubling
    * would copy megabytes, and briefly hold twice as much. */
   for (guint i = 0; i < pages->len; i++)
-    expected += g_bytes_get_size (((KioskPage *) g_ptr_array_index (pages, i))->jpeg) + 4096;
+    expected += g_bytes_get_size (((KioskSheet *) g_ptr_array_index (pages, i))->jpeg) + 4096;
   out = g_byte_array_sized_new (expected);
   for (guint i = 0; i < pages->len; i++)
     {
-      const KioskPage *page = g_ptr_array_index (pages, i);
+      const KioskSheet *page = g_ptr_array_index (pages, i);
       double dpi = page->dpi > 0 ? page->dpi : 300;
       double width_pt = page->width * 72.0 / dpi;
       double height_pt = page->height * 72.0 / dpi;
@@ -544,7 +544,7 @@ struct _KioskDocument
   char       *sha256;
   GBytes     *content;
   KioskImage *preview;
-  GPtrArray  *pages;       /* nullable: of KioskPage, for a PDF built from scanned pages */
+  GPtrArray  *pages;       /* nullable: of KioskSheet, for a PDF built from scanned pages */
 };
 
 G_DEFINE_FINAL_TYPE (KioskDocument, kiosk_document, G_TYPE_OBJECT)
@@ -615,7 +615,7 @@ kiosk_document_new (const char *varname,
 
 /**
  * kiosk_document_new_from_pages:
- * @pages: (element-type KioskPage) (transfer none): the pages, copied
+ * @pages: (element-type KioskSheet) (transfer none): the pages, copied
  *
  * A PDF of the pages in this order, each turned as asked; the first page's thumbnail is the
  * document's. Blocking (cairo): call it from a worker.
@@ -628,7 +628,7 @@ kiosk_document_new_from_pages (const char  *varname,
                                GError     **error)
 {
   g_autoptr(GBytes) pdf = kiosk_encode_pdf_pages (pages, error);
-  const KioskPage *first;
+  const KioskSheet *first;
   KioskImage *preview = NULL;
   KioskDocument *self;
 
@@ -638,16 +638,16 @@ kiosk_document_new_from_pages (const char  *varname,
   if (first->preview != NULL)
     preview = kiosk_image_rotate (first->preview, first->quarter_turns);
   self = kiosk_document_new (varname, "application/pdf", pdf, preview);
-  self->pages = g_ptr_array_new_with_free_func ((GDestroyNotify) kiosk_page_free);
+  self->pages = g_ptr_array_new_with_free_func ((GDestroyNotify) kiosk_sheet_free);
   for (guint i = 0; i < pages->len; i++)
-    g_ptr_array_add (self->pages, kiosk_page_copy (g_ptr_array_index (pages, i)));
+    g_ptr_array_add (self->pages, kiosk_sheet_copy (g_ptr_array_index (pages, i)));
   return self;
 }
 
 /**
  * kiosk_document_get_pages:
  *
- * Returns: (transfer none) (nullable) (element-type KioskPage): the pages of a PDF built from
+ * Returns: (transfer none) (nullable) (element-type KioskSheet): the pages of a PDF built from
  *   scanned pages; %NULL for a single image or a document read back from a draft
  */
 GPtrArray *

@@ -50,7 +50,8 @@ GBytes     *kiosk_encode_pdf         (GPtrArray   *pages,
                                       GPtrArray   *jpegs,
                                       GError     **error);
 
-/* One scanned page of a paper document: its JPEG (kept as scanned), size, thumbnail, and the
+/* KioskSheet: one scanned page of a paper document (a "sheet", so that "page" names only the
+ * window's screens): its JPEG (kept as scanned), size, thumbnail, and the
  * quarter turns the citizen asked for (applied when the PDF is assembled, the JPEG untouched). */
 typedef struct
 {
@@ -60,18 +61,18 @@ typedef struct
   GBytes     *jpeg;
   KioskImage *preview;       /* nullable */
   guint       quarter_turns; /* clockwise, 0–3 */
-} KioskPage;
+} KioskSheet;
 
-KioskPage  *kiosk_page_new           (const KioskImage *image,
+KioskSheet *kiosk_sheet_new          (const KioskImage *image,
                                       GBytes      *jpeg,
                                       KioskImage  *preview);
-KioskPage  *kiosk_page_copy          (const KioskPage *page);
-void        kiosk_page_free          (KioskPage   *page);
+KioskSheet *kiosk_sheet_copy         (const KioskSheet *page);
+void        kiosk_sheet_free         (KioskSheet  *page);
 GBytes     *kiosk_encode_pdf_pages   (GPtrArray   *pages,
                                       GError     **error);
 KioskImage *kiosk_image_rotate       (const KioskImage *image,
                                       guint        quarter_turns);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (KioskPage, kiosk_page_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KioskSheet, kiosk_sheet_free)
 
 /* A page encoded as it was scanned: its JPEG and a reduced copy for the checks and the card's
  * crop; the page itself was never held whole. */
@@ -89,7 +90,7 @@ KioskScan  *kiosk_scan_new_from_image (const KioskImage *image,
                                       int               quality,
                                       GError          **error);
 void        kiosk_scan_free          (KioskScan   *scan);
-KioskPage  *kiosk_page_new_from_scan (const KioskScan  *scan,
+KioskSheet *kiosk_sheet_new_from_scan (const KioskScan  *scan,
                                       KioskImage       *preview);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KioskScan, kiosk_scan_free)
 

@@ -73,14 +73,14 @@ encode_in_thread (GTask        *task,
                   GCancellable *cancellable)
 {
   EncodeJob *job = task_data;
-  g_autoptr(GPtrArray) pages = g_ptr_array_new_with_free_func ((GDestroyNotify) kiosk_page_free);
+  g_autoptr(GPtrArray) pages = g_ptr_array_new_with_free_func ((GDestroyNotify) kiosk_sheet_free);
 
   /* As the documents page does: the quality gate on the reduced copy, the JPEG and the
    * thumbnail made while the page was read, placed in a PDF page. */
   if (kiosk_image_check_quality (job->scan->reduced) != KIOSK_IMAGE_OK)
     g_error ("the test page did not pass the quality gate");
   g_clear_pointer (&job->scan->reduced, kiosk_image_free);   /* checked: no longer needed */
-  g_ptr_array_add (pages, kiosk_page_new_from_scan (job->scan, g_steal_pointer (&job->scan->thumbnail)));
+  g_ptr_array_add (pages, kiosk_sheet_new_from_scan (job->scan, g_steal_pointer (&job->scan->thumbnail)));
   job->pdf = kiosk_encode_pdf_pages (pages, NULL);
   g_task_return_boolean (task, job->pdf != NULL);
 }
