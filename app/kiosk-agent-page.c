@@ -14,9 +14,8 @@
 
 struct _KioskAgentPage
 {
-  AdwBin        parent_instance;
+  KioskPage      parent_instance;
 
-  KioskContext *context;
   GCancellable *cancellable;
   guint         pending;        /* requests in flight */
   gint64        ping_started;   /* monotonic µs, for the portal's latency */
@@ -41,7 +40,7 @@ struct _KioskAgentPage
   char         *portal_health;
 };
 
-G_DEFINE_FINAL_TYPE (KioskAgentPage, kiosk_agent_page, ADW_TYPE_BIN)
+G_DEFINE_FINAL_TYPE (KioskAgentPage, kiosk_agent_page, KIOSK_TYPE_PAGE)
 
 static void
 begin (KioskAgentPage *self)
@@ -115,7 +114,7 @@ seen_done_cb (GObject      *object,
   if (a == NULL)
     g_message ("Agent: cannot mark as received: %s", error->message);
   else
-    kiosk_context_log (self->context, "appointment-received", a->reference);
+    kiosk_context_log (kiosk_page_get_context (KIOSK_PAGE (self)), "appointment-received", a->reference);
   refresh (self);
 }
 
@@ -126,7 +125,7 @@ seen_clicked_cb (GtkButton      *button,
   const char *reference = g_object_get_data (G_OBJECT (button), "reference");
 
   begin (self);
-  kiosk_appointments_mark_seen_async (kiosk_context_get_portal (self->context), reference,
+  kiosk_appointments_mark_seen_async (kiosk_context_get_portal (kiosk_page_get_context (KIOSK_PAGE (self))), reference,
                                       self->cancellable, seen_done_cb, self);
 }
 
@@ -287,9 +286,9 @@ static void
 update_health (KioskAgentPage *self)
 {
   g_autoptr(GString) text = g_string_new (NULL);
-  KioskScanner *scanner = kiosk_context_get_scanner (self->context);
+  KioskScanner *scanner = kiosk_context_get_scanner (kiosk_page_get_context (KIOSK_PAGE (self)));
   g_autofree char *device = scanner ? kiosk_scanner_dup_device_name (scanner) : NULL;
-  g_autoptr(GFile) root = g_file_new_for_path (kiosk_context_get_data_dir (self->context));
+  g_autoptr(GFile) root = g_file_new_for_path (kiosk_context_get_data_dir (kiosk_page_get_context (KIOSK_PAGE (self))));
   g_autoptr(GFileInfo) fs = g_file_query_filesystem_info (root, G_FILE_ATTRIBUTE_FILESYSTEM_FREE, NULL, NULL);
 
   g_string_append (text, self->portal_health ? self->portal_health : _("Portal: checking…"));
@@ -307,8 +306,8 @@ update_health (KioskAgentPage *self)
       g_string_append_c (text, '\n');
     }
   {
-    const char *source = kiosk_context_get_catalogue_source (self->context);
-    gint64 synced = kiosk_context_get_catalogue_synced (self->context);
+    const char *source = kiosk_context_get_catalogue_source (kiosk_page_get_context (KIOSK_PAGE (self)));
+    gint64 synced = kiosk_context_get_catalogue_synced (kiosk_page_get_context (KIOSK_PAGE (self)));
 
     if (g_strcmp0 (source, "portal") == 0)
       g_string_append (text, _("Catalogue: up to date from the portal."));
@@ -346,7 +345,7 @@ update_health (KioskAgentPage *self)
 void
 kiosk_agent_page_refresh (KioskAgentPage *self)
 {
-  const KioskAgent *agent = kiosk_context_get_agent (self->context);
+  const KioskAgent *agent = kiosk_context_get_agent (kiosk_page_get_context (KIOSK_PAGE (self)));
 
   if (agent == NULL)
     {
@@ -364,7 +363,7 @@ kiosk_agent_page_refresh (KioskAgentPage *self)
   }
   update_health (self);
   {
-    gint64 call = kiosk_context_get_call_time (self->context);
+    gint64 call = kiosk_context_get_call_time (kiosk_page_get_context (KIOSK_PAGE (self)));
 
     gtk_widget_set_visible (self->call_box, call != 0);
     if (call != 0)
@@ -387,20 +386,20 @@ static void
 refresh (KioskAgentPage *self)
 {
   kiosk_agent_page_refresh (self);
-  if (kiosk_context_get_agent (self->context) == NULL || kiosk_context_get_portal (self->context) == NULL)
+  if (kiosk_context_get_agent (kiosk_page_get_context (KIOSK_PAGE (self))) == NULL || kiosk_context_get_portal (kiosk_page_get_context (KIOSK_PAGE (self))) == NULL)
     return;
   begin (self);
   self->ping_started = g_get_monotonic_time ();
-  kiosk_appointments_fetch_day_async (kiosk_context_get_portal (self->context),
-                                      kiosk_context_get_site (self->context), NULL,
+  kiosk_appointments_fetch_day_async (kiosk_context_get_portal (kiosk_page_get_context (KIOSK_PAGE (self))),
+                                      kiosk_context_get_site (kiosk_page_get_context (KIOSK_PAGE (self))), NULL,
                                       self->cancellable, day_done_cb, self);
   begin (self);
-  kiosk_context_list_outbox_async (self->context, self->cancellable, outbox_done_cb, self);
+  kiosk_context_list_outbox_async (kiosk_page_get_context (KIOSK_PAGE (self)), self->cancellable, outbox_done_cb, self);
   {
     g_autoptr(GTask) task = g_task_new (NULL, self->cancellable, count_done_cb, self);
 
     begin (self);
-    g_task_set_task_data (task, g_object_ref (kiosk_context_get_journal (self->context)), g_object_unref);
+    g_task_set_task_data (task, g_object_ref (kiosk_context_get_journal (kiosk_page_get_context (KIOSK_PAGE (self)))), g_object_unref);
     g_task_run_in_thread (task, count_in_thread);
   }
 }
@@ -522,7 +521,7 @@ verify_done_cb (GObject      *object,
   if (agent == NULL)
     {
       g_message ("Agent: unlock refused: %s", error->message);
-      kiosk_context_log (self->context, g_error_matches (error, KIOSK_AGENT_ERROR, KIOSK_AGENT_ERROR_LOCKED)
+      kiosk_context_log (kiosk_page_get_context (KIOSK_PAGE (self)), g_error_matches (error, KIOSK_AGENT_ERROR, KIOSK_AGENT_ERROR_LOCKED)
                                         ? "agent-locked-out" : "agent-wrong-pin", "");
       if (g_error_matches (error, KIOSK_AGENT_ERROR, KIOSK_AGENT_ERROR_LOCKED))
         show_error (self, _("Too many wrong PINs: this account is locked for 15 minutes."));
@@ -535,7 +534,7 @@ verify_done_cb (GObject      *object,
     }
   show_error (self, NULL);
   gtk_editable_set_text (self->id_entry, "");
-  kiosk_context_set_agent (self->context, agent);
+  kiosk_context_set_agent (kiosk_page_get_context (KIOSK_PAGE (self)), agent);
   refresh (self);
 }
 
@@ -545,7 +544,7 @@ unlock_action_cb (GtkWidget  *widget,
                   GVariant   *parameter)
 {
   KioskAgentPage *self = KIOSK_AGENT_PAGE (widget);
-  g_autofree char *path = kiosk_context_dup_agents_path (self->context);
+  g_autofree char *path = kiosk_context_dup_agents_path (kiosk_page_get_context (KIOSK_PAGE (self)));
 
   show_error (self, NULL);
   begin (self);
@@ -562,7 +561,7 @@ lock_action_cb (GtkWidget  *widget,
 {
   KioskAgentPage *self = KIOSK_AGENT_PAGE (widget);
 
-  kiosk_context_set_agent (self->context, NULL);
+  kiosk_context_set_agent (kiosk_page_get_context (KIOSK_PAGE (self)), NULL);
 }
 
 static void
@@ -572,7 +571,7 @@ retry_action_cb (GtkWidget  *widget,
 {
   KioskAgentPage *self = KIOSK_AGENT_PAGE (widget);
 
-  kiosk_context_retry_now (self->context);
+  kiosk_context_retry_now (kiosk_page_get_context (KIOSK_PAGE (self)));
   gtk_label_set_label (self->outbox_label, _("Sending now…"));
   gtk_widget_set_visible (self->retry_button, FALSE);
 }
@@ -586,8 +585,8 @@ quit_action_cb (GtkWidget  *widget,
   KioskAgentPage *self = KIOSK_AGENT_PAGE (widget);
   GApplication *application = g_application_get_default ();
 
-  kiosk_context_log (self->context, "kiosk-quit", "");
-  kiosk_context_end_session (self->context);
+  kiosk_context_log (kiosk_page_get_context (KIOSK_PAGE (self)), "kiosk-quit", "");
+  kiosk_context_end_session (kiosk_page_get_context (KIOSK_PAGE (self)));
   if (application != NULL)
     g_application_quit (application);
 }
@@ -597,7 +596,7 @@ answer_call_action_cb (GtkWidget  *widget,
                        const char *action_name,
                        GVariant   *parameter)
 {
-  kiosk_context_answer_call (KIOSK_AGENT_PAGE (widget)->context);
+  kiosk_context_answer_call (kiosk_page_get_context (KIOSK_PAGE (widget)));
 }
 
 /* An assisted session for the citizen beside the agent: agent mode locks, the citizen gets the
@@ -609,7 +608,7 @@ assist_action_cb (GtkWidget  *widget,
 {
   KioskAgentPage *self = KIOSK_AGENT_PAGE (widget);
 
-  if (kiosk_context_start_assisted (self->context))
+  if (kiosk_context_start_assisted (kiosk_page_get_context (KIOSK_PAGE (self))))
     gtk_widget_activate_action (widget, "win.show-page", "s", "catalogue");
 }
 
@@ -648,6 +647,16 @@ pin_activate_cb (GtkPasswordEntry *entry,
 }
 
 static void
+kiosk_agent_page_constructed (GObject *object)
+{
+  KioskAgentPage *self = KIOSK_AGENT_PAGE (object);
+
+  G_OBJECT_CLASS (kiosk_agent_page_parent_class)->constructed (object);
+  g_signal_connect_object (kiosk_page_get_context (KIOSK_PAGE (self)), "agent-changed",
+                           G_CALLBACK (agent_changed_cb), self, 0);
+}
+
+static void
 kiosk_agent_page_map (GtkWidget *widget)
 {
   GTK_WIDGET_CLASS (kiosk_agent_page_parent_class)->map (widget);
@@ -661,9 +670,6 @@ kiosk_agent_page_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
-  if (self->context != NULL)
-    g_signal_handlers_disconnect_by_data (self->context, self);
-  g_clear_object (&self->context);
   g_clear_pointer (&self->portal_health, g_free);
   g_clear_pointer (&self->days, g_ptr_array_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), KIOSK_TYPE_AGENT_PAGE);
@@ -676,6 +682,7 @@ kiosk_agent_page_class_init (KioskAgentPageClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  object_class->constructed = kiosk_agent_page_constructed;
   object_class->dispose = kiosk_agent_page_dispose;
   widget_class->map = kiosk_agent_page_map;
   gtk_widget_class_set_template_from_resource (widget_class, "/nc/epn/Kiosk/ui/kiosk-agent-page.ui");
@@ -713,12 +720,3 @@ kiosk_agent_page_init (KioskAgentPage *self)
   g_signal_connect (self->pin_entry, "activate", G_CALLBACK (pin_activate_cb), self);
 }
 
-GtkWidget *
-kiosk_agent_page_new (KioskContext *context)
-{
-  KioskAgentPage *self = g_object_new (KIOSK_TYPE_AGENT_PAGE, NULL);
-
-  self->context = g_object_ref (context);
-  g_signal_connect (context, "agent-changed", G_CALLBACK (agent_changed_cb), self);
-  return GTK_WIDGET (self);
-}

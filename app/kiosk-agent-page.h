@@ -2,14 +2,13 @@
  * and waiting queue, the requests waiting in the outbox, and the terminal's health. */
 #pragma once
 
-#include "kiosk-types.h"
+#include "kiosk-page.h"
 
 G_BEGIN_DECLS
 
 #define KIOSK_TYPE_AGENT_PAGE (kiosk_agent_page_get_type ())
-G_DECLARE_FINAL_TYPE (KioskAgentPage, kiosk_agent_page, KIOSK, AGENT_PAGE, AdwBin)
+G_DECLARE_FINAL_TYPE (KioskAgentPage, kiosk_agent_page, KIOSK, AGENT_PAGE, KioskPage)
 
-GtkWidget *kiosk_agent_page_new     (KioskContext   *context);
 void       kiosk_agent_page_refresh (KioskAgentPage *self);
 gboolean   kiosk_agent_page_is_busy (KioskAgentPage *self);
 

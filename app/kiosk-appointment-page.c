@@ -19,9 +19,8 @@
 
 struct _KioskAppointmentPage
 {
-  AdwBin          parent_instance;
+  KioskPage        parent_instance;
 
-  KioskContext   *context;
   GCancellable   *cancellable;    /* of the current request */
   KioskMotifList *motifs;
   KioskMotif     *motif;          /* borrowed from motifs */
@@ -58,7 +57,9 @@ struct _KioskAppointmentPage
   GtkPicture     *qr_picture;
 };
 
-G_DEFINE_FINAL_TYPE (KioskAppointmentPage, kiosk_appointment_page, ADW_TYPE_BIN)
+G_DEFINE_FINAL_TYPE (KioskAppointmentPage, kiosk_appointment_page, KIOSK_TYPE_PAGE)
+
+static void kiosk_appointment_page_reset (KioskPage *page);
 
 /* Dates in words, from our own translated names: the terminal's C library may lack the
  * French locale's LC_TIME. */
@@ -275,15 +276,15 @@ void
 kiosk_appointment_page_start (KioskAppointmentPage *self,
                               const char           *procedure_slug)
 {
-  kiosk_appointment_page_reset (self);
+  kiosk_appointment_page_reset (KIOSK_PAGE (self));
   self->wanted_slug = g_strdup (procedure_slug && *procedure_slug ? procedure_slug : NULL);
-  if (kiosk_context_get_portal (self->context) == NULL)
+  if (kiosk_context_get_portal (kiosk_page_get_context (KIOSK_PAGE (self))) == NULL)
     {
       show_error (self, _("Booking is not possible on this terminal. Please ask an agent."));
       return;
     }
-  kiosk_appointments_fetch_motifs_async (kiosk_context_get_portal (self->context),
-                                         kiosk_context_get_site (self->context), new_request (self),
+  kiosk_appointments_fetch_motifs_async (kiosk_context_get_portal (kiosk_page_get_context (KIOSK_PAGE (self))),
+                                         kiosk_context_get_site (kiosk_page_get_context (KIOSK_PAGE (self))), new_request (self),
                                          motifs_done_cb, self);
 }
 
@@ -395,8 +396,8 @@ load_slots (KioskAppointmentPage *self)
   /* TRANSLATORS: %s is the reason of the appointment */
   subtitle = g_strdup_printf (_("%s: choose a time."), self->motif->name);
   gtk_label_set_label (self->subtitle_label, subtitle);
-  kiosk_appointments_fetch_slots_async (kiosk_context_get_portal (self->context),
-                                        kiosk_context_get_site (self->context), self->motif->id,
+  kiosk_appointments_fetch_slots_async (kiosk_context_get_portal (kiosk_page_get_context (KIOSK_PAGE (self))),
+                                        kiosk_context_get_site (kiosk_page_get_context (KIOSK_PAGE (self))), self->motif->id,
                                         self->week_start, 7, new_request (self), slots_done_cb, self);
 }
 
@@ -443,7 +444,7 @@ show_done (KioskAppointmentPage *self)
   g_autofree char *spaced = g_strdup_printf ("%.4s %.4s", a->reference, a->reference + 4);
   g_autoptr(GString) bring = g_string_new (NULL);
   g_autoptr(KioskImage) qr = kiosk_qr_render (a->reference, 8, NULL);
-  KioskCatalogue *catalogue = kiosk_context_get_catalogue (self->context);
+  KioskCatalogue *catalogue = kiosk_context_get_catalogue (kiosk_page_get_context (KIOSK_PAGE (self)));
 
   gtk_label_set_label (self->title_label, _("Your appointment is booked"));
   gtk_label_set_label (self->subtitle_label, a->motif_name ? a->motif_name : self->motif->name);
@@ -512,7 +513,7 @@ book_done_cb (GObject      *object,
       g_clear_pointer (&self->booking, kiosk_booking_free);
       g_clear_pointer (&self->appointment, kiosk_appointment_free);
       self->appointment = g_steal_pointer (&appointment);
-      kiosk_context_log (self->context, "appointment-booked", self->appointment->reference);
+      kiosk_context_log (kiosk_page_get_context (KIOSK_PAGE (self)), "appointment-booked", self->appointment->reference);
       show_error (self, NULL);
       show_done (self);
       return;
@@ -579,11 +580,11 @@ confirm_action_cb (GtkWidget  *widget,
   if (!same_booking (self->booking, self->slot, name_text, phone_text, email_text))
     {
       g_clear_pointer (&self->booking, kiosk_booking_free);
-      self->booking = kiosk_booking_new (kiosk_context_get_site (self->context), self->motif->id,
+      self->booking = kiosk_booking_new (kiosk_context_get_site (kiosk_page_get_context (KIOSK_PAGE (self))), self->motif->id,
                                          self->slot, name_text, phone_text, email_text);
     }
   show_error (self, NULL);
-  kiosk_appointments_book_async (kiosk_context_get_portal (self->context), self->booking,
+  kiosk_appointments_book_async (kiosk_context_get_portal (kiosk_page_get_context (KIOSK_PAGE (self))), self->booking,
                                  new_request (self), book_done_cb, self);
 }
 
@@ -696,14 +697,12 @@ print_action_cb (GtkWidget  *widget,
                                                         : _("It could not be printed. Please write your number down.")));
 }
 
-/**
- * kiosk_appointment_page_reset:
- *
- * Forgets everything of the citizen: name, phone, e-mail, the booking shown.
- */
-void
-kiosk_appointment_page_reset (KioskAppointmentPage *self)
+/* Forgets everything of the citizen: name, phone, e-mail, the booking shown. */
+static void
+kiosk_appointment_page_reset (KioskPage *page)
 {
+  KioskAppointmentPage *self = KIOSK_APPOINTMENT_PAGE (page);
+
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   set_busy (self, FALSE);
@@ -767,7 +766,6 @@ kiosk_appointment_page_dispose (GObject *object)
   g_clear_pointer (&self->slot, g_date_time_unref);
   g_clear_pointer (&self->booking, kiosk_booking_free);
   g_clear_pointer (&self->appointment, kiosk_appointment_free);
-  g_clear_object (&self->context);
   gtk_widget_dispose_template (GTK_WIDGET (self), KIOSK_TYPE_APPOINTMENT_PAGE);
   G_OBJECT_CLASS (kiosk_appointment_page_parent_class)->dispose (object);
 }
@@ -778,6 +776,7 @@ kiosk_appointment_page_class_init (KioskAppointmentPageClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  KIOSK_PAGE_CLASS (klass)->reset = kiosk_appointment_page_reset;
   object_class->dispose = kiosk_appointment_page_dispose;
   gtk_widget_class_set_template_from_resource (widget_class, "/nc/epn/Kiosk/ui/kiosk-appointment-page.ui");
   gtk_widget_class_bind_template_child (widget_class, KioskAppointmentPage, title_label);
@@ -820,11 +819,3 @@ kiosk_appointment_page_init (KioskAppointmentPage *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "appointment.print", FALSE);
 }
 
-GtkWidget *
-kiosk_appointment_page_new (KioskContext *context)
-{
-  KioskAppointmentPage *self = g_object_new (KIOSK_TYPE_APPOINTMENT_PAGE, NULL);
-
-  self->context = g_object_ref (context);
-  return GTK_WIDGET (self);
-}

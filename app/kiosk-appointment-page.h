@@ -2,19 +2,17 @@
  * contact, the booking's number, QR code and printout). */
 #pragma once
 
-#include "kiosk-types.h"
+#include "kiosk-page.h"
 
 #include "kiosk-appointments.h"
 
 G_BEGIN_DECLS
 
 #define KIOSK_TYPE_APPOINTMENT_PAGE (kiosk_appointment_page_get_type ())
-G_DECLARE_FINAL_TYPE (KioskAppointmentPage, kiosk_appointment_page, KIOSK, APPOINTMENT_PAGE, AdwBin)
+G_DECLARE_FINAL_TYPE (KioskAppointmentPage, kiosk_appointment_page, KIOSK, APPOINTMENT_PAGE, KioskPage)
 
-GtkWidget              *kiosk_appointment_page_new             (KioskContext         *context);
 void                    kiosk_appointment_page_start           (KioskAppointmentPage *self,
                                                                 const char           *procedure_slug);
-void                    kiosk_appointment_page_reset           (KioskAppointmentPage *self);
 gboolean                kiosk_appointment_page_print           (KioskAppointmentPage *self,
                                                                 const char           *export_pdf);
 const KioskAppointment *kiosk_appointment_page_get_appointment (KioskAppointmentPage *self);

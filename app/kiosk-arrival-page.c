@@ -12,9 +12,8 @@
 
 struct _KioskArrivalPage
 {
-  AdwBin        parent_instance;
+  KioskPage      parent_instance;
 
-  KioskContext *context;
   GCancellable *cancellable;
 
   GtkEditable  *reference_entry;
@@ -23,7 +22,9 @@ struct _KioskArrivalPage
   GtkLabel     *result_label;
 };
 
-G_DEFINE_FINAL_TYPE (KioskArrivalPage, kiosk_arrival_page, ADW_TYPE_BIN)
+G_DEFINE_FINAL_TYPE (KioskArrivalPage, kiosk_arrival_page, KIOSK_TYPE_PAGE)
+
+static void kiosk_arrival_page_reset (KioskPage *page);
 
 static void
 show_result (KioskArrivalPage *self,
@@ -148,7 +149,7 @@ check_in_done_cb (GObject      *object,
       g_autofree char *reference = kiosk_appointment_normalize_reference (gtk_editable_get_text (self->reference_entry));
 
       /* Tell the citizen which day it is for. */
-      kiosk_appointments_lookup_async (kiosk_context_get_portal (self->context), reference,
+      kiosk_appointments_lookup_async (kiosk_context_get_portal (kiosk_page_get_context (KIOSK_PAGE (self))), reference,
                                        self->cancellable, lookup_done_cb, self);
       return;
     }
@@ -175,7 +176,7 @@ check_in_done_cb (GObject      *object,
                               time, a->motif_name ? a->motif_name : "");
     show_result (self, text, FALSE);
     gtk_editable_set_text (self->reference_entry, "");
-    kiosk_context_log (self->context, "appointment-checked-in", a->reference);
+    kiosk_context_log (kiosk_page_get_context (KIOSK_PAGE (self)), "appointment-checked-in", a->reference);
   }
 }
 
@@ -189,12 +190,12 @@ check_in_action_cb (GtkWidget  *widget,
 
   if (reference == NULL)
     return;
-  if (kiosk_context_get_portal (self->context) == NULL)
+  if (kiosk_context_get_portal (kiosk_page_get_context (KIOSK_PAGE (self))) == NULL)
     {
       show_result (self, _("Checking in is not possible on this terminal. Please tell an agent you are here."), TRUE);
       return;
     }
-  kiosk_appointments_check_in_async (kiosk_context_get_portal (self->context), reference,
+  kiosk_appointments_check_in_async (kiosk_context_get_portal (kiosk_page_get_context (KIOSK_PAGE (self))), reference,
                                      new_request (self), check_in_done_cb, self);
 }
 
@@ -228,7 +229,7 @@ cancel_done_cb (GObject      *object,
     show_result (self, text, FALSE);
     gtk_editable_set_text (self->reference_entry, "");
     gtk_editable_set_text (self->phone_entry, "");
-    kiosk_context_log (self->context, "appointment-cancelled", a->reference);
+    kiosk_context_log (kiosk_page_get_context (KIOSK_PAGE (self)), "appointment-cancelled", a->reference);
   }
 }
 
@@ -243,7 +244,7 @@ cancel_action_cb (GtkWidget  *widget,
 
   if (reference == NULL)
     return;
-  if (kiosk_context_get_portal (self->context) == NULL)
+  if (kiosk_context_get_portal (kiosk_page_get_context (KIOSK_PAGE (self))) == NULL)
     {
       show_result (self, _("Cancelling is not possible on this terminal. Please ask an agent."), TRUE);
       return;
@@ -254,7 +255,7 @@ cancel_action_cb (GtkWidget  *widget,
       gtk_widget_grab_focus (GTK_WIDGET (self->phone_entry));
       return;
     }
-  kiosk_appointments_cancel_async (kiosk_context_get_portal (self->context), reference, phone,
+  kiosk_appointments_cancel_async (kiosk_context_get_portal (kiosk_page_get_context (KIOSK_PAGE (self))), reference, phone,
                                    new_request (self), cancel_done_cb, self);
 }
 
@@ -265,9 +266,11 @@ reference_activate_cb (GtkEntry         *entry,
   gtk_widget_activate_action (GTK_WIDGET (self), "arrival.check-in", NULL);
 }
 
-void
-kiosk_arrival_page_reset (KioskArrivalPage *self)
+static void
+kiosk_arrival_page_reset (KioskPage *page)
 {
+  KioskArrivalPage *self = KIOSK_ARRIVAL_PAGE (page);
+
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   set_busy (self, FALSE);
@@ -289,7 +292,6 @@ kiosk_arrival_page_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
-  g_clear_object (&self->context);
   gtk_widget_dispose_template (GTK_WIDGET (self), KIOSK_TYPE_ARRIVAL_PAGE);
   G_OBJECT_CLASS (kiosk_arrival_page_parent_class)->dispose (object);
 }
@@ -300,6 +302,7 @@ kiosk_arrival_page_class_init (KioskArrivalPageClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  KIOSK_PAGE_CLASS (klass)->reset = kiosk_arrival_page_reset;
   object_class->dispose = kiosk_arrival_page_dispose;
   gtk_widget_class_set_template_from_resource (widget_class, "/nc/epn/Kiosk/ui/kiosk-arrival-page.ui");
   gtk_widget_class_bind_template_child (widget_class, KioskArrivalPage, reference_entry);
@@ -317,11 +320,3 @@ kiosk_arrival_page_init (KioskArrivalPage *self)
   g_signal_connect (self->reference_entry, "activate", G_CALLBACK (reference_activate_cb), self);
 }
 
-GtkWidget *
-kiosk_arrival_page_new (KioskContext *context)
-{
-  KioskArrivalPage *self = g_object_new (KIOSK_TYPE_ARRIVAL_PAGE, NULL);
-
-  self->context = g_object_ref (context);
-  return GTK_WIDGET (self);
-}

@@ -2,15 +2,13 @@
  * barcode reader), or cancels it with the booking's phone number. */
 #pragma once
 
-#include "kiosk-types.h"
+#include "kiosk-page.h"
 
 G_BEGIN_DECLS
 
 #define KIOSK_TYPE_ARRIVAL_PAGE (kiosk_arrival_page_get_type ())
-G_DECLARE_FINAL_TYPE (KioskArrivalPage, kiosk_arrival_page, KIOSK, ARRIVAL_PAGE, AdwBin)
+G_DECLARE_FINAL_TYPE (KioskArrivalPage, kiosk_arrival_page, KIOSK, ARRIVAL_PAGE, KioskPage)
 
-GtkWidget *kiosk_arrival_page_new     (KioskContext     *context);
-void       kiosk_arrival_page_reset   (KioskArrivalPage *self);
 gboolean   kiosk_arrival_page_is_busy (KioskArrivalPage *self);
 
 G_END_DECLS

@@ -6,9 +6,8 @@
 
 struct _KioskCataloguePage
 {
-  AdwBin          parent_instance;
+  KioskPage        parent_instance;
 
-  KioskContext   *context;
   GListStore     *results;
   char           *theme;          /* selected theme slug, or NULL for all */
   GPtrArray      *profile_slugs;  /* index in the drop-down - 1 → slug */
@@ -20,15 +19,17 @@ struct _KioskCataloguePage
   GtkListView    *results_view;
 };
 
-G_DEFINE_FINAL_TYPE (KioskCataloguePage, kiosk_catalogue_page, ADW_TYPE_BIN)
+G_DEFINE_FINAL_TYPE (KioskCataloguePage, kiosk_catalogue_page, KIOSK_TYPE_PAGE)
 
-enum { PROP_0, PROP_CONTEXT, PROP_N_RESULTS, N_PROPS };
+static void kiosk_catalogue_page_reset (KioskPage *page);
+
+enum { PROP_0, PROP_N_RESULTS, N_PROPS };
 static GParamSpec *properties[N_PROPS];
 
 static void
 update_results (KioskCataloguePage *self)
 {
-  KioskCatalogue *catalogue = kiosk_context_get_catalogue (self->context);
+  KioskCatalogue *catalogue = kiosk_context_get_catalogue (kiosk_page_get_context (KIOSK_PAGE (self)));
   guint selected = gtk_drop_down_get_selected (self->profile_dropdown);
   const char *profile = NULL;
   g_autoptr(GListStore) found = NULL;
@@ -86,7 +87,7 @@ theme_toggled_cb (GtkToggleButton    *button,
 static void
 rebuild_filters (KioskCataloguePage *self)
 {
-  KioskCatalogue *catalogue = kiosk_context_get_catalogue (self->context);
+  KioskCatalogue *catalogue = kiosk_context_get_catalogue (kiosk_page_get_context (KIOSK_PAGE (self)));
   GPtrArray *themes = kiosk_catalogue_get_themes (catalogue);
   GPtrArray *profiles = kiosk_catalogue_get_profiles (catalogue);
   g_autoptr(GtkStringList) profile_names = gtk_string_list_new (NULL);
@@ -207,7 +208,7 @@ kiosk_catalogue_page_constructed (GObject *object)
 
   G_OBJECT_CLASS (kiosk_catalogue_page_parent_class)->constructed (object);
 
-  g_signal_connect_object (kiosk_context_get_catalogue (self->context), "changed",
+  g_signal_connect_object (kiosk_context_get_catalogue (kiosk_page_get_context (KIOSK_PAGE (self))), "changed",
                            G_CALLBACK (catalogue_changed_cb), self, 0);
   catalogue_changed_cb (NULL, self);
 }
@@ -231,30 +232,11 @@ kiosk_catalogue_page_get_property (GObject    *object,
 }
 
 static void
-kiosk_catalogue_page_set_property (GObject      *object,
-                                   guint         prop_id,
-                                   const GValue *value,
-                                   GParamSpec   *pspec)
-{
-  KioskCataloguePage *self = KIOSK_CATALOGUE_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_CONTEXT:
-      self->context = g_value_dup_object (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
 kiosk_catalogue_page_dispose (GObject *object)
 {
   KioskCataloguePage *self = KIOSK_CATALOGUE_PAGE (object);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), KIOSK_TYPE_CATALOGUE_PAGE);
-  g_clear_object (&self->context);
   g_clear_object (&self->results);
   g_clear_pointer (&self->theme, g_free);
   g_clear_pointer (&self->profile_slugs, g_ptr_array_unref);
@@ -268,14 +250,11 @@ kiosk_catalogue_page_class_init (KioskCataloguePageClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  KIOSK_PAGE_CLASS (klass)->reset = kiosk_catalogue_page_reset;
   object_class->constructed = kiosk_catalogue_page_constructed;
   object_class->get_property = kiosk_catalogue_page_get_property;
-  object_class->set_property = kiosk_catalogue_page_set_property;
   object_class->dispose = kiosk_catalogue_page_dispose;
 
-  properties[PROP_CONTEXT] =
-    g_param_spec_object ("context", NULL, NULL, KIOSK_TYPE_CONTEXT,
-                         G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   properties[PROP_N_RESULTS] =
     g_param_spec_uint ("n-results", NULL, NULL, 0, G_MAXUINT, 0,
                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
@@ -314,11 +293,6 @@ kiosk_catalogue_page_init (KioskCataloguePage *self)
   g_signal_connect (self->profile_dropdown, "notify::selected", G_CALLBACK (profile_selected_cb), self);
 }
 
-GtkWidget *
-kiosk_catalogue_page_new (KioskContext *context)
-{
-  return g_object_new (KIOSK_TYPE_CATALOGUE_PAGE, "context", context, NULL);
-}
 
 /**
  * kiosk_catalogue_page_get_results:
@@ -332,9 +306,11 @@ kiosk_catalogue_page_get_results (KioskCataloguePage *self)
 }
 
 /* Clears the search and filters, for the next citizen. */
-void
-kiosk_catalogue_page_reset (KioskCataloguePage *self)
+static void
+kiosk_catalogue_page_reset (KioskPage *page)
 {
+  KioskCataloguePage *self = KIOSK_CATALOGUE_PAGE (page);
+
   gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
   g_clear_pointer (&self->theme, g_free);
   rebuild_filters (self);

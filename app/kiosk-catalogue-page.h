@@ -1,15 +1,13 @@
 /* kiosk-catalogue-page.h: browse by theme and profile, or search as you type. */
 #pragma once
 
-#include "kiosk-types.h"
+#include "kiosk-page.h"
 
 G_BEGIN_DECLS
 
 #define KIOSK_TYPE_CATALOGUE_PAGE (kiosk_catalogue_page_get_type ())
-G_DECLARE_FINAL_TYPE (KioskCataloguePage, kiosk_catalogue_page, KIOSK, CATALOGUE_PAGE, AdwBin)
+G_DECLARE_FINAL_TYPE (KioskCataloguePage, kiosk_catalogue_page, KIOSK, CATALOGUE_PAGE, KioskPage)
 
-GtkWidget  *kiosk_catalogue_page_new         (KioskContext       *context);
 GListModel *kiosk_catalogue_page_get_results (KioskCataloguePage *self);
-void        kiosk_catalogue_page_reset       (KioskCataloguePage *self);
 
 G_END_DECLS

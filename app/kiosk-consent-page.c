@@ -8,9 +8,8 @@
 
 struct _KioskConsentPage
 {
-  AdwBin           parent_instance;
+  KioskPage         parent_instance;
 
-  KioskContext    *context;
   KioskProcedure  *procedure;
 
   GtkLabel        *intro_label;
@@ -19,14 +18,14 @@ struct _KioskConsentPage
   GtkCheckButton  *submit_check;
 };
 
-G_DEFINE_FINAL_TYPE (KioskConsentPage, kiosk_consent_page, ADW_TYPE_BIN)
+G_DEFINE_FINAL_TYPE (KioskConsentPage, kiosk_consent_page, KIOSK_TYPE_PAGE)
 
 /* Asks the citizen about @procedure. */
 void
 kiosk_consent_page_ask (KioskConsentPage *self,
                         KioskProcedure   *procedure)
 {
-  const KioskAgent *agent = kiosk_context_get_assisting (self->context);
+  const KioskAgent *agent = kiosk_context_get_assisting (kiosk_page_get_context (KIOSK_PAGE (self)));
   g_autofree char *intro = NULL;
 
   g_set_object (&self->procedure, procedure);
@@ -48,7 +47,7 @@ accept_action_cb (GtkWidget  *widget,
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
   g_auto(GStrv) scopes = NULL;
 
-  if (self->procedure == NULL || kiosk_context_get_assisting (self->context) == NULL)
+  if (self->procedure == NULL || kiosk_context_get_assisting (kiosk_page_get_context (KIOSK_PAGE (self))) == NULL)
     return;
   if (gtk_check_button_get_active (self->fill_check))
     g_strv_builder_add (builder, "fill");
@@ -63,7 +62,7 @@ accept_action_cb (GtkWidget  *widget,
       gtk_widget_activate_action (widget, "consent.refuse", NULL);
       return;
     }
-  kiosk_context_give_consent (self->context, kiosk_procedure_get_slug (self->procedure),
+  kiosk_context_give_consent (kiosk_page_get_context (KIOSK_PAGE (self)), kiosk_procedure_get_slug (self->procedure),
                               (const char * const *) scopes);
   gtk_widget_activate_action (widget, "win.start-dossier", NULL);
 }
@@ -76,8 +75,8 @@ refuse_action_cb (GtkWidget  *widget,
   KioskConsentPage *self = KIOSK_CONSENT_PAGE (widget);
   g_autofree char *slug = self->procedure ? g_strdup (kiosk_procedure_get_slug (self->procedure)) : NULL;
 
-  kiosk_context_log (self->context, "consent-refused", slug ? slug : "");
-  kiosk_context_end_assisted (self->context);
+  kiosk_context_log (kiosk_page_get_context (KIOSK_PAGE (self)), "consent-refused", slug ? slug : "");
+  kiosk_context_end_assisted (kiosk_page_get_context (KIOSK_PAGE (self)));
   if (slug != NULL)
     gtk_widget_activate_action (widget, "win.open-procedure", "s", slug);
 }
@@ -88,7 +87,6 @@ kiosk_consent_page_dispose (GObject *object)
   KioskConsentPage *self = KIOSK_CONSENT_PAGE (object);
 
   g_clear_object (&self->procedure);
-  g_clear_object (&self->context);
   gtk_widget_dispose_template (GTK_WIDGET (self), KIOSK_TYPE_CONSENT_PAGE);
   G_OBJECT_CLASS (kiosk_consent_page_parent_class)->dispose (object);
 }
@@ -115,11 +113,3 @@ kiosk_consent_page_init (KioskConsentPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 
-GtkWidget *
-kiosk_consent_page_new (KioskContext *context)
-{
-  KioskConsentPage *self = g_object_new (KIOSK_TYPE_CONSENT_PAGE, NULL);
-
-  self->context = g_object_ref (context);
-  return GTK_WIDGET (self);
-}

@@ -2,14 +2,13 @@
  * may do for them, for one procedure, for this session only. */
 #pragma once
 
-#include "kiosk-types.h"
+#include "kiosk-page.h"
 
 G_BEGIN_DECLS
 
 #define KIOSK_TYPE_CONSENT_PAGE (kiosk_consent_page_get_type ())
-G_DECLARE_FINAL_TYPE (KioskConsentPage, kiosk_consent_page, KIOSK, CONSENT_PAGE, AdwBin)
+G_DECLARE_FINAL_TYPE (KioskConsentPage, kiosk_consent_page, KIOSK, CONSENT_PAGE, KioskPage)
 
-GtkWidget *kiosk_consent_page_new (KioskContext     *context);
 void       kiosk_consent_page_ask (KioskConsentPage *self,
                                    KioskProcedure   *procedure);
 

@@ -16,9 +16,8 @@
 
 struct _KioskDocumentsPage
 {
-  AdwBin          parent_instance;
+  KioskPage        parent_instance;
 
-  KioskContext   *context;
   KioskDossier   *dossier;
   GCancellable   *cancellable;    /* the scan in progress */
   char           *scanning;       /* varname being scanned, or NULL */
@@ -64,9 +63,11 @@ struct _KioskDocumentsPage
   GtkWidget      *next_button;
 };
 
-G_DEFINE_FINAL_TYPE (KioskDocumentsPage, kiosk_documents_page, ADW_TYPE_BIN)
+G_DEFINE_FINAL_TYPE (KioskDocumentsPage, kiosk_documents_page, KIOSK_TYPE_PAGE)
 
-enum { PROP_0, PROP_CONTEXT, PROP_BUSY, N_PROPS };
+static void kiosk_documents_page_set_dossier (KioskPage *page, KioskDossier *dossier);
+
+enum { PROP_0, PROP_BUSY, N_PROPS };
 static GParamSpec *properties[N_PROPS];
 
 static void rebuild_rows (KioskDocumentsPage *self);
@@ -362,7 +363,7 @@ encode_done_cb (GObject      *object,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       /* Stopped by the citizen (the session's end has reset the page already). */
-      if (self->scanning != NULL && self->context != NULL && self->dossier != NULL)
+      if (self->scanning != NULL && kiosk_page_get_context (KIOSK_PAGE (self)) != NULL && self->dossier != NULL)
         set_busy (self, NULL);
       return;
     }
@@ -443,7 +444,7 @@ start_job (KioskDocumentsPage *self,
   show_error (self, NULL);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
-  g_signal_connect_object (kiosk_context_get_session_cancellable (self->context), "cancelled",
+  g_signal_connect_object (kiosk_context_get_session_cancellable (kiosk_page_get_context (KIOSK_PAGE (self))), "cancelled",
                            G_CALLBACK (g_cancellable_cancel), self->cancellable, G_CONNECT_SWAPPED);
   set_busy (self, varname);
   return self->cancellable;
@@ -505,7 +506,7 @@ scan_done_cb (GObject      *object,
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
-      if (self->scanning != NULL && self->context != NULL)
+      if (self->scanning != NULL && kiosk_page_get_context (KIOSK_PAGE (self)) != NULL)
         set_busy (self, NULL);
       return;
     }
@@ -556,7 +557,7 @@ scan_clicked_cb (GtkButton          *button,
     }
   else
     start_job (self, varname);
-  kiosk_scanner_scan_async (kiosk_context_get_scanner (self->context), &options,
+  kiosk_scanner_scan_async (kiosk_context_get_scanner (kiosk_page_get_context (KIOSK_PAGE (self))), &options,
                             scan_progress_cb, self, self->cancellable, scan_done_cb,
                             g_object_ref (self));
 }
@@ -719,7 +720,7 @@ batch_done_cb (GObject      *object,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       g_clear_pointer (&self->batch_pages, g_ptr_array_unref);
-      if (self->scanning != NULL && self->context != NULL)
+      if (self->scanning != NULL && kiosk_page_get_context (KIOSK_PAGE (self)) != NULL)
         set_busy (self, NULL);
       return;
     }
@@ -750,7 +751,7 @@ feeder_clicked_cb (GtkButton          *button,
   self->batch_over = FALSE;
   start_job (self, varname);
   gtk_progress_bar_set_text (self->progress_bar, _("Scanning the pages in the feeder…"));
-  kiosk_scanner_scan_batch_async (kiosk_context_get_scanner (self->context), &options,
+  kiosk_scanner_scan_batch_async (kiosk_context_get_scanner (kiosk_page_get_context (KIOSK_PAGE (self))), &options,
                                   batch_page_cb, self, self->cancellable, batch_done_cb,
                                   g_object_ref (self));
 }
@@ -784,11 +785,11 @@ sources_listed_cb (GObject      *object,
 static void
 ask_sources (KioskDocumentsPage *self)
 {
-  if (self->sources_asked || self->context == NULL || kiosk_context_get_scanner (self->context) == NULL)
+  if (self->sources_asked || kiosk_page_get_context (KIOSK_PAGE (self)) == NULL || kiosk_context_get_scanner (kiosk_page_get_context (KIOSK_PAGE (self))) == NULL)
     return;
   self->sources_asked = TRUE;
-  kiosk_scanner_list_sources_async (kiosk_context_get_scanner (self->context),
-                                    kiosk_context_get_session_cancellable (self->context),
+  kiosk_scanner_list_sources_async (kiosk_context_get_scanner (kiosk_page_get_context (KIOSK_PAGE (self))),
+                                    kiosk_context_get_session_cancellable (kiosk_page_get_context (KIOSK_PAGE (self))),
                                     sources_listed_cb, g_object_ref (self));
 }
 
@@ -1980,14 +1981,12 @@ dossier_changed_cb (KioskDossier       *dossier,
     rebuild_rows (self);
 }
 
-/**
- * kiosk_documents_page_set_dossier:
- * @dossier: (nullable): the dossier whose documents to show, %NULL to forget it
- */
-void
-kiosk_documents_page_set_dossier (KioskDocumentsPage *self,
-                                  KioskDossier       *dossier)
+/* @dossier: (nullable): the dossier whose documents to show, %NULL to forget it */
+static void
+kiosk_documents_page_set_dossier (KioskPage    *page,
+                                  KioskDossier *dossier)
 {
+  KioskDocumentsPage *self = KIOSK_DOCUMENTS_PAGE (page);
   KioskProcedure *procedure;
   g_autofree char *step_text = NULL;
 
@@ -2038,7 +2037,7 @@ devices_found_cb (GObject      *object,
   g_autoptr(GPtrArray) devices = kiosk_scanner_list_devices_finish (KIOSK_SCANNER (object), result, &error);
 
   gtk_widget_set_sensitive (self->search_button, TRUE);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->context == NULL)
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || kiosk_page_get_context (KIOSK_PAGE (self)) == NULL)
     return;
   if (devices == NULL || devices->len == 0)
     {
@@ -2046,7 +2045,7 @@ devices_found_cb (GObject      *object,
       return;
     }
   /* The first scanner found is used from now on, and remembered. */
-  kiosk_context_set_scanner_device (self->context, ((KioskScannerDevice *) g_ptr_array_index (devices, 0))->name);
+  kiosk_context_set_scanner_device (kiosk_page_get_context (KIOSK_PAGE (self)), ((KioskScannerDevice *) g_ptr_array_index (devices, 0))->name);
   self->sources_asked = FALSE;
   ask_sources (self);
   show_error (self, NULL);
@@ -2062,8 +2061,8 @@ search_scanner_cb (GtkWidget  *widget,
 
   gtk_widget_set_sensitive (self->search_button, FALSE);
   show_error (self, _("Searching for the scanner…"));
-  kiosk_scanner_list_devices_async (kiosk_context_get_scanner (self->context),
-                                    kiosk_context_get_session_cancellable (self->context),
+  kiosk_scanner_list_devices_async (kiosk_context_get_scanner (kiosk_page_get_context (KIOSK_PAGE (self))),
+                                    kiosk_context_get_session_cancellable (kiosk_page_get_context (KIOSK_PAGE (self))),
                                     devices_found_cb, g_object_ref (self));
 }
 
@@ -2113,24 +2112,6 @@ kiosk_documents_page_get_property (GObject    *object,
 }
 
 static void
-kiosk_documents_page_set_property (GObject      *object,
-                                   guint         prop_id,
-                                   const GValue *value,
-                                   GParamSpec   *pspec)
-{
-  KioskDocumentsPage *self = KIOSK_DOCUMENTS_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_CONTEXT:
-      self->context = g_value_dup_object (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
 kiosk_documents_page_dispose (GObject *object)
 {
   KioskDocumentsPage *self = KIOSK_DOCUMENTS_PAGE (object);
@@ -2142,7 +2123,6 @@ kiosk_documents_page_dispose (GObject *object)
   g_clear_object (&self->dossier);
   g_clear_object (&self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), KIOSK_TYPE_DOCUMENTS_PAGE);
-  g_clear_object (&self->context);
   g_clear_pointer (&self->scanning, g_free);
   g_clear_pointer (&self->batch_pages, g_ptr_array_unref);
   g_clear_pointer (&self->batch_before, g_ptr_array_unref);
@@ -2162,13 +2142,10 @@ kiosk_documents_page_class_init (KioskDocumentsPageClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  KIOSK_PAGE_CLASS (klass)->set_dossier = kiosk_documents_page_set_dossier;
   object_class->get_property = kiosk_documents_page_get_property;
-  object_class->set_property = kiosk_documents_page_set_property;
   object_class->dispose = kiosk_documents_page_dispose;
 
-  properties[PROP_CONTEXT] =
-    g_param_spec_object ("context", NULL, NULL, KIOSK_TYPE_CONTEXT,
-                         G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   properties[PROP_BUSY] =
     g_param_spec_boolean ("busy", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
@@ -2196,8 +2173,3 @@ kiosk_documents_page_init (KioskDocumentsPage *self)
   self->edit_page = -1;
 }
 
-GtkWidget *
-kiosk_documents_page_new (KioskContext *context)
-{
-  return g_object_new (KIOSK_TYPE_DOCUMENTS_PAGE, "context", context, NULL);
-}

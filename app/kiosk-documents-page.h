@@ -1,16 +1,13 @@
 /* kiosk-documents-page.h: one row per required document, scanned, previewed, retaken. */
 #pragma once
 
-#include "kiosk-types.h"
+#include "kiosk-page.h"
 
 G_BEGIN_DECLS
 
 #define KIOSK_TYPE_DOCUMENTS_PAGE (kiosk_documents_page_get_type ())
-G_DECLARE_FINAL_TYPE (KioskDocumentsPage, kiosk_documents_page, KIOSK, DOCUMENTS_PAGE, AdwBin)
+G_DECLARE_FINAL_TYPE (KioskDocumentsPage, kiosk_documents_page, KIOSK, DOCUMENTS_PAGE, KioskPage)
 
-GtkWidget *kiosk_documents_page_new         (KioskContext       *context);
-void       kiosk_documents_page_set_dossier (KioskDocumentsPage *self,
-                                             KioskDossier       *dossier);
 gboolean   kiosk_documents_page_get_busy    (KioskDocumentsPage *self);
 char      *kiosk_scanner_error_to_text      (const GError       *error);
 

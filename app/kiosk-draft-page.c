@@ -21,9 +21,8 @@
 
 struct _KioskDraftPage
 {
-  AdwBin        parent_instance;
+  KioskPage      parent_instance;
 
-  KioskContext *context;
   GCancellable *cancellable;
   char         *code;
   guint         number;
@@ -47,7 +46,9 @@ struct _KioskDraftPage
   GtkLabel     *resume_error;
 };
 
-G_DEFINE_FINAL_TYPE (KioskDraftPage, kiosk_draft_page, ADW_TYPE_BIN)
+G_DEFINE_FINAL_TYPE (KioskDraftPage, kiosk_draft_page, KIOSK_TYPE_PAGE)
+
+static void kiosk_draft_page_reset (KioskPage *page);
 
 enum { PROP_0, PROP_BUSY, N_PROPS };
 static GParamSpec *properties[N_PROPS];
@@ -140,7 +141,7 @@ park_done_cb (GObject      *object,
   explicit_bzero (qr_text, strlen (qr_text));
   gtk_widget_set_visible (self->parked_box, TRUE);
   /* The answers are safe in the draft: nothing of them stays in memory. */
-  kiosk_context_log (self->context, "draft-parked", "");
+  kiosk_context_log (kiosk_page_get_context (KIOSK_PAGE (self)), "draft-parked", "");
   gtk_widget_set_visible (self->phone_button, TRUE);
 }
 
@@ -176,7 +177,7 @@ prefill_done_cb (GObject      *object,
   self->phone_url = g_strdup (url);
   gtk_widget_set_visible (self->phone_button, FALSE);
   gtk_widget_set_visible (self->phone_box, TRUE);
-  kiosk_context_log (self->context, "draft-handed-to-portal", "");
+  kiosk_context_log (kiosk_page_get_context (KIOSK_PAGE (self)), "draft-handed-to-portal", "");
 }
 
 /* "Continue on my phone": the answers given so far become a pre-filled draft on the portal
@@ -187,7 +188,7 @@ draft_phone_cb (GtkWidget  *widget,
                 GVariant   *parameter)
 {
   KioskDraftPage *self = KIOSK_DRAFT_PAGE (widget);
-  KioskDossier *dossier = kiosk_context_get_dossier (self->context);
+  KioskDossier *dossier = kiosk_context_get_dossier (kiosk_page_get_context (KIOSK_PAGE (self)));
   g_autofree char *body = NULL;
   g_autofree char *escaped = NULL;
   g_autofree char *path = NULL;
@@ -198,7 +199,7 @@ draft_phone_cb (GtkWidget  *widget,
   body = kiosk_dossier_build_prefill_json (dossier);
   escaped = g_uri_escape_string (kiosk_procedure_get_slug (kiosk_dossier_get_procedure (dossier)), NULL, FALSE);
   path = g_strdup_printf ("api/formdefs/%s/prefill", escaped);
-  kiosk_portal_call_json_async (kiosk_context_get_portal (self->context), "POST", path, body, NULL,
+  kiosk_portal_call_json_async (kiosk_context_get_portal (kiosk_page_get_context (KIOSK_PAGE (self))), "POST", path, body, NULL,
                                 new_request (self), prefill_done_cb, self);
   explicit_bzero (body, strlen (body));
 }
@@ -211,13 +212,13 @@ draft_phone_cb (GtkWidget  *widget,
 void
 kiosk_draft_page_park (KioskDraftPage *self)
 {
-  KioskDossier *dossier = kiosk_context_get_dossier (self->context);
+  KioskDossier *dossier = kiosk_context_get_dossier (kiosk_page_get_context (KIOSK_PAGE (self)));
 
-  kiosk_draft_page_reset (self);
+  kiosk_draft_page_reset (KIOSK_PAGE (self));
   gtk_stack_set_visible_child_name (self->stack, "park");
   if (dossier == NULL)
     return;
-  kiosk_drafts_park_async (kiosk_context_get_drafts (self->context), dossier, new_request (self),
+  kiosk_drafts_park_async (kiosk_context_get_drafts (kiosk_page_get_context (KIOSK_PAGE (self))), dossier, new_request (self),
                            park_done_cb, self);
 }
 
@@ -229,7 +230,7 @@ kiosk_draft_page_park (KioskDraftPage *self)
 void
 kiosk_draft_page_show_resume (KioskDraftPage *self)
 {
-  kiosk_draft_page_reset (self);
+  kiosk_draft_page_reset (KIOSK_PAGE (self));
   gtk_stack_set_visible_child_name (self->stack, "resume");
   gtk_widget_grab_focus (GTK_WIDGET (self->number_entry));
 }
@@ -288,18 +289,18 @@ resume_done_cb (GObject      *object,
       g_autofree char *text = describe_resume_error (error, self->number);
 
       if (g_error_matches (error, KIOSK_DRAFT_ERROR, KIOSK_DRAFT_ERROR_DELETED))
-        kiosk_context_log (self->context, "draft-removed-wrong-codes", "");
+        kiosk_context_log (kiosk_page_get_context (KIOSK_PAGE (self)), "draft-removed-wrong-codes", "");
       show_error (self->resume_error, text);
       gtk_widget_grab_focus (GTK_WIDGET (self->code_entry));
       return;
     }
-  dossier = kiosk_context_resume_draft (self->context, draft);
+  dossier = kiosk_context_resume_draft (kiosk_page_get_context (KIOSK_PAGE (self)), draft);
   if (dossier == NULL)
     {
       show_error (self->resume_error, _("This procedure is no longer offered at the terminal. Please ask an agent."));
       return;
     }
-  kiosk_context_log (self->context, "draft-resumed", "");
+  kiosk_context_log (kiosk_page_get_context (KIOSK_PAGE (self)), "draft-resumed", "");
   gtk_editable_set_text (self->code_entry, "");
   gtk_editable_set_text (self->number_entry, "");
   first = kiosk_dossier_next_page (dossier, -1);
@@ -333,18 +334,16 @@ draft_resume_cb (GtkWidget  *widget,
       number = (guint) value;
     }
   self->number = number;
-  kiosk_drafts_resume_async (kiosk_context_get_drafts (self->context), number, code,
+  kiosk_drafts_resume_async (kiosk_context_get_drafts (kiosk_page_get_context (KIOSK_PAGE (self))), number, code,
                              new_request (self), resume_done_cb, self);
 }
 
-/**
- * kiosk_draft_page_reset:
- *
- * Forgets the code shown and what was typed.
- */
-void
-kiosk_draft_page_reset (KioskDraftPage *self)
+/* Forgets the code shown and what was typed. */
+static void
+kiosk_draft_page_reset (KioskPage *page)
 {
+  KioskDraftPage *self = KIOSK_DRAFT_PAGE (page);
+
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   set_busy (self, FALSE);
@@ -431,7 +430,6 @@ kiosk_draft_page_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   forget_code (self);
   g_clear_pointer (&self->phone_url, g_free);
-  g_clear_object (&self->context);
   gtk_widget_dispose_template (GTK_WIDGET (self), KIOSK_TYPE_DRAFT_PAGE);
   G_OBJECT_CLASS (kiosk_draft_page_parent_class)->dispose (object);
 }
@@ -442,6 +440,7 @@ kiosk_draft_page_class_init (KioskDraftPageClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  KIOSK_PAGE_CLASS (klass)->reset = kiosk_draft_page_reset;
   object_class->get_property = kiosk_draft_page_get_property;
   object_class->dispose = kiosk_draft_page_dispose;
 
@@ -486,11 +485,3 @@ kiosk_draft_page_init (KioskDraftPage *self)
   g_signal_connect (self->number_entry, "activate", G_CALLBACK (code_activate_cb), self);
 }
 
-GtkWidget *
-kiosk_draft_page_new (KioskContext *context)
-{
-  KioskDraftPage *self = g_object_new (KIOSK_TYPE_DRAFT_PAGE, NULL);
-
-  self->context = g_object_ref (context);
-  return GTK_WIDGET (self);
-}

@@ -2,17 +2,15 @@
  * code) and "Resume a draft" (the code typed, or read from the QR code by the reader). */
 #pragma once
 
-#include "kiosk-types.h"
+#include "kiosk-page.h"
 
 G_BEGIN_DECLS
 
 #define KIOSK_TYPE_DRAFT_PAGE (kiosk_draft_page_get_type ())
-G_DECLARE_FINAL_TYPE (KioskDraftPage, kiosk_draft_page, KIOSK, DRAFT_PAGE, AdwBin)
+G_DECLARE_FINAL_TYPE (KioskDraftPage, kiosk_draft_page, KIOSK, DRAFT_PAGE, KioskPage)
 
-GtkWidget  *kiosk_draft_page_new         (KioskContext   *context);
 void        kiosk_draft_page_park        (KioskDraftPage *self);
 void        kiosk_draft_page_show_resume (KioskDraftPage *self);
-void        kiosk_draft_page_reset       (KioskDraftPage *self);
 gboolean    kiosk_draft_page_get_busy    (KioskDraftPage *self);
 const char *kiosk_draft_page_get_code    (KioskDraftPage *self);
 guint       kiosk_draft_page_get_number  (KioskDraftPage *self);

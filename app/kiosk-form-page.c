@@ -9,7 +9,7 @@
 
 struct _KioskFormPage
 {
-  AdwBin             parent_instance;
+  KioskPage           parent_instance;
 
   KioskDossier      *dossier;
   gulong             changed_id;
@@ -32,7 +32,9 @@ struct _KioskFormPage
   GtkWidget         *nav_box;
 };
 
-G_DEFINE_FINAL_TYPE (KioskFormPage, kiosk_form_page, ADW_TYPE_BIN)
+G_DEFINE_FINAL_TYPE (KioskFormPage, kiosk_form_page, KIOSK_TYPE_PAGE)
+
+static void kiosk_form_page_clear (KioskPage *page);
 
 enum { PROP_0, PROP_STEP, PROP_STOPPED, N_PROPS };
 static GParamSpec *properties[N_PROPS];
@@ -616,7 +618,7 @@ kiosk_form_page_show_step (KioskFormPage *self,
   guint n_steps;
 
   g_object_ref (dossier);
-  kiosk_form_page_clear (self);
+  kiosk_form_page_clear (KIOSK_PAGE (self));
   self->dossier = dossier;
   self->step = step;
   self->changed_id = g_signal_connect (dossier, "changed", G_CALLBACK (dossier_changed_cb), self);
@@ -657,9 +659,11 @@ kiosk_form_page_get_stopped (KioskFormPage *self)
 }
 
 /* Drops the widgets that show the citizen's answers. */
-void
-kiosk_form_page_clear (KioskFormPage *self)
+static void
+kiosk_form_page_clear (KioskPage *page)
 {
+  KioskFormPage *self = KIOSK_FORM_PAGE (page);
+
   g_clear_handle_id (&self->rebuild_id, g_source_remove);
   if (self->dossier != NULL)
     g_clear_signal_handler (&self->changed_id, self->dossier);
@@ -764,7 +768,7 @@ kiosk_form_page_dispose (GObject *object)
 {
   KioskFormPage *self = KIOSK_FORM_PAGE (object);
 
-  kiosk_form_page_clear (self);
+  kiosk_form_page_clear (KIOSK_PAGE (self));
   gtk_widget_dispose_template (GTK_WIDGET (self), KIOSK_TYPE_FORM_PAGE);
   g_clear_pointer (&self->error_labels, g_hash_table_unref);
   g_clear_pointer (&self->inputs, g_hash_table_unref);
@@ -780,6 +784,7 @@ kiosk_form_page_class_init (KioskFormPageClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  KIOSK_PAGE_CLASS (klass)->reset = kiosk_form_page_clear;
   object_class->get_property = kiosk_form_page_get_property;
   object_class->dispose = kiosk_form_page_dispose;
 
@@ -816,8 +821,3 @@ kiosk_form_page_init (KioskFormPage *self)
   self->boxes = g_ptr_array_new ();
 }
 
-GtkWidget *
-kiosk_form_page_new (void)
-{
-  return g_object_new (KIOSK_TYPE_FORM_PAGE, NULL);
-}

@@ -6,9 +6,8 @@
 
 struct _KioskMyRequestsPage
 {
-  AdwBin        parent_instance;
+  KioskPage      parent_instance;
 
-  KioskContext *context;
   GCancellable *cancellable;
   gboolean      busy;
 
@@ -16,7 +15,9 @@ struct _KioskMyRequestsPage
   GtkWidget    *list_box;
 };
 
-G_DEFINE_FINAL_TYPE (KioskMyRequestsPage, kiosk_my_requests_page, ADW_TYPE_BIN)
+G_DEFINE_FINAL_TYPE (KioskMyRequestsPage, kiosk_my_requests_page, KIOSK_TYPE_PAGE)
+
+static void kiosk_my_requests_page_reset (KioskPage *page);
 
 static void
 dossiers_done_cb (GObject      *object,
@@ -67,10 +68,10 @@ dossiers_done_cb (GObject      *object,
 static void
 load (KioskMyRequestsPage *self)
 {
-  const KioskAccount *account = kiosk_context_get_account (self->context);
+  const KioskAccount *account = kiosk_context_get_account (kiosk_page_get_context (KIOSK_PAGE (self)));
 
-  kiosk_my_requests_page_reset (self);
-  if (account == NULL || kiosk_context_get_portal (self->context) == NULL)
+  kiosk_my_requests_page_reset (KIOSK_PAGE (self));
+  if (account == NULL || kiosk_context_get_portal (kiosk_page_get_context (KIOSK_PAGE (self))) == NULL)
     {
       gtk_label_set_label (self->status_label, _("Sign in with your phone to see your requests."));
       return;
@@ -78,13 +79,15 @@ load (KioskMyRequestsPage *self)
   self->cancellable = g_cancellable_new ();
   self->busy = TRUE;
   gtk_label_set_label (self->status_label, _("Reading your requests…"));
-  kiosk_account_fetch_dossiers_async (kiosk_context_get_portal (self->context), account,
+  kiosk_account_fetch_dossiers_async (kiosk_context_get_portal (kiosk_page_get_context (KIOSK_PAGE (self))), account,
                                       self->cancellable, dossiers_done_cb, self);
 }
 
-void
-kiosk_my_requests_page_reset (KioskMyRequestsPage *self)
+static void
+kiosk_my_requests_page_reset (KioskPage *page)
 {
+  KioskMyRequestsPage *self = KIOSK_MY_REQUESTS_PAGE (page);
+
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->busy = FALSE;
@@ -108,7 +111,7 @@ kiosk_my_requests_page_map (GtkWidget *widget)
 static void
 kiosk_my_requests_page_unmap (GtkWidget *widget)
 {
-  kiosk_my_requests_page_reset (KIOSK_MY_REQUESTS_PAGE (widget));
+  kiosk_my_requests_page_reset (KIOSK_PAGE (widget));
   GTK_WIDGET_CLASS (kiosk_my_requests_page_parent_class)->unmap (widget);
 }
 
@@ -119,7 +122,6 @@ kiosk_my_requests_page_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
-  g_clear_object (&self->context);
   gtk_widget_dispose_template (GTK_WIDGET (self), KIOSK_TYPE_MY_REQUESTS_PAGE);
   G_OBJECT_CLASS (kiosk_my_requests_page_parent_class)->dispose (object);
 }
@@ -130,6 +132,7 @@ kiosk_my_requests_page_class_init (KioskMyRequestsPageClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  KIOSK_PAGE_CLASS (klass)->reset = kiosk_my_requests_page_reset;
   object_class->dispose = kiosk_my_requests_page_dispose;
   widget_class->map = kiosk_my_requests_page_map;
   widget_class->unmap = kiosk_my_requests_page_unmap;
@@ -144,11 +147,3 @@ kiosk_my_requests_page_init (KioskMyRequestsPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 
-GtkWidget *
-kiosk_my_requests_page_new (KioskContext *context)
-{
-  KioskMyRequestsPage *self = g_object_new (KIOSK_TYPE_MY_REQUESTS_PAGE, NULL);
-
-  self->context = g_object_ref (context);
-  return GTK_WIDGET (self);
-}

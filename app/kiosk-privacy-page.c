@@ -3,10 +3,10 @@
 
 struct _KioskPrivacyPage
 {
-  AdwBin parent_instance;
+  KioskPage parent_instance;
 };
 
-G_DEFINE_FINAL_TYPE (KioskPrivacyPage, kiosk_privacy_page, ADW_TYPE_BIN)
+G_DEFINE_FINAL_TYPE (KioskPrivacyPage, kiosk_privacy_page, KIOSK_TYPE_PAGE)
 
 static void
 kiosk_privacy_page_dispose (GObject *object)
@@ -28,8 +28,3 @@ kiosk_privacy_page_init (KioskPrivacyPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 
-GtkWidget *
-kiosk_privacy_page_new (void)
-{
-  return g_object_new (KIOSK_TYPE_PRIVACY_PAGE, NULL);
-}

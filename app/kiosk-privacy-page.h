@@ -1,13 +1,12 @@
 /* kiosk-privacy-page.h: who handles the citizen's data, why, what is kept and for how long. */
 #pragma once
 
-#include "kiosk-types.h"
+#include "kiosk-page.h"
 
 G_BEGIN_DECLS
 
 #define KIOSK_TYPE_PRIVACY_PAGE (kiosk_privacy_page_get_type ())
-G_DECLARE_FINAL_TYPE (KioskPrivacyPage, kiosk_privacy_page, KIOSK, PRIVACY_PAGE, AdwBin)
+G_DECLARE_FINAL_TYPE (KioskPrivacyPage, kiosk_privacy_page, KIOSK, PRIVACY_PAGE, KioskPage)
 
-GtkWidget *kiosk_privacy_page_new (void);
 
 G_END_DECLS

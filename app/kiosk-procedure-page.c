@@ -5,7 +5,7 @@
 
 struct _KioskProcedurePage
 {
-  AdwBin    parent_instance;
+  KioskPage  parent_instance;
 
   GtkWidget *accompanied_button;
   GtkLabel *category_label;
@@ -16,7 +16,7 @@ struct _KioskProcedurePage
   GtkBox   *documents_box;
 };
 
-G_DEFINE_FINAL_TYPE (KioskProcedurePage, kiosk_procedure_page, ADW_TYPE_BIN)
+G_DEFINE_FINAL_TYPE (KioskProcedurePage, kiosk_procedure_page, KIOSK_TYPE_PAGE)
 
 static void
 kiosk_procedure_page_dispose (GObject *object)
@@ -48,11 +48,6 @@ kiosk_procedure_page_init (KioskProcedurePage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 
-GtkWidget *
-kiosk_procedure_page_new (void)
-{
-  return g_object_new (KIOSK_TYPE_PROCEDURE_PAGE, NULL);
-}
 
 void
 kiosk_procedure_page_set_procedure (KioskProcedurePage *self,

@@ -7,7 +7,7 @@
 
 struct _KioskReceiptPage
 {
-  AdwBin      parent_instance;
+  KioskPage    parent_instance;
 
   /* What the printed receipt shows; copied, since the session may end while printing. */
   char       *number;
@@ -26,7 +26,7 @@ struct _KioskReceiptPage
   GtkPicture *qr_picture;
 };
 
-G_DEFINE_FINAL_TYPE (KioskReceiptPage, kiosk_receipt_page, ADW_TYPE_BIN)
+G_DEFINE_FINAL_TYPE (KioskReceiptPage, kiosk_receipt_page, KIOSK_TYPE_PAGE)
 
 /**
  * kiosk_receipt_page_set_usb_reminder:
@@ -209,11 +209,19 @@ kiosk_receipt_page_dispose (GObject *object)
   G_OBJECT_CLASS (kiosk_receipt_page_parent_class)->dispose (object);
 }
 
+/* The session ended: the receipt's number and QR code go with it. */
+static void
+kiosk_receipt_page_reset (KioskPage *page)
+{
+  kiosk_receipt_page_set_receipt (KIOSK_RECEIPT_PAGE (page), NULL, NULL);
+}
+
 static void
 kiosk_receipt_page_class_init (KioskReceiptPageClass *klass)
 {
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  KIOSK_PAGE_CLASS (klass)->reset = kiosk_receipt_page_reset;
   G_OBJECT_CLASS (klass)->dispose = kiosk_receipt_page_dispose;
 
   gtk_widget_class_set_template_from_resource (widget_class, "/nc/epn/Kiosk/ui/kiosk-receipt-page.ui");
@@ -234,8 +242,3 @@ kiosk_receipt_page_init (KioskReceiptPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 
-GtkWidget *
-kiosk_receipt_page_new (void)
-{
-  return g_object_new (KIOSK_TYPE_RECEIPT_PAGE, NULL);
-}

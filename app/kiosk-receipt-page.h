@@ -1,14 +1,13 @@
 /* kiosk-receipt-page.h: the dossier number, the QR code of its tracking page, what comes next. */
 #pragma once
 
-#include "kiosk-types.h"
+#include "kiosk-page.h"
 
 G_BEGIN_DECLS
 
 #define KIOSK_TYPE_RECEIPT_PAGE (kiosk_receipt_page_get_type ())
-G_DECLARE_FINAL_TYPE (KioskReceiptPage, kiosk_receipt_page, KIOSK, RECEIPT_PAGE, AdwBin)
+G_DECLARE_FINAL_TYPE (KioskReceiptPage, kiosk_receipt_page, KIOSK, RECEIPT_PAGE, KioskPage)
 
-GtkWidget *kiosk_receipt_page_new         (void);
 void       kiosk_receipt_page_set_receipt (KioskReceiptPage   *self,
                                            const KioskReceipt *receipt,
                                            KioskProcedure     *procedure);

@@ -5,7 +5,7 @@
 
 struct _KioskReviewPage
 {
-  AdwBin        parent_instance;
+  KioskPage      parent_instance;
 
   KioskDossier *dossier;
   GtkLabel     *step_label;
@@ -13,7 +13,9 @@ struct _KioskReviewPage
   GtkWidget    *submit_button;
 };
 
-G_DEFINE_FINAL_TYPE (KioskReviewPage, kiosk_review_page, ADW_TYPE_BIN)
+G_DEFINE_FINAL_TYPE (KioskReviewPage, kiosk_review_page, KIOSK_TYPE_PAGE)
+
+static void kiosk_review_page_set_dossier (KioskPage *page, KioskDossier *dossier);
 
 static GtkWidget *
 build_edit_button (const char *name,
@@ -166,14 +168,13 @@ rebuild (KioskReviewPage *self)
   gtk_widget_set_sensitive (self->submit_button, kiosk_dossier_is_complete (self->dossier));
 }
 
-/**
- * kiosk_review_page_set_dossier:
- * @dossier: (nullable): the dossier to show, or %NULL to forget it
- */
-void
-kiosk_review_page_set_dossier (KioskReviewPage *self,
-                               KioskDossier    *dossier)
+/* @dossier: (nullable): the dossier to show, or %NULL to forget it */
+static void
+kiosk_review_page_set_dossier (KioskPage    *page,
+                               KioskDossier *dossier)
 {
+  KioskReviewPage *self = KIOSK_REVIEW_PAGE (page);
+
   g_set_object (&self->dossier, dossier);
   rebuild (self);
 }
@@ -212,6 +213,7 @@ kiosk_review_page_class_init (KioskReviewPageClass *klass)
 {
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  KIOSK_PAGE_CLASS (klass)->set_dossier = kiosk_review_page_set_dossier;
   G_OBJECT_CLASS (klass)->dispose = kiosk_review_page_dispose;
 
   gtk_widget_class_set_template_from_resource (widget_class, "/nc/epn/Kiosk/ui/kiosk-review-page.ui");
@@ -227,8 +229,3 @@ kiosk_review_page_init (KioskReviewPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 
-GtkWidget *
-kiosk_review_page_new (void)
-{
-  return g_object_new (KIOSK_TYPE_REVIEW_PAGE, NULL);
-}

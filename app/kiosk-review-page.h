@@ -1,15 +1,12 @@
 /* kiosk-review-page.h: every answer and document before submission, with edit links. */
 #pragma once
 
-#include "kiosk-types.h"
+#include "kiosk-page.h"
 
 G_BEGIN_DECLS
 
 #define KIOSK_TYPE_REVIEW_PAGE (kiosk_review_page_get_type ())
-G_DECLARE_FINAL_TYPE (KioskReviewPage, kiosk_review_page, KIOSK, REVIEW_PAGE, AdwBin)
+G_DECLARE_FINAL_TYPE (KioskReviewPage, kiosk_review_page, KIOSK, REVIEW_PAGE, KioskPage)
 
-GtkWidget *kiosk_review_page_new         (void);
-void       kiosk_review_page_set_dossier (KioskReviewPage *self,
-                                          KioskDossier    *dossier);
 
 G_END_DECLS

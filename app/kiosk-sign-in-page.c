@@ -11,9 +11,8 @@
 
 struct _KioskSignInPage
 {
-  AdwBin        parent_instance;
+  KioskPage      parent_instance;
 
-  KioskContext *context;
   KioskSignIn  *sign_in;
 
   GtkLabel     *title_label;
@@ -28,7 +27,9 @@ struct _KioskSignInPage
   GtkWidget    *start_button;
 };
 
-G_DEFINE_FINAL_TYPE (KioskSignInPage, kiosk_sign_in_page, ADW_TYPE_BIN)
+G_DEFINE_FINAL_TYPE (KioskSignInPage, kiosk_sign_in_page, KIOSK_TYPE_PAGE)
+
+static void kiosk_sign_in_page_reset (KioskPage *page);
 
 static void
 set_busy (KioskSignInPage *self,
@@ -41,7 +42,7 @@ set_busy (KioskSignInPage *self,
 static void
 show_signed_in (KioskSignInPage *self)
 {
-  const KioskAccount *account = kiosk_context_get_account (self->context);
+  const KioskAccount *account = kiosk_context_get_account (kiosk_page_get_context (KIOSK_PAGE (self)));
   g_autofree char *hello = NULL;
 
   /* TRANSLATORS: %s is the citizen's first name and name */
@@ -97,7 +98,7 @@ changed_cb (KioskSignIn     *sign_in,
       }
       break;
     case KIOSK_SIGN_IN_APPROVED:
-      kiosk_context_set_account (self->context, kiosk_sign_in_steal_account (sign_in));
+      kiosk_context_set_account (kiosk_page_get_context (KIOSK_PAGE (self)), kiosk_sign_in_steal_account (sign_in));
       show_signed_in (self);
       break;
     case KIOSK_SIGN_IN_EXPIRED:
@@ -126,7 +127,7 @@ changed_cb (KioskSignIn     *sign_in,
 void
 kiosk_sign_in_page_start (KioskSignInPage *self)
 {
-  if (kiosk_context_get_account (self->context) != NULL)
+  if (kiosk_context_get_account (kiosk_page_get_context (KIOSK_PAGE (self))) != NULL)
     {
       show_signed_in (self);
       return;
@@ -134,23 +135,25 @@ kiosk_sign_in_page_start (KioskSignInPage *self)
   gtk_label_set_label (self->title_label, _("Sign in with your phone"));
   gtk_widget_set_visible (self->requests_button, FALSE);
   gtk_widget_set_visible (self->start_button, FALSE);
-  if (kiosk_context_get_portal (self->context) == NULL)
+  if (kiosk_context_get_portal (kiosk_page_get_context (KIOSK_PAGE (self))) == NULL)
     {
       gtk_label_set_label (self->status_label, _("Signing in is not possible on this terminal. You can do your procedures without an account."));
       return;
     }
   if (self->sign_in == NULL)
     {
-      self->sign_in = kiosk_sign_in_new (kiosk_context_get_portal (self->context));
+      self->sign_in = kiosk_sign_in_new (kiosk_context_get_portal (kiosk_page_get_context (KIOSK_PAGE (self))));
       g_signal_connect (self->sign_in, "changed", G_CALLBACK (changed_cb), self);
     }
   kiosk_sign_in_start (self->sign_in);
 }
 
 /* Stops polling and forgets the code shown. */
-void
-kiosk_sign_in_page_reset (KioskSignInPage *self)
+static void
+kiosk_sign_in_page_reset (KioskPage *page)
 {
+  KioskSignInPage *self = KIOSK_SIGN_IN_PAGE (page);
+
   if (self->sign_in != NULL)
     kiosk_sign_in_cancel (self->sign_in);
   gtk_picture_set_paintable (self->qr_picture, NULL);
@@ -201,7 +204,6 @@ kiosk_sign_in_page_dispose (GObject *object)
       kiosk_sign_in_cancel (self->sign_in);
     }
   g_clear_object (&self->sign_in);
-  g_clear_object (&self->context);
   gtk_widget_dispose_template (GTK_WIDGET (self), KIOSK_TYPE_SIGN_IN_PAGE);
   G_OBJECT_CLASS (kiosk_sign_in_page_parent_class)->dispose (object);
 }
@@ -212,6 +214,7 @@ kiosk_sign_in_page_class_init (KioskSignInPageClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  KIOSK_PAGE_CLASS (klass)->reset = kiosk_sign_in_page_reset;
   object_class->dispose = kiosk_sign_in_page_dispose;
   widget_class->unmap = kiosk_sign_in_page_unmap;
   gtk_widget_class_set_template_from_resource (widget_class, "/nc/epn/Kiosk/ui/kiosk-sign-in-page.ui");
@@ -235,11 +238,3 @@ kiosk_sign_in_page_init (KioskSignInPage *self)
   gtk_widget_set_visible (self->code_box, FALSE);
 }
 
-GtkWidget *
-kiosk_sign_in_page_new (KioskContext *context)
-{
-  KioskSignInPage *self = g_object_new (KIOSK_TYPE_SIGN_IN_PAGE, NULL);
-
-  self->context = g_object_ref (context);
-  return GTK_WIDGET (self);
-}

@@ -2,16 +2,14 @@
  * (a QR code and a short code; the citizen approves on the portal). */
 #pragma once
 
-#include "kiosk-types.h"
+#include "kiosk-page.h"
 
 G_BEGIN_DECLS
 
 #define KIOSK_TYPE_SIGN_IN_PAGE (kiosk_sign_in_page_get_type ())
-G_DECLARE_FINAL_TYPE (KioskSignInPage, kiosk_sign_in_page, KIOSK, SIGN_IN_PAGE, AdwBin)
+G_DECLARE_FINAL_TYPE (KioskSignInPage, kiosk_sign_in_page, KIOSK, SIGN_IN_PAGE, KioskPage)
 
-GtkWidget   *kiosk_sign_in_page_new         (KioskContext    *context);
 void         kiosk_sign_in_page_start       (KioskSignInPage *self);
-void         kiosk_sign_in_page_reset       (KioskSignInPage *self);
 KioskSignIn *kiosk_sign_in_page_get_sign_in (KioskSignInPage *self);
 
 G_END_DECLS

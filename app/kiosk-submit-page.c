@@ -6,9 +6,8 @@
 
 struct _KioskSubmitPage
 {
-  AdwBin            parent_instance;
+  KioskPage          parent_instance;
 
-  KioskContext     *context;
   KioskDossier     *dossier;
   GCancellable     *cancellable;
   KioskSubmitState  state;
@@ -23,9 +22,11 @@ struct _KioskSubmitPage
   GtkWidget        *retry_button;
 };
 
-G_DEFINE_FINAL_TYPE (KioskSubmitPage, kiosk_submit_page, ADW_TYPE_BIN)
+G_DEFINE_FINAL_TYPE (KioskSubmitPage, kiosk_submit_page, KIOSK_TYPE_PAGE)
 
-enum { PROP_0, PROP_CONTEXT, PROP_STATE, N_PROPS };
+static void kiosk_submit_page_reset (KioskPage *page);
+
+enum { PROP_0, PROP_STATE, N_PROPS };
 static GParamSpec *properties[N_PROPS];
 
 static void
@@ -145,7 +146,7 @@ submit_done_cb (GObject      *object,
        * refusals stay in the outbox, marked for an agent by the sender. */
       if (g_error_matches (error, KIOSK_PORTAL_ERROR, KIOSK_PORTAL_ERROR_INVALID_FIELDS) && self->outbox_id != 0)
         {
-          kiosk_context_unqueue_dossier (self->context, self->outbox_id);
+          kiosk_context_unqueue_dossier (kiosk_page_get_context (KIOSK_PAGE (self)), self->outbox_id);
           self->outbox_id = 0;
         }
       g_clear_pointer (&self->field_errors, g_hash_table_unref);
@@ -155,13 +156,13 @@ submit_done_cb (GObject      *object,
     }
   else if (self->outbox_id != 0)
     {
-      kiosk_context_unqueue_dossier (self->context, self->outbox_id);
+      kiosk_context_unqueue_dossier (kiosk_page_get_context (KIOSK_PAGE (self)), self->outbox_id);
       self->outbox_id = 0;
     }
 
   g_clear_pointer (&self->receipt, kiosk_receipt_free);
   self->receipt = receipt;
-  kiosk_context_log (self->context, receipt->queued ? "dossier-queued" : "dossier-submitted", receipt->number);
+  kiosk_context_log (kiosk_page_get_context (KIOSK_PAGE (self)), receipt->queued ? "dossier-queued" : "dossier-submitted", receipt->number);
   gtk_progress_bar_set_fraction (self->progress_bar, 1.0);
   set_state (self, KIOSK_SUBMIT_DONE);
   gtk_widget_activate_action (GTK_WIDGET (self), "win.show-page", "s", KIOSK_PAGE_RECEIPT);
@@ -191,7 +192,7 @@ queued_cb (GObject      *object,
       return;
     }
   self->outbox_id = id;
-  kiosk_portal_submit_async (kiosk_context_get_portal (self->context), self->dossier, submit_progress_cb,
+  kiosk_portal_submit_async (kiosk_context_get_portal (kiosk_page_get_context (KIOSK_PAGE (self))), self->dossier, submit_progress_cb,
                              self, self->cancellable, submit_done_cb, g_object_ref (self));
 }
 
@@ -204,7 +205,7 @@ void
 kiosk_submit_page_start (KioskSubmitPage *self,
                          KioskDossier    *dossier)
 {
-  KioskPortal *portal = kiosk_context_get_portal (self->context);
+  KioskPortal *portal = kiosk_context_get_portal (kiosk_page_get_context (KIOSK_PAGE (self)));
 
   if (self->state == KIOSK_SUBMIT_SENDING)
     return;
@@ -229,14 +230,14 @@ kiosk_submit_page_start (KioskSubmitPage *self,
 
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
-  g_signal_connect_object (kiosk_context_get_session_cancellable (self->context), "cancelled",
+  g_signal_connect_object (kiosk_context_get_session_cancellable (kiosk_page_get_context (KIOSK_PAGE (self))), "cancelled",
                            G_CALLBACK (g_cancellable_cancel), self->cancellable, G_CONNECT_SWAPPED);
   /* First on disk (encrypted), then to the portal: once saved, the dossier cannot be lost. */
   if (self->outbox_id != 0)
     kiosk_portal_submit_async (portal, dossier, submit_progress_cb, self, self->cancellable,
                                submit_done_cb, g_object_ref (self));
   else
-    kiosk_context_queue_dossier_async (self->context, dossier, self->cancellable, queued_cb,
+    kiosk_context_queue_dossier_async (kiosk_page_get_context (KIOSK_PAGE (self)), dossier, self->cancellable, queued_cb,
                                        g_object_ref (self));
 }
 
@@ -269,9 +270,11 @@ kiosk_submit_page_get_field_errors (KioskSubmitPage *self)
 }
 
 /* Forgets the dossier and the receipt at the end of a session. */
-void
-kiosk_submit_page_reset (KioskSubmitPage *self)
+static void
+kiosk_submit_page_reset (KioskPage *page)
 {
+  KioskSubmitPage *self = KIOSK_SUBMIT_PAGE (page);
+
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
@@ -314,31 +317,12 @@ kiosk_submit_page_get_property (GObject    *object,
 }
 
 static void
-kiosk_submit_page_set_property (GObject      *object,
-                                guint         prop_id,
-                                const GValue *value,
-                                GParamSpec   *pspec)
-{
-  KioskSubmitPage *self = KIOSK_SUBMIT_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_CONTEXT:
-      self->context = g_value_dup_object (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
 kiosk_submit_page_dispose (GObject *object)
 {
   KioskSubmitPage *self = KIOSK_SUBMIT_PAGE (object);
 
-  kiosk_submit_page_reset (self);
+  kiosk_submit_page_reset (KIOSK_PAGE (self));
   gtk_widget_dispose_template (GTK_WIDGET (self), KIOSK_TYPE_SUBMIT_PAGE);
-  g_clear_object (&self->context);
 
   G_OBJECT_CLASS (kiosk_submit_page_parent_class)->dispose (object);
 }
@@ -349,13 +333,10 @@ kiosk_submit_page_class_init (KioskSubmitPageClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  KIOSK_PAGE_CLASS (klass)->reset = kiosk_submit_page_reset;
   object_class->get_property = kiosk_submit_page_get_property;
-  object_class->set_property = kiosk_submit_page_set_property;
   object_class->dispose = kiosk_submit_page_dispose;
 
-  properties[PROP_CONTEXT] =
-    g_param_spec_object ("context", NULL, NULL, KIOSK_TYPE_CONTEXT,
-                         G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   properties[PROP_STATE] =
     g_param_spec_int ("state", NULL, NULL, KIOSK_SUBMIT_IDLE, KIOSK_SUBMIT_FAILED, KIOSK_SUBMIT_IDLE,
                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
@@ -376,8 +357,3 @@ kiosk_submit_page_init (KioskSubmitPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 
-GtkWidget *
-kiosk_submit_page_new (KioskContext *context)
-{
-  return g_object_new (KIOSK_TYPE_SUBMIT_PAGE, "context", context, NULL);
-}

@@ -27,6 +27,7 @@ typedef struct _KioskWindow KioskWindow;
 #define KIOSK_PAGE_MY_REQUESTS "my-requests"
 #define KIOSK_PAGE_CONSENT   "consent"
 #define KIOSK_PAGE_DRAFT     "draft"
+#define KIOSK_N_PAGES        16
 
 GdkTexture *kiosk_texture_new_for_image (const KioskImage *image);
 guint       kiosk_count_steps           (KioskProcedure   *procedure);

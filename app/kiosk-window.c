@@ -56,22 +56,7 @@ struct _KioskWindow
   guint                 countdown;
   gboolean              kiosk_mode;
 
-  GtkWidget            *welcome_page;
-  GtkWidget            *catalogue_page;
-  GtkWidget            *procedure_page;
-  GtkWidget            *form_page;
-  GtkWidget            *documents_page;
-  GtkWidget            *review_page;
-  GtkWidget            *submit_page;
-  GtkWidget            *receipt_page;
-  GtkWidget            *privacy_page;
-  GtkWidget            *appointment_page;
-  GtkWidget            *arrival_page;
-  GtkWidget            *draft_page;
-  GtkWidget            *agent_page;
-  GtkWidget            *sign_in_page;
-  GtkWidget            *my_requests_page;
-  GtkWidget            *consent_page;
+  GtkWidget            *pages[KIOSK_N_PAGES];   /* NULL until first shown, as in page_types */
 };
 
 G_DEFINE_FINAL_TYPE (KioskWindow, kiosk_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -90,132 +75,62 @@ static GParamSpec *properties[N_PROPS];
 
 static void reflow (GtkWidget *widget, gboolean large);
 
-/* Pages are built the first time they are shown: the welcome page paints sooner, and a kiosk
- * where nobody starts a procedure never builds the others. */
-
-/* What each page is called, for a screen reader entering it. */
-static const char *
-page_title (const char *name)
+/* Every page of the window: its name (for win.show-page and tests), what a screen reader calls
+ * it when entering it, and its type. Pages are built the first time they are shown: the welcome
+ * page paints sooner, and a kiosk where nobody starts a procedure never builds the others. */
+static const struct
 {
-  static const struct
-  {
-    const char *name;
-    const char *title;
-  } titles[] = {
-    { KIOSK_PAGE_WELCOME, N_("Welcome") },
-    { KIOSK_PAGE_CATALOGUE, N_("Choose a procedure") },
-    { KIOSK_PAGE_PROCEDURE, N_("The procedure") },
-    { KIOSK_PAGE_FORM, N_("Your answers") },
-    { KIOSK_PAGE_DOCUMENTS, N_("Your documents") },
-    { KIOSK_PAGE_REVIEW, N_("Check before sending") },
-    { KIOSK_PAGE_SUBMIT, N_("Sending") },
-    { KIOSK_PAGE_RECEIPT, N_("Your receipt") },
-    { KIOSK_PAGE_PRIVACY, N_("Your data") },
-    { KIOSK_PAGE_APPOINTMENT, N_("Book an appointment") },
-    { KIOSK_PAGE_ARRIVAL, N_("I have an appointment") },
-    { KIOSK_PAGE_AGENT, N_("Agent mode") },
-    { KIOSK_PAGE_SIGN_IN, N_("Sign in") },
-    { KIOSK_PAGE_MY_REQUESTS, N_("My requests") },
-    { KIOSK_PAGE_CONSENT, N_("Consent") },
-    { KIOSK_PAGE_DRAFT, N_("Continue later") },
-  };
+  const char *name;
+  const char *title;
+  GType     (*get_type) (void);
+} page_types[KIOSK_N_PAGES] = {
+  { KIOSK_PAGE_WELCOME, N_("Welcome"), kiosk_welcome_page_get_type },
+  { KIOSK_PAGE_CATALOGUE, N_("Choose a procedure"), kiosk_catalogue_page_get_type },
+  { KIOSK_PAGE_PROCEDURE, N_("The procedure"), kiosk_procedure_page_get_type },
+  { KIOSK_PAGE_FORM, N_("Your answers"), kiosk_form_page_get_type },
+  { KIOSK_PAGE_DOCUMENTS, N_("Your documents"), kiosk_documents_page_get_type },
+  { KIOSK_PAGE_REVIEW, N_("Check before sending"), kiosk_review_page_get_type },
+  { KIOSK_PAGE_SUBMIT, N_("Sending"), kiosk_submit_page_get_type },
+  { KIOSK_PAGE_RECEIPT, N_("Your receipt"), kiosk_receipt_page_get_type },
+  { KIOSK_PAGE_PRIVACY, N_("Your data"), kiosk_privacy_page_get_type },
+  { KIOSK_PAGE_APPOINTMENT, N_("Book an appointment"), kiosk_appointment_page_get_type },
+  { KIOSK_PAGE_ARRIVAL, N_("I have an appointment"), kiosk_arrival_page_get_type },
+  { KIOSK_PAGE_AGENT, N_("Agent mode"), kiosk_agent_page_get_type },
+  { KIOSK_PAGE_SIGN_IN, N_("Sign in"), kiosk_sign_in_page_get_type },
+  { KIOSK_PAGE_MY_REQUESTS, N_("My requests"), kiosk_my_requests_page_get_type },
+  { KIOSK_PAGE_CONSENT, N_("Consent"), kiosk_consent_page_get_type },
+  { KIOSK_PAGE_DRAFT, N_("Continue later"), kiosk_draft_page_get_type },
+};
 
-  for (guint i = 0; i < G_N_ELEMENTS (titles); i++)
-    if (g_str_equal (titles[i].name, name))
-      return _(titles[i].title);
-  return name;
+static guint
+page_index (const char *name)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (page_types); i++)
+    if (g_str_equal (page_types[i].name, name))
+      return i;
+  g_return_val_if_reached (0);
 }
 
 static GtkWidget *
 ensure_page (KioskWindow *self,
              const char  *name)
 {
-  GtkWidget **slot;
-  GtkWidget *page;
+  guint i = page_index (name);
+  GtkStackPage *stack_page;
+  const char *title;
 
-  if (g_str_equal (name, KIOSK_PAGE_WELCOME))
-    slot = &self->welcome_page;
-  else if (g_str_equal (name, KIOSK_PAGE_CATALOGUE))
-    slot = &self->catalogue_page;
-  else if (g_str_equal (name, KIOSK_PAGE_PROCEDURE))
-    slot = &self->procedure_page;
-  else if (g_str_equal (name, KIOSK_PAGE_FORM))
-    slot = &self->form_page;
-  else if (g_str_equal (name, KIOSK_PAGE_DOCUMENTS))
-    slot = &self->documents_page;
-  else if (g_str_equal (name, KIOSK_PAGE_REVIEW))
-    slot = &self->review_page;
-  else if (g_str_equal (name, KIOSK_PAGE_SUBMIT))
-    slot = &self->submit_page;
-  else if (g_str_equal (name, KIOSK_PAGE_RECEIPT))
-    slot = &self->receipt_page;
-  else if (g_str_equal (name, KIOSK_PAGE_PRIVACY))
-    slot = &self->privacy_page;
-  else if (g_str_equal (name, KIOSK_PAGE_APPOINTMENT))
-    slot = &self->appointment_page;
-  else if (g_str_equal (name, KIOSK_PAGE_ARRIVAL))
-    slot = &self->arrival_page;
-  else if (g_str_equal (name, KIOSK_PAGE_AGENT))
-    slot = &self->agent_page;
-  else if (g_str_equal (name, KIOSK_PAGE_SIGN_IN))
-    slot = &self->sign_in_page;
-  else if (g_str_equal (name, KIOSK_PAGE_MY_REQUESTS))
-    slot = &self->my_requests_page;
-  else if (g_str_equal (name, KIOSK_PAGE_CONSENT))
-    slot = &self->consent_page;
-  else if (g_str_equal (name, KIOSK_PAGE_DRAFT))
-    slot = &self->draft_page;
-  else
-    g_return_val_if_reached (NULL);
+  if (self->pages[i] != NULL)
+    return self->pages[i];
 
-  if (*slot != NULL)
-    return *slot;
-
-  if (slot == &self->welcome_page)
-    page = kiosk_welcome_page_new (self->context);
-  else if (slot == &self->catalogue_page)
-    page = kiosk_catalogue_page_new (self->context);
-  else if (slot == &self->procedure_page)
-    page = kiosk_procedure_page_new ();
-  else if (slot == &self->form_page)
-    page = kiosk_form_page_new ();
-  else if (slot == &self->documents_page)
-    page = kiosk_documents_page_new (self->context);
-  else if (slot == &self->review_page)
-    page = kiosk_review_page_new ();
-  else if (slot == &self->submit_page)
-    page = kiosk_submit_page_new (self->context);
-  else if (slot == &self->receipt_page)
-    page = kiosk_receipt_page_new ();
-  else if (slot == &self->appointment_page)
-    page = kiosk_appointment_page_new (self->context);
-  else if (slot == &self->arrival_page)
-    page = kiosk_arrival_page_new (self->context);
-  else if (slot == &self->agent_page)
-    page = kiosk_agent_page_new (self->context);
-  else if (slot == &self->sign_in_page)
-    page = kiosk_sign_in_page_new (self->context);
-  else if (slot == &self->my_requests_page)
-    page = kiosk_my_requests_page_new (self->context);
-  else if (slot == &self->consent_page)
-    page = kiosk_consent_page_new (self->context);
-  else if (slot == &self->draft_page)
-    page = kiosk_draft_page_new (self->context);
-  else
-    page = kiosk_privacy_page_new ();
-
-  gtk_widget_set_name (page, name);
-  reflow (page, gtk_widget_has_css_class (GTK_WIDGET (self), "large-text"));
-  {
-    GtkStackPage *stack_page = gtk_stack_add_named (self->stack, page, name);
-    const char *title = page_title (name);
-
-    /* A screen reader names the page it enters ("Accueil"), rather than "GtkStackPage". */
-    gtk_stack_page_set_title (stack_page, title);
-    gtk_accessible_update_property (GTK_ACCESSIBLE (stack_page), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
-  }
-  *slot = page;
-  return page;
+  self->pages[i] = g_object_new (page_types[i].get_type (), "context", self->context, NULL);
+  gtk_widget_set_name (self->pages[i], name);
+  reflow (self->pages[i], gtk_widget_has_css_class (GTK_WIDGET (self), "large-text"));
+  stack_page = gtk_stack_add_named (self->stack, self->pages[i], name);
+  title = _(page_types[i].title);
+  /* A screen reader names the page it enters ("Accueil"), rather than "GtkStackPage". */
+  gtk_stack_page_set_title (stack_page, title);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (stack_page), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
+  return self->pages[i];
 }
 
 static void restart_idle_timer (KioskWindow *self);
@@ -225,6 +140,7 @@ show_page (KioskWindow *self,
            const char  *name)
 {
   KioskDossier *dossier = kiosk_context_get_dossier (self->context);
+  GtkWidget *page;
 
   /* Pages that show the citizen's data refuse to open without a dossier. */
   if (dossier == NULL
@@ -234,17 +150,14 @@ show_page (KioskWindow *self,
   if (g_str_equal (name, KIOSK_PAGE_PROCEDURE) && self->procedure == NULL)
     name = KIOSK_PAGE_CATALOGUE;
 
-  ensure_page (self, name);
-  if (g_str_equal (name, KIOSK_PAGE_DOCUMENTS))
-    kiosk_documents_page_set_dossier (KIOSK_DOCUMENTS_PAGE (self->documents_page), dossier);
-  else if (g_str_equal (name, KIOSK_PAGE_REVIEW))
-    kiosk_review_page_set_dossier (KIOSK_REVIEW_PAGE (self->review_page), dossier);
-  else if (g_str_equal (name, KIOSK_PAGE_RECEIPT))
+  page = ensure_page (self, name);
+  kiosk_page_set_dossier (KIOSK_PAGE (page), dossier);
+  if (g_str_equal (name, KIOSK_PAGE_RECEIPT))
     {
-      kiosk_receipt_page_set_receipt (KIOSK_RECEIPT_PAGE (self->receipt_page),
+      kiosk_receipt_page_set_receipt (KIOSK_RECEIPT_PAGE (page),
                                       kiosk_submit_page_get_receipt (KIOSK_SUBMIT_PAGE (ensure_page (self, KIOSK_PAGE_SUBMIT))),
                                       dossier ? kiosk_dossier_get_procedure (dossier) : NULL);
-      kiosk_receipt_page_set_usb_reminder (KIOSK_RECEIPT_PAGE (self->receipt_page),
+      kiosk_receipt_page_set_usb_reminder (KIOSK_RECEIPT_PAGE (page),
                                            dossier != NULL && kiosk_dossier_get_used_usb (dossier));
     }
 
@@ -546,7 +459,7 @@ submit_action_cb (GtkWidget  *widget,
   if (dossier == NULL || !kiosk_dossier_is_complete (dossier))
     return;
   show_page (self, KIOSK_PAGE_SUBMIT);
-  kiosk_submit_page_start (KIOSK_SUBMIT_PAGE (self->submit_page), dossier);
+  kiosk_submit_page_start (KIOSK_SUBMIT_PAGE (ensure_page (self, KIOSK_PAGE_SUBMIT)), dossier);
 }
 
 static void
@@ -613,7 +526,7 @@ resume_draft_action_cb (GtkWidget  *widget,
   kiosk_draft_page_show_resume (KIOSK_DRAFT_PAGE (ensure_page (self, KIOSK_PAGE_DRAFT)));
   show_page (self, KIOSK_PAGE_DRAFT);
   /* Now that the page shows: the number is typed first. */
-  kiosk_draft_page_show_resume (KIOSK_DRAFT_PAGE (self->draft_page));
+  kiosk_draft_page_show_resume (KIOSK_DRAFT_PAGE (ensure_page (self, KIOSK_PAGE_DRAFT)));
 }
 
 static void
@@ -773,28 +686,9 @@ static void
 session_ended_cb (KioskContext *context,
                   KioskWindow  *self)
 {
-  if (self->form_page != NULL)
-    kiosk_form_page_clear (KIOSK_FORM_PAGE (self->form_page));
-  if (self->documents_page != NULL)
-    kiosk_documents_page_set_dossier (KIOSK_DOCUMENTS_PAGE (self->documents_page), NULL);
-  if (self->review_page != NULL)
-    kiosk_review_page_set_dossier (KIOSK_REVIEW_PAGE (self->review_page), NULL);
-  if (self->submit_page != NULL)
-    kiosk_submit_page_reset (KIOSK_SUBMIT_PAGE (self->submit_page));
-  if (self->receipt_page != NULL)
-    kiosk_receipt_page_set_receipt (KIOSK_RECEIPT_PAGE (self->receipt_page), NULL, NULL);
-  if (self->catalogue_page != NULL)
-    kiosk_catalogue_page_reset (KIOSK_CATALOGUE_PAGE (self->catalogue_page));
-  if (self->appointment_page != NULL)
-    kiosk_appointment_page_reset (KIOSK_APPOINTMENT_PAGE (self->appointment_page));
-  if (self->arrival_page != NULL)
-    kiosk_arrival_page_reset (KIOSK_ARRIVAL_PAGE (self->arrival_page));
-  if (self->draft_page != NULL)
-    kiosk_draft_page_reset (KIOSK_DRAFT_PAGE (self->draft_page));
-  if (self->sign_in_page != NULL)
-    kiosk_sign_in_page_reset (KIOSK_SIGN_IN_PAGE (self->sign_in_page));
-  if (self->my_requests_page != NULL)
-    kiosk_my_requests_page_reset (KIOSK_MY_REQUESTS_PAGE (self->my_requests_page));
+  for (guint i = 0; i < G_N_ELEMENTS (self->pages); i++)
+    if (self->pages[i] != NULL)
+      kiosk_page_reset (KIOSK_PAGE (self->pages[i]));
   g_clear_object (&self->procedure);
   gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), "");
   hide_idle_warning (self);
