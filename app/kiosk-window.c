@@ -106,6 +106,7 @@ show_page (KioskWindow *self,
 {
   KioskDossier *dossier = kiosk_context_get_dossier (self->context);
   GtkWidget *page;
+  GtkWidget *left;
 
   /* Pages that show the citizen's data refuse to open without a dossier. */
   if (dossier == NULL
@@ -116,6 +117,9 @@ show_page (KioskWindow *self,
     name = KIOSK_PAGE_CATALOGUE;
 
   page = ensure_page (self, name);
+  left = gtk_stack_get_visible_child (self->stack);
+  if (left != NULL && left != page && KIOSK_PAGE_GET_CLASS (left)->forget_when_left)
+    kiosk_page_reset (KIOSK_PAGE (left));
   kiosk_page_set_dossier (KIOSK_PAGE (page), dossier);
   if (g_str_equal (name, KIOSK_PAGE_RECEIPT))
     {
