@@ -6,7 +6,9 @@
 #include "kiosk-documents-page.h"
 
 #include "kiosk-camera.h"
+#include "kiosk-capture.h"
 #include "kiosk-crop-area.h"
+#include "kiosk-scan-error.h"
 
 #include "kiosk-image.h"
 #include "kiosk-import.h"
@@ -45,9 +47,6 @@ struct _KioskDocumentsPage
   char           *camera_varname;
   GtkWidget      *camera_picture;
 
-  /* Identity documents the citizen said have no back (a passport), by varname. */
-  GHashTable     *no_back;
-
   /* A USB stick being looked at for one document. */
   char           *usb_varname;    /* nullable: the document the stick's list is for */
   char           *usb_root;
@@ -71,54 +70,6 @@ enum { PROP_0, PROP_BUSY, N_PROPS };
 static GParamSpec *properties[N_PROPS];
 
 static void rebuild_rows (KioskDocumentsPage *self);
-
-/**
- * kiosk_scanner_error_to_text:
- *
- * Returns: (transfer full): what to tell the citizen, in their language, and what to do
- */
-char *
-kiosk_scanner_error_to_text (const GError *error)
-{
-  if (error->domain != KIOSK_SCANNER_ERROR)
-    return g_strdup (_("The scan did not work. Please try again, or call an agent."));
-
-  switch ((KioskScannerError) error->code)
-    {
-    case KIOSK_SCANNER_ERROR_NO_DEVICE:
-      return g_strdup (_("No scanner is connected. Please call an agent."));
-    case KIOSK_SCANNER_ERROR_JAMMED:
-      return g_strdup (_("The paper is jammed. Open the scanner, gently remove the sheet, then try again."));
-    case KIOSK_SCANNER_ERROR_COVER_OPEN:
-      return g_strdup (_("The scanner cover is open. Close it, then try again."));
-    case KIOSK_SCANNER_ERROR_NO_DOCS:
-      return g_strdup (_("There is no paper in the feeder. Put your document in, then try again."));
-    case KIOSK_SCANNER_ERROR_BUSY:
-      return g_strdup (_("The scanner is busy. Wait a moment, then try again."));
-    case KIOSK_SCANNER_ERROR_BLANK:
-      return g_strdup (_("The page looks blank. Put the document face down on the glass, then scan again."));
-    case KIOSK_SCANNER_ERROR_TOO_DARK:
-      return g_strdup (_("The page is too dark to read. Close the scanner cover, then scan again."));
-    case KIOSK_SCANNER_ERROR_TOO_LIGHT:
-      return g_strdup (_("The print is too faint to read. If the document is pale, ask an agent; otherwise put it flat on the glass and scan again."));
-    case KIOSK_SCANNER_ERROR_CUT_OFF:
-      return g_strdup (_("Part of the document is missing. Put it whole on the glass, a little away from the edges, then scan again."));
-    case KIOSK_SCANNER_ERROR_TOO_LARGE:
-      return g_strdup (_("This file is too large to be sent. Choose a lighter one, or scan the document instead."));
-    case KIOSK_SCANNER_ERROR_UNREADABLE:
-      return g_strdup (_("This file cannot be read: it may be damaged, or hold more than a document. Choose another one, or scan the document instead."));
-    case KIOSK_SCANNER_ERROR_NO_FEEDER:
-      return g_strdup (_("This scanner has no document feeder. Scan the sheets one by one on the glass, with “Add a page”."));
-    case KIOSK_SCANNER_ERROR_UNSUPPORTED:
-      if (strstr (error->message, "refused") != NULL || strstr (error->message, "not accepted") != NULL)
-        return g_strdup (_("This kind of file cannot be used for this document. Choose a PDF, JPEG or PNG file, or scan the document instead."));
-      G_GNUC_FALLTHROUGH;
-    case KIOSK_SCANNER_ERROR_ENCODE:
-    case KIOSK_SCANNER_ERROR_IO:
-    default:
-      return g_strdup (_("The scanner is not responding. Try again; if it happens again, call an agent."));
-    }
-}
 
 static void
 set_busy (KioskDocumentsPage *self,
@@ -151,215 +102,15 @@ show_error (KioskDocumentsPage *self,
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), message != NULL);
 }
 
-typedef struct
-{
-  KioskImage        *image;     /* nullable: only rearranging @pages, or a scan encoded already */
-  KioskScan         *scan;      /* nullable: a page encoded as it was scanned */
-  KioskDocumentKind  kind;
-  char              *varname;
-  GPtrArray         *pages;     /* nullable: the document's pages so far (copies), for paper */
-  gboolean           want_pdf;  /* an image the portal accepts only as PDF */
-  gboolean           checked;   /* the quality gate was passed already */
-  gint64             max_size;  /* the portal's limit for this document */
-} EncodeData;
-
-static void
-free_encode_data (EncodeData *data)
-{
-  g_clear_pointer (&data->image, kiosk_image_free);
-  g_clear_pointer (&data->scan, kiosk_scan_free);
-  g_clear_pointer (&data->pages, g_ptr_array_unref);
-  g_free (data->varname);
-  g_free (data);
-}
-
-/* The quality gate's verdict as the error the citizen is told, or %NULL when the page is fine. */
-static GError *
-gate_error (KioskImageQuality quality)
-{
-  switch (quality)
-    {
-    case KIOSK_IMAGE_BLANK:
-      return g_error_new_literal (KIOSK_SCANNER_ERROR, KIOSK_SCANNER_ERROR_BLANK, "The page looks blank");
-    case KIOSK_IMAGE_TOO_DARK:
-      return g_error_new_literal (KIOSK_SCANNER_ERROR, KIOSK_SCANNER_ERROR_TOO_DARK, "The page is too dark");
-    case KIOSK_IMAGE_TOO_LIGHT:
-      return g_error_new_literal (KIOSK_SCANNER_ERROR, KIOSK_SCANNER_ERROR_TOO_LIGHT, "The print is too faint");
-    case KIOSK_IMAGE_CUT_OFF:
-      return g_error_new_literal (KIOSK_SCANNER_ERROR, KIOSK_SCANNER_ERROR_CUT_OFF, "The page is cut off");
-    case KIOSK_IMAGE_OK:
-    default:
-      return NULL;
-    }
-}
-
-/* Runs in a worker thread: reads task_data only, never touches widgets. */
-static void
-encode_in_thread (GTask        *task,
-                  gpointer      source,
-                  gpointer      task_data,
-                  GCancellable *cancellable)
-{
-  EncodeData *data = task_data;
-  g_autoptr(GError) error = NULL;
-  int quality = data->kind == KIOSK_DOCUMENT_PAPER ? 78 : 85;
-  g_autoptr(GBytes) jpeg = NULL;
-  KioskImage *preview;
-
-  /* A page encoded as it was scanned: checked on its reduced copy; it is used as it is, unless a
-   * card must be cropped out of it or it is over the portal's limit (then decoded, below). */
-  if (data->scan != NULL)
-    {
-      KioskScan *scan = data->scan;
-      KioskRect rect;
-      gboolean crop = data->kind != KIOSK_DOCUMENT_PAPER && kiosk_image_find_document (scan->reduced, &rect);
-      gboolean too_large = data->kind != KIOSK_DOCUMENT_PAPER && data->max_size > 0
-                           && (gint64) g_bytes_get_size (scan->jpeg) > data->max_size;
-      GError *refused = gate_error (kiosk_image_check_quality (scan->reduced));
-
-      if (refused != NULL)
-        {
-          g_task_return_error (task, refused);
-          return;
-        }
-      if (crop || too_large)
-        {
-          data->image = kiosk_image_decode_jpeg (scan->jpeg, 100000000, &error);
-          g_clear_pointer (&data->scan, kiosk_scan_free);
-          if (data->image == NULL)
-            {
-              g_task_return_error (task, g_steal_pointer (&error));
-              return;
-            }
-          data->checked = TRUE;
-        }
-      else
-        {
-          KioskImage *thumbnail = g_steal_pointer (&scan->thumbnail);
-          KioskDocument *document;
-
-          if (thumbnail == NULL)
-            thumbnail = kiosk_image_downscale (scan->reduced, 360);
-          if (data->kind == KIOSK_DOCUMENT_PAPER || data->want_pdf)
-            {
-              g_autoptr(GPtrArray) pages = data->pages ? g_ptr_array_ref (data->pages)
-                                                       : g_ptr_array_new_with_free_func ((GDestroyNotify) kiosk_sheet_free);
-
-              g_ptr_array_add (pages, kiosk_sheet_new_from_scan (scan, thumbnail));
-              document = kiosk_document_new_from_pages (data->varname, pages, &error);
-            }
-          else
-            document = kiosk_document_new (data->varname, "image/jpeg", scan->jpeg, thumbnail);
-          if (document == NULL)
-            g_task_return_error (task, g_steal_pointer (&error));
-          else
-            g_task_return_pointer (task, document, g_object_unref);
-          return;
-        }
-    }
-
-  /* Pages turned, removed or moved: the PDF is assembled again, the JPEGs untouched. */
-  if (data->image == NULL)
-    {
-      KioskDocument *document = kiosk_document_new_from_pages (data->varname, data->pages, &error);
-
-      if (document == NULL)
-        g_task_return_error (task, g_steal_pointer (&error));
-      else
-        g_task_return_pointer (task, document, g_object_unref);
-      return;
-    }
-
-  if (!data->checked)
-    {
-      GError *refused = gate_error (kiosk_image_check_quality (data->image));
-
-      if (refused != NULL)
-        {
-          g_task_return_error (task, refused);
-          return;
-        }
-    }
-  /* An identity card (or a photo) lies on a glass made for A4: keep the card only. */
-  if (data->kind != KIOSK_DOCUMENT_PAPER)
-    {
-      KioskRect rect;
-
-      if (kiosk_image_find_document (data->image, &rect))
-        {
-          KioskImage *cropped = kiosk_image_crop (data->image, &rect);
-
-          kiosk_image_free (data->image);
-          data->image = cropped;
-        }
-    }
-  jpeg = kiosk_encode_jpeg (data->image, quality, &error);
-
-  if (jpeg == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  preview = kiosk_image_downscale (data->image, 360);
-  if (data->kind == KIOSK_DOCUMENT_PAPER)
-    {
-      /* A paper document is a PDF of its pages: this one is added after the others (or alone,
-       * when the citizen scans it again from the start). */
-      g_autoptr(GPtrArray) pages = data->pages ? g_ptr_array_ref (data->pages)
-                                               : g_ptr_array_new_with_free_func ((GDestroyNotify) kiosk_sheet_free);
-      KioskDocument *document;
-
-      g_ptr_array_add (pages, kiosk_sheet_new (data->image, jpeg, preview));
-      document = kiosk_document_new_from_pages (data->varname, pages, &error);
-      if (document == NULL)
-        {
-          g_task_return_error (task, g_steal_pointer (&error));
-          return;
-        }
-      g_task_return_pointer (task, document, g_object_unref);
-    }
-  else
-    {
-      /* Over the portal's limit: a lighter JPEG rather than a refusal, down to quality 45. */
-      for (int q = quality - 15; q >= 45 && data->max_size > 0
-           && (gint64) g_bytes_get_size (jpeg) > data->max_size; q -= 15)
-        {
-          GBytes *lighter = kiosk_encode_jpeg (data->image, q, NULL);
-
-          if (lighter == NULL)
-            break;
-          g_bytes_unref (jpeg);
-          jpeg = lighter;
-        }
-      if (data->want_pdf)
-        {
-          g_autoptr(GPtrArray) pages = g_ptr_array_new_with_free_func ((GDestroyNotify) kiosk_sheet_free);
-          KioskDocument *document;
-
-          g_ptr_array_add (pages, kiosk_sheet_new (data->image, jpeg, preview));
-          document = kiosk_document_new_from_pages (data->varname, pages, &error);
-          if (document == NULL)
-            g_task_return_error (task, g_steal_pointer (&error));
-          else
-            g_task_return_pointer (task, document, g_object_unref);
-          return;
-        }
-      g_task_return_pointer (task, kiosk_document_new (data->varname, "image/jpeg", jpeg, preview),
-                             g_object_unref);
-    }
-}
 
 static const KioskDocumentSpec *find_spec (KioskDocumentsPage *self, const char *varname);
 
+/* Where every job of the page ends: @document (transfer none) made, or @error. */
 static void
-encode_done_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
+document_ready (KioskDocumentsPage *self,
+                KioskDocument      *document,
+                const GError       *error)
 {
-  KioskDocumentsPage *self = KIOSK_DOCUMENTS_PAGE (object);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(KioskDocument) document = g_task_propagate_pointer (G_TASK (result), &error);
-
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       /* Stopped by the citizen (the session's end has reset the page already). */
@@ -380,10 +131,9 @@ encode_done_cb (GObject      *object,
       gsize size = g_bytes_get_size (kiosk_document_get_content (document));
 
       /* What the portal would refuse is refused here, with what to do. */
-      if (spec != NULL && spec->formats[0] != NULL
-          && !g_strv_contains ((const char * const *) spec->formats, kiosk_document_get_content_type (document)))
+      if (spec != NULL && !kiosk_document_spec_accepts (spec, kiosk_document_get_content_type (document), -1))
         show_error (self, _("The online service does not accept this kind of file for this document. Please ask an agent."));
-      else if (spec != NULL && spec->max_size > 0 && (gint64) size > spec->max_size)
+      else if (spec != NULL && !kiosk_document_spec_accepts (spec, NULL, size))
         {
           g_autofree char *got = g_format_size (size);
           g_autofree char *limit = g_format_size (spec->max_size);
@@ -400,6 +150,30 @@ encode_done_cb (GObject      *object,
         kiosk_dossier_set_document (self->dossier, kiosk_document_get_varname (document), document);
     }
   set_busy (self, NULL);
+}
+
+static void
+encoded_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(KioskDocumentsPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KioskDocument) document = kiosk_capture_encode_finish (result, &error);
+
+  document_ready (self, document, error);
+}
+
+static void
+assembled_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(KioskDocumentsPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KioskDocument) document = kiosk_capture_assemble_finish (result, &error);
+
+  document_ready (self, document, error);
 }
 
 static void
@@ -426,13 +200,7 @@ static const KioskDocumentSpec *
 find_spec (KioskDocumentsPage *self,
            const char         *varname)
 {
-  KioskProcedure *procedure = kiosk_dossier_get_procedure (self->dossier);
-  g_autofree char *front = kiosk_document_front_varname (varname);
-
-  for (guint i = 0; i < kiosk_procedure_get_n_documents (procedure); i++)
-    if (g_str_equal (kiosk_procedure_get_document (procedure, i)->varname, front))
-      return kiosk_procedure_get_document (procedure, i);
-  return NULL;
+  return kiosk_procedure_find_document (kiosk_dossier_get_procedure (self->dossier), varname);
 }
 
 /* Starts a job of the page for @varname (a scan, a batch, a USB stick, a page edit): a fresh
@@ -450,21 +218,6 @@ start_job (KioskDocumentsPage *self,
   return self->cancellable;
 }
 
-/* Returns: (transfer full) (nullable): copies of the document's pages, to change them */
-static GPtrArray *
-copy_pages (KioskDocument *document)
-{
-  GPtrArray *pages = document ? kiosk_document_get_pages (document) : NULL;
-  GPtrArray *copy;
-
-  if (pages == NULL)
-    return NULL;
-  copy = g_ptr_array_new_with_free_func ((GDestroyNotify) kiosk_sheet_free);
-  for (guint i = 0; i < pages->len; i++)
-    g_ptr_array_add (copy, kiosk_sheet_copy (g_ptr_array_index (pages, i)));
-  return copy;
-}
-
 /* A page from the scanner (@scan, encoded as it came) or the camera (@image), for the document
  * being scanned (self->scanning): the quality gate, the crop of a card, the encoding, in a
  * worker. @image, @scan: (transfer full) (nullable): one of them */
@@ -474,24 +227,12 @@ encode_page (KioskDocumentsPage      *self,
              KioskImage              *image,
              KioskScan               *scan)
 {
-  EncodeData *data = g_new0 (EncodeData, 1);
-  GTask *task;
+  KioskDocument *before = self->adding_page ? kiosk_dossier_get_document (self->dossier, spec->varname) : NULL;
 
   gtk_progress_bar_set_text (self->progress_bar, _("Preparing the document…"));
-  data->image = image;
-  data->scan = scan;
-  data->kind = spec->kind;
-  data->varname = g_strdup (self->scanning);   /* the document, or its back */
-  data->max_size = spec->max_size;
-  data->want_pdf = spec->formats[0] != NULL
-                   && !g_strv_contains ((const char * const *) spec->formats, "image/jpeg")
-                   && g_strv_contains ((const char * const *) spec->formats, "application/pdf");
-  if (self->adding_page)
-    data->pages = copy_pages (kiosk_dossier_get_document (self->dossier, spec->varname));
-  task = g_task_new (self, self->cancellable, encode_done_cb, NULL);
-  g_task_set_task_data (task, data, (GDestroyNotify) free_encode_data);
-  g_task_run_in_thread (task, encode_in_thread);
-  g_object_unref (task);
+  /* self->scanning: the document, or its back */
+  kiosk_capture_encode_async (spec, self->scanning, image, scan, before ? kiosk_document_dup_pages (before) : NULL,
+                              self->cancellable, encoded_cb, g_object_ref (self));
 }
 
 static void
@@ -565,62 +306,17 @@ scan_clicked_cb (GtkButton          *button,
 
 /* ---- Feeder batches ---- */
 
+/* A page of a feeder batch being encoded: its place among the pages, whatever order they end in. */
 typedef struct
 {
-  KioskImage *image;
-  guint       slot;
-} BatchPageData;
-
-static void
-free_batch_page_data (BatchPageData *data)
-{
-  g_clear_pointer (&data->image, kiosk_image_free);
-  g_free (data);
-}
-
-/* In a worker: the quality gate (a blank page — the empty back of a sheet — is skipped), then
- * the page's JPEG and thumbnail. */
-static void
-encode_batch_page_in_thread (GTask        *task,
-                             gpointer      source,
-                             gpointer      task_data,
-                             GCancellable *cancellable)
-{
-  BatchPageData *data = task_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) jpeg = NULL;
-
-  switch (kiosk_image_check_quality (data->image))
-    {
-    case KIOSK_IMAGE_BLANK:
-      g_task_return_pointer (task, NULL, NULL);
-      return;
-    case KIOSK_IMAGE_TOO_DARK:
-      g_task_return_new_error (task, KIOSK_SCANNER_ERROR, KIOSK_SCANNER_ERROR_TOO_DARK, "A page is too dark");
-      return;
-    case KIOSK_IMAGE_TOO_LIGHT:
-      g_task_return_new_error (task, KIOSK_SCANNER_ERROR, KIOSK_SCANNER_ERROR_TOO_LIGHT, "A page is too faint");
-      return;
-    case KIOSK_IMAGE_CUT_OFF:
-      g_task_return_new_error (task, KIOSK_SCANNER_ERROR, KIOSK_SCANNER_ERROR_CUT_OFF, "A page is cut off");
-      return;
-    default:
-      break;
-    }
-  jpeg = kiosk_encode_jpeg (data->image, 78, &error);
-  if (jpeg == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_pointer (task, kiosk_sheet_new (data->image, jpeg, kiosk_image_downscale (data->image, 360)),
-                           (GDestroyNotify) kiosk_sheet_free);
-}
+  KioskDocumentsPage *self;   /* owned */
+  guint               slot;
+} BatchSlot;
 
 static void
 finish_batch_if_done (KioskDocumentsPage *self)
 {
   g_autoptr(GPtrArray) pages = NULL;
-  EncodeData *data;
-  GTask *task;
 
   if (!self->batch_over || self->batch_pending > 0 || self->scanning == NULL)
     return;
@@ -644,14 +340,8 @@ finish_batch_if_done (KioskDocumentsPage *self)
       set_busy (self, NULL);
       return;
     }
-  data = g_new0 (EncodeData, 1);
-  data->kind = KIOSK_DOCUMENT_PAPER;
-  data->varname = g_strdup (self->scanning);
-  data->pages = g_steal_pointer (&pages);
-  task = g_task_new (self, self->cancellable, encode_done_cb, NULL);
-  g_task_set_task_data (task, data, (GDestroyNotify) free_encode_data);
-  g_task_run_in_thread (task, encode_in_thread);
-  g_object_unref (task);
+  kiosk_capture_assemble_async (self->scanning, g_steal_pointer (&pages), self->cancellable,
+                                assembled_cb, g_object_ref (self));
 }
 
 static void
@@ -659,11 +349,13 @@ batch_page_encoded_cb (GObject      *object,
                        GAsyncResult *result,
                        gpointer      user_data)
 {
-  KioskDocumentsPage *self = KIOSK_DOCUMENTS_PAGE (object);
-  BatchPageData *data = g_task_get_task_data (G_TASK (result));
+  BatchSlot *batch_slot = user_data;
+  g_autoptr(KioskDocumentsPage) self = batch_slot->self;
+  guint slot = batch_slot->slot;
   g_autoptr(GError) error = NULL;
-  KioskSheet *page = g_task_propagate_pointer (G_TASK (result), &error);
+  KioskSheet *page = kiosk_capture_encode_sheet_finish (result, &error);
 
+  g_free (batch_slot);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->batch_pages == NULL)
     {
       g_clear_pointer (&page, kiosk_sheet_free);
@@ -671,7 +363,7 @@ batch_page_encoded_cb (GObject      *object,
     }
   self->batch_pending--;
   if (page != NULL)
-    self->batch_pages->pdata[data->slot] = page;
+    self->batch_pages->pdata[slot] = page;
   else if (error != NULL && self->batch_error == NULL)
     self->batch_error = g_steal_pointer (&error);
   finish_batch_if_done (self);
@@ -682,17 +374,16 @@ batch_page_cb (KioskImage *image,
                gpointer    user_data)
 {
   KioskDocumentsPage *self = user_data;
-  BatchPageData *data;
-  GTask *task;
+  BatchSlot *slot;
 
   if (self->batch_pages == NULL)
     {
       kiosk_image_free (image);
       return;
     }
-  data = g_new0 (BatchPageData, 1);
-  data->image = image;
-  data->slot = self->batch_pages->len;
+  slot = g_new0 (BatchSlot, 1);
+  slot->self = g_object_ref (self);
+  slot->slot = self->batch_pages->len;
   g_ptr_array_add (self->batch_pages, NULL);
   self->batch_pending++;
   gtk_progress_bar_pulse (self->progress_bar);
@@ -702,10 +393,7 @@ batch_page_cb (KioskImage *image,
 
     gtk_progress_bar_set_text (self->progress_bar, text);
   }
-  task = g_task_new (self, self->cancellable, batch_page_encoded_cb, NULL);
-  g_task_set_task_data (task, data, (GDestroyNotify) free_batch_page_data);
-  g_task_run_in_thread (task, encode_batch_page_in_thread);
-  g_object_unref (task);
+  kiosk_capture_encode_sheet_async (image, self->cancellable, batch_page_encoded_cb, slot);
 }
 
 static void
@@ -746,7 +434,7 @@ feeder_clicked_cb (GtkButton          *button,
   g_clear_pointer (&self->batch_before, g_ptr_array_unref);
   g_clear_error (&self->batch_error);
   self->batch_pages = g_ptr_array_new_with_free_func ((GDestroyNotify) kiosk_sheet_free);
-  self->batch_before = copy_pages (kiosk_dossier_get_document (self->dossier, varname));
+  self->batch_before = kiosk_document_dup_pages (kiosk_dossier_get_document (self->dossier, varname));
   self->batch_pending = 0;
   self->batch_over = FALSE;
   start_job (self, varname);
@@ -806,28 +494,13 @@ close_usb (KioskDocumentsPage *self)
 }
 
 static void
-list_usb_in_thread (GTask        *task,
-                    gpointer      source,
-                    gpointer      task_data,
-                    GCancellable *cancellable)
-{
-  GError *error = NULL;
-  GPtrArray *files = kiosk_usb_list_files (task_data, &error);
-
-  if (files == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, files, (GDestroyNotify) g_ptr_array_unref);
-}
-
-static void
 usb_listed_cb (GObject      *object,
                GAsyncResult *result,
                gpointer      user_data)
 {
-  KioskDocumentsPage *self = KIOSK_DOCUMENTS_PAGE (object);
+  g_autoptr(KioskDocumentsPage) self = user_data;
   g_autoptr(GError) error = NULL;
-  GPtrArray *files = g_task_propagate_pointer (G_TASK (result), &error);
+  GPtrArray *files = kiosk_capture_list_usb_finish (result, &error);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
@@ -853,7 +526,6 @@ usb_clicked_cb (GtkButton          *button,
 {
   const char *varname = g_object_get_data (G_OBJECT (button), "varname");
   g_autofree char *root = NULL;
-  GTask *task;
 
   if (self->scanning != NULL)
     return;
@@ -869,82 +541,7 @@ usb_clicked_cb (GtkButton          *button,
   self->usb_root = g_strdup (root);
   start_job (self, varname);
   gtk_progress_bar_set_text (self->progress_bar, _("Reading the USB stick…"));
-  task = g_task_new (self, self->cancellable, usb_listed_cb, NULL);
-  g_task_set_task_data (task, g_steal_pointer (&root), g_free);
-  g_task_run_in_thread (task, list_usb_in_thread);
-  g_object_unref (task);
-}
-
-typedef struct
-{
-  KioskImported     *imported;
-  char              *varname;
-  KioskDocumentKind  kind;
-  gboolean           pdf_accepted;
-  gboolean           jpeg_accepted;
-} UsbDocumentData;
-
-static void
-free_usb_document_data (UsbDocumentData *data)
-{
-  g_clear_pointer (&data->imported, kiosk_imported_free);
-  g_free (data->varname);
-  g_free (data);
-}
-
-/* In a worker: the checked file becomes the document, as the procedure wants it. */
-static void
-make_usb_document_in_thread (GTask        *task,
-                             gpointer      source,
-                             gpointer      task_data,
-                             GCancellable *cancellable)
-{
-  UsbDocumentData *data = task_data;
-  KioskImported *imported = data->imported;
-  g_autoptr(GError) error = NULL;
-
-  if (g_str_equal (imported->content_type, "application/pdf"))
-    {
-      if (!data->pdf_accepted)
-        {
-          g_task_return_new_error (task, KIOSK_SCANNER_ERROR, KIOSK_SCANNER_ERROR_UNSUPPORTED, "PDF not accepted here");
-          return;
-        }
-      g_task_return_pointer (task, kiosk_document_new (data->varname, "application/pdf", imported->content, NULL),
-                             g_object_unref);
-      return;
-    }
-  if (data->jpeg_accepted && data->kind != KIOSK_DOCUMENT_PAPER)
-    {
-      g_task_return_pointer (task, kiosk_document_new (data->varname, "image/jpeg", imported->content,
-                                                       g_steal_pointer (&imported->preview)),
-                             g_object_unref);
-      return;
-    }
-  /* An image for a paper document (or where only PDF is taken): a page of a PDF. */
-  {
-    g_autoptr(GPtrArray) pages = g_ptr_array_new_with_free_func ((GDestroyNotify) kiosk_sheet_free);
-    KioskSheet *page = g_new0 (KioskSheet, 1);
-    KioskDocument *document;
-
-    page->width = imported->width;
-    page->height = imported->height;
-    page->dpi = 150;
-    page->jpeg = g_bytes_ref (imported->content);
-    page->preview = g_steal_pointer (&imported->preview);
-    g_ptr_array_add (pages, page);
-    if (!data->pdf_accepted)
-      {
-        g_task_return_pointer (task, kiosk_document_new (data->varname, "image/jpeg", imported->content, NULL),
-                               g_object_unref);
-        return;
-      }
-    document = kiosk_document_new_from_pages (data->varname, pages, &error);
-    if (document == NULL)
-      g_task_return_error (task, g_steal_pointer (&error));
-    else
-      g_task_return_pointer (task, document, g_object_unref);
-  }
+  kiosk_capture_list_usb_async (root, self->cancellable, usb_listed_cb, g_object_ref (self));
 }
 
 static void
@@ -954,36 +551,14 @@ usb_imported_cb (GObject      *object,
 {
   g_autoptr(KioskDocumentsPage) self = user_data;
   g_autoptr(GError) error = NULL;
-  KioskImported *imported = kiosk_import_file_finish (result, &error);
-  const KioskDocumentSpec *spec;
-  UsbDocumentData *data;
-  GTask *task;
+  g_autoptr(KioskDocument) document = kiosk_capture_import_finish (result, &error);
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  if (imported == NULL || self->dossier == NULL || (spec = find_spec (self, self->scanning)) == NULL)
+  if (document != NULL && self->dossier != NULL)
     {
-      g_autofree char *text = error ? kiosk_scanner_error_to_text (error) : NULL;
-
-      if (error != NULL)
-        g_message ("USB file refused: %s", error->message);
-      show_error (self, text);
-      g_clear_pointer (&imported, kiosk_imported_free);
-      set_busy (self, NULL);
-      return;
+      kiosk_dossier_set_used_usb (self->dossier, TRUE);
+      close_usb (self);
     }
-  kiosk_dossier_set_used_usb (self->dossier, TRUE);
-  close_usb (self);
-  data = g_new0 (UsbDocumentData, 1);
-  data->imported = imported;
-  data->varname = g_strdup (spec->varname);
-  data->kind = spec->kind;
-  data->pdf_accepted = spec->formats[0] == NULL || g_strv_contains ((const char * const *) spec->formats, "application/pdf");
-  data->jpeg_accepted = spec->formats[0] == NULL || g_strv_contains ((const char * const *) spec->formats, "image/jpeg");
-  task = g_task_new (self, self->cancellable, encode_done_cb, NULL);
-  g_task_set_task_data (task, data, (GDestroyNotify) free_usb_document_data);
-  g_task_run_in_thread (task, make_usb_document_in_thread);
-  g_object_unref (task);
+  document_ready (self, document, error);
 }
 
 static void
@@ -991,14 +566,16 @@ usb_file_clicked_cb (GtkButton          *button,
                      KioskDocumentsPage *self)
 {
   guint index = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "file"));
+  const KioskDocumentSpec *spec = find_spec (self, self->usb_varname);
   KioskUsbFile *file;
 
-  if (self->usb_files == NULL || index >= self->usb_files->len || self->scanning != NULL)
+  if (self->usb_files == NULL || index >= self->usb_files->len || self->scanning != NULL || spec == NULL)
     return;
   file = g_ptr_array_index (self->usb_files, index);
   start_job (self, self->usb_varname);
   gtk_progress_bar_set_text (self->progress_bar, _("Checking the file…"));
-  kiosk_import_file_async (self->usb_root, file->name, self->cancellable, usb_imported_cb, g_object_ref (self));
+  kiosk_capture_import_async (spec, self->usb_root, file->name, self->cancellable, usb_imported_cb,
+                              g_object_ref (self));
 }
 
 static void
@@ -1047,7 +624,8 @@ build_usb_list (KioskDocumentsPage *self)
   return box;
 }
 
-typedef enum { PAGE_TURN, PAGE_REMOVE, PAGE_EARLIER, PAGE_CROP } PageEdit;
+/* The page tools: the first three are the core's changes (KioskSheetChange), in its order. */
+typedef enum { PAGE_TURN = KIOSK_SHEET_TURN, PAGE_REMOVE = KIOSK_SHEET_REMOVE, PAGE_EARLIER = KIOSK_SHEET_EARLIER, PAGE_CROP } PageEdit;
 
 static void open_editor (KioskDocumentsPage *self, const char *varname, int page);
 
@@ -1061,8 +639,6 @@ page_edit_clicked_cb (GtkButton          *button,
   PageEdit edit = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "edit"));
   const KioskDocumentSpec *spec = find_spec (self, varname);
   g_autoptr(GPtrArray) pages = NULL;
-  EncodeData *data;
-  GTask *task;
 
   if (spec == NULL || self->scanning != NULL || self->dossier == NULL)
     return;
@@ -1071,45 +647,19 @@ page_edit_clicked_cb (GtkButton          *button,
       open_editor (self, varname, index);
       return;
     }
-  pages = copy_pages (kiosk_dossier_get_document (self->dossier, varname));
-  if (pages == NULL || index >= pages->len)
+  pages = kiosk_capture_change_sheets (kiosk_dossier_get_document (self->dossier, varname),
+                                       (KioskSheetChange) edit, index);
+  if (pages == NULL)
     return;
-  switch (edit)
+  if (pages->len == 0)
     {
-    case PAGE_TURN:
-      ((KioskSheet *) pages->pdata[index])->quarter_turns = (((KioskSheet *) pages->pdata[index])->quarter_turns + 1) % 4;
-      break;
-    case PAGE_REMOVE:
-      g_ptr_array_remove_index (pages, index);
-      if (pages->len == 0)
-        {
-          kiosk_dossier_set_document (self->dossier, varname, NULL);
-          return;
-        }
-      break;
-    case PAGE_EARLIER:
-      if (index == 0)
-        return;
-      {
-        gpointer moved = pages->pdata[index];
-
-        pages->pdata[index] = pages->pdata[index - 1];
-        pages->pdata[index - 1] = moved;
-      }
-      break;
-    default:
+      kiosk_dossier_set_document (self->dossier, varname, NULL);
       return;
     }
   start_job (self, varname);
   gtk_progress_bar_set_text (self->progress_bar, _("Preparing the document…"));
-  data = g_new0 (EncodeData, 1);
-  data->kind = spec->kind;
-  data->varname = g_strdup (varname);
-  data->pages = g_steal_pointer (&pages);
-  task = g_task_new (self, self->cancellable, encode_done_cb, NULL);
-  g_task_set_task_data (task, data, (GDestroyNotify) free_encode_data);
-  g_task_run_in_thread (task, encode_in_thread);
-  g_object_unref (task);
+  kiosk_capture_assemble_async (varname, g_steal_pointer (&pages), self->cancellable, assembled_cb,
+                                g_object_ref (self));
 }
 
 static GtkWidget *
@@ -1367,62 +917,16 @@ build_camera_view (KioskDocumentsPage      *self,
 
 /* ---- Turning and cropping a scan by hand ---- */
 
-typedef struct
-{
-  char      *varname;
-  GBytes    *jpeg;
-  guint      turns;
-  double     x, y, width, height;
-  GPtrArray *pages;   /* nullable: a page of a paper document is edited, the PDF made again */
-  guint      page;
-} EditData;
-
 static void
-free_edit_data (EditData *data)
+edited_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
 {
-  g_free (data->varname);
-  g_bytes_unref (data->jpeg);
-  g_clear_pointer (&data->pages, g_ptr_array_unref);
-  g_free (data);
-}
-
-/* In a worker: the full image decoded, turned, cropped, encoded again. */
-static void
-edit_in_thread (GTask        *task,
-                gpointer      source,
-                gpointer      task_data,
-                GCancellable *cancellable)
-{
-  EditData *data = task_data;
+  g_autoptr(KioskDocumentsPage) self = user_data;
   g_autoptr(GError) error = NULL;
-  KioskImage *preview = NULL;
-  KioskImage size = { 0 };
-  g_autoptr(GBytes) jpeg = kiosk_jpeg_edit (data->jpeg, data->turns, data->x, data->y, data->width,
-                                            data->height, data->pages ? 78 : 85, &preview, &size, &error);
+  g_autoptr(KioskDocument) document = kiosk_capture_edit_finish (result, &error);
 
-  if (jpeg == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else if (data->pages != NULL)
-    {
-      /* The page takes the new JPEG, turned already; the PDF is assembled again. */
-      KioskSheet *page = g_ptr_array_index (data->pages, data->page);
-      KioskDocument *document;
-
-      g_bytes_unref (page->jpeg);
-      page->jpeg = g_bytes_ref (jpeg);
-      page->width = size.width;
-      page->height = size.height;
-      page->quarter_turns = 0;
-      g_clear_pointer (&page->preview, kiosk_image_free);
-      page->preview = preview;
-      document = kiosk_document_new_from_pages (data->varname, data->pages, &error);
-      if (document == NULL)
-        g_task_return_error (task, g_steal_pointer (&error));
-      else
-        g_task_return_pointer (task, document, g_object_unref);
-    }
-  else   /* the document takes the preview */
-    g_task_return_pointer (task, kiosk_document_new (data->varname, "image/jpeg", jpeg, preview), g_object_unref);
+  document_ready (self, document, error);
 }
 
 /* The page being edited, or %NULL when a whole image is. */
@@ -1552,40 +1056,20 @@ edit_apply_clicked_cb (GtkButton          *button,
                        KioskDocumentsPage *self)
 {
   KioskDocument *document = self->editing ? kiosk_dossier_get_document (self->dossier, self->editing) : NULL;
+  int page = edited_page (self) != NULL ? self->edit_page : -1;
+  guint turns = self->edit_turns;
   graphene_rect_t frame;
-  EditData *data;
-  GTask *task;
 
   if (document == NULL || self->crop_area == NULL || self->scanning != NULL)
     return;
   kiosk_crop_area_get_frame (KIOSK_CROP_AREA (self->crop_area), &frame);
-  data = g_new0 (EditData, 1);
-  data->varname = g_strdup (self->editing);
-  if (edited_page (self) != NULL)
-    {
-      const KioskSheet *page = edited_page (self);
-
-      data->jpeg = g_bytes_ref (page->jpeg);
-      data->turns = (page->quarter_turns + self->edit_turns) % 4;
-      data->pages = copy_pages (document);
-      data->page = self->edit_page;
-    }
-  else
-    {
-      data->jpeg = g_bytes_ref (kiosk_document_get_content (document));
-      data->turns = self->edit_turns;
-    }
-  data->x = frame.origin.x;
-  data->y = frame.origin.y;
-  data->width = frame.size.width;
-  data->height = frame.size.height;
+  g_object_ref (document);
   stop_editing (self);
-  start_job (self, data->varname);
+  start_job (self, kiosk_document_get_varname (document));
   gtk_progress_bar_set_text (self->progress_bar, _("Preparing the document…"));
-  task = g_task_new (self, self->cancellable, encode_done_cb, NULL);
-  g_task_set_task_data (task, data, (GDestroyNotify) free_edit_data);
-  g_task_run_in_thread (task, edit_in_thread);
-  g_object_unref (task);
+  kiosk_capture_edit_async (document, page, turns, frame.origin.x, frame.origin.y, frame.size.width,
+                            frame.size.height, self->cancellable, edited_cb, g_object_ref (self));
+  g_object_unref (document);
 }
 
 /* In place of a document's row: its scan large, the frame to drag, turn, keep all, cancel, apply. */
@@ -1663,27 +1147,13 @@ new_row_button (KioskDocumentsPage *self,
   return button;
 }
 
-/* Whether the identity document @spec still waits for its back: its front is scanned, the back
- * is not, and the citizen has not said it has none. An imported PDF holds both sides already. */
-static gboolean
-back_is_pending (KioskDocumentsPage      *self,
-                 const KioskDocumentSpec *spec)
-{
-  KioskDocument *front = kiosk_dossier_get_document (self->dossier, spec->varname);
-  g_autofree char *back_varname = kiosk_document_back_varname (spec->varname);
-
-  return kiosk_document_spec_has_back (spec) && front != NULL
-         && g_strcmp0 (kiosk_document_get_content_type (front), "application/pdf") != 0
-         && kiosk_dossier_get_document (self->dossier, back_varname) == NULL
-         && !g_hash_table_contains (self->no_back, spec->varname);
-}
-
 static void
 no_back_clicked_cb (GtkButton          *button,
                     KioskDocumentsPage *self)
 {
-  g_hash_table_add (self->no_back, g_strdup (g_object_get_data (G_OBJECT (button), "varname")));
-  rebuild_rows (self);
+  /* Recorded in the dossier, whose "changed" rebuilds the rows; win.submit checks it too. */
+  if (self->dossier != NULL)
+    kiosk_dossier_set_no_back (self->dossier, g_object_get_data (G_OBJECT (button), "varname"), TRUE);
 }
 
 /* An identity document, guided: the front, then "turn it over", then the back (or "it has no
@@ -1697,7 +1167,7 @@ finish_identity_row (KioskDocumentsPage      *self,
   KioskDocument *front = kiosk_dossier_get_document (self->dossier, spec->varname);
   g_autofree char *back_varname = kiosk_document_back_varname (spec->varname);
   KioskDocument *back = kiosk_dossier_get_document (self->dossier, back_varname);
-  gboolean pending = back_is_pending (self, spec);
+  gboolean pending = kiosk_dossier_back_is_pending (self->dossier, spec);
   g_autofree char *scan_name = g_strdup_printf ("scan-%s", spec->varname);
   g_autofree char *back_name = g_strdup_printf ("scan-back-%s", spec->varname);
   g_autofree char *no_back_name = g_strdup_printf ("no-back-%s", spec->varname);
@@ -1955,20 +1425,10 @@ rebuild_rows (KioskDocumentsPage *self)
         if (self->usb_files != NULL && g_strcmp0 (self->usb_varname, spec->varname) == 0)
           gtk_box_append (self->rows_box, build_usb_list (self));
       }
-      if (spec->required && kiosk_dossier_get_document (self->dossier, spec->varname) == NULL)
-        complete = FALSE;
-      /* Guided: once the front of a card is in, its back (or "it has none") before going on. */
-      if (back_is_pending (self, spec))
-        complete = FALSE;
-      /* A document over the portal's limit must lose pages before going on. */
-      {
-        KioskDocument *document = kiosk_dossier_get_document (self->dossier, spec->varname);
-
-        if (document != NULL && spec->max_size > 0
-            && (gint64) g_bytes_get_size (kiosk_document_get_content (document)) > spec->max_size)
-          complete = FALSE;
-      }
     }
+  /* The dossier's rule: every required document, a card with its back (or "it has none"), none
+   * over the portal's limit. */
+  complete = complete && kiosk_dossier_documents_are_complete (self->dossier);
   gtk_widget_set_sensitive (self->next_button, complete && self->scanning == NULL);
 }
 
@@ -1997,7 +1457,6 @@ kiosk_documents_page_set_dossier (KioskPage    *page,
       if (self->cancellable != NULL)
         g_cancellable_cancel (self->cancellable);
       g_set_object (&self->dossier, dossier);
-      g_hash_table_remove_all (self->no_back);
       stop_editing (self);
       close_camera (self);
       if (dossier != NULL)
@@ -2130,7 +1589,6 @@ kiosk_documents_page_dispose (GObject *object)
   g_clear_pointer (&self->usb_varname, g_free);
   g_clear_pointer (&self->usb_root, g_free);
   g_clear_pointer (&self->usb_files, g_ptr_array_unref);
-  g_clear_pointer (&self->no_back, g_hash_table_unref);
   g_clear_pointer (&self->editing, g_free);
 
   G_OBJECT_CLASS (kiosk_documents_page_parent_class)->dispose (object);
@@ -2169,7 +1627,6 @@ static void
 kiosk_documents_page_init (KioskDocumentsPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  self->no_back = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->edit_page = -1;
 }
 

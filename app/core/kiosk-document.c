@@ -372,3 +372,24 @@ kiosk_document_get_preview (KioskDocument *self)
 {
   return self->preview;
 }
+
+/**
+ * kiosk_document_dup_pages:
+ * @self: (nullable): a document, or %NULL (none scanned yet)
+ *
+ * Returns: (transfer full) (nullable) (element-type KioskSheet): copies of the document's pages,
+ *   to change them, or %NULL when it has none (a single image, a PDF brought on a stick)
+ */
+GPtrArray *
+kiosk_document_dup_pages (KioskDocument *self)
+{
+  GPtrArray *pages = self ? kiosk_document_get_pages (self) : NULL;
+  GPtrArray *copy;
+
+  if (pages == NULL)
+    return NULL;
+  copy = g_ptr_array_new_with_free_func ((GDestroyNotify) kiosk_sheet_free);
+  for (guint i = 0; i < pages->len; i++)
+    g_ptr_array_add (copy, kiosk_sheet_copy (g_ptr_array_index (pages, i)));
+  return copy;
+}

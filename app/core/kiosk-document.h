@@ -69,5 +69,6 @@ KioskDocument *kiosk_document_new_from_pages   (const char    *varname,
                                                 GPtrArray     *pages,
                                                 GError       **error);
 GPtrArray     *kiosk_document_get_pages        (KioskDocument *self);
+GPtrArray     *kiosk_document_dup_pages        (KioskDocument *self);
 
 G_END_DECLS
