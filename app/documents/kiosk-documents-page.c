@@ -7,7 +7,9 @@
 
 #include "kiosk-camera.h"
 #include "kiosk-capture.h"
-#include "kiosk-crop-area.h"
+#include "kiosk-camera-view.h"
+#include "kiosk-crop-view.h"
+#include "kiosk-usb-picker.h"
 #include "kiosk-scan-error.h"
 
 #include "kiosk-image.h"
@@ -36,7 +38,7 @@ struct _KioskDocumentsPage
   char           *editing;
   int             edit_page;      /* the page of a paper document, or -1: the whole image */
   guint           edit_turns;
-  GtkWidget      *crop_area;
+  GtkWidget      *crop_view;     /* nullable: KioskCropView while it is shown */
 
   /* Whether the scanner's feeder scans both sides, once asked (per scanner). */
   gboolean        sources_asked;
@@ -45,7 +47,7 @@ struct _KioskDocumentsPage
   /* The camera, while it is open for a document (a front, a back, a page). */
   KioskCamera    *camera;
   char           *camera_varname;
-  GtkWidget      *camera_picture;
+  GtkWidget      *camera_view;   /* nullable: KioskCameraView while it is shown */
 
   /* A USB stick being looked at for one document. */
   char           *usb_varname;    /* nullable: the document the stick's list is for */
@@ -59,6 +61,7 @@ struct _KioskDocumentsPage
   GtkPicture     *scan_preview;   /* the page as it is scanned */
   GtkWidget      *stop_button;
   GtkBox         *rows_box;
+  GHashTable     *slots;          /* front varname → its box in rows_box (not owned): a row, a view */
   GtkWidget      *next_button;
 };
 
@@ -70,6 +73,16 @@ enum { PROP_0, PROP_BUSY, N_PROPS };
 static GParamSpec *properties[N_PROPS];
 
 static void rebuild_rows (KioskDocumentsPage *self);
+static void update_row   (KioskDocumentsPage *self, const char *varname);
+static void update_next  (KioskDocumentsPage *self);
+
+/* The actions of the rows and of the views in place of a row: off while a job runs. */
+static const char * const view_actions[] = {
+  "documents.scan", "documents.scan-back", "documents.add-page", "documents.no-back", "documents.feeder",
+  "documents.feeder-duplex", "documents.camera", "documents.edit", "documents.usb", "documents.page-turn",
+  "documents.page-remove", "documents.page-earlier", "documents.page-crop", "documents.usb-file", "documents.usb-cancel", "documents.camera-take", "documents.camera-cancel",
+  "documents.edit-turn", "documents.edit-reset", "documents.edit-cancel", "documents.edit-apply",
+};
 
 static void
 set_busy (KioskDocumentsPage *self,
@@ -89,9 +102,11 @@ set_busy (KioskDocumentsPage *self,
       gtk_progress_bar_set_fraction (self->progress_bar, 0);
       gtk_progress_bar_set_text (self->progress_bar, _("Scanning…"));
     }
+  for (guint i = 0; i < G_N_ELEMENTS (view_actions); i++)
+    gtk_widget_action_set_enabled (GTK_WIDGET (self), view_actions[i], varname == NULL);
   if (was_busy != (varname != NULL))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
-  rebuild_rows (self);
+  update_next (self);
 }
 
 static void
@@ -272,35 +287,47 @@ scan_done_cb (GObject      *object,
   encode_page (self, spec, NULL, scan);
 }
 
+/* Scans the document @varname, or its @back, or one more page of it (@adding_page). */
 static void
-scan_clicked_cb (GtkButton          *button,
-                 KioskDocumentsPage *self)
+start_scan (KioskDocumentsPage *self,
+            const char         *varname,
+            gboolean            back,
+            gboolean            adding_page)
 {
-  const char *varname = g_object_get_data (G_OBJECT (button), "varname");
   const KioskDocumentSpec *spec = find_spec (self, varname);
   /* Encoded as it is read: the page itself is never held whole. */
   KioskScanOptions options = { 300, TRUE, FALSE, 85 };
 
   if (spec == NULL || self->scanning != NULL)
     return;
-  self->adding_page = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "add-page"));
+  self->adding_page = adding_page;
   if (spec->kind == KIOSK_DOCUMENT_PAPER)
     {
       options.dpi = 200;
       options.jpeg_quality = 78;
     }
 
-  if (g_object_get_data (G_OBJECT (button), "back") != NULL)
+  if (back)
     {
-      g_autofree char *back = kiosk_document_back_varname (spec->varname);
+      g_autofree char *back_varname = kiosk_document_back_varname (spec->varname);
 
-      start_job (self, back);
+      start_job (self, back_varname);
     }
   else
     start_job (self, varname);
   kiosk_scanner_scan_async (kiosk_context_get_scanner (kiosk_page_get_context (KIOSK_PAGE (self))), &options,
                             scan_progress_cb, self, self->cancellable, scan_done_cb,
                             g_object_ref (self));
+}
+
+/* documents.scan, documents.scan-back, documents.add-page: the target is the document. */
+static void
+scan_cb (GtkWidget  *widget,
+         const char *action_name,
+         GVariant   *parameter)
+{
+  start_scan (KIOSK_DOCUMENTS_PAGE (widget), g_variant_get_string (parameter, NULL),
+              g_str_equal (action_name, "documents.scan-back"), g_str_equal (action_name, "documents.add-page"));
 }
 
 
@@ -420,16 +447,18 @@ batch_done_cb (GObject      *object,
 
 /* "From the feeder": every sheet in the feeder, added after the pages already there. */
 static void
-feeder_clicked_cb (GtkButton          *button,
-                   KioskDocumentsPage *self)
+feeder_cb (GtkWidget  *widget,
+           const char *action_name,
+           GVariant   *parameter)
 {
-  const char *varname = g_object_get_data (G_OBJECT (button), "varname");
+  KioskDocumentsPage *self = KIOSK_DOCUMENTS_PAGE (widget);
+  const char *varname = g_variant_get_string (parameter, NULL);
   const KioskDocumentSpec *spec = find_spec (self, varname);
   KioskScanOptions options = { 200, TRUE, FALSE };
 
   if (spec == NULL || self->scanning != NULL)
     return;
-  options.duplex = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "duplex"));
+  options.duplex = g_str_equal (action_name, "documents.feeder-duplex");
   g_clear_pointer (&self->batch_pages, g_ptr_array_unref);
   g_clear_pointer (&self->batch_before, g_ptr_array_unref);
   g_clear_error (&self->batch_error);
@@ -488,9 +517,11 @@ static void rebuild_rows (KioskDocumentsPage *self);
 static void
 close_usb (KioskDocumentsPage *self)
 {
-  g_clear_pointer (&self->usb_varname, g_free);
+  g_autofree char *varname = g_steal_pointer (&self->usb_varname);
+
   g_clear_pointer (&self->usb_root, g_free);
   g_clear_pointer (&self->usb_files, g_ptr_array_unref);
+  update_row (self, varname);
 }
 
 static void
@@ -509,22 +540,23 @@ usb_listed_cb (GObject      *object,
     {
       close_usb (self);
       show_error (self, _("No USB stick was found. Plug it into the front of the terminal, wait a moment, then try again."));
-      rebuild_rows (self);
       return;
     }
   g_clear_pointer (&self->usb_files, g_ptr_array_unref);
   self->usb_files = files;
   if (files->len == 0)
     show_error (self, _("There is no PDF, JPEG or PNG document on this USB stick."));
-  rebuild_rows (self);
+  update_row (self, self->usb_varname);
 }
 
 /* "From a USB stick": the stick's documents are listed under the row. */
 static void
-usb_clicked_cb (GtkButton          *button,
-                KioskDocumentsPage *self)
+usb_cb (GtkWidget  *widget,
+        const char *action_name,
+        GVariant   *parameter)
 {
-  const char *varname = g_object_get_data (G_OBJECT (button), "varname");
+  KioskDocumentsPage *self = KIOSK_DOCUMENTS_PAGE (widget);
+  const char *varname = g_variant_get_string (parameter, NULL);
   g_autofree char *root = NULL;
 
   if (self->scanning != NULL)
@@ -562,10 +594,12 @@ usb_imported_cb (GObject      *object,
 }
 
 static void
-usb_file_clicked_cb (GtkButton          *button,
-                     KioskDocumentsPage *self)
+usb_file_cb (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
 {
-  guint index = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "file"));
+  KioskDocumentsPage *self = KIOSK_DOCUMENTS_PAGE (widget);
+  guint index = g_variant_get_uint32 (parameter);
   const KioskDocumentSpec *spec = find_spec (self, self->usb_varname);
   KioskUsbFile *file;
 
@@ -579,65 +613,51 @@ usb_file_clicked_cb (GtkButton          *button,
 }
 
 static void
-usb_cancel_clicked_cb (GtkButton          *button,
-                       KioskDocumentsPage *self)
+usb_cancel_cb (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
 {
+  KioskDocumentsPage *self = KIOSK_DOCUMENTS_PAGE (widget);
+
   close_usb (self);
-  rebuild_rows (self);
 }
 
-/* The stick's documents, each a button with its name and size. */
+/* The stick's documents, under the row they are for. */
 static GtkWidget *
 build_usb_list (KioskDocumentsPage *self)
 {
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 8);
-  GtkWidget *title = gtk_label_new (_("Choose the document on your USB stick:"));
-  GtkWidget *cancel;
+  GtkWidget *picker = kiosk_usb_picker_new ();
 
-  gtk_widget_set_name (box, "usb-list");
-  gtk_label_set_xalign (GTK_LABEL (title), 0);
-  gtk_widget_add_css_class (title, "kiosk-field-label");
-  gtk_box_append (GTK_BOX (box), title);
-  for (guint i = 0; i < self->usb_files->len && i < 50; i++)
-    {
-      KioskUsbFile *file = g_ptr_array_index (self->usb_files, i);
-      g_autofree char *size = g_format_size (file->size);
-      /* TRANSLATORS: a file on a USB stick and its size, e.g. "payslip.pdf — 1.2 MB" */
-      g_autofree char *text = g_strdup_printf (_("%s — %s"), file->name, size);
-      g_autofree char *name = g_strdup_printf ("usb-file-%u", i);
-      GtkWidget *button = gtk_button_new_with_label (text);
-
-      gtk_widget_set_name (button, name);
-      gtk_widget_set_halign (button, GTK_ALIGN_START);
-      gtk_widget_add_css_class (button, "kiosk-nav");
-      gtk_widget_set_sensitive (button, self->scanning == NULL);
-      g_object_set_data (G_OBJECT (button), "file", GUINT_TO_POINTER (i));
-      g_signal_connect (button, "clicked", G_CALLBACK (usb_file_clicked_cb), self);
-      gtk_box_append (GTK_BOX (box), button);
-    }
-  cancel = gtk_button_new_with_label (_("Cancel"));
-  gtk_widget_set_name (cancel, "usb-cancel");
-  gtk_widget_set_halign (cancel, GTK_ALIGN_START);
-  gtk_widget_add_css_class (cancel, "kiosk-nav");
-  g_signal_connect (cancel, "clicked", G_CALLBACK (usb_cancel_clicked_cb), self);
-  gtk_box_append (GTK_BOX (box), cancel);
-  return box;
+  kiosk_usb_picker_set_files (KIOSK_USB_PICKER (picker), self->usb_files);
+  return picker;
 }
 
-/* The page tools: the first three are the core's changes (KioskSheetChange), in its order. */
 typedef enum { PAGE_TURN = KIOSK_SHEET_TURN, PAGE_REMOVE = KIOSK_SHEET_REMOVE, PAGE_EARLIER = KIOSK_SHEET_EARLIER, PAGE_CROP } PageEdit;
 
 static void open_editor (KioskDocumentsPage *self, const char *varname, int page);
 
 /* Turn, remove or move one page of a paper document: the PDF is assembled again in a worker. */
+static const char * const page_actions[] = {
+  "documents.page-turn", "documents.page-remove", "documents.page-earlier", "documents.page-crop",
+};
+
+/* The page tools: the target is the document and the page, "(su)". */
 static void
-page_edit_clicked_cb (GtkButton          *button,
-                      KioskDocumentsPage *self)
+page_edit_cb (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
 {
-  const char *varname = g_object_get_data (G_OBJECT (button), "varname");
-  guint index = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "page"));
-  PageEdit edit = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "edit"));
-  const KioskDocumentSpec *spec = find_spec (self, varname);
+  KioskDocumentsPage *self = KIOSK_DOCUMENTS_PAGE (widget);
+  const char *varname;
+  guint index;
+  PageEdit edit = PAGE_TURN;
+  const KioskDocumentSpec *spec;
+
+  g_variant_get (parameter, "(&su)", &varname, &index);
+  spec = find_spec (self, varname);
+  for (guint i = 0; i < G_N_ELEMENTS (page_actions); i++)
+    if (g_str_equal (action_name, page_actions[i]))
+      edit = i;
   g_autoptr(GPtrArray) pages = NULL;
 
   if (spec == NULL || self->scanning != NULL || self->dossier == NULL)
@@ -678,15 +698,11 @@ new_page_button (KioskDocumentsPage *self,
   gtk_widget_set_tooltip_text (button, label);
   gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
   gtk_widget_add_css_class (button, "kiosk-page-button");
-  gtk_widget_set_sensitive (button, self->scanning == NULL);
-  g_object_set_data_full (G_OBJECT (button), "varname", g_strdup (varname), g_free);
-  g_object_set_data (G_OBJECT (button), "page", GUINT_TO_POINTER (index));
-  g_object_set_data (G_OBJECT (button), "edit", GUINT_TO_POINTER (edit));
-  g_signal_connect (button, "clicked", G_CALLBACK (page_edit_clicked_cb), self);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), page_actions[edit]);
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "(su)", varname, index);
   return button;
 }
 
-static void edit_clicked_cb (GtkButton *button, KioskDocumentsPage *self);
 
 /* The pages of a paper document, each with its thumbnail, then "Add a page". */
 static GtkWidget *
@@ -743,10 +759,8 @@ build_pages (KioskDocumentsPage      *self,
   gtk_widget_set_name (add, add_name);
   gtk_widget_set_valign (add, GTK_ALIGN_CENTER);
   gtk_widget_add_css_class (add, "kiosk-nav");
-  gtk_widget_set_sensitive (add, self->scanning == NULL);
-  g_object_set_data_full (G_OBJECT (add), "varname", g_strdup (spec->varname), g_free);
-  g_object_set_data (G_OBJECT (add), "add-page", GINT_TO_POINTER (TRUE));
-  g_signal_connect (add, "clicked", G_CALLBACK (scan_clicked_cb), self);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (add), "documents.add-page");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (add), "s", spec->varname);
   gtk_flow_box_append (GTK_FLOW_BOX (box), add);
   gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (box), GTK_SELECTION_NONE);
   gtk_flow_box_set_column_spacing (GTK_FLOW_BOX (box), 12);
@@ -763,14 +777,16 @@ static void scroll_into_view (GtkWidget *widget);
 static void
 close_camera (KioskDocumentsPage *self)
 {
+  g_autofree char *varname = g_steal_pointer (&self->camera_varname);
+
   if (self->camera != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->camera, self);
       kiosk_camera_stop (self->camera);
       g_clear_object (&self->camera);
     }
-  g_clear_pointer (&self->camera_varname, g_free);
-  self->camera_picture = NULL;
+  self->camera_view = NULL;
+  update_row (self, varname);
 }
 
 static void
@@ -779,12 +795,8 @@ camera_frame_cb (KioskCamera        *camera,
 {
   g_autoptr(KioskImage) preview = kiosk_camera_dup_preview (camera);
 
-  if (preview != NULL && self->camera_picture != NULL)
-    {
-      g_autoptr(GdkTexture) texture = kiosk_texture_new_for_image (preview);
-
-      gtk_picture_set_paintable (GTK_PICTURE (self->camera_picture), GDK_PAINTABLE (texture));
-    }
+  if (preview != NULL && self->camera_view != NULL)
+    kiosk_camera_view_set_frame (KIOSK_CAMERA_VIEW (self->camera_view), preview);
 }
 
 static void
@@ -792,14 +804,19 @@ camera_failed_cb (KioskCamera        *camera,
                   KioskDocumentsPage *self)
 {
   close_camera (self);
-  rebuild_rows (self);
   show_error (self, _("The camera does not answer. Scan the document instead, or call an agent."));
 }
 
+/* documents.camera: the target is the document, or its back. On paper with pages already there,
+ * the photo is one more page. */
 static void
-camera_clicked_cb (GtkButton          *button,
-                   KioskDocumentsPage *self)
+camera_cb (GtkWidget  *widget,
+           const char *action_name,
+           GVariant   *parameter)
 {
+  KioskDocumentsPage *self = KIOSK_DOCUMENTS_PAGE (widget);
+  const char *varname = g_variant_get_string (parameter, NULL);
+  const KioskDocumentSpec *spec = find_spec (self, varname);
   g_autoptr(GError) error = NULL;
 
   if (self->scanning != NULL)
@@ -815,17 +832,20 @@ camera_clicked_cb (GtkButton          *button,
       camera_failed_cb (self->camera, self);
       return;
     }
-  self->camera_varname = g_strdup (g_object_get_data (G_OBJECT (button), "varname"));
-  self->adding_page = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "add-page"));
-  rebuild_rows (self);
-  if (self->camera_picture != NULL)
-    scroll_into_view (gtk_widget_get_parent (self->camera_picture));
+  self->camera_varname = g_strdup (varname);
+  self->adding_page = spec != NULL && spec->kind == KIOSK_DOCUMENT_PAPER && self->dossier != NULL
+                      && kiosk_dossier_get_document (self->dossier, spec->varname) != NULL;
+  update_row (self, varname);
+  if (self->camera_view != NULL)
+    scroll_into_view (self->camera_view);
 }
 
 static void
-camera_take_clicked_cb (GtkButton          *button,
-                        KioskDocumentsPage *self)
+camera_take_cb (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
 {
+  KioskDocumentsPage *self = KIOSK_DOCUMENTS_PAGE (widget);
   KioskImage *photo = self->camera ? kiosk_camera_capture (self->camera) : NULL;
   g_autofree char *varname = g_strdup (self->camera_varname);
   const KioskDocumentSpec *spec = varname ? find_spec (self, varname) : NULL;
@@ -841,56 +861,13 @@ camera_take_clicked_cb (GtkButton          *button,
 }
 
 static void
-camera_cancel_clicked_cb (GtkButton          *button,
-                          KioskDocumentsPage *self)
+camera_cancel_cb (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
 {
+  KioskDocumentsPage *self = KIOSK_DOCUMENTS_PAGE (widget);
+
   close_camera (self);
-  rebuild_rows (self);
-}
-
-static GtkWidget *new_row_button (KioskDocumentsPage *self, const char *name, const char *icon_name,
-                                  const char *label, const char *varname, gboolean suggested,
-                                  GCallback clicked);
-
-/* A view in place of a document's row (the camera, the frame to crop): its card, the document's
- * name, what to do. */
-static GtkWidget *
-new_view (const char *name,
-          const char *label,
-          const char *hint_text)
-{
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
-  GtkWidget *title = gtk_label_new (label);
-  GtkWidget *hint = gtk_label_new (hint_text);
-
-  gtk_widget_add_css_class (box, "kiosk-card");
-  gtk_widget_set_name (box, name);
-  gtk_label_set_xalign (GTK_LABEL (title), 0);
-  gtk_widget_add_css_class (title, "kiosk-field-label");
-  gtk_label_set_xalign (GTK_LABEL (hint), 0);
-  gtk_label_set_wrap (GTK_LABEL (hint), TRUE);
-  gtk_box_append (GTK_BOX (box), title);
-  gtk_box_append (GTK_BOX (box), hint);
-  return box;
-}
-
-/* The view's row of buttons, @primary last and on the right; one under the other at 200 % text. */
-static void
-append_view_buttons (KioskDocumentsPage *self,
-                     GtkWidget          *view,
-                     GtkWidget          *buttons,
-                     GtkWidget          *primary)
-{
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-
-  gtk_widget_add_css_class (buttons, "kiosk-reflow");
-  gtk_widget_add_css_class (primary, "suggested-action");
-  gtk_widget_set_hexpand (primary, TRUE);
-  gtk_widget_set_halign (primary, GTK_ALIGN_END);
-  gtk_box_append (GTK_BOX (buttons), primary);
-  if (root != NULL && gtk_widget_has_css_class (GTK_WIDGET (root), "large-text"))
-    gtk_orientable_set_orientation (GTK_ORIENTABLE (buttons), GTK_ORIENTATION_VERTICAL);
-  gtk_box_append (GTK_BOX (view), buttons);
 }
 
 /* In place of a document's row while the camera is open: what it sees, "Take the photo". */
@@ -898,21 +875,9 @@ static GtkWidget *
 build_camera_view (KioskDocumentsPage      *self,
                    const KioskDocumentSpec *spec)
 {
-  GtkWidget *box = new_view ("camera-view", spec->label,
-                             _("Hold the document flat under the camera, in good light, then press “Take the photo”."));
-  GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-
-  self->camera_picture = gtk_picture_new ();
-  gtk_widget_set_name (self->camera_picture, "camera-picture");
-  gtk_widget_set_size_request (self->camera_picture, -1, 260);
-  gtk_picture_set_can_shrink (GTK_PICTURE (self->camera_picture), TRUE);
-  gtk_picture_set_alternative_text (GTK_PICTURE (self->camera_picture), _("What the camera sees"));
-  gtk_box_append (GTK_BOX (box), self->camera_picture);
+  self->camera_view = kiosk_camera_view_new (spec->label);
   camera_frame_cb (self->camera, self);
-  gtk_box_append (GTK_BOX (buttons), new_row_button (self, "camera-cancel", "go-previous-symbolic", _("Cancel"), NULL, FALSE, G_CALLBACK (camera_cancel_clicked_cb)));
-  append_view_buttons (self, box, buttons,
-                       new_row_button (self, "camera-take", "camera-photo-symbolic", _("Take the photo"), NULL, FALSE, G_CALLBACK (camera_take_clicked_cb)));
-  return box;
+  return self->camera_view;
 }
 
 /* ---- Turning and cropping a scan by hand ---- */
@@ -959,11 +924,13 @@ edited_preview (KioskDocumentsPage *self)
 static void
 stop_editing (KioskDocumentsPage *self)
 {
+  g_autofree char *varname = g_steal_pointer (&self->editing);
+
   self->edit_page = -1;
-  g_clear_pointer (&self->editing, g_free);
   close_camera (self);
-  self->crop_area = NULL;
+  self->crop_view = NULL;
   self->edit_turns = 0;
+  update_row (self, varname);
 }
 
 /* Once laid out, the page scrolls so that @widget (a frame to drag, a camera view) is in sight
@@ -993,11 +960,13 @@ scroll_into_view (GtkWidget *widget)
   gtk_widget_add_tick_callback (widget, scroll_into_view_tick_cb, NULL, NULL);
 }
 
+/* documents.edit: the target is the document, or its back. */
 static void
-edit_clicked_cb (GtkButton          *button,
-                 KioskDocumentsPage *self)
+edit_cb (GtkWidget  *widget,
+         const char *action_name,
+         GVariant   *parameter)
 {
-  open_editor (self, g_object_get_data (G_OBJECT (button), "varname"), -1);
+  open_editor (KIOSK_DOCUMENTS_PAGE (widget), g_variant_get_string (parameter, NULL), -1);
 }
 
 /* Opens the frame to turn and crop the scan @varname, or its page @page (-1: the whole image). */
@@ -1008,61 +977,67 @@ open_editor (KioskDocumentsPage *self,
 {
   if (self->scanning != NULL)
     return;
-  g_free (self->editing);
+  stop_editing (self);
   self->editing = g_strdup (varname);
   self->edit_page = page;
   self->edit_turns = 0;
   show_error (self, NULL);
-  rebuild_rows (self);
-  if (self->crop_area != NULL)
+  update_row (self, varname);
+  if (self->crop_view != NULL)
     {
-      gtk_widget_grab_focus (self->crop_area);
-      scroll_into_view (gtk_widget_get_parent (self->crop_area));
+      gtk_widget_grab_focus (GTK_WIDGET (kiosk_crop_view_get_area (KIOSK_CROP_VIEW (self->crop_view))));
+      scroll_into_view (self->crop_view);
     }
 }
 
 static void
-edit_turn_clicked_cb (GtkButton          *button,
-                      KioskDocumentsPage *self)
+edit_turn_cb (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
 {
+  KioskDocumentsPage *self = KIOSK_DOCUMENTS_PAGE (widget);
   g_autoptr(KioskImage) turned = NULL;
 
-  if (self->crop_area == NULL)
+  if (self->crop_view == NULL)
     return;
   self->edit_turns = (self->edit_turns + 1) % 4;
   turned = edited_preview (self);
   if (turned != NULL)
-    kiosk_crop_area_set_image (KIOSK_CROP_AREA (self->crop_area), turned);
+    kiosk_crop_area_set_image (kiosk_crop_view_get_area (KIOSK_CROP_VIEW (self->crop_view)), turned);
 }
 
 static void
-edit_reset_clicked_cb (GtkButton          *button,
-                       KioskDocumentsPage *self)
+edit_reset_cb (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
 {
-  if (self->crop_area != NULL)
-    kiosk_crop_area_reset (KIOSK_CROP_AREA (self->crop_area));
+  KioskDocumentsPage *self = KIOSK_DOCUMENTS_PAGE (widget);
+  if (self->crop_view != NULL)
+    kiosk_crop_area_reset (kiosk_crop_view_get_area (KIOSK_CROP_VIEW (self->crop_view)));
 }
 
 static void
-edit_cancel_clicked_cb (GtkButton          *button,
-                        KioskDocumentsPage *self)
+edit_cancel_cb (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
 {
-  stop_editing (self);
-  rebuild_rows (self);
+  stop_editing (KIOSK_DOCUMENTS_PAGE (widget));
 }
 
 static void
-edit_apply_clicked_cb (GtkButton          *button,
-                       KioskDocumentsPage *self)
+edit_apply_cb (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
 {
+  KioskDocumentsPage *self = KIOSK_DOCUMENTS_PAGE (widget);
   KioskDocument *document = self->editing ? kiosk_dossier_get_document (self->dossier, self->editing) : NULL;
   int page = edited_page (self) != NULL ? self->edit_page : -1;
   guint turns = self->edit_turns;
   graphene_rect_t frame;
 
-  if (document == NULL || self->crop_area == NULL || self->scanning != NULL)
+  if (document == NULL || self->crop_view == NULL || self->scanning != NULL)
     return;
-  kiosk_crop_area_get_frame (KIOSK_CROP_AREA (self->crop_area), &frame);
+  kiosk_crop_area_get_frame (kiosk_crop_view_get_area (KIOSK_CROP_VIEW (self->crop_view)), &frame);
   g_object_ref (document);
   stop_editing (self);
   start_job (self, kiosk_document_get_varname (document));
@@ -1078,25 +1053,11 @@ build_edit_view (KioskDocumentsPage      *self,
                  const KioskDocumentSpec *spec,
                  KioskDocument           *document)
 {
-  GtkWidget *box = new_view ("edit-view", spec->label,
-                             _("Keep only the document: drag the corners of the frame. Turn it if it is sideways."));
-  GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  g_autoptr(KioskImage) turned = edited_preview (self);
 
-  self->crop_area = kiosk_crop_area_new ();
-  gtk_widget_set_name (self->crop_area, "crop-area");
-  gtk_widget_set_size_request (self->crop_area, -1, 260);
-  {
-    g_autoptr(KioskImage) turned = edited_preview (self);
-
-    kiosk_crop_area_set_image (KIOSK_CROP_AREA (self->crop_area), turned);
-  }
-  gtk_box_append (GTK_BOX (box), self->crop_area);
-  gtk_box_append (GTK_BOX (buttons), new_row_button (self, "edit-turn", "object-rotate-right-symbolic", _("Turn"), NULL, FALSE, G_CALLBACK (edit_turn_clicked_cb)));
-  gtk_box_append (GTK_BOX (buttons), new_row_button (self, "edit-reset", "view-fullscreen-symbolic", _("Keep everything"), NULL, FALSE, G_CALLBACK (edit_reset_clicked_cb)));
-  gtk_box_append (GTK_BOX (buttons), new_row_button (self, "edit-cancel", "go-previous-symbolic", _("Cancel"), NULL, FALSE, G_CALLBACK (edit_cancel_clicked_cb)));
-  append_view_buttons (self, box, buttons,
-                       new_row_button (self, "edit-apply", "object-select-symbolic", _("Apply"), NULL, FALSE, G_CALLBACK (edit_apply_clicked_cb)));
-  return box;
+  self->crop_view = kiosk_crop_view_new (spec->label);
+  kiosk_crop_area_set_image (kiosk_crop_view_get_area (KIOSK_CROP_VIEW (self->crop_view)), turned);
+  return self->crop_view;
 }
 
 /* Whether a scan can be turned and cropped here: an image of its own (a card, a photo). */
@@ -1123,7 +1084,7 @@ new_preview (const KioskImage *image,
   return picture;
 }
 
-/* A large button of a document's row, for the document @varname. */
+/* A large button of a document's row: the action @action for the document @varname. */
 static GtkWidget *
 new_row_button (KioskDocumentsPage *self,
                 const char         *name,
@@ -1131,7 +1092,7 @@ new_row_button (KioskDocumentsPage *self,
                 const char         *label,
                 const char         *varname,
                 gboolean            suggested,
-                GCallback           clicked)
+                const char         *action)
 {
   GtkWidget *button = gtk_button_new ();
 
@@ -1141,19 +1102,21 @@ new_row_button (KioskDocumentsPage *self,
   gtk_widget_add_css_class (button, "kiosk-nav");
   if (suggested)
     gtk_widget_add_css_class (button, "suggested-action");
-  gtk_widget_set_sensitive (button, self->scanning == NULL);
-  g_object_set_data_full (G_OBJECT (button), "varname", g_strdup (varname), g_free);
-  g_signal_connect (button, "clicked", clicked, self);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", varname);
   return button;
 }
 
 static void
-no_back_clicked_cb (GtkButton          *button,
-                    KioskDocumentsPage *self)
+no_back_cb (GtkWidget  *widget,
+            const char *action_name,
+            GVariant   *parameter)
 {
+  KioskDocumentsPage *self = KIOSK_DOCUMENTS_PAGE (widget);
+
   /* Recorded in the dossier, whose "changed" rebuilds the rows; win.submit checks it too. */
   if (self->dossier != NULL)
-    kiosk_dossier_set_no_back (self->dossier, g_object_get_data (G_OBJECT (button), "varname"), TRUE);
+    kiosk_dossier_set_no_back (self->dossier, g_variant_get_string (parameter, NULL), TRUE);
 }
 
 /* An identity document, guided: the front, then "turn it over", then the back (or "it has no
@@ -1228,24 +1191,22 @@ finish_identity_row (KioskDocumentsPage      *self,
   if (pending)
     {
       button = new_row_button (self, back_name, "scanner-symbolic", _("Scan the back"), spec->varname,
-                               TRUE, G_CALLBACK (scan_clicked_cb));
-      g_object_set_data (G_OBJECT (button), "back", GINT_TO_POINTER (TRUE));
+                               TRUE, "documents.scan-back");
       gtk_box_append (GTK_BOX (buttons), button);
       gtk_box_append (GTK_BOX (buttons),
                       new_row_button (self, no_back_name, "object-select-symbolic",
                                       _("It has no back (passport)"), spec->varname, FALSE,
-                                      G_CALLBACK (no_back_clicked_cb)));
+                                      "documents.no-back"));
     }
   gtk_box_append (GTK_BOX (buttons),
                   new_row_button (self, scan_name, front ? "view-refresh-symbolic" : "scanner-symbolic",
                                   front ? _("Scan the front again") : _("Scan the front"), spec->varname,
-                                  front == NULL, G_CALLBACK (scan_clicked_cb)));
+                                  front == NULL, "documents.scan"));
   if (front != NULL && !pending)
     {
       button = new_row_button (self, back_name, back ? "view-refresh-symbolic" : "scanner-symbolic",
                                back ? _("Scan the back again") : _("Scan the back"), spec->varname,
-                               FALSE, G_CALLBACK (scan_clicked_cb));
-      g_object_set_data (G_OBJECT (button), "back", GINT_TO_POINTER (TRUE));
+                               FALSE, "documents.scan-back");
       gtk_box_append (GTK_BOX (buttons), button);
     }
   if (kiosk_camera_is_available ())
@@ -1256,7 +1217,7 @@ finish_identity_row (KioskDocumentsPage      *self,
       gtk_box_append (GTK_BOX (buttons),
                       new_row_button (self, name, "camera-photo-symbolic",
                                       pending ? _("The back with the camera") : _("With the camera"),
-                                      pending ? back_varname : spec->varname, FALSE, G_CALLBACK (camera_clicked_cb)));
+                                      pending ? back_varname : spec->varname, FALSE, "documents.camera"));
     }
   if (can_edit (front))
     {
@@ -1264,7 +1225,7 @@ finish_identity_row (KioskDocumentsPage      *self,
 
       gtk_box_append (GTK_BOX (buttons),
                       new_row_button (self, name, "edit-cut-symbolic", _("Turn or crop the front"), spec->varname,
-                                      FALSE, G_CALLBACK (edit_clicked_cb)));
+                                      FALSE, "documents.edit"));
     }
   if (can_edit (back))
     {
@@ -1272,11 +1233,11 @@ finish_identity_row (KioskDocumentsPage      *self,
 
       gtk_box_append (GTK_BOX (buttons),
                       new_row_button (self, name, "edit-cut-symbolic", _("Turn or crop the back"), back_varname,
-                                      FALSE, G_CALLBACK (edit_clicked_cb)));
+                                      FALSE, "documents.edit"));
     }
   gtk_box_append (GTK_BOX (buttons),
                   new_row_button (self, usb_name, "drive-removable-media-symbolic", _("From a USB stick"),
-                                  spec->varname, FALSE, G_CALLBACK (usb_clicked_cb)));
+                                  spec->varname, FALSE, "documents.usb"));
   gtk_widget_set_valign (buttons, GTK_ALIGN_CENTER);
   gtk_box_append (GTK_BOX (row), buttons);
   return row;
@@ -1336,13 +1297,13 @@ build_row (KioskDocumentsPage      *self,
     gtk_box_append (GTK_BOX (buttons),
                     new_row_button (self, button_name, document ? "view-refresh-symbolic" : "scanner-symbolic",
                                     document ? _("Scan again") : _("Scan"), spec->varname, document == NULL,
-                                    G_CALLBACK (scan_clicked_cb)));
+                                    "documents.scan"));
     if (paper)
       {
         g_autofree char *name = g_strdup_printf ("feeder-%s", spec->varname);
 
         button = new_row_button (self, name, "document-send-symbolic", _("Several sheets: feeder"),
-                                 spec->varname, FALSE, G_CALLBACK (feeder_clicked_cb));
+                                 spec->varname, FALSE, "documents.feeder");
         gtk_widget_set_tooltip_text (button, _("Put all the sheets in the feeder, face up: they are scanned one after the other"));
         gtk_box_append (GTK_BOX (buttons), button);
       }
@@ -1351,9 +1312,8 @@ build_row (KioskDocumentsPage      *self,
         g_autofree char *name = g_strdup_printf ("feeder-duplex-%s", spec->varname);
 
         button = new_row_button (self, name, "document-send-symbolic", _("Printed on both sides: feeder"),
-                                 spec->varname, FALSE, G_CALLBACK (feeder_clicked_cb));
+                                 spec->varname, FALSE, "documents.feeder-duplex");
         gtk_widget_set_tooltip_text (button, _("Put all the sheets in the feeder: both sides of each are scanned, empty backs left out"));
-        g_object_set_data (G_OBJECT (button), "duplex", GINT_TO_POINTER (TRUE));
         gtk_box_append (GTK_BOX (buttons), button);
       }
     if (kiosk_camera_is_available ())
@@ -1362,9 +1322,7 @@ build_row (KioskDocumentsPage      *self,
 
         button = new_row_button (self, name, "camera-photo-symbolic",
                                  paper && document ? _("A page with the camera") : _("With the camera"),
-                                 spec->varname, FALSE, G_CALLBACK (camera_clicked_cb));
-        /* On paper with pages already there, the photo is one more page. */
-        g_object_set_data (G_OBJECT (button), "add-page", GINT_TO_POINTER (paper && document != NULL));
+                                 spec->varname, FALSE, "documents.camera");
         gtk_box_append (GTK_BOX (buttons), button);
       }
     if (!paper && can_edit (document))
@@ -1373,63 +1331,106 @@ build_row (KioskDocumentsPage      *self,
 
         gtk_box_append (GTK_BOX (buttons),
                         new_row_button (self, name, "edit-cut-symbolic", _("Turn or crop"), spec->varname, FALSE,
-                                        G_CALLBACK (edit_clicked_cb)));
+                                        "documents.edit"));
       }
     gtk_box_append (GTK_BOX (buttons),
                     new_row_button (self, usb_name, "drive-removable-media-symbolic", _("From a USB stick"),
-                                    spec->varname, FALSE, G_CALLBACK (usb_clicked_cb)));
+                                    spec->varname, FALSE, "documents.usb"));
     gtk_box_append (GTK_BOX (row), buttons);
   }
   return row;
 }
 
+/* Fills @slot with what @spec's document shows now: the camera or the frame in place of its row,
+ * or its row, its pages and the USB stick's documents. */
+static void
+fill_slot (KioskDocumentsPage      *self,
+           const KioskDocumentSpec *spec,
+           GtkWidget               *slot)
+{
+  KioskDocument *document = kiosk_dossier_get_document (self->dossier, spec->varname);
+
+  if (self->camera_view != NULL && gtk_widget_is_ancestor (self->camera_view, slot))
+    self->camera_view = NULL;
+  if (self->crop_view != NULL && gtk_widget_is_ancestor (self->crop_view, slot))
+    self->crop_view = NULL;
+  kiosk_widget_remove_all (slot);
+  if (self->camera_varname != NULL && find_spec (self, self->camera_varname) == spec)
+    {
+      gtk_box_append (GTK_BOX (slot), build_camera_view (self, spec));
+      return;
+    }
+  if (self->editing != NULL && find_spec (self, self->editing) == spec
+      && kiosk_dossier_get_document (self->dossier, self->editing) != NULL)
+    {
+      gtk_box_append (GTK_BOX (slot),
+                      build_edit_view (self, spec, kiosk_dossier_get_document (self->dossier, self->editing)));
+      return;
+    }
+  gtk_box_append (GTK_BOX (slot), build_row (self, spec));
+  if (document != NULL && kiosk_document_get_pages (document) != NULL)
+    gtk_box_append (GTK_BOX (slot), build_pages (self, spec, document));
+  if (self->usb_files != NULL && g_strcmp0 (self->usb_varname, spec->varname) == 0)
+    gtk_box_append (GTK_BOX (slot), build_usb_list (self));
+}
+
+/* "Next": the dossier's rule (every required document, a card with its back or "it has none",
+ * none over the portal's limit), and no camera or frame open, no job running. */
+static void
+update_next (KioskDocumentsPage *self)
+{
+  gboolean complete = self->dossier != NULL && self->camera_view == NULL && self->crop_view == NULL
+                      && kiosk_dossier_documents_are_complete (self->dossier);
+
+  gtk_widget_set_sensitive (self->next_button, complete && self->scanning == NULL);
+}
+
+/* The row of @varname's document (a front or a back) made again, and "Next". */
+static void
+update_row (KioskDocumentsPage *self,
+            const char         *varname)
+{
+  const KioskDocumentSpec *spec;
+  GtkWidget *slot;
+
+  if (self->dossier == NULL || self->slots == NULL)
+    return;
+  spec = varname ? find_spec (self, varname) : NULL;
+  slot = spec ? g_hash_table_lookup (self->slots, spec->varname) : NULL;
+  if (slot != NULL)
+    fill_slot (self, spec, slot);
+  update_next (self);
+}
+
+/* Every row made again: a new dossier, or the scanner's feeder found to scan both sides. */
 static void
 rebuild_rows (KioskDocumentsPage *self)
 {
   KioskProcedure *procedure;
-  gboolean complete = TRUE;
 
+  if (self->slots == NULL)
+    return;   /* disposed */
   kiosk_widget_remove_all (GTK_WIDGET (self->rows_box));
-  self->crop_area = NULL;
-  self->camera_picture = NULL;
+  g_hash_table_remove_all (self->slots);
+  self->crop_view = NULL;
+  self->camera_view = NULL;
   if (self->dossier == NULL)
     return;
   procedure = kiosk_dossier_get_procedure (self->dossier);
   for (guint i = 0; i < kiosk_procedure_get_n_documents (procedure); i++)
     {
       const KioskDocumentSpec *spec = kiosk_procedure_get_document (procedure, i);
+      GtkWidget *slot;
 
       /* Documents asked only for some answers ("a payslip if you work") appear when needed. */
       if (!kiosk_dossier_document_is_needed (self->dossier, spec))
         continue;
-      if (self->camera_varname != NULL && find_spec (self, self->camera_varname) == spec)
-        {
-          gtk_box_append (self->rows_box, build_camera_view (self, spec));
-          complete = FALSE;
-          continue;
-        }
-      if (self->editing != NULL && find_spec (self, self->editing) == spec
-          && kiosk_dossier_get_document (self->dossier, self->editing) != NULL)
-        {
-          gtk_box_append (self->rows_box,
-                          build_edit_view (self, spec, kiosk_dossier_get_document (self->dossier, self->editing)));
-          complete = FALSE;   /* the citizen applies or cancels first */
-          continue;
-        }
-      gtk_box_append (self->rows_box, build_row (self, spec));
-      {
-        KioskDocument *document = kiosk_dossier_get_document (self->dossier, spec->varname);
-
-        if (document != NULL && kiosk_document_get_pages (document) != NULL)
-          gtk_box_append (self->rows_box, build_pages (self, spec, document));
-        if (self->usb_files != NULL && g_strcmp0 (self->usb_varname, spec->varname) == 0)
-          gtk_box_append (self->rows_box, build_usb_list (self));
-      }
+      slot = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+      gtk_box_append (self->rows_box, slot);
+      g_hash_table_insert (self->slots, g_strdup (spec->varname), slot);
+      fill_slot (self, spec, slot);
     }
-  /* The dossier's rule: every required document, a card with its back (or "it has none"), none
-   * over the portal's limit. */
-  complete = complete && kiosk_dossier_documents_are_complete (self->dossier);
-  gtk_widget_set_sensitive (self->next_button, complete && self->scanning == NULL);
+  update_next (self);
 }
 
 static void
@@ -1437,8 +1438,9 @@ dossier_changed_cb (KioskDossier       *dossier,
                     const char         *varname,
                     KioskDocumentsPage *self)
 {
+  /* Only the row of the document that changed (a front or a back): the others stay as they are. */
   if (find_spec (self, varname) != NULL)
-    rebuild_rows (self);
+    update_row (self, varname);
 }
 
 /* @dossier: (nullable): the dossier whose documents to show, %NULL to forget it */
@@ -1476,8 +1478,7 @@ kiosk_documents_page_set_dossier (KioskPage    *page,
     }
   if (dossier == NULL && self->scanning != NULL)
     set_busy (self, NULL);
-  else
-    rebuild_rows (self);
+  rebuild_rows (self);
 }
 
 gboolean
@@ -1577,6 +1578,9 @@ kiosk_documents_page_dispose (GObject *object)
 
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
+  /* The camera's pipeline runs on threads of its own: stopped with the page (no row made again). */
+  g_clear_pointer (&self->slots, g_hash_table_unref);
+  close_camera (self);
   if (self->dossier != NULL)
     g_signal_handlers_disconnect_by_func (self->dossier, dossier_changed_cb, self);
   g_clear_object (&self->dossier);
@@ -1621,12 +1625,32 @@ kiosk_documents_page_class_init (KioskDocumentsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KioskDocumentsPage, next_button);
   gtk_widget_class_install_action (widget_class, "documents.back", NULL, documents_back_cb);
   gtk_widget_class_install_action (widget_class, "documents.search-scanner", NULL, search_scanner_cb);
+  gtk_widget_class_install_action (widget_class, "documents.scan", "s", scan_cb);
+  gtk_widget_class_install_action (widget_class, "documents.scan-back", "s", scan_cb);
+  gtk_widget_class_install_action (widget_class, "documents.add-page", "s", scan_cb);
+  gtk_widget_class_install_action (widget_class, "documents.no-back", "s", no_back_cb);
+  gtk_widget_class_install_action (widget_class, "documents.feeder", "s", feeder_cb);
+  gtk_widget_class_install_action (widget_class, "documents.feeder-duplex", "s", feeder_cb);
+  gtk_widget_class_install_action (widget_class, "documents.camera", "s", camera_cb);
+  gtk_widget_class_install_action (widget_class, "documents.edit", "s", edit_cb);
+  gtk_widget_class_install_action (widget_class, "documents.usb", "s", usb_cb);
+  for (guint i = 0; i < G_N_ELEMENTS (page_actions); i++)
+    gtk_widget_class_install_action (widget_class, page_actions[i], "(su)", page_edit_cb);
+  gtk_widget_class_install_action (widget_class, "documents.usb-file", "u", usb_file_cb);
+  gtk_widget_class_install_action (widget_class, "documents.usb-cancel", NULL, usb_cancel_cb);
+  gtk_widget_class_install_action (widget_class, "documents.camera-take", NULL, camera_take_cb);
+  gtk_widget_class_install_action (widget_class, "documents.camera-cancel", NULL, camera_cancel_cb);
+  gtk_widget_class_install_action (widget_class, "documents.edit-turn", NULL, edit_turn_cb);
+  gtk_widget_class_install_action (widget_class, "documents.edit-reset", NULL, edit_reset_cb);
+  gtk_widget_class_install_action (widget_class, "documents.edit-cancel", NULL, edit_cancel_cb);
+  gtk_widget_class_install_action (widget_class, "documents.edit-apply", NULL, edit_apply_cb);
 }
 
 static void
 kiosk_documents_page_init (KioskDocumentsPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->slots = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->edit_page = -1;
 }
 
