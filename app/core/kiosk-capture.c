@@ -22,7 +22,7 @@ typedef struct
   GPtrArray         *pages;     /* nullable: the document's pages so far (copies), for paper */
   gboolean           want_pdf;  /* an image the portal accepts only as PDF */
   gboolean           checked;   /* the quality gate was passed already */
-  gint64             max_size;  /* the portal's limit for this document */
+  KioskDocumentSpec  limit;     /* the portal's size limit for this document (max_size only) */
 } EncodeData;
 
 static void
@@ -120,8 +120,8 @@ encode_in_thread (GTask        *task,
       KioskScan *scan = data->scan;
       KioskRect rect;
       gboolean crop = data->kind != KIOSK_DOCUMENT_PAPER && kiosk_image_find_document (scan->reduced, &rect);
-      gboolean too_large = data->kind != KIOSK_DOCUMENT_PAPER && data->max_size > 0
-                           && (gint64) g_bytes_get_size (scan->jpeg) > data->max_size;
+      gboolean too_large = data->kind != KIOSK_DOCUMENT_PAPER
+                           && !kiosk_document_spec_accepts (&data->limit, NULL, g_bytes_get_size (scan->jpeg));
       GError *refused = gate_error (kiosk_image_check_quality (scan->reduced));
 
       if (refused != NULL)
@@ -193,8 +193,8 @@ encode_in_thread (GTask        *task,
       return;
     }
   /* Over the portal's limit: a lighter JPEG rather than a refusal, down to QUALITY_LIGHTEST. */
-  for (int q = quality - 15; q >= QUALITY_LIGHTEST && data->max_size > 0
-       && (gint64) g_bytes_get_size (jpeg) > data->max_size; q -= 15)
+  for (int q = quality - 15; q >= QUALITY_LIGHTEST
+       && !kiosk_document_spec_accepts (&data->limit, NULL, g_bytes_get_size (jpeg)); q -= 15)
     {
       GBytes *lighter = kiosk_encode_jpeg (data->image, q, NULL);
 
@@ -266,7 +266,8 @@ kiosk_capture_encode_async (const KioskDocumentSpec *spec,
   data->pages = pages;
   data->kind = spec->kind;
   data->varname = g_strdup (varname);
-  data->max_size = spec->max_size;
+  /* Only the limit is copied: the worker reads its task data alone. */
+  data->limit.max_size = spec->max_size;
   data->want_pdf = !kiosk_document_spec_accepts (spec, "image/jpeg", -1)
                    && kiosk_document_spec_accepts (spec, "application/pdf", -1);
   run_encode (data, kiosk_capture_encode_async, cancellable, callback, user_data);

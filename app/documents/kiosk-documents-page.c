@@ -101,7 +101,7 @@ kiosk_documents_document_ready (KioskDocumentsPage *self,
                                                    got, limit);
 
           kiosk_documents_show_error (self, text);
-          /* The pages stay, so that the citizen can remove some; "Next" waits (kiosk_documents_rebuild_rows). */
+          /* The pages stay, so that the citizen can remove some; "Next" waits (update_next). */
           if (kiosk_document_get_pages (document) != NULL)
             kiosk_dossier_set_document (self->dossier, kiosk_document_get_varname (document), document);
         }
@@ -166,7 +166,7 @@ no_back_cb (GtkWidget  *widget,
 {
   KioskDocumentsPage *self = KIOSK_DOCUMENTS_PAGE (widget);
 
-  /* Recorded in the dossier, whose "changed" rebuilds the rows; win.submit checks it too. */
+  /* Recorded in the dossier, whose "changed" updates the row; win.submit checks it too. */
   if (self->dossier != NULL)
     kiosk_dossier_set_no_back (self->dossier, g_variant_get_string (parameter, NULL), TRUE);
 }
