@@ -16,7 +16,6 @@
 #include "kiosk-qr.h"
 
 #include <glib/gi18n.h>
-#include <stdio.h>
 #include <string.h>
 
 struct _KioskDraftPage
@@ -237,7 +236,8 @@ kiosk_draft_page_show_resume (KioskDraftPage *self)
 
 static char *
 describe_resume_error (const GError *error,
-                       guint         number)
+                       guint         number,
+                       guint         left)
 {
   if (error->domain == KIOSK_DRAFT_ERROR)
     switch (error->code)
@@ -247,16 +247,9 @@ describe_resume_error (const GError *error,
       case KIOSK_DRAFT_ERROR_NOT_FOUND:
         return g_strdup (_("No draft has this number on this terminal. Check your ticket; a draft is kept 7 days."));
       case KIOSK_DRAFT_ERROR_WRONG_CODE:
-        {
-          guint left = 0;
-          const char *p = strchr (error->message, ';');
-
-          if (p != NULL)
-            sscanf (p + 1, " %u", &left);
-          return g_strdup_printf (ngettext ("This code does not open draft number %u. Check it on your ticket: %u more try, then the draft is removed.",
-                                            "This code does not open draft number %u. Check it on your ticket: %u more tries, then the draft is removed.",
-                                            left), number, left);
-        }
+        return g_strdup_printf (ngettext ("This code does not open draft number %u. Check it on your ticket: %u more try, then the draft is removed.",
+                                          "This code does not open draft number %u. Check it on your ticket: %u more tries, then the draft is removed.",
+                                          left), number, left);
       case KIOSK_DRAFT_ERROR_DELETED:
         return g_strdup (_("This was the fifth wrong code: the draft has been removed, so that nobody can keep trying. Please start the procedure again, or ask an agent."));
       case KIOSK_DRAFT_ERROR_TAMPERED:
@@ -275,7 +268,8 @@ resume_done_cb (GObject      *object,
                 gpointer      user_data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(KioskDraft) draft = kiosk_drafts_resume_finish (KIOSK_DRAFTS (object), result, &error);
+  guint tries_left = 0;
+  g_autoptr(KioskDraft) draft = kiosk_drafts_resume_finish (KIOSK_DRAFTS (object), result, &tries_left, &error);
   KioskDraftPage *self;
   KioskDossier *dossier;
   int first;
@@ -286,7 +280,7 @@ resume_done_cb (GObject      *object,
   set_busy (self, FALSE);
   if (draft == NULL)
     {
-      g_autofree char *text = describe_resume_error (error, self->number);
+      g_autofree char *text = describe_resume_error (error, self->number, tries_left);
 
       if (g_error_matches (error, KIOSK_DRAFT_ERROR, KIOSK_DRAFT_ERROR_DELETED))
         kiosk_context_log (kiosk_page_get_context (KIOSK_PAGE (self)), "draft-removed-wrong-codes", "");

@@ -701,8 +701,12 @@ typedef struct
   char       *code;
   guint       number;
   KioskDraft *draft;
+  guint       tries_left;
   GError     *error;
 } DraftWait;
+
+/* The tries left that the last resume() was told, with KIOSK_DRAFT_ERROR_WRONG_CODE. */
+static guint resume_tries_left;
 
 static void
 park_cb (GObject      *object,
@@ -722,7 +726,7 @@ resume_cb (GObject      *object,
 {
   DraftWait *wait = data;
 
-  wait->draft = kiosk_drafts_resume_finish (KIOSK_DRAFTS (object), result, &wait->error);
+  wait->draft = kiosk_drafts_resume_finish (KIOSK_DRAFTS (object), result, &wait->tries_left, &wait->error);
   wait->done = TRUE;
 }
 
@@ -757,6 +761,7 @@ resume (KioskDrafts  *drafts,
 
   kiosk_drafts_resume_async (drafts, number, code, NULL, resume_cb, &wait);
   g_assert_true (kiosk_test_wait (draft_done_cb, &wait, 20000));
+  resume_tries_left = wait.tries_left;
   if (wait.error != NULL)
     g_propagate_error (error, wait.error);
   return wait.draft;
@@ -903,10 +908,8 @@ test_drafts (void)
         g_assert_null (resume (drafts, second, wrong, &error));
         if (i + 1 < KIOSK_DRAFT_MAX_WRONG_CODES)
           {
-            g_autofree char *left = g_strdup_printf ("%u tries left", KIOSK_DRAFT_MAX_WRONG_CODES - 1 - i);
-
             g_assert_error (error, KIOSK_DRAFT_ERROR, KIOSK_DRAFT_ERROR_WRONG_CODE);
-            g_assert_nonnull (strstr (error->message, left));
+            g_assert_cmpuint (resume_tries_left, ==, KIOSK_DRAFT_MAX_WRONG_CODES - 1 - i);
           }
         else
           g_assert_error (error, KIOSK_DRAFT_ERROR, KIOSK_DRAFT_ERROR_DELETED);

@@ -432,6 +432,7 @@ typedef struct
 {
   guint  number;
   char  *code;
+  guint  tries_left;  /* out: set with KIOSK_DRAFT_ERROR_WRONG_CODE */
 } ResumeData;
 
 static void
@@ -518,6 +519,7 @@ resume_in_thread (GTask        *task,
       guint left = note_wrong_code (self, data->number, path);
 
       sodium_memzero (key, sizeof key);
+      data->tries_left = left;
       if (left == 0)
         g_task_return_new_error (task, KIOSK_DRAFT_ERROR, KIOSK_DRAFT_ERROR_DELETED,
                                  "Too many wrong codes: the draft was removed");
@@ -619,9 +621,15 @@ kiosk_drafts_parse_ticket (const char *text,
 KioskDraft *
 kiosk_drafts_resume_finish (KioskDrafts   *self,
                             GAsyncResult  *result,
+                            guint         *tries_left,
                             GError       **error)
 {
+  ResumeData *data;
+
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  data = g_task_get_task_data (G_TASK (result));
+  if (tries_left != NULL)
+    *tries_left = data != NULL ? data->tries_left : 0;
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 

@@ -17,8 +17,8 @@ G_BEGIN_DECLS
  * @KIOSK_DRAFT_ERROR_BAD_CODE: what was typed cannot be a number and a code (length, letters)
  * @KIOSK_DRAFT_ERROR_TAMPERED: the code is right but the draft does not decrypt: removed
  * @KIOSK_DRAFT_ERROR_EXPIRED: the draft is over 7 days old (removed)
- * @KIOSK_DRAFT_ERROR_WRONG_CODE: the code does not open this draft (the message says how many
- *   tries are left)
+ * @KIOSK_DRAFT_ERROR_WRONG_CODE: the code does not open this draft (kiosk_drafts_resume_finish()
+ *   says how many tries are left)
  * @KIOSK_DRAFT_ERROR_DELETED: the fifth wrong code for this draft: it was removed
  * @KIOSK_DRAFT_ERROR_FAILED: the disk refused
  */
@@ -75,6 +75,7 @@ void         kiosk_drafts_resume_async    (KioskDrafts         *self,
                                            gpointer             user_data);
 KioskDraft  *kiosk_drafts_resume_finish   (KioskDrafts         *self,
                                            GAsyncResult        *result,
+                                           guint               *tries_left,
                                            GError             **error);
 gboolean     kiosk_drafts_forget          (KioskDrafts         *self,
                                            const char          *id,

@@ -5,38 +5,68 @@
 
 G_DEFINE_QUARK (kiosk-json-error-quark, kiosk_json_error)
 
-/* Walks the text once, skipping strings, and measures the deepest nesting of [ and {. */
-static gboolean
-check_depth (const char *data,
-             gsize       length,
-             guint       max_depth)
+typedef enum
+{
+  SCAN_OK,
+  SCAN_TOO_DEEP,
+  SCAN_NOT_JSON,
+} ScanResult;
+
+/* json-glib 1.6 reads more than JSON: '…' strings and comments too, and its parser recurses once
+ * per level, so a guard that misreads a token can be walked past ({"x":'"', …} hid the brackets
+ * after it, and 150,000 levels then overflowed the stack). So the text is read here as RFC 8259
+ * JSON and nothing else: outside strings, only white space, the six structural characters,
+ * numbers and the three literals; inside "…", no raw control character. Anything else is refused
+ * before json-glib sees it, and the depth measured is the depth json-glib will meet. */
+static ScanResult
+scan_json (const char *data,
+           gsize       length,
+           guint       max_depth)
 {
   guint depth = 0;
   gboolean in_string = FALSE;
 
   for (gsize i = 0; i < length; i++)
     {
-      char c = data[i];
+      guchar c = (guchar) data[i];
 
       if (in_string)
         {
+          if (c < 0x20)
+            return SCAN_NOT_JSON;
           if (c == '\\')
             i++;
           else if (c == '"')
             in_string = FALSE;
           continue;
         }
-      if (c == '"')
-        in_string = TRUE;
-      else if (c == '[' || c == '{')
+      switch (c)
         {
+        case '"':
+          in_string = TRUE;
+          break;
+        case '[':
+        case '{':
           if (++depth > max_depth)
-            return FALSE;
+            return SCAN_TOO_DEEP;
+          break;
+        case ']':
+        case '}':
+          if (depth > 0)
+            depth--;
+          break;
+        case ' ': case '\t': case '\n': case '\r': case ':': case ',':
+        case '-': case '+': case '.': case 'e': case 'E':
+        case '0': case '1': case '2': case '3': case '4':
+        case '5': case '6': case '7': case '8': case '9':
+        /* the letters of true, false and null */
+        case 't': case 'r': case 'u': case 'f': case 'a': case 'l': case 's': case 'n':
+          break;
+        default:
+          return SCAN_NOT_JSON;
         }
-      else if ((c == ']' || c == '}') && depth > 0)
-        depth--;
     }
-  return TRUE;
+  return SCAN_OK;
 }
 
 /**
@@ -72,11 +102,18 @@ kiosk_json_parse (const char  *data,
                    length, max_size);
       return NULL;
     }
-  if (!check_depth (data, length, KIOSK_JSON_MAX_DEPTH))
+  switch (scan_json (data, length, KIOSK_JSON_MAX_DEPTH))
     {
+    case SCAN_TOO_DEEP:
       g_set_error (error, KIOSK_JSON_ERROR, KIOSK_JSON_ERROR_TOO_DEEP,
                    "JSON document nests deeper than %d levels", KIOSK_JSON_MAX_DEPTH);
       return NULL;
+    case SCAN_NOT_JSON:
+      g_set_error_literal (error, KIOSK_JSON_ERROR, KIOSK_JSON_ERROR_SYNTAX,
+                           "Not JSON: a character outside strict JSON (quote, comment, control character)");
+      return NULL;
+    case SCAN_OK:
+      break;
     }
 
   parser = json_parser_new_immutable ();
