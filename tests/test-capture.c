@@ -9,7 +9,8 @@
 #include <locale.h>
 
 static const char *schema =
-  "{\"slug\":\"t\",\"title\":\"T\",\"pages\":[{\"title\":\"P\",\"fields\":[{\"varname\":\"note\",\"label\":\"Note\",\"type\":\"text\",\"required\":false}]}],\"documents\":["
+  "{\"slug\":\"t\",\"title\":\"T\",\"pages\":[{\"title\":\"P\",\"fields\":["
+  "{\"varname\":\"note\",\"label\":\"Note\",\"type\":\"text\",\"required\":false}]}],\"documents\":["
   "{\"varname\":\"id\",\"label\":\"Carte\",\"kind\":\"identity\",\"formats\":[\"image/jpeg\"],"
   "\"max_size\":1000,\"required\":true},"
   "{\"varname\":\"pay\",\"label\":\"Bulletin\",\"kind\":\"paper\",\"formats\":[\"application/pdf\"],"
