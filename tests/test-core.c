@@ -312,6 +312,8 @@ test_dossier_json (void)
   kiosk_dossier_set_answer (dossier, "cover", "cafat");
   kiosk_dossier_set_answer (dossier, "phone", "27 12 34");
   g_assert_false (kiosk_dossier_is_complete (dossier));
+  /* A card with no back (the completeness of both sides is tested in test_card_sides). */
+  kiosk_dossier_set_no_back (dossier, "id_card", TRUE);
   kiosk_dossier_set_document (dossier, "id_card", document);
   g_assert_true (kiosk_dossier_is_complete (dossier));
 

@@ -2,50 +2,10 @@
  * held in memory only, and wiped when dropped. */
 #pragma once
 
-#include <gio/gio.h>
+#include "kiosk-image.h"
 
 G_BEGIN_DECLS
 
-/* Raw 8-bit RGB pixels as read from the scanner; rows are width * 3 bytes. */
-typedef struct
-{
-  guint   width;
-  guint   height;
-  guint   dpi;
-  GBytes *pixels;
-} KioskImage;
-
-KioskImage *kiosk_image_new          (guint        width,
-                                      guint        height,
-                                      guint        dpi,
-                                      GBytes      *pixels);
-void        kiosk_image_free         (KioskImage  *image);
-KioskImage *kiosk_image_downscale    (const KioskImage *image,
-                                      guint        max_side);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (KioskImage, kiosk_image_free)
-
-/**
- * KioskImageQuality:
- * @KIOSK_IMAGE_OK: worth sending
- * @KIOSK_IMAGE_BLANK: almost nothing printed on it (an empty glass, a page face up)
- * @KIOSK_IMAGE_TOO_DARK: almost everything dark (cover open in daylight, a wrong setting)
- * @KIOSK_IMAGE_TOO_LIGHT: something is printed, but too faint to read
- * @KIOSK_IMAGE_CUT_OFF: the page runs off the scanned area (kiosk_image_cut_off_sides())
- */
-typedef enum
-{
-  KIOSK_IMAGE_OK,
-  KIOSK_IMAGE_BLANK,
-  KIOSK_IMAGE_TOO_DARK,
-  KIOSK_IMAGE_TOO_LIGHT,
-  KIOSK_IMAGE_CUT_OFF,
-} KioskImageQuality;
-
-KioskImageQuality kiosk_image_check_quality (const KioskImage *image);
-
-GBytes     *kiosk_encode_jpeg        (const KioskImage *image,
-                                      int          quality,
-                                      GError     **error);
 GBytes     *kiosk_encode_pdf         (GPtrArray   *pages,
                                       GPtrArray   *jpegs,
                                       GError     **error);
@@ -70,8 +30,6 @@ KioskSheet *kiosk_sheet_copy         (const KioskSheet *page);
 void        kiosk_sheet_free         (KioskSheet  *page);
 GBytes     *kiosk_encode_pdf_pages   (GPtrArray   *pages,
                                       GError     **error);
-KioskImage *kiosk_image_rotate       (const KioskImage *image,
-                                      guint        quarter_turns);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KioskSheet, kiosk_sheet_free)
 
 /* A page encoded as it was scanned: its JPEG and a reduced copy for the checks and the card's
@@ -94,19 +52,6 @@ KioskSheet *kiosk_sheet_new_from_scan (const KioskScan  *scan,
                                       KioskImage       *preview);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KioskScan, kiosk_scan_free)
 
-void             kiosk_memory_init           (void);
-
-typedef struct _KioskJpegWriter KioskJpegWriter;
-
-KioskJpegWriter *kiosk_jpeg_writer_new       (guint            width,
-                                              guint            height,
-                                              guint            dpi,
-                                              int              quality);
-void             kiosk_jpeg_writer_write_row (KioskJpegWriter *self,
-                                              const guint8    *row);
-GBytes          *kiosk_jpeg_writer_finish    (KioskJpegWriter *self);
-void             kiosk_jpeg_writer_free      (KioskJpegWriter *self);
-
 #define KIOSK_TYPE_DOCUMENT (kiosk_document_get_type ())
 G_DECLARE_FINAL_TYPE (KioskDocument, kiosk_document, KIOSK, DOCUMENT, GObject)
 
@@ -124,7 +69,6 @@ KioskDocument *kiosk_document_new_from_pages   (const char    *varname,
                                                 GPtrArray     *pages,
                                                 GError       **error);
 GPtrArray     *kiosk_document_get_pages        (KioskDocument *self);
-
-void           kiosk_wipe_bytes                (GBytes        *bytes);
+GPtrArray     *kiosk_document_dup_pages        (KioskDocument *self);
 
 G_END_DECLS

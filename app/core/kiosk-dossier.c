@@ -24,6 +24,7 @@ struct _KioskDossier
   char           *draft_id;    /* nullable: the parked draft it was resumed from */
   gboolean        used_usb;    /* a document came from a USB stick: remind the citizen of it */
   GHashTable     *documents;   /* varname → KioskDocument */
+  GHashTable     *no_back;     /* identity documents the citizen said have no back (a passport) */
 };
 
 G_DEFINE_FINAL_TYPE (KioskDossier, kiosk_dossier, G_TYPE_OBJECT)
@@ -58,6 +59,7 @@ kiosk_dossier_finalize (GObject *object)
   g_free (self->draft_id);
   g_hash_table_unref (self->answers);
   g_hash_table_unref (self->documents);
+  g_hash_table_unref (self->no_back);
 
   G_OBJECT_CLASS (kiosk_dossier_parent_class)->finalize (object);
 }
@@ -80,6 +82,7 @@ kiosk_dossier_init (KioskDossier *self)
 {
   self->answers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, wipe_string);
   self->documents = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->no_back = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
 /**
@@ -824,10 +827,95 @@ kiosk_dossier_validate_page (KioskDossier *self,
 }
 
 /**
+ * kiosk_dossier_back_is_pending:
+ *
+ * An identity document is complete with both its sides: once its front is in, it waits for the
+ * back, unless the citizen said it has none (kiosk_dossier_set_no_back(), a passport). A PDF
+ * (a file brought on a stick) holds both sides already.
+ *
+ * Returns: whether @spec still waits for its back
+ */
+gboolean
+kiosk_dossier_back_is_pending (KioskDossier            *self,
+                               const KioskDocumentSpec *spec)
+{
+  KioskDocument *front;
+  g_autofree char *back_varname = NULL;
+
+  if (!kiosk_document_spec_has_back (spec))
+    return FALSE;
+  front = g_hash_table_lookup (self->documents, spec->varname);
+  if (front == NULL || g_strcmp0 (kiosk_document_get_content_type (front), "application/pdf") == 0)
+    return FALSE;
+  back_varname = kiosk_document_back_varname (spec->varname);
+  return !g_hash_table_contains (self->documents, back_varname)
+         && !g_hash_table_contains (self->no_back, spec->varname);
+}
+
+/**
+ * kiosk_dossier_set_no_back:
+ * @varname: an identity document
+ * @no_back: whether the citizen said it has no back (a passport)
+ *
+ * Recorded for the dossier's life (a front scanned again keeps it); emits #KioskDossier::changed.
+ */
+void
+kiosk_dossier_set_no_back (KioskDossier *self,
+                           const char   *varname,
+                           gboolean      no_back)
+{
+  if (no_back == g_hash_table_contains (self->no_back, varname))
+    return;
+  if (no_back)
+    g_hash_table_add (self->no_back, g_strdup (varname));
+  else
+    g_hash_table_remove (self->no_back, varname);
+  g_signal_emit (self, signals[CHANGED], 0, varname);
+}
+
+gboolean
+kiosk_dossier_get_no_back (KioskDossier *self,
+                           const char   *varname)
+{
+  return g_hash_table_contains (self->no_back, varname);
+}
+
+/**
+ * kiosk_dossier_documents_are_complete:
+ *
+ * The documents' part of kiosk_dossier_is_complete(): every required document that is asked is
+ * in, an identity document with both its sides (kiosk_dossier_back_is_pending()), and each is
+ * what the portal accepts (kiosk_document_spec_accepts()).
+ *
+ * Returns: whether the documents can be sent
+ */
+gboolean
+kiosk_dossier_documents_are_complete (KioskDossier *self)
+{
+  for (guint i = 0; i < kiosk_procedure_get_n_documents (self->procedure); i++)
+    {
+      const KioskDocumentSpec *spec = kiosk_procedure_get_document (self->procedure, i);
+      KioskDocument *document = g_hash_table_lookup (self->documents, spec->varname);
+
+      if (!kiosk_dossier_document_is_needed (self, spec))
+        continue;
+      if (spec->required && document == NULL)
+        return FALSE;
+      if (kiosk_dossier_back_is_pending (self, spec))
+        return FALSE;
+      /* Over the portal's limit, it would be refused (413): not complete until pages go. */
+      if (document != NULL
+          && !kiosk_document_spec_accepts (spec, NULL, g_bytes_get_size (kiosk_document_get_content (document))))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/**
  * kiosk_dossier_is_complete:
  *
- * Returns: %TRUE when every shown page validates, no eligibility check fails and every
- *   required document that is asked is scanned
+ * Returns: %TRUE when every shown page validates, no eligibility check fails and the documents
+ *   are complete (kiosk_dossier_documents_are_complete())
  */
 gboolean
 kiosk_dossier_is_complete (KioskDossier *self)
@@ -841,20 +929,7 @@ kiosk_dossier_is_complete (KioskDossier *self)
     }
   if (kiosk_dossier_check_eligibility (self, G_MAXUINT) != NULL)
     return FALSE;
-  for (guint i = 0; i < kiosk_procedure_get_n_documents (self->procedure); i++)
-    {
-      const KioskDocumentSpec *spec = kiosk_procedure_get_document (self->procedure, i);
-
-      KioskDocument *document = g_hash_table_lookup (self->documents, spec->varname);
-
-      if (spec->required && kiosk_dossier_document_is_needed (self, spec) && document == NULL)
-        return FALSE;
-      /* Over the portal's limit, it would be refused (413): not complete until pages go. */
-      if (document != NULL && kiosk_dossier_document_is_needed (self, spec) && spec->max_size > 0
-          && (gint64) g_bytes_get_size (kiosk_document_get_content (document)) > spec->max_size)
-        return FALSE;
-    }
-  return TRUE;
+  return kiosk_dossier_documents_are_complete (self);
 }
 
 /**

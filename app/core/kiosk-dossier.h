@@ -30,6 +30,14 @@ char           *kiosk_dossier_format_answer      (KioskDossier     *self,
 GHashTable     *kiosk_dossier_validate_page      (KioskDossier   *self,
                                                   guint           page);
 gboolean        kiosk_dossier_is_complete        (KioskDossier   *self);
+gboolean        kiosk_dossier_documents_are_complete (KioskDossier *self);
+gboolean        kiosk_dossier_back_is_pending    (KioskDossier   *self,
+                                                  const KioskDocumentSpec *spec);
+void            kiosk_dossier_set_no_back        (KioskDossier   *self,
+                                                  const char     *varname,
+                                                  gboolean        no_back);
+gboolean        kiosk_dossier_get_no_back        (KioskDossier   *self,
+                                                  const char     *varname);
 void            kiosk_dossier_set_document       (KioskDossier   *self,
                                                   const char     *varname,
                                                   KioskDocument  *document);

@@ -59,6 +59,8 @@ typedef enum
  * @KIOSK_SCANNER_ERROR_NO_FEEDER: a feeder batch was asked of a device without a feeder
  * @KIOSK_SCANNER_ERROR_TOO_LARGE: an imported file is over the size limit
  * @KIOSK_SCANNER_ERROR_UNREADABLE: an imported file is damaged or not what its name says
+ * @KIOSK_SCANNER_ERROR_NOT_ACCEPTED: a file of a kind the document does not take (the import
+ *   helper refused its type, or the procedure takes neither it nor what it can become)
  */
 typedef enum
 {
@@ -77,6 +79,7 @@ typedef enum
   KIOSK_SCANNER_ERROR_NO_FEEDER,
   KIOSK_SCANNER_ERROR_TOO_LARGE,
   KIOSK_SCANNER_ERROR_UNREADABLE,
+  KIOSK_SCANNER_ERROR_NOT_ACCEPTED,
 } KioskScannerError;
 
 /* KIOSK_STORAGE_ERROR_FAILED: SQLite refused an operation (disk full, corrupt file…). */

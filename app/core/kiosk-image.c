@@ -1,4 +1,5 @@
-/* kiosk-image.c: reading JPEG back, finding a document on the glass, cropping, cut-off pages.
+/* kiosk-image.c: raw pixels (KioskImage): encoding, reading JPEG back, the quality gate, finding a
+ * document on the glass, cropping, turning, cut-off pages. Thread-safe, meant for GTask workers.
  *
  * The glass seen by a flatbed is the lid's colour (light, even) around whatever lies on it. Both
  * checks below start by measuring that colour on the image's outer band: if the band is not
@@ -13,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <jpeglib.h>
+#include <malloc.h>
 
 /* How far from the lid's luma a pixel belongs to what lies on the glass. */
 #define DOCUMENT_CONTRAST 14
@@ -368,4 +370,325 @@ kiosk_image_cut_off_sides (const KioskImage *image)
       }
   }
   return sides;
+}
+
+KioskImage *
+kiosk_image_new (guint   width,
+                 guint   height,
+                 guint   dpi,
+                 GBytes *pixels)
+{
+  KioskImage *image = g_new0 (KioskImage, 1);
+
+  g_return_val_if_fail (g_bytes_get_size (pixels) >= (gsize) width * height * 3, NULL);
+  image->width = width;
+  image->height = height;
+  image->dpi = dpi;
+  image->pixels = g_bytes_ref (pixels);
+  return image;
+}
+
+/**
+ * kiosk_wipe_bytes:
+ *
+ * Zeroes the memory of @bytes in place (it must be the last user) so that no citizen's scan
+ * lingers in freed memory.
+ */
+void
+kiosk_wipe_bytes (GBytes *bytes)
+{
+  gsize size;
+  gpointer data;
+
+  if (bytes == NULL)
+    return;
+  data = (gpointer) g_bytes_get_data (bytes, &size);
+  if (data != NULL && size > 0)
+    explicit_bzero (data, size);
+}
+
+void
+kiosk_image_free (KioskImage *image)
+{
+  if (image == NULL)
+    return;
+  kiosk_wipe_bytes (image->pixels);
+  g_bytes_unref (image->pixels);
+  g_free (image);
+}
+
+/**
+ * kiosk_image_downscale:
+ * @max_side: the largest side of the result, in pixels
+ *
+ * Box-filters the image down for an on-screen preview.
+ *
+ * Returns: (transfer full): a new, smaller image
+ */
+KioskImage *
+kiosk_image_downscale (const KioskImage *image,
+                       guint             max_side)
+{
+  guint factor = MAX (1, (MAX (image->width, image->height) + max_side - 1) / max_side);
+  guint width = MAX (1, image->width / factor);
+  guint height = MAX (1, image->height / factor);
+  const guint8 *src = g_bytes_get_data (image->pixels, NULL);
+  guint8 *dst = g_malloc ((gsize) width * height * 3);
+  gsize src_stride = (gsize) image->width * 3;
+
+  for (guint y = 0; y < height; y++)
+    for (guint x = 0; x < width; x++)
+      for (guint c = 0; c < 3; c++)
+        {
+          guint sum = 0;
+
+          for (guint dy = 0; dy < factor; dy++)
+            for (guint dx = 0; dx < factor; dx++)
+              sum += src[(y * factor + dy) * src_stride + (x * factor + dx) * 3 + c];
+          dst[((gsize) y * width + x) * 3 + c] = sum / (factor * factor);
+        }
+
+  {
+    g_autoptr(GBytes) pixels = g_bytes_new_take (dst, (gsize) width * height * 3);
+
+    return kiosk_image_new (width, height, image->dpi / factor, pixels);
+  }
+}
+
+/**
+ * kiosk_image_check_quality:
+ *
+ * The quality gate before a scan is accepted. Blank as NAPS2 decides it, with the faint kept
+ * apart: nothing darker than 225 on 0.15 % of the pixels is blank; something there but nothing
+ * darker than 179 on 0.15 % is too light (a faded or over-exposed page); fewer than 2 % of the
+ * pixels lighter than 60 is too dark; then a page running off the scanned area is cut off
+ * (kiosk_image_cut_off_sides()). 1 % margins ignored for the first three; every 4th pixel of
+ * every 3rd row: enough, and fast on a 300 dpi page.
+ */
+KioskImageQuality
+kiosk_image_check_quality (const KioskImage *image)
+{
+  const guint8 *pixels = g_bytes_get_data (image->pixels, NULL);
+  guint margin_x = image->width / 100;
+  guint margin_y = image->height / 100;
+  guint64 total = 0, dark = 0, faint = 0, light = 0;
+
+  /* Every 3rd row: a text stroke 3 pixels high (10-point type at 150 dpi) is always seen. */
+  for (guint y = margin_y; y < image->height - margin_y; y += 3)
+    for (guint x = margin_x; x < image->width - margin_x; x += 4)
+      {
+        const guint8 *p = pixels + ((gsize) y * image->width + x) * 3;
+        guint luma = (p[0] * 299 + p[1] * 587 + p[2] * 114) / 1000;
+
+        total++;
+        dark += luma < 179;
+        faint += luma < 225;
+        light += luma > 60;
+      }
+  if (total == 0)
+    return KIOSK_IMAGE_BLANK;
+  if (faint * 10000 < total * 15)
+    return KIOSK_IMAGE_BLANK;
+  if (dark * 10000 < total * 15)
+    return KIOSK_IMAGE_TOO_LIGHT;
+  if (light * 100 < total * 2)
+    return KIOSK_IMAGE_TOO_DARK;
+  if (kiosk_image_cut_off_sides (image) != KIOSK_SIDE_NONE)
+    return KIOSK_IMAGE_CUT_OFF;
+  return KIOSK_IMAGE_OK;
+}
+
+/**
+ * kiosk_encode_jpeg:
+ * @quality: 1–100
+ *
+ * Returns: (transfer full): JFIF bytes carrying the image's resolution, or %NULL
+ */
+GBytes *
+kiosk_encode_jpeg (const KioskImage  *image,
+                   int                quality,
+                   GError           **error)
+{
+  struct jpeg_compress_struct cinfo;
+  struct jpeg_error_mgr jerr;
+  unsigned char *buffer = NULL;
+  unsigned long size = 0;
+  const guint8 *pixels = g_bytes_get_data (image->pixels, NULL);
+
+  if (image->width == 0 || image->height == 0 || image->width > 65500 || image->height > 65500)
+    {
+      g_set_error (error, KIOSK_SCANNER_ERROR, KIOSK_SCANNER_ERROR_ENCODE,
+                   "Cannot encode a %ux%u image", image->width, image->height);
+      return NULL;
+    }
+
+  cinfo.err = jpeg_std_error (&jerr);
+  jpeg_create_compress (&cinfo);
+  jpeg_mem_dest (&cinfo, &buffer, &size);
+  cinfo.image_width = image->width;
+  cinfo.image_height = image->height;
+  cinfo.input_components = 3;
+  cinfo.in_color_space = JCS_RGB;
+  jpeg_set_defaults (&cinfo);
+  jpeg_set_quality (&cinfo, CLAMP (quality, 1, 100), TRUE);
+  cinfo.density_unit = 1;
+  cinfo.X_density = cinfo.Y_density = MIN (image->dpi, 65535);
+  jpeg_start_compress (&cinfo, TRUE);
+  while (cinfo.next_scanline < cinfo.image_height)
+    {
+      JSAMPROW row = (JSAMPROW) (pixels + (gsize) cinfo.next_scanline * image->width * 3);
+
+      jpeg_write_scanlines (&cinfo, &row, 1);
+    }
+  jpeg_finish_compress (&cinfo);
+  jpeg_destroy_compress (&cinfo);
+
+  {
+    GBytes *bytes = g_bytes_new (buffer, size);
+
+    free (buffer);
+    return bytes;
+  }
+}
+
+/**
+ * kiosk_memory_init:
+ *
+ * Called once at start: every block of 1 MiB or more (a page's JPEG, a PDF, a reduced copy) gets
+ * pages of its own from the system and gives them back when freed. glibc would otherwise raise
+ * that threshold after the first such block is freed, and later pages would stay in the heap
+ * once freed: the kiosk's memory would grow with each scan, and a scan's bytes linger there.
+ */
+void
+kiosk_memory_init (void)
+{
+  mallopt (M_MMAP_THRESHOLD, 1024 * 1024);
+}
+
+/* A JPEG written row by row as a page arrives: the page itself is never held whole. */
+struct _KioskJpegWriter
+{
+  struct jpeg_compress_struct cinfo;
+  struct jpeg_error_mgr       jerr;
+  unsigned char              *buffer;
+  unsigned long               size;
+};
+
+/**
+ * kiosk_jpeg_writer_new:
+ *
+ * Returns: (transfer full) (nullable): a writer for a @width × @height RGB image, or %NULL for a
+ *   size JPEG cannot hold
+ */
+KioskJpegWriter *
+kiosk_jpeg_writer_new (guint width,
+                       guint height,
+                       guint dpi,
+                       int   quality)
+{
+  KioskJpegWriter *self;
+
+  if (width == 0 || height == 0 || width > 65500 || height > 65500)
+    return NULL;
+  self = g_new0 (KioskJpegWriter, 1);
+  self->cinfo.err = jpeg_std_error (&self->jerr);
+  jpeg_create_compress (&self->cinfo);
+  jpeg_mem_dest (&self->cinfo, &self->buffer, &self->size);
+  self->cinfo.image_width = width;
+  self->cinfo.image_height = height;
+  self->cinfo.input_components = 3;
+  self->cinfo.in_color_space = JCS_RGB;
+  jpeg_set_defaults (&self->cinfo);
+  jpeg_set_quality (&self->cinfo, CLAMP (quality, 1, 100), TRUE);
+  self->cinfo.density_unit = 1;
+  self->cinfo.X_density = self->cinfo.Y_density = MIN (dpi, 65535);
+  jpeg_start_compress (&self->cinfo, TRUE);
+  return self;
+}
+
+/* One more row, width × 3 bytes; rows past the height are ignored. */
+void
+kiosk_jpeg_writer_write_row (KioskJpegWriter *self,
+                             const guint8    *row)
+{
+  JSAMPROW rows[1] = { (JSAMPROW) row };
+
+  if (self->cinfo.next_scanline < self->cinfo.image_height)
+    jpeg_write_scanlines (&self->cinfo, rows, 1);
+}
+
+/**
+ * kiosk_jpeg_writer_finish:
+ *
+ * Returns: (transfer full): the JPEG, once every row was written; the writer is freed
+ */
+GBytes *
+kiosk_jpeg_writer_finish (KioskJpegWriter *self)
+{
+  GBytes *bytes;
+
+  g_return_val_if_fail (self->cinfo.next_scanline == self->cinfo.image_height, NULL);
+  jpeg_finish_compress (&self->cinfo);
+  jpeg_destroy_compress (&self->cinfo);
+  /* libjpeg's own buffer, not a copy of it: a page's JPEG is megabytes. */
+  bytes = g_bytes_new_with_free_func (self->buffer, self->size, free, self->buffer);
+  g_free (self);
+  return bytes;
+}
+
+/* Drops a JPEG not finished (the scan stopped); what it held is wiped. libjpeg says where its
+ * buffer is only once the image is finished: the rows left are written blank first. */
+void
+kiosk_jpeg_writer_free (KioskJpegWriter *self)
+{
+  if (self == NULL)
+    return;
+  if (self->cinfo.next_scanline < self->cinfo.image_height)
+    {
+      g_autofree guint8 *blank = g_malloc0 ((gsize) self->cinfo.image_width * 3);
+
+      while (self->cinfo.next_scanline < self->cinfo.image_height)
+        kiosk_jpeg_writer_write_row (self, blank);
+    }
+  {
+    g_autoptr(GBytes) partial = kiosk_jpeg_writer_finish (self);
+    gsize size;
+    gpointer data = (gpointer) g_bytes_get_data (partial, &size);
+
+    /* A part of a citizen's document: wiped before it is freed. */
+    if (data != NULL)
+      explicit_bzero (data, size);
+  }
+}
+
+/**
+ * kiosk_image_rotate:
+ * @quarter_turns: clockwise
+ *
+ * Returns: (transfer full): the image turned (for thumbnails: it copies every pixel)
+ */
+KioskImage *
+kiosk_image_rotate (const KioskImage *image,
+                    guint             quarter_turns)
+{
+  const guint8 *in = g_bytes_get_data (image->pixels, NULL);
+  guint turns = quarter_turns % 4;
+  guint width = turns % 2 ? image->height : image->width;
+  guint height = turns % 2 ? image->width : image->height;
+  guint8 *out = g_malloc ((gsize) width * height * 3);
+
+  for (guint y = 0; y < image->height; y++)
+    for (guint x = 0; x < image->width; x++)
+      {
+        guint nx = x, ny = y;
+
+        if (turns == 1)
+          nx = image->height - 1 - y, ny = x;
+        else if (turns == 2)
+          nx = image->width - 1 - x, ny = image->height - 1 - y;
+        else if (turns == 3)
+          nx = y, ny = image->width - 1 - x;
+        memcpy (out + ((gsize) ny * width + nx) * 3, in + ((gsize) y * image->width + x) * 3, 3);
+      }
+  return kiosk_image_new (width, height, image->dpi, g_bytes_new_take (out, (gsize) width * height * 3));
 }

@@ -1096,6 +1096,57 @@ kiosk_procedure_get_document (KioskProcedure *self,
 }
 
 /**
+ * kiosk_procedure_find_document:
+ * @varname: a document's name, or the name of its back ("<varname>.verso")
+ *
+ * Returns: (transfer none) (nullable): the document @varname is, or is a side of
+ */
+const KioskDocumentSpec *
+kiosk_procedure_find_document (KioskProcedure *self,
+                               const char     *varname)
+{
+  g_autofree char *front = NULL;
+
+  g_return_val_if_fail (KIOSK_IS_PROCEDURE (self), NULL);
+  if (varname == NULL)
+    return NULL;
+  ensure_parsed (self);
+  front = kiosk_document_front_varname (varname);
+  for (guint i = 0; i < self->documents->len; i++)
+    {
+      const KioskDocumentSpec *spec = g_ptr_array_index (self->documents, i);
+
+      if (g_str_equal (spec->varname, front))
+        return spec;
+    }
+  return NULL;
+}
+
+/**
+ * kiosk_document_spec_accepts:
+ * @content_type: (nullable): "image/jpeg" or "application/pdf", or %NULL not to check the format
+ * @size: the content's size in bytes, or -1 not to check the size
+ *
+ * The one statement of what the portal takes for a document: one of its formats (any, when it
+ * names none) and at most its largest size (any, when it has none). What it would refuse (415,
+ * 413) is refused at the kiosk instead.
+ *
+ * Returns: whether the portal accepts such a content for @spec
+ */
+gboolean
+kiosk_document_spec_accepts (const KioskDocumentSpec *spec,
+                             const char              *content_type,
+                             gint64                   size)
+{
+  if (content_type != NULL && spec->formats != NULL && spec->formats[0] != NULL
+      && !g_strv_contains ((const char * const *) spec->formats, content_type))
+    return FALSE;
+  if (size >= 0 && spec->max_size > 0 && size > spec->max_size)
+    return FALSE;
+  return TRUE;
+}
+
+/**
  * kiosk_document_spec_has_back:
  *
  * Returns: whether the document is scanned on both sides (an identity document)

@@ -93,6 +93,9 @@ typedef struct
 #define KIOSK_BACK_SUFFIX ".verso"
 
 gboolean kiosk_document_spec_has_back (const KioskDocumentSpec *spec);
+gboolean kiosk_document_spec_accepts  (const KioskDocumentSpec *spec,
+                                       const char              *content_type,
+                                       gint64                   size);
 char    *kiosk_document_back_varname  (const char              *varname);
 char    *kiosk_document_front_varname (const char              *varname);
 
@@ -142,6 +145,8 @@ const KioskField        *kiosk_procedure_find_field      (KioskProcedure  *self,
 guint                    kiosk_procedure_get_n_documents (KioskProcedure  *self);
 const KioskDocumentSpec *kiosk_procedure_get_document    (KioskProcedure  *self,
                                                           guint            index);
+const KioskDocumentSpec *kiosk_procedure_find_document   (KioskProcedure  *self,
+                                                          const char      *varname);
 guint                    kiosk_procedure_get_n_checks    (KioskProcedure  *self);
 const KioskEligibilityCheck *kiosk_procedure_get_check   (KioskProcedure  *self,
                                                           guint            index);

@@ -9,6 +9,5 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (KioskDocumentsPage, kiosk_documents_page, KIOSK, DOCUMENTS_PAGE, KioskPage)
 
 gboolean   kiosk_documents_page_get_busy    (KioskDocumentsPage *self);
-char      *kiosk_scanner_error_to_text      (const GError       *error);
 
 G_END_DECLS
