@@ -1521,6 +1521,42 @@ kiosk_portal_call_json_async (KioskPortal         *self,
 }
 
 /**
+ * kiosk_portal_request_help_async:
+ *
+ * Tells the portal that a citizen at this terminal asks for an agent
+ * (`POST api/kiosks/<kiosk id>/help-requests`), so that agents elsewhere in the centre see it.
+ */
+void
+kiosk_portal_request_help_async (KioskPortal         *self,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_autofree char *escaped = g_uri_escape_string (self->kiosk_id, NULL, FALSE);
+  g_autofree char *path = g_strdup_printf ("api/kiosks/%s/help-requests", escaped);
+
+  start_request (self, kiosk_portal_request_help_async, call_json_in_thread, "POST", path, NULL,
+                 "{}", NULL, NULL, cancellable, callback, user_data);
+}
+
+/**
+ * kiosk_portal_request_help_finish:
+ *
+ * Returns: %TRUE when the portal recorded the call
+ */
+gboolean
+kiosk_portal_request_help_finish (KioskPortal   *self,
+                                  GAsyncResult  *result,
+                                  GError       **error)
+{
+  g_autoptr(JsonObject) data = NULL;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  data = g_task_propagate_pointer (G_TASK (result), error);
+  return data != NULL;
+}
+
+/**
  * kiosk_portal_call_json_finish:
  * @err_code: (out) (optional) (transfer full): for a 4xx answer, the portal's err_code
  *   (e.g. "slot-taken"), else %NULL

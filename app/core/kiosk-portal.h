@@ -137,6 +137,13 @@ void          kiosk_portal_call_json_async        (KioskPortal          *self,
                                                    GCancellable         *cancellable,
                                                    GAsyncReadyCallback   callback,
                                                    gpointer              user_data);
+void          kiosk_portal_request_help_async     (KioskPortal          *self,
+                                                   GCancellable         *cancellable,
+                                                   GAsyncReadyCallback   callback,
+                                                   gpointer              user_data);
+gboolean      kiosk_portal_request_help_finish    (KioskPortal          *self,
+                                                   GAsyncResult         *result,
+                                                   GError              **error);
 JsonObject   *kiosk_portal_call_json_finish       (KioskPortal          *self,
                                                    GAsyncResult         *result,
                                                    char                **err_code,
