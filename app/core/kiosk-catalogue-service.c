@@ -342,10 +342,10 @@ load_catalogue_in_thread (GTask        *task,
  * Opens the database and loads the cached (else the bundled) catalogue, in a worker thread.
  */
 void
-kiosk_catalogue_service_load_async (KioskCatalogueService        *self,
-                                    GCancellable        *cancellable,
-                                    GAsyncReadyCallback  callback,
-                                    gpointer             user_data)
+kiosk_catalogue_service_load_async (KioskCatalogueService *self,
+                                    GCancellable          *cancellable,
+                                    GAsyncReadyCallback    callback,
+                                    gpointer               user_data)
 {
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
   LoadData *data = g_new0 (LoadData, 1);
@@ -359,8 +359,8 @@ kiosk_catalogue_service_load_async (KioskCatalogueService        *self,
 
 gboolean
 kiosk_catalogue_service_load_finish (KioskCatalogueService  *self,
-                                     GAsyncResult  *result,
-                                     GError       **error)
+                                     GAsyncResult           *result,
+                                     GError                **error)
 {
   LoadData *data;
 
@@ -515,10 +515,10 @@ fetch_catalogue_cb (GObject      *object,
  * replaces the catalogue on screen. On failure what the kiosk has stays.
  */
 void
-kiosk_catalogue_service_refresh_async (KioskCatalogueService        *self,
-                                       GCancellable        *cancellable,
-                                       GAsyncReadyCallback  callback,
-                                       gpointer             user_data)
+kiosk_catalogue_service_refresh_async (KioskCatalogueService *self,
+                                       GCancellable          *cancellable,
+                                       GAsyncReadyCallback    callback,
+                                       gpointer               user_data)
 {
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
 
@@ -535,8 +535,8 @@ kiosk_catalogue_service_refresh_async (KioskCatalogueService        *self,
 
 gboolean
 kiosk_catalogue_service_refresh_finish (KioskCatalogueService  *self,
-                                        GAsyncResult  *result,
-                                        GError       **error)
+                                        GAsyncResult           *result,
+                                        GError                **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
