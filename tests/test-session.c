@@ -1,6 +1,7 @@
 /* test-session.c (suite unit): the session, submission and retry rules of the core, without a
  * display: which errors are worth a retry, the queued receipt, what ending a session clears,
- * and a submission delivered, queued or refused by the reference portal over loopback. */
+ * a submission delivered, queued or refused by the reference portal over loopback, and the
+ * catalogue service's sources. */
 #include "kiosk-test-util.h"
 
 #include "kiosk-errors.h"
@@ -290,6 +291,70 @@ test_submission_portal (void)
   kiosk_test_portal_post (portal, "_control/faults", "{}");
 }
 
+static void
+service_done_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static gboolean
+have_result_cb (gpointer data)
+{
+  return *(GAsyncResult **) data != NULL;
+}
+
+/* The catalogue service: the bundled copy first (notified once), then the portal's. */
+static void
+test_catalogue_service (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("kiosk-catalogue-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (g_getenv ("KIOSK_SOURCE_DIR"), "resources", "catalogue.json", NULL);
+  g_autofree char *uri = g_filename_to_uri (path, NULL, NULL);
+  g_autoptr(KioskPortal) client = kiosk_portal_new (portal->url, "epn-test-01", NULL);
+  g_autoptr(KioskCatalogueService) service = kiosk_catalogue_service_new (dir, uri, client);
+  g_autoptr(KioskCatalogueService) offline = kiosk_catalogue_service_new (dir, uri, NULL);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  guint loaded_notes = 0, source_notes = 0;
+
+  kiosk_test_portal_post (portal, "_control/reset", "{}");
+  g_signal_connect (service, "notify::loaded", G_CALLBACK (count_cb), &loaded_notes);
+  g_signal_connect (service, "notify::source", G_CALLBACK (count_cb), &source_notes);
+  g_assert_false (kiosk_catalogue_service_get_loaded (service));
+  g_assert_cmpstr (kiosk_catalogue_service_get_source (service), ==, "none");
+
+  kiosk_catalogue_service_load_async (service, NULL, service_done_cb, &result);
+  g_assert_true (kiosk_test_wait (have_result_cb, &result, 10000));
+  g_assert_true (kiosk_catalogue_service_load_finish (service, result, &error));
+  g_assert_no_error (error);
+  g_assert_true (kiosk_catalogue_service_get_loaded (service));
+  g_assert_cmpstr (kiosk_catalogue_service_get_source (service), ==, "bundled");
+  g_assert_cmpint (kiosk_catalogue_service_get_synced (service), ==, 0);
+  g_assert_cmpuint (loaded_notes, ==, 1);
+  g_assert_cmpuint (source_notes, ==, 1);
+  g_assert_nonnull (kiosk_catalogue_lookup (kiosk_catalogue_service_get_catalogue (service), "aide-medicale"));
+  g_clear_object (&result);
+
+  kiosk_catalogue_service_refresh_async (service, NULL, service_done_cb, &result);
+  g_assert_true (kiosk_test_wait (have_result_cb, &result, 10000));
+  g_assert_true (kiosk_catalogue_service_refresh_finish (service, result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (kiosk_catalogue_service_get_source (service), ==, "portal");
+  g_assert_cmpint (kiosk_catalogue_service_get_synced (service), >, 0);
+  g_assert_nonnull (kiosk_catalogue_service_get_storage (service));
+  g_assert_cmpuint (loaded_notes, ==, 1);
+  g_assert_cmpuint (source_notes, ==, 2);
+  g_clear_object (&result);
+
+  /* Without a portal, a refresh says so and keeps what there is. */
+  kiosk_catalogue_service_refresh_async (offline, NULL, service_done_cb, &result);
+  g_assert_true (kiosk_test_wait (have_result_cb, &result, 10000));
+  g_assert_false (kiosk_catalogue_service_refresh_finish (offline, result, &error));
+  g_assert_error (error, KIOSK_PORTAL_ERROR, KIOSK_PORTAL_ERROR_INSECURE_URL);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -302,6 +367,7 @@ main (int   argc,
   g_test_add_func ("/submission/queued-receipt", test_queued_receipt);
   g_test_add_func ("/session/start-end", test_session_start_end);
   g_test_add_func ("/submission/portal", test_submission_portal);
+  g_test_add_func ("/catalogue/service", test_catalogue_service);
   status = g_test_run ();
   kiosk_test_portal_stop (portal);
   return status;
