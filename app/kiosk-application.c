@@ -299,10 +299,12 @@ kiosk_application_activate (GApplication *application)
         {
           g_autofree char *ca_file = g_settings_get_string (self->settings, "portal-ca-file");
           g_autofree char *pins = g_settings_get_string (self->settings, "portal-pinned-key");
+          g_autofree char *proxy = g_settings_get_string (self->settings, "portal-proxy");
 
           g_autofree char *key_path = g_settings_get_string (self->settings, "kiosk-key-path");
 
           kiosk_portal_set_tls (kiosk_context_get_portal (self->context), ca_file, pins);
+          kiosk_portal_set_proxy (kiosk_context_get_portal (self->context), proxy);
           if (*key_path != '\0')
             {
               g_autoptr(GError) error = NULL;

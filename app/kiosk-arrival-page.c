@@ -303,6 +303,8 @@ kiosk_arrival_page_class_init (KioskArrivalPageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   KIOSK_PAGE_CLASS (klass)->reset = kiosk_arrival_page_reset;
+  /* A check-in's result names the appointment's reason, which may be about health. */
+  KIOSK_PAGE_CLASS (klass)->forget_when_left = TRUE;
   object_class->dispose = kiosk_arrival_page_dispose;
   gtk_widget_class_set_template_from_resource (widget_class, "/nc/epn/Kiosk/ui/kiosk-arrival-page.ui");
   gtk_widget_class_bind_template_child (widget_class, KioskArrivalPage, reference_entry);

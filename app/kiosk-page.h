@@ -20,7 +20,11 @@ struct _KioskPageClass
   void (*set_dossier) (KioskPage    *self,
                        KioskDossier *dossier);
 
-  gpointer padding[6];
+  /* The page shows one citizen's data that must not wait there for the next person (a
+   * check-in's result): the window resets it as soon as another page is shown. */
+  gboolean forget_when_left;
+
+  gpointer padding[5];
 };
 
 KioskContext *kiosk_page_get_context     (KioskPage    *self);

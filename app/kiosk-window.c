@@ -2,7 +2,7 @@
  *
  * Pages ask for navigation through window actions (win.show-page, win.open-procedure, …), so
  * the journey can be driven the same way by a touch, the keyboard or a test. */
-#include "kiosk-window.h"
+#include "kiosk-window-private.h"
 
 #include "kiosk-agent-page.h"
 #include "kiosk-appointment-page.h"
@@ -14,7 +14,6 @@
 #include "kiosk-sign-in-page.h"
 #include "kiosk-documents-page.h"
 #include "kiosk-form-page.h"
-#include "kiosk-keyboard.h"
 #include "kiosk-privacy-page.h"
 #include "kiosk-procedure-page.h"
 #include "kiosk-receipt-page.h"
@@ -24,40 +23,6 @@
 
 #include <glib/gi18n.h>
 
-struct _KioskWindow
-{
-  AdwApplicationWindow  parent_instance;
-
-  KioskContext         *context;
-  KioskProcedure       *procedure;   /* shown on the procedure page */
-
-  AdwToastOverlay      *toast_overlay;
-  GtkStack             *stack;
-  GtkWidget            *finish_button;
-  GtkWidget            *home_button;
-  GtkWidget            *idle_warning;
-  GtkLabel             *idle_label;
-  GtkWidget            *idle_extend_button;
-  GtkToggleButton      *contrast_toggle;
-  GtkToggleButton      *large_text_toggle;
-  GtkRevealer          *keyboard_revealer;
-  KioskKeyboard        *keyboard;
-  char                 *keyboard_mode;   /* "auto" (touch terminals), "always" or "never" */
-  guint                 scroll_tick;     /* frames that bring the focused field above the keyboard */
-  guint                 scroll_frames;
-  gboolean              touch;           /* the last input came from a touchscreen */
-
-  /* Session lifecycle: after idle_timeout seconds without input, a warning gives the citizen
-   * idle_warning seconds (at least 20 in production, RGAA 13.1) before everything is erased. */
-  guint                 idle_timeout;
-  guint                 idle_warning_seconds;
-  guint                 idle_source;
-  guint                 countdown_source;
-  guint                 countdown;
-  gboolean              kiosk_mode;
-
-  GtkWidget            *pages[KIOSK_N_PAGES];   /* NULL until first shown, as in page_types */
-};
 
 G_DEFINE_FINAL_TYPE (KioskWindow, kiosk_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -141,6 +106,7 @@ show_page (KioskWindow *self,
 {
   KioskDossier *dossier = kiosk_session_get_dossier (kiosk_context_get_session (self->context));
   GtkWidget *page;
+  GtkWidget *left;
 
   /* Pages that show the citizen's data refuse to open without a dossier. */
   if (dossier == NULL
@@ -151,6 +117,9 @@ show_page (KioskWindow *self,
     name = KIOSK_PAGE_CATALOGUE;
 
   page = ensure_page (self, name);
+  left = gtk_stack_get_visible_child (self->stack);
+  if (left != NULL && left != page && KIOSK_PAGE_GET_CLASS (left)->forget_when_left)
+    kiosk_page_reset (KIOSK_PAGE (left));
   kiosk_page_set_dossier (KIOSK_PAGE (page), dossier);
   if (g_str_equal (name, KIOSK_PAGE_RECEIPT))
     {
@@ -550,108 +519,6 @@ display_toggled_cb (GtkToggleButton *toggle,
     gtk_widget_remove_css_class (GTK_WIDGET (self), "high-contrast");
 }
 
-/* Shows the on-screen keyboard when a text field has the focus: on a touch terminal ("auto"),
- * always, or never. */
-static void
-update_keyboard (KioskWindow *self)
-{
-  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
-  gboolean text = focus != NULL && (GTK_IS_TEXT (focus) || GTK_IS_TEXT_VIEW (focus));
-  gboolean wanted = g_strcmp0 (self->keyboard_mode, "always") == 0
-                    || (g_strcmp0 (self->keyboard_mode, "auto") == 0 && self->touch);
-
-  if (focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (self->keyboard)))
-    return;
-  kiosk_keyboard_set_target (self->keyboard, text ? focus : NULL);
-  gtk_revealer_set_reveal_child (self->keyboard_revealer, text && wanted);
-}
-
-/* Room kept above the focused field (for its label) and below it, in pixels. */
-#define FIELD_MARGIN_ABOVE 56
-#define FIELD_MARGIN_BELOW 24
-
-/* Scrolls the page so that the focused field, with its label, is in sight above the on-screen
- * keyboard. GtkViewport follows the focus when it moves, but not when the keyboard slides up
- * afterwards and shrinks the page under the field. */
-static void
-scroll_focus_into_view (KioskWindow *self)
-{
-  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
-  GtkWidget *scroller;
-  GtkAdjustment *adjustment;
-  graphene_rect_t bounds;
-  double value, page_size, top, bottom;
-
-  if (focus == NULL || gtk_widget_is_ancestor (focus, GTK_WIDGET (self->keyboard)))
-    return;
-  scroller = gtk_widget_get_ancestor (focus, GTK_TYPE_SCROLLED_WINDOW);
-  if (scroller == NULL || !gtk_widget_compute_bounds (focus, scroller, &bounds))
-    return;
-  adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
-  value = gtk_adjustment_get_value (adjustment);
-  page_size = gtk_widget_get_height (scroller);
-  top = bounds.origin.y - FIELD_MARGIN_ABOVE;
-  bottom = bounds.origin.y + bounds.size.height + FIELD_MARGIN_BELOW;
-  if (bottom - top > page_size || top < 0)
-    gtk_adjustment_set_value (adjustment, value + top);
-  else if (bottom > page_size)
-    gtk_adjustment_set_value (adjustment, value + bottom - page_size);
-}
-
-static void
-focus_changed_cb (KioskWindow *self)
-{
-  update_keyboard (self);
-  if (gtk_revealer_get_child_revealed (self->keyboard_revealer))
-    scroll_focus_into_view (self);
-}
-
-/* Runs on the frames after the keyboard is up: the first once the page has been laid out again in
- * the room left brings the field in sight; the others find nothing to do. */
-static gboolean
-scroll_focus_tick_cb (GtkWidget     *widget,
-                      GdkFrameClock *clock,
-                      gpointer       user_data)
-{
-  KioskWindow *self = KIOSK_WINDOW (widget);
-
-  scroll_focus_into_view (self);
-  if (--self->scroll_frames > 0)
-    return G_SOURCE_CONTINUE;
-  self->scroll_tick = 0;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-keyboard_revealed_cb (KioskWindow *self)
-{
-  if (!gtk_revealer_get_child_revealed (self->keyboard_revealer))
-    return;
-  self->scroll_frames = 3;
-  if (self->scroll_tick == 0)
-    self->scroll_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), scroll_focus_tick_cb, NULL, NULL);
-}
-
-static void
-keyboard_hide_cb (KioskKeyboard *keyboard,
-                  KioskWindow   *self)
-{
-  gtk_revealer_set_reveal_child (self->keyboard_revealer, FALSE);
-}
-
-/**
- * kiosk_window_set_keyboard_mode:
- * @mode: "auto" (shown on a touch terminal when a text field has the focus), "always" or "never"
- */
-void
-kiosk_window_set_keyboard_mode (KioskWindow *self,
-                                const char  *mode)
-{
-  g_free (self->keyboard_mode);
-  self->keyboard_mode = g_strdup (mode);
-  update_keyboard (self);
-}
-
 /* Rows of buttons marked "kiosk-reflow" become columns with larger text, so that every page
  * still fits the screen's width (RGAA 10.4). */
 static void
@@ -803,10 +670,10 @@ kiosk_window_set_property (GObject      *object,
 
 static void
 kiosk_window_dispose (GObject *object)
-{  g_clear_pointer (&KIOSK_WINDOW (object)->keyboard_mode, g_free);
-
+{
   KioskWindow *self = KIOSK_WINDOW (object);
 
+  g_clear_pointer (&self->keyboard_mode, g_free);
   g_clear_handle_id (&self->idle_source, g_source_remove);
   g_clear_handle_id (&self->countdown_source, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), KIOSK_TYPE_WINDOW);
@@ -890,11 +757,7 @@ kiosk_window_init (KioskWindow *self)
 
   g_signal_connect (self->contrast_toggle, "toggled", G_CALLBACK (display_toggled_cb), self);
   g_signal_connect (self->large_text_toggle, "toggled", G_CALLBACK (large_text_toggled_cb), self);
-  self->keyboard_mode = g_strdup ("auto");
-  g_signal_connect (self, "notify::focus-widget", G_CALLBACK (focus_changed_cb), NULL);
-  g_signal_connect (self->keyboard, "hide-requested", G_CALLBACK (keyboard_hide_cb), self);
-  g_signal_connect_swapped (self->keyboard_revealer, "notify::child-revealed",
-                            G_CALLBACK (keyboard_revealed_cb), self);
+  kiosk_window_init_keyboard (self);
   gtk_event_controller_set_propagation_phase (legacy, GTK_PHASE_CAPTURE);
   g_signal_connect (legacy, "event", G_CALLBACK (input_event_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), legacy);

@@ -716,6 +716,16 @@ test_booking_flow (void)
       g_assert_cmpint (((KioskAppointment *) day->pdata[i])->status, ==, KIOSK_APPOINTMENT_ARRIVED);
   set_clock (NULL);
 
+  /* Whoever opens the arrival page next does not see that check-in, nor its reason. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "welcome");
+  kiosk_test_wait_for_page (window, "welcome");
+  kiosk_test_click (window, "welcome-arrival");
+  kiosk_test_wait_for_page (window, "arrival");
+  g_assert_false (gtk_widget_get_visible (kiosk_test_find (window, "arrival-result")));
+  g_assert_cmpstr (kiosk_test_label (window, "arrival-result"), ==, "");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (kiosk_test_find (window, "arrival-reference"))), ==, "");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (kiosk_test_find (window, "arrival-phone"))), ==, "");
+
   /* A number with a wrong digit is caught on the terminal. */
   kiosk_test_type (window, "arrival-reference", "1234 5675");
   kiosk_test_click (window, "arrival-check-in");

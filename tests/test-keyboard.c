@@ -123,7 +123,7 @@ test_keyboard_journey (void)
   g_assert_true (gtk_window_get_focus_visible (GTK_WINDOW (window)));
   {
     GtkWidget *button = kiosk_test_find (window, "start-button");
-    g_autoptr(GdkTexture) focused = kiosk_test_render (button);
+    g_autoptr(GdkTexture) focused = kiosk_test_render_settled (button);
     g_autoptr(GdkTexture) unfocused = NULL;
     int width = gdk_texture_get_width (focused), height = gdk_texture_get_height (focused);
     g_autofree guint8 *a = g_malloc ((gsize) width * height * 4);
@@ -131,7 +131,7 @@ test_keyboard_journey (void)
     gsize differ = 0;
 
     kiosk_test_press_keys (window, "Tab");
-    unfocused = kiosk_test_render (button);
+    unfocused = kiosk_test_render_settled (button);
     g_assert_cmpint (gdk_texture_get_width (unfocused), ==, width);
     gdk_texture_download (focused, a, (gsize) width * 4);
     gdk_texture_download (unfocused, b, (gsize) width * 4);

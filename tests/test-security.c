@@ -1,11 +1,16 @@
 /* test-security.c: attacks from the security review, each run against the real code: hostile
  * JSON that once walked past the nesting guard (the kiosk's parser, and the reference portal
- * over loopback). */
+ * over loopback); a system CA trusted beside the configured one; a proxy taken from the
+ * environment. */
 #include "kiosk-catalogue.h"
 #include "kiosk-json.h"
+#include "kiosk-portal.h"
 #include "kiosk-test-util.h"
 
+#include <sched.h>
 #include <string.h>
+#include <sys/mount.h>
+#include <unistd.h>
 
 #define HOSTILE_LEVELS 150000
 
@@ -110,6 +115,153 @@ test_portal_survives (void)
   kiosk_test_portal_stop (portal);
 }
 
+/* Sends a small dossier; the portal's verdict on its content does not matter here, only whether
+ * the request reached it. Returns the error, or NULL. */
+static GError *
+send_dossier (KioskPortal *client)
+{
+  g_autoptr(GPtrArray) parts = g_ptr_array_new ();
+  g_autoptr(KioskReceipt) receipt = NULL;
+  GError *error = NULL;
+
+  receipt = kiosk_portal_submit_payload (client, "aide-medicale", "security-test-key",
+                                         "{\"data\":{},\"files\":{},\"meta\":{\"kiosk_id\":\"epn-test\"}}",
+                                         parts, NULL, NULL, &error);
+  return error;
+}
+
+static gboolean
+reached_portal (const GError *error)
+{
+  return error == NULL || error->code == KIOSK_PORTAL_ERROR_INVALID_FIELDS
+         || error->code == KIOSK_PORTAL_ERROR_REFUSED;
+}
+
+/* Runs in a child of its own (a fresh process, one thread): a mount namespace where the system's
+ * CA directory holds one CA, ca2, which signed the portal's certificate. */
+static void
+ca_file_replaces_store_child (void)
+{
+  if (!g_test_subprocess ())
+    {
+      g_test_skip ("runs as a child of /security/ca-file-replaces-store");
+      return;
+    }
+  const char *dir = g_getenv ("KIOSK_TEST_CA_DIR");
+  g_autofree char *store = g_build_filename (dir, "store", NULL);
+  g_autofree char *ca1 = g_build_filename (dir, "ca1.pem", NULL);
+  g_autofree char *ca2 = g_build_filename (dir, "ca2.pem", NULL);
+  g_autofree char *cert = g_build_filename (dir, "portal.pem", NULL);
+  g_autofree char *key = g_build_filename (dir, "portal.key", NULL);
+  const char *extra[] = { "--tls-cert", cert, "--tls-key", key, NULL };
+  KioskTestPortal *server;
+  GError *error;
+
+  g_assert_cmpint (unshare (CLONE_NEWNS), ==, 0);
+  g_assert_cmpint (mount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL), ==, 0);
+  g_assert_cmpint (mount (store, "/etc/ssl/certs", NULL, MS_BIND, NULL), ==, 0);
+
+  server = kiosk_test_portal_start_with (extra);
+  {
+    g_autoptr(KioskPortal) client = kiosk_portal_new (server->url, "epn-test", NULL);
+
+    /* The system's store (here: ca2 alone) is what an unconfigured kiosk trusts. */
+    error = send_dossier (client);
+    g_assert_true (reached_portal (error));
+    g_clear_error (&error);
+    /* The configured CA file is all that is trusted: ca2 in the system store no longer counts. */
+    kiosk_portal_set_tls (client, ca1, NULL);
+    error = send_dossier (client);
+    g_assert_error (error, KIOSK_PORTAL_ERROR, KIOSK_PORTAL_ERROR_TLS);
+    g_clear_error (&error);
+    kiosk_portal_set_tls (client, ca2, NULL);
+    error = send_dossier (client);
+    g_assert_true (reached_portal (error));
+    g_clear_error (&error);
+  }
+  kiosk_test_portal_stop (server);
+}
+
+static void
+test_ca_file_replaces_store (void)
+{
+  g_autofree char *dir = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+  const char *argv[] = { "/bin/sh", "-c",
+    "set -e\n"
+    "for ca in ca1 ca2; do openssl req -x509 -newkey rsa:2048 -nodes -keyout $ca.key -out $ca.pem -days 2 -subj \"/CN=Kiosk $ca\"; done\n"
+    "openssl req -newkey rsa:2048 -nodes -keyout portal.key -out portal.csr -subj /CN=localhost\n"
+    "printf 'subjectAltName=DNS:localhost\\n' > portal.ext\n"
+    "openssl x509 -req -in portal.csr -CA ca2.pem -CAkey ca2.key -CAcreateserial -out portal.pem -days 2 -extfile portal.ext\n"
+    "mkdir store && cp ca2.pem store/ && cp ca2.pem store/ca-certificates.crt && ln -s ca2.pem store/$(openssl x509 -hash -noout -in ca2.pem).0\n",
+    NULL };
+
+  if (getuid () != 0)
+    {
+      g_test_skip ("needs root, for a mount namespace with a system CA store of the test's own");
+      return;
+    }
+  dir = g_dir_make_tmp ("kiosk-ca-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_sync (dir, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                               NULL, NULL, NULL, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_setenv ("KIOSK_TEST_CA_DIR", dir, TRUE);
+  g_test_trap_subprocess ("/security/ca-file-replaces-store/child", 60 * G_USEC_PER_SEC,
+                          G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
+/* A port where nothing listens. */
+static guint
+closed_port (void)
+{
+  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, 0, NULL);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+
+  g_assert_true (g_socket_bind (socket, any, FALSE, NULL));
+  bound = g_socket_get_local_address (socket, NULL);
+  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+}
+
+/* http_proxy in the kiosk's environment once sent its requests (and the citizen's dossier) to
+ * whoever listened there; only the proxy the settings name is used now. */
+static void
+test_proxy_only_from_settings (void)
+{
+  KioskTestPortal *server = kiosk_test_portal_start ();
+  g_autoptr(KioskPortal) client = kiosk_portal_new (server->url, "epn-test", NULL);
+  g_autofree char *proxy = g_strdup_printf ("http://127.0.0.1:%u", closed_port ());
+  const char *variables[] = { "http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "ALL_PROXY", "all_proxy" };
+  GError *error;
+
+  for (guint i = 0; i < G_N_ELEMENTS (variables); i++)
+    g_setenv (variables[i], proxy, TRUE);
+  g_unsetenv ("no_proxy");
+  g_unsetenv ("NO_PROXY");
+  error = send_dossier (client);
+  g_assert_true (reached_portal (error));
+  g_clear_error (&error);
+
+  /* The proxy the settings name is used (there, nobody answers). */
+  kiosk_portal_set_proxy (client, proxy);
+  error = send_dossier (client);
+  g_assert_error (error, KIOSK_PORTAL_ERROR, KIOSK_PORTAL_ERROR_UNREACHABLE);
+  g_clear_error (&error);
+  kiosk_portal_set_proxy (client, NULL);
+  error = send_dossier (client);
+  g_assert_true (reached_portal (error));
+  g_clear_error (&error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (variables); i++)
+    g_unsetenv (variables[i]);
+  kiosk_test_portal_stop (server);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -119,5 +271,8 @@ main (int   argc,
   g_test_add_func ("/security/json-plain-nesting", test_plain_nesting);
   g_test_add_func ("/security/json-strict-parses", test_strict_json_parses);
   g_test_add_func ("/security/json-portal-survives", test_portal_survives);
+  g_test_add_func ("/security/ca-file-replaces-store", test_ca_file_replaces_store);
+  g_test_add_func ("/security/ca-file-replaces-store/child", ca_file_replaces_store_child);
+  g_test_add_func ("/security/proxy-only-from-settings", test_proxy_only_from_settings);
   return g_test_run ();
 }

@@ -28,6 +28,7 @@ struct _KioskPortal
   guint    low_speed_seconds;
   char    *ca_file;      /* nullable: the system's CAs */
   char    *pinned_key;   /* nullable: "sha256//<base64>" of the portal's public key */
+  char    *proxy;        /* nullable: none; never taken from the environment */
   GBytes  *signing_key;  /* nullable: the kiosk's HMAC key; requests are signed when set */
   KioskJournal *journal; /* nullable: its head goes with every submission */
 };
@@ -53,6 +54,7 @@ kiosk_portal_finalize (GObject *object)
   g_free (self->kiosk_id);
   g_free (self->ca_file);
   g_free (self->pinned_key);
+  g_free (self->proxy);
   g_clear_pointer (&self->signing_key, g_bytes_unref);
   g_clear_object (&self->journal);
 
@@ -183,6 +185,20 @@ kiosk_portal_set_tls (KioskPortal *self,
   self->ca_file = (ca_file && *ca_file) ? g_strdup (ca_file) : NULL;
   g_free (self->pinned_key);
   self->pinned_key = (pinned_key && *pinned_key) ? g_strdup (pinned_key) : NULL;
+}
+
+/**
+ * kiosk_portal_set_proxy:
+ * @proxy: (nullable): a proxy URL ("http://proxy.example:3128"), or %NULL or "" for none
+ *
+ * The only proxy the client uses: proxy environment variables are ignored.
+ */
+void
+kiosk_portal_set_proxy (KioskPortal *self,
+                        const char  *proxy)
+{
+  g_free (self->proxy);
+  self->proxy = (proxy && *proxy) ? g_strdup (proxy) : NULL;
 }
 
 /**
@@ -597,7 +613,15 @@ create_handle (Request *request)
   curl_easy_setopt (curl, CURLOPT_SSL_VERIFYPEER, 1L);
   curl_easy_setopt (curl, CURLOPT_SSL_VERIFYHOST, 2L);
   if (self->ca_file != NULL)
-    curl_easy_setopt (curl, CURLOPT_CAINFO, self->ca_file);
+    {
+      /* The file replaces the trust store: without this, libcurl's built-in CA directory
+       * (/etc/ssl/certs) would still vouch for any system CA's certificate. */
+      curl_easy_setopt (curl, CURLOPT_CAINFO, self->ca_file);
+      curl_easy_setopt (curl, CURLOPT_CAPATH, NULL);
+    }
+  /* Only the proxy the settings name: libcurl would otherwise obey http_proxy and its kind from
+   * whatever environment the kiosk was started in, and send the citizen's dossier there. */
+  curl_easy_setopt (curl, CURLOPT_PROXY, self->proxy != NULL ? self->proxy : "");
   if (self->pinned_key != NULL)
     curl_easy_setopt (curl, CURLOPT_PINNEDPUBLICKEY, self->pinned_key);
   curl_easy_setopt (curl, CURLOPT_CONNECTTIMEOUT_MS, (long) self->connect_ms);

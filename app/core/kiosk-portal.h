@@ -86,6 +86,8 @@ void          kiosk_portal_set_low_speed          (KioskPortal          *self,
 void          kiosk_portal_set_tls                (KioskPortal          *self,
                                                    const char           *ca_file,
                                                    const char           *pinned_key);
+void          kiosk_portal_set_proxy              (KioskPortal          *self,
+                                                   const char           *proxy);
 gboolean      kiosk_portal_check_url              (const char           *url,
                                                    GError              **error);
 

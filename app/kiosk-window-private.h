@@ -1,0 +1,47 @@
+/* kiosk-window-private.h: the window's fields, shared by the files it is split into
+ * (kiosk-window.c: pages and session; kiosk-window-keyboard.c: the on-screen keyboard). */
+#pragma once
+
+#include "kiosk-window.h"
+#include "kiosk-keyboard.h"
+
+G_BEGIN_DECLS
+
+struct _KioskWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  KioskContext         *context;
+  KioskProcedure       *procedure;   /* shown on the procedure page */
+
+  AdwToastOverlay      *toast_overlay;
+  GtkStack             *stack;
+  GtkWidget            *finish_button;
+  GtkWidget            *home_button;
+  GtkWidget            *idle_warning;
+  GtkLabel             *idle_label;
+  GtkWidget            *idle_extend_button;
+  GtkToggleButton      *contrast_toggle;
+  GtkToggleButton      *large_text_toggle;
+  GtkRevealer          *keyboard_revealer;
+  KioskKeyboard        *keyboard;
+  char                 *keyboard_mode;   /* "auto" (touch terminals), "always" or "never" */
+  guint                 scroll_tick;     /* frames that bring the focused field above the keyboard */
+  guint                 scroll_frames;
+  gboolean              touch;           /* the last input came from a touchscreen */
+
+  /* Session lifecycle: after idle_timeout seconds without input, a warning gives the citizen
+   * idle_warning seconds (at least 20 in production, RGAA 13.1) before everything is erased. */
+  guint                 idle_timeout;
+  guint                 idle_warning_seconds;
+  guint                 idle_source;
+  guint                 countdown_source;
+  guint                 countdown;
+  gboolean              kiosk_mode;
+
+  GtkWidget            *pages[KIOSK_N_PAGES];   /* NULL until first shown, as in page_types */
+};
+
+void kiosk_window_init_keyboard (KioskWindow *self);
+
+G_END_DECLS
