@@ -238,7 +238,7 @@ outbox_done_cb (GObject      *object,
                 gpointer      user_data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) entries = kiosk_context_list_outbox_finish (KIOSK_CONTEXT (object), result, &error);
+  g_autoptr(GPtrArray) entries = kiosk_outbox_sender_list_finish (KIOSK_OUTBOX_SENDER (object), result, &error);
   KioskAgentPage *self;
   g_autoptr(GString) text = g_string_new (NULL);
   guint failed = 0;
@@ -306,8 +306,8 @@ update_health (KioskAgentPage *self)
       g_string_append_c (text, '\n');
     }
   {
-    const char *source = kiosk_context_get_catalogue_source (kiosk_page_get_context (KIOSK_PAGE (self)));
-    gint64 synced = kiosk_context_get_catalogue_synced (kiosk_page_get_context (KIOSK_PAGE (self)));
+    const char *source = kiosk_catalogue_service_get_source (kiosk_context_get_catalogue_service (kiosk_page_get_context (KIOSK_PAGE (self))));
+    gint64 synced = kiosk_catalogue_service_get_synced (kiosk_context_get_catalogue_service (kiosk_page_get_context (KIOSK_PAGE (self))));
 
     if (g_strcmp0 (source, "portal") == 0)
       g_string_append (text, _("Catalogue: up to date from the portal."));
@@ -363,7 +363,7 @@ kiosk_agent_page_refresh (KioskAgentPage *self)
   }
   update_health (self);
   {
-    gint64 call = kiosk_context_get_call_time (kiosk_page_get_context (KIOSK_PAGE (self)));
+    gint64 call = kiosk_session_get_call_time (kiosk_context_get_session (kiosk_page_get_context (KIOSK_PAGE (self))));
 
     gtk_widget_set_visible (self->call_box, call != 0);
     if (call != 0)
@@ -379,7 +379,6 @@ kiosk_agent_page_refresh (KioskAgentPage *self)
   gtk_stack_set_visible_child_name (self->stack, "dashboard");
 }
 
-static void count_in_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable);
 static void count_done_cb (GObject *object, GAsyncResult *result, gpointer user_data);
 
 static void
@@ -394,24 +393,11 @@ refresh (KioskAgentPage *self)
                                       kiosk_context_get_site (kiosk_page_get_context (KIOSK_PAGE (self))), NULL,
                                       self->cancellable, day_done_cb, self);
   begin (self);
-  kiosk_context_list_outbox_async (kiosk_page_get_context (KIOSK_PAGE (self)), self->cancellable, outbox_done_cb, self);
-  {
-    g_autoptr(GTask) task = g_task_new (NULL, self->cancellable, count_done_cb, self);
-
-    begin (self);
-    g_task_set_task_data (task, g_object_ref (kiosk_context_get_journal (kiosk_page_get_context (KIOSK_PAGE (self)))), g_object_unref);
-    g_task_run_in_thread (task, count_in_thread);
-  }
-}
-
-/* The manager's counters: read from the journal in a worker. */
-static void
-count_in_thread (GTask        *task,
-                 gpointer      source,
-                 gpointer      task_data,
-                 GCancellable *cancellable)
-{
-  g_task_return_pointer (task, kiosk_journal_count (task_data, 7), (GDestroyNotify) g_ptr_array_unref);
+  kiosk_outbox_sender_list_async (kiosk_context_get_outbox_sender (kiosk_page_get_context (KIOSK_PAGE (self))), self->cancellable, outbox_done_cb, self);
+  /* The manager's counters: read from the journal in a worker. */
+  begin (self);
+  kiosk_journal_count_async (kiosk_context_get_journal (kiosk_page_get_context (KIOSK_PAGE (self))), 7,
+                             self->cancellable, count_done_cb, self);
 }
 
 /* Two bars a day: dossiers sent alone (blue) and with an agent (orange), with the sessions
@@ -469,13 +455,14 @@ count_done_cb (GObject      *object,
                GAsyncResult *result,
                gpointer      user_data)
 {
-  g_autoptr(GPtrArray) days = g_task_propagate_pointer (G_TASK (result), NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) days = kiosk_journal_count_finish (KIOSK_JOURNAL (object), result, &error);
   KioskAgentPage *self;
   KioskJournalDay *today;
   g_autofree char *text = NULL;
   guint sessions = 0, dossiers = 0, assisted = 0;
 
-  if (days == NULL || g_task_had_error (G_TASK (result)))
+  if (days == NULL)
     return;
   self = KIOSK_AGENT_PAGE (user_data);
   end (self);
@@ -571,7 +558,8 @@ retry_action_cb (GtkWidget  *widget,
 {
   KioskAgentPage *self = KIOSK_AGENT_PAGE (widget);
 
-  kiosk_context_retry_now (kiosk_page_get_context (KIOSK_PAGE (self)));
+  kiosk_context_log (kiosk_page_get_context (KIOSK_PAGE (self)), "outbox-retry", "");
+  kiosk_outbox_sender_retry_now (kiosk_context_get_outbox_sender (kiosk_page_get_context (KIOSK_PAGE (self))));
   gtk_label_set_label (self->outbox_label, _("Sending now…"));
   gtk_widget_set_visible (self->retry_button, FALSE);
 }
@@ -586,7 +574,7 @@ quit_action_cb (GtkWidget  *widget,
   GApplication *application = g_application_get_default ();
 
   kiosk_context_log (kiosk_page_get_context (KIOSK_PAGE (self)), "kiosk-quit", "");
-  kiosk_context_end_session (kiosk_page_get_context (KIOSK_PAGE (self)));
+  kiosk_session_end (kiosk_context_get_session (kiosk_page_get_context (KIOSK_PAGE (self))));
   if (application != NULL)
     g_application_quit (application);
 }
@@ -596,7 +584,10 @@ answer_call_action_cb (GtkWidget  *widget,
                        const char *action_name,
                        GVariant   *parameter)
 {
-  kiosk_context_answer_call (kiosk_page_get_context (KIOSK_PAGE (widget)));
+  KioskContext *context = kiosk_page_get_context (KIOSK_PAGE (widget));
+  const KioskAgent *agent = kiosk_context_get_agent (context);
+
+  kiosk_session_answer_call (kiosk_context_get_session (context), agent ? agent->id : NULL);
 }
 
 /* An assisted session for the citizen beside the agent: agent mode locks, the citizen gets the
@@ -606,10 +597,15 @@ assist_action_cb (GtkWidget  *widget,
                   const char *action_name,
                   GVariant   *parameter)
 {
-  KioskAgentPage *self = KIOSK_AGENT_PAGE (widget);
+  KioskContext *context = kiosk_page_get_context (KIOSK_PAGE (widget));
+  const KioskAgent *agent = kiosk_context_get_agent (context);
 
-  if (kiosk_context_start_assisted (kiosk_page_get_context (KIOSK_PAGE (self))))
-    gtk_widget_activate_action (widget, "win.show-page", "s", "catalogue");
+  if (agent == NULL)
+    return;
+  kiosk_session_start_assisted (kiosk_context_get_session (context), agent);
+  /* The citizen now uses the screen. */
+  kiosk_context_set_agent (context, NULL);
+  gtk_widget_activate_action (widget, "win.show-page", "s", "catalogue");
 }
 
 static void
@@ -621,10 +617,9 @@ refresh_action_cb (GtkWidget  *widget,
 }
 
 static void
-agent_changed_cb (KioskContext   *context,
-                  KioskAgentPage *self)
+agent_changed_cb (KioskAgentPage *self)
 {
-  if (kiosk_context_get_agent (context) == NULL)
+  if (kiosk_context_get_agent (kiosk_page_get_context (KIOSK_PAGE (self))) == NULL)
     {
       /* Locked: drop what was shown and any request in flight. */
       g_cancellable_cancel (self->cancellable);
@@ -652,8 +647,12 @@ kiosk_agent_page_constructed (GObject *object)
   KioskAgentPage *self = KIOSK_AGENT_PAGE (object);
 
   G_OBJECT_CLASS (kiosk_agent_page_parent_class)->constructed (object);
-  g_signal_connect_object (kiosk_page_get_context (KIOSK_PAGE (self)), "agent-changed",
-                           G_CALLBACK (agent_changed_cb), self, 0);
+  g_signal_connect_object (kiosk_page_get_context (KIOSK_PAGE (self)), "notify::agent",
+                           G_CALLBACK (agent_changed_cb), self, G_CONNECT_SWAPPED);
+  /* A call for an agent shows on the dashboard. */
+  g_signal_connect_object (kiosk_context_get_session (kiosk_page_get_context (KIOSK_PAGE (self))),
+                           "notify::call-time", G_CALLBACK (agent_changed_cb), self,
+                           G_CONNECT_SWAPPED);
 }
 
 static void

@@ -131,7 +131,7 @@ static void
 window_realize_cb (GtkWidget        *window,
                    KioskApplication *self)
 {
-  if (kiosk_context_get_catalogue_loaded (self->context))
+  if (kiosk_catalogue_service_get_loaded (kiosk_context_get_catalogue_service (self->context)))
     signal_ready_after_next_paint (self);
 }
 
@@ -142,7 +142,7 @@ refresh_catalogue_cb (GObject      *object,
 {
   g_autoptr(GError) error = NULL;
 
-  if (!kiosk_context_refresh_catalogue_finish (KIOSK_CONTEXT (object), result, &error))
+  if (!kiosk_catalogue_service_refresh_finish (KIOSK_CATALOGUE_SERVICE (object), result, &error))
     g_message ("Catalogue not refreshed from the portal: %s", error->message);
 }
 
@@ -168,12 +168,13 @@ load_catalogue_cb (GObject      *object,
   g_autoptr(KioskApplication) self = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (!kiosk_context_load_catalogue_finish (KIOSK_CONTEXT (object), result, &error))
+  if (!kiosk_catalogue_service_load_finish (KIOSK_CATALOGUE_SERVICE (object), result, &error))
     g_warning ("No catalogue: %s", error->message);
   signal_ready_after_next_paint (self);
-  kiosk_context_refresh_catalogue_async (self->context, NULL, refresh_catalogue_cb, NULL);
+  kiosk_catalogue_service_refresh_async (kiosk_context_get_catalogue_service (self->context), NULL,
+                                         refresh_catalogue_cb, NULL);
   /* Resumes what a crash or an outage left in the outbox, then looks again every 30 s. */
-  kiosk_context_start_sender (self->context, 30 * 1000);
+  kiosk_outbox_sender_start (kiosk_context_get_outbox_sender (self->context), 30 * 1000);
   kiosk_context_discover_scanner_async (self->context, NULL, scanners_found_cb, NULL);
 }
 
@@ -316,7 +317,8 @@ kiosk_application_activate (GApplication *application)
         }
       g_signal_connect_object (self->context, "scanner-device-changed",
                                G_CALLBACK (scanner_device_changed_cb), self, 0);
-      kiosk_context_load_catalogue_async (self->context, NULL, load_catalogue_cb, g_object_ref (self));
+      kiosk_catalogue_service_load_async (kiosk_context_get_catalogue_service (self->context), NULL,
+                                          load_catalogue_cb, g_object_ref (self));
     }
   window = create_window (self);
   gtk_window_present (window);

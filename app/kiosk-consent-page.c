@@ -25,7 +25,7 @@ void
 kiosk_consent_page_ask (KioskConsentPage *self,
                         KioskProcedure   *procedure)
 {
-  const KioskAgent *agent = kiosk_context_get_assisting (kiosk_page_get_context (KIOSK_PAGE (self)));
+  const KioskAgent *agent = kiosk_session_get_assisting (kiosk_context_get_session (kiosk_page_get_context (KIOSK_PAGE (self))));
   g_autofree char *intro = NULL;
 
   g_set_object (&self->procedure, procedure);
@@ -47,7 +47,7 @@ accept_action_cb (GtkWidget  *widget,
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
   g_auto(GStrv) scopes = NULL;
 
-  if (self->procedure == NULL || kiosk_context_get_assisting (kiosk_page_get_context (KIOSK_PAGE (self))) == NULL)
+  if (self->procedure == NULL || kiosk_session_get_assisting (kiosk_context_get_session (kiosk_page_get_context (KIOSK_PAGE (self)))) == NULL)
     return;
   if (gtk_check_button_get_active (self->fill_check))
     g_strv_builder_add (builder, "fill");
@@ -62,7 +62,7 @@ accept_action_cb (GtkWidget  *widget,
       gtk_widget_activate_action (widget, "consent.refuse", NULL);
       return;
     }
-  kiosk_context_give_consent (kiosk_page_get_context (KIOSK_PAGE (self)), kiosk_procedure_get_slug (self->procedure),
+  kiosk_session_give_consent (kiosk_context_get_session (kiosk_page_get_context (KIOSK_PAGE (self))), kiosk_procedure_get_slug (self->procedure),
                               (const char * const *) scopes);
   gtk_widget_activate_action (widget, "win.start-dossier", NULL);
 }
@@ -76,7 +76,7 @@ refuse_action_cb (GtkWidget  *widget,
   g_autofree char *slug = self->procedure ? g_strdup (kiosk_procedure_get_slug (self->procedure)) : NULL;
 
   kiosk_context_log (kiosk_page_get_context (KIOSK_PAGE (self)), "consent-refused", slug ? slug : "");
-  kiosk_context_end_assisted (kiosk_page_get_context (KIOSK_PAGE (self)));
+  kiosk_session_end_assisted (kiosk_context_get_session (kiosk_page_get_context (KIOSK_PAGE (self))));
   if (slug != NULL)
     gtk_widget_activate_action (widget, "win.open-procedure", "s", slug);
 }

@@ -187,7 +187,7 @@ draft_phone_cb (GtkWidget  *widget,
                 GVariant   *parameter)
 {
   KioskDraftPage *self = KIOSK_DRAFT_PAGE (widget);
-  KioskDossier *dossier = kiosk_context_get_dossier (kiosk_page_get_context (KIOSK_PAGE (self)));
+  KioskDossier *dossier = kiosk_session_get_dossier (kiosk_context_get_session (kiosk_page_get_context (KIOSK_PAGE (self))));
   g_autofree char *body = NULL;
   g_autofree char *escaped = NULL;
   g_autofree char *path = NULL;
@@ -211,7 +211,7 @@ draft_phone_cb (GtkWidget  *widget,
 void
 kiosk_draft_page_park (KioskDraftPage *self)
 {
-  KioskDossier *dossier = kiosk_context_get_dossier (kiosk_page_get_context (KIOSK_PAGE (self)));
+  KioskDossier *dossier = kiosk_session_get_dossier (kiosk_context_get_session (kiosk_page_get_context (KIOSK_PAGE (self))));
 
   kiosk_draft_page_reset (KIOSK_PAGE (self));
   gtk_stack_set_visible_child_name (self->stack, "park");
@@ -288,7 +288,7 @@ resume_done_cb (GObject      *object,
       gtk_widget_grab_focus (GTK_WIDGET (self->code_entry));
       return;
     }
-  dossier = kiosk_context_resume_draft (kiosk_page_get_context (KIOSK_PAGE (self)), draft);
+  dossier = kiosk_session_resume_draft (kiosk_context_get_session (kiosk_page_get_context (KIOSK_PAGE (self))), draft);
   if (dossier == NULL)
     {
       show_error (self->resume_error, _("This procedure is no longer offered at the terminal. Please ask an agent."));

@@ -68,7 +68,7 @@ dossiers_done_cb (GObject      *object,
 static void
 load (KioskMyRequestsPage *self)
 {
-  const KioskAccount *account = kiosk_context_get_account (kiosk_page_get_context (KIOSK_PAGE (self)));
+  const KioskAccount *account = kiosk_session_get_account (kiosk_context_get_session (kiosk_page_get_context (KIOSK_PAGE (self))));
 
   kiosk_my_requests_page_reset (KIOSK_PAGE (self));
   if (account == NULL || kiosk_context_get_portal (kiosk_page_get_context (KIOSK_PAGE (self))) == NULL)

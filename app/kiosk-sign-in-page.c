@@ -42,7 +42,7 @@ set_busy (KioskSignInPage *self,
 static void
 show_signed_in (KioskSignInPage *self)
 {
-  const KioskAccount *account = kiosk_context_get_account (kiosk_page_get_context (KIOSK_PAGE (self)));
+  const KioskAccount *account = kiosk_session_get_account (kiosk_context_get_session (kiosk_page_get_context (KIOSK_PAGE (self))));
   g_autofree char *hello = NULL;
 
   /* TRANSLATORS: %s is the citizen's first name and name */
@@ -98,7 +98,7 @@ changed_cb (KioskSignIn     *sign_in,
       }
       break;
     case KIOSK_SIGN_IN_APPROVED:
-      kiosk_context_set_account (kiosk_page_get_context (KIOSK_PAGE (self)), kiosk_sign_in_steal_account (sign_in));
+      kiosk_session_set_account (kiosk_context_get_session (kiosk_page_get_context (KIOSK_PAGE (self))), kiosk_sign_in_steal_account (sign_in));
       show_signed_in (self);
       break;
     case KIOSK_SIGN_IN_EXPIRED:
@@ -127,7 +127,7 @@ changed_cb (KioskSignIn     *sign_in,
 void
 kiosk_sign_in_page_start (KioskSignInPage *self)
 {
-  if (kiosk_context_get_account (kiosk_page_get_context (KIOSK_PAGE (self))) != NULL)
+  if (kiosk_session_get_account (kiosk_context_get_session (kiosk_page_get_context (KIOSK_PAGE (self)))) != NULL)
     {
       show_signed_in (self);
       return;

@@ -1,6 +1,8 @@
-/* kiosk-submit-page.c: the upload, its progress bar, and a French sentence for each failure.
- * Retrying reuses the dossier's Idempotency-Key, so the portal never records it twice. */
+/* kiosk-submit-page.c: shows a KioskSubmission — its progress bar, and a French sentence for each
+ * failure. Retrying runs the same submission again, with the dossier's Idempotency-Key. */
 #include "kiosk-submit-page.h"
+
+#include "kiosk-submission.h"
 
 #include <glib/gi18n.h>
 
@@ -8,12 +10,9 @@ struct _KioskSubmitPage
 {
   KioskPage          parent_instance;
 
-  KioskDossier     *dossier;
+  KioskSubmission  *submission;     /* nullable: the dossier being sent, kept for a retry */
   GCancellable     *cancellable;
   KioskSubmitState  state;
-  KioskReceipt     *receipt;
-  GHashTable       *field_errors;
-  gint64            outbox_id;      /* the dossier's entry in the outbox, 0 before it is saved */
 
   GtkLabel         *title_label;
   GtkProgressBar   *progress_bar;
@@ -41,11 +40,12 @@ set_state (KioskSubmitPage  *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
 }
 
+/* A French sentence for each failure, chosen by its domain and code. */
 static char *
-describe_error (const GError *error,
-                gboolean     *can_retry)
+describe_error (KioskSubmission *submission)
 {
-  *can_retry = TRUE;
+  const GError *error = kiosk_submission_get_error (submission);
+
   if (error->domain == KIOSK_PORTAL_ERROR)
     switch ((KioskPortalError) error->code)
       {
@@ -57,188 +57,101 @@ describe_error (const GError *error,
       case KIOSK_PORTAL_ERROR_MALFORMED:
         return g_strdup (_("The portal sent an answer the terminal does not understand. Your answers are kept. Try again, or call an agent."));
       case KIOSK_PORTAL_ERROR_INVALID_FIELDS:
-        *can_retry = FALSE;
         return g_strdup (_("The portal refused some answers. Go back to your answers to correct them."));
       case KIOSK_PORTAL_ERROR_INSECURE_URL:
       case KIOSK_PORTAL_ERROR_TLS:
-        *can_retry = FALSE;
         return g_strdup (_("The terminal cannot connect safely to the portal. Please call an agent."));
       case KIOSK_PORTAL_ERROR_REFUSED:
       default:
-        *can_retry = FALSE;
         return g_strdup (_("The portal refused the request. Please call an agent."));
       }
-  if (error->domain == KIOSK_FIELD_ERROR)
-    {
-      *can_retry = FALSE;
-      return g_strdup (error->message);
-    }
+  /* The terminal's validator words its refusal for the citizen already. */
+  if (kiosk_submission_get_invalid_answer (submission) != NULL)
+    return g_strdup (kiosk_submission_get_invalid_answer (submission));
   if (error->domain == KIOSK_STORAGE_ERROR)
     return g_strdup (_("The terminal could not save your request. Your answers are kept. Try again; if it happens again, call an agent."));
   return g_strdup (_("The request could not be sent. Your answers are kept. Please try again."));
 }
 
 static void
-submit_progress_cb (guint64  sent,
-                    guint64  total,
-                    gpointer user_data)
+show_failure (KioskSubmitPage *self)
 {
-  KioskSubmitPage *self = user_data;
-
-  if (self->state == KIOSK_SUBMIT_SENDING && total > 0)
-    gtk_progress_bar_set_fraction (self->progress_bar, (double) sent / total);
-}
-
-static gboolean
-is_retryable (const GError *error)
-{
-  return error->domain == KIOSK_PORTAL_ERROR
-         && (error->code == KIOSK_PORTAL_ERROR_UNREACHABLE || error->code == KIOSK_PORTAL_ERROR_TIMEOUT
-             || error->code == KIOSK_PORTAL_ERROR_SERVER || error->code == KIOSK_PORTAL_ERROR_MALFORMED);
-}
-
-/* A short reference the citizen can read out to an agent: the start of the Idempotency-Key. */
-static char *
-format_local_reference (KioskDossier *dossier)
-{
-  g_autofree char *key = g_ascii_strup (kiosk_dossier_get_idempotency_key (dossier), -1);
-
-  return g_strdup_printf ("%.4s-%.4s", key, key + 4);
-}
-
-static void
-show_failure (KioskSubmitPage *self,
-              const GError    *error)
-{
-  gboolean can_retry;
-  g_autofree char *text = describe_error (error, &can_retry);
+  g_autofree char *text = describe_error (self->submission);
 
   gtk_label_set_label (self->title_label, _("Your request was not sent"));
   gtk_label_set_label (self->message_label, text);
-  gtk_widget_set_visible (self->retry_button, can_retry);
+  gtk_widget_set_visible (self->retry_button, kiosk_submission_can_retry (self->submission));
   set_state (self, KIOSK_SUBMIT_FAILED);
 }
 
 static void
-submit_done_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
+progress_changed_cb (KioskSubmitPage *self)
+{
+  if (self->state == KIOSK_SUBMIT_SENDING)
+    gtk_progress_bar_set_fraction (self->progress_bar, kiosk_submission_get_progress (self->submission));
+}
+
+static void
+submitted_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
 {
   g_autoptr(KioskSubmitPage) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GHashTable) field_errors = NULL;
-  KioskReceipt *receipt = kiosk_portal_submit_finish (KIOSK_PORTAL (object), result, &field_errors, &error);
+  const KioskReceipt *receipt = kiosk_submission_run_finish (KIOSK_SUBMISSION (object), result, &error);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
-  if (receipt == NULL && self->outbox_id != 0 && is_retryable (error))
+  if (receipt == NULL)
     {
-      /* Saved in the outbox: the sender will deliver it with the same key. The citizen may go. */
-      g_message ("Submission deferred to the outbox: %s", error->message);
-      receipt = g_new0 (KioskReceipt, 1);
-      receipt->number = format_local_reference (self->dossier);
-      receipt->queued = TRUE;
-    }
-  else if (receipt == NULL)
-    {
-      g_message ("Submission failed: %s", error->message);
-      /* Answers refused: the citizen corrects them and sends again, so the entry goes. Other
-       * refusals stay in the outbox, marked for an agent by the sender. */
-      if (g_error_matches (error, KIOSK_PORTAL_ERROR, KIOSK_PORTAL_ERROR_INVALID_FIELDS) && self->outbox_id != 0)
-        {
-          kiosk_context_unqueue_dossier (kiosk_page_get_context (KIOSK_PAGE (self)), self->outbox_id);
-          self->outbox_id = 0;
-        }
-      g_clear_pointer (&self->field_errors, g_hash_table_unref);
-      self->field_errors = g_steal_pointer (&field_errors);
-      show_failure (self, error);
+      show_failure (self);
       return;
     }
-  else if (self->outbox_id != 0)
-    {
-      kiosk_context_unqueue_dossier (kiosk_page_get_context (KIOSK_PAGE (self)), self->outbox_id);
-      self->outbox_id = 0;
-    }
-
-  g_clear_pointer (&self->receipt, kiosk_receipt_free);
-  self->receipt = receipt;
-  kiosk_context_log (kiosk_page_get_context (KIOSK_PAGE (self)), receipt->queued ? "dossier-queued" : "dossier-submitted", receipt->number);
+  kiosk_context_log (kiosk_page_get_context (KIOSK_PAGE (self)),
+                     receipt->queued ? "dossier-queued" : "dossier-submitted", receipt->number);
   gtk_progress_bar_set_fraction (self->progress_bar, 1.0);
   set_state (self, KIOSK_SUBMIT_DONE);
   gtk_widget_activate_action (GTK_WIDGET (self), "win.show-page", "s", KIOSK_PAGE_RECEIPT);
 }
 
 static void
-queued_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
+drop_submission (KioskSubmitPage *self)
 {
-  g_autoptr(KioskSubmitPage) self = user_data;
-  g_autoptr(GError) error = NULL;
-  gint64 id = kiosk_context_queue_dossier_finish (KIOSK_CONTEXT (object), result, &error);
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  if (id == 0)
-    {
-      g_warning ("Cannot save the dossier in the outbox: %s", error->message);
-      /* The field error message is already a sentence for the citizen; storage errors are not. */
-      if (error->domain != KIOSK_FIELD_ERROR)
-        {
-          g_clear_error (&error);
-          error = g_error_new_literal (KIOSK_STORAGE_ERROR, KIOSK_STORAGE_ERROR_FAILED, "outbox");
-        }
-      show_failure (self, error);
-      return;
-    }
-  self->outbox_id = id;
-  kiosk_portal_submit_async (kiosk_context_get_portal (kiosk_page_get_context (KIOSK_PAGE (self))), self->dossier, submit_progress_cb,
-                             self, self->cancellable, submit_done_cb, g_object_ref (self));
+  if (self->submission != NULL)
+    g_signal_handlers_disconnect_by_data (self->submission, self);
+  g_clear_object (&self->submission);
 }
 
 /**
  * kiosk_submit_page_start:
  *
- * Sends @dossier; the page goes to the receipt when the portal has recorded it.
+ * Sends @dossier (again, after a failure: the same submission, so the dossier saved in the
+ * outbox is not saved twice); the page goes to the receipt when it is delivered or queued.
  */
 void
 kiosk_submit_page_start (KioskSubmitPage *self,
                          KioskDossier    *dossier)
 {
-  KioskPortal *portal = kiosk_context_get_portal (kiosk_page_get_context (KIOSK_PAGE (self)));
+  KioskContext *context = kiosk_page_get_context (KIOSK_PAGE (self));
 
   if (self->state == KIOSK_SUBMIT_SENDING)
     return;
-  if (self->dossier != dossier)
-    self->outbox_id = 0;
-  g_set_object (&self->dossier, dossier);
-  g_clear_pointer (&self->receipt, kiosk_receipt_free);
-  g_clear_pointer (&self->field_errors, g_hash_table_unref);
+  if (self->submission == NULL || kiosk_submission_get_dossier (self->submission) != dossier)
+    {
+      drop_submission (self);
+      self->submission = kiosk_submission_new (context, dossier);
+      g_signal_connect_swapped (self->submission, "notify::progress", G_CALLBACK (progress_changed_cb), self);
+    }
   gtk_label_set_label (self->title_label, _("Sending your request…"));
   gtk_label_set_label (self->message_label, _("Please wait. Do not leave the terminal."));
   gtk_progress_bar_set_fraction (self->progress_bar, 0);
   set_state (self, KIOSK_SUBMIT_SENDING);
 
-  if (portal == NULL)
-    {
-      g_autoptr(GError) error = g_error_new_literal (KIOSK_PORTAL_ERROR, KIOSK_PORTAL_ERROR_INSECURE_URL,
-                                                     "No portal");
-
-      show_failure (self, error);
-      return;
-    }
-
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
-  g_signal_connect_object (kiosk_context_get_session_cancellable (kiosk_page_get_context (KIOSK_PAGE (self))), "cancelled",
+  g_signal_connect_object (kiosk_session_get_cancellable (kiosk_context_get_session (context)), "cancelled",
                            G_CALLBACK (g_cancellable_cancel), self->cancellable, G_CONNECT_SWAPPED);
-  /* First on disk (encrypted), then to the portal: once saved, the dossier cannot be lost. */
-  if (self->outbox_id != 0)
-    kiosk_portal_submit_async (portal, dossier, submit_progress_cb, self, self->cancellable,
-                               submit_done_cb, g_object_ref (self));
-  else
-    kiosk_context_queue_dossier_async (kiosk_page_get_context (KIOSK_PAGE (self)), dossier, self->cancellable, queued_cb,
-                                       g_object_ref (self));
+  kiosk_submission_run_async (self->submission, self->cancellable, submitted_cb, g_object_ref (self));
 }
 
 KioskSubmitState
@@ -250,12 +163,12 @@ kiosk_submit_page_get_state (KioskSubmitPage *self)
 /**
  * kiosk_submit_page_get_receipt:
  *
- * Returns: (transfer none) (nullable): the portal's receipt once sent
+ * Returns: (transfer none) (nullable): the receipt once delivered or queued
  */
 const KioskReceipt *
 kiosk_submit_page_get_receipt (KioskSubmitPage *self)
 {
-  return self->receipt;
+  return self->submission ? kiosk_submission_get_receipt (self->submission) : NULL;
 }
 
 /**
@@ -266,7 +179,7 @@ kiosk_submit_page_get_receipt (KioskSubmitPage *self)
 GHashTable *
 kiosk_submit_page_get_field_errors (KioskSubmitPage *self)
 {
-  return self->field_errors;
+  return self->submission ? kiosk_submission_get_field_errors (self->submission) : NULL;
 }
 
 /* Forgets the dossier and the receipt at the end of a session. */
@@ -278,10 +191,7 @@ kiosk_submit_page_reset (KioskPage *page)
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
-  g_clear_object (&self->dossier);
-  g_clear_pointer (&self->receipt, kiosk_receipt_free);
-  g_clear_pointer (&self->field_errors, g_hash_table_unref);
-  self->outbox_id = 0;
+  drop_submission (self);
   set_state (self, KIOSK_SUBMIT_IDLE);
 }
 
@@ -292,7 +202,7 @@ submit_back_cb (GtkWidget  *widget,
 {
   KioskSubmitPage *self = KIOSK_SUBMIT_PAGE (widget);
 
-  if (self->field_errors != NULL)
+  if (kiosk_submit_page_get_field_errors (self) != NULL)
     gtk_widget_activate_action (widget, "win.correct", NULL);
   else
     gtk_widget_activate_action (widget, "win.show-page", "s", KIOSK_PAGE_REVIEW);

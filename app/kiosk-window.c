@@ -104,7 +104,7 @@ static void
 show_page (KioskWindow *self,
            const char  *name)
 {
-  KioskDossier *dossier = kiosk_context_get_dossier (self->context);
+  KioskDossier *dossier = kiosk_session_get_dossier (kiosk_context_get_session (self->context));
   GtkWidget *page;
   GtkWidget *left;
 
@@ -142,8 +142,8 @@ show_page (KioskWindow *self,
 static gboolean
 has_citizen_data (KioskWindow *self)
 {
-  return kiosk_context_get_dossier (self->context) != NULL
-         || kiosk_context_get_account (self->context) != NULL
+  return kiosk_session_get_dossier (kiosk_context_get_session (self->context)) != NULL
+         || kiosk_session_get_account (kiosk_context_get_session (self->context)) != NULL
          || g_strcmp0 (kiosk_window_get_page_name (self), KIOSK_PAGE_WELCOME) != 0;
 }
 
@@ -183,7 +183,7 @@ countdown_tick_cb (gpointer user_data)
     }
   self->countdown_source = 0;
   hide_idle_warning (self);
-  kiosk_context_end_session (self->context);
+  kiosk_session_end (kiosk_context_get_session (self->context));
   return G_SOURCE_REMOVE;
 }
 
@@ -339,14 +339,14 @@ start_dossier_action_cb (GtkWidget  *widget,
   if (self->procedure == NULL)
     return;
   /* In an assisted session, the citizen agrees first, for this procedure. */
-  if (kiosk_context_get_assisting (self->context) != NULL
-      && !kiosk_context_has_consent (self->context, kiosk_procedure_get_slug (self->procedure)))
+  if (kiosk_session_get_assisting (kiosk_context_get_session (self->context)) != NULL
+      && !kiosk_session_has_consent (kiosk_context_get_session (self->context), kiosk_procedure_get_slug (self->procedure)))
     {
       kiosk_consent_page_ask (KIOSK_CONSENT_PAGE (ensure_page (self, KIOSK_PAGE_CONSENT)), self->procedure);
       show_page (self, KIOSK_PAGE_CONSENT);
       return;
     }
-  dossier = kiosk_context_start_dossier (self->context, self->procedure);
+  dossier = kiosk_session_start_dossier (kiosk_context_get_session (self->context), self->procedure);
   kiosk_form_page_show_step (KIOSK_FORM_PAGE (ensure_page (self, KIOSK_PAGE_FORM)), dossier, 0, NULL);
   show_page (self, KIOSK_PAGE_FORM);
 }
@@ -357,7 +357,7 @@ edit_step_action_cb (GtkWidget  *widget,
                      GVariant   *parameter)
 {
   KioskWindow *self = KIOSK_WINDOW (widget);
-  KioskDossier *dossier = kiosk_context_get_dossier (self->context);
+  KioskDossier *dossier = kiosk_session_get_dossier (kiosk_context_get_session (self->context));
   guint step = g_variant_get_uint32 (parameter);
 
   if (dossier == NULL || step >= kiosk_procedure_get_n_pages (kiosk_dossier_get_procedure (dossier)))
@@ -391,7 +391,7 @@ correct_action_cb (GtkWidget  *widget,
                    GVariant   *parameter)
 {
   KioskWindow *self = KIOSK_WINDOW (widget);
-  KioskDossier *dossier = kiosk_context_get_dossier (self->context);
+  KioskDossier *dossier = kiosk_session_get_dossier (kiosk_context_get_session (self->context));
   GHashTable *errors = kiosk_submit_page_get_field_errors (KIOSK_SUBMIT_PAGE (ensure_page (self, KIOSK_PAGE_SUBMIT)));
   KioskProcedure *procedure;
 
@@ -423,9 +423,9 @@ submit_action_cb (GtkWidget  *widget,
                   GVariant   *parameter)
 {
   KioskWindow *self = KIOSK_WINDOW (widget);
-  KioskDossier *dossier = kiosk_context_get_dossier (self->context);
+  KioskDossier *dossier = kiosk_session_get_dossier (kiosk_context_get_session (self->context));
 
-  if (dossier == NULL || !kiosk_dossier_is_complete (dossier))
+  if (!kiosk_session_is_complete (kiosk_context_get_session (self->context)))
     return;
   show_page (self, KIOSK_PAGE_SUBMIT);
   kiosk_submit_page_start (KIOSK_SUBMIT_PAGE (ensure_page (self, KIOSK_PAGE_SUBMIT)), dossier);
@@ -465,7 +465,7 @@ call_agent_action_cb (GtkWidget  *widget,
   KioskWindow *self = KIOSK_WINDOW (widget);
   AdwToast *toast;
 
-  kiosk_context_call_agent (self->context);
+  kiosk_session_call_agent (kiosk_context_get_session (self->context));
   toast = adw_toast_new (_("An agent has been told. Someone will come to help you as soon as possible."));
   adw_toast_set_timeout (toast, 8);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
@@ -479,7 +479,7 @@ park_draft_action_cb (GtkWidget  *widget,
 {
   KioskWindow *self = KIOSK_WINDOW (widget);
 
-  if (kiosk_context_get_dossier (self->context) == NULL)
+  if (kiosk_session_get_dossier (kiosk_context_get_session (self->context)) == NULL)
     return;
   kiosk_draft_page_park (KIOSK_DRAFT_PAGE (ensure_page (self, KIOSK_PAGE_DRAFT)));
   show_page (self, KIOSK_PAGE_DRAFT);
@@ -505,7 +505,7 @@ finish_action_cb (GtkWidget  *widget,
 {
   KioskWindow *self = KIOSK_WINDOW (widget);
 
-  kiosk_context_end_session (self->context);
+  kiosk_session_end (kiosk_context_get_session (self->context));
 }
 
 /* The display choice belongs to the citizen's session: it applies to the whole window. */
@@ -592,8 +592,11 @@ kiosk_window_constructed (GObject *object)
   ensure_style (gtk_widget_get_display (GTK_WIDGET (self)));
 
   g_signal_connect_object (self->context, "session-ended", G_CALLBACK (session_ended_cb), self, 0);
-  g_signal_connect_object (self->context, "agent-changed", G_CALLBACK (restart_idle_timer), self,
+  /* Agent mode has its own, longer, timeout; a call for an agent is activity. */
+  g_signal_connect_object (self->context, "notify::agent", G_CALLBACK (restart_idle_timer), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (kiosk_context_get_session (self->context), "notify::call-time",
+                           G_CALLBACK (restart_idle_timer), self, G_CONNECT_SWAPPED);
   show_page (self, KIOSK_PAGE_WELCOME);
   restart_idle_timer (self);
 }

@@ -319,7 +319,7 @@ on_loaded_cb (GObject      *object,
   gboolean *done = user_data;
   g_autoptr(GError) error = NULL;
 
-  g_assert_true (kiosk_context_load_catalogue_finish (KIOSK_CONTEXT (object), result, &error));
+  g_assert_true (kiosk_catalogue_service_load_finish (KIOSK_CATALOGUE_SERVICE (object), result, &error));
   g_assert_no_error (error);
   *done = TRUE;
 }
@@ -351,7 +351,7 @@ kiosk_test_context_new_with_catalogue (const char *portal_url,
   KioskContext *context = kiosk_context_new (portal_url, "epn-test-01", data_dir, uri, "test:0");
   gboolean done = FALSE;
 
-  kiosk_context_load_catalogue_async (context, NULL, on_loaded_cb, &done);
+  kiosk_catalogue_service_load_async (kiosk_context_get_catalogue_service (context), NULL, on_loaded_cb, &done);
   g_assert_true (kiosk_test_wait (is_true_cb, &done, 10000));
   return context;
 }

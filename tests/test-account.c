@@ -5,6 +5,7 @@
  * session and delivered after it that still lands in the account, the token revoked at the end
  * of the session and found nowhere on disk. */
 #include "kiosk-test-util.h"
+#include "kiosk-submission.h"
 
 #include "kiosk-my-requests-page.h"
 #include "kiosk-sign-in-page.h"
@@ -222,7 +223,7 @@ assert_nowhere (const char *dir,
 static gboolean
 sign_in_page_signed_in_cb (gpointer data)
 {
-  return kiosk_context_get_account (data) != NULL;
+  return kiosk_session_get_account (kiosk_context_get_session (data)) != NULL;
 }
 
 static gboolean
@@ -276,7 +277,7 @@ test_sign_in_prefill_and_queued_dossier (void)
   decide_on_phone (code, "approve");
   g_assert_true (kiosk_test_wait (sign_in_page_signed_in_cb, context, 10000));
   g_assert_cmpstr (kiosk_test_label (window, "sign-in-title"), ==, "Hello Marie, you are signed in.");
-  token = g_strdup (kiosk_context_get_account (context)->token);
+  token = g_strdup (kiosk_session_get_account (kiosk_context_get_session (context))->token);
   g_assert_cmpint (me_status (token), ==, 200);
 
   /* The form knows the citizen; they may still change it. */
@@ -288,7 +289,7 @@ test_sign_in_prefill_and_queued_dossier (void)
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (kiosk_test_find (window, "field-first_name"))), ==, "Marie");
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (kiosk_test_find (window, "field-birth_date"))), ==, "12/04/1961");
 
-  dossier = kiosk_context_get_dossier (context);
+  dossier = kiosk_session_get_dossier (kiosk_context_get_session (context));
   kiosk_test_complete_dossier (dossier);
   key = g_strdup (kiosk_dossier_get_idempotency_key (dossier));
 
@@ -304,7 +305,7 @@ test_sign_in_prefill_and_queued_dossier (void)
   /* The citizen leaves: signed out, the token revoked, and no secret in plain text on disk. */
   kiosk_test_click (window, "receipt-finish");
   kiosk_test_wait_for_page (window, "welcome");
-  g_assert_null (kiosk_context_get_account (context));
+  g_assert_null (kiosk_session_get_account (kiosk_context_get_session (context)));
   g_assert_cmpint (me_status (token), ==, 401);
   assert_nowhere (data_dir, token);
   assert_nowhere (data_dir, grant);
@@ -313,13 +314,13 @@ test_sign_in_prefill_and_queued_dossier (void)
   /* Later, the portal takes dossiers again: it lands in Marie's account. */
   kiosk_test_portal_post (portal, "_control/faults", "{}");
   kiosk_outbox_set_backoff (kiosk_context_get_outbox (context), 1, 10);
-  kiosk_context_start_sender (context, 100);
+  kiosk_outbox_sender_start (kiosk_context_get_outbox_sender (context), 100);
   g_assert_true (kiosk_test_wait_outbox_empty (context, 20000));
   stats = kiosk_test_portal_get (portal, "_control/oauth");
   g_assert_cmpstr (owner_of (stats, key), ==, "marie.wamytan");
 
   /* Signed in again (another session): "My requests" shows it. */
-  kiosk_context_set_account (context, sign_in_as_marie (kiosk_context_get_portal (context)));
+  kiosk_session_set_account (kiosk_context_get_session (context), sign_in_as_marie (kiosk_context_get_portal (context)));
   gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "my-requests");
   kiosk_test_wait_for_page (window, "my-requests");
   kiosk_test_spin (20);
@@ -348,7 +349,7 @@ queued_cb (GObject      *object,
 {
   g_autoptr(GError) error = NULL;
 
-  *(gint64 *) user_data = kiosk_context_queue_dossier_finish (KIOSK_CONTEXT (object), result, &error);
+  *(gint64 *) user_data = kiosk_submission_queue_finish (KIOSK_SUBMISSION (object), result, &error);
   g_assert_no_error (error);
 }
 
@@ -394,7 +395,7 @@ test_expired_and_denied_shown (void)
   g_assert_true (kiosk_test_wait (retry_shown_cb, window, 10000));
   g_assert_cmpstr (kiosk_test_label (window, "sign-in-status"), ==,
                    "You refused on your phone: the terminal has no access to your account. You can still do your procedures without it.");
-  g_assert_null (kiosk_context_get_account (context));
+  g_assert_null (kiosk_session_get_account (kiosk_context_get_session (context)));
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
@@ -412,12 +413,16 @@ test_no_account (void)
 
   kiosk_test_portal_post (portal, "_control/reset", "{}");
   procedure = g_object_ref (kiosk_catalogue_lookup (kiosk_context_get_catalogue (context), "aide-medicale"));
-  dossier = kiosk_context_start_dossier (context, procedure);
+  dossier = kiosk_session_start_dossier (kiosk_context_get_session (context), procedure);
   g_assert_null (kiosk_dossier_get_answer (dossier, "last_name"));
   kiosk_test_complete_dossier (dossier);
-  kiosk_context_queue_dossier_async (context, dossier, NULL, queued_cb, &queued);
-  g_assert_true (kiosk_test_wait (queued_cb_done, &queued, 10000));
-  kiosk_context_start_sender (context, 100);
+  {
+    g_autoptr(KioskSubmission) submission = kiosk_submission_new (context, dossier);
+
+    kiosk_submission_queue_async (submission, NULL, queued_cb, &queued);
+    g_assert_true (kiosk_test_wait (queued_cb_done, &queued, 10000));
+  }
+  kiosk_outbox_sender_start (kiosk_context_get_outbox_sender (context), 100);
   g_assert_true (kiosk_test_wait_outbox_empty (context, 20000));
   submissions = kiosk_test_portal_get (portal, "_control/submissions");
   g_assert_cmpuint (json_array_get_length (kiosk_json_get_array (submissions, "data")), ==, 1);

@@ -4,6 +4,7 @@
  * citizen as received, locking by hand, on session end, and not before 15 idle minutes (suite
  * `agents`). */
 #include "kiosk-test-util.h"
+#include "kiosk-submission.h"
 
 #include "kiosk-agent-page.h"
 #include "kiosk-documents-page.h"
@@ -187,7 +188,7 @@ refreshed_cb (GObject      *object,
 {
   g_autoptr(GError) error = NULL;
 
-  g_assert_true (kiosk_context_refresh_catalogue_finish (KIOSK_CONTEXT (object), result, &error));
+  g_assert_true (kiosk_catalogue_service_refresh_finish (KIOSK_CATALOGUE_SERVICE (object), result, &error));
   *(gboolean *) user_data = TRUE;
 }
 
@@ -239,14 +240,14 @@ test_dashboard (void)
   {
     gboolean refreshed = FALSE;
 
-    kiosk_context_refresh_catalogue_async (context, NULL, refreshed_cb, &refreshed);
+    kiosk_catalogue_service_refresh_async (kiosk_context_get_catalogue_service (context), NULL, refreshed_cb, &refreshed);
     g_assert_true (kiosk_test_wait (is_true_cb, &refreshed, 10000));
   }
 
   /* A citizen finishes a session, another one calls an agent. */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.finish", NULL);
   kiosk_test_click (window, "call-agent");
-  g_assert_cmpint (kiosk_context_get_call_time (context), >, 0);
+  g_assert_cmpint (kiosk_session_get_call_time (kiosk_context_get_session (context)), >, 0);
 
   kiosk_test_click (window, "welcome-agent");
   kiosk_test_wait_for_page (window, "agent");
@@ -274,7 +275,7 @@ test_dashboard (void)
   g_assert_true (g_str_has_prefix (kiosk_test_label (window, "agent-call"), "A citizen at this terminal asked for help at "));
   g_assert_true (g_str_has_prefix (kiosk_test_label (window, "agent-counters"), "Today — sessions: 1, requests sent: 0, with an agent: 0."));
   kiosk_test_click (window, "agent-answer-call");
-  g_assert_cmpint (kiosk_context_get_call_time (context), ==, 0);
+  g_assert_cmpint (kiosk_session_get_call_time (kiosk_context_get_session (context)), ==, 0);
   g_assert_false (gtk_widget_is_visible (kiosk_test_find (window, "agent-call")));
   {
     g_autoptr(JsonObject) calls = NULL;
@@ -344,7 +345,7 @@ queued_cb (GObject      *object,
 {
   g_autoptr(GError) error = NULL;
 
-  *(gint64 *) user_data = kiosk_context_queue_dossier_finish (KIOSK_CONTEXT (object), result, &error);
+  *(gint64 *) user_data = kiosk_submission_queue_finish (KIOSK_SUBMISSION (object), result, &error);
   g_assert_no_error (error);
 }
 
@@ -427,11 +428,15 @@ test_journal (void)
 
   /* A dossier sent: the portal now holds the journal's head. */
   procedure = g_object_ref (kiosk_catalogue_lookup (kiosk_context_get_catalogue (context), "aide-medicale"));
-  dossier = kiosk_context_start_dossier (context, procedure);
+  dossier = kiosk_session_start_dossier (kiosk_context_get_session (context), procedure);
   kiosk_test_complete_dossier (dossier);
-  kiosk_context_queue_dossier_async (context, dossier, NULL, queued_cb, &queued);
-  g_assert_true (kiosk_test_wait (queued_done_cb, &queued, 10000));
-  kiosk_context_start_sender (context, 100);
+  {
+    g_autoptr(KioskSubmission) submission = kiosk_submission_new (context, dossier);
+
+    kiosk_submission_queue_async (submission, NULL, queued_cb, &queued);
+    g_assert_true (kiosk_test_wait (queued_done_cb, &queued, 10000));
+  }
+  kiosk_outbox_sender_start (kiosk_context_get_outbox_sender (context), 100);
   g_assert_true (kiosk_test_wait_outbox_empty (context, 20000));
   head = kiosk_test_portal_get (portal, head_path);
   g_assert_cmpint (kiosk_json_get_int (kiosk_json_get_object (head, "data"), "seq", 0), ==, 3);
@@ -519,7 +524,7 @@ test_assisted_session (void)
   kiosk_test_click (window, "agent-assist");
   kiosk_test_wait_for_page (window, "catalogue");
   g_assert_null (kiosk_context_get_agent (context));   /* the citizen has the screen now */
-  g_assert_cmpstr (kiosk_context_get_assisting (context)->id, ==, "marie");
+  g_assert_cmpstr (kiosk_session_get_assisting (kiosk_context_get_session (context))->id, ==, "marie");
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.open-procedure", "s", "aide-medicale");
   kiosk_test_wait_for_page (window, "procedure");
@@ -530,8 +535,8 @@ test_assisted_session (void)
   gtk_check_button_set_active (GTK_CHECK_BUTTON (kiosk_test_find (window, "consent-scan")), FALSE);
   kiosk_test_click (window, "consent-accept");
   kiosk_test_wait_for_page (window, "form");
-  key = g_strdup (kiosk_dossier_get_idempotency_key (kiosk_context_get_dossier (context)));
-  kiosk_test_complete_dossier (kiosk_context_get_dossier (context));
+  key = g_strdup (kiosk_dossier_get_idempotency_key (kiosk_session_get_dossier (kiosk_context_get_session (context))));
+  kiosk_test_complete_dossier (kiosk_session_get_dossier (kiosk_context_get_session (context)));
   gtk_widget_activate_action (GTK_WIDGET (window), "win.submit", NULL);
   g_assert_true (kiosk_test_wait (page_is_receipt_cb, window, 20000));
 
@@ -550,7 +555,7 @@ test_assisted_session (void)
   /* The session ends: so does the assisted session. */
   kiosk_test_click (window, "receipt-finish");
   kiosk_test_wait_for_page (window, "welcome");
-  g_assert_null (kiosk_context_get_assisting (context));
+  g_assert_null (kiosk_session_get_assisting (kiosk_context_get_session (context)));
 
   /* A citizen who refuses goes on alone. */
   unlock_in_window (window, context);
@@ -562,7 +567,7 @@ test_assisted_session (void)
   kiosk_test_wait_for_page (window, "consent");
   kiosk_test_click (window, "consent-refuse");
   kiosk_test_wait_for_page (window, "procedure");
-  g_assert_null (kiosk_context_get_assisting (context));
+  g_assert_null (kiosk_session_get_assisting (kiosk_context_get_session (context)));
   kiosk_test_click (window, "start-dossier-button");
   kiosk_test_wait_for_page (window, "form");
   gtk_widget_activate_action (GTK_WIDGET (window), "win.finish", NULL);
@@ -658,13 +663,17 @@ test_retry_now_and_quit (void)
   g_assert_true (kiosk_agents_add (agents, "marie", "Marie Kaloi", "482913", &error));
   context = kiosk_test_context_new (portal->url, data_dir);
   procedure = g_object_ref (kiosk_catalogue_lookup (kiosk_context_get_catalogue (context), "aide-medicale"));
-  kiosk_test_complete_dossier (kiosk_context_start_dossier (context, procedure));
-  kiosk_context_queue_dossier_async (context, kiosk_context_get_dossier (context), NULL, queued_cb, &queued);
-  g_assert_true (kiosk_test_wait (queued_done_cb, &queued, 10000));
+  kiosk_test_complete_dossier (kiosk_session_start_dossier (kiosk_context_get_session (context), procedure));
+  {
+    g_autoptr(KioskSubmission) submission = kiosk_submission_new (context, kiosk_session_get_dossier (kiosk_context_get_session (context)));
+
+    kiosk_submission_queue_async (submission, NULL, queued_cb, &queued);
+    g_assert_true (kiosk_test_wait (queued_done_cb, &queued, 10000));
+  }
   kiosk_test_portal_post (portal, "_control/faults", "{\"fail\": 1, \"status\": 400}");
-  kiosk_context_start_sender (context, 100);
+  kiosk_outbox_sender_start (kiosk_context_get_outbox_sender (context), 100);
   g_assert_true (kiosk_test_wait (outbox_failed_cb, context, 20000));
-  kiosk_context_end_session (context);
+  kiosk_session_end (kiosk_context_get_session (context));
 
   window = kiosk_window_new (NULL, context);
   gtk_window_present (GTK_WINDOW (window));
@@ -833,7 +842,7 @@ fill_with_canary (KioskWindow  *window,
   kiosk_test_wait_for_page (window, "form");
   kiosk_test_type (window, "field-last_name", CANARY);
   kiosk_test_type (window, "field-first_name", "Léa-" CANARY);
-  dossier = kiosk_context_get_dossier (context);
+  dossier = kiosk_session_get_dossier (kiosk_context_get_session (context));
   /* Other kinds of field, straight into the dossier: e-mail, long text, phone. */
   kiosk_dossier_set_answer (dossier, "email", CANARY "@example.nc");
   kiosk_dossier_set_answer (dossier, "phone", "27 12 34");
@@ -872,7 +881,7 @@ test_privacy_canary (void)
   g_object_set (window, "idle-timeout", 1, "idle-warning", 1, NULL);
   kiosk_test_wait_for_page (window, "welcome");
   g_object_set (window, "idle-timeout", 0, NULL);
-  g_assert_null (kiosk_context_get_dossier (context));
+  g_assert_null (kiosk_session_get_dossier (kiosk_context_get_session (context)));
   kiosk_test_spin (200);
   found = find_everywhere (data_dir, canary, since);
   g_assert_cmpuint (found->len, ==, 0);
@@ -900,7 +909,7 @@ test_privacy_canary (void)
   /* The portal takes it: gone from the terminal; only the portal has it. */
   kiosk_test_portal_post (portal, "_control/faults", "{}");
   kiosk_outbox_set_backoff (kiosk_context_get_outbox (context), 1, 10);
-  kiosk_context_start_sender (context, 100);
+  kiosk_outbox_sender_start (kiosk_context_get_outbox_sender (context), 100);
   g_assert_true (kiosk_test_wait_outbox_empty (context, 20000));
   found = find_everywhere (data_dir, canary, since);
   g_assert_cmpuint (found->len, ==, 0);

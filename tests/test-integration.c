@@ -84,13 +84,13 @@ fill_aide_medicale (KioskContext *context)
   documents = kiosk_window_get_page (window, "documents");
   kiosk_test_click (window, "scan-id_card");
   g_assert_true (kiosk_test_wait (documents_idle_cb, documents, 30000));
-  g_assert_nonnull (kiosk_dossier_get_document (kiosk_context_get_dossier (context), "id_card"));
+  g_assert_nonnull (kiosk_dossier_get_document (kiosk_session_get_dossier (kiosk_context_get_session (context)), "id_card"));
   /* The card's back: another picture, so that the two sides can be told apart at the portal. */
   kiosk_scanner_set_extra_options (kiosk_context_get_scanner (context), grid);
   kiosk_test_click (window, "scan-back-id_card");
   g_assert_true (kiosk_test_wait (documents_idle_cb, documents, 30000));
   kiosk_scanner_set_extra_options (kiosk_context_get_scanner (context), NULL);
-  g_assert_nonnull (kiosk_dossier_get_document (kiosk_context_get_dossier (context), "id_card.verso"));
+  g_assert_nonnull (kiosk_dossier_get_document (kiosk_session_get_dossier (kiosk_context_get_session (context)), "id_card.verso"));
   kiosk_test_click (window, "documents-next");
   kiosk_test_wait_for_page (window, "review");
   return window;
@@ -170,7 +170,7 @@ test_submit_scanned_dossier (void)
   window = fill_aide_medicale (context);
 
   /* The document is the scanner's page: A4 at 300 dpi from test:0, as JPEG for an identity. */
-  document = kiosk_dossier_get_document (kiosk_context_get_dossier (context), "id_card");
+  document = kiosk_dossier_get_document (kiosk_session_get_dossier (kiosk_context_get_session (context)), "id_card");
   g_assert_cmpstr (kiosk_document_get_content_type (document), ==, "image/jpeg");
   read_jpeg_size (kiosk_document_get_content (document), &width, &height);
   g_assert_cmpuint (width, ==, 2480);
@@ -185,7 +185,7 @@ test_submit_scanned_dossier (void)
   g_assert_cmpstr (kiosk_json_get_string (dossier, "number"), ==, kiosk_test_label (window, "receipt-number"));
   g_assert_cmpstr (kiosk_json_get_string (dossier, "slug"), ==, "aide-medicale");
   g_assert_cmpstr (kiosk_json_get_string (dossier, "idempotency_key"), ==,
-                   kiosk_dossier_get_idempotency_key (kiosk_context_get_dossier (context)));
+                   kiosk_dossier_get_idempotency_key (kiosk_session_get_dossier (kiosk_context_get_session (context))));
 
   /* Every answer arrived, typed as the API says. */
   data = kiosk_json_get_object (dossier, "data");
@@ -205,7 +205,7 @@ test_submit_scanned_dossier (void)
   for (guint i = 0; i < 2; i++)
     {
       const char *varname = i == 0 ? "id_card" : "id_card.verso";
-      KioskDocument *side = kiosk_dossier_get_document (kiosk_context_get_dossier (context), varname);
+      KioskDocument *side = kiosk_dossier_get_document (kiosk_session_get_dossier (kiosk_context_get_session (context)), varname);
 
       file = json_array_get_object_element (kiosk_json_get_array (dossier, "files"), i);
       g_assert_cmpstr (kiosk_json_get_string (file, "varname"), ==, varname);
@@ -217,7 +217,7 @@ test_submit_scanned_dossier (void)
       g_assert_cmpstr (stored_sha, ==, kiosk_document_get_sha256 (side));
     }
   g_assert_cmpstr (kiosk_document_get_sha256 (document), !=,
-                   kiosk_document_get_sha256 (kiosk_dossier_get_document (kiosk_context_get_dossier (context), "id_card.verso")));
+                   kiosk_document_get_sha256 (kiosk_dossier_get_document (kiosk_session_get_dossier (kiosk_context_get_session (context)), "id_card.verso")));
 
   /* Where the dossier stands, asked by its number. */
   {
@@ -243,7 +243,7 @@ test_submit_scanned_dossier (void)
   /* Finishing wipes the session. */
   kiosk_test_click (window, "receipt-finish");
   kiosk_test_wait_for_page (window, "welcome");
-  g_assert_null (kiosk_context_get_dossier (context));
+  g_assert_null (kiosk_session_get_dossier (kiosk_context_get_session (context)));
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
@@ -280,9 +280,9 @@ test_portal_faults_then_retry (void)
   /* The citizen leaves; the dossier stays, encrypted, until the portal has it. */
   kiosk_test_click (window, "receipt-finish");
   kiosk_test_wait_for_page (window, "welcome");
-  g_assert_null (kiosk_context_get_dossier (context));
+  g_assert_null (kiosk_session_get_dossier (kiosk_context_get_session (context)));
   kiosk_outbox_set_backoff (kiosk_context_get_outbox (context), 1, 10);
-  kiosk_context_start_sender (context, 100);
+  kiosk_outbox_sender_start (kiosk_context_get_outbox_sender (context), 100);
   g_assert_true (kiosk_test_wait_outbox_empty (context, 15000));
   g_assert_cmpuint (count_submissions (), ==, 1);
 
@@ -345,7 +345,7 @@ refresh_done_cb (GObject      *object,
 {
   GError **error = user_data;
 
-  kiosk_context_refresh_catalogue_finish (KIOSK_CONTEXT (object), result, error);
+  kiosk_catalogue_service_refresh_finish (KIOSK_CATALOGUE_SERVICE (object), result, error);
   if (*error == NULL)
     *error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_EXISTS, "ok");
 }
@@ -356,7 +356,7 @@ refresh (KioskContext *context)
 {
   GError *error = NULL;
 
-  kiosk_context_refresh_catalogue_async (context, NULL, refresh_done_cb, &error);
+  kiosk_catalogue_service_refresh_async (kiosk_context_get_catalogue_service (context), NULL, refresh_done_cb, &error);
   g_assert_true (kiosk_test_wait (is_set_cb, &error, 15000));
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_EXISTS))
     g_clear_error (&error);
@@ -375,10 +375,10 @@ test_catalogue_refresh (void)
   GError *error;
 
   kiosk_test_portal_post (portal, "_control/faults", "{}");
-  g_assert_cmpstr (kiosk_context_get_catalogue_source (context), ==, "bundled");
+  g_assert_cmpstr (kiosk_catalogue_service_get_source (kiosk_context_get_catalogue_service (context)), ==, "bundled");
   error = refresh (context);
   g_assert_no_error (error);
-  g_assert_cmpstr (kiosk_context_get_catalogue_source (context), ==, "portal");
+  g_assert_cmpstr (kiosk_catalogue_service_get_source (kiosk_context_get_catalogue_service (context)), ==, "portal");
   g_assert_cmpuint (kiosk_catalogue_get_n_procedures (catalogue), ==, n);
   /* The portal's catalogue is indexed (SQLite FTS5 and words in memory) and searched through it. */
   g_assert_nonnull (kiosk_catalogue_get_index (catalogue));
@@ -404,7 +404,7 @@ test_catalogue_refresh (void)
   {
     g_autoptr(KioskContext) offline = kiosk_test_context_new ("http://127.0.0.1:9/", data_dir);
 
-    g_assert_cmpstr (kiosk_context_get_catalogue_source (offline), ==, "cache");
+    g_assert_cmpstr (kiosk_catalogue_service_get_source (kiosk_context_get_catalogue_service (offline)), ==, "cache");
     g_assert_cmpuint (kiosk_catalogue_get_n_procedures (kiosk_context_get_catalogue (offline)), ==, n);
     g_assert_nonnull (kiosk_catalogue_get_index (kiosk_context_get_catalogue (offline)));
     /* Made from the index's summaries: a schema is read when its procedure is opened. */
@@ -474,7 +474,7 @@ test_scanner_faults (void)
   gtk_widget_activate_action (GTK_WIDGET (window), "win.open-procedure", "s", "aide-medicale");
   kiosk_test_wait_for_page (window, "procedure");
   kiosk_test_click (window, "start-dossier-button");
-  dossier = kiosk_context_get_dossier (context);
+  dossier = kiosk_session_get_dossier (kiosk_context_get_session (context));
   kiosk_dossier_set_answer (dossier, "last_name", "Wamytan");
   gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "documents");
   kiosk_test_wait_for_page (window, "documents");
@@ -676,7 +676,7 @@ test_every_procedure (void)
   for (guint i = 0; i < kiosk_catalogue_get_n_procedures (catalogue); i++)
     {
       g_autoptr(KioskProcedure) procedure = g_list_model_get_item (kiosk_catalogue_get_procedures (catalogue), i);
-      KioskDossier *dossier = kiosk_context_start_dossier (context, procedure);
+      KioskDossier *dossier = kiosk_session_start_dossier (kiosk_context_get_session (context), procedure);
       g_autoptr(JsonObject) root = NULL;
       KioskReceipt *receipt = NULL;
       JsonArray *submissions;
@@ -744,7 +744,7 @@ test_every_procedure (void)
             g_assert_true (g_str_has_prefix (head, "%PDF-"));
           n_files++;
         }
-      kiosk_context_end_session (context);
+      kiosk_session_end (kiosk_context_get_session (context));
     }
   g_assert_cmpuint (n_files, >, 30);
 }
@@ -767,7 +767,7 @@ test_quality_gate (void)
   gtk_widget_activate_action (GTK_WIDGET (window), "win.open-procedure", "s", "aide-medicale");
   kiosk_test_wait_for_page (window, "procedure");
   kiosk_test_click (window, "start-dossier-button");
-  dossier = kiosk_context_get_dossier (context);
+  dossier = kiosk_session_get_dossier (kiosk_context_get_session (context));
   gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "documents");
   kiosk_test_wait_for_page (window, "documents");
   documents = kiosk_window_get_page (window, "documents");
@@ -847,7 +847,7 @@ test_search_scanner (void)
 
   kiosk_test_click (window, "scan-id_card");
   g_assert_true (kiosk_test_wait (documents_idle_cb, documents, 30000));
-  g_assert_nonnull (kiosk_dossier_get_document (kiosk_context_get_dossier (context), "id_card"));
+  g_assert_nonnull (kiosk_dossier_get_document (kiosk_session_get_dossier (kiosk_context_get_session (context)), "id_card"));
   gtk_window_destroy (GTK_WINDOW (window));
 }
 

@@ -68,7 +68,7 @@ test_journey_every_page (void)
   g_assert_cmpstr (kiosk_test_label (window, "procedure-title"), ==, kiosk_procedure_get_title (first));
   kiosk_test_click (window, "start-dossier-button");
   kiosk_test_wait_for_page (window, "form");
-  dossier = kiosk_context_get_dossier (context);
+  dossier = kiosk_session_get_dossier (kiosk_context_get_session (context));
   g_assert_nonnull (dossier);
 
   /* Step 1: empty answers are refused, with the message beside each field. */
@@ -205,7 +205,7 @@ test_journey_every_page (void)
   /* Finish: nothing of the citizen is left on any page, back to welcome. */
   kiosk_test_click (window, "receipt-finish");
   kiosk_test_wait_for_page (window, "welcome");
-  g_assert_null (kiosk_context_get_dossier (context));
+  g_assert_null (kiosk_session_get_dossier (kiosk_context_get_session (context)));
   g_assert_null (kiosk_window_find_widget (window, "field-last_name"));
   g_assert_cmpstr (kiosk_test_label (window, "receipt-number"), ==, "");
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (kiosk_test_find (window, "search-entry"))), ==, "");
@@ -253,7 +253,7 @@ test_idle_timeout (void)
   g_assert_true (strstr (kiosk_test_label (window, "idle-countdown"), "2 seconds") != NULL);
   kiosk_test_click (window, "idle-extend");
   g_assert_false (warning_visible_cb (window));
-  g_assert_cmpstr (kiosk_dossier_get_answer (kiosk_context_get_dossier (context), "last_name"), ==, "Wamytan");
+  g_assert_cmpstr (kiosk_dossier_get_answer (kiosk_session_get_dossier (kiosk_context_get_session (context)), "last_name"), ==, "Wamytan");
 
   g_assert_true (kiosk_test_wait (warning_visible_cb, window, 5000));
   shown = g_get_monotonic_time ();
@@ -261,7 +261,7 @@ test_idle_timeout (void)
   /* The citizen had the whole warning time to answer. */
   g_assert_cmpint (g_get_monotonic_time () - shown, >=, 1900 * 1000);
   g_assert_false (warning_visible_cb (window));
-  g_assert_null (kiosk_context_get_dossier (context));
+  g_assert_null (kiosk_session_get_dossier (kiosk_context_get_session (context)));
   g_assert_null (kiosk_window_find_widget (window, "field-last_name"));
   gtk_window_destroy (GTK_WINDOW (window));
 }

@@ -272,7 +272,7 @@ sign_in_code_cb (gpointer data)
 static gboolean
 signed_in_cb (gpointer data)
 {
-  return kiosk_context_get_account (data) != NULL;
+  return kiosk_session_get_account (kiosk_context_get_session (data)) != NULL;
 }
 
 static gboolean
@@ -464,7 +464,7 @@ french_walk (void)
   kiosk_test_click (window, "start-dossier-button");
   kiosk_test_wait_for_page (window, "form");
   {
-    KioskDossier *dossier = kiosk_context_get_dossier (context);
+    KioskDossier *dossier = kiosk_session_get_dossier (kiosk_context_get_session (context));
     const KioskField *children = kiosk_procedure_find_field (kiosk_dossier_get_procedure (dossier), "children");
 
     kiosk_test_fill_dossier (dossier);

@@ -1078,7 +1078,7 @@ test_ui_fill_and_submit (void)
 
   window = start_aide_rentree (catalogue, catalogue, data_dir, &context);
   form = KIOSK_FORM_PAGE (kiosk_window_get_page (window, "form"));
-  dossier = kiosk_context_get_dossier (context);
+  dossier = kiosk_session_get_dossier (kiosk_context_get_session (context));
   g_assert_cmpstr (kiosk_test_label (window, "step-label"), ==, "Étape 1 sur 5");
 
   /* Page 1: a multiple choice shows an explanation; 4 months of residence stop the citizen. */
@@ -1245,7 +1245,7 @@ test_ui_draft (void)
   guint number;
 
   window = start_aide_rentree (catalogue, catalogue, data_dir, &context);
-  dossier = kiosk_context_get_dossier (context);
+  dossier = kiosk_session_get_dossier (kiosk_context_get_session (context));
   kiosk_test_fill_dossier (dossier);
   kiosk_dossier_set_answer (dossier, "last_name", "Wamytan");
   kiosk_dossier_set_answer (dossier, "children/0/first_name", "Léa");
@@ -1308,7 +1308,7 @@ test_ui_draft (void)
   }
   kiosk_test_click (window, "draft-finish");
   kiosk_test_wait_for_page (window, "welcome");
-  g_assert_null (kiosk_context_get_dossier (context));
+  g_assert_null (kiosk_session_get_dossier (kiosk_context_get_session (context)));
   g_assert_cmpstr (kiosk_test_label (window, "draft-code"), ==, "");
   g_assert_cmpuint (kiosk_drafts_count (kiosk_context_get_drafts (context)), ==, 1);
 
@@ -1337,7 +1337,7 @@ test_ui_draft (void)
   }
   kiosk_test_click (window, "draft-resume");
   kiosk_test_wait_for_page (window, "form");
-  dossier = kiosk_context_get_dossier (context);
+  dossier = kiosk_session_get_dossier (kiosk_context_get_session (context));
   g_assert_nonnull (dossier);
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (kiosk_test_find (window, "field-last_name"))), ==, "Wamytan");
   g_assert_true (gtk_check_button_get_active (GTK_CHECK_BUTTON (kiosk_test_find (window, "field-needs-transport"))));
@@ -1393,7 +1393,7 @@ test_ui_portal_rejection (void)
     g_assert_true (json_generator_to_file (generator, stricter, NULL));
   }
   window = start_aide_rentree (catalogue, stricter, data_dir, &context);
-  dossier = kiosk_context_get_dossier (context);
+  dossier = kiosk_session_get_dossier (kiosk_context_get_session (context));
   kiosk_dossier_set_answer (dossier, "children/0/first_name", "Léa");
   kiosk_test_complete_dossier (dossier);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "review");

@@ -96,7 +96,7 @@ open_paper_document (KioskWindow     *window,
   gtk_widget_activate_action (GTK_WIDGET (window), "win.open-procedure", "s", kiosk_procedure_get_slug (*procedure));
   kiosk_test_wait_for_page (window, "procedure");
   kiosk_test_click (window, "start-dossier-button");
-  kiosk_test_fill_dossier (kiosk_context_get_dossier (context));
+  kiosk_test_fill_dossier (kiosk_session_get_dossier (kiosk_context_get_session (context)));
   gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "documents");
   kiosk_test_wait_for_page (window, "documents");
   return spec;
@@ -156,12 +156,12 @@ test_progressive_preview (void)
   g_assert_cmpuint (watch.partial, >, 0);
   g_assert_false (gtk_widget_get_visible (kiosk_test_find (window, "scan-preview")));
   g_assert_false (gtk_widget_get_visible (kiosk_test_find (window, "scan-error")));
-  g_assert_nonnull (kiosk_dossier_get_document (kiosk_context_get_dossier (context), spec->varname));
+  g_assert_nonnull (kiosk_dossier_get_document (kiosk_session_get_dossier (kiosk_context_get_session (context)), spec->varname));
   g_assert_false (gtk_widget_get_visible (kiosk_test_find (window, "scan-stop")));
 
   /* "Stop the scan" while the page comes: it stops at once, and the document stays as it was. */
   {
-    g_autofree char *before = g_strdup (kiosk_document_get_sha256 (kiosk_dossier_get_document (kiosk_context_get_dossier (context), spec->varname)));
+    g_autofree char *before = g_strdup (kiosk_document_get_sha256 (kiosk_dossier_get_document (kiosk_session_get_dossier (kiosk_context_get_session (context)), spec->varname)));
     gint64 start;
 
     kiosk_scanner_set_extra_options (kiosk_context_get_scanner (context), slow);
@@ -175,7 +175,7 @@ test_progressive_preview (void)
     kiosk_scanner_set_extra_options (kiosk_context_get_scanner (context), NULL);
     g_assert_false (gtk_widget_get_visible (kiosk_test_find (window, "scan-error")));
     g_assert_false (gtk_widget_get_visible (kiosk_test_find (window, "scan-stop")));
-    g_assert_cmpstr (before, ==, kiosk_document_get_sha256 (kiosk_dossier_get_document (kiosk_context_get_dossier (context), spec->varname)));
+    g_assert_cmpstr (before, ==, kiosk_document_get_sha256 (kiosk_dossier_get_document (kiosk_session_get_dossier (kiosk_context_get_session (context)), spec->varname)));
   }
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -193,7 +193,7 @@ open_aide_medicale_documents (KioskWindow  *window,
   gtk_widget_activate_action (GTK_WIDGET (window), "win.open-procedure", "s", "aide-medicale");
   kiosk_test_wait_for_page (window, "procedure");
   kiosk_test_click (window, "start-dossier-button");
-  dossier = kiosk_context_get_dossier (context);
+  dossier = kiosk_session_get_dossier (kiosk_context_get_session (context));
   kiosk_test_fill_dossier (dossier);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "documents");
   kiosk_test_wait_for_page (window, "documents");
@@ -373,7 +373,7 @@ test_duplex_feeder (void)
   g_assert_true (kiosk_test_wait (found_cb, (gpointer[]) { window, button }, 15000));
   kiosk_test_click (window, button);
   g_assert_true (kiosk_test_wait (documents_idle_cb, kiosk_window_get_page (window, "documents"), 60000));
-  g_assert_cmpuint (kiosk_document_get_pages (kiosk_dossier_get_document (kiosk_context_get_dossier (context), varname))->len,
+  g_assert_cmpuint (kiosk_document_get_pages (kiosk_dossier_get_document (kiosk_session_get_dossier (kiosk_context_get_session (context)), varname))->len,
                     ==, 10);
   g_assert_true (g_file_get_contents (log, &calls, NULL, NULL));
   g_test_message ("helper called with: %s", calls);
@@ -399,7 +399,7 @@ test_multi_page_document (void)
   double width, height;
 
   spec = open_paper_document (window, context, &procedure);
-  dossier = kiosk_context_get_dossier (context);
+  dossier = kiosk_session_get_dossier (kiosk_context_get_session (context));
 
   scan = g_strdup_printf ("scan-%s", spec->varname);
   add = g_strdup_printf ("add-page-%s", spec->varname);
@@ -503,7 +503,7 @@ test_feeder (void)
   guint n_kept;
 
   varname = open_paper_document (window, context, &procedure)->varname;
-  dossier = kiosk_context_get_dossier (context);
+  dossier = kiosk_session_get_dossier (kiosk_context_get_session (context));
   g_free (feeder);
   feeder = g_strdup_printf ("feeder-%s", varname);
 
@@ -621,7 +621,7 @@ test_usb_stick (void)
   context = kiosk_test_context_new (portal->url, data_dir);
   window = kiosk_window_new (NULL, context);
   spec = open_paper_document (window, context, &procedure);
-  dossier = kiosk_context_get_dossier (context);
+  dossier = kiosk_session_get_dossier (kiosk_context_get_session (context));
 
   usb = g_strdup_printf ("usb-%s", spec->varname);
   click_and_wait (window, usb);

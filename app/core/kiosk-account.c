@@ -5,6 +5,7 @@
 #include "kiosk-json.h"
 
 #include <string.h>
+#include <stdio.h>
 
 #define CLIENT_ID "kiosk"
 #define DEVICE_GRANT "urn:ietf:params:oauth:grant-type:device_code"
@@ -568,4 +569,51 @@ kiosk_account_revoke (KioskPortal        *portal,
   kiosk_portal_request_async (portal, "POST", "oauth/revoke", "application/x-www-form-urlencoded",
                               form, NULL, NULL, revoke_done_cb, NULL);
   explicit_bzero (form, strlen (form));
+}
+
+/* What an account knows, by the varname a form gives the question. This table is the one place
+ * that ties the portal's profile to the catalogue's field names. */
+static const struct
+{
+  const char *varname;
+  gsize       offset;   /* of the KioskAccount member holding the answer */
+} prefill_fields[] = {
+  { "last_name", G_STRUCT_OFFSET (KioskAccount, last_name) },
+  { "first_name", G_STRUCT_OFFSET (KioskAccount, first_name) },
+  { "parent_last_name", G_STRUCT_OFFSET (KioskAccount, last_name) },
+  { "parent_first_name", G_STRUCT_OFFSET (KioskAccount, first_name) },
+  { "birth_date", G_STRUCT_OFFSET (KioskAccount, birth_date) },
+  { "email", G_STRUCT_OFFSET (KioskAccount, email) },
+  { "phone", G_STRUCT_OFFSET (KioskAccount, phone) },
+  { "address", G_STRUCT_OFFSET (KioskAccount, address) },
+};
+
+/**
+ * kiosk_account_prefill_dossier:
+ * @account: the signed-in citizen's account
+ * @dossier: a dossier just started
+ *
+ * Answers the questions of @dossier that the account knows (the citizen can still change them
+ * on the form): the fields named in the table above, when the procedure asks them. Dates are
+ * written as forms take them in New Caledonia, DD/MM/YYYY.
+ */
+void
+kiosk_account_prefill_dossier (const KioskAccount *account,
+                               KioskDossier       *dossier)
+{
+  KioskProcedure *procedure = kiosk_dossier_get_procedure (dossier);
+  g_autofree char *birth_date = NULL;
+  int year, month, day;
+
+  if (account->birth_date != NULL && sscanf (account->birth_date, "%4d-%2d-%2d", &year, &month, &day) == 3)
+    birth_date = g_strdup_printf ("%02d/%02d/%04d", day, month, year);
+  for (guint i = 0; i < G_N_ELEMENTS (prefill_fields); i++)
+    {
+      const char *value = G_STRUCT_MEMBER (const char *, account, prefill_fields[i].offset);
+
+      if (g_str_equal (prefill_fields[i].varname, "birth_date"))
+        value = birth_date;
+      if (value != NULL && kiosk_procedure_find_field (procedure, prefill_fields[i].varname) != NULL)
+        kiosk_dossier_set_answer (dossier, prefill_fields[i].varname, value);
+    }
 }

@@ -25,6 +25,8 @@ typedef struct
 
 void          kiosk_account_free (KioskAccount *account);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KioskAccount, kiosk_account_free)
+void          kiosk_account_prefill_dossier (const KioskAccount *account,
+                                             KioskDossier       *dossier);
 
 typedef struct
 {

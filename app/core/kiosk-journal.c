@@ -543,3 +543,48 @@ kiosk_journal_count (KioskJournal *self,
     }
   return result;
 }
+
+static void
+count_in_thread (GTask        *task,
+                 gpointer      source,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
+{
+  g_task_return_pointer (task, kiosk_journal_count (source, GPOINTER_TO_UINT (task_data)),
+                         (GDestroyNotify) g_ptr_array_unref);
+}
+
+/**
+ * kiosk_journal_count_async:
+ * @days: how many days, ending today (local time)
+ *
+ * kiosk_journal_count(), in a worker.
+ */
+void
+kiosk_journal_count_async (KioskJournal        *self,
+                           guint                days,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, kiosk_journal_count_async);
+  g_task_set_task_data (task, GUINT_TO_POINTER (days), NULL);
+  g_task_run_in_thread (task, count_in_thread);
+}
+
+/**
+ * kiosk_journal_count_finish:
+ *
+ * Returns: (transfer full) (element-type KioskJournalDay): the days, oldest first, or %NULL with
+ *   @error set (cancelled)
+ */
+GPtrArray *
+kiosk_journal_count_finish (KioskJournal  *self,
+                            GAsyncResult  *result,
+                            GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

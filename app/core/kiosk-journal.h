@@ -56,5 +56,13 @@ typedef struct
 void       kiosk_journal_day_free (KioskJournalDay *day);
 GPtrArray *kiosk_journal_count    (KioskJournal    *self,
                                    guint            days);
+void       kiosk_journal_count_async  (KioskJournal        *self,
+                                       guint                days,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data);
+GPtrArray *kiosk_journal_count_finish (KioskJournal        *self,
+                                       GAsyncResult        *result,
+                                       GError             **error);
 
 G_END_DECLS

@@ -741,16 +741,6 @@ defer_entry (KioskOutbox *self,
   sqlite3_finalize (stmt);
 }
 
-/* Errors worth retrying: the network, the portal's temporary failures, garbage answers. A
- * refusal (4xx other than 408/409/429) will not change by itself: it waits for an agent. */
-static gboolean
-is_retryable (const GError *error)
-{
-  return error->domain == KIOSK_PORTAL_ERROR
-         && (error->code == KIOSK_PORTAL_ERROR_UNREACHABLE || error->code == KIOSK_PORTAL_ERROR_TIMEOUT
-             || error->code == KIOSK_PORTAL_ERROR_SERVER || error->code == KIOSK_PORTAL_ERROR_MALFORMED);
-}
-
 static void
 drain_in_thread (GTask        *task,
                  gpointer      source,
@@ -804,7 +794,7 @@ drain_in_thread (GTask        *task,
         break;
       else
         {
-          gboolean retry = is_retryable (send_error);
+          gboolean retry = kiosk_portal_error_is_transient (send_error);
 
           /* The reason is the portal's or curl's, never the citizen's data. */
           g_message ("Outbox entry %" G_GINT64_FORMAT " not delivered (%s): %s", entry->id,

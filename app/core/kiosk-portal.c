@@ -467,6 +467,93 @@ transfer_info_cb (void       *user_data,
   return 0;
 }
 
+/**
+ * kiosk_portal_error_for_curl:
+ * @curl_code: a CURLcode other than CURLE_OK
+ *
+ * How a transfer that got no HTTP answer is classified: a time-out (including the low-speed
+ * abort) is %KIOSK_PORTAL_ERROR_TIMEOUT, a certificate or TLS handshake failure
+ * %KIOSK_PORTAL_ERROR_TLS, anything else (refused, reset, DNS) %KIOSK_PORTAL_ERROR_UNREACHABLE.
+ *
+ * Returns: the code of the error the client reports
+ */
+KioskPortalError
+kiosk_portal_error_for_curl (int curl_code)
+{
+  switch ((CURLcode) curl_code)
+    {
+    case CURLE_OPERATION_TIMEDOUT:
+      return KIOSK_PORTAL_ERROR_TIMEOUT;
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+      return KIOSK_PORTAL_ERROR_TLS;
+    default:
+      return KIOSK_PORTAL_ERROR_UNREACHABLE;
+    }
+}
+
+/**
+ * kiosk_portal_error_for_status:
+ * @status: an HTTP status of 400 or more
+ * @err_code: (nullable): the answer's `err_code`
+ *
+ * How an error answer is classified: 5xx, 408, 409 (the same key still being processed) and
+ * 429 are %KIOSK_PORTAL_ERROR_SERVER; 422 `invalid-fields` is
+ * %KIOSK_PORTAL_ERROR_INVALID_FIELDS; any other 4xx is %KIOSK_PORTAL_ERROR_REFUSED.
+ *
+ * Returns: the code of the error the client reports
+ */
+KioskPortalError
+kiosk_portal_error_for_status (long        status,
+                               const char *err_code)
+{
+  if (status >= 500 || status == 408 || status == 409 || status == 429)
+    return KIOSK_PORTAL_ERROR_SERVER;
+  if (status == 422 && g_strcmp0 (err_code, "invalid-fields") == 0)
+    return KIOSK_PORTAL_ERROR_INVALID_FIELDS;
+  return KIOSK_PORTAL_ERROR_REFUSED;
+}
+
+/**
+ * kiosk_portal_error_is_transient:
+ * @error: (nullable): an error of any domain
+ *
+ * The one rule of the kiosk for "is this error worth a retry", used by the submission, the
+ * outbox's sender and the client's own short retries: the same request, sent again later with
+ * the same Idempotency-Key, may succeed. That is %KIOSK_PORTAL_ERROR_UNREACHABLE,
+ * %KIOSK_PORTAL_ERROR_TIMEOUT, %KIOSK_PORTAL_ERROR_SERVER (5xx, 408, 409, 429) and
+ * %KIOSK_PORTAL_ERROR_MALFORMED (a garbled or oversized answer: the portal may have stored the
+ * dossier, and the key makes it answer a repeat with what it stored). A refusal
+ * (%KIOSK_PORTAL_ERROR_INVALID_FIELDS, %KIOSK_PORTAL_ERROR_REFUSED), an unsafe connection
+ * (%KIOSK_PORTAL_ERROR_TLS, %KIOSK_PORTAL_ERROR_INSECURE_URL), a cancellation and any error of
+ * another domain are not: they wait for the citizen or an agent.
+ *
+ * Returns: %TRUE when retrying may succeed
+ */
+gboolean
+kiosk_portal_error_is_transient (const GError *error)
+{
+  if (error == NULL || error->domain != KIOSK_PORTAL_ERROR)
+    return FALSE;
+  switch ((KioskPortalError) error->code)
+    {
+    case KIOSK_PORTAL_ERROR_UNREACHABLE:
+    case KIOSK_PORTAL_ERROR_TIMEOUT:
+    case KIOSK_PORTAL_ERROR_SERVER:
+    case KIOSK_PORTAL_ERROR_MALFORMED:
+      return TRUE;
+    case KIOSK_PORTAL_ERROR_INSECURE_URL:
+    case KIOSK_PORTAL_ERROR_INVALID_FIELDS:
+    case KIOSK_PORTAL_ERROR_REFUSED:
+    case KIOSK_PORTAL_ERROR_TLS:
+    default:
+      return FALSE;
+    }
+}
+
 static gboolean
 set_curl_error (CURLcode      code,
                 Request      *request,
@@ -483,17 +570,13 @@ set_curl_error (CURLcode      code,
                    "The portal's answer exceeds %" G_GSIZE_FORMAT " bytes", request->max_body);
       return FALSE;
     }
-  switch (code)
+  switch (kiosk_portal_error_for_curl (code))
     {
-    case CURLE_OPERATION_TIMEDOUT:
+    case KIOSK_PORTAL_ERROR_TIMEOUT:
       g_set_error (error, KIOSK_PORTAL_ERROR, KIOSK_PORTAL_ERROR_TIMEOUT,
                    "The portal did not answer in time: %s", curl_easy_strerror (code));
       break;
-    case CURLE_PEER_FAILED_VERIFICATION:
-    case CURLE_SSL_CONNECT_ERROR:
-    case CURLE_SSL_CERTPROBLEM:
-    case CURLE_SSL_CACERT_BADFILE:
-    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+    case KIOSK_PORTAL_ERROR_TLS:
       g_set_error (error, KIOSK_PORTAL_ERROR, KIOSK_PORTAL_ERROR_TLS,
                    "TLS failure: %s", curl_easy_strerror (code));
       break;
@@ -567,9 +650,9 @@ set_http_error (Request     *request,
   const char *code = kiosk_json_get_string (root, "err_code");
   const char *desc = kiosk_json_get_string (root, "err_desc");
   JsonObject *fields = kiosk_json_get_object (root, "fields");
+  KioskPortalError kind = kiosk_portal_error_for_status (request->status, code);
 
-  if (request->status >= 500 || request->status == 408 || request->status == 409
-      || request->status == 429)
+  if (kind == KIOSK_PORTAL_ERROR_SERVER)
     {
       g_set_error (error, KIOSK_PORTAL_ERROR, KIOSK_PORTAL_ERROR_SERVER,
                    "The portal answered %ld (%s)%s%s", request->status, code ? code : "no code",
@@ -577,7 +660,7 @@ set_http_error (Request     *request,
                    request->retry_after ? request->retry_after : "");
       return;
     }
-  if (request->status == 422 && g_strcmp0 (code, "invalid-fields") == 0)
+  if (kind == KIOSK_PORTAL_ERROR_INVALID_FIELDS)
     {
       if (field_errors != NULL && fields != NULL)
         {
@@ -1357,14 +1440,6 @@ perform_json (Request       *request,
   return TRUE;
 }
 
-static gboolean
-is_transient (const GError *error)
-{
-  return g_error_matches (error, KIOSK_PORTAL_ERROR, KIOSK_PORTAL_ERROR_UNREACHABLE)
-         || g_error_matches (error, KIOSK_PORTAL_ERROR, KIOSK_PORTAL_ERROR_TIMEOUT)
-         || g_error_matches (error, KIOSK_PORTAL_ERROR, KIOSK_PORTAL_ERROR_SERVER);
-}
-
 static void
 call_json_in_thread (GTask        *task,
                      gpointer      source,
@@ -1385,7 +1460,7 @@ call_json_in_thread (GTask        *task,
       g_clear_pointer (&request->field_errors, g_hash_table_unref);
       if (perform_json (request, cancellable, &error) && request->status >= 400)
         set_http_error (request, &request->field_errors, &error);
-      if (error == NULL || !is_transient (error) || attempt == attempts)
+      if (error == NULL || !kiosk_portal_error_is_transient (error) || attempt == attempts)
         break;
       /* Short pauses: a citizen is waiting in front of the screen. */
       if (g_cancellable_is_cancelled (cancellable))
@@ -1467,6 +1542,42 @@ kiosk_portal_call_json_async (KioskPortal         *self,
 {
   start_request (self, kiosk_portal_call_json_async, call_json_in_thread, method, path, NULL, body,
                  idempotency_key, NULL, cancellable, callback, user_data);
+}
+
+/**
+ * kiosk_portal_request_help_async:
+ *
+ * Tells the portal that a citizen at this terminal asks for an agent
+ * (`POST api/kiosks/<kiosk id>/help-requests`), so that agents elsewhere in the centre see it.
+ */
+void
+kiosk_portal_request_help_async (KioskPortal         *self,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_autofree char *escaped = g_uri_escape_string (self->kiosk_id, NULL, FALSE);
+  g_autofree char *path = g_strdup_printf ("api/kiosks/%s/help-requests", escaped);
+
+  start_request (self, kiosk_portal_request_help_async, call_json_in_thread, "POST", path, NULL,
+                 "{}", NULL, NULL, cancellable, callback, user_data);
+}
+
+/**
+ * kiosk_portal_request_help_finish:
+ *
+ * Returns: %TRUE when the portal recorded the call
+ */
+gboolean
+kiosk_portal_request_help_finish (KioskPortal   *self,
+                                  GAsyncResult  *result,
+                                  GError       **error)
+{
+  g_autoptr(JsonObject) data = NULL;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  data = g_task_propagate_pointer (G_TASK (result), error);
+  return data != NULL;
 }
 
 /**

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "kiosk-dossier.h"
+#include "kiosk-errors.h"
 #include "kiosk-journal.h"
 
 G_BEGIN_DECLS
@@ -59,6 +60,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (KioskUploadPart, kiosk_upload_part_free)
 typedef void (*KioskPortalProgress) (guint64  sent,
                                      guint64  total,
                                      gpointer user_data);
+
+gboolean         kiosk_portal_error_is_transient (const GError *error);
+KioskPortalError kiosk_portal_error_for_status   (long          status,
+                                                  const char   *err_code);
+KioskPortalError kiosk_portal_error_for_curl     (int           curl_code);
 
 #define KIOSK_TYPE_PORTAL (kiosk_portal_get_type ())
 G_DECLARE_FINAL_TYPE (KioskPortal, kiosk_portal, KIOSK, PORTAL, GObject)
@@ -133,6 +139,13 @@ void          kiosk_portal_call_json_async        (KioskPortal          *self,
                                                    GCancellable         *cancellable,
                                                    GAsyncReadyCallback   callback,
                                                    gpointer              user_data);
+void          kiosk_portal_request_help_async     (KioskPortal          *self,
+                                                   GCancellable         *cancellable,
+                                                   GAsyncReadyCallback   callback,
+                                                   gpointer              user_data);
+gboolean      kiosk_portal_request_help_finish    (KioskPortal          *self,
+                                                   GAsyncResult         *result,
+                                                   GError              **error);
 JsonObject   *kiosk_portal_call_json_finish       (KioskPortal          *self,
                                                    GAsyncResult         *result,
                                                    char                **err_code,

@@ -303,7 +303,7 @@ kiosk_documents_ask_sources (KioskDocumentsPage *self)
     return;
   self->sources_asked = TRUE;
   kiosk_scanner_list_sources_async (kiosk_context_get_scanner (kiosk_page_get_context (KIOSK_PAGE (self))),
-                                    kiosk_context_get_session_cancellable (kiosk_page_get_context (KIOSK_PAGE (self))),
+                                    kiosk_session_get_cancellable (kiosk_context_get_session (kiosk_page_get_context (KIOSK_PAGE (self)))),
                                     sources_listed_cb, g_object_ref (self));
 }
 

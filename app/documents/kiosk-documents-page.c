@@ -153,7 +153,7 @@ kiosk_documents_start_job (KioskDocumentsPage *self,
   kiosk_documents_show_error (self, NULL);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
-  g_signal_connect_object (kiosk_context_get_session_cancellable (kiosk_page_get_context (KIOSK_PAGE (self))), "cancelled",
+  g_signal_connect_object (kiosk_session_get_cancellable (kiosk_context_get_session (kiosk_page_get_context (KIOSK_PAGE (self)))), "cancelled",
                            G_CALLBACK (g_cancellable_cancel), self->cancellable, G_CONNECT_SWAPPED);
   kiosk_documents_set_busy (self, varname);
   return self->cancellable;
@@ -352,7 +352,7 @@ search_scanner_cb (GtkWidget  *widget,
   gtk_widget_set_sensitive (self->search_button, FALSE);
   kiosk_documents_show_error (self, _("Searching for the scanner…"));
   kiosk_scanner_list_devices_async (kiosk_context_get_scanner (kiosk_page_get_context (KIOSK_PAGE (self))),
-                                    kiosk_context_get_session_cancellable (kiosk_page_get_context (KIOSK_PAGE (self))),
+                                    kiosk_session_get_cancellable (kiosk_context_get_session (kiosk_page_get_context (KIOSK_PAGE (self)))),
                                     devices_found_cb, g_object_ref (self));
 }
 
