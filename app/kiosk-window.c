@@ -566,6 +566,16 @@ session_ended_cb (KioskContext *context,
   restart_idle_timer (self);
 }
 
+/* An agent who unlocks agent mode is someone at the terminal: a countdown that started while
+ * they typed their PIN goes, and agent mode's longer timeout starts. */
+static void
+agent_changed_cb (KioskWindow *self)
+{
+  if (kiosk_context_get_agent (self->context) != NULL)
+    hide_idle_warning (self);
+  restart_idle_timer (self);
+}
+
 /* The kiosk's style sheet, added once per display (the window may be rebuilt, e.g. on a
  * language switch, and tests create windows without the application). */
 static void
@@ -593,7 +603,7 @@ kiosk_window_constructed (GObject *object)
 
   g_signal_connect_object (self->context, "session-ended", G_CALLBACK (session_ended_cb), self, 0);
   /* Agent mode has its own, longer, timeout; a call for an agent is activity. */
-  g_signal_connect_object (self->context, "notify::agent", G_CALLBACK (restart_idle_timer), self,
+  g_signal_connect_object (self->context, "notify::agent", G_CALLBACK (agent_changed_cb), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (kiosk_context_get_session (self->context), "notify::call-time",
                            G_CALLBACK (restart_idle_timer), self, G_CONNECT_SWAPPED);
