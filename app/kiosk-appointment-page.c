@@ -659,28 +659,10 @@ gboolean
 kiosk_appointment_page_print (KioskAppointmentPage *self,
                               const char           *export_pdf)
 {
-  g_autoptr(GtkPrintOperation) operation = NULL;
-  g_autoptr(GError) error = NULL;
-
   if (self->appointment == NULL)
     return FALSE;
-  operation = gtk_print_operation_new ();
-  gtk_print_operation_set_n_pages (operation, 1);
-  gtk_print_operation_set_unit (operation, GTK_UNIT_POINTS);
-  gtk_print_operation_set_embed_page_setup (operation, TRUE);
   /* TRANSLATORS: name of the print job */
-  gtk_print_operation_set_job_name (operation, _("Appointment"));
-  g_signal_connect (operation, "draw-page", G_CALLBACK (draw_page_cb), self);
-  if (export_pdf != NULL)
-    gtk_print_operation_set_export_filename (operation, export_pdf);
-  if (gtk_print_operation_run (operation,
-                               export_pdf ? GTK_PRINT_OPERATION_ACTION_EXPORT : GTK_PRINT_OPERATION_ACTION_PRINT,
-                               NULL, &error) == GTK_PRINT_OPERATION_RESULT_ERROR)
-    {
-      g_warning ("Cannot print the appointment: %s", error->message);
-      return FALSE;
-    }
-  return TRUE;
+  return kiosk_print_one_page (_("Appointment"), G_CALLBACK (draw_page_cb), self, export_pdf);
 }
 
 static void
@@ -688,13 +670,9 @@ print_action_cb (GtkWidget  *widget,
                  const char *action_name,
                  GVariant   *parameter)
 {
-  GtkWidget *overlay = gtk_widget_get_ancestor (widget, ADW_TYPE_TOAST_OVERLAY);
-  gboolean printed = kiosk_appointment_page_print (KIOSK_APPOINTMENT_PAGE (widget), NULL);
-
-  if (overlay != NULL)
-    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay),
-                                 adw_toast_new (printed ? _("Your appointment is being printed.")
-                                                        : _("It could not be printed. Please write your number down.")));
+  kiosk_toast_print_result (widget, kiosk_appointment_page_print (KIOSK_APPOINTMENT_PAGE (widget), NULL),
+                            _("Your appointment is being printed."),
+                            _("It could not be printed. Please write your number down."));
 }
 
 /* Forgets everything of the citizen: name, phone, e-mail, the booking shown. */

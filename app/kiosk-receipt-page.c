@@ -157,29 +157,10 @@ gboolean
 kiosk_receipt_page_print (KioskReceiptPage *self,
                           const char       *export_pdf)
 {
-  g_autoptr(GtkPrintOperation) operation = gtk_print_operation_new ();
-  g_autoptr(GError) error = NULL;
-  GtkPrintOperationResult result;
-
   if (self->number == NULL)
     return FALSE;
-  gtk_print_operation_set_n_pages (operation, 1);
-  gtk_print_operation_set_unit (operation, GTK_UNIT_POINTS);
-  gtk_print_operation_set_embed_page_setup (operation, TRUE);
   /* TRANSLATORS: name of the print job */
-  gtk_print_operation_set_job_name (operation, _("Receipt"));
-  g_signal_connect (operation, "draw-page", G_CALLBACK (draw_page_cb), self);
-  if (export_pdf != NULL)
-    gtk_print_operation_set_export_filename (operation, export_pdf);
-  result = gtk_print_operation_run (operation,
-                                    export_pdf ? GTK_PRINT_OPERATION_ACTION_EXPORT : GTK_PRINT_OPERATION_ACTION_PRINT,
-                                    NULL, &error);
-  if (result == GTK_PRINT_OPERATION_RESULT_ERROR)
-    {
-      g_warning ("Cannot print the receipt: %s", error->message);
-      return FALSE;
-    }
-  return TRUE;
+  return kiosk_print_one_page (_("Receipt"), G_CALLBACK (draw_page_cb), self, export_pdf);
 }
 
 static void
@@ -187,13 +168,9 @@ print_action_cb (GtkWidget  *widget,
                  const char *action_name,
                  GVariant   *parameter)
 {
-  GtkWidget *overlay = gtk_widget_get_ancestor (widget, ADW_TYPE_TOAST_OVERLAY);
-  gboolean printed = kiosk_receipt_page_print (KIOSK_RECEIPT_PAGE (widget), NULL);
-
-  if (overlay != NULL)
-    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay),
-                                 adw_toast_new (printed ? _("Your receipt is being printed.")
-                                                        : _("The receipt could not be printed. Please write your number down.")));
+  kiosk_toast_print_result (widget, kiosk_receipt_page_print (KIOSK_RECEIPT_PAGE (widget), NULL),
+                            _("Your receipt is being printed."),
+                            _("The receipt could not be printed. Please write your number down."));
 }
 
 static void

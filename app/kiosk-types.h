@@ -37,6 +37,14 @@ void        kiosk_print_text            (GtkPrintContext  *context,
                                          const char       *text,
                                          const char       *font,
                                          double           *y);
+gboolean    kiosk_print_one_page        (const char       *job_name,
+                                         GCallback         draw_page,
+                                         gpointer          data,
+                                         const char       *export_pdf);
+void        kiosk_toast_print_result    (GtkWidget        *widget,
+                                         gboolean          printed,
+                                         const char       *done,
+                                         const char       *failed);
 void        kiosk_print_qr              (cairo_t          *cr,
                                          const char       *text,
                                          double           size,

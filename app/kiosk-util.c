@@ -138,3 +138,53 @@ kiosk_stack_label_pages (GtkStack *stack)
         gtk_accessible_update_property (GTK_ACCESSIBLE (page), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
     }
 }
+
+/**
+ * kiosk_print_one_page:
+ * @job_name: the print job's name, translated
+ * @draw_page: draws the page (a GtkPrintOperation::draw-page handler)
+ * @data: for @draw_page
+ * @export_pdf: (nullable): write a PDF there instead of printing (tests)
+ *
+ * Prints one page, in points, with the page setup embedded: the receipt's and the appointment's.
+ *
+ * Returns: %TRUE when the job was handed over
+ */
+gboolean
+kiosk_print_one_page (const char *job_name,
+                      GCallback   draw_page,
+                      gpointer    data,
+                      const char *export_pdf)
+{
+  g_autoptr(GtkPrintOperation) operation = gtk_print_operation_new ();
+  g_autoptr(GError) error = NULL;
+
+  gtk_print_operation_set_n_pages (operation, 1);
+  gtk_print_operation_set_unit (operation, GTK_UNIT_POINTS);
+  gtk_print_operation_set_embed_page_setup (operation, TRUE);
+  gtk_print_operation_set_job_name (operation, job_name);
+  g_signal_connect (operation, "draw-page", draw_page, data);
+  if (export_pdf != NULL)
+    gtk_print_operation_set_export_filename (operation, export_pdf);
+  if (gtk_print_operation_run (operation,
+                               export_pdf ? GTK_PRINT_OPERATION_ACTION_EXPORT : GTK_PRINT_OPERATION_ACTION_PRINT,
+                               NULL, &error) == GTK_PRINT_OPERATION_RESULT_ERROR)
+    {
+      g_warning ("Cannot print %s: %s", job_name, error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Tells the citizen, in the window's toast overlay, how printing went. */
+void
+kiosk_toast_print_result (GtkWidget  *widget,
+                          gboolean    printed,
+                          const char *done,
+                          const char *failed)
+{
+  GtkWidget *overlay = gtk_widget_get_ancestor (widget, ADW_TYPE_TOAST_OVERLAY);
+
+  if (overlay != NULL)
+    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (printed ? done : failed));
+}
