@@ -16,7 +16,6 @@ struct _KioskAgentPage
 {
   KioskPage      parent_instance;
 
-  GCancellable *cancellable;
   guint         pending;        /* requests in flight */
   gint64        ping_started;   /* monotonic µs, for the portal's latency */
 
@@ -43,29 +42,35 @@ struct _KioskAgentPage
 G_DEFINE_FINAL_TYPE (KioskAgentPage, kiosk_agent_page, KIOSK_TYPE_PAGE)
 
 static void
+show_busy (KioskPage *page,
+           gboolean   busy)
+{
+  KioskAgentPage *self = KIOSK_AGENT_PAGE (page);
+
+  /* Not busy any more: every request ended, or all were cancelled together. */
+  if (!busy)
+    self->pending = 0;
+  gtk_widget_set_visible (GTK_WIDGET (self->spinner), busy);
+  gtk_spinner_set_spinning (self->spinner, busy);
+}
+
+/* The dashboard's requests run side by side on the page's cancellable; the page is busy until
+ * the last one ends. */
+static GCancellable *
 begin (KioskAgentPage *self)
 {
   self->pending++;
-  gtk_widget_set_visible (GTK_WIDGET (self->spinner), TRUE);
-  gtk_spinner_set_spinning (self->spinner, TRUE);
+  kiosk_page_set_busy (KIOSK_PAGE (self), TRUE);
+  return kiosk_page_get_cancellable (KIOSK_PAGE (self));
 }
 
 static void
 end (KioskAgentPage *self)
 {
-  if (self->pending > 0)
+  if (self->pending > 1)
     self->pending--;
-  if (self->pending == 0)
-    {
-      gtk_widget_set_visible (GTK_WIDGET (self->spinner), FALSE);
-      gtk_spinner_set_spinning (self->spinner, FALSE);
-    }
-}
-
-gboolean
-kiosk_agent_page_is_busy (KioskAgentPage *self)
-{
-  return self->pending > 0;
+  else
+    kiosk_page_set_busy (KIOSK_PAGE (self), FALSE);
 }
 
 static void
@@ -124,9 +129,8 @@ seen_clicked_cb (GtkButton      *button,
 {
   const char *reference = g_object_get_data (G_OBJECT (button), "reference");
 
-  begin (self);
   kiosk_appointments_mark_seen_async (kiosk_context_get_portal (kiosk_page_get_context (KIOSK_PAGE (self))), reference,
-                                      self->cancellable, seen_done_cb, self);
+                                      begin (self), seen_done_cb, self);
 }
 
 static gint
@@ -387,17 +391,14 @@ refresh (KioskAgentPage *self)
   kiosk_agent_page_refresh (self);
   if (kiosk_context_get_agent (kiosk_page_get_context (KIOSK_PAGE (self))) == NULL || kiosk_context_get_portal (kiosk_page_get_context (KIOSK_PAGE (self))) == NULL)
     return;
-  begin (self);
   self->ping_started = g_get_monotonic_time ();
   kiosk_appointments_fetch_day_async (kiosk_context_get_portal (kiosk_page_get_context (KIOSK_PAGE (self))),
                                       kiosk_context_get_site (kiosk_page_get_context (KIOSK_PAGE (self))), NULL,
-                                      self->cancellable, day_done_cb, self);
-  begin (self);
-  kiosk_outbox_sender_list_async (kiosk_context_get_outbox_sender (kiosk_page_get_context (KIOSK_PAGE (self))), self->cancellable, outbox_done_cb, self);
+                                      begin (self), day_done_cb, self);
+  kiosk_outbox_sender_list_async (kiosk_context_get_outbox_sender (kiosk_page_get_context (KIOSK_PAGE (self))), begin (self), outbox_done_cb, self);
   /* The manager's counters: read from the journal in a worker. */
-  begin (self);
   kiosk_journal_count_async (kiosk_context_get_journal (kiosk_page_get_context (KIOSK_PAGE (self))), 7,
-                             self->cancellable, count_done_cb, self);
+                             begin (self), count_done_cb, self);
 }
 
 /* Two bars a day: dossiers sent alone (blue) and with an agent (orange), with the sessions
@@ -534,10 +535,9 @@ unlock_action_cb (GtkWidget  *widget,
   g_autofree char *path = kiosk_context_dup_agents_path (kiosk_page_get_context (KIOSK_PAGE (self)));
 
   show_error (self, NULL);
-  begin (self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "agent.unlock", FALSE);
   kiosk_agents_verify_async (path, gtk_editable_get_text (self->id_entry),
-                             gtk_editable_get_text (self->pin_entry), self->cancellable,
+                             gtk_editable_get_text (self->pin_entry), begin (self),
                              verify_done_cb, self);
 }
 
@@ -622,11 +622,7 @@ agent_changed_cb (KioskAgentPage *self)
   if (kiosk_context_get_agent (kiosk_page_get_context (KIOSK_PAGE (self))) == NULL)
     {
       /* Locked: drop what was shown and any request in flight. */
-      g_cancellable_cancel (self->cancellable);
-      g_clear_object (&self->cancellable);
-      self->cancellable = g_cancellable_new ();
-      self->pending = 0;
-      end (self);
+      kiosk_page_cancel_request (KIOSK_PAGE (self));
       gtk_widget_action_set_enabled (GTK_WIDGET (self), "agent.unlock", TRUE);
       gtk_editable_set_text (self->pin_entry, "");
       show_error (self, NULL);
@@ -667,8 +663,6 @@ kiosk_agent_page_dispose (GObject *object)
 {
   KioskAgentPage *self = KIOSK_AGENT_PAGE (object);
 
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
   g_clear_pointer (&self->portal_health, g_free);
   g_clear_pointer (&self->days, g_ptr_array_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), KIOSK_TYPE_AGENT_PAGE);
@@ -681,6 +675,7 @@ kiosk_agent_page_class_init (KioskAgentPageClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  KIOSK_PAGE_CLASS (klass)->show_busy = show_busy;
   object_class->constructed = kiosk_agent_page_constructed;
   object_class->dispose = kiosk_agent_page_dispose;
   widget_class->map = kiosk_agent_page_map;
@@ -715,7 +710,6 @@ kiosk_agent_page_init (KioskAgentPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   kiosk_stack_label_pages (self->stack);
   gtk_drawing_area_set_draw_func (self->chart, draw_chart, self, NULL);
-  self->cancellable = g_cancellable_new ();
   g_signal_connect (self->pin_entry, "activate", G_CALLBACK (pin_activate_cb), self);
 }
 

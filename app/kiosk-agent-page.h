@@ -10,6 +10,5 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (KioskAgentPage, kiosk_agent_page, KIOSK, AGENT_PAGE, KioskPage)
 
 void       kiosk_agent_page_refresh (KioskAgentPage *self);
-gboolean   kiosk_agent_page_is_busy (KioskAgentPage *self);
 
 G_END_DECLS

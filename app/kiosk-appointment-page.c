@@ -21,7 +21,6 @@ struct _KioskAppointmentPage
 {
   KioskPage        parent_instance;
 
-  GCancellable   *cancellable;    /* of the current request */
   KioskMotifList *motifs;
   KioskMotif     *motif;          /* borrowed from motifs */
   char           *wanted_slug;    /* a procedure the citizen came from, nullable */
@@ -124,24 +123,16 @@ show_error (KioskAppointmentPage *self,
 }
 
 static void
-set_busy (KioskAppointmentPage *self,
-          gboolean              busy)
+show_busy (KioskPage *page,
+           gboolean   busy)
 {
+  KioskAppointmentPage *self = KIOSK_APPOINTMENT_PAGE (page);
+
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), busy);
   gtk_spinner_set_spinning (self->spinner, busy);
   /* Not the whole stack: making a focused entry insensitive loses its focus-out. A new request
    * cancels the one before, so only a second booking needs holding back. */
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "appointment.confirm", !busy);
-}
-
-static GCancellable *
-new_request (KioskAppointmentPage *self)
-{
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  self->cancellable = g_cancellable_new ();
-  set_busy (self, TRUE);
-  return self->cancellable;
 }
 
 /* The French sentence for an error of the portal or of the booking. */
@@ -235,7 +226,7 @@ motifs_done_cb (GObject      *object,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   self = KIOSK_APPOINTMENT_PAGE (user_data);
-  set_busy (self, FALSE);
+  kiosk_page_set_busy (KIOSK_PAGE (self), FALSE);
   if (list == NULL)
     {
       g_message ("Appointments: no motifs: %s", error->message);
@@ -284,7 +275,7 @@ kiosk_appointment_page_start (KioskAppointmentPage *self,
       return;
     }
   kiosk_appointments_fetch_motifs_async (kiosk_context_get_portal (kiosk_page_get_context (KIOSK_PAGE (self))),
-                                         kiosk_context_get_site (kiosk_page_get_context (KIOSK_PAGE (self))), new_request (self),
+                                         kiosk_context_get_site (kiosk_page_get_context (KIOSK_PAGE (self))), kiosk_page_begin_request (KIOSK_PAGE (self)),
                                          motifs_done_cb, self);
 }
 
@@ -375,7 +366,7 @@ slots_done_cb (GObject      *object,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   self = KIOSK_APPOINTMENT_PAGE (user_data);
-  set_busy (self, FALSE);
+  kiosk_page_set_busy (KIOSK_PAGE (self), FALSE);
   if (slots == NULL)
     {
       g_message ("Appointments: no slots: %s", error->message);
@@ -398,7 +389,7 @@ load_slots (KioskAppointmentPage *self)
   gtk_label_set_label (self->subtitle_label, subtitle);
   kiosk_appointments_fetch_slots_async (kiosk_context_get_portal (kiosk_page_get_context (KIOSK_PAGE (self))),
                                         kiosk_context_get_site (kiosk_page_get_context (KIOSK_PAGE (self))), self->motif->id,
-                                        self->week_start, 7, new_request (self), slots_done_cb, self);
+                                        self->week_start, 7, kiosk_page_begin_request (KIOSK_PAGE (self)), slots_done_cb, self);
 }
 
 static void
@@ -507,7 +498,7 @@ book_done_cb (GObject      *object,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   self = KIOSK_APPOINTMENT_PAGE (user_data);
-  set_busy (self, FALSE);
+  kiosk_page_set_busy (KIOSK_PAGE (self), FALSE);
   if (appointment != NULL)
     {
       g_clear_pointer (&self->booking, kiosk_booking_free);
@@ -585,7 +576,7 @@ confirm_action_cb (GtkWidget  *widget,
     }
   show_error (self, NULL);
   kiosk_appointments_book_async (kiosk_context_get_portal (kiosk_page_get_context (KIOSK_PAGE (self))), self->booking,
-                                 new_request (self), book_done_cb, self);
+                                 kiosk_page_begin_request (KIOSK_PAGE (self)), book_done_cb, self);
 }
 
 static void
@@ -681,9 +672,7 @@ kiosk_appointment_page_reset (KioskPage *page)
 {
   KioskAppointmentPage *self = KIOSK_APPOINTMENT_PAGE (page);
 
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  set_busy (self, FALSE);
+  kiosk_page_cancel_request (page);
   g_clear_pointer (&self->motifs, kiosk_motif_list_free);
   self->motif = NULL;
   g_clear_pointer (&self->wanted_slug, g_free);
@@ -724,19 +713,11 @@ kiosk_appointment_page_get_appointment (KioskAppointmentPage *self)
   return self->appointment;
 }
 
-gboolean
-kiosk_appointment_page_is_busy (KioskAppointmentPage *self)
-{
-  return gtk_widget_get_visible (GTK_WIDGET (self->spinner));
-}
-
 static void
 kiosk_appointment_page_dispose (GObject *object)
 {
   KioskAppointmentPage *self = KIOSK_APPOINTMENT_PAGE (object);
 
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
   g_clear_pointer (&self->motifs, kiosk_motif_list_free);
   g_clear_pointer (&self->wanted_slug, g_free);
   g_clear_pointer (&self->week_start, g_date_time_unref);
@@ -755,6 +736,7 @@ kiosk_appointment_page_class_init (KioskAppointmentPageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   KIOSK_PAGE_CLASS (klass)->reset = kiosk_appointment_page_reset;
+  KIOSK_PAGE_CLASS (klass)->show_busy = show_busy;
   object_class->dispose = kiosk_appointment_page_dispose;
   gtk_widget_class_set_template_from_resource (widget_class, "/nc/epn/Kiosk/ui/kiosk-appointment-page.ui");
   gtk_widget_class_bind_template_child (widget_class, KioskAppointmentPage, title_label);

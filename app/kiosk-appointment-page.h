@@ -16,7 +16,6 @@ void                    kiosk_appointment_page_start           (KioskAppointment
 gboolean                kiosk_appointment_page_print           (KioskAppointmentPage *self,
                                                                 const char           *export_pdf);
 const KioskAppointment *kiosk_appointment_page_get_appointment (KioskAppointmentPage *self);
-gboolean                kiosk_appointment_page_is_busy         (KioskAppointmentPage *self);
 
 char                   *kiosk_format_day                       (GDateTime            *time);
 char                   *kiosk_format_time                      (GDateTime            *time);

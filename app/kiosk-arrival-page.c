@@ -14,8 +14,6 @@ struct _KioskArrivalPage
 {
   KioskPage      parent_instance;
 
-  GCancellable *cancellable;
-
   GtkEditable  *reference_entry;
   GtkEditable  *phone_entry;
   GtkSpinner   *spinner;
@@ -40,9 +38,11 @@ show_result (KioskArrivalPage *self,
 }
 
 static void
-set_busy (KioskArrivalPage *self,
-          gboolean          busy)
+show_busy (KioskPage *page,
+           gboolean   busy)
 {
+  KioskArrivalPage *self = KIOSK_ARRIVAL_PAGE (page);
+
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), busy);
   gtk_spinner_set_spinning (self->spinner, busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "arrival.check-in", !busy);
@@ -52,12 +52,8 @@ set_busy (KioskArrivalPage *self,
 static GCancellable *
 new_request (KioskArrivalPage *self)
 {
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  self->cancellable = g_cancellable_new ();
-  set_busy (self, TRUE);
   show_result (self, NULL, FALSE);
-  return self->cancellable;
+  return kiosk_page_begin_request (KIOSK_PAGE (self));
 }
 
 static char *
@@ -117,7 +113,7 @@ lookup_done_cb (GObject      *object,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   self = KIOSK_ARRIVAL_PAGE (user_data);
-  set_busy (self, FALSE);
+  kiosk_page_set_busy (KIOSK_PAGE (self), FALSE);
   if (a == NULL)
     {
       show_result (self, describe_error (error), TRUE);
@@ -150,10 +146,10 @@ check_in_done_cb (GObject      *object,
 
       /* Tell the citizen which day it is for. */
       kiosk_appointments_lookup_async (kiosk_context_get_portal (kiosk_page_get_context (KIOSK_PAGE (self))), reference,
-                                       self->cancellable, lookup_done_cb, self);
+                                       kiosk_page_get_cancellable (KIOSK_PAGE (self)), lookup_done_cb, self);
       return;
     }
-  set_busy (self, FALSE);
+  kiosk_page_set_busy (KIOSK_PAGE (self), FALSE);
   if (a == NULL)
     {
       g_message ("Appointments: check-in refused: %s", error->message);
@@ -211,7 +207,7 @@ cancel_done_cb (GObject      *object,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   self = KIOSK_ARRIVAL_PAGE (user_data);
-  set_busy (self, FALSE);
+  kiosk_page_set_busy (KIOSK_PAGE (self), FALSE);
   if (a == NULL)
     {
       g_message ("Appointments: cancellation refused: %s", error->message);
@@ -271,18 +267,9 @@ kiosk_arrival_page_reset (KioskPage *page)
 {
   KioskArrivalPage *self = KIOSK_ARRIVAL_PAGE (page);
 
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  set_busy (self, FALSE);
   gtk_editable_set_text (self->reference_entry, "");
   gtk_editable_set_text (self->phone_entry, "");
   show_result (self, NULL, FALSE);
-}
-
-gboolean
-kiosk_arrival_page_is_busy (KioskArrivalPage *self)
-{
-  return gtk_widget_get_visible (GTK_WIDGET (self->spinner));
 }
 
 static void
@@ -290,8 +277,6 @@ kiosk_arrival_page_dispose (GObject *object)
 {
   KioskArrivalPage *self = KIOSK_ARRIVAL_PAGE (object);
 
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), KIOSK_TYPE_ARRIVAL_PAGE);
   G_OBJECT_CLASS (kiosk_arrival_page_parent_class)->dispose (object);
 }
@@ -303,6 +288,7 @@ kiosk_arrival_page_class_init (KioskArrivalPageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   KIOSK_PAGE_CLASS (klass)->reset = kiosk_arrival_page_reset;
+  KIOSK_PAGE_CLASS (klass)->show_busy = show_busy;
   /* A check-in's result names the appointment's reason, which may be about health. */
   KIOSK_PAGE_CLASS (klass)->forget_when_left = TRUE;
   object_class->dispose = kiosk_arrival_page_dispose;

@@ -9,6 +9,4 @@ G_BEGIN_DECLS
 #define KIOSK_TYPE_ARRIVAL_PAGE (kiosk_arrival_page_get_type ())
 G_DECLARE_FINAL_TYPE (KioskArrivalPage, kiosk_arrival_page, KIOSK, ARRIVAL_PAGE, KioskPage)
 
-gboolean   kiosk_arrival_page_is_busy (KioskArrivalPage *self);
-
 G_END_DECLS

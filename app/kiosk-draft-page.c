@@ -22,10 +22,8 @@ struct _KioskDraftPage
 {
   KioskPage      parent_instance;
 
-  GCancellable *cancellable;
   char         *code;
   guint         number;
-  gboolean      busy;
 
   GtkStack     *stack;
   GtkSpinner   *park_spinner;
@@ -49,23 +47,18 @@ G_DEFINE_FINAL_TYPE (KioskDraftPage, kiosk_draft_page, KIOSK_TYPE_PAGE)
 
 static void kiosk_draft_page_reset (KioskPage *page);
 
-enum { PROP_0, PROP_BUSY, N_PROPS };
-static GParamSpec *properties[N_PROPS];
-
 static void
-set_busy (KioskDraftPage *self,
-          gboolean        busy)
+show_busy (KioskPage *page,
+           gboolean   busy)
 {
+  KioskDraftPage *self = KIOSK_DRAFT_PAGE (page);
+
   gtk_spinner_set_spinning (self->park_spinner, busy);
   gtk_widget_set_visible (GTK_WIDGET (self->park_spinner), busy);
   gtk_spinner_set_spinning (self->resume_spinner, busy);
   gtk_widget_set_visible (GTK_WIDGET (self->resume_spinner), busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "draft.resume", !busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "draft.phone", !busy);
-  if (self->busy == busy)
-    return;
-  self->busy = busy;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
 }
 
 static void
@@ -84,16 +77,6 @@ forget_code (KioskDraftPage *self)
   g_clear_pointer (&self->code, g_free);
 }
 
-static GCancellable *
-new_request (KioskDraftPage *self)
-{
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  self->cancellable = g_cancellable_new ();
-  set_busy (self, TRUE);
-  return self->cancellable;
-}
-
 static void
 park_done_cb (GObject      *object,
               GAsyncResult *result,
@@ -110,7 +93,7 @@ park_done_cb (GObject      *object,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   self = KIOSK_DRAFT_PAGE (user_data);
-  set_busy (self, FALSE);
+  kiosk_page_set_busy (KIOSK_PAGE (self), FALSE);
   if (code == NULL)
     {
       g_warning ("Cannot park a draft: %s", error->message);
@@ -158,7 +141,7 @@ prefill_done_cb (GObject      *object,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   self = KIOSK_DRAFT_PAGE (user_data);
-  set_busy (self, FALSE);
+  kiosk_page_set_busy (KIOSK_PAGE (self), FALSE);
   url = kiosk_json_get_string (data, "url");
   if (url == NULL || (image = kiosk_qr_render (url, 6, NULL)) == NULL)
     {
@@ -199,7 +182,7 @@ draft_phone_cb (GtkWidget  *widget,
   escaped = g_uri_escape_string (kiosk_procedure_get_slug (kiosk_dossier_get_procedure (dossier)), NULL, FALSE);
   path = g_strdup_printf ("api/formdefs/%s/prefill", escaped);
   kiosk_portal_call_json_async (kiosk_context_get_portal (kiosk_page_get_context (KIOSK_PAGE (self))), "POST", path, body, NULL,
-                                new_request (self), prefill_done_cb, self);
+                                kiosk_page_begin_request (KIOSK_PAGE (self)), prefill_done_cb, self);
   explicit_bzero (body, strlen (body));
 }
 
@@ -217,7 +200,7 @@ kiosk_draft_page_park (KioskDraftPage *self)
   gtk_stack_set_visible_child_name (self->stack, "park");
   if (dossier == NULL)
     return;
-  kiosk_drafts_park_async (kiosk_context_get_drafts (kiosk_page_get_context (KIOSK_PAGE (self))), dossier, new_request (self),
+  kiosk_drafts_park_async (kiosk_context_get_drafts (kiosk_page_get_context (KIOSK_PAGE (self))), dossier, kiosk_page_begin_request (KIOSK_PAGE (self)),
                            park_done_cb, self);
 }
 
@@ -277,7 +260,7 @@ resume_done_cb (GObject      *object,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   self = KIOSK_DRAFT_PAGE (user_data);
-  set_busy (self, FALSE);
+  kiosk_page_set_busy (KIOSK_PAGE (self), FALSE);
   if (draft == NULL)
     {
       g_autofree char *text = describe_resume_error (error, self->number, tries_left);
@@ -329,7 +312,7 @@ draft_resume_cb (GtkWidget  *widget,
     }
   self->number = number;
   kiosk_drafts_resume_async (kiosk_context_get_drafts (kiosk_page_get_context (KIOSK_PAGE (self))), number, code,
-                             new_request (self), resume_done_cb, self);
+                             kiosk_page_begin_request (KIOSK_PAGE (self)), resume_done_cb, self);
 }
 
 /* Forgets the code shown and what was typed. */
@@ -338,9 +321,7 @@ kiosk_draft_page_reset (KioskPage *page)
 {
   KioskDraftPage *self = KIOSK_DRAFT_PAGE (page);
 
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  set_busy (self, FALSE);
+  kiosk_page_cancel_request (page);
   forget_code (self);
   gtk_label_set_label (self->code_label, "");
   gtk_label_set_label (self->number_label, "");
@@ -356,12 +337,6 @@ kiosk_draft_page_reset (KioskPage *page)
   gtk_editable_set_text (self->number_entry, "");
   show_error (self->park_error, NULL);
   show_error (self->resume_error, NULL);
-}
-
-gboolean
-kiosk_draft_page_get_busy (KioskDraftPage *self)
-{
-  return self->busy;
 }
 
 /**
@@ -398,30 +373,10 @@ kiosk_draft_page_get_number (KioskDraftPage *self)
 }
 
 static void
-kiosk_draft_page_get_property (GObject    *object,
-                               guint       prop_id,
-                               GValue     *value,
-                               GParamSpec *pspec)
-{
-  KioskDraftPage *self = KIOSK_DRAFT_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_BUSY:
-      g_value_set_boolean (value, self->busy);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
 kiosk_draft_page_dispose (GObject *object)
 {
   KioskDraftPage *self = KIOSK_DRAFT_PAGE (object);
 
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
   forget_code (self);
   g_clear_pointer (&self->phone_url, g_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), KIOSK_TYPE_DRAFT_PAGE);
@@ -435,13 +390,8 @@ kiosk_draft_page_class_init (KioskDraftPageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   KIOSK_PAGE_CLASS (klass)->reset = kiosk_draft_page_reset;
-  object_class->get_property = kiosk_draft_page_get_property;
+  KIOSK_PAGE_CLASS (klass)->show_busy = show_busy;
   object_class->dispose = kiosk_draft_page_dispose;
-
-  properties[PROP_BUSY] =
-    g_param_spec_boolean ("busy", NULL, NULL, FALSE,
-                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/nc/epn/Kiosk/ui/kiosk-draft-page.ui");
   gtk_widget_class_bind_template_child (widget_class, KioskDraftPage, stack);

@@ -11,7 +11,6 @@ G_DECLARE_FINAL_TYPE (KioskDraftPage, kiosk_draft_page, KIOSK, DRAFT_PAGE, Kiosk
 
 void        kiosk_draft_page_park        (KioskDraftPage *self);
 void        kiosk_draft_page_show_resume (KioskDraftPage *self);
-gboolean    kiosk_draft_page_get_busy    (KioskDraftPage *self);
 const char *kiosk_draft_page_get_code    (KioskDraftPage *self);
 guint       kiosk_draft_page_get_number  (KioskDraftPage *self);
 const char *kiosk_draft_page_get_phone_url (KioskDraftPage *self);

@@ -8,9 +8,6 @@ struct _KioskMyRequestsPage
 {
   KioskPage      parent_instance;
 
-  GCancellable *cancellable;
-  gboolean      busy;
-
   GtkLabel     *status_label;
   GtkWidget    *list_box;
 };
@@ -31,7 +28,7 @@ dossiers_done_cb (GObject      *object,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   self = KIOSK_MY_REQUESTS_PAGE (user_data);
-  self->busy = FALSE;
+  kiosk_page_set_busy (KIOSK_PAGE (self), FALSE);
   if (dossiers == NULL)
     {
       g_message ("My requests: %s", error->message);
@@ -76,11 +73,9 @@ load (KioskMyRequestsPage *self)
       gtk_label_set_label (self->status_label, _("Sign in with your phone to see your requests."));
       return;
     }
-  self->cancellable = g_cancellable_new ();
-  self->busy = TRUE;
   gtk_label_set_label (self->status_label, _("Reading your requests…"));
   kiosk_account_fetch_dossiers_async (kiosk_context_get_portal (kiosk_page_get_context (KIOSK_PAGE (self))), account,
-                                      self->cancellable, dossiers_done_cb, self);
+                                      kiosk_page_begin_request (KIOSK_PAGE (self)), dossiers_done_cb, self);
 }
 
 static void
@@ -88,17 +83,9 @@ kiosk_my_requests_page_reset (KioskPage *page)
 {
   KioskMyRequestsPage *self = KIOSK_MY_REQUESTS_PAGE (page);
 
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  self->busy = FALSE;
+  kiosk_page_cancel_request (page);
   kiosk_widget_remove_all (self->list_box);
   gtk_label_set_label (self->status_label, "");
-}
-
-gboolean
-kiosk_my_requests_page_is_busy (KioskMyRequestsPage *self)
-{
-  return self->busy;
 }
 
 static void
@@ -120,8 +107,6 @@ kiosk_my_requests_page_dispose (GObject *object)
 {
   KioskMyRequestsPage *self = KIOSK_MY_REQUESTS_PAGE (object);
 
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), KIOSK_TYPE_MY_REQUESTS_PAGE);
   G_OBJECT_CLASS (kiosk_my_requests_page_parent_class)->dispose (object);
 }

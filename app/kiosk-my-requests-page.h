@@ -8,6 +8,5 @@ G_BEGIN_DECLS
 #define KIOSK_TYPE_MY_REQUESTS_PAGE (kiosk_my_requests_page_get_type ())
 G_DECLARE_FINAL_TYPE (KioskMyRequestsPage, kiosk_my_requests_page, KIOSK, MY_REQUESTS_PAGE, KioskPage)
 
-gboolean   kiosk_my_requests_page_is_busy (KioskMyRequestsPage *self);
 
 G_END_DECLS

@@ -1,16 +1,18 @@
 /* kiosk-page.c: the base of every page of the window (as GsPage in GNOME Software): one way
- * for a page to reach the context, one cancellable for its work, and the window's reset. */
+ * for a page to reach the context, one cancellable and one busy state for its requests, and
+ * the window's reset. */
 #include "kiosk-page.h"
 
 typedef struct
 {
   KioskContext *context;
   GCancellable *cancellable;
+  gboolean      busy;
 } KioskPagePrivate;
 
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (KioskPage, kiosk_page, ADW_TYPE_BIN)
 
-enum { PROP_0, PROP_CONTEXT, N_PROPS };
+enum { PROP_0, PROP_CONTEXT, PROP_BUSY, N_PROPS };
 static GParamSpec *properties[N_PROPS];
 
 static void
@@ -25,6 +27,9 @@ kiosk_page_get_property (GObject    *object,
     {
     case PROP_CONTEXT:
       g_value_set_object (value, priv->context);
+      break;
+    case PROP_BUSY:
+      g_value_set_boolean (value, priv->busy);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -89,6 +94,14 @@ kiosk_page_class_init (KioskPageClass *klass)
   properties[PROP_CONTEXT] =
     g_param_spec_object ("context", NULL, NULL, KIOSK_TYPE_CONTEXT,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  /**
+   * KioskPage:busy:
+   *
+   * A request of the page is under way (kiosk_page_begin_request()); the page shows it.
+   */
+  properties[PROP_BUSY] =
+    g_param_spec_boolean ("busy", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -142,14 +155,10 @@ kiosk_page_get_cancellable (KioskPage *self)
 void
 kiosk_page_reset (KioskPage *self)
 {
-  KioskPagePrivate *priv;
   KioskPageClass *klass;
 
   g_return_if_fail (KIOSK_IS_PAGE (self));
-  priv = kiosk_page_get_instance_private (self);
-  g_cancellable_cancel (priv->cancellable);
-  g_object_unref (priv->cancellable);
-  priv->cancellable = g_cancellable_new ();
+  kiosk_page_cancel_request (self);
 
   klass = KIOSK_PAGE_GET_CLASS (self);
   if (klass->set_dossier != NULL)
@@ -175,4 +184,84 @@ kiosk_page_set_dossier (KioskPage    *self,
   klass = KIOSK_PAGE_GET_CLASS (self);
   if (klass->set_dossier != NULL)
     klass->set_dossier (self, dossier);
+}
+
+/**
+ * kiosk_page_set_busy:
+ *
+ * Says whether a request of the page is under way; the page's #KioskPageClass.show_busy shows
+ * it (a spinner, actions held back).
+ */
+void
+kiosk_page_set_busy (KioskPage *self,
+                     gboolean   busy)
+{
+  KioskPagePrivate *priv;
+  KioskPageClass *klass;
+
+  g_return_if_fail (KIOSK_IS_PAGE (self));
+  priv = kiosk_page_get_instance_private (self);
+  busy = !!busy;
+  klass = KIOSK_PAGE_GET_CLASS (self);
+  if (klass->show_busy != NULL)
+    klass->show_busy (self, busy);
+  if (priv->busy == busy)
+    return;
+  priv->busy = busy;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+}
+
+gboolean
+kiosk_page_get_busy (KioskPage *self)
+{
+  KioskPagePrivate *priv;
+
+  g_return_val_if_fail (KIOSK_IS_PAGE (self), FALSE);
+  priv = kiosk_page_get_instance_private (self);
+  return priv->busy;
+}
+
+/**
+ * kiosk_page_begin_request:
+ *
+ * A new request of the page replaces the one under way: that one is cancelled (its callback
+ * gets %G_IO_ERROR_CANCELLED and returns quietly) and the page is busy until
+ * kiosk_page_set_busy() says otherwise.
+ *
+ * Returns: (transfer none): the cancellable for the new request, cancelled too when the
+ *   session ends or the page is reset
+ */
+GCancellable *
+kiosk_page_begin_request (KioskPage *self)
+{
+  KioskPagePrivate *priv;
+
+  g_return_val_if_fail (KIOSK_IS_PAGE (self), NULL);
+  priv = kiosk_page_get_instance_private (self);
+  kiosk_page_cancel_request (self);
+  /* The request is the citizen's: it stops when their session ends. */
+  if (priv->context != NULL)
+    g_signal_connect_object (kiosk_session_get_cancellable (kiosk_context_get_session (priv->context)),
+                             "cancelled", G_CALLBACK (g_cancellable_cancel), priv->cancellable,
+                             G_CONNECT_SWAPPED);
+  kiosk_page_set_busy (self, TRUE);
+  return priv->cancellable;
+}
+
+/**
+ * kiosk_page_cancel_request:
+ *
+ * Stops the page's requests under way; the page is no longer busy.
+ */
+void
+kiosk_page_cancel_request (KioskPage *self)
+{
+  KioskPagePrivate *priv;
+
+  g_return_if_fail (KIOSK_IS_PAGE (self));
+  priv = kiosk_page_get_instance_private (self);
+  g_cancellable_cancel (priv->cancellable);
+  g_object_unref (priv->cancellable);
+  priv->cancellable = g_cancellable_new ();
+  kiosk_page_set_busy (self, FALSE);
 }

@@ -1,5 +1,6 @@
-/* kiosk-page.h: what every page of the window has — the context, a cancellable for its work,
- * and two moments the window tells it about: a new dossier, and the end of the session. */
+/* kiosk-page.h: what every page of the window has — the context, a cancellable and a busy
+ * state for its requests, and two moments the window tells it about: a new dossier, and the
+ * end of the session. */
 #pragma once
 
 #include "kiosk-types.h"
@@ -24,7 +25,11 @@ struct _KioskPageClass
    * check-in's result): the window resets it as soon as another page is shown. */
   gboolean forget_when_left;
 
-  gpointer padding[5];
+  /* Shows whether a request is under way (kiosk_page_set_busy()): a spinner, actions held. */
+  void (*show_busy)   (KioskPage    *self,
+                       gboolean      busy);
+
+  gpointer padding[4];
 };
 
 KioskContext *kiosk_page_get_context     (KioskPage    *self);
@@ -32,5 +37,10 @@ GCancellable *kiosk_page_get_cancellable (KioskPage    *self);
 void          kiosk_page_reset           (KioskPage    *self);
 void          kiosk_page_set_dossier     (KioskPage    *self,
                                           KioskDossier *dossier);
+GCancellable *kiosk_page_begin_request   (KioskPage    *self);
+void          kiosk_page_cancel_request  (KioskPage    *self);
+void          kiosk_page_set_busy        (KioskPage    *self,
+                                          gboolean      busy);
+gboolean      kiosk_page_get_busy        (KioskPage    *self);
 
 G_END_DECLS

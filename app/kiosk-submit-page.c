@@ -11,7 +11,6 @@ struct _KioskSubmitPage
   KioskPage          parent_instance;
 
   KioskSubmission  *submission;     /* nullable: the dossier being sent, kept for a retry */
-  GCancellable     *cancellable;
   KioskSubmitState  state;
 
   GtkLabel         *title_label;
@@ -102,6 +101,7 @@ submitted_cb (GObject      *object,
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
+  kiosk_page_set_busy (KIOSK_PAGE (self), FALSE);
   if (receipt == NULL)
     {
       show_failure (self);
@@ -147,11 +147,8 @@ kiosk_submit_page_start (KioskSubmitPage *self,
   gtk_progress_bar_set_fraction (self->progress_bar, 0);
   set_state (self, KIOSK_SUBMIT_SENDING);
 
-  g_clear_object (&self->cancellable);
-  self->cancellable = g_cancellable_new ();
-  g_signal_connect_object (kiosk_session_get_cancellable (kiosk_context_get_session (context)), "cancelled",
-                           G_CALLBACK (g_cancellable_cancel), self->cancellable, G_CONNECT_SWAPPED);
-  kiosk_submission_run_async (self->submission, self->cancellable, submitted_cb, g_object_ref (self));
+  kiosk_submission_run_async (self->submission, kiosk_page_begin_request (KIOSK_PAGE (self)),
+                              submitted_cb, g_object_ref (self));
 }
 
 KioskSubmitState
@@ -188,9 +185,7 @@ kiosk_submit_page_reset (KioskPage *page)
 {
   KioskSubmitPage *self = KIOSK_SUBMIT_PAGE (page);
 
-  if (self->cancellable != NULL)
-    g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
+  kiosk_page_cancel_request (page);
   drop_submission (self);
   set_state (self, KIOSK_SUBMIT_IDLE);
 }

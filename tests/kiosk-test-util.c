@@ -233,17 +233,18 @@ kiosk_test_find (KioskWindow *window,
   return widget;
 }
 
+/* A wait for a widget of the window, by name, to reach a state. */
 typedef struct
 {
   KioskWindow *window;
   const char  *name;
   GtkWidget   *widget;
-} ClickableWait;
+} NamedWait;
 
 static gboolean
 is_clickable_cb (gpointer data)
 {
-  ClickableWait *wait = data;
+  NamedWait *wait = data;
 
   wait->widget = kiosk_window_find_widget (wait->window, wait->name);
   return wait->widget != NULL
@@ -257,13 +258,64 @@ GtkWidget *
 kiosk_test_wait_clickable (KioskWindow *window,
                            const char  *name)
 {
-  ClickableWait wait = { window, name, NULL };
+  NamedWait wait = { window, name, NULL };
 
   if (!kiosk_test_wait (is_clickable_cb, &wait, 15000))
     g_error ("Waited 15 s for %s on page %s to be clickable: %s", name,
              kiosk_window_get_page_name (window),
              wait.widget == NULL ? "not found"
              : !gtk_widget_is_visible (wait.widget) ? "not visible" : "not sensitive");
+  return wait.widget;
+}
+
+static gboolean
+is_drawn_cb (gpointer data)
+{
+  GtkWidget *widget = data;
+
+  return gtk_widget_get_mapped (widget) && gtk_widget_get_width (widget) > 0
+         && gtk_widget_get_height (widget) > 0;
+}
+
+/**
+ * kiosk_test_wait_widget_drawn:
+ *
+ * Waits until @widget is on screen with a size (a page just shown is laid out at the next
+ * frame, later on a busy machine); fails after 15 s with a message naming the widget.
+ */
+void
+kiosk_test_wait_widget_drawn (GtkWidget *widget)
+{
+  if (!kiosk_test_wait (is_drawn_cb, widget, 15000))
+    g_error ("Waited 15 s for %s to be drawn: %s", gtk_widget_get_name (widget),
+             gtk_widget_get_mapped (widget) ? "no size" : "not mapped");
+}
+
+static gboolean
+named_is_drawn_cb (gpointer data)
+{
+  NamedWait *wait = data;
+
+  wait->widget = kiosk_window_find_widget (wait->window, wait->name);
+  return wait->widget != NULL && is_drawn_cb (wait->widget);
+}
+
+/**
+ * kiosk_test_wait_drawn:
+ *
+ * Waits until the window has a widget named @name on screen with a size.
+ *
+ * Returns: (transfer none): the widget
+ */
+GtkWidget *
+kiosk_test_wait_drawn (KioskWindow *window,
+                       const char  *name)
+{
+  NamedWait wait = { window, name, NULL };
+
+  if (!kiosk_test_wait (named_is_drawn_cb, &wait, 15000))
+    g_error ("Waited 15 s for %s on page %s to be drawn: %s", name,
+             kiosk_window_get_page_name (window), wait.widget == NULL ? "not found" : "not on screen");
   return wait.widget;
 }
 
@@ -368,18 +420,26 @@ kiosk_test_setup_locale (const char *language)
   textdomain (GETTEXT_PACKAGE);
 }
 
-/* Renders what the widget shows on screen, as the renderer in use draws it. */
+/* Renders what the widget shows on screen, as the renderer in use draws it, once it is on
+ * screen: a page that has just been shown is laid out at the next frame, later on a busy
+ * machine. */
 GdkTexture *
 kiosk_test_render (GtkWidget *widget)
 {
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+  GtkSnapshot *snapshot;
+  g_autoptr(GdkPaintable) paintable = NULL;
+  GskRenderer *renderer;
   g_autoptr(GskRenderNode) node = NULL;
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-  graphene_rect_t bounds = GRAPHENE_RECT_INIT (0, 0, width, height);
+  int width, height;
+  graphene_rect_t bounds;
 
+  kiosk_test_wait_widget_drawn (widget);
+  snapshot = gtk_snapshot_new ();
+  paintable = gtk_widget_paintable_new (widget);
+  renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+  width = gtk_widget_get_width (widget);
+  height = gtk_widget_get_height (widget);
+  bounds = GRAPHENE_RECT_INIT (0, 0, width, height);
   gdk_paintable_snapshot (paintable, snapshot, width, height);
   node = gtk_snapshot_free_to_node (snapshot);
   g_assert_nonnull (node);
@@ -721,6 +781,40 @@ kiosk_test_press_keys (KioskWindow *window,
 }
 
 
+typedef struct
+{
+  GtkWidget *widget;
+  double     from_x, from_y, to_x, to_y;
+  GtkWidget *picked;
+} DragWait;
+
+/* Whether a point of @widget is on screen and not under anything else. */
+static gboolean
+lands_on (GtkWidget  *widget,
+          double      x,
+          double      y,
+          GtkWidget **picked)
+{
+  GtkWidget *native = GTK_WIDGET (gtk_widget_get_native (widget));
+  graphene_point_t point;
+
+  *picked = NULL;
+  if (!gtk_widget_compute_point (widget, native, &GRAPHENE_POINT_INIT (x, y), &point))
+    return FALSE;
+  *picked = gtk_widget_pick (native, point.x, point.y, GTK_PICK_DEFAULT);
+  return *picked == widget || (*picked != NULL && gtk_widget_is_ancestor (*picked, widget));
+}
+
+static gboolean
+drag_reachable_cb (gpointer data)
+{
+  DragWait *wait = data;
+
+  return gtk_widget_get_mapped (wait->widget)
+         && lands_on (wait->widget, wait->from_x, wait->from_y, &wait->picked)
+         && lands_on (wait->widget, wait->to_x, wait->to_y, &wait->picked);
+}
+
 /**
  * kiosk_test_drag:
  * @from_x, @from_y, @to_x, @to_y: in @widget's coordinates
@@ -736,15 +830,31 @@ kiosk_test_drag (KioskWindow *window,
                  double       to_x,
                  double       to_y)
 {
-  GtkNative *native = gtk_widget_get_native (widget);
-  GdkSurface *surface = gtk_native_get_surface (native);
-  g_autofree char *xid = g_strdup_printf ("%lu", (gulong) gdk_x11_surface_get_xid (surface));
-  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  GtkNative *native;
+  GdkSurface *surface;
+  g_autofree char *xid = NULL;
+  g_autoptr(GPtrArray) argv = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GSubprocess) drag = NULL;
   graphene_point_t from, to;
   double dx, dy;
 
+  kiosk_test_wait_widget_drawn (widget);
+  native = gtk_widget_get_native (widget);
+  surface = gtk_native_get_surface (native);
+  xid = g_strdup_printf ("%lu", (gulong) gdk_x11_surface_get_xid (surface));
+  argv = g_ptr_array_new_with_free_func (g_free);
+
+  /* The widget may still be scrolling into view (the page scrolls at the next frame): wait until
+   * the pointer would land on it at both ends. */
+  {
+    DragWait wait = { widget, from_x, from_y, to_x, to_y, NULL };
+
+    if (!kiosk_test_wait (drag_reachable_cb, &wait, 15000))
+      g_error ("Drag on %s from (%.0f, %.0f) to (%.0f, %.0f): the pointer would land on %s",
+               gtk_widget_get_name (widget), from_x, from_y, to_x, to_y,
+               wait.picked ? G_OBJECT_TYPE_NAME (wait.picked) : "nothing (outside the window)");
+  }
   g_assert_true (gtk_widget_compute_point (widget, GTK_WIDGET (native), &GRAPHENE_POINT_INIT (from_x, from_y), &from));
   g_assert_true (gtk_widget_compute_point (widget, GTK_WIDGET (native), &GRAPHENE_POINT_INIT (to_x, to_y), &to));
   gtk_native_get_surface_transform (native, &dx, &dy);
@@ -775,7 +885,11 @@ kiosk_test_drag (KioskWindow *window,
   g_assert_no_error (error);
   g_assert_true (kiosk_test_wait (process_done_cb, drag, 10000));
   g_assert_true (g_subprocess_get_successful (drag));
-  kiosk_test_spin (150);
+  /* xdotool has returned, so the X server has the events: a round trip brings them all into
+   * the window's queue, and the window handles every one before the test goes on. */
+  gdk_display_sync (gtk_widget_get_display (widget));
+  for (int i = 0; i < 1000 && g_main_context_pending (NULL); i++)
+    g_main_context_iteration (NULL, FALSE);
 }
 
 /* The first mapped widget under @widget whose name starts with @prefix (e.g. "slot-"). */
@@ -809,7 +923,7 @@ appointment_step_cb (gpointer data)
   GtkWidget *page = kiosk_window_find_widget (step->window, "appointment");
   GtkStack *stack = GTK_STACK (kiosk_window_find_widget (step->window, "appointment-stack"));
 
-  return !kiosk_appointment_page_is_busy (KIOSK_APPOINTMENT_PAGE (page))
+  return !kiosk_page_get_busy (KIOSK_PAGE (page))
          && g_strcmp0 (gtk_stack_get_visible_child_name (stack), step->name) == 0;
 }
 

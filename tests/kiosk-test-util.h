@@ -53,6 +53,9 @@ KioskContext    *kiosk_test_context_new_with_catalogue (const char *portal_url,
                                                         const char *catalogue);
 void             kiosk_test_setup_locale   (const char      *language);
 GdkTexture      *kiosk_test_render         (GtkWidget       *widget);
+void             kiosk_test_wait_widget_drawn (GtkWidget    *widget);
+GtkWidget       *kiosk_test_wait_drawn     (KioskWindow     *window,
+                                            const char      *name);
 GdkTexture      *kiosk_test_render_settled (GtkWidget       *widget);
 void             kiosk_test_save_png       (GtkWidget       *widget,
                                             const char      *path);

@@ -231,7 +231,7 @@ requests_loaded_cb (gpointer data)
 {
   KioskWindow *window = data;
 
-  return !kiosk_my_requests_page_is_busy (KIOSK_MY_REQUESTS_PAGE (kiosk_window_get_page (window, "my-requests")));
+  return !kiosk_page_get_busy (KIOSK_PAGE (kiosk_window_get_page (window, "my-requests")));
 }
 
 static gboolean

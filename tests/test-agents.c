@@ -172,7 +172,7 @@ book_at (KioskPortal *client,
 static gboolean
 agent_idle_cb (gpointer data)
 {
-  return !kiosk_agent_page_is_busy (KIOSK_AGENT_PAGE (kiosk_window_find_widget (data, "agent")));
+  return !kiosk_page_get_busy (KIOSK_PAGE (kiosk_window_find_widget (data, "agent")));
 }
 
 static gboolean
@@ -764,7 +764,7 @@ test_lockdown_keys (void)
 static gboolean
 documents_idle_cb (gpointer data)
 {
-  return !kiosk_documents_page_get_busy (data);
+  return !kiosk_page_get_busy (data);
 }
 
 static gboolean

@@ -517,7 +517,7 @@ arrival_idle_cb (gpointer data)
 {
   KioskWindow *window = data;
 
-  return !kiosk_arrival_page_is_busy (KIOSK_ARRIVAL_PAGE (kiosk_window_find_widget (window, "arrival")));
+  return !kiosk_page_get_busy (KIOSK_PAGE (kiosk_window_find_widget (window, "arrival")));
 }
 
 static char *

@@ -17,7 +17,7 @@ static KioskTestPortal *portal;
 static gboolean
 documents_idle_cb (gpointer data)
 {
-  return !kiosk_documents_page_get_busy (data);
+  return !kiosk_page_get_busy (data);
 }
 
 static gboolean

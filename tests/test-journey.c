@@ -15,7 +15,7 @@ static KioskTestPortal *portal;
 static gboolean
 documents_idle_cb (gpointer data)
 {
-  return !kiosk_documents_page_get_busy (data);
+  return !kiosk_page_get_busy (data);
 }
 
 static void
@@ -116,7 +116,7 @@ test_journey_every_page (void)
   kiosk_test_wait_for_page (window, "documents");
   g_assert_false (gtk_widget_get_sensitive (kiosk_test_find (window, "documents-next")));
   kiosk_test_click (window, "scan-id_card");
-  g_assert_true (kiosk_documents_page_get_busy (KIOSK_DOCUMENTS_PAGE (kiosk_window_get_page (window, "documents"))));
+  g_assert_true (kiosk_page_get_busy (KIOSK_PAGE (kiosk_window_get_page (window, "documents"))));
   g_assert_true (kiosk_test_wait (documents_idle_cb, kiosk_window_get_page (window, "documents"), 20000));
   g_assert_false (gtk_widget_get_visible (kiosk_test_find (window, "scan-error")));
   g_assert_nonnull (kiosk_dossier_get_document (dossier, "id_card"));

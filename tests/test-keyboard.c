@@ -100,7 +100,7 @@ tab_and_type (KioskWindow *window,
 static gboolean
 documents_idle_cb (gpointer data)
 {
-  return !kiosk_documents_page_get_busy (data);
+  return !kiosk_page_get_busy (data);
 }
 
 static void

@@ -131,7 +131,7 @@ check_no_english (GtkWidget  *widget,
 static gboolean
 draft_idle_cb (gpointer data)
 {
-  return !kiosk_draft_page_get_busy (data);
+  return !kiosk_page_get_busy (data);
 }
 
 static gboolean
@@ -233,7 +233,7 @@ visit_page (KioskWindow *window,
 static gboolean
 documents_idle_cb (gpointer data)
 {
-  return !kiosk_documents_page_get_busy (data);
+  return !kiosk_page_get_busy (data);
 }
 
 static gboolean
@@ -249,7 +249,7 @@ idle_warning_cb (gpointer data)
 static gboolean
 arrival_idle_cb (gpointer data)
 {
-  return !kiosk_arrival_page_is_busy (data);
+  return !kiosk_page_get_busy (data);
 }
 
 static gboolean
@@ -259,7 +259,7 @@ agent_ready_cb (gpointer data)
   GtkWidget *page = kiosk_window_get_page (window, "agent");
   GtkStack *stack = GTK_STACK (kiosk_window_find_widget (window, "agent-stack"));
 
-  return !kiosk_agent_page_is_busy (KIOSK_AGENT_PAGE (page))
+  return !kiosk_page_get_busy (KIOSK_PAGE (page))
          && g_strcmp0 (gtk_stack_get_visible_child_name (stack), "dashboard") == 0;
 }
 
@@ -278,7 +278,7 @@ signed_in_cb (gpointer data)
 static gboolean
 requests_loaded_cb (gpointer data)
 {
-  return !kiosk_my_requests_page_is_busy (KIOSK_MY_REQUESTS_PAGE (kiosk_window_get_page (data, "my-requests")));
+  return !kiosk_page_get_busy (KIOSK_PAGE (kiosk_window_get_page (data, "my-requests")));
 }
 
 static void

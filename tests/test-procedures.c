@@ -1000,7 +1000,7 @@ start_aide_rentree (const char    *catalogue,
 static gboolean
 documents_idle_cb (gpointer data)
 {
-  return !kiosk_documents_page_get_busy (data);
+  return !kiosk_page_get_busy (data);
 }
 
 static gboolean
@@ -1225,7 +1225,7 @@ test_ui_fill_and_submit (void)
 static gboolean
 draft_page_idle_cb (gpointer data)
 {
-  return !kiosk_draft_page_get_busy (data);
+  return !kiosk_page_get_busy (data);
 }
 
 /* A citizen parks their draft half-way, leaves, comes back, types the code, finds every answer

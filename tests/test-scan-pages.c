@@ -16,7 +16,7 @@ static KioskTestPortal *portal;
 static gboolean
 documents_idle_cb (gpointer data)
 {
-  return !kiosk_documents_page_get_busy (data);
+  return !kiosk_page_get_busy (data);
 }
 
 static void
@@ -122,7 +122,7 @@ preview_seen_cb (gpointer data)
       if (gtk_progress_bar_get_fraction (bar) < 1.0)
         watch->partial++;
     }
-  return !kiosk_documents_page_get_busy (KIOSK_DOCUMENTS_PAGE (kiosk_window_get_page (watch->window, "documents")));
+  return !kiosk_page_get_busy (KIOSK_PAGE (kiosk_window_get_page (watch->window, "documents")));
 }
 
 static gboolean
@@ -234,8 +234,7 @@ test_crop_by_hand (void)
 
   /* The bottom-right corner of the frame, dragged to the middle of the scan. */
   kiosk_test_click (window, "edit-id_card");
-  kiosk_test_spin (200);
-  area = kiosk_test_find (window, "crop-area");
+  area = kiosk_test_wait_drawn (window, "crop-area");
   g_assert_true (gtk_widget_get_mapped (area));
   g_assert_false (gtk_widget_get_sensitive (kiosk_test_find (window, "documents-next")));
   kiosk_crop_area_get_image_bounds (KIOSK_CROP_AREA (area), &bounds);
@@ -260,8 +259,7 @@ test_crop_by_hand (void)
   /* Cancel: nothing changes. */
   before = g_strdup (kiosk_document_get_sha256 (kiosk_dossier_get_document (dossier, "id_card")));
   kiosk_test_click (window, "edit-id_card");
-  kiosk_test_spin (200);
-  area = kiosk_test_find (window, "crop-area");
+  area = kiosk_test_wait_drawn (window, "crop-area");
   kiosk_crop_area_get_image_bounds (KIOSK_CROP_AREA (area), &bounds);
   kiosk_test_drag (window, area, bounds.origin.x + 2, bounds.origin.y + 2,
                    bounds.origin.x + bounds.size.width / 2, bounds.origin.y + bounds.size.height / 2);
@@ -451,8 +449,7 @@ test_multi_page_document (void)
     gsize n, lit = 0;
 
     kiosk_test_click (window, crop);
-    kiosk_test_spin (200);
-    area = kiosk_test_find (window, "crop-area");
+    area = kiosk_test_wait_drawn (window, "crop-area");
     kiosk_crop_area_get_image_bounds (KIOSK_CROP_AREA (area), &bounds);
     g_assert_cmpfloat (bounds.size.width, >, bounds.size.height);   /* shown as turned */
     kiosk_test_drag (window, area, bounds.origin.x + bounds.size.width - 2, bounds.origin.y + bounds.size.height - 2,

@@ -73,7 +73,7 @@ usb_cb (GtkWidget  *widget,
   self->usb_root = g_strdup (root);
   kiosk_documents_start_job (self, varname);
   gtk_progress_bar_set_text (self->progress_bar, _("Reading the USB stick…"));
-  kiosk_capture_list_usb_async (root, self->cancellable, usb_listed_cb, g_object_ref (self));
+  kiosk_capture_list_usb_async (root, kiosk_page_get_cancellable (KIOSK_PAGE (self)), usb_listed_cb, g_object_ref (self));
 }
 
 static void
@@ -108,7 +108,7 @@ usb_file_cb (GtkWidget  *widget,
   file = g_ptr_array_index (self->usb_files, index);
   kiosk_documents_start_job (self, self->usb_varname);
   gtk_progress_bar_set_text (self->progress_bar, _("Checking the file…"));
-  kiosk_capture_import_async (spec, self->usb_root, file->name, self->cancellable, usb_imported_cb,
+  kiosk_capture_import_async (spec, self->usb_root, file->name, kiosk_page_get_cancellable (KIOSK_PAGE (self)), usb_imported_cb,
                               g_object_ref (self));
 }
 
@@ -179,7 +179,7 @@ page_edit_cb (GtkWidget  *widget,
     }
   kiosk_documents_start_job (self, varname);
   gtk_progress_bar_set_text (self->progress_bar, _("Preparing the document…"));
-  kiosk_capture_assemble_async (varname, g_steal_pointer (&pages), self->cancellable, kiosk_documents_assembled_cb,
+  kiosk_capture_assemble_async (varname, g_steal_pointer (&pages), kiosk_page_get_cancellable (KIOSK_PAGE (self)), kiosk_documents_assembled_cb,
                                 g_object_ref (self));
 }
 
@@ -355,7 +355,7 @@ edit_apply_cb (GtkWidget  *widget,
   kiosk_documents_start_job (self, kiosk_document_get_varname (document));
   gtk_progress_bar_set_text (self->progress_bar, _("Preparing the document…"));
   kiosk_capture_edit_async (document, page, turns, frame.origin.x, frame.origin.y, frame.size.width,
-                            frame.size.height, self->cancellable, edited_cb, g_object_ref (self));
+                            frame.size.height, kiosk_page_get_cancellable (KIOSK_PAGE (self)), edited_cb, g_object_ref (self));
   g_object_unref (document);
 }
 

@@ -16,7 +16,6 @@ struct _KioskDocumentsPage
   KioskPage        parent_instance;
 
   KioskDossier   *dossier;
-  GCancellable   *cancellable;    /* the scan in progress */
   char           *scanning;       /* varname being scanned, or NULL */
   gboolean        adding_page;    /* the scan adds a page to the paper document */
 

@@ -44,7 +44,7 @@ encode_page (KioskDocumentsPage      *self,
   gtk_progress_bar_set_text (self->progress_bar, _("Preparing the document…"));
   /* self->scanning: the document, or its back */
   kiosk_capture_encode_async (spec, self->scanning, image, scan, before ? kiosk_document_dup_pages (before) : NULL,
-                              self->cancellable, kiosk_documents_encoded_cb, g_object_ref (self));
+                              kiosk_page_get_cancellable (KIOSK_PAGE (self)), kiosk_documents_encoded_cb, g_object_ref (self));
 }
 
 static void
@@ -113,7 +113,7 @@ start_scan (KioskDocumentsPage *self,
   else
     kiosk_documents_start_job (self, varname);
   kiosk_scanner_scan_async (kiosk_context_get_scanner (kiosk_page_get_context (KIOSK_PAGE (self))), &options,
-                            scan_progress_cb, self, self->cancellable, scan_done_cb,
+                            scan_progress_cb, self, kiosk_page_get_cancellable (KIOSK_PAGE (self)), scan_done_cb,
                             g_object_ref (self));
 }
 
@@ -164,7 +164,7 @@ finish_batch_if_done (KioskDocumentsPage *self)
       kiosk_documents_set_busy (self, NULL);
       return;
     }
-  kiosk_capture_assemble_async (self->scanning, g_steal_pointer (&pages), self->cancellable,
+  kiosk_capture_assemble_async (self->scanning, g_steal_pointer (&pages), kiosk_page_get_cancellable (KIOSK_PAGE (self)),
                                 kiosk_documents_assembled_cb, g_object_ref (self));
 }
 
@@ -217,7 +217,7 @@ batch_page_cb (KioskImage *image,
 
     gtk_progress_bar_set_text (self->progress_bar, text);
   }
-  kiosk_capture_encode_sheet_async (image, self->cancellable, batch_page_encoded_cb, slot);
+  kiosk_capture_encode_sheet_async (image, kiosk_page_get_cancellable (KIOSK_PAGE (self)), batch_page_encoded_cb, slot);
 }
 
 static void
@@ -266,7 +266,7 @@ feeder_cb (GtkWidget  *widget,
   kiosk_documents_start_job (self, varname);
   gtk_progress_bar_set_text (self->progress_bar, _("Scanning the pages in the feeder…"));
   kiosk_scanner_scan_batch_async (kiosk_context_get_scanner (kiosk_page_get_context (KIOSK_PAGE (self))), &options,
-                                  batch_page_cb, self, self->cancellable, batch_done_cb,
+                                  batch_page_cb, self, kiosk_page_get_cancellable (KIOSK_PAGE (self)), batch_done_cb,
                                   g_object_ref (self));
 }
 

@@ -15,9 +15,6 @@ G_DEFINE_FINAL_TYPE (KioskDocumentsPage, kiosk_documents_page, KIOSK_TYPE_PAGE)
 
 static void kiosk_documents_page_set_dossier (KioskPage *page, KioskDossier *dossier);
 
-enum { PROP_0, PROP_BUSY, N_PROPS };
-static GParamSpec *properties[N_PROPS];
-
 static void update_next  (KioskDocumentsPage *self);
 
 /* The actions of the rows and of the views in place of a row: off while a job runs. */
@@ -33,8 +30,6 @@ void
 kiosk_documents_set_busy (KioskDocumentsPage *self,
                           const char         *varname)
 {
-  gboolean was_busy = self->scanning != NULL;
-
   g_free (self->scanning);
   self->scanning = g_strdup (varname);
   gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), varname != NULL);
@@ -49,8 +44,7 @@ kiosk_documents_set_busy (KioskDocumentsPage *self,
     }
   for (guint i = 0; i < G_N_ELEMENTS (view_actions); i++)
     gtk_widget_action_set_enabled (GTK_WIDGET (self), view_actions[i], varname == NULL);
-  if (was_busy != (varname != NULL))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+  kiosk_page_set_busy (KIOSK_PAGE (self), varname != NULL);
   update_next (self);
 }
 
@@ -150,13 +144,12 @@ GCancellable *
 kiosk_documents_start_job (KioskDocumentsPage *self,
                            const char         *varname)
 {
+  GCancellable *cancellable;
+
   kiosk_documents_show_error (self, NULL);
-  g_clear_object (&self->cancellable);
-  self->cancellable = g_cancellable_new ();
-  g_signal_connect_object (kiosk_session_get_cancellable (kiosk_context_get_session (kiosk_page_get_context (KIOSK_PAGE (self)))), "cancelled",
-                           G_CALLBACK (g_cancellable_cancel), self->cancellable, G_CONNECT_SWAPPED);
+  cancellable = kiosk_page_begin_request (KIOSK_PAGE (self));
   kiosk_documents_set_busy (self, varname);
-  return self->cancellable;
+  return cancellable;
 }
 
 static void
@@ -286,8 +279,7 @@ kiosk_documents_page_set_dossier (KioskPage    *page,
     {
       if (self->dossier != NULL)
         g_signal_handlers_disconnect_by_func (self->dossier, dossier_changed_cb, self);
-      if (self->cancellable != NULL)
-        g_cancellable_cancel (self->cancellable);
+      g_cancellable_cancel (kiosk_page_get_cancellable (page));
       g_set_object (&self->dossier, dossier);
       kiosk_documents_stop_editing (self);
       kiosk_documents_close_camera (self);
@@ -309,12 +301,6 @@ kiosk_documents_page_set_dossier (KioskPage    *page,
   if (dossier == NULL && self->scanning != NULL)
     kiosk_documents_set_busy (self, NULL);
   kiosk_documents_rebuild_rows (self);
-}
-
-gboolean
-kiosk_documents_page_get_busy (KioskDocumentsPage *self)
-{
-  return self->scanning != NULL;
 }
 
 static void
@@ -365,8 +351,8 @@ stop_scan_cb (GtkWidget  *widget,
 {
   KioskDocumentsPage *self = KIOSK_DOCUMENTS_PAGE (widget);
 
-  if (self->scanning != NULL && self->cancellable != NULL)
-    g_cancellable_cancel (self->cancellable);
+  if (self->scanning != NULL)
+    g_cancellable_cancel (kiosk_page_get_cancellable (KIOSK_PAGE (self)));
 }
 
 static void
@@ -384,37 +370,17 @@ documents_back_cb (GtkWidget  *widget,
 }
 
 static void
-kiosk_documents_page_get_property (GObject    *object,
-                                   guint       prop_id,
-                                   GValue     *value,
-                                   GParamSpec *pspec)
-{
-  KioskDocumentsPage *self = KIOSK_DOCUMENTS_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_BUSY:
-      g_value_set_boolean (value, self->scanning != NULL);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
 kiosk_documents_page_dispose (GObject *object)
 {
   KioskDocumentsPage *self = KIOSK_DOCUMENTS_PAGE (object);
 
-  if (self->cancellable != NULL)
-    g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (kiosk_page_get_cancellable (KIOSK_PAGE (self)));
   /* The camera's pipeline runs on threads of its own: stopped with the page (no row made again). */
   g_clear_pointer (&self->slots, g_hash_table_unref);
   kiosk_documents_close_camera (self);
   if (self->dossier != NULL)
     g_signal_handlers_disconnect_by_func (self->dossier, dossier_changed_cb, self);
   g_clear_object (&self->dossier);
-  g_clear_object (&self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), KIOSK_TYPE_DOCUMENTS_PAGE);
   g_clear_pointer (&self->scanning, g_free);
   g_clear_pointer (&self->batch_pages, g_ptr_array_unref);
@@ -435,13 +401,7 @@ kiosk_documents_page_class_init (KioskDocumentsPageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   KIOSK_PAGE_CLASS (klass)->set_dossier = kiosk_documents_page_set_dossier;
-  object_class->get_property = kiosk_documents_page_get_property;
   object_class->dispose = kiosk_documents_page_dispose;
-
-  properties[PROP_BUSY] =
-    g_param_spec_boolean ("busy", NULL, NULL, FALSE,
-                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/nc/epn/Kiosk/ui/kiosk-documents-page.ui");
   gtk_widget_class_bind_template_child (widget_class, KioskDocumentsPage, step_label);

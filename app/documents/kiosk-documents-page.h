@@ -8,6 +8,5 @@ G_BEGIN_DECLS
 #define KIOSK_TYPE_DOCUMENTS_PAGE (kiosk_documents_page_get_type ())
 G_DECLARE_FINAL_TYPE (KioskDocumentsPage, kiosk_documents_page, KIOSK, DOCUMENTS_PAGE, KioskPage)
 
-gboolean   kiosk_documents_page_get_busy    (KioskDocumentsPage *self);
 
 G_END_DECLS
