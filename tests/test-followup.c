@@ -5,6 +5,7 @@
  * may read a dossier, the rate limit on wrong codes, and complements stored exactly once. */
 #include "kiosk-test-util.h"
 
+#include "kiosk-account.h"
 #include "kiosk-followup.h"
 #include "kiosk-json.h"
 #include "kiosk-signature.h"
@@ -45,22 +46,25 @@ make_document (const char *varname,
   return kiosk_document_new (varname, "image/jpeg", bytes, NULL);
 }
 
-/* Submits an aide-médicale dossier; returns its receipt. */
+/* Submits an aide-médicale dossier, attached to an account when @grant is given; returns its
+ * receipt. */
 static KioskReceipt *
-submit_dossier (KioskPortal *client)
+submit_dossier_with (KioskPortal *client,
+                     const char  *key,
+                     const char  *grant)
 {
   g_autoptr(KioskDocument) document = make_document ("id_card", "a scanned identity card");
   g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func ((GDestroyNotify) kiosk_upload_part_free);
-  g_autofree char *key = g_uuid_string_random ();
+  g_autofree char *grant_member = grant ? g_strdup_printf (",\"account_grant\":\"%s\"", grant) : g_strdup ("");
   g_autofree char *json = g_strdup_printf ("{\"data\":{\"last_name\":\"Wamytan\",\"first_name\":\"Léa\","
                                            "\"birth_date\":\"1961-04-12\",\"household_size\":2,"
                                            "\"monthly_income\":1000,\"cover\":\"cafat\",\"phone\":\"271234\"},"
                                            "\"files\":{\"id_card\":{\"filename\":\"id_card.jpg\","
                                            "\"content_type\":\"image/jpeg\",\"size\":%" G_GSIZE_FORMAT ","
                                            "\"sha256\":\"%s\"}},\"meta\":{\"kiosk_id\":\"" KIOSK_ID "\"},"
-                                           "\"context\":{\"channel\":\"kiosk\"}}",
+                                           "\"context\":{\"channel\":\"kiosk\"}%s}",
                                            g_bytes_get_size (kiosk_document_get_content (document)),
-                                           kiosk_document_get_sha256 (document));
+                                           kiosk_document_get_sha256 (document), grant_member);
   g_autoptr(GError) error = NULL;
   KioskReceipt *receipt;
 
@@ -69,6 +73,14 @@ submit_dossier (KioskPortal *client)
   g_assert_no_error (error);
   g_assert_nonnull (receipt->tracking_code);
   return receipt;
+}
+
+static KioskReceipt *
+submit_dossier (KioskPortal *client)
+{
+  g_autofree char *key = g_uuid_string_random ();
+
+  return submit_dossier_with (client, key, NULL);
 }
 
 /* Waiting for one async result on the default main context. */
@@ -675,6 +687,92 @@ test_complement_once (void)
   g_assert_cmpuint (json_array_get_length (kiosk_json_get_array (control, "messages")), ==, 4);
 }
 
+static gboolean
+signed_in_cb (gpointer data)
+{
+  KioskSignInState state = kiosk_sign_in_get_state (data);
+
+  return state != KIOSK_SIGN_IN_IDLE && state != KIOSK_SIGN_IN_STARTING && state != KIOSK_SIGN_IN_WAITING;
+}
+
+static gboolean
+has_user_code_cb (gpointer data)
+{
+  return kiosk_sign_in_get_state (data) == KIOSK_SIGN_IN_WAITING;
+}
+
+/* A signed-in citizen follows the dossiers of their account with their token, no code; and only
+ * those. */
+static void
+test_account_token (void)
+{
+  g_autoptr(KioskPortal) client = NULL;
+  g_autoptr(KioskFollowup) followup = NULL;
+  g_autoptr(KioskSignIn) sign_in = NULL;
+  g_autoptr(KioskAccount) account = NULL;
+  g_autoptr(KioskReceipt) own = NULL;
+  g_autoptr(KioskReceipt) other = NULL;
+  g_autoptr(KioskFollowupDossier) dossier = NULL;
+  g_autoptr(KioskComplement) complement = NULL;
+  g_autoptr(KioskComplementReceipt) sent = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *key = g_uuid_string_random ();
+  g_autofree char *grant = NULL;
+  g_autofree char *question = NULL;
+
+  reset_portal ();
+  client = new_client (KIOSK_ID);
+  followup = kiosk_followup_new (client);
+  sign_in = kiosk_sign_in_new (client);
+  kiosk_sign_in_start (sign_in);
+  g_assert_true (kiosk_test_wait (has_user_code_cb, sign_in, 10000));
+  {
+    g_autofree char *form = g_strdup_printf ("user_code=%s&account=marie.wamytan&decision=approve",
+                                             kiosk_sign_in_get_user_code (sign_in));
+    g_autofree char *url = g_strconcat (portal->url, "activer", NULL);
+    long status = 0;
+
+    g_free (kiosk_test_http ("POST", url, form, &status));
+    g_assert_cmpint (status, ==, 200);
+  }
+  g_assert_true (kiosk_test_wait (signed_in_cb, sign_in, 15000));
+  g_assert_cmpint (kiosk_sign_in_get_state (sign_in), ==, KIOSK_SIGN_IN_APPROVED);
+  account = kiosk_sign_in_steal_account (sign_in);
+
+  kiosk_account_request_grant_async (client, account, key, NULL, keep_result_cb, &result);
+  grant = kiosk_account_request_grant_finish (wait_result (&result), &error);
+  g_assert_no_error (error);
+  own = submit_dossier_with (client, key, grant);
+  other = submit_dossier (client);
+  question = post_control (own->number, "requests", "{\"kind\":\"question\",\"text\":\"Une question\"}");
+
+  g_clear_object (&result);
+  kiosk_followup_fetch_details_async (followup, own->number, NULL, account->token, NULL, keep_result_cb, &result);
+  dossier = kiosk_followup_fetch_details_finish (followup, wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (dossier->number, ==, own->number);
+  g_assert_cmpuint (dossier->open_requests, ==, 1);
+  g_clear_pointer (&dossier, kiosk_followup_dossier_free);
+
+  /* Another citizen's dossier: as unknown as with a wrong code. */
+  g_clear_object (&result);
+  kiosk_followup_fetch_details_async (followup, other->number, NULL, account->token, NULL, keep_result_cb, &result);
+  dossier = kiosk_followup_fetch_details_finish (followup, wait_result (&result), &error);
+  g_assert_null (dossier);
+  g_assert_error (error, KIOSK_FOLLOWUP_ERROR, KIOSK_FOLLOWUP_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  /* And a complement, sent with the token. */
+  complement = kiosk_complement_new (own->number);
+  kiosk_complement_answer_question (complement, question, "Une réponse");
+  g_clear_object (&result);
+  kiosk_followup_send_complement_async (followup, complement, NULL, account->token, NULL, keep_result_cb, &result);
+  sent = kiosk_followup_send_complement_finish (followup, wait_result (&result), NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (sent->status_id, ==, "in-progress");
+}
+
 static void
 test_signed (void)
 {
@@ -723,7 +821,7 @@ main (int   argc,
   g_assert_true (g_file_set_contents (key_path, key, -1, NULL));
   signing_key = g_bytes_new_static (key, strlen (key));
   {
-    const char *extra[] = { "--kiosk-key", key_path, NULL };
+    const char *extra[] = { "--kiosk-key", key_path, "--device-interval", "1", NULL };
 
     portal = kiosk_test_portal_start_with (extra);
   }
@@ -736,6 +834,7 @@ main (int   argc,
   g_test_add_func ("/followup/rate-limit", test_rate_limit);
   g_test_add_func ("/followup/tracking-page", test_tracking_page);
   g_test_add_func ("/followup/complement-once", test_complement_once);
+  g_test_add_func ("/followup/account-token", test_account_token);
   g_test_add_func ("/followup/signed", test_signed);
   status = g_test_run ();
 
