@@ -5,6 +5,7 @@
 #include "kiosk-test-util.h"
 
 #include "kiosk-documents-page.h"
+#include "kiosk-followup.h"
 #include "kiosk-scan-error.h"
 #include "kiosk-json.h"
 #include "kiosk-submit-page.h"
@@ -141,7 +142,7 @@ status_done_cb (GObject      *object,
 {
   g_autoptr(GError) error = NULL;
 
-  *(KioskDossierStatus **) user_data = kiosk_portal_fetch_status_finish (KIOSK_PORTAL (object), result, &error);
+  *(KioskFollowupDossier **) user_data = kiosk_followup_fetch_status_finish (KIOSK_FOLLOWUP (object), result, &error);
   g_assert_no_error (error);
 }
 
@@ -150,7 +151,7 @@ status_error_cb (GObject      *object,
                  GAsyncResult *result,
                  gpointer      user_data)
 {
-  g_assert_null (kiosk_portal_fetch_status_finish (KIOSK_PORTAL (object), result, user_data));
+  g_assert_null (kiosk_followup_fetch_status_finish (KIOSK_FOLLOWUP (object), result, user_data));
 }
 
 static void
@@ -219,24 +220,28 @@ test_submit_scanned_dossier (void)
   g_assert_cmpstr (kiosk_document_get_sha256 (document), !=,
                    kiosk_document_get_sha256 (kiosk_dossier_get_document (kiosk_session_get_dossier (kiosk_context_get_session (context)), "id_card.verso")));
 
-  /* Where the dossier stands, asked by its number. */
+  /* Where the dossier stands, asked by its number and the tracking code its receipt's URL (and
+   * QR code) carries. */
   {
-    KioskDossierStatus *status = NULL;
+    g_autoptr(KioskFollowup) followup = kiosk_followup_new (kiosk_context_get_portal (context));
+    g_autofree char *number = NULL;
+    g_autofree char *code = NULL;
+    KioskFollowupDossier *status = NULL;
     GError *status_error = NULL;
 
-    kiosk_portal_fetch_status_async (kiosk_context_get_portal (context), kiosk_test_label (window, "receipt-number"),
-                                     NULL, status_done_cb, &status);
+    g_assert_true (kiosk_tracking_url_parse (kiosk_test_label (window, "receipt-url"), &number, &code));
+    g_assert_cmpstr (number, ==, kiosk_test_label (window, "receipt-number"));
+    kiosk_followup_fetch_status_async (followup, number, code, NULL, NULL, status_done_cb, &status);
     g_assert_true (kiosk_test_wait (is_nonnull_cb, &status, 15000));
     g_assert_cmpstr (status->number, ==, kiosk_test_label (window, "receipt-number"));
     g_assert_cmpstr (status->status_id, ==, "received");
     g_assert_cmpstr (status->status_name, ==, "Reçu");
-    kiosk_dossier_status_free (status);
+    kiosk_followup_dossier_free (status);
 
-    kiosk_portal_fetch_status_async (kiosk_context_get_portal (context), "DS-1999-999999", NULL,
-                                     status_error_cb, &status_error);
+    kiosk_followup_fetch_status_async (followup, "DS-1999-999999", code, NULL, NULL,
+                                       status_error_cb, &status_error);
     g_assert_true (kiosk_test_wait (is_set_cb, &status_error, 15000));
-    g_assert_error (status_error, KIOSK_PORTAL_ERROR, KIOSK_PORTAL_ERROR_REFUSED);
-    g_assert_nonnull (strstr (status_error->message, "not-found"));
+    g_assert_error (status_error, KIOSK_FOLLOWUP_ERROR, KIOSK_FOLLOWUP_ERROR_NOT_FOUND);
     g_clear_error (&status_error);
   }
 

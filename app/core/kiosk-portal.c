@@ -42,6 +42,7 @@ kiosk_receipt_free (KioskReceipt *receipt)
     return;
   g_free (receipt->number);
   g_free (receipt->url);
+  g_free (receipt->tracking_code);
   g_free (receipt);
 }
 
@@ -311,6 +312,8 @@ typedef struct
   GHashTable          *field_errors;    /* out: varname → message of a 422 invalid-fields */
   char                *content_type;    /* nullable: JSON */
   char                *bearer;          /* nullable: a citizen's access token, never logged */
+  char               **extra_headers;   /* nullable: more "Name: value" lines (a tracking code) */
+  const char          *json_part;       /* the multipart's JSON part: "dossier" unless set */
 
   GCancellable        *cancellable;     /* borrowed from the task */
   GMainContext        *context;
@@ -343,6 +346,9 @@ request_free (Request *request)
   if (request->bearer != NULL)
     explicit_bzero (request->bearer, strlen (request->bearer));
   g_free (request->bearer);
+  for (guint i = 0; request->extra_headers != NULL && request->extra_headers[i] != NULL; i++)
+    explicit_bzero (request->extra_headers[i], strlen (request->extra_headers[i]));
+  g_strfreev (request->extra_headers);
   g_clear_pointer (&request->context, g_main_context_unref);
   g_free (request);
 }
@@ -1021,7 +1027,8 @@ multipart_add_part (Multipart       *body,
 }
 
 static Multipart *
-build_multipart (const char *dossier_json,
+build_multipart (const char *json_part,
+                 const char *dossier_json,
                  GPtrArray  *parts)
 {
   Multipart *body = g_new0 (Multipart, 1);
@@ -1031,7 +1038,7 @@ build_multipart (const char *dossier_json,
 
   body->boundary = g_strdup_printf ("kiosk-%s", uuid);
   body->segments = g_array_new (FALSE, TRUE, sizeof (Segment));
-  multipart_add_part (body, "dossier", NULL, "application/json", json, NULL);
+  multipart_add_part (body, json_part, NULL, "application/json", json, NULL);
   for (guint i = 0; i < parts->len; i++)
     {
       KioskUploadPart *part = g_ptr_array_index (parts, i);
@@ -1179,6 +1186,7 @@ parse_receipt (Request  *request,
   receipt = g_new0 (KioskReceipt, 1);
   receipt->number = g_strdup (kiosk_json_get_string (data, "number"));
   receipt->url = g_strdup (kiosk_json_get_string (data, "url"));
+  receipt->tracking_code = g_strdup (kiosk_json_get_string (data, "tracking_code"));
   receipt->replayed = request->replayed;
   return receipt;
 }
@@ -1192,7 +1200,8 @@ perform_submit (Request       *request,
                 GError       **error)
 {
   g_autofree char *key_header = g_strdup_printf ("Idempotency-Key: %s", request->idempotency_key);
-  Multipart *body = build_multipart (request->dossier_json, request->parts);
+  Multipart *body = build_multipart (request->json_part ? request->json_part : "dossier",
+                                     request->dossier_json, request->parts);
   g_autofree char *type_header = g_strdup_printf ("Content-Type: multipart/form-data; boundary=%s",
                                                   body->boundary);
   /* Hashing reads (and decrypts) every document once more: only when the request is signed. */
@@ -1215,6 +1224,8 @@ perform_submit (Request       *request,
   headers = curl_slist_append (headers, key_header);
   headers = curl_slist_append (headers, type_header);
   headers = append_signature (request->portal, headers, "POST", request->url, body_sha256);
+  for (guint i = 0; request->extra_headers != NULL && request->extra_headers[i] != NULL; i++)
+    headers = curl_slist_append (headers, request->extra_headers[i]);
   if (request->portal->journal != NULL)
     {
       g_autofree char *mac = NULL;
@@ -1419,6 +1430,8 @@ perform_json (Request       *request,
       headers = curl_slist_append (headers, header);
       explicit_bzero (header, strlen (header));
     }
+  for (guint i = 0; request->extra_headers != NULL && request->extra_headers[i] != NULL; i++)
+    headers = curl_slist_append (headers, request->extra_headers[i]);
   if (strcmp (request->method, "GET") != 0)
     {
       g_autofree char *type = g_strdup_printf ("Content-Type: %s", request->content_type
@@ -1704,4 +1717,95 @@ kiosk_portal_set_journal (KioskPortal  *self,
                           KioskJournal *journal)
 {
   g_set_object (&self->journal, journal);
+}
+
+/* Copies what a caller of the blocking calls below reads from a finished request. */
+static KioskPortalAnswer *
+build_answer (Request *request)
+{
+  KioskPortalAnswer *answer = g_new0 (KioskPortalAnswer, 1);
+
+  answer->status = request->status;
+  answer->root = kiosk_json_parse_object ((const char *) request->body->data, request->body->len, NULL);
+  answer->replayed = request->replayed;
+  answer->retry_after = request->retry_after ? (guint) g_ascii_strtoull (request->retry_after, NULL, 10) : 0;
+  explicit_bzero (request->body->data, request->body->len);
+  return answer;
+}
+
+/**
+ * kiosk_portal_get_answer:
+ * @path: below the base URL, already escaped
+ * @extra_headers: (nullable) (array zero-terminated=1): more `Name: value` lines, e.g. a
+ *   tracking code or `Authorization: Bearer …`
+ *
+ * One signed GET whatever its answer's status, for workers (kiosk-followup.c): blocking, sent
+ * once.
+ *
+ * Returns: (transfer full): the answer, or %NULL with @error set when none came
+ */
+KioskPortalAnswer *
+kiosk_portal_get_answer (KioskPortal         *self,
+                         const char          *path,
+                         const char * const  *extra_headers,
+                         GCancellable        *cancellable,
+                         GError             **error)
+{
+  Request *request = request_new (self, path, MAX_RESPONSE_SIZE);
+  KioskPortalAnswer *answer = NULL;
+
+  request->method = g_strdup ("GET");
+  request->extra_headers = g_strdupv ((char **) extra_headers);
+  if (perform_json (request, cancellable, error))
+    answer = build_answer (request);
+  request_free (request);
+  return answer;
+}
+
+/**
+ * kiosk_portal_post_multipart:
+ * @path: below the base URL, already escaped
+ * @idempotency_key: sent as `Idempotency-Key`
+ * @extra_headers: (nullable) (array zero-terminated=1): more `Name: value` lines
+ * @json_part: the name of the JSON part (`complement`)
+ * @json: its content
+ * @parts: (element-type KioskUploadPart): the files, read as they are sent
+ *
+ * A multipart POST made, streamed and signed exactly as a submission, whatever its answer's
+ * status; for workers (kiosk-followup.c): blocking, sent once.
+ *
+ * Returns: (transfer full): the answer, or %NULL with @error set when none came (or a document
+ *   could not be read)
+ */
+KioskPortalAnswer *
+kiosk_portal_post_multipart (KioskPortal         *self,
+                             const char          *path,
+                             const char          *idempotency_key,
+                             const char * const  *extra_headers,
+                             const char          *json_part,
+                             const char          *json,
+                             GPtrArray           *parts,
+                             GCancellable        *cancellable,
+                             GError             **error)
+{
+  Request *request = request_new (self, path, MAX_RESPONSE_SIZE);
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(KioskReceipt) receipt = NULL;
+  KioskPortalAnswer *answer = NULL;
+
+  request->json_part = json_part;
+  request->dossier_json = g_strdup (json);
+  request->parts = g_ptr_array_ref (parts);
+  request->idempotency_key = g_strdup (idempotency_key);
+  request->extra_headers = g_strdupv ((char **) extra_headers);
+  receipt = perform_submit (request, cancellable, NULL, &local_error);
+  /* Any HTTP answer goes back to the caller, who reads it; only the lack of one is an error. */
+  if (receipt != NULL || (request->status >= 200 && local_error != NULL && local_error->domain == KIOSK_PORTAL_ERROR
+                          && local_error->code != KIOSK_PORTAL_ERROR_TIMEOUT
+                          && local_error->code != KIOSK_PORTAL_ERROR_UNREACHABLE))
+    answer = build_answer (request);
+  else
+    g_propagate_error (error, g_steal_pointer (&local_error));
+  request_free (request);
+  return answer;
 }

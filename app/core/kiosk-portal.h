@@ -16,6 +16,8 @@ typedef struct
   char *url;         /* nullable: unknown while the dossier waits in the outbox */
   gboolean replayed;
   gboolean queued;   /* saved on the terminal; the sender delivers it later */
+  char *tracking_code; /* nullable: with the number, lets the citizen follow the dossier
+                        * (printed `7K2M-9QXD-4F2A`); unknown while queued */
 } KioskReceipt;
 
 void kiosk_receipt_free (KioskReceipt *receipt);
@@ -156,6 +158,8 @@ typedef struct
 {
   long        status;
   JsonObject *root;     /* nullable: the answer was not a JSON object */
+  gboolean    replayed;     /* Idempotency-Replayed: true */
+  guint       retry_after;  /* Retry-After in seconds, 0 when absent */
 } KioskPortalAnswer;
 
 void                kiosk_portal_answer_free     (KioskPortalAnswer *answer);
@@ -184,5 +188,20 @@ void                kiosk_portal_call_json_with_token_async (KioskPortal        
 
 void                kiosk_portal_set_journal     (KioskPortal          *self,
                                                   KioskJournal         *journal);
+
+KioskPortalAnswer  *kiosk_portal_get_answer      (KioskPortal          *self,
+                                                  const char           *path,
+                                                  const char * const   *extra_headers,
+                                                  GCancellable         *cancellable,
+                                                  GError              **error);
+KioskPortalAnswer  *kiosk_portal_post_multipart  (KioskPortal          *self,
+                                                  const char           *path,
+                                                  const char           *idempotency_key,
+                                                  const char * const   *extra_headers,
+                                                  const char           *json_part,
+                                                  const char           *json,
+                                                  GPtrArray            *parts,
+                                                  GCancellable         *cancellable,
+                                                  GError              **error);
 
 G_END_DECLS

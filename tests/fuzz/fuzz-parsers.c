@@ -1,6 +1,7 @@
 /* fuzz-parsers.c: a libFuzzer target for everything the kiosk parses from the network — the
  * guarded JSON parser (size and depth checked before json-glib), the catalogue and procedure
- * schemas, and the portal's answers about appointments — and for catalogue search.
+ * schemas, and the portal's answers about appointments and followed dossiers, tracking codes and
+ * their URLs — and for catalogue search.
  *
  * Built only in a clang build configured with -Dfuzz=true; tests/fuzz/run-fuzz.sh does it all:
  *   tests/fuzz/run-fuzz.sh . 60      # from the repository root: build, then fuzz for 60 s
@@ -8,6 +9,7 @@
 #include "kiosk-appointments.h"
 #include "kiosk-catalogue.h"
 #include "kiosk-dossier.h"
+#include "kiosk-followup-dossier.h"
 #include "kiosk-json.h"
 
 #include <stdint.h>
@@ -53,8 +55,32 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
         {
           g_autoptr(KioskAppointment) nested = kiosk_appointment_from_json (inner, NULL);
           g_autoptr(GPtrArray) nested_slots = kiosk_slots_from_json (inner, NULL);
+          g_autoptr(KioskFollowupDossier) followed = kiosk_followup_dossier_new_from_json (inner, NULL);
+          g_autoptr(KioskComplementReceipt) complement = kiosk_complement_receipt_new_from_json (inner, FALSE, NULL);
+
+          if (followed != NULL)
+            {
+              g_autoptr(KioskFollowupDossier) copy = kiosk_followup_dossier_copy (followed);
+
+              for (guint i = 0; i < followed->requests->len; i++)
+                g_assert_nonnull (kiosk_followup_dossier_find_request (
+                  copy, ((KioskFollowupRequest *) g_ptr_array_index (followed->requests, i))->id));
+            }
         }
     }
+
+  /* A tracking code typed, or a URL read from a QR code. */
+  {
+    g_autofree char *text = g_strndup ((const char *) data, size);
+    g_autofree char *plain = kiosk_tracking_code_normalize (text);
+    g_autofree char *number = NULL;
+    g_autofree char *code = NULL;
+
+    if (plain != NULL)
+      g_assert_cmpuint (strlen (plain), ==, KIOSK_TRACKING_CODE_LENGTH);
+    if (g_utf8_validate (text, -1, NULL) && kiosk_tracking_url_parse (text, &number, &code))
+      g_assert_nonnull (number);
+  }
 
   catalogue = kiosk_catalogue_new_from_bytes (bytes, &error);
   if (catalogue != NULL)

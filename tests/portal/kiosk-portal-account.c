@@ -680,3 +680,41 @@ kiosk_portal_accounts_handle_control (KioskPortalAccounts *self,
   json_object_set_object_member (data, "dossier_accounts", owners);
   kiosk_portal_reply_data (msg, SOUP_STATUS_OK, data);
 }
+
+/**
+ * kiosk_portal_accounts_owner_of:
+ * @idempotency_key: the dossier's key
+ *
+ * For follow-up requests that may come with a citizen's token instead of the tracking code:
+ * answers nothing itself.
+ *
+ * Returns: (transfer full) (nullable): the account id when @msg carries a valid bearer token of
+ *   the account the dossier is attached to, else %NULL
+ */
+char *
+kiosk_portal_accounts_owner_of (KioskPortalAccounts *self,
+                                SoupServerMessage   *msg,
+                                const char          *idempotency_key)
+{
+  const char *header = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                                     "Authorization");
+  g_autofree char *hash = NULL;
+  char *account = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  if (header == NULL || g_ascii_strncasecmp (header, "Bearer ", 7) != 0 || idempotency_key == NULL)
+    return NULL;
+  hash = digest (header + 7);
+  sqlite3_prepare_v2 (self->db, "SELECT t.account FROM tokens t JOIN dossier_accounts a ON a.account = t.account"
+                      " WHERE t.token_hash = ?1 AND t.revoked = 0 AND t.expires_at > ?2"
+                      " AND a.idempotency_key = ?3", -1, &stmt, NULL);
+  sqlite3_bind_text (stmt, 1, hash, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 2, now_s ());
+  sqlite3_bind_text (stmt, 3, idempotency_key, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    account = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  if (account != NULL && find_account (self, account) == NULL)
+    g_clear_pointer (&account, g_free);
+  return account;
+}

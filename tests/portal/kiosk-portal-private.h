@@ -34,6 +34,24 @@ gboolean    kiosk_portal_validate_documents       (JsonObject        *procedure,
                                                    GHashTable        *uploads,
                                                    GHashTable        *errors);
 
+JsonObject *kiosk_portal_find_document            (JsonObject        *procedure,
+                                                   const char        *varname);
+gboolean    kiosk_portal_validate_part            (JsonObject        *document,
+                                                   const char        *part,
+                                                   JsonObject        *declared_files,
+                                                   GHashTable        *uploads,
+                                                   GHashTable        *errors);
+
+/* Reads a multipart/form-data body: the JSON part named @json_name into @json, the others into
+ * @uploads (kiosk-portal.c); feeds @fingerprint with every part but not the boundary. */
+gboolean    kiosk_portal_read_parts               (SoupMessageHeaders *headers,
+                                                   GBytes            *body,
+                                                   GChecksum         *fingerprint,
+                                                   const char        *json_name,
+                                                   GBytes           **json,
+                                                   GHashTable        *uploads,
+                                                   const char       **problem);
+
 /* 256 random bits, URL-safe base64 (kiosk-portal-account.c). */
 char       *kiosk_portal_random_secret            (void);
 
@@ -93,6 +111,7 @@ gboolean            kiosk_portal_store_remember_key (KioskPortalStore *store,
                                                      guint             status,
                                                      const char       *response);
 sqlite3            *kiosk_portal_store_get_db     (KioskPortalStore  *store);
+const char         *kiosk_portal_store_get_files_dir (KioskPortalStore *store);
 
 const char         *kiosk_portal_get_status_name  (const char        *status);
 
@@ -151,5 +170,34 @@ gboolean             kiosk_portal_accounts_attach         (KioskPortalAccounts *
                                                            const char          *grant);
 void                 kiosk_portal_accounts_handle_control (KioskPortalAccounts *self,
                                                            SoupServerMessage   *msg);
+char                *kiosk_portal_accounts_owner_of       (KioskPortalAccounts *self,
+                                                           SoupServerMessage   *msg,
+                                                           const char          *idempotency_key);
+
+/* Following a dossier: tracking codes, thread, requests, complements, the instructor's side
+ * (kiosk-portal-followup.c). */
+typedef struct _KioskPortalFollowup KioskPortalFollowup;
+
+char                *kiosk_portal_new_tracking_code       (void);
+KioskPortalFollowup *kiosk_portal_followup_new            (KioskPortalStore    *store,
+                                                           KioskPortalAccounts *accounts,
+                                                           GHashTable          *procedures,
+                                                           GHashTable          *in_flight);
+void                 kiosk_portal_followup_free           (KioskPortalFollowup *self);
+gboolean             kiosk_portal_followup_reset          (KioskPortalFollowup *self);
+char                *kiosk_portal_followup_handle_api     (KioskPortalFollowup *self,
+                                                           SoupServerMessage   *msg,
+                                                           const char          *method,
+                                                           char               **segments,
+                                                           GHashTable          *query);
+void                 kiosk_portal_followup_handle_page    (KioskPortalFollowup *self,
+                                                           SoupServerMessage   *msg,
+                                                           const char          *number,
+                                                           GHashTable          *query);
+void                 kiosk_portal_followup_handle_control (KioskPortalFollowup *self,
+                                                           SoupServerMessage   *msg,
+                                                           const char          *method,
+                                                           char               **segments,
+                                                           const char          *base_url);
 
 G_END_DECLS

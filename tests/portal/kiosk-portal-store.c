@@ -43,7 +43,10 @@ static const char schema_sql[] =
   "  body_sha256 TEXT NOT NULL,"
   "  status INTEGER NOT NULL,"
   "  response TEXT NOT NULL,"
-  "  dossier_id INTEGER REFERENCES dossiers (id) ON DELETE CASCADE);";
+  "  dossier_id INTEGER REFERENCES dossiers (id) ON DELETE CASCADE);"
+  "CREATE TABLE IF NOT EXISTS tracking_codes ("
+  "  dossier_id INTEGER PRIMARY KEY REFERENCES dossiers (id) ON DELETE CASCADE,"
+  "  code TEXT NOT NULL);";
 
 static const struct
 {
@@ -52,6 +55,7 @@ static const struct
 } statuses[] = {
   { "received", "Reçu" },
   { "in-progress", "En cours d'instruction" },
+  { "waiting-for-citizen", "En attente de votre réponse" },
   { "accepted", "Accepté" },
   { "refused", "Refusé" },
 };
@@ -216,19 +220,22 @@ kiosk_portal_store_lookup_key (KioskPortalStore  *store,
   return found;
 }
 
+/* @code: the dossier's tracking code (kiosk-portal-followup.c), in its printed form */
 static char *
 build_created_response (KioskPortalDossier *dossier,
+                        const char         *code,
                         const char         *base_url)
 {
   g_autoptr(JsonObject) object = json_object_new ();
   g_autoptr(JsonNode) root = NULL;
   JsonObject *data = json_object_new ();
   g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, dossier->id);
-  g_autofree char *url = g_strconcat (base_url, "suivi/", dossier->number, NULL);
+  g_autofree char *url = g_strconcat (base_url, "suivi/", dossier->number, "?code=", code, NULL);
 
   json_object_set_string_member (data, "id", id);
   json_object_set_string_member (data, "number", dossier->number);
   json_object_set_string_member (data, "url", url);
+  json_object_set_string_member (data, "tracking_code", code);
   json_object_set_int_member (object, "err", 0);
   json_object_set_object_member (object, "data", data);
   root = json_node_init_object (json_node_alloc (), object);
@@ -378,6 +385,9 @@ kiosk_portal_store_add (KioskPortalStore  *store,
   g_autoptr(KioskPortalDossier) dossier = NULL;
   g_autofree char *dir = NULL;
   g_autofree char *text = NULL;
+  g_autofree char *code = kiosk_portal_new_tracking_code ();
+  sqlite3_stmt *stmt;
+  gboolean ok;
 
   if (!exec_sql (store, "BEGIN IMMEDIATE", error))
     return NULL;
@@ -399,7 +409,21 @@ kiosk_portal_store_add (KioskPortalStore  *store,
     if (!insert_upload (store, dossier->id, dir, g_ptr_array_index (uploads, i), error))
       goto fail;
 
-  text = build_created_response (dossier, base_url);
+  /* Whoever holds the number and this code, and only they, can follow the dossier. */
+  stmt = prepare_statement (store, "INSERT INTO tracking_codes (dossier_id, code) VALUES (?, ?)", error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, dossier->id);
+  sqlite3_bind_text (stmt, 2, code, -1, SQLITE_TRANSIENT);
+  ok = sqlite3_step (stmt) == SQLITE_DONE;
+  sqlite3_finalize (stmt);
+  if (!ok)
+    {
+      set_sqlite_error (error, store->db, "insert tracking code");
+      goto fail;
+    }
+
+  text = build_created_response (dossier, code, base_url);
   if (!insert_idempotency (store, key, body_sha256, 201, text, dossier->id, error)
       || !exec_sql (store, "COMMIT", error))
     goto fail;
@@ -542,6 +566,7 @@ kiosk_portal_store_reset (KioskPortalStore  *store,
 {
   if (!exec_sql (store, "BEGIN IMMEDIATE;"
                         "DELETE FROM idempotency;"
+                        "DELETE FROM tracking_codes;"
                         "DELETE FROM files;"
                         "DELETE FROM dossiers;"
                         "DELETE FROM sqlite_sequence WHERE name = 'dossiers';"
@@ -590,4 +615,11 @@ sqlite3 *
 kiosk_portal_store_get_db (KioskPortalStore *store)
 {
   return store->db;
+}
+
+/* The directory under which each dossier's files live (files/<dossier id>/). */
+const char *
+kiosk_portal_store_get_files_dir (KioskPortalStore *store)
+{
+  return store->files_dir;
 }

@@ -805,3 +805,50 @@ kiosk_portal_validate_documents (JsonObject *procedure,
 
   return fits;
 }
+
+/**
+ * kiosk_portal_find_document:
+ * @varname: a document's varname
+ *
+ * Returns: (transfer none) (nullable): the procedure's document named @varname, wherever it is
+ *   declared (the procedure's list or a field's)
+ */
+JsonObject *
+kiosk_portal_find_document (JsonObject *procedure,
+                            const char *varname)
+{
+  g_autoptr(GPtrArray) documents = g_ptr_array_new_with_free_func (g_free);
+
+  collect_documents (procedure, documents);
+  for (guint i = 0; i < documents->len; i++)
+    {
+      AskedDocument *asked = g_ptr_array_index (documents, i);
+
+      if (g_strcmp0 (kiosk_json_get_string (asked->document, "varname"), varname) == 0)
+        return asked->document;
+    }
+  return NULL;
+}
+
+/**
+ * kiosk_portal_validate_part:
+ * @document: the document's schema (formats, max_size, label)
+ * @part: the name of the part that carries it
+ * @declared_files: (nullable): the `files` object that declares the parts
+ * @uploads: part name → #KioskPortalUpload
+ * @errors: where a message goes, keyed by @part
+ *
+ * Checks one received part exactly as a submission's document is checked: present, within
+ * `max_size`, declared with its size and sha256, in one of `formats`.
+ *
+ * Returns: %FALSE when it exceeds `max_size`
+ */
+gboolean
+kiosk_portal_validate_part (JsonObject *document,
+                            const char *part,
+                            JsonObject *declared_files,
+                            GHashTable *uploads,
+                            GHashTable *errors)
+{
+  return check_side (document, part, get_label (document), TRUE, declared_files, uploads, errors);
+}

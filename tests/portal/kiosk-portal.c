@@ -57,6 +57,7 @@ typedef struct
   KioskPortalAppointments *appointments;
   char                    *accounts_path;
   KioskPortalAccounts     *accounts;
+  KioskPortalFollowup     *followup;
 } KioskPortal;
 
 /* A paused answer waiting for its delay; owns a reference on the message. */
@@ -422,16 +423,17 @@ add_to_fingerprint (GChecksum  *checksum,
   g_checksum_update (checksum, (const guchar *) text, strlen (text) + 1);
 }
 
-/* Reads the parts of a multipart/form-data body: the `dossier` part into @dossier, the others
- * into @uploads. Feeds @fingerprint with each part's name, filename, type and bytes, not the
- * boundary, which a client draws anew on every try. */
-static gboolean
-read_parts (SoupMessageHeaders  *headers,
-            GBytes              *body,
-            GChecksum           *fingerprint,
-            GBytes             **dossier,
-            GHashTable          *uploads,
-            const char         **problem)
+/* Reads the parts of a multipart/form-data body: the @json_name part (`dossier`, `complement`)
+ * into @dossier, the others into @uploads. Feeds @fingerprint with each part's name, filename,
+ * type and bytes, not the boundary, which a client draws anew on every try. */
+gboolean
+kiosk_portal_read_parts (SoupMessageHeaders  *headers,
+                         GBytes              *body,
+                         GChecksum           *fingerprint,
+                         const char          *json_name,
+                         GBytes             **dossier,
+                         GHashTable          *uploads,
+                         const char         **problem)
 {
   g_autoptr(SoupMultipart) multipart = NULL;
   const char *type = soup_message_headers_get_content_type (headers, NULL);
@@ -461,7 +463,7 @@ read_parts (SoupMessageHeaders  *headers,
           return FALSE;
         }
       if (g_hash_table_contains (uploads, name)
-          || (strcmp (name, "dossier") == 0 && *dossier != NULL))
+          || (strcmp (name, json_name) == 0 && *dossier != NULL))
         {
           *problem = "Two parts have the same name";
           return FALSE;
@@ -476,7 +478,7 @@ read_parts (SoupMessageHeaders  *headers,
       g_checksum_update (fingerprint, g_bytes_get_data (part_body, NULL),
                          g_bytes_get_size (part_body));
 
-      if (strcmp (name, "dossier") == 0)
+      if (strcmp (name, json_name) == 0)
         *dossier = g_bytes_ref (part_body);
       else
         {
@@ -494,7 +496,8 @@ read_parts (SoupMessageHeaders  *headers,
     }
   if (*dossier == NULL)
     {
-      *problem = "The \"dossier\" part is missing";
+      *problem = strcmp (json_name, "dossier") == 0 ? "The \"dossier\" part is missing"
+                                                    : "The \"complement\" part is missing";
       return FALSE;
     }
   return TRUE;
@@ -701,7 +704,7 @@ handle_submit (KioskPortal       *portal,
                                    (GDestroyNotify) kiosk_portal_upload_free);
   body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
   add_to_fingerprint (checksum, slug);
-  if (!read_parts (headers, body, checksum, &dossier, uploads, &problem))
+  if (!kiosk_portal_read_parts (headers, body, checksum, "dossier", &dossier, uploads, &problem))
     {
       reply_error (msg, SOUP_STATUS_BAD_REQUEST, "bad-request", problem, NULL);
       return NULL;
@@ -728,97 +731,7 @@ handle_submit (KioskPortal       *portal,
   return g_strdup (key);
 }
 
-/* Dossiers */
-
-static void
-handle_dossier (KioskPortal       *portal,
-                SoupServerMessage *msg,
-                const char        *number)
-{
-  g_autoptr(KioskPortalDossier) dossier = kiosk_portal_store_find (portal->store, number);
-  JsonObject *procedure, *data, *status;
-  const char *title;
-
-  if (dossier == NULL)
-    {
-      reply_error (msg, SOUP_STATUS_NOT_FOUND, "not-found", "No dossier with this number", NULL);
-      return;
-    }
-  procedure = g_hash_table_lookup (portal->procedures, dossier->slug);
-  title = kiosk_json_get_string (procedure, "title");
-
-  status = json_object_new ();
-  json_object_set_string_member (status, "id", dossier->status);
-  json_object_set_string_member (status, "name", kiosk_portal_get_status_name (dossier->status));
-  data = json_object_new ();
-  json_object_set_string_member (data, "number", dossier->number);
-  json_object_set_string_member (data, "slug", dossier->slug);
-  json_object_set_string_member (data, "title", title != NULL ? title : dossier->slug);
-  json_object_set_string_member (data, "receipt_time", dossier->receipt_time);
-  json_object_set_object_member (data, "status", status);
-  reply_data (msg, data);
-}
-
-/* New Caledonia has no daylight saving time: UTC+11 all year. */
-static char *
-format_receipt_time (const char *receipt_time)
-{
-  g_autoptr(GDateTime) utc = g_date_time_new_from_iso8601 (receipt_time, NULL);
-  g_autoptr(GTimeZone) noumea = g_time_zone_new_offset (11 * 3600);
-  g_autoptr(GDateTime) local = NULL;
-
-  if (utc == NULL)
-    return g_strdup (receipt_time);
-  local = g_date_time_to_timezone (utc, noumea);
-  return g_date_time_format (local, "%d/%m/%Y à %H:%M (heure de Nouméa)");
-}
-
-static void
-handle_tracking_page (KioskPortal       *portal,
-                      SoupServerMessage *msg,
-                      const char        *number)
-{
-  g_autoptr(KioskPortalDossier) dossier = kiosk_portal_store_find (portal->store, number);
-  g_autoptr(GString) page = g_string_new ("<!DOCTYPE html>\n<html lang=\"fr\">\n<head>\n"
-                                          "<meta charset=\"utf-8\">\n"
-                                          "<meta name=\"viewport\" "
-                                          "content=\"width=device-width, initial-scale=1\">\n");
-  guint status = SOUP_STATUS_OK;
-
-  if (dossier == NULL)
-    {
-      g_autofree char *escaped = g_markup_escape_text (number, -1);
-
-      status = SOUP_STATUS_NOT_FOUND;
-      g_string_append_printf (page, "<title>Dossier introuvable</title>\n</head>\n<body>\n"
-                              "<h1>Dossier introuvable</h1>\n"
-                              "<p>Aucun dossier ne porte le numéro %s. Vérifiez le numéro "
-                              "inscrit sur votre récépissé.</p>\n", escaped);
-    }
-  else
-    {
-      JsonObject *procedure = g_hash_table_lookup (portal->procedures, dossier->slug);
-      const char *title = kiosk_json_get_string (procedure, "title");
-      g_autofree char *when = format_receipt_time (dossier->receipt_time);
-      g_autofree char *e_number = g_markup_escape_text (dossier->number, -1);
-      g_autofree char *e_title = g_markup_escape_text (title ? title : dossier->slug, -1);
-      g_autofree char *e_when = g_markup_escape_text (when, -1);
-      g_autofree char *e_status = g_markup_escape_text (
-        kiosk_portal_get_status_name (dossier->status), -1);
-
-      g_string_append_printf (page, "<title>Dossier %s</title>\n</head>\n<body>\n"
-                              "<h1>Suivi de votre dossier</h1>\n"
-                              "<p>Dossier n° <strong>%s</strong></p>\n"
-                              "<p>Démarche : %s</p>\n"
-                              "<p>Déposé le %s</p>\n"
-                              "<p>État : <strong>%s</strong></p>\n",
-                              e_number, e_number, e_title, e_when, e_status);
-    }
-  g_string_append (page, "</body>\n</html>\n");
-  soup_server_message_set_status (msg, status, NULL);
-  soup_server_message_set_response (msg, "text/html; charset=utf-8", SOUP_MEMORY_COPY,
-                                    page->str, page->len);
-}
+/* Dossiers: status, thread, complements and the /suivi/ page are kiosk-portal-followup.c's. */
 
 /* The page a phone opens from the kiosk's QR code: the procedure, the answers given at the kiosk,
  * and what is left to do here (a real portal opens its form, pre-filled). */
@@ -973,6 +886,7 @@ handle_reset (KioskPortal       *portal,
   if (kiosk_portal_store_reset (portal->store, &error)
       && (!kiosk_portal_appointments_reset (portal->appointments)
           || !kiosk_portal_accounts_reset (portal->accounts)
+          || !kiosk_portal_followup_reset (portal->followup)
           || sqlite3_exec (kiosk_portal_store_get_db (portal->store),
                            "CREATE TABLE IF NOT EXISTS journal_heads (kiosk TEXT PRIMARY KEY, seq INTEGER, mac TEXT);"
                            "DELETE FROM journal_heads;"
@@ -1021,7 +935,9 @@ handle_control (KioskPortal       *portal,
   gboolean is_get = strcmp (method, "GET") == 0 || strcmp (method, "HEAD") == 0;
   gboolean is_post = strcmp (method, "POST") == 0;
 
-  if (what == NULL || segments[2] != NULL)
+  if (what != NULL && (strcmp (what, "dossiers") == 0 || strcmp (what, "instructor") == 0))
+    kiosk_portal_followup_handle_control (portal->followup, msg, method, segments + 1, portal->base_url);
+  else if (what == NULL || segments[2] != NULL)
     reply_error (msg, SOUP_STATUS_NOT_FOUND, "not-found", "No such resource", NULL);
   else if (strcmp (what, "submissions") == 0)
     {
@@ -1376,13 +1292,8 @@ handle_api (KioskPortal       *portal,
   else if (strcmp (segments[1], "appointments") == 0)
     kiosk_portal_appointments_handle (portal->appointments, portal->store, msg, method,
                                       segments + 2, query);
-  else if (n == 3 && strcmp (segments[1], "dossiers") == 0)
-    {
-      if (is_get)
-        handle_dossier (portal, msg, segments[2]);
-      else
-        reply_method_not_allowed (msg, "GET, HEAD");
-    }
+  else if (n >= 3 && strcmp (segments[1], "dossiers") == 0)
+    return kiosk_portal_followup_handle_api (portal->followup, msg, method, segments + 2, query);
   else
     reply_error (msg, SOUP_STATUS_NOT_FOUND, "not-found", "No such resource", NULL);
   return NULL;
@@ -1440,7 +1351,7 @@ server_request_cb (SoupServer        *server,
   else if (strcmp (segments[0], "suivi") == 0 && g_strv_length (segments) == 2)
     {
       if (strcmp (method, "GET") == 0 || strcmp (method, "HEAD") == 0)
-        handle_tracking_page (portal, msg, segments[1]);
+        kiosk_portal_followup_handle_page (portal->followup, msg, segments[1], query);
       else
         reply_method_not_allowed (msg, "GET, HEAD");
     }
@@ -1486,6 +1397,7 @@ free_portal (KioskPortal *portal)
   /* Lets the closed connections finish tearing down. */
   while (g_main_context_iteration (NULL, FALSE))
     ;
+  g_clear_pointer (&portal->followup, kiosk_portal_followup_free);
   g_clear_pointer (&portal->appointments, kiosk_portal_appointments_free);
   g_clear_pointer (&portal->accounts, kiosk_portal_accounts_free);
   g_free (portal->accounts_path);
@@ -1645,6 +1557,9 @@ main (int   argc,
                   g_clear_pointer (&portal.appointments, kiosk_portal_appointments_free);
                   g_clear_pointer (&portal.store, kiosk_portal_store_free);
                 }
+              else
+                portal.followup = kiosk_portal_followup_new (portal.store, portal.accounts,
+                                                             portal.procedures, portal.in_flight);
             }
         }
     }
