@@ -1,13 +1,19 @@
 /* test-security.c: attacks from the security review, each run against the real code: hostile
  * JSON that once walked past the nesting guard (the kiosk's parser, and the reference portal
  * over loopback); a system CA trusted beside the configured one; a proxy taken from the
- * environment. */
+ * environment; a removed outbox entry read back from the database files; guessable
+ * Idempotency-Keys. */
+#include "kiosk-appointments.h"
 #include "kiosk-catalogue.h"
+#include "kiosk-document.h"
+#include "kiosk-dossier.h"
 #include "kiosk-json.h"
+#include "kiosk-outbox.h"
 #include "kiosk-portal.h"
 #include "kiosk-test-util.h"
 
 #include <sched.h>
+#include <sqlite3.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <unistd.h>
@@ -262,6 +268,148 @@ test_proxy_only_from_settings (void)
   kiosk_test_portal_stop (server);
 }
 
+static gboolean
+file_holds (const char   *path,
+            gconstpointer needle,
+            gsize         size)
+{
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+
+  if (!g_file_get_contents (path, &contents, &length, NULL))
+    return FALSE;
+  return memmem (contents, length, needle, size) != NULL;
+}
+
+/* Queues a dossier whose slug, Idempotency-Key and document name are @canary-…, and returns its
+ * id. */
+static gint64
+queue_canary (KioskOutbox *outbox,
+              const char  *canary)
+{
+  g_autofree char *slug = g_strconcat (canary, "-SLUG", NULL);
+  g_autofree char *key = g_strconcat (canary, "-IDEM", NULL);
+  g_autofree char *name = g_strconcat (canary, "-DOC", NULL);
+  g_autofree char *scan = g_strnfill (300000, 'x');
+  g_autoptr(GBytes) bytes = g_bytes_new (scan, strlen (scan));
+  g_autoptr(KioskDocument) document = kiosk_document_new (name, "image/jpeg", bytes, NULL);
+  g_autoptr(GPtrArray) documents = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  gint64 id;
+
+  g_ptr_array_add (documents, document);
+  id = kiosk_outbox_add (outbox, slug, key, "{\"data\":{},\"files\":{}}", documents, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (id, >, 0);
+  return id;
+}
+
+static GBytes *
+read_wrapped_key (const char *db,
+                  gint64      id)
+{
+  sqlite3 *handle = NULL;
+  sqlite3_stmt *stmt = NULL;
+  GBytes *key = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (db, &handle, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (handle, "SELECT entry_key FROM outbox WHERE id = ?", -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_int64 (stmt, 1, id);
+  if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_blob (stmt, 0) != NULL)
+    key = g_bytes_new (sqlite3_column_blob (stmt, 0), sqlite3_column_bytes (stmt, 0));
+  sqlite3_finalize (stmt);
+  sqlite3_close (handle);
+  return key;
+}
+
+/* An entry removed while another one's document was being sent: nothing of it (slug,
+ * Idempotency-Key, document name, wrapped key) is left in outbox.db or its write-ahead log once
+ * that upload ends. The upload's reader once kept the checkpoint from finishing, unnoticed, and
+ * the rows were deleted without overwriting them. */
+static void
+test_outbox_removal_leaves_nothing (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("kiosk-outbox-XXXXXX", NULL);
+  g_autofree char *db = g_build_filename (dir, "outbox.db", NULL);
+  g_autofree char *wal = g_build_filename (dir, "outbox.db-wal", NULL);
+  g_autofree char *key_path = g_build_filename (dir, "device.key", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KioskOutbox) outbox = kiosk_outbox_open (db, key_path, &error);
+  const char *canaries[] = { "GONE-7781-SLUG", "GONE-7781-IDEM", "GONE-7781-DOC" };
+  g_autoptr(GBytes) gone_key = NULL;
+  g_autoptr(GPtrArray) parts = NULL;
+  g_autofree char *json = NULL;
+  KioskUploadPart *part;
+  gpointer reader;
+  guint8 buffer[4096];
+  gint64 gone, kept;
+
+  g_assert_no_error (error);
+  gone = queue_canary (outbox, "GONE-7781");
+  kept = queue_canary (outbox, "KEPT-5512");
+  gone_key = read_wrapped_key (db, gone);
+  g_assert_nonnull (gone_key);
+
+  /* The kept entry's document is being sent: its reader holds a snapshot. */
+  g_assert_true (kiosk_outbox_get_parts (outbox, kept, &json, &parts, &error));
+  g_assert_no_error (error);
+  part = g_ptr_array_index (parts, 0);
+  reader = part->open (part->data, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (part->read (reader, buffer, sizeof buffer), >, 0);
+
+  g_assert_true (kiosk_outbox_remove (outbox, gone, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (part->read (reader, buffer, sizeof buffer), >, 0);
+  part->close (reader);
+  g_clear_pointer (&parts, g_ptr_array_unref);
+
+  for (guint i = 0; i < G_N_ELEMENTS (canaries); i++)
+    {
+      g_assert_false (file_holds (db, canaries[i], strlen (canaries[i])));
+      g_assert_false (file_holds (wal, canaries[i], strlen (canaries[i])));
+    }
+  g_assert_false (file_holds (db, g_bytes_get_data (gone_key, NULL), g_bytes_get_size (gone_key)));
+  g_assert_false (file_holds (wal, g_bytes_get_data (gone_key, NULL), g_bytes_get_size (gone_key)));
+  /* The other entry is intact. */
+  g_assert_true (file_holds (db, "KEPT-5512-IDEM", 14) || file_holds (wal, "KEPT-5512-IDEM", 14));
+  g_assert_true (kiosk_outbox_get_parts (outbox, kept, &json, &parts, &error));
+  g_assert_no_error (error);
+}
+
+/* Idempotency-Keys come from the system's CSPRNG: they once came from GLib's Mersenne Twister,
+ * which repeats itself once seeded the same (and whose outputs follow from earlier ones). */
+static void
+test_idempotency_keys_unpredictable (void)
+{
+  g_autoptr(GDateTime) when = g_date_time_new_now_utc ();
+  g_autoptr(KioskBooking) first = NULL;
+  g_autoptr(KioskBooking) second = NULL;
+
+  g_random_set_seed (16);
+  first = kiosk_booking_new ("site", "motif", when, "Léa", "271234", NULL);
+  g_random_set_seed (16);
+  second = kiosk_booking_new ("site", "motif", when, "Léa", "271234", NULL);
+  g_assert_true (g_uuid_string_is_valid (first->idempotency_key));
+  g_assert_true (g_uuid_string_is_valid (second->idempotency_key));
+  g_assert_cmpstr (first->idempotency_key, !=, second->idempotency_key);
+
+  {
+    g_autoptr(KioskProcedure) procedure = kiosk_procedure_new_summary ("aide-medicale", "Aide", NULL, NULL, NULL,
+                                                                        NULL, NULL, NULL, NULL, NULL);
+    g_autoptr(KioskDossier) dossier_first = NULL;
+    g_autoptr(KioskDossier) dossier_second = NULL;
+
+    g_random_set_seed (16);
+    dossier_first = kiosk_dossier_new (procedure);
+    g_random_set_seed (16);
+    dossier_second = kiosk_dossier_new (procedure);
+    g_assert_true (g_uuid_string_is_valid (kiosk_dossier_get_idempotency_key (dossier_first)));
+    g_assert_cmpstr (kiosk_dossier_get_idempotency_key (dossier_first), !=,
+                     kiosk_dossier_get_idempotency_key (dossier_second));
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -274,5 +422,7 @@ main (int   argc,
   g_test_add_func ("/security/ca-file-replaces-store", test_ca_file_replaces_store);
   g_test_add_func ("/security/ca-file-replaces-store/child", ca_file_replaces_store_child);
   g_test_add_func ("/security/proxy-only-from-settings", test_proxy_only_from_settings);
+  g_test_add_func ("/security/outbox-removal-leaves-nothing", test_outbox_removal_leaves_nothing);
+  g_test_add_func ("/security/idempotency-keys-unpredictable", test_idempotency_keys_unpredictable);
   return g_test_run ();
 }
