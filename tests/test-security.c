@@ -2,20 +2,31 @@
  * JSON that once walked past the nesting guard (the kiosk's parser, and the reference portal
  * over loopback); a system CA trusted beside the configured one; a proxy taken from the
  * environment; a removed outbox entry read back from the database files; guessable
- * Idempotency-Keys. */
+ * Idempotency-Keys; a core dump of the kiosk; keys and scans in swappable memory; a FIFO on a
+ * USB stick; a signing key that cannot be loaded. */
+#include "kiosk-agent-page.h"
+#include "kiosk-agents.h"
 #include "kiosk-appointments.h"
+#include "kiosk-capture.h"
 #include "kiosk-catalogue.h"
 #include "kiosk-document.h"
 #include "kiosk-dossier.h"
+#include "kiosk-errors.h"
+#include "kiosk-import.h"
 #include "kiosk-json.h"
 #include "kiosk-outbox.h"
 #include "kiosk-portal.h"
 #include "kiosk-test-util.h"
 
+#include <glib/gstdio.h>
 #include <sched.h>
+#include <signal.h>
 #include <sqlite3.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #define HOSTILE_LEVELS 150000
@@ -410,11 +421,223 @@ test_idempotency_keys_unpredictable (void)
   }
 }
 
+static void
+allow_core_dumps (gpointer data)
+{
+  struct rlimit unlimited = { RLIM_INFINITY, RLIM_INFINITY };
+
+  setrlimit (RLIMIT_CORE, &unlimited);
+}
+
+/* The real kiosk, killed by a signal that dumps core, leaves no core file (a crash once wrote
+ * the process's memory, with scans and keys, into its working folder): it sets its core size
+ * to 0 and makes itself non-dumpable at start, even when started with core dumps allowed. */
+static void
+test_no_core_dumps (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("kiosk-core-XXXXXX", NULL);
+  g_autoptr(GSocketListener) listener = g_socket_listener_new ();
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE
+                                                                       | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  g_autoptr(GSubprocess) kiosk = NULL;
+  g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *limits_path = NULL;
+  g_autofree char *limits = NULL;
+  g_autoptr(GDir) left = NULL;
+  guint16 port;
+  int status;
+
+  /* A "portal" that accepts the connection and never answers: the kiosk waits there. */
+  port = g_socket_listener_add_any_inet_port (listener, NULL, &error);
+  g_assert_no_error (error);
+  url = g_strdup_printf ("http://127.0.0.1:%u/", port);
+  g_subprocess_launcher_set_cwd (launcher, dir);
+  g_subprocess_launcher_set_child_setup (launcher, allow_core_dumps, NULL, NULL);
+  kiosk = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("KIOSK_BINARY"), "--verify-journal",
+                                       "--data-dir", dir, "--portal-url", url, NULL);
+  g_assert_no_error (error);
+  connection = g_socket_listener_accept (listener, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  limits_path = g_strdup_printf ("/proc/%s/limits", g_subprocess_get_identifier (kiosk));
+  g_assert_true (g_file_get_contents (limits_path, &limits, NULL, NULL));
+  g_assert_true (g_regex_match_simple ("^Max core file size +0 +0 ", limits, G_REGEX_MULTILINE, 0));
+
+  g_subprocess_send_signal (kiosk, SIGQUIT);
+  g_assert_true (g_subprocess_wait (kiosk, NULL, &error));
+  status = g_subprocess_get_status (kiosk);
+  g_assert_true (WIFSIGNALED (status));
+  g_assert_false (WCOREDUMP (status));
+  left = g_dir_open (dir, 0, NULL);
+  for (const char *name; (name = g_dir_read_name (left)) != NULL;)
+    g_assert_false (g_str_has_prefix (name, "core"));
+}
+
+/* Locked bytes of this process, from /proc/self/status (VmLck, in kB). */
+static guint64
+locked_kib (void)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  g_assert_true (g_file_get_contents ("/proc/self/status", &status, NULL, NULL));
+  line = strstr (status, "VmLck:");
+  g_assert_nonnull (line);
+  return g_ascii_strtoull (line + strlen ("VmLck:"), NULL, 10);
+}
+
+/* The device key and a citizen's scan are kept in memory that is never swapped out (once they
+ * could be written to the swap partition, and read back from the disk later). */
+static void
+test_secrets_not_swapped (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("kiosk-lock-XXXXXX", NULL);
+  g_autofree char *db = g_build_filename (dir, "outbox.db", NULL);
+  g_autofree char *key_path = g_build_filename (dir, "device.key", NULL);
+  g_autoptr(GError) error = NULL;
+  KioskOutbox *outbox;
+  KioskDocument *document;
+  GBytes *scan;
+  guint64 before = locked_kib (), with_key, with_scan;
+
+  outbox = kiosk_outbox_open (db, key_path, &error);
+  g_assert_no_error (error);
+  with_key = locked_kib ();
+  g_assert_cmpuint (with_key, >, before);
+
+  scan = g_bytes_new_take (g_malloc0 (2 * 1024 * 1024), 2 * 1024 * 1024);
+  document = kiosk_document_new ("id_card", "image/jpeg", scan, NULL);
+  with_scan = locked_kib ();
+  g_assert_cmpuint (with_scan, >=, with_key + 2048);
+
+  /* Given back once the scan is gone: within the limit, the next scans are locked too. */
+  g_object_unref (document);
+  g_bytes_unref (scan);
+  g_assert_cmpuint (locked_kib (), <=, with_key);
+  g_object_unref (outbox);
+  g_assert_cmpuint (locked_kib (), ==, before);
+}
+
+static void
+imported_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  GError **error = user_data;
+  KioskImported *imported = kiosk_import_file_finish (result, error);
+
+  g_assert_null (imported);
+  g_assert_nonnull (*error);
+}
+
+static gboolean
+error_set_cb (gpointer data)
+{
+  return *(GError **) data != NULL;
+}
+
+/* A FIFO on the stick named like a document: choosing it once left the import waiting forever
+ * for a writer; it is refused at once, like anything that is not a regular file. */
+static void
+test_usb_fifo_refused (void)
+{
+  g_autofree char *root = g_dir_make_tmp ("kiosk-stick-XXXXXX", NULL);
+  g_autofree char *fifo = g_build_filename (root, "releve.pdf", NULL);
+  g_autofree char *regular = g_build_filename (root, "facture.pdf", NULL);
+  g_autoptr(GPtrArray) listed = NULL;
+  GError *error = NULL;
+
+  g_assert_cmpint (mkfifo (fifo, 0644), ==, 0);
+  kiosk_import_file_async (root, "releve.pdf", NULL, imported_cb, &error);
+  g_assert_true (kiosk_test_wait (error_set_cb, &error, 5000));
+  g_assert_error (error, KIOSK_SCANNER_ERROR, KIOSK_SCANNER_ERROR_IO);
+  g_clear_error (&error);
+
+  /* Nor a FIFO swapped in after the listing saw a regular file. */
+  g_assert_true (g_file_set_contents (regular, "%PDF-1.4\n", -1, NULL));
+  listed = kiosk_usb_list_files (root, NULL);
+  g_assert_cmpuint (listed->len, ==, 1);
+  g_assert_cmpint (g_unlink (regular), ==, 0);
+  g_assert_cmpint (mkfifo (regular, 0644), ==, 0);
+  kiosk_import_file_async (root, "facture.pdf", NULL, imported_cb, &error);
+  g_assert_true (kiosk_test_wait (error_set_cb, &error, 5000));
+  g_assert_error (error, KIOSK_SCANNER_ERROR, KIOSK_SCANNER_ERROR_IO);
+  g_clear_error (&error);
+}
+
+static gboolean
+agent_set_cb (gpointer data)
+{
+  return kiosk_context_get_agent (data) != NULL;
+}
+
+static gboolean
+health_mentions_signing_cb (gpointer data)
+{
+  return strstr (kiosk_test_label (data, "agent-health"), "Request signing") != NULL;
+}
+
+/* A kiosk key set up but unreadable (here: readable by others, so refused) once turned signing
+ * off with a line in the log only; the agents' dashboard now says that requests go unsigned. */
+static void
+test_signing_never_silently_off (void)
+{
+  KioskTestPortal *server = kiosk_test_portal_start ();
+  g_autofree char *data_dir = g_dir_make_tmp ("kiosk-signing-XXXXXX", NULL);
+  g_autofree char *agents = g_build_filename (data_dir, "agents.ini", NULL);
+  g_autofree char *key_path = g_build_filename (data_dir, "kiosk.key", NULL);
+  g_autoptr(KioskContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  KioskPortal *client;
+  KioskWindow *window;
+
+  if (!gtk_is_initialized ())
+    gtk_init ();
+  g_assert_true (g_file_set_contents (key_path, "a-secret-of-thirty-two-bytes-ok!", -1, NULL));
+  g_assert_cmpint (g_chmod (key_path, 0644), ==, 0);
+  g_assert_true (kiosk_agents_add (agents, "marie", "Marie Kaloi", "482913", &error));
+  context = kiosk_test_context_new (server->url, data_dir);
+  client = kiosk_context_get_portal (context);
+
+  g_assert_false (kiosk_portal_configure_signing (client, key_path, &error));
+  g_assert_error (error, KIOSK_PORTAL_ERROR, KIOSK_PORTAL_ERROR_REFUSED);
+  g_clear_error (&error);
+  g_assert_false (kiosk_portal_is_signing (client));
+  g_assert_nonnull (kiosk_portal_get_signing_error (client));
+
+  window = kiosk_window_new (NULL, context);
+  gtk_window_present (GTK_WINDOW (window));
+  kiosk_test_wait_for_page (window, "welcome");
+  kiosk_test_click (window, "welcome-agent");
+  kiosk_test_wait_for_page (window, "agent");
+  kiosk_test_type (window, "agent-id", "marie");
+  kiosk_test_type (window, "agent-pin", "482913");
+  kiosk_test_click (window, "agent-unlock");
+  g_assert_true (kiosk_test_wait (agent_set_cb, context, 20000));
+  g_assert_true (kiosk_test_wait (health_mentions_signing_cb, window, 20000));
+  g_assert_nonnull (strstr (kiosk_test_label (window, "agent-health"),
+                            "Request signing: OFF. The kiosk key set up for this terminal cannot be read"));
+
+  /* Once the key is right, the dashboard says signing is on. */
+  g_assert_cmpint (g_chmod (key_path, 0600), ==, 0);
+  g_assert_true (kiosk_portal_configure_signing (client, key_path, &error));
+  g_assert_no_error (error);
+  g_assert_null (kiosk_portal_get_signing_error (client));
+  kiosk_agent_page_refresh (KIOSK_AGENT_PAGE (kiosk_window_find_widget (window, "agent")));
+  g_assert_true (kiosk_test_wait (health_mentions_signing_cb, window, 20000));
+  g_assert_nonnull (strstr (kiosk_test_label (window, "agent-health"), "Request signing: on."));
+  gtk_window_destroy (GTK_WINDOW (window));
+  kiosk_test_portal_stop (server);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  kiosk_test_setup_locale ("en");
   g_test_add_func ("/security/json-hidden-nesting", test_hidden_nesting);
   g_test_add_func ("/security/json-plain-nesting", test_plain_nesting);
   g_test_add_func ("/security/json-strict-parses", test_strict_json_parses);
@@ -424,5 +647,9 @@ main (int   argc,
   g_test_add_func ("/security/proxy-only-from-settings", test_proxy_only_from_settings);
   g_test_add_func ("/security/outbox-removal-leaves-nothing", test_outbox_removal_leaves_nothing);
   g_test_add_func ("/security/idempotency-keys-unpredictable", test_idempotency_keys_unpredictable);
+  g_test_add_func ("/security/no-core-dumps", test_no_core_dumps);
+  g_test_add_func ("/security/secrets-not-swapped", test_secrets_not_swapped);
+  g_test_add_func ("/security/usb-fifo-refused", test_usb_fifo_refused);
+  g_test_add_func ("/security/signing-never-silently-off", test_signing_never_silently_off);
   return g_test_run ();
 }

@@ -14,6 +14,7 @@
 #include "kiosk-outbox.h"
 
 #include "kiosk-errors.h"
+#include "kiosk-hardening.h"
 #include "kiosk-seal.h"
 
 #include <errno.h>
@@ -36,6 +37,7 @@ struct _KioskOutbox
   guint8   key[KIOSK_SEAL_KEY_BYTES];
   guint    base_ms;
   guint    cap_ms;
+  gboolean key_locked;
   gboolean checkpoint_pending;   /* a removal's checkpoint did not finish: the WAL holds old pages */
 };
 
@@ -78,6 +80,8 @@ kiosk_outbox_finalize (GObject *object)
   g_clear_pointer (&self->db, sqlite3_close);
   g_free (self->db_path);
   sodium_memzero (self->key, sizeof self->key);
+  if (self->key_locked)
+    kiosk_memory_unlock (self->key, sizeof self->key);
   g_mutex_clear (&self->lock);
 
   G_OBJECT_CLASS (kiosk_outbox_parent_class)->finalize (object);
@@ -170,6 +174,7 @@ kiosk_outbox_open (const char  *db_path,
     return fail_storage ("Cannot initialise libsodium", "sodium_init", error), NULL;
   if (g_mkdir_with_parents (dir, 0700) != 0)
     return fail_storage ("Cannot create", dir, error), NULL;
+  self->key_locked = kiosk_memory_lock (self->key, sizeof self->key);
   if (!load_key (key_path, self->key, error))
     return NULL;
   /* Create the file 0600 ourselves: SQLite would use the umask. */
