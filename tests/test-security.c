@@ -3,7 +3,8 @@
  * over loopback); a system CA trusted beside the configured one; a proxy taken from the
  * environment; a removed outbox entry read back from the database files; guessable
  * Idempotency-Keys; a core dump of the kiosk; keys and scans in swappable memory; a FIFO on a
- * USB stick; a signing key that cannot be loaded. */
+ * USB stick; a signing key that cannot be loaded; wrong draft codes typed to remove every parked
+ * draft; a draft file copied off the terminal. */
 #include "kiosk-agent-page.h"
 #include "kiosk-agents.h"
 #include "kiosk-appointments.h"
@@ -11,6 +12,7 @@
 #include "kiosk-catalogue.h"
 #include "kiosk-document.h"
 #include "kiosk-dossier.h"
+#include "kiosk-drafts.h"
 #include "kiosk-errors.h"
 #include "kiosk-import.h"
 #include "kiosk-json.h"
@@ -632,6 +634,199 @@ test_signing_never_silently_off (void)
   kiosk_test_portal_stop (server);
 }
 
+typedef struct
+{
+  gboolean    done;
+  char       *code;
+  guint       number;
+  KioskDraft *draft;
+  GError     *error;
+} DraftWait;
+
+static void
+park_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      data)
+{
+  DraftWait *wait = data;
+
+  wait->code = kiosk_drafts_park_finish (KIOSK_DRAFTS (object), result, &wait->number, &wait->error);
+  wait->done = TRUE;
+}
+
+static void
+resume_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      data)
+{
+  DraftWait *wait = data;
+
+  wait->draft = kiosk_drafts_resume_finish (KIOSK_DRAFTS (object), result, NULL, &wait->error);
+  wait->done = TRUE;
+}
+
+static gboolean
+draft_done_cb (gpointer data)
+{
+  return ((DraftWait *) data)->done;
+}
+
+/* Parks a small dossier; returns its code. */
+static char *
+park_draft (KioskDrafts *drafts,
+            guint       *number)
+{
+  g_autoptr(KioskProcedure) procedure = kiosk_procedure_new_summary ("aide-medicale", "Aide", NULL, NULL, NULL,
+                                                                      NULL, NULL, NULL, NULL, NULL);
+  g_autoptr(KioskDossier) dossier = kiosk_dossier_new (procedure);
+  DraftWait wait = { 0 };
+
+  kiosk_drafts_park_async (drafts, dossier, NULL, park_cb, &wait);
+  g_assert_true (kiosk_test_wait (draft_done_cb, &wait, 60000));
+  g_assert_no_error (wait.error);
+  *number = wait.number;
+  return wait.code;
+}
+
+/* Returns the draft, or %NULL with @error set. */
+static KioskDraft *
+resume_draft (KioskDrafts  *drafts,
+              guint         number,
+              const char   *code,
+              GError      **error)
+{
+  DraftWait wait = { 0 };
+
+  kiosk_drafts_resume_async (drafts, number, code, NULL, resume_cb, &wait);
+  g_assert_true (kiosk_test_wait (draft_done_cb, &wait, 60000));
+  if (wait.error != NULL)
+    g_propagate_error (error, wait.error);
+  return wait.draft;
+}
+
+/* @code with its last character changed. */
+static char *
+wrong_code (const char *code,
+            guint       i)
+{
+  char *wrong = g_strdup (code);
+
+  wrong[7] = wrong[7] == 'A' ? 'B' : 'A';
+  wrong[6] = "0123456789"[i % 10];
+  return wrong;
+}
+
+/* A passer-by typed five wrong codes for each draft number and removed every parked draft. The
+ * terminal now takes ten wrong codes an hour: past that, no code is tried (right or wrong), the
+ * drafts left are not touched, and a restart does not reset the count; an hour later, the right
+ * code opens the draft. */
+static void
+test_drafts_terminal_limit (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("kiosk-drafts-XXXXXX", NULL);
+  g_autofree char *drafts_dir = g_build_filename (dir, "drafts", NULL);
+  g_autofree char *tries_path = g_build_filename (drafts_dir, "terminal.tries", NULL);
+  g_autoptr(KioskDrafts) drafts = kiosk_drafts_new (drafts_dir);
+  g_autofree char *codes[3] = { NULL };
+  guint numbers[3];
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KioskDraft) draft = NULL;
+  guint typed = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (codes); i++)
+    codes[i] = park_draft (drafts, &numbers[i]);
+  g_assert_cmpuint (kiosk_drafts_count (drafts), ==, 3);
+
+  /* Wrong codes for each draft in turn, as many as the terminal takes and a few more. */
+  for (guint i = 0; i < G_N_ELEMENTS (codes); i++)
+    for (guint j = 0; j < KIOSK_DRAFT_MAX_WRONG_CODES; j++, typed++)
+      {
+        g_autofree char *wrong = wrong_code (codes[i], j);
+
+        g_assert_null (resume_draft (drafts, numbers[i], wrong, &error));
+        if (typed < KIOSK_DRAFT_TERMINAL_WRONG_CODES)
+          g_assert_true (g_error_matches (error, KIOSK_DRAFT_ERROR, KIOSK_DRAFT_ERROR_WRONG_CODE)
+                         || g_error_matches (error, KIOSK_DRAFT_ERROR, KIOSK_DRAFT_ERROR_DELETED));
+        else
+          g_assert_error (error, KIOSK_DRAFT_ERROR, KIOSK_DRAFT_ERROR_TOO_MANY);
+        g_clear_error (&error);
+      }
+  /* The third draft was not touched; not even its right code is tried now, after a restart too. */
+  g_assert_cmpuint (kiosk_drafts_count (drafts), ==, 1);
+  g_clear_object (&drafts);
+  drafts = kiosk_drafts_new (drafts_dir);
+  g_assert_null (resume_draft (drafts, numbers[2], codes[2], &error));
+  g_assert_error (error, KIOSK_DRAFT_ERROR, KIOSK_DRAFT_ERROR_TOO_MANY);
+  g_clear_error (&error);
+
+  /* An hour later (the times of the wrong codes moved back), the right code opens it. */
+  {
+    g_autofree char *text = NULL;
+    g_auto(GStrv) lines = NULL;
+    g_autoptr(GString) older = g_string_new (NULL);
+
+    g_assert_true (g_file_get_contents (tries_path, &text, NULL, NULL));
+    lines = g_strsplit (text, "\n", -1);
+    for (guint i = 0; lines[i] != NULL && *lines[i] != '\0'; i++)
+      g_string_append_printf (older, "%" G_GINT64_FORMAT "\n",
+                              g_ascii_strtoll (lines[i], NULL, 10) - KIOSK_DRAFT_TERMINAL_WINDOW);
+    g_assert_true (g_file_set_contents (tries_path, older->str, -1, NULL));
+  }
+  draft = resume_draft (drafts, numbers[2], codes[2], &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (draft->slug, ==, "aide-medicale");
+}
+
+/* A draft file copied to another terminal (or anywhere the code can be tried offline) does not
+ * open there even with the right code: its key also takes the terminal's own secret, kept beside
+ * the drafts folder, not in it. */
+static void
+test_drafts_copied_file_useless (void)
+{
+  g_autofree char *here = g_dir_make_tmp ("kiosk-drafts-XXXXXX", NULL);
+  g_autofree char *there = g_dir_make_tmp ("kiosk-drafts-XXXXXX", NULL);
+  g_autofree char *here_dir = g_build_filename (here, "drafts", NULL);
+  g_autofree char *there_dir = g_build_filename (there, "drafts", NULL);
+  g_autofree char *secret = g_build_filename (here, "drafts.key", NULL);
+  g_autoptr(KioskDrafts) drafts = kiosk_drafts_new (here_dir);
+  g_autoptr(KioskDrafts) elsewhere = kiosk_drafts_new (there_dir);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KioskDraft) draft = NULL;
+  g_autofree char *code = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *from = NULL;
+  g_autofree char *to = NULL;
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+  guint number = 0, other = 0;
+  GStatBuf st;
+
+  code = park_draft (drafts, &number);
+
+  /* The other terminal has drafts of its own (and its own secret); the file is copied there. */
+  g_free (park_draft (elsewhere, &other));
+  name = g_strdup_printf ("%u.draft", number);
+  from = g_build_filename (here_dir, name, NULL);
+  g_assert_true (g_file_get_contents (from, &contents, &length, NULL));
+  g_free (name);
+  name = g_strdup_printf ("%u.draft", other + 1);
+  to = g_build_filename (there_dir, name, NULL);
+  g_assert_true (g_file_set_contents (to, contents, length, NULL));
+  g_assert_null (resume_draft (elsewhere, other + 1, code, &error));
+  g_assert_error (error, KIOSK_DRAFT_ERROR, KIOSK_DRAFT_ERROR_WRONG_CODE);
+  g_clear_error (&error);
+
+  /* The secret is the terminal's own, readable by the kiosk alone. */
+  g_assert_cmpint (g_stat (secret, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  g_assert_cmpint (st.st_size, ==, 32);
+
+  /* Where it was parked, it opens. */
+  draft = resume_draft (drafts, number, code, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (draft->slug, ==, "aide-medicale");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -651,5 +846,7 @@ main (int   argc,
   g_test_add_func ("/security/secrets-not-swapped", test_secrets_not_swapped);
   g_test_add_func ("/security/usb-fifo-refused", test_usb_fifo_refused);
   g_test_add_func ("/security/signing-never-silently-off", test_signing_never_silently_off);
+  g_test_add_func ("/security/drafts-terminal-limit", test_drafts_terminal_limit);
+  g_test_add_func ("/security/drafts-copied-file-useless", test_drafts_copied_file_useless);
   return g_test_run ();
 }
