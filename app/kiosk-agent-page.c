@@ -523,7 +523,7 @@ verify_done_cb (GObject      *object,
       kiosk_context_log (kiosk_page_get_context (KIOSK_PAGE (self)), g_error_matches (error, KIOSK_AGENT_ERROR, KIOSK_AGENT_ERROR_LOCKED)
                                         ? "agent-locked-out" : "agent-wrong-pin", "");
       if (g_error_matches (error, KIOSK_AGENT_ERROR, KIOSK_AGENT_ERROR_LOCKED))
-        show_error (self, _("Too many wrong PINs: this account is locked for 15 minutes."));
+        show_error (self, _("Too many wrong PINs have been typed on this terminal. Please wait a little (up to 15 minutes), then type your PIN again: the right PIN will open agent mode."));
       else if (g_error_matches (error, KIOSK_AGENT_ERROR, KIOSK_AGENT_ERROR_STORAGE))
         show_error (self, _("The agent accounts cannot be read on this terminal."));
       else

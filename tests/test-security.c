@@ -4,7 +4,8 @@
  * environment; a removed outbox entry read back from the database files; guessable
  * Idempotency-Keys; a core dump of the kiosk; keys and scans in swappable memory; a FIFO on a
  * USB stick; a signing key that cannot be loaded; wrong draft codes typed to remove every parked
- * draft; a draft file copied off the terminal. */
+ * draft; a draft file copied off the terminal; agent PINs tried with agents.ini unwritable, to
+ * learn which identifiers exist, or to lock every agent out. */
 #include "kiosk-agent-page.h"
 #include "kiosk-agents.h"
 #include "kiosk-appointments.h"
@@ -827,6 +828,142 @@ test_drafts_copied_file_useless (void)
   g_assert_cmpstr (draft->slug, ==, "aide-medicale");
 }
 
+/* Moves the time of the terminal's last wrong PIN @seconds back, as if that long had passed. */
+static void
+age_last_failure (const char *path,
+                  gint64      seconds)
+{
+  g_autoptr(GKeyFile) file = g_key_file_new ();
+  gint64 last;
+
+  g_assert_true (g_key_file_load_from_file (file, path, G_KEY_FILE_KEEP_COMMENTS, NULL));
+  last = g_key_file_get_int64 (file, "terminal", "last-failure", NULL);
+  g_assert_cmpint (last, >, 0);
+  g_key_file_set_int64 (file, "terminal", "last-failure", last - seconds);
+  g_assert_true (g_key_file_save_to_file (file, path, NULL));
+}
+
+static void
+assert_pin_refused (const char *path,
+                    const char *id,
+                    const char *pin,
+                    int         code)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KioskAgent) agent = kiosk_agents_verify (path, id, pin, &error);
+
+  g_assert_null (agent);
+  g_assert_error (error, KIOSK_AGENT_ERROR, code);
+}
+
+static void
+agents_unwritable_child (void)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  struct rlimit small, before;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KioskAgent) agent = NULL;
+
+  if (!g_test_subprocess ())
+    {
+      g_test_skip ("runs as a child of /security/agents-lock-fails-closed");
+      return;
+    }
+  dir = g_dir_make_tmp ("kiosk-agents-XXXXXX", NULL);
+  path = g_build_filename (dir, "agents.ini", NULL);
+  g_assert_true (kiosk_agents_add (path, "luc", "Luc", "918273", &error));
+  g_assert_no_error (error);
+
+  /* The disk takes no more bytes (as when it is full): no try can be recorded, so no PIN is
+   * checked, not even the right one after seven wrong ones. */
+  signal (SIGXFSZ, SIG_IGN);
+  g_assert_cmpint (getrlimit (RLIMIT_FSIZE, &before), ==, 0);
+  small = before;
+  small.rlim_cur = 64;
+  g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &small), ==, 0);
+  for (int i = 0; i < KIOSK_AGENT_MAX_FAILURES + 2; i++)
+    assert_pin_refused (path, "luc", "000000", KIOSK_AGENT_ERROR_STORAGE);
+  assert_pin_refused (path, "luc", "918273", KIOSK_AGENT_ERROR_STORAGE);
+
+  /* Writable again: nothing was counted, and the right PIN opens. */
+  g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &before), ==, 0);
+  agent = kiosk_agents_verify (path, "luc", "918273", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (agent->id, ==, "luc");
+}
+
+/* With agents.ini unwritable, seven wrong PINs once left the account unlocked, and the right PIN
+ * then opened agent mode: the lock now fails closed. */
+static void
+test_agents_lock_fails_closed (void)
+{
+  g_test_trap_subprocess ("/security/agents-lock-fails-closed/child", 120 * G_USEC_PER_SEC,
+                          G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
+/* After five wrong PINs, an unknown identifier once kept answering "unknown identifier or
+ * wrong PIN" while a real one answered "locked": that told which identifiers exist. Now the
+ * terminal waits, the same for every identifier. */
+static void
+test_agents_unknown_like_locked (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("kiosk-agents-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "agents.ini", NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (kiosk_agents_add (path, "luc", "Luc", "918273", &error));
+  g_assert_no_error (error);
+  for (int i = 0; i < KIOSK_AGENT_MAX_FAILURES; i++)
+    assert_pin_refused (path, "nobody", "000000", KIOSK_AGENT_ERROR_UNKNOWN);
+  assert_pin_refused (path, "nobody", "000000", KIOSK_AGENT_ERROR_LOCKED);
+  assert_pin_refused (path, "luc", "000000", KIOSK_AGENT_ERROR_LOCKED);
+
+  g_clear_pointer (&path, g_free);
+  path = g_build_filename (dir, "other.ini", NULL);
+  g_assert_true (kiosk_agents_add (path, "luc", "Luc", "918273", &error));
+  for (int i = 0; i < KIOSK_AGENT_MAX_FAILURES; i++)
+    assert_pin_refused (path, "luc", "000000", KIOSK_AGENT_ERROR_UNKNOWN);
+  assert_pin_refused (path, "luc", "000000", KIOSK_AGENT_ERROR_LOCKED);
+  assert_pin_refused (path, "nobody", "000000", KIOSK_AGENT_ERROR_LOCKED);
+}
+
+/* A passer-by typing wrong PINs for every agent once locked them all out for 15 minutes, again
+ * and again. Now the terminal waits a delay that grows with each wrong PIN (30 s, then 60 s…),
+ * and after it the agent's right PIN opens agent mode. */
+static void
+test_agents_not_locked_out (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("kiosk-agents-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "agents.ini", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KioskAgent) agent = NULL;
+
+  g_assert_true (kiosk_agents_add (path, "marie", "Marie Kaloi", "482913", &error));
+  g_assert_true (kiosk_agents_add (path, "luc", "Luc", "918273", &error));
+  g_assert_no_error (error);
+  for (int i = 0; i < KIOSK_AGENT_MAX_FAILURES; i++)
+    assert_pin_refused (path, i % 2 ? "marie" : "luc", "000000", KIOSK_AGENT_ERROR_UNKNOWN);
+  assert_pin_refused (path, "marie", "482913", KIOSK_AGENT_ERROR_LOCKED);
+
+  /* 30 seconds later: one more wrong PIN; the next wait is longer. */
+  age_last_failure (path, KIOSK_AGENT_FIRST_DELAY_SECONDS);
+  assert_pin_refused (path, "luc", "000000", KIOSK_AGENT_ERROR_UNKNOWN);
+  age_last_failure (path, KIOSK_AGENT_FIRST_DELAY_SECONDS);
+  assert_pin_refused (path, "marie", "482913", KIOSK_AGENT_ERROR_LOCKED);
+  age_last_failure (path, KIOSK_AGENT_FIRST_DELAY_SECONDS);
+
+  /* After it, Marie's own PIN opens agent mode, and the count starts again. */
+  agent = kiosk_agents_verify (path, "marie", "482913", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (agent->name, ==, "Marie Kaloi");
+  g_clear_pointer (&agent, kiosk_agent_free);
+  assert_pin_refused (path, "luc", "000000", KIOSK_AGENT_ERROR_UNKNOWN);
+  agent = kiosk_agents_verify (path, "luc", "918273", &error);
+  g_assert_no_error (error);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -848,5 +985,9 @@ main (int   argc,
   g_test_add_func ("/security/signing-never-silently-off", test_signing_never_silently_off);
   g_test_add_func ("/security/drafts-terminal-limit", test_drafts_terminal_limit);
   g_test_add_func ("/security/drafts-copied-file-useless", test_drafts_copied_file_useless);
+  g_test_add_func ("/security/agents-lock-fails-closed", test_agents_lock_fails_closed);
+  g_test_add_func ("/security/agents-lock-fails-closed/child", agents_unwritable_child);
+  g_test_add_func ("/security/agents-unknown-like-locked", test_agents_unknown_like_locked);
+  g_test_add_func ("/security/agents-not-locked-out", test_agents_not_locked_out);
   return g_test_run ();
 }
