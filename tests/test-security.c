@@ -5,7 +5,8 @@
  * Idempotency-Keys; a core dump of the kiosk; keys and scans in swappable memory; a FIFO on a
  * USB stick; a signing key that cannot be loaded; wrong draft codes typed to remove every parked
  * draft; a draft file copied off the terminal; agent PINs tried with agents.ini unwritable, to
- * learn which identifiers exist, or to lock every agent out. */
+ * learn which identifiers exist, or to lock every agent out; a sign-in code approved first by
+ * someone else's phone. */
 #include "kiosk-agent-page.h"
 #include "kiosk-agents.h"
 #include "kiosk-appointments.h"
@@ -19,8 +20,10 @@
 #include "kiosk-json.h"
 #include "kiosk-outbox.h"
 #include "kiosk-portal.h"
+#include "kiosk-sign-in-page.h"
 #include "kiosk-test-util.h"
 
+#include <curl/curl.h>
 #include <glib/gstdio.h>
 #include <sched.h>
 #include <signal.h>
@@ -964,6 +967,141 @@ test_agents_not_locked_out (void)
   g_assert_no_error (error);
 }
 
+/* The status of GET api/account/me with @token: 200 while it is valid, 401 once revoked. */
+static long
+me_status (KioskTestPortal *server,
+           const char      *token)
+{
+  g_autofree char *url = g_strconcat (server->url, "api/account/me", NULL);
+  g_autofree char *header = g_strdup_printf ("Authorization: Bearer %s", token);
+  struct curl_slist *headers = curl_slist_append (NULL, header);
+  CURL *curl = curl_easy_init ();
+  long status = 0;
+  FILE *sink = fopen ("/dev/null", "w");
+
+  curl_easy_setopt (curl, CURLOPT_URL, url);
+  curl_easy_setopt (curl, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt (curl, CURLOPT_WRITEDATA, sink);
+  g_assert_cmpint (curl_easy_perform (curl), ==, CURLE_OK);
+  curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, &status);
+  curl_easy_cleanup (curl);
+  curl_slist_free_all (headers);
+  fclose (sink);
+  return status;
+}
+
+static gboolean
+sign_in_waiting_cb (gpointer data)
+{
+  KioskSignIn *sign_in = kiosk_sign_in_page_get_sign_in (KIOSK_SIGN_IN_PAGE (kiosk_window_get_page (data, "sign-in")));
+
+  return sign_in != NULL && kiosk_sign_in_get_state (sign_in) == KIOSK_SIGN_IN_WAITING;
+}
+
+static gboolean
+revoked_cb (gpointer data)
+{
+  gpointer *pair = data;
+
+  return me_status (pair[0], pair[1]) == 401;
+}
+
+/* Marie is at the terminal; Paul, behind her, scans the QR code first and approves with his own
+ * account (RFC 8628 §5.4). The terminal once took Paul's account into Marie's session at once,
+ * to pre-fill her forms and file her requests. Now it asks "Is this you?" with Paul's name;
+ * nothing of his account is in the session, and "No, it's not me" revokes his token. */
+static void
+test_sign_in_asks_is_this_you (void)
+{
+  KioskTestPortal *server = kiosk_test_portal_start ();
+  g_autofree char *data_dir = g_dir_make_tmp ("kiosk-sign-in-XXXXXX", NULL);
+  g_autoptr(KioskContext) context = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *code = NULL;
+  KioskSignIn *sign_in;
+  KioskWindow *window;
+
+  if (!gtk_is_initialized ())
+    gtk_init ();
+  context = kiosk_test_context_new (server->url, data_dir);
+  window = kiosk_window_new (NULL, context);
+  gtk_window_present (GTK_WINDOW (window));
+  kiosk_test_wait_for_page (window, "welcome");
+  kiosk_test_click (window, "welcome-sign-in");
+  kiosk_test_wait_for_page (window, "sign-in");
+  g_assert_true (kiosk_test_wait (sign_in_waiting_cb, window, 10000));
+  code = g_strdup (kiosk_test_label (window, "sign-in-code"));
+
+  /* Paul approves on his phone. */
+  {
+    g_autofree char *page_url = g_strdup_printf ("%sactiver?code=%s", server->url, code);
+    g_autofree char *form = g_strdup_printf ("user_code=%s&account=paul.nea&decision=approve", code);
+    g_autofree char *post_url = g_strconcat (server->url, "activer", NULL);
+    g_autofree char *page = NULL;
+    g_autofree char *answer = NULL;
+    long status = 0;
+
+    page = kiosk_test_http ("GET", page_url, NULL, &status);
+    g_assert_cmpint (status, ==, 200);
+    answer = kiosk_test_http ("POST", post_url, form, &status);
+    g_assert_cmpint (status, ==, 200);
+  }
+
+  kiosk_test_wait_clickable (window, "sign-in-not-me");
+  g_assert_cmpstr (kiosk_test_label (window, "sign-in-title"), ==, "Is this you?");
+  g_assert_nonnull (strstr (kiosk_test_label (window, "sign-in-status"), "Paul Néa"));
+  g_assert_null (kiosk_session_get_account (kiosk_context_get_session (context)));
+  sign_in = kiosk_sign_in_page_get_sign_in (KIOSK_SIGN_IN_PAGE (kiosk_window_get_page (window, "sign-in")));
+  token = g_strdup (kiosk_sign_in_peek_account (sign_in)->token);
+  g_assert_cmpint (me_status (server, token), ==, 200);
+
+  /* A procedure started now knows nothing of Paul. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-procedure", "s", "aide-medicale");
+  kiosk_test_wait_for_page (window, "procedure");
+  kiosk_test_click (window, "start-dossier-button");
+  kiosk_test_wait_for_page (window, "form");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (kiosk_test_find (window, "field-last_name"))), ==, "");
+  g_assert_null (kiosk_session_get_account (kiosk_context_get_session (context)));
+
+  /* Leaving the question unanswered (or "No, it's not me") revokes Paul's token. */
+  {
+    gpointer pair[2] = { server, token };
+
+    g_assert_true (kiosk_test_wait (revoked_cb, pair, 10000));
+  }
+  g_assert_null (kiosk_sign_in_peek_account (sign_in));
+
+  /* Back on the page, a new code; this time "No, it's not me" answers Paul's approval. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "sign-in");
+  kiosk_test_wait_for_page (window, "sign-in");
+  kiosk_sign_in_page_start (KIOSK_SIGN_IN_PAGE (kiosk_window_get_page (window, "sign-in")));
+  g_assert_true (kiosk_test_wait (sign_in_waiting_cb, window, 10000));
+  g_free (code);
+  code = g_strdup (kiosk_test_label (window, "sign-in-code"));
+  {
+    g_autofree char *form = g_strdup_printf ("user_code=%s&account=paul.nea&decision=approve", code);
+    g_autofree char *post_url = g_strconcat (server->url, "activer", NULL);
+    g_autofree char *answer = NULL;
+    long status = 0;
+
+    answer = kiosk_test_http ("POST", post_url, form, &status);
+    g_assert_cmpint (status, ==, 200);
+  }
+  kiosk_test_wait_clickable (window, "sign-in-not-me");
+  g_free (token);
+  token = g_strdup (kiosk_sign_in_peek_account (sign_in)->token);
+  kiosk_test_click (window, "sign-in-not-me");
+  g_assert_null (kiosk_session_get_account (kiosk_context_get_session (context)));
+  g_assert_true (gtk_widget_get_visible (kiosk_test_find (window, "sign-in-retry")));
+  {
+    gpointer pair[2] = { server, token };
+
+    g_assert_true (kiosk_test_wait (revoked_cb, pair, 10000));
+  }
+  gtk_window_destroy (GTK_WINDOW (window));
+  kiosk_test_portal_stop (server);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -989,5 +1127,6 @@ main (int   argc,
   g_test_add_func ("/security/agents-lock-fails-closed/child", agents_unwritable_child);
   g_test_add_func ("/security/agents-unknown-like-locked", test_agents_unknown_like_locked);
   g_test_add_func ("/security/agents-not-locked-out", test_agents_not_locked_out);
+  g_test_add_func ("/security/sign-in-asks-is-this-you", test_sign_in_asks_is_this_you);
   return g_test_run ();
 }
