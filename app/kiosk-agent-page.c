@@ -291,12 +291,24 @@ update_health (KioskAgentPage *self)
 {
   g_autoptr(GString) text = g_string_new (NULL);
   KioskScanner *scanner = kiosk_context_get_scanner (kiosk_page_get_context (KIOSK_PAGE (self)));
+  KioskPortal *portal = kiosk_context_get_portal (kiosk_page_get_context (KIOSK_PAGE (self)));
   g_autofree char *device = scanner ? kiosk_scanner_dup_device_name (scanner) : NULL;
   g_autoptr(GFile) root = g_file_new_for_path (kiosk_context_get_data_dir (kiosk_page_get_context (KIOSK_PAGE (self))));
   g_autoptr(GFileInfo) fs = g_file_query_filesystem_info (root, G_FILE_ATTRIBUTE_FILESYSTEM_FREE, NULL, NULL);
 
   g_string_append (text, self->portal_health ? self->portal_health : _("Portal: checking…"));
   g_string_append_c (text, '\n');
+  if (portal != NULL && kiosk_portal_get_signing_error (portal) != NULL)
+    {
+      g_string_append (text, _("Request signing: OFF. The kiosk key set up for this terminal cannot be read, "
+                               "so requests go to the portal unsigned. Please ask the technician to check the key file."));
+      g_string_append_c (text, '\n');
+    }
+  else if (portal != NULL && kiosk_portal_is_signing (portal))
+    {
+      g_string_append (text, _("Request signing: on."));
+      g_string_append_c (text, '\n');
+    }
   if (device != NULL)
     g_string_append_printf (text, _("Scanner: %s."), device);
   else
@@ -512,7 +524,7 @@ verify_done_cb (GObject      *object,
       kiosk_context_log (kiosk_page_get_context (KIOSK_PAGE (self)), g_error_matches (error, KIOSK_AGENT_ERROR, KIOSK_AGENT_ERROR_LOCKED)
                                         ? "agent-locked-out" : "agent-wrong-pin", "");
       if (g_error_matches (error, KIOSK_AGENT_ERROR, KIOSK_AGENT_ERROR_LOCKED))
-        show_error (self, _("Too many wrong PINs: this account is locked for 15 minutes."));
+        show_error (self, _("Too many wrong PINs have been typed on this terminal. Please wait a little (up to 15 minutes), then type your PIN again: the right PIN will open agent mode."));
       else if (g_error_matches (error, KIOSK_AGENT_ERROR, KIOSK_AGENT_ERROR_STORAGE))
         show_error (self, _("The agent accounts cannot be read on this terminal."));
       else

@@ -305,15 +305,13 @@ kiosk_application_activate (GApplication *application)
 
           kiosk_portal_set_tls (kiosk_context_get_portal (self->context), ca_file, pins);
           kiosk_portal_set_proxy (kiosk_context_get_portal (self->context), proxy);
-          if (*key_path != '\0')
-            {
-              g_autoptr(GError) error = NULL;
-              g_autoptr(GBytes) key = kiosk_portal_load_signing_key (key_path, &error);
+          {
+            g_autoptr(GError) error = NULL;
 
-              if (key == NULL)
-                g_warning ("Requests will not be signed: %s", error->message);
-              kiosk_portal_set_signing_key (kiosk_context_get_portal (self->context), key);
-            }
+            /* A key that cannot be loaded: the agents' dashboard says so. */
+            if (!kiosk_portal_configure_signing (kiosk_context_get_portal (self->context), key_path, &error))
+              g_warning ("Requests will not be signed: %s", error->message);
+          }
         }
       g_signal_connect_object (self->context, "scanner-device-changed",
                                G_CALLBACK (scanner_device_changed_cb), self, 0);

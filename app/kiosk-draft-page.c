@@ -237,6 +237,8 @@ describe_resume_error (const GError *error,
         return g_strdup (_("This was the fifth wrong code: the draft has been removed, so that nobody can keep trying. Please start the procedure again, or ask an agent."));
       case KIOSK_DRAFT_ERROR_TAMPERED:
         return g_strdup (_("This draft is damaged and cannot be read: it has been removed. Please start the procedure again, or ask an agent."));
+      case KIOSK_DRAFT_ERROR_TOO_MANY:
+        return g_strdup (_("Too many wrong codes have been typed on this terminal. To protect the drafts kept here, no code can be tried for up to an hour. Please come back later, or ask an agent."));
       case KIOSK_DRAFT_ERROR_EXPIRED:
         return g_strdup (_("This draft was kept 7 days and has been removed. Please start the procedure again."));
       default:

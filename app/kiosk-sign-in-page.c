@@ -1,8 +1,10 @@
 /* kiosk-sign-in-page.c: signing in with the phone (OAuth 2.0 device flow, RFC 8628).
  *
  * The page shows the portal's verification address as a large QR code with the short user code
- * beside it, and follows KioskSignIn's states with a sentence each. Once approved, the account
- * goes to the session (KioskContext), in memory only. */
+ * beside it, and follows KioskSignIn's states with a sentence each. Once approved, the page asks
+ * "Is this you?" with the name the portal gives: whoever scans the code first wins (RFC 8628
+ * §5.4), so only when the citizen says yes does the account go to the session (KioskContext), in
+ * memory only; "No" revokes the token and nothing of that account is used. */
 #include "kiosk-sign-in-page.h"
 
 #include "kiosk-qr.h"
@@ -23,6 +25,8 @@ struct _KioskSignInPage
   GtkSpinner   *spinner;
   GtkLabel     *status_label;
   GtkWidget    *retry_button;
+  GtkWidget    *confirm_button;
+  GtkWidget    *not_me_button;
   GtkWidget    *requests_button;
   GtkWidget    *start_button;
 };
@@ -58,12 +62,35 @@ show_signed_in (KioskSignInPage *self)
 }
 
 static void
+show_confirmation (KioskSignInPage *self,
+                   KioskSignIn     *sign_in)
+{
+  const KioskAccount *account = kiosk_sign_in_peek_account (sign_in);
+  g_autofree char *name = g_strjoin (" ", account->first_name ? account->first_name : "",
+                                     account->last_name ? account->last_name : "", NULL);
+  g_autofree char *text = NULL;
+
+  gtk_label_set_label (self->title_label, _("Is this you?"));
+  gtk_widget_set_visible (self->code_box, FALSE);
+  set_busy (self, FALSE);
+  /* TRANSLATORS: %s is the first name and name of the account that accepted on a phone */
+  text = g_strdup_printf (_("A phone accepted the code for the account of %s. If this is you, touch “Yes, it’s me”. If not, touch “No, it’s not me”: nothing of that account will be used here."),
+                          g_strstrip (name));
+  gtk_label_set_label (self->status_label, text);
+  gtk_widget_set_visible (self->confirm_button, TRUE);
+  gtk_widget_set_visible (self->not_me_button, TRUE);
+  gtk_widget_grab_focus (self->confirm_button);
+}
+
+static void
 changed_cb (KioskSignIn     *sign_in,
             KioskSignInPage *self)
 {
   KioskSignInState state = kiosk_sign_in_get_state (sign_in);
 
   gtk_widget_set_visible (self->retry_button, FALSE);
+  gtk_widget_set_visible (self->confirm_button, FALSE);
+  gtk_widget_set_visible (self->not_me_button, FALSE);
   switch (state)
     {
     case KIOSK_SIGN_IN_IDLE:
@@ -98,8 +125,8 @@ changed_cb (KioskSignIn     *sign_in,
       }
       break;
     case KIOSK_SIGN_IN_APPROVED:
-      kiosk_session_set_account (kiosk_context_get_session (kiosk_page_get_context (KIOSK_PAGE (self))), kiosk_sign_in_steal_account (sign_in));
-      show_signed_in (self);
+      /* Nothing of the account goes to the session before the citizen says it is theirs. */
+      show_confirmation (self, sign_in);
       break;
     case KIOSK_SIGN_IN_EXPIRED:
       set_busy (self, FALSE);
@@ -162,6 +189,8 @@ kiosk_sign_in_page_reset (KioskPage *page)
   gtk_label_set_label (self->status_label, "");
   gtk_widget_set_visible (self->code_box, FALSE);
   gtk_widget_set_visible (self->retry_button, FALSE);
+  gtk_widget_set_visible (self->confirm_button, FALSE);
+  gtk_widget_set_visible (self->not_me_button, FALSE);
   gtk_widget_set_visible (self->requests_button, FALSE);
   gtk_widget_set_visible (self->start_button, FALSE);
   set_busy (self, FALSE);
@@ -172,6 +201,39 @@ KioskSignIn *
 kiosk_sign_in_page_get_sign_in (KioskSignInPage *self)
 {
   return self->sign_in;
+}
+
+static void
+confirm_action_cb (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  KioskSignInPage *self = KIOSK_SIGN_IN_PAGE (widget);
+
+  if (self->sign_in == NULL || kiosk_sign_in_peek_account (self->sign_in) == NULL)
+    return;
+  gtk_widget_set_visible (self->confirm_button, FALSE);
+  gtk_widget_set_visible (self->not_me_button, FALSE);
+  kiosk_session_set_account (kiosk_context_get_session (kiosk_page_get_context (KIOSK_PAGE (self))),
+                             kiosk_sign_in_steal_account (self->sign_in));
+  show_signed_in (self);
+}
+
+static void
+not_me_action_cb (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  KioskSignInPage *self = KIOSK_SIGN_IN_PAGE (widget);
+
+  if (self->sign_in == NULL)
+    return;
+  /* Revokes the token the other phone obtained; the session never saw it. */
+  kiosk_sign_in_cancel (self->sign_in);
+  gtk_label_set_label (self->title_label, _("Sign in with your phone"));
+  gtk_label_set_label (self->status_label, _("Understood: that account is not used here, and its access from this terminal has been cancelled. Someone else may have scanned the code first: ask for a new code, and keep it out of other people’s sight."));
+  gtk_widget_set_visible (self->retry_button, TRUE);
+  gtk_widget_grab_focus (self->retry_button);
 }
 
 static void
@@ -187,8 +249,11 @@ kiosk_sign_in_page_unmap (GtkWidget *widget)
 {
   KioskSignInPage *self = KIOSK_SIGN_IN_PAGE (widget);
 
-  /* Leaving the page stops polling: nobody is looking at the code any more. */
-  if (self->sign_in != NULL && kiosk_sign_in_get_state (self->sign_in) != KIOSK_SIGN_IN_APPROVED)
+  /* Leaving the page stops polling: nobody is looking at the code any more. An account nobody
+   * said was theirs is not kept (its token is revoked). */
+  if (self->sign_in != NULL
+      && (kiosk_sign_in_get_state (self->sign_in) != KIOSK_SIGN_IN_APPROVED
+          || kiosk_sign_in_peek_account (self->sign_in) != NULL))
     kiosk_sign_in_cancel (self->sign_in);
   GTK_WIDGET_CLASS (kiosk_sign_in_page_parent_class)->unmap (widget);
 }
@@ -226,9 +291,13 @@ kiosk_sign_in_page_class_init (KioskSignInPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KioskSignInPage, spinner);
   gtk_widget_class_bind_template_child (widget_class, KioskSignInPage, status_label);
   gtk_widget_class_bind_template_child (widget_class, KioskSignInPage, retry_button);
+  gtk_widget_class_bind_template_child (widget_class, KioskSignInPage, confirm_button);
+  gtk_widget_class_bind_template_child (widget_class, KioskSignInPage, not_me_button);
   gtk_widget_class_bind_template_child (widget_class, KioskSignInPage, requests_button);
   gtk_widget_class_bind_template_child (widget_class, KioskSignInPage, start_button);
   gtk_widget_class_install_action (widget_class, "sign-in.retry", NULL, retry_action_cb);
+  gtk_widget_class_install_action (widget_class, "sign-in.confirm", NULL, confirm_action_cb);
+  gtk_widget_class_install_action (widget_class, "sign-in.not-me", NULL, not_me_action_cb);
 }
 
 static void

@@ -1,6 +1,7 @@
-/* main.c: locale and gettext set-up, then the application. */
+/* main.c: process hardening, locale and gettext set-up, then the application. */
 #include "kiosk-application.h"
 #include "kiosk-document.h"
+#include "kiosk-hardening.h"
 
 #include <glib/gi18n.h>
 #include <locale.h>
@@ -12,6 +13,7 @@ main (int   argc,
   g_autoptr(KioskApplication) app = NULL;
   const char *localedir = g_getenv ("KIOSK_LOCALEDIR");
 
+  kiosk_hardening_apply ();
   kiosk_memory_init ();
 
   /* A kiosk must not open GTK's inspector, whatever the environment asks. */

@@ -275,6 +275,12 @@ test_sign_in_prefill_and_queued_dossier (void)
   g_assert_nonnull (gtk_picture_get_paintable (GTK_PICTURE (kiosk_test_find (window, "sign-in-qr"))));
   g_assert_cmpstr (kiosk_test_label (window, "sign-in-status"), ==, "Waiting for you to accept on your phone…");
   decide_on_phone (code, "approve");
+  /* "Is this you?" with the portal's name first; nothing attached before the answer. */
+  kiosk_test_wait_clickable (window, "sign-in-confirm");
+  g_assert_cmpstr (kiosk_test_label (window, "sign-in-title"), ==, "Is this you?");
+  g_assert_nonnull (strstr (kiosk_test_label (window, "sign-in-status"), "Marie Wamytan"));
+  g_assert_null (kiosk_session_get_account (kiosk_context_get_session (context)));
+  kiosk_test_click (window, "sign-in-confirm");
   g_assert_true (kiosk_test_wait (sign_in_page_signed_in_cb, context, 10000));
   g_assert_cmpstr (kiosk_test_label (window, "sign-in-title"), ==, "Hello Marie, you are signed in.");
   token = g_strdup (kiosk_session_get_account (kiosk_context_get_session (context))->token);

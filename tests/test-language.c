@@ -448,6 +448,10 @@ french_walk (void)
     g_autofree char *url = g_strconcat (portal->url, "activer", NULL);
     g_autofree char *answer = kiosk_test_http ("POST", url, form, NULL);
   }
+  /* "Is this you?" with the account's name, before anything of it is used. */
+  kiosk_test_wait_clickable (window, "sign-in-confirm");
+  visit_page (window, "19-sign-in-confirm");
+  kiosk_test_click (window, "sign-in-confirm");
   g_assert_true (kiosk_test_wait (signed_in_cb, context, 10000));
   visit_page (window, "20-signed-in");
   kiosk_test_click (window, "sign-in-my-requests");

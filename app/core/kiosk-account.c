@@ -331,10 +331,13 @@ kiosk_sign_in_start (KioskSignIn *self)
                               authorization_done_cb, g_object_ref (self));
 }
 
-/* Stops asking and forgets the code (and a token not yet taken). */
+/* Stops asking and forgets the code; a token not yet taken (the citizen said "this is not me",
+ * or left before saying) is revoked on the portal. */
 void
 kiosk_sign_in_cancel (KioskSignIn *self)
 {
+  if (self->account != NULL && self->portal != NULL)
+    kiosk_account_revoke (self->portal, self->account);
   clear (self);
   if (self->state != KIOSK_SIGN_IN_IDLE)
     set_state (self, KIOSK_SIGN_IN_IDLE);
@@ -368,6 +371,21 @@ guint
 kiosk_sign_in_get_interval (KioskSignIn *self)
 {
   return self->interval;
+}
+
+/**
+ * kiosk_sign_in_peek_account:
+ *
+ * The account the phone approved, before it is taken: whoever scans the code first wins
+ * (RFC 8628 §5.4), so the terminal shows the name the portal gives and asks "is this you?"
+ * before anything of that account goes to the session.
+ *
+ * Returns: (transfer none) (nullable): the approved account, not yet taken
+ */
+const KioskAccount *
+kiosk_sign_in_peek_account (KioskSignIn *self)
+{
+  return self->account;
 }
 
 /* Returns: (transfer full) (nullable): the signed-in account, once approved */

@@ -45,7 +45,8 @@ typedef enum
   KIOSK_SIGN_IN_IDLE,
   KIOSK_SIGN_IN_STARTING,     /* asking the portal for a code */
   KIOSK_SIGN_IN_WAITING,      /* the code is shown; polling */
-  KIOSK_SIGN_IN_APPROVED,     /* token received and profile read: kiosk_sign_in_steal_account() */
+  KIOSK_SIGN_IN_APPROVED,     /* token received and profile read: the citizen confirms the name
+                               * (kiosk_sign_in_peek_account()), then kiosk_sign_in_steal_account() */
   KIOSK_SIGN_IN_EXPIRED,      /* the code expired before approval */
   KIOSK_SIGN_IN_DENIED,       /* the citizen refused on their phone */
   KIOSK_SIGN_IN_FAILED,       /* the portal could not be reached, or answered nonsense */
@@ -62,6 +63,7 @@ const char       *kiosk_sign_in_get_user_code         (KioskSignIn *self);
 const char       *kiosk_sign_in_get_verification_uri  (KioskSignIn *self);
 const char       *kiosk_sign_in_get_verification_uri_complete (KioskSignIn *self);
 guint             kiosk_sign_in_get_interval          (KioskSignIn *self);
+const KioskAccount *kiosk_sign_in_peek_account       (KioskSignIn *self);
 KioskAccount     *kiosk_sign_in_steal_account         (KioskSignIn *self);
 
 void              kiosk_account_fetch_dossiers_async  (KioskPortal          *portal,

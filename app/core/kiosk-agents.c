@@ -22,6 +22,8 @@ kiosk_agent_free (KioskAgent *agent)
   g_free (agent);
 }
 
+#define TERMINAL_GROUP "terminal"
+
 static gboolean
 valid_id (const char *id)
 {
@@ -114,16 +116,45 @@ kiosk_agents_add (const char  *path,
   group = g_strconcat ("agent ", id, NULL);
   g_key_file_set_string (file, group, "name", name && *name ? name : id);
   g_key_file_set_string (file, group, "pin", hash);
-  g_key_file_set_integer (file, group, "failures", 0);
-  g_key_file_set_int64 (file, group, "locked-until", 0);
+  /* Whoever adds an agent (a technician, `kiosk --add-agent`) ends the terminal's delay. */
+  g_key_file_set_integer (file, TERMINAL_GROUP, "failures", 0);
+  g_key_file_set_int64 (file, TERMINAL_GROUP, "last-failure", 0);
   return save (file, path, error);
+}
+
+/* How long the terminal waits after @failures wrong PINs in a row before it checks another. */
+static gint64
+delay_after (int failures)
+{
+  if (failures < KIOSK_AGENT_MAX_FAILURES)
+    return 0;
+  if (failures - KIOSK_AGENT_MAX_FAILURES >= 5)
+    return KIOSK_AGENT_LOCK_SECONDS;
+  return MIN ((gint64) KIOSK_AGENT_FIRST_DELAY_SECONDS << (failures - KIOSK_AGENT_MAX_FAILURES),
+              KIOSK_AGENT_LOCK_SECONDS);
+}
+
+/* The same cost as a real check: timing does not tell which identifiers exist. */
+static void
+verify_dummy (const char *pin)
+{
+  static char dummy[crypto_pwhash_STRBYTES];
+
+  if (sodium_init () >= 0 && dummy[0] == '\0'
+      && crypto_pwhash_str_alg (dummy, "000000", 6, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                                crypto_pwhash_MEMLIMIT_INTERACTIVE, crypto_pwhash_ALG_ARGON2ID13) != 0)
+    dummy[0] = '\0';
+  if (dummy[0] != '\0' && crypto_pwhash_str_verify (dummy, pin ? pin : "", pin ? strlen (pin) : 0) == 0)
+    g_debug ("The dummy PIN matched");
 }
 
 /**
  * kiosk_agents_verify:
  *
- * Checks @pin for agent @id; blocking (argon2id), so only from a worker. A wrong PIN counts
- * towards the lock; a right one resets the count.
+ * Checks @pin for agent @id; blocking (argon2id), so only from a worker. The try is counted
+ * for the terminal (written to @path) before the PIN is checked; a right PIN resets the count.
+ * After KIOSK_AGENT_MAX_FAILURES wrong PINs in a row, any identifier gets
+ * %KIOSK_AGENT_ERROR_LOCKED until a delay has passed (see kiosk-agents.h).
  *
  * Returns: (transfer full): the agent, or %NULL with @error set
  */
@@ -138,7 +169,7 @@ kiosk_agents_verify (const char  *path,
   g_autofree char *group = NULL;
   g_autofree char *hash = NULL;
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
-  gint64 locked_until;
+  gint64 last_failure, wait_until;
   int failures;
   KioskAgent *agent;
 
@@ -146,53 +177,41 @@ kiosk_agents_verify (const char  *path,
     return NULL;
   group = g_strconcat ("agent ", id ? id : "", NULL);
   hash = valid_id (id) ? g_key_file_get_string (file, group, "pin", NULL) : NULL;
-  if (hash == NULL)
-    {
-      /* The same cost as a real check: timing does not tell which identifiers exist. */
-      static char dummy[crypto_pwhash_STRBYTES];
 
-      if (sodium_init () >= 0 && dummy[0] == '\0'
-          && crypto_pwhash_str_alg (dummy, "000000", 6, crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                                    crypto_pwhash_MEMLIMIT_INTERACTIVE, crypto_pwhash_ALG_ARGON2ID13) != 0)
-        dummy[0] = '\0';
-      if (dummy[0] != '\0' && crypto_pwhash_str_verify (dummy, pin ? pin : "", pin ? strlen (pin) : 0) == 0)
-        g_debug ("The dummy PIN matched");
-      g_set_error_literal (error, KIOSK_AGENT_ERROR, KIOSK_AGENT_ERROR_UNKNOWN, "Unknown agent or wrong PIN");
-      return NULL;
-    }
-  locked_until = g_key_file_get_int64 (file, group, "locked-until", NULL);
-  if (locked_until > now)
+  /* The terminal's delay comes first, the same for every identifier, known or not. */
+  failures = MAX (0, g_key_file_get_integer (file, TERMINAL_GROUP, "failures", NULL));
+  last_failure = g_key_file_get_int64 (file, TERMINAL_GROUP, "last-failure", NULL);
+  wait_until = last_failure + delay_after (failures);
+  if (wait_until > now && last_failure <= now)
     {
       g_set_error (error, KIOSK_AGENT_ERROR, KIOSK_AGENT_ERROR_LOCKED,
-                   "Locked for %" G_GINT64_FORMAT " more seconds", locked_until - now);
+                   "%d wrong PINs on this terminal: %" G_GINT64_FORMAT " more seconds to wait",
+                   failures, wait_until - now);
       return NULL;
     }
-  failures = g_key_file_get_integer (file, group, "failures", NULL);
-  if (pin == NULL || sodium_init () < 0 || crypto_pwhash_str_verify (hash, pin, strlen (pin)) != 0)
+
+  /* Counted as wrong, and written, before the PIN is checked: a try that cannot be recorded is
+   * not made, and stopping the kiosk during the check does not forget it. */
+  g_key_file_set_integer (file, TERMINAL_GROUP, "failures", failures + 1);
+  g_key_file_set_int64 (file, TERMINAL_GROUP, "last-failure", now);
+  if (!save (file, path, error))
+    return NULL;
+
+  if (hash == NULL)
     {
-      failures++;
-      if (failures >= KIOSK_AGENT_MAX_FAILURES)
-        {
-          g_key_file_set_int64 (file, group, "locked-until", now + KIOSK_AGENT_LOCK_SECONDS);
-          failures = 0;
-          g_key_file_set_integer (file, group, "failures", failures);
-          save (file, path, NULL);
-          g_set_error (error, KIOSK_AGENT_ERROR, KIOSK_AGENT_ERROR_LOCKED,
-                       "Locked for %d seconds after %d wrong PINs", KIOSK_AGENT_LOCK_SECONDS,
-                       KIOSK_AGENT_MAX_FAILURES);
-          return NULL;
-        }
-      g_key_file_set_integer (file, group, "failures", failures);
-      save (file, path, NULL);
+      verify_dummy (pin);
       g_set_error_literal (error, KIOSK_AGENT_ERROR, KIOSK_AGENT_ERROR_UNKNOWN, "Unknown agent or wrong PIN");
       return NULL;
     }
-  if (failures != 0 || locked_until != 0)
+  if (pin == NULL || sodium_init () < 0 || crypto_pwhash_str_verify (hash, pin, strlen (pin)) != 0)
     {
-      g_key_file_set_integer (file, group, "failures", 0);
-      g_key_file_set_int64 (file, group, "locked-until", 0);
-      save (file, path, NULL);
+      g_set_error_literal (error, KIOSK_AGENT_ERROR, KIOSK_AGENT_ERROR_UNKNOWN, "Unknown agent or wrong PIN");
+      return NULL;
     }
+  g_key_file_set_integer (file, TERMINAL_GROUP, "failures", 0);
+  g_key_file_set_int64 (file, TERMINAL_GROUP, "last-failure", 0);
+  if (!save (file, path, NULL))
+    g_warning ("Cannot reset the count of wrong PINs in %s", path);
   agent = g_new0 (KioskAgent, 1);
   agent->id = g_strdup (id);
   agent->name = g_key_file_get_string (file, group, "name", NULL);

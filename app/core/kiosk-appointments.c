@@ -3,6 +3,7 @@
 
 #include "kiosk-errors.h"
 #include "kiosk-json.h"
+#include "kiosk-seal.h"
 
 #include <string.h>
 
@@ -86,7 +87,7 @@ kiosk_booking_new (const char *site,
   booking->name = g_strdup (name);
   booking->phone = g_strdup (phone);
   booking->email = email && *email ? g_strdup (email) : NULL;
-  booking->idempotency_key = g_uuid_string_random ();
+  booking->idempotency_key = kiosk_random_uuid ();
   return booking;
 }
 

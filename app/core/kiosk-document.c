@@ -4,6 +4,7 @@
 #include "kiosk-document.h"
 
 #include "kiosk-errors.h"
+#include "kiosk-hardening.h"
 
 #include <cairo.h>
 #include <cairo-pdf.h>
@@ -29,6 +30,7 @@ kiosk_scan_new_from_image (const KioskImage  *image,
   scan->height = image->height;
   scan->dpi = image->dpi;
   scan->jpeg = g_steal_pointer (&jpeg);
+  scan->jpeg_locked = kiosk_memory_lock (g_bytes_get_data (scan->jpeg, NULL), g_bytes_get_size (scan->jpeg));
   scan->reduced = kiosk_image_downscale (image, MAX (1, MAX (image->width, image->height) / 3));
   return scan;
 }
@@ -38,6 +40,8 @@ kiosk_scan_free (KioskScan *scan)
 {
   if (scan == NULL)
     return;
+  if (scan->jpeg_locked)
+    kiosk_memory_unlock (g_bytes_get_data (scan->jpeg, NULL), g_bytes_get_size (scan->jpeg));
   g_clear_pointer (&scan->jpeg, g_bytes_unref);
   g_clear_pointer (&scan->reduced, kiosk_image_free);
   g_clear_pointer (&scan->thumbnail, kiosk_image_free);
@@ -221,6 +225,7 @@ struct _KioskDocument
   GBytes     *content;
   KioskImage *preview;
   GPtrArray  *pages;       /* nullable: of KioskSheet, for a PDF built from scanned pages */
+  gboolean    locked;      /* the content is kept out of swap */
 };
 
 G_DEFINE_FINAL_TYPE (KioskDocument, kiosk_document, G_TYPE_OBJECT)
@@ -240,6 +245,9 @@ kiosk_document_finalize (GObject *object)
     {
       GBytes *content = g_steal_pointer (&self->content);
       gsize size;
+
+      if (self->locked)
+        kiosk_memory_unlock (g_bytes_get_data (content, NULL), g_bytes_get_size (content));
       gpointer data = g_bytes_unref_to_data (content, &size);
 
       explicit_bzero (data, size);
@@ -284,6 +292,7 @@ kiosk_document_new (const char *varname,
   self->content_type = g_strdup (content_type);
   self->filename = g_strdup_printf ("%s.%s", varname, extension);
   self->content = g_bytes_ref (content);
+  self->locked = kiosk_memory_lock (g_bytes_get_data (content, NULL), g_bytes_get_size (content));
   self->sha256 = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, content);
   self->preview = preview;
   return self;

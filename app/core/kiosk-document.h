@@ -42,6 +42,7 @@ typedef struct
   GBytes     *jpeg;
   KioskImage *reduced;   /* reduced: a third of the width and height, averaged (dpi / 3) */
   KioskImage *thumbnail; /* nullable: at most 360 pixels a side, the last preview shown */
+  gboolean    jpeg_locked; /* kiosk_memory_lock() kept the JPEG out of swap */
 } KioskScan;
 
 KioskScan  *kiosk_scan_new_from_image (const KioskImage *image,

@@ -5,6 +5,7 @@
 
 #include "kiosk-errors.h"
 #include "kiosk-json.h"
+#include "kiosk-seal.h"
 #include "kiosk-validate.h"
 
 #include <glib/gi18n-lib.h>
@@ -96,7 +97,7 @@ kiosk_dossier_new (KioskProcedure *procedure)
   KioskDossier *self = g_object_new (KIOSK_TYPE_DOSSIER, NULL);
 
   self->procedure = g_object_ref (procedure);
-  self->idempotency_key = g_uuid_string_random ();
+  self->idempotency_key = kiosk_random_uuid ();
   return self;
 }
 

@@ -3,9 +3,12 @@
  * A parked draft has a number (1–9999, public: it names the file, "<n>.draft") and a code: 40
  * random bits written as 8 Crockford base32 characters ("7K4M 9QXD"; I and L read as 1, O as 0,
  * case and separators ignored). argon2id (libsodium, 64 MiB, 3 passes) turns the code, with a
- * salt of the draft, into a 32-byte key and a 16-byte check value. The file is
+ * salt of the draft, into 48 bytes; keyed BLAKE2b under the terminal's draft secret (32 random
+ * bytes in "<dir>.key", beside the drafts folder, never in it) turns those into a 32-byte key and
+ * a 16-byte check value, so that a draft file copied off the terminal cannot even be tried
+ * against codes elsewhere. The file is
  *
- *   "KIOSKDR2" | parked_at (8 bytes, big-endian µs) | salt (16) | check (16) | nonce (24) |
+ *   "KIOSKDR3" | parked_at (8 bytes, big-endian µs) | salt (16) | check (16) | nonce (24) |
  *   XChaCha20-Poly1305 ciphertext
  *
  * with the first 48 bytes as associated data. A code is wrong when its check value differs: that
@@ -15,8 +18,15 @@
  *
  * A draft is removed when its dossier is queued for the portal, after KIOSK_DRAFT_LIFETIME, when
  * tampered, and after KIOSK_DRAFT_MAX_WRONG_CODES wrong codes for its number (counted in
- * "<n>.tries"). Removal overwrites the file with zeros before unlinking it. */
+ * "<n>.tries"). Removal overwrites the file with zeros before unlinking it. So that nobody can
+ * remove every parked draft by typing wrong codes for each, the terminal as a whole takes at most
+ * KIOSK_DRAFT_TERMINAL_WRONG_CODES wrong codes in KIOSK_DRAFT_TERMINAL_WINDOW (their times in
+ * "terminal.tries"); past that, no code is tried until the oldest is that old.
+ * Drafts written before the secret ("KIOSKDR2": the key and check are argon2id's output itself)
+ * are still read until they expire. */
 #include "kiosk-drafts.h"
+
+#include "kiosk-hardening.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -25,7 +35,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#define MAGIC "KIOSKDR2"
+#define MAGIC "KIOSKDR3"
+#define MAGIC_NO_SECRET "KIOSKDR2"
+#define SECRET_SIZE crypto_generichash_KEYBYTES
 #define HEADER_SIZE 48          /* magic, date, salt, check: authenticated */
 #define CHECK_SIZE 16
 #define NONCE_SIZE crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
@@ -42,7 +54,10 @@ struct _KioskDrafts
   GObject  parent_instance;
 
   char    *dir;
-  GMutex   lock;            /* numbers and wrong-code counts, shared by workers */
+  GMutex   lock;            /* numbers, wrong-code counts and the secret, shared by workers */
+  guint8   secret[SECRET_SIZE];
+  gboolean has_secret;
+  gboolean secret_locked;
 };
 
 G_DEFINE_FINAL_TYPE (KioskDrafts, kiosk_drafts, G_TYPE_OBJECT)
@@ -54,6 +69,9 @@ kiosk_drafts_finalize (GObject *object)
   KioskDrafts *self = KIOSK_DRAFTS (object);
 
   g_free (self->dir);
+  sodium_memzero (self->secret, sizeof self->secret);
+  if (self->secret_locked)
+    kiosk_memory_unlock (self->secret, sizeof self->secret);
   g_mutex_clear (&self->lock);
   G_OBJECT_CLASS (kiosk_drafts_parent_class)->finalize (object);
 }
@@ -159,10 +177,67 @@ new_code (void)
   return code;
 }
 
-/* argon2id(code, salt) → key and check value. */
+/* The terminal's draft secret, read from "<dir>.key" or created there (0600) on first use. */
+static gboolean
+load_secret (KioskDrafts  *self,
+             GError      **error)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
+  g_autofree char *path = g_strconcat (self->dir, ".key", NULL);
+  g_autofree char *parent = g_path_get_dirname (self->dir);
+  int fd;
+  struct stat st;
+
+  if (self->has_secret)
+    return TRUE;
+  if (!self->secret_locked)
+    self->secret_locked = kiosk_memory_lock (self->secret, sizeof self->secret);
+  if (sodium_init () < 0 || g_mkdir_with_parents (parent, 0700) != 0)
+    {
+      g_set_error (error, KIOSK_DRAFT_ERROR, KIOSK_DRAFT_ERROR_FAILED, "Cannot create %s", parent);
+      return FALSE;
+    }
+  fd = open (path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0 && errno == ENOENT)
+    {
+      fd = open (path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+      randombytes_buf (self->secret, sizeof self->secret);
+      if (fd < 0 || write (fd, self->secret, sizeof self->secret) != sizeof self->secret || fsync (fd) != 0)
+        {
+          int saved = errno;
+
+          if (fd >= 0)
+            close (fd);
+          g_unlink (path);
+          sodium_memzero (self->secret, sizeof self->secret);
+          g_set_error (error, KIOSK_DRAFT_ERROR, KIOSK_DRAFT_ERROR_FAILED, "Cannot create the draft secret: %s",
+                       g_strerror (saved));
+          return FALSE;
+        }
+      close (fd);
+      self->has_secret = TRUE;
+      return TRUE;
+    }
+  if (fd < 0 || fstat (fd, &st) != 0 || !S_ISREG (st.st_mode) || st.st_size != SECRET_SIZE
+      || read (fd, self->secret, sizeof self->secret) != sizeof self->secret)
+    {
+      if (fd >= 0)
+        close (fd);
+      sodium_memzero (self->secret, sizeof self->secret);
+      g_set_error (error, KIOSK_DRAFT_ERROR, KIOSK_DRAFT_ERROR_FAILED, "Cannot read the draft secret %s", path);
+      return FALSE;
+    }
+  close (fd);
+  self->has_secret = TRUE;
+  return TRUE;
+}
+
+/* argon2id(code, salt), then keyed BLAKE2b under the terminal's secret (%NULL: a draft from
+ * before the secret) → key and check value. */
 static gboolean
 derive (const char    *code,
         const guint8   salt[SALT_SIZE],
+        const guint8  *secret,
         guint8         key[KEY_SIZE],
         guint8         check[CHECK_SIZE],
         GError       **error)
@@ -176,6 +251,8 @@ derive (const char    *code,
       g_set_error_literal (error, KIOSK_DRAFT_ERROR, KIOSK_DRAFT_ERROR_FAILED, "argon2id failed (out of memory)");
       return FALSE;
     }
+  if (secret != NULL)
+    crypto_generichash (out, sizeof out, out, sizeof out, secret, SECRET_SIZE);
   memcpy (key, out, KEY_SIZE);
   memcpy (check, out + KEY_SIZE, CHECK_SIZE);
   sodium_memzero (out, sizeof out);
@@ -283,13 +360,18 @@ park_in_thread (GTask        *task,
       g_task_return_new_error (task, KIOSK_DRAFT_ERROR, KIOSK_DRAFT_ERROR_FAILED, "Cannot create %s", self->dir);
       return;
     }
+  if (!load_secret (self, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
   file = g_malloc (file_size);
   memcpy (file, MAGIC, 8);
   for (int i = 0; i < 8; i++)
     file[8 + i] = (guint8) ((guint64) now >> (56 - 8 * i));
   randombytes_buf (file + 16, SALT_SIZE);
   data->code = new_code ();
-  if (!derive (data->code, file + 16, key, file + 32, &error))
+  if (!derive (data->code, file + 16, self->secret, key, file + 32, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
@@ -444,6 +526,40 @@ free_resume_data (ResumeData *data)
   g_free (data);
 }
 
+/* The times (real µs) of the wrong codes typed on this terminal in the last
+ * KIOSK_DRAFT_TERMINAL_WINDOW, oldest first; the caller holds the lock. */
+static GArray *
+read_terminal_tries (KioskDrafts *self)
+{
+  g_autofree char *path = g_build_filename (self->dir, "terminal.tries", NULL);
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+  GArray *times = g_array_new (FALSE, FALSE, sizeof (gint64));
+  gint64 now = g_get_real_time ();
+
+  if (!g_file_get_contents (path, &text, NULL, NULL))
+    return times;
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      gint64 when = g_ascii_strtoll (lines[i], NULL, 10);
+
+      if (when > 0 && now - when < KIOSK_DRAFT_TERMINAL_WINDOW && when <= now + G_TIME_SPAN_MINUTE)
+        g_array_append_val (times, when);
+    }
+  return times;
+}
+
+/* Whether the terminal has taken all the wrong codes it takes for now; the caller holds the
+ * lock. */
+static gboolean
+terminal_tries_spent (KioskDrafts *self)
+{
+  g_autoptr(GArray) times = read_terminal_tries (self);
+
+  return times->len >= KIOSK_DRAFT_TERMINAL_WRONG_CODES;
+}
+
 /* One more wrong code for draft @number: the fifth removes it. Returns the tries left. */
 static guint
 note_wrong_code (KioskDrafts *self,
@@ -456,6 +572,18 @@ note_wrong_code (KioskDrafts *self,
   g_autofree char *count_text = NULL;
   guint count = 0;
 
+  /* The terminal's count first: it outlives the draft. */
+  {
+    g_autoptr(GArray) times = read_terminal_tries (self);
+    g_autoptr(GString) lines = g_string_new (NULL);
+    g_autofree char *terminal_path = g_build_filename (self->dir, "terminal.tries", NULL);
+    gint64 now = g_get_real_time ();
+
+    g_array_append_val (times, now);
+    for (guint i = 0; i < times->len; i++)
+      g_string_append_printf (lines, "%" G_GINT64_FORMAT "\n", g_array_index (times, gint64, i));
+    g_file_set_contents_full (terminal_path, lines->str, lines->len, G_FILE_SET_CONTENTS_CONSISTENT, 0600, NULL);
+  }
   if (g_file_get_contents (tries_path, &text, NULL, NULL))
     count = (guint) g_ascii_strtoull (text, NULL, 10);
   count++;
@@ -496,7 +624,7 @@ resume_in_thread (GTask        *task,
       return;
     }
   if (length < HEADER_SIZE + NONCE_SIZE + crypto_aead_xchacha20poly1305_ietf_ABYTES
-      || memcmp (contents, MAGIC, 8) != 0)
+      || (memcmp (contents, MAGIC, 8) != 0 && memcmp (contents, MAGIC_NO_SECRET, 8) != 0))
     {
       remove_draft (path);
       g_task_return_new_error (task, KIOSK_DRAFT_ERROR, KIOSK_DRAFT_ERROR_TAMPERED, "The draft is damaged");
@@ -509,7 +637,25 @@ resume_in_thread (GTask        *task,
       g_task_return_new_error (task, KIOSK_DRAFT_ERROR, KIOSK_DRAFT_ERROR_EXPIRED, "The draft has expired");
       return;
     }
-  if (!derive (data->code, (const guint8 *) contents + 16, key, check, &error))
+  /* Past the terminal's limit, no code is tried, right or wrong: a wrong one would count
+   * against a draft again. */
+  {
+    g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
+
+    if (terminal_tries_spent (self))
+      {
+        g_task_return_new_error (task, KIOSK_DRAFT_ERROR, KIOSK_DRAFT_ERROR_TOO_MANY,
+                                 "Too many wrong codes on this terminal for now");
+        return;
+      }
+  }
+  if (!load_secret (self, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (!derive (data->code, (const guint8 *) contents + 16,
+               memcmp (contents, MAGIC, 8) == 0 ? self->secret : NULL, key, check, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
@@ -682,7 +828,8 @@ kiosk_drafts_sweep (KioskDrafts *self)
       if (!g_str_has_suffix (name, ".draft"))
         continue;
       fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
-      if (fd >= 0 && read (fd, header, sizeof header) == sizeof header && memcmp (header, MAGIC, 8) == 0)
+      if (fd >= 0 && read (fd, header, sizeof header) == sizeof header
+          && (memcmp (header, MAGIC, 8) == 0 || memcmp (header, MAGIC_NO_SECRET, 8) == 0))
         expired = now - header_date (header) > KIOSK_DRAFT_LIFETIME;
       if (fd >= 0)
         close (fd);

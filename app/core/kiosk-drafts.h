@@ -21,6 +21,8 @@ G_BEGIN_DECLS
  *   says how many tries are left)
  * @KIOSK_DRAFT_ERROR_DELETED: the fifth wrong code for this draft: it was removed
  * @KIOSK_DRAFT_ERROR_FAILED: the disk refused
+ * @KIOSK_DRAFT_ERROR_TOO_MANY: the terminal has taken KIOSK_DRAFT_TERMINAL_WRONG_CODES wrong codes
+ *   in the last KIOSK_DRAFT_TERMINAL_WINDOW: no code is tried until then (no draft is touched)
  */
 typedef enum
 {
@@ -31,10 +33,13 @@ typedef enum
   KIOSK_DRAFT_ERROR_WRONG_CODE,
   KIOSK_DRAFT_ERROR_DELETED,
   KIOSK_DRAFT_ERROR_FAILED,
+  KIOSK_DRAFT_ERROR_TOO_MANY,
 } KioskDraftError;
 
 #define KIOSK_DRAFT_LIFETIME (7 * G_TIME_SPAN_DAY)
 #define KIOSK_DRAFT_MAX_WRONG_CODES 5
+#define KIOSK_DRAFT_TERMINAL_WRONG_CODES 10
+#define KIOSK_DRAFT_TERMINAL_WINDOW G_TIME_SPAN_HOUR
 
 /* What a resumed draft gives back. */
 typedef struct

@@ -166,7 +166,9 @@ read_from_stick (const char  *root,
           dir = -1;
           break;
         }
-      next = openat (dir, parts[i], (parts[i + 1] ? O_DIRECTORY : 0) | O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+      /* O_NONBLOCK: opening a FIFO (or a device) put on the stick would otherwise wait forever
+       * for a writer; what is not a regular file is refused below. */
+      next = openat (dir, parts[i], (parts[i + 1] ? O_DIRECTORY : O_NONBLOCK) | O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
       close (dir);
       if (parts[i + 1] == NULL)
         {
@@ -182,6 +184,8 @@ read_from_stick (const char  *root,
       g_set_error_literal (error, KIOSK_SCANNER_ERROR, KIOSK_SCANNER_ERROR_IO, "The file cannot be opened on the stick");
       return NULL;
     }
+  /* A regular file: reads block as usual (they do not wait on a writer). */
+  fcntl (fd, F_SETFL, fcntl (fd, F_GETFL) & ~O_NONBLOCK);
   if (st.st_size > KIOSK_IMPORT_MAX_SIZE)
     {
       close (fd);

@@ -1,6 +1,7 @@
 /* kiosk-journal.c: the tamper-evident journal (see kiosk-journal.h). */
 #include "kiosk-journal.h"
 
+#include "kiosk-hardening.h"
 #include "kiosk-json.h"
 
 #include <errno.h>
@@ -24,6 +25,7 @@ struct _KioskJournal
   char    *path;
   gboolean loaded;
   guint8   key[KEY_BYTES];
+  gboolean key_locked;
   gint64   seq;      /* of the last entry; 0 when empty */
   char    *mac;      /* of the last entry; "" when empty */
   GThreadPool *pool; /* one thread: appends in order, off the main loop */
@@ -234,6 +236,8 @@ ensure_loaded (KioskJournal  *self,
     return fail (error, KIOSK_JOURNAL_ERROR_IO, "libsodium");
   if (g_mkdir_with_parents (self->dir, 0700) != 0)
     return fail (error, KIOSK_JOURNAL_ERROR_IO, "Cannot create %s", self->dir);
+  if (!self->key_locked)
+    self->key_locked = kiosk_memory_lock (self->key, sizeof self->key);
   if (!load_key (self->dir, TRUE, self->key, error))
     return FALSE;
   fd = open (self->path, O_RDONLY | O_CLOEXEC);
@@ -447,6 +451,8 @@ kiosk_journal_finalize (GObject *object)
   /* Waits for pending entries. */
   g_thread_pool_free (self->pool, FALSE, TRUE);
   sodium_memzero (self->key, sizeof self->key);
+  if (self->key_locked)
+    kiosk_memory_unlock (self->key, sizeof self->key);
   g_free (self->dir);
   g_free (self->path);
   g_free (self->mac);

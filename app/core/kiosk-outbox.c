@@ -6,11 +6,15 @@
  * already gone. Every blob is sealed in 64 KiB chunks (kiosk-seal.c; its format is recorded
  * beside it) under a key of its own entry, itself sealed (crypto_secretbox) under the device key. Removing an
  * entry first wipes that small key (secure_delete on, then a WAL checkpoint), which makes what is
- * left of the entry's blobs unreadable for good; the blobs are then freed without overwriting
- * them, which would cost as much as writing them again. */
+ * left of the entry's blobs unreadable for good; the rows are then deleted with secure_delete=FAST:
+ * what they held in their own pages (slug, Idempotency-Key, document names) is zeroed, while the
+ * blobs' overflow pages are freed without overwriting them, which would cost as much as writing
+ * them again. A checkpoint that a reader (a document being sent) keeps from finishing is retried
+ * when that reader closes: until then the write-ahead log still holds old pages. */
 #include "kiosk-outbox.h"
 
 #include "kiosk-errors.h"
+#include "kiosk-hardening.h"
 #include "kiosk-seal.h"
 
 #include <errno.h>
@@ -33,6 +37,8 @@ struct _KioskOutbox
   guint8   key[KIOSK_SEAL_KEY_BYTES];
   guint    base_ms;
   guint    cap_ms;
+  gboolean key_locked;
+  gboolean checkpoint_pending;   /* a removal's checkpoint did not finish: the WAL holds old pages */
 };
 
 G_DEFINE_FINAL_TYPE (KioskOutbox, kiosk_outbox, G_TYPE_OBJECT)
@@ -74,6 +80,8 @@ kiosk_outbox_finalize (GObject *object)
   g_clear_pointer (&self->db, sqlite3_close);
   g_free (self->db_path);
   sodium_memzero (self->key, sizeof self->key);
+  if (self->key_locked)
+    kiosk_memory_unlock (self->key, sizeof self->key);
   g_mutex_clear (&self->lock);
 
   G_OBJECT_CLASS (kiosk_outbox_parent_class)->finalize (object);
@@ -143,6 +151,7 @@ load_key (const char  *path,
 }
 
 static void purge_shredded (KioskOutbox *self);
+static gboolean checkpoint (KioskOutbox *self);
 
 /**
  * kiosk_outbox_open:
@@ -165,6 +174,7 @@ kiosk_outbox_open (const char  *db_path,
     return fail_storage ("Cannot initialise libsodium", "sodium_init", error), NULL;
   if (g_mkdir_with_parents (dir, 0700) != 0)
     return fail_storage ("Cannot create", dir, error), NULL;
+  self->key_locked = kiosk_memory_lock (self->key, sizeof self->key);
   if (!load_key (key_path, self->key, error))
     return NULL;
   /* Create the file 0600 ourselves: SQLite would use the umask. */
@@ -488,6 +498,7 @@ load_files (KioskOutbox  *self,
  * own read-only connection, so an upload never holds the outbox's lock. */
 typedef struct
 {
+  KioskOutbox     *outbox;
   char            *db_path;
   gint64           rowid;
   KioskSealFormat  format;
@@ -496,6 +507,7 @@ typedef struct
 
 typedef struct
 {
+  KioskOutbox   *outbox;
   sqlite3       *db;
   sqlite3_blob  *blob;
   int            blob_size;
@@ -515,6 +527,7 @@ free_stream_source (gpointer data)
   StreamSource *source = data;
 
   sodium_memzero (source->key, sizeof source->key);
+  g_clear_object (&source->outbox);
   g_free (source->db_path);
   g_free (source);
 }
@@ -529,6 +542,15 @@ close_stream (gpointer data)
   g_clear_pointer (&reader->unsealer, kiosk_unsealer_free);
   g_free (reader->cipher);
   sodium_memzero (reader->plain, sizeof reader->plain);
+  /* This reader may be what kept a removal's checkpoint from finishing. */
+  if (reader->outbox != NULL)
+    {
+      g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&reader->outbox->lock);
+
+      if (reader->outbox->checkpoint_pending)
+        checkpoint (reader->outbox);
+    }
+  g_clear_object (&reader->outbox);
   g_free (reader);
 }
 
@@ -541,6 +563,7 @@ open_stream (gpointer   data,
   gsize header_size = kiosk_seal_header_size (source->format);
   guint8 header[64];
 
+  reader->outbox = source->outbox != NULL ? g_object_ref (source->outbox) : NULL;
   if (sqlite3_open_v2 (source->db_path, &reader->db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK
       || sqlite3_blob_open (reader->db, "main", "outbox_files", "data", source->rowid, 0, &reader->blob) != SQLITE_OK)
     {
@@ -645,6 +668,7 @@ kiosk_outbox_get_parts (KioskOutbox  *self,
       const char *type = (const char *) sqlite3_column_text (stmt, 2);
       gsize sealed = sqlite3_column_int64 (stmt, 3);
 
+      source->outbox = g_object_ref (self);
       source->db_path = g_strdup (self->db_path);
       source->rowid = sqlite3_column_int64 (stmt, 0);
       source->format = sqlite3_column_int (stmt, 4);
@@ -673,15 +697,38 @@ kiosk_outbox_get_parts (KioskOutbox  *self,
   return TRUE;
 }
 
+/* Copies the write-ahead log into the database and empties it, so that no old page (a wrapped
+ * key, a removed entry's slug) stays there. A reader still on an older snapshot keeps it from
+ * finishing (after the busy timeout): then it stays pending, retried when a reader closes, at the
+ * next removal and at the next start. The caller holds the lock, or owns the outbox alone. */
+static gboolean
+checkpoint (KioskOutbox *self)
+{
+  int log_frames = -1, done_frames = -1;
+  int rc = sqlite3_wal_checkpoint_v2 (self->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, &log_frames, &done_frames);
+
+  self->checkpoint_pending = rc != SQLITE_OK || log_frames != 0 || done_frames != 0;
+  if (self->checkpoint_pending)
+    g_debug ("Outbox checkpoint left for later: %s (%d of %d frames)", sqlite3_errstr (rc), done_frames, log_frames);
+  return !self->checkpoint_pending;
+}
+
 /* Deletes the rows of shredded entries (their keys are already gone); the caller holds the lock,
- * or owns the outbox alone. */
+ * or owns the outbox alone. secure_delete=FAST zeroes what the rows held in their own pages at no
+ * extra cost, and frees the blobs' overflow pages without writing them again. */
 static void
 purge_shredded (KioskOutbox *self)
 {
-  sqlite3_exec (self->db, "PRAGMA secure_delete=OFF;"
-                          "DELETE FROM outbox WHERE shredded = 1;"
-                          "PRAGMA secure_delete=ON;", NULL, NULL, NULL);
-  sqlite3_wal_checkpoint_v2 (self->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+  char *message = NULL;
+
+  if (sqlite3_exec (self->db, "PRAGMA secure_delete=FAST;"
+                              "DELETE FROM outbox WHERE shredded = 1;", NULL, NULL, &message) != SQLITE_OK)
+    {
+      g_warning ("Cannot delete shredded outbox entries: %s", message);
+      sqlite3_free (message);
+    }
+  sqlite3_exec (self->db, "PRAGMA secure_delete=ON;", NULL, NULL, NULL);
+  checkpoint (self);
 }
 
 /**

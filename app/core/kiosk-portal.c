@@ -30,6 +30,7 @@ struct _KioskPortal
   char    *pinned_key;   /* nullable: "sha256//<base64>" of the portal's public key */
   char    *proxy;        /* nullable: none; never taken from the environment */
   GBytes  *signing_key;  /* nullable: the kiosk's HMAC key; requests are signed when set */
+  GError  *signing_error; /* nullable: why the configured key could not be loaded */
   KioskJournal *journal; /* nullable: its head goes with every submission */
 };
 
@@ -57,6 +58,7 @@ kiosk_portal_finalize (GObject *object)
   g_free (self->pinned_key);
   g_free (self->proxy);
   g_clear_pointer (&self->signing_key, g_bytes_unref);
+  g_clear_error (&self->signing_error);
   g_clear_object (&self->journal);
 
   G_OBJECT_CLASS (kiosk_portal_parent_class)->finalize (object);
@@ -246,6 +248,64 @@ kiosk_portal_load_signing_key (const char  *path,
       return NULL;
     }
   return g_bytes_new_take (contents, length);
+}
+
+/**
+ * kiosk_portal_configure_signing:
+ * @path: (nullable): the key file the settings name; %NULL or "" when none is set up
+ *
+ * Loads the signing key and signs every request with it. A key that is set up but cannot be
+ * loaded does not quietly turn signing off: the portal keeps the error for the agents' dashboard
+ * (kiosk_portal_get_signing_error()) until a key loads.
+ *
+ * Returns: %FALSE with @error set when a key is set up and cannot be loaded
+ */
+gboolean
+kiosk_portal_configure_signing (KioskPortal  *self,
+                                const char   *path,
+                                GError      **error)
+{
+  g_autoptr(GBytes) key = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  g_clear_error (&self->signing_error);
+  if (path == NULL || *path == '\0')
+    {
+      kiosk_portal_set_signing_key (self, NULL);
+      return TRUE;
+    }
+  key = kiosk_portal_load_signing_key (path, &local_error);
+  kiosk_portal_set_signing_key (self, key);
+  if (key == NULL)
+    {
+      self->signing_error = g_error_copy (local_error);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * kiosk_portal_get_signing_error:
+ *
+ * Returns: (nullable): why the signing key set up for this kiosk could not be loaded (requests
+ *   then go unsigned), or %NULL
+ */
+const GError *
+kiosk_portal_get_signing_error (KioskPortal *self)
+{
+  return self->signing_error;
+}
+
+/**
+ * kiosk_portal_is_signing:
+ *
+ * Returns: whether requests are signed
+ */
+gboolean
+kiosk_portal_is_signing (KioskPortal *self)
+{
+  return self->signing_key != NULL;
 }
 
 /* Adds the signature headers for a request whose body has the given hex sha256. */

@@ -82,6 +82,11 @@ void          kiosk_portal_set_signing_key        (KioskPortal          *self,
                                                    GBytes               *key);
 GBytes       *kiosk_portal_load_signing_key       (const char           *path,
                                                    GError              **error);
+gboolean      kiosk_portal_configure_signing      (KioskPortal          *self,
+                                                   const char           *path,
+                                                   GError              **error);
+const GError *kiosk_portal_get_signing_error      (KioskPortal          *self);
+gboolean      kiosk_portal_is_signing             (KioskPortal          *self);
 void          kiosk_portal_set_low_speed          (KioskPortal          *self,
                                                    guint                 bytes_per_second,
                                                    guint                 seconds);

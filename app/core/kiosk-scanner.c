@@ -10,6 +10,7 @@
 #include "kiosk-scanner.h"
 
 #include "kiosk-errors.h"
+#include "kiosk-hardening.h"
 
 #include <gio/gunixinputstream.h>
 #include <errno.h>
@@ -682,6 +683,7 @@ scan_page (KioskScanner  *self,
       reduced = encoder.reduced;
       pixels = g_bytes_new_take (g_steal_pointer (&encoder.reduced.rgb), (gsize) reduced.width * reduced.height * 3);
       result->jpeg = kiosk_jpeg_writer_finish (g_steal_pointer (&encoder.writer));
+      result->jpeg_locked = kiosk_memory_lock (g_bytes_get_data (result->jpeg, NULL), g_bytes_get_size (result->jpeg));
       result->reduced = kiosk_image_new (reduced.width, reduced.height, job->options.dpi / REDUCED_FACTOR, pixels);
       encoder_clear (&encoder);
       explicit_bzero (rgb, row_bytes);

@@ -1,9 +1,11 @@
 /* kiosk-seal.c: the outbox's chunked encryption at rest (see kiosk-seal.h). */
 #include "kiosk-seal.h"
 
+#include <errno.h>
 #include <openssl/evp.h>
 #include <sodium.h>
 #include <string.h>
+#include <sys/random.h>
 
 #define MAGIC       "KOB2"
 #define MAGIC_BYTES 4
@@ -256,4 +258,35 @@ kiosk_unseal (KioskSealFormat  format,
     }
   while (offset < size);
   return g_bytes_new_take (out, filled);
+}
+
+/**
+ * kiosk_random_uuid:
+ *
+ * A version-4 UUID from the system's CSPRNG (getrandom), for what must not be guessed, such as
+ * an Idempotency-Key: g_uuid_string_random() draws from GLib's Mersenne Twister, whose next
+ * outputs follow from the ones seen (and which g_random_set_seed() makes repeat).
+ *
+ * Returns: (transfer full): "xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx", lower case
+ */
+char *
+kiosk_random_uuid (void)
+{
+  guint8 b[16];
+  gsize got = 0;
+
+  while (got < sizeof b)
+    {
+      gssize n = getrandom (b + got, sizeof b - got, 0);
+
+      if (n < 0 && errno != EINTR)
+        g_error ("getrandom: %s", g_strerror (errno));
+      if (n > 0)
+        got += n;
+    }
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  return g_strdup_printf ("%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+                          b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7],
+                          b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
 }

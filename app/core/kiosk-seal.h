@@ -50,6 +50,8 @@ gboolean       kiosk_unsealer_pull (KioskUnsealer   *self,
                                     gsize           *plain_size);
 void           kiosk_unsealer_free (KioskUnsealer   *self);
 
+char          *kiosk_random_uuid   (void);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KioskUnsealer, kiosk_unsealer_free)
 
 G_END_DECLS
