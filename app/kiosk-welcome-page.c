@@ -8,6 +8,7 @@ struct _KioskWelcomePage
   KioskPage         parent_instance;
 
   GtkLabel        *status_label;
+  GtkWidget       *erased_label;
   GtkToggleButton *french_button;
   GtkToggleButton *english_button;
 };
@@ -51,6 +52,13 @@ kiosk_welcome_page_constructed (GObject *object)
   update_status (self);
 }
 
+/* The notice that the last session was erased goes as soon as someone moves on. */
+static void
+kiosk_welcome_page_reset (KioskPage *page)
+{
+  gtk_widget_set_visible (KIOSK_WELCOME_PAGE (page)->erased_label, FALSE);
+}
+
 static void
 kiosk_welcome_page_dispose (GObject *object)
 {
@@ -66,14 +74,18 @@ kiosk_welcome_page_class_init (KioskWelcomePageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  KioskPageClass *page_class = KIOSK_PAGE_CLASS (klass);
 
   object_class->constructed = kiosk_welcome_page_constructed;
   object_class->dispose = kiosk_welcome_page_dispose;
+  page_class->reset = kiosk_welcome_page_reset;
+  page_class->forget_when_left = TRUE;
 
   gtk_widget_class_set_template_from_resource (widget_class, "/nc/epn/Kiosk/ui/kiosk-welcome-page.ui");
   gtk_widget_class_bind_template_child (widget_class, KioskWelcomePage, status_label);
   gtk_widget_class_bind_template_child (widget_class, KioskWelcomePage, french_button);
   gtk_widget_class_bind_template_child (widget_class, KioskWelcomePage, english_button);
+  gtk_widget_class_bind_template_child (widget_class, KioskWelcomePage, erased_label);
 }
 
 static void
@@ -82,3 +94,14 @@ kiosk_welcome_page_init (KioskWelcomePage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 
+
+/**
+ * kiosk_welcome_page_show_erased:
+ *
+ * Says that everything of the session that just ended has been erased, until the page is left.
+ */
+void
+kiosk_welcome_page_show_erased (KioskWelcomePage *self)
+{
+  gtk_widget_set_visible (self->erased_label, TRUE);
+}

@@ -18,6 +18,7 @@ struct _KioskWindow
   GtkStack             *stack;
   GtkWidget            *finish_button;
   GtkWidget            *home_button;
+  GtkWidget            *finish_dialog;   /* nullable: "Erase everything?", while it is open */
   GtkWidget            *idle_warning;
   GtkLabel             *idle_label;
   GtkWidget            *idle_extend_button;

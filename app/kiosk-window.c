@@ -499,13 +499,42 @@ resume_draft_action_cb (GtkWidget  *widget,
 }
 
 static void
+finish_response_cb (AdwMessageDialog *dialog,
+                    const char       *response,
+                    KioskWindow      *self)
+{
+  if (g_str_equal (response, "erase"))
+    kiosk_session_end (kiosk_context_get_session (self->context));
+}
+
+/* Finishing erases at once when nothing would be lost (nothing typed or scanned, or the
+ * dossier already sent); otherwise the citizen confirms first, "Continue" being the default. */
+static void
 finish_action_cb (GtkWidget  *widget,
                   const char *action_name,
                   GVariant   *parameter)
 {
   KioskWindow *self = KIOSK_WINDOW (widget);
+  KioskDossier *dossier = kiosk_session_get_dossier (kiosk_context_get_session (self->context));
+  GtkWidget *dialog;
 
-  kiosk_session_end (kiosk_context_get_session (self->context));
+  if (dossier == NULL || !kiosk_dossier_has_input (dossier)
+      || kiosk_submit_page_get_receipt (KIOSK_SUBMIT_PAGE (ensure_page (self, KIOSK_PAGE_SUBMIT))) != NULL)
+    {
+      kiosk_session_end (kiosk_context_get_session (self->context));
+      return;
+    }
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Erase everything?"),
+                                   _("Your answers and documents will be lost."));
+  gtk_widget_set_name (dialog, "finish-confirm");
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "continue", _("Continue"),
+                                    "erase", _("Erase"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "erase", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "continue");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "continue");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (finish_response_cb), self, 0);
+  g_set_weak_pointer (&self->finish_dialog, dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 /* The display choice belongs to the citizen's session: it applies to the whole window. */
@@ -557,12 +586,15 @@ session_ended_cb (KioskContext *context,
     if (self->pages[i] != NULL)
       kiosk_page_reset (KIOSK_PAGE (self->pages[i]));
   g_clear_object (&self->procedure);
+  if (self->finish_dialog != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->finish_dialog));
   gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), "");
   hide_idle_warning (self);
   gtk_toggle_button_set_active (self->contrast_toggle, FALSE);
   gtk_toggle_button_set_active (self->large_text_toggle, FALSE);
   gtk_revealer_set_reveal_child (self->keyboard_revealer, FALSE);
   show_page (self, KIOSK_PAGE_WELCOME);
+  kiosk_welcome_page_show_erased (KIOSK_WELCOME_PAGE (ensure_page (self, KIOSK_PAGE_WELCOME)));
   restart_idle_timer (self);
 }
 
@@ -686,6 +718,8 @@ kiosk_window_dispose (GObject *object)
   g_clear_pointer (&self->keyboard_mode, g_free);
   g_clear_handle_id (&self->idle_source, g_source_remove);
   g_clear_handle_id (&self->countdown_source, g_source_remove);
+  if (self->finish_dialog != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->finish_dialog));
   gtk_widget_dispose_template (GTK_WIDGET (self), KIOSK_TYPE_WINDOW);
   g_clear_object (&self->procedure);
   g_clear_object (&self->context);

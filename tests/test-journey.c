@@ -266,6 +266,117 @@ test_idle_timeout (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static GtkWidget *
+find_toplevel (const char *name)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (g_strcmp0 (gtk_widget_get_name (toplevel), name) == 0 && gtk_widget_get_visible (toplevel))
+        return toplevel;
+    }
+  return NULL;
+}
+
+static gboolean
+confirm_shown_cb (gpointer data)
+{
+  return find_toplevel ("finish-confirm") != NULL;
+}
+
+static gboolean
+confirm_gone_cb (gpointer data)
+{
+  return find_toplevel ("finish-confirm") == NULL;
+}
+
+/* The button of a dialog that shows @label, as a citizen finds it. */
+static GtkWidget *
+find_button (GtkWidget  *root,
+             const char *label)
+{
+  if (GTK_IS_BUTTON (root) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (root)), label) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button (child, label);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+answer_confirm (const char *label)
+{
+  GtkWidget *button;
+
+  g_assert_true (kiosk_test_wait (confirm_shown_cb, NULL, 5000));
+  button = find_button (find_toplevel ("finish-confirm"), label);
+  g_assert_nonnull (button);
+  g_signal_emit_by_name (button, "clicked");
+  g_assert_true (kiosk_test_wait (confirm_gone_cb, NULL, 5000));
+}
+
+/* "Finish and erase" asks first only when something typed or scanned would be lost, and the
+ * welcome page then says the data is erased. */
+static void
+test_finish_confirm (void)
+{
+  g_autofree char *data_dir = g_dir_make_tmp ("kiosk-ui-XXXXXX", NULL);
+  g_autoptr(KioskContext) context = kiosk_test_context_new (portal->url, data_dir);
+  KioskSession *session = kiosk_context_get_session (context);
+  KioskWindow *window = kiosk_window_new (NULL, context);
+
+  gtk_window_present (GTK_WINDOW (window));
+  kiosk_test_wait_for_page (window, "welcome");
+  g_assert_false (gtk_widget_get_visible (kiosk_test_find (window, "erased-notice")));
+
+  /* Nothing typed yet: finishing erases at once, without a question. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-procedure", "s", "aide-medicale");
+  kiosk_test_click (window, "start-dossier-button");
+  kiosk_test_wait_for_page (window, "form");
+  kiosk_test_click (window, "finish-session");
+  kiosk_test_wait_for_page (window, "welcome");
+  g_assert_null (find_toplevel ("finish-confirm"));
+  g_assert_null (kiosk_session_get_dossier (session));
+  g_assert_true (gtk_widget_get_visible (kiosk_test_find (window, "erased-notice")));
+  g_assert_cmpstr (kiosk_test_label (window, "erased-notice"), ==, "Your data has been erased.");
+
+  /* Moving on hides the notice; an answer typed: the citizen is asked, and may continue. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-procedure", "s", "aide-medicale");
+  kiosk_test_click (window, "start-dossier-button");
+  kiosk_test_wait_for_page (window, "form");
+  kiosk_test_type (window, "field-last_name", "Wamytan");
+  kiosk_test_click (window, "finish-session");
+  g_assert_true (kiosk_test_wait (confirm_shown_cb, NULL, 5000));
+  g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (find_toplevel ("finish-confirm"))), ==,
+                   "Erase everything?");
+  g_assert_cmpstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (find_toplevel ("finish-confirm"))), ==,
+                   "Your answers and documents will be lost.");
+  answer_confirm ("Continue");
+  g_assert_cmpstr (kiosk_window_get_page_name (window), ==, "form");
+  g_assert_cmpstr (kiosk_dossier_get_answer (kiosk_session_get_dossier (session), "last_name"), ==, "Wamytan");
+
+  /* Erase: everything goes, and the welcome page says so. */
+  kiosk_test_click (window, "finish-session");
+  answer_confirm ("Erase");
+  kiosk_test_wait_for_page (window, "welcome");
+  g_assert_null (kiosk_session_get_dossier (session));
+  g_assert_null (kiosk_window_find_widget (window, "field-last_name"));
+  g_assert_true (gtk_widget_get_visible (kiosk_test_find (window, "erased-notice")));
+  kiosk_test_click (window, "start-button");
+  kiosk_test_wait_for_page (window, "catalogue");
+  g_assert_false (gtk_widget_get_visible (kiosk_window_find_widget (window, "erased-notice")));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  kiosk_test_spin (20);
+}
+
 /* In kiosk mode, closing, quitting and the inspector are out of reach of the keyboard. */
 static void
 test_locked_shortcuts (void)
@@ -293,6 +404,7 @@ main (int   argc,
   portal = kiosk_test_portal_start ();
   g_test_add_func ("/journey/every-page", test_journey_every_page);
   g_test_add_func ("/journey/idle-timeout", test_idle_timeout);
+  g_test_add_func ("/journey/finish-confirm", test_finish_confirm);
   g_test_add_func ("/window/locked-shortcuts", test_locked_shortcuts);
   status = g_test_run ();
   kiosk_test_portal_stop (portal);
