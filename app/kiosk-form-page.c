@@ -6,6 +6,7 @@
 #include "kiosk-validate.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 struct _KioskFormPage
 {
@@ -430,6 +431,36 @@ placement_is_visible (KioskFormPage   *self,
   return kiosk_dossier_field_is_visible (self->dossier, placement->field);
 }
 
+static void show_error (KioskFormPage *self, const char *key, GtkWidget *label, const char *message);
+
+/* The message under a field goes as soon as the answer it concerns becomes valid (a new one
+ * only appears on "Next": nobody is scolded while still typing). */
+static void
+clear_fixed_errors (KioskFormPage *self,
+                    const char    *changed)
+{
+  g_autoptr(GHashTable) errors = kiosk_dossier_validate_page (self->dossier, self->step);
+  gboolean any = FALSE;
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, self->error_labels);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      gsize length = strlen (key);
+
+      if (!gtk_widget_get_visible (value))
+        continue;
+      if ((errors == NULL || !g_hash_table_contains (errors, key))
+          && strncmp (changed, key, length) == 0 && (changed[length] == '\0' || changed[length] == '/'))
+        show_error (self, key, value, NULL);
+      else
+        any = TRUE;
+    }
+  if (!any)
+    gtk_widget_set_visible (GTK_WIDGET (self->banner_label), FALSE);
+}
+
 /* Shows and hides the questions whose conditions name the answer that changed. */
 static void
 dossier_changed_cb (KioskDossier  *dossier,
@@ -442,6 +473,7 @@ dossier_changed_cb (KioskDossier  *dossier,
 
       gtk_widget_set_visible (box, placement_is_visible (self, g_object_get_data (G_OBJECT (box), "placement")));
     }
+  clear_fixed_errors (self, key);
 }
 
 static void
@@ -540,6 +572,24 @@ add_field (KioskFormPage    *self,
   g_ptr_array_add (self->keys, g_strdup (key));
 }
 
+static void
+show_error (KioskFormPage *self,
+            const char    *key,
+            GtkWidget     *label,
+            const char    *message)
+{
+  GtkWidget *input = g_hash_table_lookup (self->inputs, key);
+
+  gtk_label_set_label (GTK_LABEL (label), message ? message : "");
+  gtk_widget_set_visible (label, message != NULL);
+  gtk_accessible_update_state (GTK_ACCESSIBLE (input), GTK_ACCESSIBLE_STATE_INVALID,
+                               message ? GTK_ACCESSIBLE_INVALID_TRUE : GTK_ACCESSIBLE_INVALID_FALSE, -1);
+  if (message != NULL)
+    gtk_widget_add_css_class (input, "error");
+  else
+    gtk_widget_remove_css_class (input, "error");
+}
+
 static gboolean
 show_errors (KioskFormPage *self,
              GHashTable    *errors)
@@ -549,19 +599,7 @@ show_errors (KioskFormPage *self,
 
   g_hash_table_iter_init (&iter, self->error_labels);
   while (g_hash_table_iter_next (&iter, &key, &value))
-    {
-      const char *message = errors ? g_hash_table_lookup (errors, key) : NULL;
-      GtkWidget *input = g_hash_table_lookup (self->inputs, key);
-
-      gtk_label_set_label (GTK_LABEL (value), message ? message : "");
-      gtk_widget_set_visible (GTK_WIDGET (value), message != NULL);
-      gtk_accessible_update_state (GTK_ACCESSIBLE (input), GTK_ACCESSIBLE_STATE_INVALID,
-                                   message ? GTK_ACCESSIBLE_INVALID_TRUE : GTK_ACCESSIBLE_INVALID_FALSE, -1);
-      if (message != NULL)
-        gtk_widget_add_css_class (input, "error");
-      else
-        gtk_widget_remove_css_class (input, "error");
-    }
+    show_error (self, key, value, errors ? g_hash_table_lookup (errors, key) : NULL);
 
   gtk_widget_set_visible (GTK_WIDGET (self->banner_label), errors != NULL && g_hash_table_size (errors) > 0);
   return errors == NULL || g_hash_table_size (errors) == 0;

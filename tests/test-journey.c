@@ -377,6 +377,60 @@ test_finish_confirm (void)
   kiosk_test_spin (20);
 }
 
+static gboolean
+visible (KioskWindow *window,
+         const char  *name)
+{
+  return gtk_widget_get_visible (kiosk_test_find (window, name));
+}
+
+/* A red message goes as soon as its own field is corrected, not at "Next"; the others stay,
+ * and an answer still wrong keeps its message. */
+static void
+test_errors_clear (void)
+{
+  g_autofree char *data_dir = g_dir_make_tmp ("kiosk-ui-XXXXXX", NULL);
+  g_autoptr(KioskContext) context = kiosk_test_context_new (portal->url, data_dir);
+  KioskWindow *window = kiosk_window_new (NULL, context);
+
+  gtk_window_present (GTK_WINDOW (window));
+  kiosk_test_wait_for_page (window, "welcome");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-procedure", "s", "aide-medicale");
+  kiosk_test_click (window, "start-dossier-button");
+  kiosk_test_wait_for_page (window, "form");
+  kiosk_test_type (window, "field-birth_date", "31/02/1961");
+  kiosk_test_click (window, "form-next");
+  g_assert_true (visible (window, "error-last_name"));
+  g_assert_true (visible (window, "error-first_name"));
+  g_assert_true (visible (window, "error-birth_date"));
+  g_assert_true (visible (window, "form-banner"));
+
+  kiosk_test_type (window, "field-last_name", "Wamytan");
+  g_assert_false (visible (window, "error-last_name"));
+  g_assert_false (gtk_widget_has_css_class (kiosk_test_find (window, "field-last_name"), "error"));
+  g_assert_true (visible (window, "error-first_name"));
+  g_assert_true (visible (window, "form-banner"));
+
+  kiosk_test_type (window, "field-birth_date", "30/02/1961");
+  g_assert_true (visible (window, "error-birth_date"));
+  kiosk_test_type (window, "field-birth_date", "12/04/1961");
+  g_assert_false (visible (window, "error-birth_date"));
+
+  /* Emptied again: no new message while typing, only at "Next". */
+  kiosk_test_type (window, "field-last_name", "");
+  g_assert_false (visible (window, "error-last_name"));
+
+  kiosk_test_type (window, "field-first_name", "Léa");
+  g_assert_false (visible (window, "error-first_name"));
+  g_assert_false (visible (window, "form-banner"));
+  kiosk_test_click (window, "form-next");
+  g_assert_true (visible (window, "error-last_name"));
+  g_assert_cmpuint (kiosk_form_page_get_step (KIOSK_FORM_PAGE (kiosk_window_get_page (window, "form"))), ==, 0);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  kiosk_test_spin (20);
+}
+
 /* In kiosk mode, closing, quitting and the inspector are out of reach of the keyboard. */
 static void
 test_locked_shortcuts (void)
@@ -405,6 +459,7 @@ main (int   argc,
   g_test_add_func ("/journey/every-page", test_journey_every_page);
   g_test_add_func ("/journey/idle-timeout", test_idle_timeout);
   g_test_add_func ("/journey/finish-confirm", test_finish_confirm);
+  g_test_add_func ("/journey/errors-clear", test_errors_clear);
   g_test_add_func ("/window/locked-shortcuts", test_locked_shortcuts);
   status = g_test_run ();
   kiosk_test_portal_stop (portal);
