@@ -507,8 +507,8 @@ finish_response_cb (AdwMessageDialog *dialog,
     kiosk_session_end (kiosk_context_get_session (self->context));
 }
 
-/* Finishing erases at once when nothing would be lost (nothing typed or scanned, or the
- * dossier already sent); otherwise the citizen confirms first, "Continue" being the default. */
+/* Finishing erases at once when nothing would be lost (nothing typed or scanned, the dossier
+ * already sent, or parked under a code); otherwise the citizen confirms first. */
 static void
 finish_action_cb (GtkWidget  *widget,
                   const char *action_name,
@@ -519,7 +519,9 @@ finish_action_cb (GtkWidget  *widget,
   GtkWidget *dialog;
 
   if (dossier == NULL || !kiosk_dossier_has_input (dossier)
-      || kiosk_submit_page_get_receipt (KIOSK_SUBMIT_PAGE (ensure_page (self, KIOSK_PAGE_SUBMIT))) != NULL)
+      || kiosk_submit_page_get_receipt (KIOSK_SUBMIT_PAGE (ensure_page (self, KIOSK_PAGE_SUBMIT))) != NULL
+      || (g_strcmp0 (kiosk_window_get_page_name (self), KIOSK_PAGE_DRAFT) == 0
+          && kiosk_draft_page_get_code (KIOSK_DRAFT_PAGE (ensure_page (self, KIOSK_PAGE_DRAFT))) != NULL))
     {
       kiosk_session_end (kiosk_context_get_session (self->context));
       return;

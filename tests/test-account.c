@@ -337,8 +337,7 @@ test_sign_in_prefill_and_queued_dossier (void)
     g_assert_nonnull (strstr (text, kiosk_json_get_string (first, "number")));
     g_assert_nonnull (strstr (text, "Reçu"));   /* the portal words the status */
   }
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.finish", NULL);
-  kiosk_test_wait_for_page (window, "welcome");
+  kiosk_test_finish_session (window);
   gtk_window_destroy (GTK_WINDOW (window));
 }
 

@@ -266,60 +266,17 @@ test_idle_timeout (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
-static GtkWidget *
-find_toplevel (const char *name)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWidget) toplevel = g_list_model_get_item (toplevels, i);
-
-      if (g_strcmp0 (gtk_widget_get_name (toplevel), name) == 0 && gtk_widget_get_visible (toplevel))
-        return toplevel;
-    }
-  return NULL;
-}
-
 static gboolean
 confirm_shown_cb (gpointer data)
 {
-  return find_toplevel ("finish-confirm") != NULL;
-}
-
-static gboolean
-confirm_gone_cb (gpointer data)
-{
-  return find_toplevel ("finish-confirm") == NULL;
-}
-
-/* The button of a dialog that shows @label, as a citizen finds it. */
-static GtkWidget *
-find_button (GtkWidget  *root,
-             const char *label)
-{
-  if (GTK_IS_BUTTON (root) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (root)), label) == 0)
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_button (child, label);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+  return kiosk_test_find_toplevel ("finish-confirm") != NULL;
 }
 
 static void
 answer_confirm (const char *label)
 {
-  GtkWidget *button;
-
   g_assert_true (kiosk_test_wait (confirm_shown_cb, NULL, 5000));
-  button = find_button (find_toplevel ("finish-confirm"), label);
-  g_assert_nonnull (button);
-  g_signal_emit_by_name (button, "clicked");
-  g_assert_true (kiosk_test_wait (confirm_gone_cb, NULL, 5000));
+  kiosk_test_answer_dialog ("finish-confirm", label);
 }
 
 /* "Finish and erase" asks first only when something typed or scanned would be lost, and the
@@ -342,7 +299,7 @@ test_finish_confirm (void)
   kiosk_test_wait_for_page (window, "form");
   kiosk_test_click (window, "finish-session");
   kiosk_test_wait_for_page (window, "welcome");
-  g_assert_null (find_toplevel ("finish-confirm"));
+  g_assert_null (kiosk_test_find_toplevel ("finish-confirm"));
   g_assert_null (kiosk_session_get_dossier (session));
   g_assert_true (gtk_widget_get_visible (kiosk_test_find (window, "erased-notice")));
   g_assert_cmpstr (kiosk_test_label (window, "erased-notice"), ==, "Your data has been erased.");
@@ -354,9 +311,9 @@ test_finish_confirm (void)
   kiosk_test_type (window, "field-last_name", "Wamytan");
   kiosk_test_click (window, "finish-session");
   g_assert_true (kiosk_test_wait (confirm_shown_cb, NULL, 5000));
-  g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (find_toplevel ("finish-confirm"))), ==,
+  g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (kiosk_test_find_toplevel ("finish-confirm"))), ==,
                    "Erase everything?");
-  g_assert_cmpstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (find_toplevel ("finish-confirm"))), ==,
+  g_assert_cmpstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (kiosk_test_find_toplevel ("finish-confirm"))), ==,
                    "Your answers and documents will be lost.");
   answer_confirm ("Continue");
   g_assert_cmpstr (kiosk_window_get_page_name (window), ==, "form");

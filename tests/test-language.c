@@ -416,8 +416,7 @@ french_walk (void)
     g_assert_true (kiosk_test_wait (arrival_idle_cb, kiosk_window_get_page (window, "arrival"), 20000));
     visit_page (window, "16-arrival");
   }
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.finish", NULL);
-  kiosk_test_wait_for_page (window, "welcome");
+  kiosk_test_finish_session (window);
 
   /* Agent mode: the login, then the dashboard with the day's queue. */
   {
@@ -434,8 +433,7 @@ french_walk (void)
   g_assert_true (kiosk_test_wait (agent_ready_cb, window, 20000));
   visit_page (window, "18-agent-dashboard");
   kiosk_test_click (window, "agent-lock");
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.finish", NULL);
-  kiosk_test_wait_for_page (window, "welcome");
+  kiosk_test_finish_session (window);
 
   /* Signing in with the phone, then "My requests". */
   kiosk_test_click (window, "welcome-sign-in");
@@ -455,8 +453,7 @@ french_walk (void)
   kiosk_test_spin (20);
   g_assert_true (kiosk_test_wait (requests_loaded_cb, window, 10000));
   visit_page (window, "21-my-requests");
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.finish", NULL);
-  kiosk_test_wait_for_page (window, "welcome");
+  kiosk_test_finish_session (window);
 
   /* The procedures engine: an eligibility stop, a repeated block with two entries, an address. */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.open-procedure", "s", "aide-sejours-vacances");
@@ -495,8 +492,7 @@ french_walk (void)
   kiosk_test_click (window, "welcome-resume-draft");
   kiosk_test_wait_for_page (window, "draft");
   visit_page (window, "26-draft-resume");
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.finish", NULL);
-  kiosk_test_wait_for_page (window, "welcome");
+  kiosk_test_finish_session (window);
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
