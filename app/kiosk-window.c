@@ -363,6 +363,7 @@ edit_step_action_cb (GtkWidget  *widget,
   if (dossier == NULL || step >= kiosk_procedure_get_n_pages (kiosk_dossier_get_procedure (dossier)))
     return;
   kiosk_form_page_show_step (KIOSK_FORM_PAGE (ensure_page (self, KIOSK_PAGE_FORM)), dossier, step, NULL);
+  kiosk_form_page_return_to_review (KIOSK_FORM_PAGE (ensure_page (self, KIOSK_PAGE_FORM)));
   show_page (self, KIOSK_PAGE_FORM);
 }
 

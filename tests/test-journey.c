@@ -388,6 +388,46 @@ test_errors_clear (void)
   kiosk_test_spin (20);
 }
 
+/* "Change" on the summary, then straight back to it once the step is valid. */
+static void
+test_back_to_review (void)
+{
+  g_autofree char *data_dir = g_dir_make_tmp ("kiosk-ui-XXXXXX", NULL);
+  g_autoptr(KioskContext) context = kiosk_test_context_new (portal->url, data_dir);
+  KioskWindow *window = kiosk_window_new (NULL, context);
+  KioskDossier *dossier;
+
+  gtk_window_present (GTK_WINDOW (window));
+  kiosk_test_wait_for_page (window, "welcome");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-procedure", "s", "aide-medicale");
+  kiosk_test_click (window, "start-dossier-button");
+  kiosk_test_wait_for_page (window, "form");
+  /* Going through the steps the first time, there is no summary to go back to. */
+  g_assert_false (visible (window, "form-back-to-review"));
+  dossier = kiosk_session_get_dossier (kiosk_context_get_session (context));
+  kiosk_test_complete_dossier (dossier);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "review");
+  kiosk_test_wait_for_page (window, "review");
+
+  kiosk_test_click (window, "edit-step-1");
+  kiosk_test_wait_for_page (window, "form");
+  g_assert_cmpstr (kiosk_test_label (window, "step-label"), ==, "Step 2 of 5");
+  g_assert_true (visible (window, "form-back-to-review"));
+  /* Not while the step is wrong. */
+  kiosk_test_type (window, "field-household_size", "");
+  g_assert_false (visible (window, "form-back-to-review"));
+  kiosk_test_type (window, "field-household_size", "40");
+  g_assert_false (visible (window, "form-back-to-review"));
+  kiosk_test_type (window, "field-household_size", "3");
+  g_assert_true (visible (window, "form-back-to-review"));
+  kiosk_test_click (window, "form-back-to-review");
+  kiosk_test_wait_for_page (window, "review");
+  g_assert_cmpstr (kiosk_test_label (window, "review-household_size"), ==, "3");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  kiosk_test_spin (20);
+}
+
 /* In kiosk mode, closing, quitting and the inspector are out of reach of the keyboard. */
 static void
 test_locked_shortcuts (void)
@@ -417,6 +457,7 @@ main (int   argc,
   g_test_add_func ("/journey/idle-timeout", test_idle_timeout);
   g_test_add_func ("/journey/finish-confirm", test_finish_confirm);
   g_test_add_func ("/journey/errors-clear", test_errors_clear);
+  g_test_add_func ("/journey/back-to-review", test_back_to_review);
   g_test_add_func ("/window/locked-shortcuts", test_locked_shortcuts);
   status = g_test_run ();
   kiosk_test_portal_stop (portal);
