@@ -9,6 +9,9 @@ struct _KioskWelcomePage
 
   GtkLabel        *status_label;
   GtkWidget       *erased_label;
+  GtkWidget       *sign_in_button;
+  GtkWidget       *account_box;
+  GtkLabel        *account_label;
   GtkToggleButton *french_button;
   GtkToggleButton *english_button;
 };
@@ -36,6 +39,26 @@ catalogue_changed_cb (KioskCatalogue   *catalogue,
   update_status (self);
 }
 
+/* Signed in, the citizen sees who is connected (and their requests) instead of "Sign in". */
+static void
+account_changed_cb (KioskWelcomePage *self)
+{
+  const KioskAccount *account = kiosk_session_get_account (kiosk_context_get_session (kiosk_page_get_context (KIOSK_PAGE (self))));
+
+  gtk_widget_set_visible (self->sign_in_button, account == NULL);
+  gtk_widget_set_visible (self->account_box, account != NULL);
+  if (account != NULL)
+    {
+      g_autofree char *name = kiosk_account_format_short_name (account);
+      /* TRANSLATORS: who is signed in, e.g. "Signed in: Marie W." */
+      g_autofree char *text = g_strdup_printf (_("Signed in: %s"), name);
+
+      gtk_label_set_label (self->account_label, text);
+    }
+  else
+    gtk_label_set_label (self->account_label, "");
+}
+
 static void
 kiosk_welcome_page_constructed (GObject *object)
 {
@@ -47,6 +70,9 @@ kiosk_welcome_page_constructed (GObject *object)
 
   g_signal_connect_object (kiosk_context_get_catalogue (kiosk_page_get_context (KIOSK_PAGE (self))), "changed",
                            G_CALLBACK (catalogue_changed_cb), self, 0);
+  g_signal_connect_object (kiosk_context_get_session (kiosk_page_get_context (KIOSK_PAGE (self))), "notify::account",
+                           G_CALLBACK (account_changed_cb), self, G_CONNECT_SWAPPED);
+  account_changed_cb (self);
   gtk_toggle_button_set_active (self->french_button, !english);
   gtk_toggle_button_set_active (self->english_button, english);
   update_status (self);
@@ -86,6 +112,9 @@ kiosk_welcome_page_class_init (KioskWelcomePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KioskWelcomePage, french_button);
   gtk_widget_class_bind_template_child (widget_class, KioskWelcomePage, english_button);
   gtk_widget_class_bind_template_child (widget_class, KioskWelcomePage, erased_label);
+  gtk_widget_class_bind_template_child (widget_class, KioskWelcomePage, sign_in_button);
+  gtk_widget_class_bind_template_child (widget_class, KioskWelcomePage, account_box);
+  gtk_widget_class_bind_template_child (widget_class, KioskWelcomePage, account_label);
 }
 
 static void

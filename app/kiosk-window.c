@@ -601,6 +601,18 @@ session_ended_cb (KioskContext *context,
   restart_idle_timer (self);
 }
 
+/* Who is signed in shows on every page, so that nobody forgets to finish. */
+static void
+account_changed_cb (KioskWindow *self)
+{
+  const KioskAccount *account = kiosk_session_get_account (kiosk_context_get_session (self->context));
+  g_autofree char *name = account ? kiosk_account_format_short_name (account) : NULL;
+  g_autofree char *text = name ? g_strdup_printf (_("Signed in: %s"), name) : NULL;
+
+  gtk_label_set_label (self->account_label, text ? text : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->account_label), account != NULL);
+}
+
 /* An agent who unlocks agent mode is someone at the terminal: a countdown that started while
  * they typed their PIN goes, and agent mode's longer timeout starts. */
 static void
@@ -642,6 +654,8 @@ kiosk_window_constructed (GObject *object)
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (kiosk_context_get_session (self->context), "notify::call-time",
                            G_CALLBACK (restart_idle_timer), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (kiosk_context_get_session (self->context), "notify::account",
+                           G_CALLBACK (account_changed_cb), self, G_CONNECT_SWAPPED);
   show_page (self, KIOSK_PAGE_WELCOME);
   restart_idle_timer (self);
 }
@@ -769,6 +783,7 @@ kiosk_window_class_init (KioskWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KioskWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, KioskWindow, finish_button);
   gtk_widget_class_bind_template_child (widget_class, KioskWindow, home_button);
+  gtk_widget_class_bind_template_child (widget_class, KioskWindow, account_label);
   gtk_widget_class_bind_template_child (widget_class, KioskWindow, idle_warning);
   gtk_widget_class_bind_template_child (widget_class, KioskWindow, idle_label);
   gtk_widget_class_bind_template_child (widget_class, KioskWindow, idle_extend_button);

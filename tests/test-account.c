@@ -262,6 +262,7 @@ test_sign_in_prefill_and_queued_dossier (void)
   window = kiosk_window_new (NULL, context);
   gtk_window_present (GTK_WINDOW (window));
   kiosk_test_wait_for_page (window, "welcome");
+  g_assert_false (gtk_widget_get_visible (kiosk_test_find (window, "header-account")));
 
   kiosk_test_click (window, "welcome-sign-in");
   kiosk_test_wait_for_page (window, "sign-in");
@@ -279,6 +280,17 @@ test_sign_in_prefill_and_queued_dossier (void)
   g_assert_cmpstr (kiosk_test_label (window, "sign-in-title"), ==, "Hello Marie, you are signed in.");
   token = g_strdup (kiosk_session_get_account (kiosk_context_get_session (context))->token);
   g_assert_cmpint (me_status (token), ==, 200);
+
+  /* Being signed in shows: in the header on every page, and on the welcome page instead of
+   * "Sign in with my phone". */
+  g_assert_true (gtk_widget_get_visible (kiosk_test_find (window, "header-account")));
+  g_assert_cmpstr (kiosk_test_label (window, "header-account"), ==, "Signed in: Marie W.");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "welcome");
+  kiosk_test_wait_for_page (window, "welcome");
+  g_assert_false (gtk_widget_get_visible (kiosk_test_find (window, "welcome-sign-in")));
+  g_assert_true (gtk_widget_is_visible (kiosk_test_find (window, "welcome-signed-in")));
+  g_assert_cmpstr (kiosk_test_label (window, "welcome-signed-in"), ==, "Signed in: Marie W.");
+  g_assert_true (gtk_widget_is_visible (kiosk_test_find (window, "welcome-my-requests")));
 
   /* The form knows the citizen; they may still change it. */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.open-procedure", "s", "aide-medicale");
@@ -298,6 +310,8 @@ test_sign_in_prefill_and_queued_dossier (void)
   gtk_widget_activate_action (GTK_WIDGET (window), "win.submit", NULL);
   g_assert_true (kiosk_test_wait (submit_settled_cb, window, 20000));
   g_assert_cmpstr (kiosk_test_label (window, "receipt-title"), ==, "Your request is saved on this terminal");
+  /* The receipt says the request goes to the account. */
+  g_assert_true (gtk_widget_get_visible (kiosk_test_find (window, "receipt-account")));
   grant = g_strdup (kiosk_dossier_get_account_grant (dossier));
   g_assert_nonnull (grant);
   g_assert_false (kiosk_test_outbox_is_empty (context));
@@ -306,6 +320,9 @@ test_sign_in_prefill_and_queued_dossier (void)
   kiosk_test_click (window, "receipt-finish");
   kiosk_test_wait_for_page (window, "welcome");
   g_assert_null (kiosk_session_get_account (kiosk_context_get_session (context)));
+  g_assert_false (gtk_widget_get_visible (kiosk_test_find (window, "header-account")));
+  g_assert_true (gtk_widget_get_visible (kiosk_test_find (window, "welcome-sign-in")));
+  g_assert_false (gtk_widget_is_visible (kiosk_test_find (window, "welcome-signed-in")));
   g_assert_cmpint (me_status (token), ==, 401);
   assert_nowhere (data_dir, token);
   assert_nowhere (data_dir, grant);
@@ -429,6 +446,22 @@ test_no_account (void)
   g_assert_cmpuint (json_object_get_size (kiosk_json_get_object (kiosk_json_get_object (stats, "data"), "dossier_accounts")), ==, 0);
 }
 
+/* Who is signed in, as shown where others may see the screen: first name and initial. */
+static void
+test_short_name (void)
+{
+  KioskAccount marie = { .first_name = (char *) "Marie", .last_name = (char *) "Wamytan" };
+  KioskAccount paul = { .first_name = (char *) "Paul", .last_name = (char *) " élia" };
+  KioskAccount nameless = { .first_name = (char *) "Léa", .last_name = NULL };
+  g_autofree char *a = kiosk_account_format_short_name (&marie);
+  g_autofree char *b = kiosk_account_format_short_name (&paul);
+  g_autofree char *c = kiosk_account_format_short_name (&nameless);
+
+  g_assert_cmpstr (a, ==, "Marie W.");
+  g_assert_cmpstr (b, ==, "Paul É.");
+  g_assert_cmpstr (c, ==, "Léa");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -446,6 +479,7 @@ main (int   argc,
   g_test_add_func ("/account/expired-and-denied-shown", test_expired_and_denied_shown);
   g_test_add_func ("/account/sign-in-prefill-and-queued-dossier", test_sign_in_prefill_and_queued_dossier);
   g_test_add_func ("/account/no-account", test_no_account);
+  g_test_add_func ("/account/short-name", test_short_name);
   status = g_test_run ();
   kiosk_test_portal_stop (portal);
   return status;
