@@ -575,6 +575,66 @@ test_switch (void)
   kiosk_test_spin (50);
 }
 
+/* The French a newcomer read: "l'EPN" (the place's name is not put after "À"), decimal commas,
+ * "parti(e)", and no colour named where contrast mode shows another one. */
+static void
+test_french_wording (void)
+{
+  g_autofree char *data_dir = g_dir_make_tmp ("kiosk-lang-XXXXXX", NULL);
+  g_autoptr(KioskContext) context = kiosk_test_context_new (portal->url, data_dir);
+  KioskWindow *window = kiosk_window_new (NULL, context);
+  g_autoptr(GRegex) point = g_regex_new ("[0-9]\\.[0-9]", 0, 0, NULL);
+  const char *text;
+
+  gtk_window_present (GTK_WINDOW (window));
+  kiosk_test_wait_for_page (window, "welcome");
+  kiosk_test_click (window, "privacy-button");
+  kiosk_test_wait_for_page (window, "privacy");
+  g_assert_nonnull (strstr (kiosk_test_label (window, "privacy-what-stays"), "parti(e)"));
+
+  kiosk_test_click (window, "contrast-toggle");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-procedure", "s", "aide-medicale");
+  kiosk_test_click (window, "start-dossier-button");
+  kiosk_test_wait_for_page (window, "form");
+  kiosk_test_click (window, "form-next");
+  text = kiosk_test_label (window, "form-banner");
+  g_assert_null (strstr (text, "rouge"));
+  g_assert_nonnull (strstr (text, "signalés"));
+  kiosk_test_finish_session (window);
+
+  kiosk_test_click (window, "welcome-appointment");
+  kiosk_test_wait_for_page (window, "appointment");
+  kiosk_test_wait_for_appointment_step (window, "motifs");
+  text = kiosk_test_label (window, "appointment-subtitle");
+  g_assert_null (strstr (text, "À EPN"));
+  g_assert_true (g_str_has_prefix (text, "Lieu\u00a0: EPN de Nouméa centre."));
+  kiosk_test_click (window, "motif-aide-medicale");
+  kiosk_test_wait_for_appointment_step (window, "slots");
+  g_signal_emit_by_name (kiosk_test_find_prefixed (kiosk_test_find (window, "slots-days"), "slot-"), "clicked");
+  kiosk_test_wait_for_appointment_step (window, "contact");
+  g_assert_null (strstr (kiosk_test_label (window, "appointment-summary"), "à EPN"));
+  kiosk_test_finish_session (window);
+
+  {
+    g_autofree char *agents = g_build_filename (data_dir, "agents.ini", NULL);
+
+    g_assert_true (kiosk_agents_add (agents, "marie", "Marie Kaloi", "482913", NULL));
+  }
+  kiosk_test_click (window, "welcome-agent");
+  kiosk_test_wait_for_page (window, "agent");
+  kiosk_test_type (window, "agent-id", "marie");
+  kiosk_test_type (window, "agent-pin", "482913");
+  kiosk_test_click (window, "agent-unlock");
+  g_assert_true (kiosk_test_wait (agent_ready_cb, window, 20000));
+  text = kiosk_test_label (window, "agent-health");
+  g_assert_nonnull (strstr (text, "Espace disque libre"));
+  g_assert_false (g_regex_match (point, text, 0, NULL));
+  kiosk_test_click (window, "agent-lock");
+  kiosk_test_finish_session (window);
+  gtk_window_destroy (GTK_WINDOW (window));
+  kiosk_test_spin (20);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -593,6 +653,7 @@ main (int   argc,
   g_test_add_func ("/language/french-walk", test_french_walk);
   g_test_add_func ("/language/large-text-walk", test_large_text_walk);
   g_test_add_func ("/language/switch", test_switch);
+  g_test_add_func ("/language/french-wording", test_french_wording);
   status = g_test_run ();
   kiosk_test_portal_stop (portal);
   return status;
