@@ -591,7 +591,7 @@ session_ended_cb (KioskContext *context,
   g_clear_object (&self->procedure);
   if (self->finish_dialog != NULL)
     gtk_window_destroy (GTK_WINDOW (self->finish_dialog));
-  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), "");
+  kiosk_widget_forget_text (GTK_WIDGET (self));
   hide_idle_warning (self);
   gtk_toggle_button_set_active (self->contrast_toggle, FALSE);
   gtk_toggle_button_set_active (self->large_text_toggle, FALSE);

@@ -428,6 +428,105 @@ test_back_to_review (void)
   kiosk_test_spin (20);
 }
 
+typedef struct
+{
+  gboolean  done;
+  char     *text;
+} ClipboardRead;
+
+static void
+clipboard_read_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  ClipboardRead *read = user_data;
+
+  read->text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (object), result, NULL);
+  read->done = TRUE;
+}
+
+static gboolean
+clipboard_read_done_cb (gpointer data)
+{
+  return ((ClipboardRead *) data)->done;
+}
+
+/* Returns: (transfer full) (nullable): what a paste from @clipboard would give */
+static char *
+read_clipboard (GdkClipboard *clipboard)
+{
+  ClipboardRead read = { FALSE, NULL };
+
+  gdk_clipboard_read_text_async (clipboard, NULL, clipboard_read_cb, &read);
+  g_assert_true (kiosk_test_wait (clipboard_read_done_cb, &read, 5000));
+  return read.text;
+}
+
+/* Counts the entries under @widget that still hold text. */
+static guint
+count_filled (GtkWidget *widget)
+{
+  guint n = GTK_IS_TEXT (widget) && *gtk_editable_get_text (GTK_EDITABLE (widget)) != '\0';
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    n += count_filled (child);
+  return n;
+}
+
+/* Text a citizen typed, selected and copied is gone when the session ends: from the entry and
+ * its undo history (Ctrl+Z brings nothing back), the clipboard and the primary selection. */
+static void
+test_session_end_forgets_text (void)
+{
+  g_autofree char *data_dir = g_dir_make_tmp ("kiosk-ui-XXXXXX", NULL);
+  g_autoptr(KioskContext) context = kiosk_test_context_new (portal->url, data_dir);
+  KioskWindow *window = kiosk_window_new (NULL, context);
+  GdkClipboard *clipboard = gtk_widget_get_clipboard (GTK_WIDGET (window));
+  GdkClipboard *primary = gtk_widget_get_primary_clipboard (GTK_WIDGET (window));
+  GtkWidget *search;
+  g_autofree char *copied = NULL;
+  g_autofree char *selected = NULL;
+  g_autofree char *pasted = NULL;
+  g_autofree char *middle = NULL;
+
+  gtk_window_present (GTK_WINDOW (window));
+  kiosk_test_wait_for_page (window, "welcome");
+  kiosk_test_click (window, "start-button");
+  kiosk_test_wait_for_page (window, "catalogue");
+  search = kiosk_test_find (window, "search-entry");
+  gtk_widget_grab_focus (search);
+  kiosk_test_press_keys (window, "a i d e ctrl+a ctrl+c");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (search)), ==, "aide");
+  copied = read_clipboard (clipboard);
+  selected = read_clipboard (primary);
+  g_assert_cmpstr (copied, ==, "aide");
+  g_assert_cmpstr (selected, ==, "aide");
+
+  /* Typed on another page too, left unfinished. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "agent");
+  kiosk_test_wait_for_page (window, "agent");
+  kiosk_test_type (window, "agent-id", "marie");
+  kiosk_test_type (window, "agent-pin", "4829");
+  g_assert_cmpuint (count_filled (GTK_WIDGET (window)), >=, 3);
+
+  kiosk_test_finish_session (window);
+  /* Every entry of every page is empty. */
+  g_assert_cmpuint (count_filled (GTK_WIDGET (window)), ==, 0);
+  kiosk_test_click (window, "start-button");
+  kiosk_test_wait_for_page (window, "catalogue");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (search)), ==, "");
+  gtk_widget_grab_focus (search);
+  kiosk_test_press_keys (window, "ctrl+z ctrl+z ctrl+z");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (search)), ==, "");
+  pasted = read_clipboard (clipboard);
+  middle = read_clipboard (primary);
+  g_assert_true (pasted == NULL || *pasted == '\0');
+  g_assert_true (middle == NULL || *middle == '\0');
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  kiosk_test_spin (20);
+}
+
 /* In kiosk mode, closing, quitting and the inspector are out of reach of the keyboard. */
 static void
 test_locked_shortcuts (void)
@@ -458,6 +557,7 @@ main (int   argc,
   g_test_add_func ("/journey/finish-confirm", test_finish_confirm);
   g_test_add_func ("/journey/errors-clear", test_errors_clear);
   g_test_add_func ("/journey/back-to-review", test_back_to_review);
+  g_test_add_func ("/journey/session-end-forgets-text", test_session_end_forgets_text);
   g_test_add_func ("/window/locked-shortcuts", test_locked_shortcuts);
   status = g_test_run ();
   kiosk_test_portal_stop (portal);
