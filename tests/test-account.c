@@ -446,6 +446,53 @@ test_no_account (void)
   g_assert_cmpuint (json_object_get_size (kiosk_json_get_object (kiosk_json_get_object (stats, "data"), "dossier_accounts")), ==, 0);
 }
 
+/* A phone that cannot scan: the citizen opens the address the kiosk shows and types the code
+ * there, in small letters and with a space; the kiosk is then signed in. */
+static void
+test_type_the_code (void)
+{
+  g_autofree char *data_dir = g_dir_make_tmp ("kiosk-account-XXXXXX", NULL);
+  g_autoptr(KioskContext) context = kiosk_test_context_new (portal->url, data_dir);
+  KioskWindow *window;
+  KioskSignIn *sign_in;
+  g_autofree char *uri = NULL;
+  g_autofree char *page = NULL;
+  g_autofree char *typed = NULL;
+  g_autofree char *form = NULL;
+  g_autofree char *answer = NULL;
+  long status = 0;
+
+  kiosk_test_portal_post (portal, "_control/reset", "{}");
+  window = kiosk_window_new (NULL, context);
+  gtk_window_present (GTK_WINDOW (window));
+  kiosk_test_wait_for_page (window, "welcome");
+  kiosk_test_click (window, "welcome-sign-in");
+  kiosk_test_wait_for_page (window, "sign-in");
+  sign_in = kiosk_sign_in_page_get_sign_in (KIOSK_SIGN_IN_PAGE (kiosk_window_get_page (window, "sign-in")));
+  wait_state (sign_in, KIOSK_SIGN_IN_WAITING, 10000);
+  uri = g_strdup (kiosk_sign_in_get_verification_uri (sign_in));
+  g_assert_nonnull (strstr (kiosk_test_label (window, "sign-in-uri"), uri));
+
+  /* The address alone (no code in it) has a field for the code. */
+  page = kiosk_test_http ("GET", uri, NULL, &status);
+  g_assert_cmpint (status, ==, 200);
+  g_assert_nonnull (strstr (page, "<input name=\"user_code\""));
+  g_assert_nonnull (strstr (page, "Code affiché sur la borne"));
+
+  typed = g_ascii_strdown (kiosk_test_label (window, "sign-in-code"), -1);
+  g_strdelimit (typed, "-", ' ');
+  form = g_strdup_printf ("user_code=%s&account=marie.wamytan&decision=approve", typed);
+  g_strdelimit (form, " ", '+');
+  answer = kiosk_test_http ("POST", uri, form, &status);
+  g_assert_cmpint (status, ==, 200);
+  g_assert_nonnull (strstr (answer, "La borne est autorisée"));
+  g_assert_true (kiosk_test_wait (sign_in_page_signed_in_cb, context, 10000));
+  g_assert_cmpstr (kiosk_test_label (window, "header-account"), ==, "Signed in: Marie W.");
+
+  kiosk_test_finish_session (window);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* Who is signed in, as shown where others may see the screen: first name and initial. */
 static void
 test_short_name (void)
@@ -480,6 +527,7 @@ main (int   argc,
   g_test_add_func ("/account/sign-in-prefill-and-queued-dossier", test_sign_in_prefill_and_queued_dossier);
   g_test_add_func ("/account/no-account", test_no_account);
   g_test_add_func ("/account/short-name", test_short_name);
+  g_test_add_func ("/account/type-the-code", test_type_the_code);
   status = g_test_run ();
   kiosk_test_portal_stop (portal);
   return status;
