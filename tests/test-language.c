@@ -635,6 +635,67 @@ test_french_wording (void)
   kiosk_test_spin (20);
 }
 
+static GtkWidget *
+find_named (GtkWidget  *root,
+            const char *name)
+{
+  if (g_strcmp0 (gtk_widget_get_name (root), name) == 0 && gtk_widget_get_mapped (root))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_named (child, name);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+results_shown_cb (gpointer data)
+{
+  return find_named (data, "result-description") != NULL;
+}
+
+/* At 200 %, what a search finds is on screen after typing (not below the theme buttons), and
+ * its description is whole, not cut with "…". */
+static void
+test_large_text_search (void)
+{
+  g_autofree char *data_dir = g_dir_make_tmp ("kiosk-lang-XXXXXX", NULL);
+  g_autoptr(KioskContext) context = kiosk_test_context_new (portal->url, data_dir);
+  KioskWindow *window = kiosk_window_new (NULL, context);
+  GtkWidget *page, *results, *description;
+  graphene_rect_t bounds;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  kiosk_test_wait_for_page (window, "welcome");
+  kiosk_test_click (window, "large-text-toggle");
+  kiosk_test_click (window, "start-button");
+  kiosk_test_wait_for_page (window, "catalogue");
+  page = kiosk_window_get_page (window, "catalogue");
+  gtk_widget_grab_focus (kiosk_test_find (window, "search-entry"));
+  kiosk_test_press_keys (window, "m e d i c a l e");
+  g_assert_true (kiosk_test_wait (results_shown_cb, page, 5000));
+  kiosk_test_spin (300);
+
+  /* The first result is inside the page as shown, without scrolling. */
+  results = kiosk_test_find (window, "results-view");
+  g_assert_true (gtk_widget_compute_bounds (results, page, &bounds));
+  g_assert_cmpfloat (bounds.origin.y, <, gtk_widget_get_height (page) - 100);
+  description = find_named (page, "result-description");
+  g_assert_nonnull (description);
+  g_assert_false (pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (description))));
+
+  /* The search cleared, the themes are back. */
+  kiosk_test_type (window, "search-entry", "");
+  g_signal_emit_by_name (kiosk_test_find (window, "search-entry"), "search-changed");
+  g_assert_true (gtk_widget_get_visible (kiosk_test_find (window, "catalogue-filters")));
+  kiosk_test_finish_session (window);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -654,6 +715,7 @@ main (int   argc,
   g_test_add_func ("/language/large-text-walk", test_large_text_walk);
   g_test_add_func ("/language/switch", test_switch);
   g_test_add_func ("/language/french-wording", test_french_wording);
+  g_test_add_func ("/language/large-text-search", test_large_text_search);
   status = g_test_run ();
   kiosk_test_portal_stop (portal);
   return status;
