@@ -581,7 +581,7 @@ test_booking_flow (void)
   kiosk_test_wait_for_page (window, "appointment");
   kiosk_test_wait_for_appointment_step (window, "motifs");
   g_assert_cmpstr (kiosk_test_label (window, "appointment-subtitle"), ==,
-                   "À EPN de Nouméa centre. Quel est l’objet du rendez-vous\u00a0?");
+                   "Lieu\u00a0: EPN de Nouméa centre. Quel est l’objet du rendez-vous\u00a0?");
   kiosk_test_click (window, "motif-aide-medicale");
   kiosk_test_wait_for_appointment_step (window, "slots");
 
