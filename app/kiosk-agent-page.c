@@ -318,6 +318,10 @@ update_health (KioskAgentPage *self)
     {
       g_autofree char *free_text = g_format_size (g_file_info_get_attribute_uint64 (fs, G_FILE_ATTRIBUTE_FILESYSTEM_FREE));
 
+      /* The kiosk may run with C numbers (LANG unset): "83,7 Go" in French, not "83.7 Go". */
+      /* TRANSLATORS: the decimal mark in numbers: "," in French */
+      g_strdelimit (free_text, ".", C_("decimal mark", ".")[0]);
+
       g_string_append_printf (text, _("Free disk space: %s."), free_text);
       g_string_append_c (text, '\n');
     }

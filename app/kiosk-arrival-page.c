@@ -18,6 +18,7 @@ struct _KioskArrivalPage
   GtkEditable  *phone_entry;
   GtkSpinner   *spinner;
   GtkLabel     *result_label;
+  gboolean      checked_in;   /* "I have arrived" is done, until another number is typed */
 };
 
 G_DEFINE_FINAL_TYPE (KioskArrivalPage, kiosk_arrival_page, KIOSK_TYPE_PAGE)
@@ -35,6 +36,15 @@ show_result (KioskArrivalPage *self,
     gtk_widget_add_css_class (GTK_WIDGET (self->result_label), "kiosk-error");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self->result_label), "kiosk-error");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->result_label), "kiosk-success");
+}
+
+static void
+show_success (KioskArrivalPage *self,
+              const char       *text)
+{
+  show_result (self, text, FALSE);
+  gtk_widget_add_css_class (GTK_WIDGET (self->result_label), "kiosk-success");
 }
 
 static void
@@ -45,7 +55,7 @@ show_busy (KioskPage *page,
 
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), busy);
   gtk_spinner_set_spinning (self->spinner, busy);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "arrival.check-in", !busy);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "arrival.check-in", !busy && !self->checked_in);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "arrival.cancel", !busy);
 }
 
@@ -93,7 +103,12 @@ read_reference (KioskArrivalPage *self)
 {
   char *reference = kiosk_appointment_normalize_reference (gtk_editable_get_text (self->reference_entry));
 
-  if (reference == NULL)
+  if (reference == NULL && kiosk_appointment_reference_is_mistyped (gtk_editable_get_text (self->reference_entry)))
+    {
+      show_result (self, _("This number seems mistyped: check each digit against your receipt, or ask an agent."), TRUE);
+      gtk_widget_grab_focus (GTK_WIDGET (self->reference_entry));
+    }
+  else if (reference == NULL)
     {
       show_result (self, _("This is not an appointment number: it has 8 digits, for example 1234 5674. Check it, or ask an agent."), TRUE);
       gtk_widget_grab_focus (GTK_WIDGET (self->reference_entry));
@@ -166,11 +181,17 @@ check_in_done_cb (GObject      *object,
                                         "Welcome! You are checked in for %1$s (%2$s). An agent will call you; %3$u people are before you.",
                                         a->queue_position - 1),
                               time, a->motif_name ? a->motif_name : "", a->queue_position - 1);
+    else if (a->queue_position == 1)
+      /* TRANSLATORS: %1$s is a time ("8:30"), %2$s the reason */
+      text = g_strdup_printf (_("Welcome! You are checked in for %1$s (%2$s). You are next: an agent will call you."),
+                              time, a->motif_name ? a->motif_name : "");
     else
       /* TRANSLATORS: %1$s is a time ("8:30"), %2$s the reason */
       text = g_strdup_printf (_("Welcome! You are checked in for %1$s (%2$s). An agent will call you."),
                               time, a->motif_name ? a->motif_name : "");
-    show_result (self, text, FALSE);
+    show_success (self, text);
+    self->checked_in = TRUE;
+    gtk_widget_action_set_enabled (GTK_WIDGET (self), "arrival.check-in", FALSE);
     gtk_editable_set_text (self->reference_entry, "");
     kiosk_context_log (kiosk_page_get_context (KIOSK_PAGE (self)), "appointment-checked-in", a->reference);
   }
@@ -222,7 +243,7 @@ cancel_done_cb (GObject      *object,
     /* TRANSLATORS: %s is a day and time */
     g_autofree char *text = g_strdup_printf (_("Your appointment of %s is cancelled. The time is free again for someone else."), when);
 
-    show_result (self, text, FALSE);
+    show_success (self, text);
     gtk_editable_set_text (self->reference_entry, "");
     gtk_editable_set_text (self->phone_entry, "");
     kiosk_context_log (kiosk_page_get_context (KIOSK_PAGE (self)), "appointment-cancelled", a->reference);
@@ -255,6 +276,19 @@ cancel_action_cb (GtkWidget  *widget,
                                    new_request (self), cancel_done_cb, self);
 }
 
+/* Another number typed: "I have arrived" is for it. */
+static void
+reference_changed_cb (GtkEditable      *editable,
+                      KioskArrivalPage *self)
+{
+  if (self->checked_in && *gtk_editable_get_text (editable) != '\0')
+    {
+      self->checked_in = FALSE;
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "arrival.check-in",
+                                     !kiosk_page_get_busy (KIOSK_PAGE (self)));
+    }
+}
+
 static void
 reference_activate_cb (GtkEntry         *entry,
                        KioskArrivalPage *self)
@@ -267,6 +301,8 @@ kiosk_arrival_page_reset (KioskPage *page)
 {
   KioskArrivalPage *self = KIOSK_ARRIVAL_PAGE (page);
 
+  self->checked_in = FALSE;
+  kiosk_page_set_busy (page, FALSE);
   gtk_editable_set_text (self->reference_entry, "");
   gtk_editable_set_text (self->phone_entry, "");
   show_result (self, NULL, FALSE);
@@ -306,5 +342,6 @@ kiosk_arrival_page_init (KioskArrivalPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   g_signal_connect (self->reference_entry, "activate", G_CALLBACK (reference_activate_cb), self);
+  g_signal_connect (self->reference_entry, "changed", G_CALLBACK (reference_changed_cb), self);
 }
 

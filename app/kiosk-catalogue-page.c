@@ -14,6 +14,7 @@ struct _KioskCataloguePage
 
   GtkSearchEntry *search_entry;
   GtkFlowBox     *theme_box;
+  GtkWidget      *filters_box;
   GtkDropDown    *profile_dropdown;
   GtkStack       *results_stack;
   GtkListView    *results_view;
@@ -56,10 +57,16 @@ update_results (KioskCataloguePage *self)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_RESULTS]);
 }
 
+/* At 200 % the theme buttons fill the screen: while the citizen searches, the results come
+ * right under the search field instead (RGAA 10.4). */
 static void
 search_changed_cb (GtkSearchEntry     *entry,
                    KioskCataloguePage *self)
 {
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  gboolean large = root != NULL && gtk_widget_has_css_class (GTK_WIDGET (root), "large-text");
+
+  gtk_widget_set_visible (self->filters_box, !large || *gtk_editable_get_text (GTK_EDITABLE (entry)) == '\0');
   update_results (self);
 }
 
@@ -166,8 +173,8 @@ setup_row_cb (GtkSignalListItemFactory *factory,
       gtk_label_set_wrap (GTK_LABEL (label), TRUE);
       gtk_box_append (GTK_BOX (box), label);
     }
-  gtk_label_set_lines (GTK_LABEL (description), 2);
-  gtk_label_set_ellipsize (GTK_LABEL (description), PANGO_ELLIPSIZE_END);
+  /* Whole descriptions, never cut with "…" (at 200 % two lines hold a few words). */
+  gtk_widget_set_name (description, "result-description");
   gtk_list_item_set_child (item, box);
 }
 
@@ -263,6 +270,7 @@ kiosk_catalogue_page_class_init (KioskCataloguePageClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/nc/epn/Kiosk/ui/kiosk-catalogue-page.ui");
   gtk_widget_class_bind_template_child (widget_class, KioskCataloguePage, search_entry);
   gtk_widget_class_bind_template_child (widget_class, KioskCataloguePage, theme_box);
+  gtk_widget_class_bind_template_child (widget_class, KioskCataloguePage, filters_box);
   gtk_widget_class_bind_template_child (widget_class, KioskCataloguePage, profile_dropdown);
   gtk_widget_class_bind_template_child (widget_class, KioskCataloguePage, results_stack);
   gtk_widget_class_bind_template_child (widget_class, KioskCataloguePage, results_view);
@@ -312,6 +320,7 @@ kiosk_catalogue_page_reset (KioskPage *page)
   KioskCataloguePage *self = KIOSK_CATALOGUE_PAGE (page);
 
   gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+  gtk_widget_set_visible (self->filters_box, TRUE);
   g_clear_pointer (&self->theme, g_free);
   rebuild_filters (self);
   update_results (self);

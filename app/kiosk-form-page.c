@@ -6,6 +6,7 @@
 #include "kiosk-validate.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 struct _KioskFormPage
 {
@@ -30,6 +31,8 @@ struct _KioskFormPage
   GtkWidget         *stop_box;
   GtkLabel          *stop_label;
   GtkWidget         *nav_box;
+  GtkWidget         *review_button;
+  gboolean           from_review;    /* shown by "Change" on the summary, for this dossier */
 };
 
 G_DEFINE_FINAL_TYPE (KioskFormPage, kiosk_form_page, KIOSK_TYPE_PAGE)
@@ -430,6 +433,64 @@ placement_is_visible (KioskFormPage   *self,
   return kiosk_dossier_field_is_visible (self->dossier, placement->field);
 }
 
+static void
+show_error (KioskFormPage *self,
+            const char    *key,
+            GtkWidget     *label,
+            const char    *message)
+{
+  GtkWidget *input = g_hash_table_lookup (self->inputs, key);
+
+  gtk_label_set_label (GTK_LABEL (label), message ? message : "");
+  gtk_widget_set_visible (label, message != NULL);
+  gtk_accessible_update_state (GTK_ACCESSIBLE (input), GTK_ACCESSIBLE_STATE_INVALID,
+                               message ? GTK_ACCESSIBLE_INVALID_TRUE : GTK_ACCESSIBLE_INVALID_FALSE, -1);
+  if (message != NULL)
+    gtk_widget_add_css_class (input, "error");
+  else
+    gtk_widget_remove_css_class (input, "error");
+}
+
+/* The message under a field goes as soon as the answer it concerns becomes valid (a new one
+ * only appears on "Next": nobody is scolded while still typing). */
+static void
+clear_fixed_errors (KioskFormPage *self,
+                    const char    *changed)
+{
+  g_autoptr(GHashTable) errors = kiosk_dossier_validate_page (self->dossier, self->step);
+  gboolean any = FALSE;
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, self->error_labels);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      gsize length = strlen (key);
+
+      if (!gtk_widget_get_visible (value))
+        continue;
+      if ((errors == NULL || !g_hash_table_contains (errors, key))
+          && strncmp (changed, key, length) == 0 && (changed[length] == '\0' || changed[length] == '/'))
+        show_error (self, key, value, NULL);
+      else
+        any = TRUE;
+    }
+  if (!any)
+    gtk_widget_set_visible (GTK_WIDGET (self->banner_label), FALSE);
+}
+
+/* Come from the summary ("Change"), the citizen may go straight back to it once this step is
+ * valid, rather than through every later step. */
+static void
+update_review_button (KioskFormPage *self)
+{
+  g_autoptr(GHashTable) errors = self->from_review && self->dossier != NULL
+                                 ? kiosk_dossier_validate_page (self->dossier, self->step) : NULL;
+
+  gtk_widget_set_visible (self->review_button, self->from_review && self->dossier != NULL
+                                               && (errors == NULL || g_hash_table_size (errors) == 0));
+}
+
 /* Shows and hides the questions whose conditions name the answer that changed. */
 static void
 dossier_changed_cb (KioskDossier  *dossier,
@@ -442,6 +503,8 @@ dossier_changed_cb (KioskDossier  *dossier,
 
       gtk_widget_set_visible (box, placement_is_visible (self, g_object_get_data (G_OBJECT (box), "placement")));
     }
+  clear_fixed_errors (self, key);
+  update_review_button (self);
 }
 
 static void
@@ -549,19 +612,7 @@ show_errors (KioskFormPage *self,
 
   g_hash_table_iter_init (&iter, self->error_labels);
   while (g_hash_table_iter_next (&iter, &key, &value))
-    {
-      const char *message = errors ? g_hash_table_lookup (errors, key) : NULL;
-      GtkWidget *input = g_hash_table_lookup (self->inputs, key);
-
-      gtk_label_set_label (GTK_LABEL (value), message ? message : "");
-      gtk_widget_set_visible (GTK_WIDGET (value), message != NULL);
-      gtk_accessible_update_state (GTK_ACCESSIBLE (input), GTK_ACCESSIBLE_STATE_INVALID,
-                                   message ? GTK_ACCESSIBLE_INVALID_TRUE : GTK_ACCESSIBLE_INVALID_FALSE, -1);
-      if (message != NULL)
-        gtk_widget_add_css_class (input, "error");
-      else
-        gtk_widget_remove_css_class (input, "error");
-    }
+    show_error (self, key, value, errors ? g_hash_table_lookup (errors, key) : NULL);
 
   gtk_widget_set_visible (GTK_WIDGET (self->banner_label), errors != NULL && g_hash_table_size (errors) > 0);
   return errors == NULL || g_hash_table_size (errors) == 0;
@@ -617,6 +668,8 @@ kiosk_form_page_show_step (KioskFormPage *self,
   guint step_number = step + 1;
   guint n_steps;
 
+  if (dossier != self->dossier)
+    self->from_review = FALSE;
   g_object_ref (dossier);
   kiosk_form_page_clear (KIOSK_PAGE (self));
   self->dossier = dossier;
@@ -635,6 +688,7 @@ kiosk_form_page_show_step (KioskFormPage *self,
     add_field (self, self->fields_box, g_ptr_array_index (group->fields, i), NULL, 0);
 
   show_errors (self, errors);
+  update_review_button (self);
   gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scroller), 0);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STEP]);
   if (errors != NULL && g_hash_table_size (errors) > 0)
@@ -687,6 +741,14 @@ form_next_cb (GtkWidget  *widget,
 
   if (self->dossier == NULL)
     return;
+  /* Straight back to the summary, unless the new answers ask for more (a question or a
+   * document now shown, an eligibility stop): then on through the steps, as with "Next". */
+  if (g_strcmp0 (action_name, "form.back-to-review") == 0 && kiosk_dossier_is_complete (self->dossier)
+      && kiosk_dossier_check_eligibility (self->dossier, self->step) == NULL)
+    {
+      gtk_widget_activate_action (widget, "win.show-page", "s", KIOSK_PAGE_REVIEW);
+      return;
+    }
   errors = kiosk_dossier_validate_page (self->dossier, self->step);
   show_errors (self, errors);
   if (errors != NULL)
@@ -806,7 +868,9 @@ kiosk_form_page_class_init (KioskFormPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KioskFormPage, stop_box);
   gtk_widget_class_bind_template_child (widget_class, KioskFormPage, stop_label);
   gtk_widget_class_bind_template_child (widget_class, KioskFormPage, nav_box);
+  gtk_widget_class_bind_template_child (widget_class, KioskFormPage, review_button);
   gtk_widget_class_install_action (widget_class, "form.next", NULL, form_next_cb);
+  gtk_widget_class_install_action (widget_class, "form.back-to-review", NULL, form_next_cb);
   gtk_widget_class_install_action (widget_class, "form.back", NULL, form_back_cb);
   gtk_widget_class_install_action (widget_class, "form.change-answers", NULL, form_change_answers_cb);
 }
@@ -820,4 +884,14 @@ kiosk_form_page_init (KioskFormPage *self)
   self->keys = g_ptr_array_new_with_free_func (g_free);
   self->boxes = g_ptr_array_new ();
 }
-
+/**
+ * kiosk_form_page_return_to_review:
+ *
+ * The step was opened from the summary: offer to go straight back to it once it is valid.
+ */
+void
+kiosk_form_page_return_to_review (KioskFormPage *self)
+{
+  self->from_review = TRUE;
+  update_review_button (self);
+}

@@ -14,5 +14,6 @@ void       kiosk_form_page_show_step (KioskFormPage *self,
                                       GHashTable    *errors);
 guint      kiosk_form_page_get_step  (KioskFormPage *self);
 gboolean   kiosk_form_page_get_stopped (KioskFormPage *self);
+void       kiosk_form_page_return_to_review (KioskFormPage *self);
 
 G_END_DECLS

@@ -20,6 +20,7 @@ struct _KioskReceiptPage
   GtkLabel   *number_caption;
   GtkLabel   *follow_label;
   GtkWidget  *originals_label;
+  GtkWidget  *account_label;
   GtkLabel   *number_label;
   GtkLabel   *next_label;
   GtkLabel   *url_label;
@@ -186,6 +187,15 @@ kiosk_receipt_page_dispose (GObject *object)
   G_OBJECT_CLASS (kiosk_receipt_page_parent_class)->dispose (object);
 }
 
+/* A dossier sent by a signed-in citizen carries a grant to their account: say where to find it. */
+static void
+kiosk_receipt_page_set_dossier (KioskPage    *page,
+                                KioskDossier *dossier)
+{
+  gtk_widget_set_visible (KIOSK_RECEIPT_PAGE (page)->account_label,
+                          dossier != NULL && kiosk_dossier_get_account_grant (dossier) != NULL);
+}
+
 /* The session ended: the receipt's number and QR code go with it. */
 static void
 kiosk_receipt_page_reset (KioskPage *page)
@@ -199,6 +209,7 @@ kiosk_receipt_page_class_init (KioskReceiptPageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   KIOSK_PAGE_CLASS (klass)->reset = kiosk_receipt_page_reset;
+  KIOSK_PAGE_CLASS (klass)->set_dossier = kiosk_receipt_page_set_dossier;
   G_OBJECT_CLASS (klass)->dispose = kiosk_receipt_page_dispose;
 
   gtk_widget_class_set_template_from_resource (widget_class, "/nc/epn/Kiosk/ui/kiosk-receipt-page.ui");
@@ -206,6 +217,7 @@ kiosk_receipt_page_class_init (KioskReceiptPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KioskReceiptPage, number_caption);
   gtk_widget_class_bind_template_child (widget_class, KioskReceiptPage, follow_label);
   gtk_widget_class_bind_template_child (widget_class, KioskReceiptPage, originals_label);
+  gtk_widget_class_bind_template_child (widget_class, KioskReceiptPage, account_label);
   gtk_widget_class_bind_template_child (widget_class, KioskReceiptPage, number_label);
   gtk_widget_class_bind_template_child (widget_class, KioskReceiptPage, next_label);
   gtk_widget_class_bind_template_child (widget_class, KioskReceiptPage, url_label);

@@ -188,3 +188,45 @@ kiosk_toast_print_result (GtkWidget  *widget,
   if (overlay != NULL)
     adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (printed ? done : failed));
 }
+
+static void
+forget_text_in (GtkWidget *widget)
+{
+  if (GTK_IS_TEXT (widget) && !GTK_IS_SPIN_BUTTON (gtk_widget_get_parent (widget)))
+    {
+      /* Undo history keeps copies of what was typed and deleted: disabling it clears it. */
+      gtk_editable_select_region (GTK_EDITABLE (widget), 0, 0);
+      gtk_editable_set_text (GTK_EDITABLE (widget), "");
+      gtk_editable_set_enable_undo (GTK_EDITABLE (widget), FALSE);
+      gtk_editable_set_enable_undo (GTK_EDITABLE (widget), TRUE);
+    }
+  else if (GTK_IS_TEXT_VIEW (widget))
+    {
+      GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (widget));
+
+      gtk_text_buffer_set_text (buffer, "", 0);
+      gtk_text_buffer_set_enable_undo (buffer, FALSE);
+      gtk_text_buffer_set_enable_undo (buffer, TRUE);
+    }
+  else if (GTK_IS_LABEL (widget) && gtk_label_get_selectable (GTK_LABEL (widget)))
+    gtk_label_select_region (GTK_LABEL (widget), 0, 0);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    forget_text_in (child);
+}
+
+/**
+ * kiosk_widget_forget_text:
+ * @root: the window
+ *
+ * At the end of a session, nothing a citizen typed, selected or copied stays in the kiosk's
+ * memory: every entry and text view under @root is emptied with its undo history, selections
+ * are dropped, and the clipboard and the primary selection are replaced by empty text.
+ */
+void
+kiosk_widget_forget_text (GtkWidget *root)
+{
+  forget_text_in (root);
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (root), "");
+  gdk_clipboard_set_text (gtk_widget_get_primary_clipboard (root), "");
+}

@@ -18,6 +18,8 @@ struct _KioskWindow
   GtkStack             *stack;
   GtkWidget            *finish_button;
   GtkWidget            *home_button;
+  GtkLabel             *account_label;   /* "Signed in: Marie W.", while someone is */
+  GtkWidget            *finish_dialog;   /* nullable: "Erase everything?", while it is open */
   GtkWidget            *idle_warning;
   GtkLabel             *idle_label;
   GtkWidget            *idle_extend_button;

@@ -363,6 +363,7 @@ edit_step_action_cb (GtkWidget  *widget,
   if (dossier == NULL || step >= kiosk_procedure_get_n_pages (kiosk_dossier_get_procedure (dossier)))
     return;
   kiosk_form_page_show_step (KIOSK_FORM_PAGE (ensure_page (self, KIOSK_PAGE_FORM)), dossier, step, NULL);
+  kiosk_form_page_return_to_review (KIOSK_FORM_PAGE (ensure_page (self, KIOSK_PAGE_FORM)));
   show_page (self, KIOSK_PAGE_FORM);
 }
 
@@ -499,13 +500,44 @@ resume_draft_action_cb (GtkWidget  *widget,
 }
 
 static void
+finish_response_cb (AdwMessageDialog *dialog,
+                    const char       *response,
+                    KioskWindow      *self)
+{
+  if (g_str_equal (response, "erase"))
+    kiosk_session_end (kiosk_context_get_session (self->context));
+}
+
+/* Finishing erases at once when nothing would be lost (nothing typed or scanned, the dossier
+ * already sent, or parked under a code); otherwise the citizen confirms first. */
+static void
 finish_action_cb (GtkWidget  *widget,
                   const char *action_name,
                   GVariant   *parameter)
 {
   KioskWindow *self = KIOSK_WINDOW (widget);
+  KioskDossier *dossier = kiosk_session_get_dossier (kiosk_context_get_session (self->context));
+  GtkWidget *dialog;
 
-  kiosk_session_end (kiosk_context_get_session (self->context));
+  if (dossier == NULL || !kiosk_dossier_has_input (dossier)
+      || kiosk_submit_page_get_receipt (KIOSK_SUBMIT_PAGE (ensure_page (self, KIOSK_PAGE_SUBMIT))) != NULL
+      || (g_strcmp0 (kiosk_window_get_page_name (self), KIOSK_PAGE_DRAFT) == 0
+          && kiosk_draft_page_get_code (KIOSK_DRAFT_PAGE (ensure_page (self, KIOSK_PAGE_DRAFT))) != NULL))
+    {
+      kiosk_session_end (kiosk_context_get_session (self->context));
+      return;
+    }
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Erase everything?"),
+                                   _("Your answers and documents will be lost."));
+  gtk_widget_set_name (dialog, "finish-confirm");
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "continue", _("Continue"),
+                                    "erase", _("Erase"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "erase", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "continue");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "continue");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (finish_response_cb), self, 0);
+  g_set_weak_pointer (&self->finish_dialog, dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 /* The display choice belongs to the citizen's session: it applies to the whole window. */
@@ -557,13 +589,28 @@ session_ended_cb (KioskContext *context,
     if (self->pages[i] != NULL)
       kiosk_page_reset (KIOSK_PAGE (self->pages[i]));
   g_clear_object (&self->procedure);
-  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), "");
+  if (self->finish_dialog != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->finish_dialog));
+  kiosk_widget_forget_text (GTK_WIDGET (self));
   hide_idle_warning (self);
   gtk_toggle_button_set_active (self->contrast_toggle, FALSE);
   gtk_toggle_button_set_active (self->large_text_toggle, FALSE);
   gtk_revealer_set_reveal_child (self->keyboard_revealer, FALSE);
   show_page (self, KIOSK_PAGE_WELCOME);
+  kiosk_welcome_page_show_erased (KIOSK_WELCOME_PAGE (ensure_page (self, KIOSK_PAGE_WELCOME)));
   restart_idle_timer (self);
+}
+
+/* Who is signed in shows on every page, so that nobody forgets to finish. */
+static void
+account_changed_cb (KioskWindow *self)
+{
+  const KioskAccount *account = kiosk_session_get_account (kiosk_context_get_session (self->context));
+  g_autofree char *name = account ? kiosk_account_format_short_name (account) : NULL;
+  g_autofree char *text = name ? g_strdup_printf (_("Signed in: %s"), name) : NULL;
+
+  gtk_label_set_label (self->account_label, text ? text : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->account_label), account != NULL);
 }
 
 /* An agent who unlocks agent mode is someone at the terminal: a countdown that started while
@@ -607,6 +654,9 @@ kiosk_window_constructed (GObject *object)
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (kiosk_context_get_session (self->context), "notify::call-time",
                            G_CALLBACK (restart_idle_timer), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (kiosk_context_get_session (self->context), "notify::account",
+                           G_CALLBACK (account_changed_cb), self, G_CONNECT_SWAPPED);
+  account_changed_cb (self);   /* a window rebuilt for another language, someone signed in */
   show_page (self, KIOSK_PAGE_WELCOME);
   restart_idle_timer (self);
 }
@@ -686,6 +736,8 @@ kiosk_window_dispose (GObject *object)
   g_clear_pointer (&self->keyboard_mode, g_free);
   g_clear_handle_id (&self->idle_source, g_source_remove);
   g_clear_handle_id (&self->countdown_source, g_source_remove);
+  if (self->finish_dialog != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->finish_dialog));
   gtk_widget_dispose_template (GTK_WIDGET (self), KIOSK_TYPE_WINDOW);
   g_clear_object (&self->procedure);
   g_clear_object (&self->context);
@@ -732,6 +784,7 @@ kiosk_window_class_init (KioskWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KioskWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, KioskWindow, finish_button);
   gtk_widget_class_bind_template_child (widget_class, KioskWindow, home_button);
+  gtk_widget_class_bind_template_child (widget_class, KioskWindow, account_label);
   gtk_widget_class_bind_template_child (widget_class, KioskWindow, idle_warning);
   gtk_widget_class_bind_template_child (widget_class, KioskWindow, idle_label);
   gtk_widget_class_bind_template_child (widget_class, KioskWindow, idle_extend_button);

@@ -974,3 +974,81 @@ kiosk_test_hidden_cb (gpointer data)
 {
   return !gtk_revealer_get_child_revealed (data);
 }
+
+/**
+ * kiosk_test_find_toplevel:
+ * @name: a widget name, e.g. "finish-confirm"
+ *
+ * Returns: (transfer none) (nullable): the shown toplevel window (a dialog) with that name
+ */
+GtkWidget *
+kiosk_test_find_toplevel (const char *name)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (g_strcmp0 (gtk_widget_get_name (toplevel), name) == 0 && gtk_widget_get_visible (toplevel))
+        return toplevel;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+find_button_labelled (GtkWidget  *root,
+                      const char *label)
+{
+  if (GTK_IS_BUTTON (root) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (root)), label) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button_labelled (child, label);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+toplevel_gone_cb (gpointer data)
+{
+  return kiosk_test_find_toplevel (data) == NULL;
+}
+
+/**
+ * kiosk_test_answer_dialog:
+ *
+ * Taps the button showing @label in the dialog named @name, and waits for the dialog to go.
+ */
+void
+kiosk_test_answer_dialog (const char *name,
+                          const char *label)
+{
+  GtkWidget *dialog = kiosk_test_find_toplevel (name);
+  GtkWidget *button;
+
+  g_assert_nonnull (dialog);
+  button = find_button_labelled (dialog, label);
+  g_assert_nonnull (button);
+  g_signal_emit_by_name (button, "clicked");
+  g_assert_true (kiosk_test_wait (toplevel_gone_cb, (gpointer) name, 5000));
+}
+
+/**
+ * kiosk_test_finish_session:
+ *
+ * "Finish and erase", confirmed when the kiosk asks (something typed or scanned would be lost);
+ * then waits for the welcome page.
+ */
+void
+kiosk_test_finish_session (KioskWindow *window)
+{
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.finish", NULL);
+  kiosk_test_spin (10);
+  if (kiosk_test_find_toplevel ("finish-confirm") != NULL)
+    kiosk_test_answer_dialog ("finish-confirm", _("Erase"));
+  kiosk_test_wait_for_page (window, "welcome");
+}

@@ -79,6 +79,11 @@ gboolean         kiosk_test_wait_outbox_empty (KioskContext *context,
                                                guint         timeout_ms);
 const char      *kiosk_test_valid_answer     (const KioskField *field);
 
+GtkWidget       *kiosk_test_find_toplevel    (const char   *name);
+void             kiosk_test_answer_dialog    (const char   *name,
+                                              const char   *label);
+void             kiosk_test_finish_session   (KioskWindow  *window);
+
 gboolean         kiosk_test_revealed_cb    (gpointer         data);
 gboolean         kiosk_test_hidden_cb      (gpointer         data);
 

@@ -262,6 +262,7 @@ test_sign_in_prefill_and_queued_dossier (void)
   window = kiosk_window_new (NULL, context);
   gtk_window_present (GTK_WINDOW (window));
   kiosk_test_wait_for_page (window, "welcome");
+  g_assert_false (gtk_widget_get_visible (kiosk_test_find (window, "header-account")));
 
   kiosk_test_click (window, "welcome-sign-in");
   kiosk_test_wait_for_page (window, "sign-in");
@@ -286,6 +287,17 @@ test_sign_in_prefill_and_queued_dossier (void)
   token = g_strdup (kiosk_session_get_account (kiosk_context_get_session (context))->token);
   g_assert_cmpint (me_status (token), ==, 200);
 
+  /* Being signed in shows: in the header on every page, and on the welcome page instead of
+   * "Sign in with my phone". */
+  g_assert_true (gtk_widget_get_visible (kiosk_test_find (window, "header-account")));
+  g_assert_cmpstr (kiosk_test_label (window, "header-account"), ==, "Signed in: Marie W.");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "welcome");
+  kiosk_test_wait_for_page (window, "welcome");
+  g_assert_false (gtk_widget_get_visible (kiosk_test_find (window, "welcome-sign-in")));
+  g_assert_true (gtk_widget_is_visible (kiosk_test_find (window, "welcome-signed-in")));
+  g_assert_cmpstr (kiosk_test_label (window, "welcome-signed-in"), ==, "Signed in: Marie W.");
+  g_assert_true (gtk_widget_is_visible (kiosk_test_find (window, "welcome-my-requests")));
+
   /* The form knows the citizen; they may still change it. */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.open-procedure", "s", "aide-medicale");
   kiosk_test_wait_for_page (window, "procedure");
@@ -304,6 +316,8 @@ test_sign_in_prefill_and_queued_dossier (void)
   gtk_widget_activate_action (GTK_WIDGET (window), "win.submit", NULL);
   g_assert_true (kiosk_test_wait (submit_settled_cb, window, 20000));
   g_assert_cmpstr (kiosk_test_label (window, "receipt-title"), ==, "Your request is saved on this terminal");
+  /* The receipt says the request goes to the account. */
+  g_assert_true (gtk_widget_get_visible (kiosk_test_find (window, "receipt-account")));
   grant = g_strdup (kiosk_dossier_get_account_grant (dossier));
   g_assert_nonnull (grant);
   g_assert_false (kiosk_test_outbox_is_empty (context));
@@ -312,6 +326,9 @@ test_sign_in_prefill_and_queued_dossier (void)
   kiosk_test_click (window, "receipt-finish");
   kiosk_test_wait_for_page (window, "welcome");
   g_assert_null (kiosk_session_get_account (kiosk_context_get_session (context)));
+  g_assert_false (gtk_widget_get_visible (kiosk_test_find (window, "header-account")));
+  g_assert_true (gtk_widget_get_visible (kiosk_test_find (window, "welcome-sign-in")));
+  g_assert_false (gtk_widget_is_visible (kiosk_test_find (window, "welcome-signed-in")));
   g_assert_cmpint (me_status (token), ==, 401);
   assert_nowhere (data_dir, token);
   assert_nowhere (data_dir, grant);
@@ -343,8 +360,7 @@ test_sign_in_prefill_and_queued_dossier (void)
     g_assert_nonnull (strstr (text, kiosk_json_get_string (first, "number")));
     g_assert_nonnull (strstr (text, "Reçu"));   /* the portal words the status */
   }
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.finish", NULL);
-  kiosk_test_wait_for_page (window, "welcome");
+  kiosk_test_finish_session (window);
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
@@ -436,6 +452,69 @@ test_no_account (void)
   g_assert_cmpuint (json_object_get_size (kiosk_json_get_object (kiosk_json_get_object (stats, "data"), "dossier_accounts")), ==, 0);
 }
 
+/* A phone that cannot scan: the citizen opens the address the kiosk shows and types the code
+ * there, in small letters and with a space; the kiosk is then signed in. */
+static void
+test_type_the_code (void)
+{
+  g_autofree char *data_dir = g_dir_make_tmp ("kiosk-account-XXXXXX", NULL);
+  g_autoptr(KioskContext) context = kiosk_test_context_new (portal->url, data_dir);
+  KioskWindow *window;
+  KioskSignIn *sign_in;
+  g_autofree char *uri = NULL;
+  g_autofree char *page = NULL;
+  g_autofree char *typed = NULL;
+  g_autofree char *form = NULL;
+  g_autofree char *answer = NULL;
+  long status = 0;
+
+  kiosk_test_portal_post (portal, "_control/reset", "{}");
+  window = kiosk_window_new (NULL, context);
+  gtk_window_present (GTK_WINDOW (window));
+  kiosk_test_wait_for_page (window, "welcome");
+  kiosk_test_click (window, "welcome-sign-in");
+  kiosk_test_wait_for_page (window, "sign-in");
+  sign_in = kiosk_sign_in_page_get_sign_in (KIOSK_SIGN_IN_PAGE (kiosk_window_get_page (window, "sign-in")));
+  wait_state (sign_in, KIOSK_SIGN_IN_WAITING, 10000);
+  uri = g_strdup (kiosk_sign_in_get_verification_uri (sign_in));
+  g_assert_nonnull (strstr (kiosk_test_label (window, "sign-in-uri"), uri));
+
+  /* The address alone (no code in it) has a field for the code. */
+  page = kiosk_test_http ("GET", uri, NULL, &status);
+  g_assert_cmpint (status, ==, 200);
+  g_assert_nonnull (strstr (page, "<input name=\"user_code\""));
+  g_assert_nonnull (strstr (page, "Code affiché sur la borne"));
+
+  typed = g_ascii_strdown (kiosk_test_label (window, "sign-in-code"), -1);
+  g_strdelimit (typed, "-", ' ');
+  form = g_strdup_printf ("user_code=%s&account=marie.wamytan&decision=approve", typed);
+  g_strdelimit (form, " ", '+');
+  answer = kiosk_test_http ("POST", uri, form, &status);
+  g_assert_cmpint (status, ==, 200);
+  g_assert_nonnull (strstr (answer, "La borne est autorisée"));
+  g_assert_true (kiosk_test_wait (sign_in_page_signed_in_cb, context, 10000));
+  g_assert_cmpstr (kiosk_test_label (window, "header-account"), ==, "Signed in: Marie W.");
+
+  kiosk_test_finish_session (window);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* Who is signed in, as shown where others may see the screen: first name and initial. */
+static void
+test_short_name (void)
+{
+  KioskAccount marie = { .first_name = (char *) "Marie", .last_name = (char *) "Wamytan" };
+  KioskAccount paul = { .first_name = (char *) "Paul", .last_name = (char *) " élia" };
+  KioskAccount nameless = { .first_name = (char *) "Léa", .last_name = NULL };
+  g_autofree char *a = kiosk_account_format_short_name (&marie);
+  g_autofree char *b = kiosk_account_format_short_name (&paul);
+  g_autofree char *c = kiosk_account_format_short_name (&nameless);
+
+  g_assert_cmpstr (a, ==, "Marie W.");
+  g_assert_cmpstr (b, ==, "Paul É.");
+  g_assert_cmpstr (c, ==, "Léa");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -453,6 +532,8 @@ main (int   argc,
   g_test_add_func ("/account/expired-and-denied-shown", test_expired_and_denied_shown);
   g_test_add_func ("/account/sign-in-prefill-and-queued-dossier", test_sign_in_prefill_and_queued_dossier);
   g_test_add_func ("/account/no-account", test_no_account);
+  g_test_add_func ("/account/short-name", test_short_name);
+  g_test_add_func ("/account/type-the-code", test_type_the_code);
   status = g_test_run ();
   kiosk_test_portal_stop (portal);
   return status;

@@ -245,7 +245,7 @@ test_dashboard (void)
   }
 
   /* A citizen finishes a session, another one calls an agent. */
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.finish", NULL);
+  kiosk_test_finish_session (window);
   kiosk_test_click (window, "call-agent");
   g_assert_cmpint (kiosk_session_get_call_time (kiosk_context_get_session (context)), >, 0);
 
@@ -322,8 +322,7 @@ test_dashboard (void)
   kiosk_test_type (window, "agent-pin", "482913");
   kiosk_test_click (window, "agent-unlock");
   g_assert_true (kiosk_test_wait (agent_set_cb, context, 20000));
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.finish", NULL);
-  kiosk_test_wait_for_page (window, "welcome");
+  kiosk_test_finish_session (window);
   g_assert_null (kiosk_context_get_agent (context));
 
   kiosk_test_portal_post (portal, "_control/clock", "{\"now\": null}");
@@ -570,8 +569,7 @@ test_assisted_session (void)
   g_assert_null (kiosk_session_get_assisting (kiosk_context_get_session (context)));
   kiosk_test_click (window, "start-dossier-button");
   kiosk_test_wait_for_page (window, "form");
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.finish", NULL);
-  kiosk_test_wait_for_page (window, "welcome");
+  kiosk_test_finish_session (window);
   gtk_window_destroy (GTK_WINDOW (window));
   g_clear_object (&context);   /* waits for the journal's writes */
 

@@ -190,6 +190,13 @@ test_reference (void)
   g_assert_null (kiosk_appointment_normalize_reference ("1234x674"));
   g_assert_null (kiosk_appointment_normalize_reference (""));
   g_assert_null (kiosk_appointment_normalize_reference (NULL));
+  /* Eight digits with a wrong check digit: mistyped, not "not a number". */
+  g_assert_true (kiosk_appointment_reference_is_mistyped ("1234 5675"));
+  g_assert_true (kiosk_appointment_reference_is_mistyped ("&é\"'(-è("));
+  g_assert_false (kiosk_appointment_reference_is_mistyped ("12345674"));
+  g_assert_false (kiosk_appointment_reference_is_mistyped ("1234567"));
+  g_assert_false (kiosk_appointment_reference_is_mistyped ("1234x675"));
+  g_assert_false (kiosk_appointment_reference_is_mistyped (NULL));
 }
 
 /* Motifs come with the place; slots are within opening hours, in Nouméa's time, never sooner
@@ -574,7 +581,7 @@ test_booking_flow (void)
   kiosk_test_wait_for_page (window, "appointment");
   kiosk_test_wait_for_appointment_step (window, "motifs");
   g_assert_cmpstr (kiosk_test_label (window, "appointment-subtitle"), ==,
-                   "À EPN de Nouméa centre. Quel est l’objet du rendez-vous\u00a0?");
+                   "Lieu\u00a0: EPN de Nouméa centre. Quel est l’objet du rendez-vous\u00a0?");
   kiosk_test_click (window, "motif-aide-medicale");
   kiosk_test_wait_for_appointment_step (window, "slots");
 
@@ -709,6 +716,14 @@ test_booking_flow (void)
   kiosk_test_spin (10);
   g_assert_true (kiosk_test_wait (arrival_idle_cb, window, 20000));
   g_assert_true (g_str_has_prefix (kiosk_test_label (window, "arrival-result"), "Bienvenue\u00a0!"));
+  /* Shown as a success, with the place in the queue; "I have arrived" is done. */
+  g_assert_true (gtk_widget_has_css_class (kiosk_test_find (window, "arrival-result"), "kiosk-success"));
+  g_assert_false (gtk_widget_has_css_class (kiosk_test_find (window, "arrival-result"), "kiosk-error"));
+  g_assert_nonnull (strstr (kiosk_test_label (window, "arrival-result"), "Personne ne passe avant vous"));
+  g_assert_false (gtk_widget_is_sensitive (kiosk_test_find (window, "arrival-check-in")));
+  kiosk_test_type (window, "arrival-reference", "1");
+  g_assert_true (gtk_widget_is_sensitive (kiosk_test_find (window, "arrival-check-in")));
+  kiosk_test_type (window, "arrival-reference", "");
   g_clear_pointer (&day, g_ptr_array_unref);
   day = fetch_day (other, starts);
   for (guint i = 0; i < day->len; i++)
@@ -726,8 +741,14 @@ test_booking_flow (void)
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (kiosk_test_find (window, "arrival-reference"))), ==, "");
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (kiosk_test_find (window, "arrival-phone"))), ==, "");
 
-  /* A number with a wrong digit is caught on the terminal. */
+  /* A number with a wrong digit is caught on the terminal, and called mistyped; what is not
+   * a number of 8 digits is told so. */
   kiosk_test_type (window, "arrival-reference", "1234 5675");
+  kiosk_test_click (window, "arrival-check-in");
+  g_assert_true (g_str_has_prefix (kiosk_test_label (window, "arrival-result"),
+                                   "Ce numéro semble mal tapé"));
+  g_assert_true (gtk_widget_has_css_class (kiosk_test_find (window, "arrival-result"), "kiosk-error"));
+  kiosk_test_type (window, "arrival-reference", "1234 567");
   kiosk_test_click (window, "arrival-check-in");
   g_assert_true (g_str_has_prefix (kiosk_test_label (window, "arrival-result"),
                                    "Ce n’est pas un numéro de rendez-vous"));

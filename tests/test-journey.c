@@ -274,6 +274,267 @@ test_idle_timeout (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static gboolean
+confirm_shown_cb (gpointer data)
+{
+  return kiosk_test_find_toplevel ("finish-confirm") != NULL;
+}
+
+static void
+answer_confirm (const char *label)
+{
+  g_assert_true (kiosk_test_wait (confirm_shown_cb, NULL, 5000));
+  kiosk_test_answer_dialog ("finish-confirm", label);
+}
+
+/* "Finish and erase" asks first only when something typed or scanned would be lost, and the
+ * welcome page then says the data is erased. */
+static void
+test_finish_confirm (void)
+{
+  g_autofree char *data_dir = g_dir_make_tmp ("kiosk-ui-XXXXXX", NULL);
+  g_autoptr(KioskContext) context = kiosk_test_context_new (portal->url, data_dir);
+  KioskSession *session = kiosk_context_get_session (context);
+  KioskWindow *window = kiosk_window_new (NULL, context);
+
+  gtk_window_present (GTK_WINDOW (window));
+  kiosk_test_wait_for_page (window, "welcome");
+  g_assert_false (gtk_widget_get_visible (kiosk_test_find (window, "erased-notice")));
+
+  /* Nothing typed yet: finishing erases at once, without a question. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-procedure", "s", "aide-medicale");
+  kiosk_test_click (window, "start-dossier-button");
+  kiosk_test_wait_for_page (window, "form");
+  kiosk_test_click (window, "finish-session");
+  kiosk_test_wait_for_page (window, "welcome");
+  g_assert_null (kiosk_test_find_toplevel ("finish-confirm"));
+  g_assert_null (kiosk_session_get_dossier (session));
+  g_assert_true (gtk_widget_get_visible (kiosk_test_find (window, "erased-notice")));
+  g_assert_cmpstr (kiosk_test_label (window, "erased-notice"), ==, "Your data has been erased.");
+
+  /* Moving on hides the notice; an answer typed: the citizen is asked, and may continue. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-procedure", "s", "aide-medicale");
+  kiosk_test_click (window, "start-dossier-button");
+  kiosk_test_wait_for_page (window, "form");
+  kiosk_test_type (window, "field-last_name", "Wamytan");
+  kiosk_test_click (window, "finish-session");
+  g_assert_true (kiosk_test_wait (confirm_shown_cb, NULL, 5000));
+  g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (kiosk_test_find_toplevel ("finish-confirm"))), ==,
+                   "Erase everything?");
+  g_assert_cmpstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (kiosk_test_find_toplevel ("finish-confirm"))), ==,
+                   "Your answers and documents will be lost.");
+  answer_confirm ("Continue");
+  g_assert_cmpstr (kiosk_window_get_page_name (window), ==, "form");
+  g_assert_cmpstr (kiosk_dossier_get_answer (kiosk_session_get_dossier (session), "last_name"), ==, "Wamytan");
+
+  /* Erase: everything goes, and the welcome page says so. */
+  kiosk_test_click (window, "finish-session");
+  answer_confirm ("Erase");
+  kiosk_test_wait_for_page (window, "welcome");
+  g_assert_null (kiosk_session_get_dossier (session));
+  g_assert_null (kiosk_window_find_widget (window, "field-last_name"));
+  g_assert_true (gtk_widget_get_visible (kiosk_test_find (window, "erased-notice")));
+  kiosk_test_click (window, "start-button");
+  kiosk_test_wait_for_page (window, "catalogue");
+  g_assert_false (gtk_widget_get_visible (kiosk_window_find_widget (window, "erased-notice")));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  kiosk_test_spin (20);
+}
+
+static gboolean
+visible (KioskWindow *window,
+         const char  *name)
+{
+  return gtk_widget_get_visible (kiosk_test_find (window, name));
+}
+
+/* A red message goes as soon as its own field is corrected, not at "Next"; the others stay,
+ * and an answer still wrong keeps its message. */
+static void
+test_errors_clear (void)
+{
+  g_autofree char *data_dir = g_dir_make_tmp ("kiosk-ui-XXXXXX", NULL);
+  g_autoptr(KioskContext) context = kiosk_test_context_new (portal->url, data_dir);
+  KioskWindow *window = kiosk_window_new (NULL, context);
+
+  gtk_window_present (GTK_WINDOW (window));
+  kiosk_test_wait_for_page (window, "welcome");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-procedure", "s", "aide-medicale");
+  kiosk_test_click (window, "start-dossier-button");
+  kiosk_test_wait_for_page (window, "form");
+  kiosk_test_type (window, "field-birth_date", "31/02/1961");
+  kiosk_test_click (window, "form-next");
+  g_assert_true (visible (window, "error-last_name"));
+  g_assert_true (visible (window, "error-first_name"));
+  g_assert_true (visible (window, "error-birth_date"));
+  g_assert_true (visible (window, "form-banner"));
+
+  kiosk_test_type (window, "field-last_name", "Wamytan");
+  g_assert_false (visible (window, "error-last_name"));
+  g_assert_false (gtk_widget_has_css_class (kiosk_test_find (window, "field-last_name"), "error"));
+  g_assert_true (visible (window, "error-first_name"));
+  g_assert_true (visible (window, "form-banner"));
+
+  kiosk_test_type (window, "field-birth_date", "30/02/1961");
+  g_assert_true (visible (window, "error-birth_date"));
+  kiosk_test_type (window, "field-birth_date", "12/04/1961");
+  g_assert_false (visible (window, "error-birth_date"));
+
+  /* Emptied again: no new message while typing, only at "Next". */
+  kiosk_test_type (window, "field-last_name", "");
+  g_assert_false (visible (window, "error-last_name"));
+
+  kiosk_test_type (window, "field-first_name", "Léa");
+  g_assert_false (visible (window, "error-first_name"));
+  g_assert_false (visible (window, "form-banner"));
+  kiosk_test_click (window, "form-next");
+  g_assert_true (visible (window, "error-last_name"));
+  g_assert_cmpuint (kiosk_form_page_get_step (KIOSK_FORM_PAGE (kiosk_window_get_page (window, "form"))), ==, 0);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  kiosk_test_spin (20);
+}
+
+/* "Change" on the summary, then straight back to it once the step is valid. */
+static void
+test_back_to_review (void)
+{
+  g_autofree char *data_dir = g_dir_make_tmp ("kiosk-ui-XXXXXX", NULL);
+  g_autoptr(KioskContext) context = kiosk_test_context_new (portal->url, data_dir);
+  KioskWindow *window = kiosk_window_new (NULL, context);
+  KioskDossier *dossier;
+
+  gtk_window_present (GTK_WINDOW (window));
+  kiosk_test_wait_for_page (window, "welcome");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-procedure", "s", "aide-medicale");
+  kiosk_test_click (window, "start-dossier-button");
+  kiosk_test_wait_for_page (window, "form");
+  /* Going through the steps the first time, there is no summary to go back to. */
+  g_assert_false (visible (window, "form-back-to-review"));
+  dossier = kiosk_session_get_dossier (kiosk_context_get_session (context));
+  kiosk_test_complete_dossier (dossier);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "review");
+  kiosk_test_wait_for_page (window, "review");
+
+  kiosk_test_click (window, "edit-step-1");
+  kiosk_test_wait_for_page (window, "form");
+  g_assert_cmpstr (kiosk_test_label (window, "step-label"), ==, "Step 2 of 5");
+  g_assert_true (visible (window, "form-back-to-review"));
+  /* Not while the step is wrong. */
+  kiosk_test_type (window, "field-household_size", "");
+  g_assert_false (visible (window, "form-back-to-review"));
+  kiosk_test_type (window, "field-household_size", "40");
+  g_assert_false (visible (window, "form-back-to-review"));
+  kiosk_test_type (window, "field-household_size", "3");
+  g_assert_true (visible (window, "form-back-to-review"));
+  kiosk_test_click (window, "form-back-to-review");
+  kiosk_test_wait_for_page (window, "review");
+  g_assert_cmpstr (kiosk_test_label (window, "review-household_size"), ==, "3");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  kiosk_test_spin (20);
+}
+
+typedef struct
+{
+  gboolean  done;
+  char     *text;
+} ClipboardRead;
+
+static void
+clipboard_read_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  ClipboardRead *read = user_data;
+
+  read->text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (object), result, NULL);
+  read->done = TRUE;
+}
+
+static gboolean
+clipboard_read_done_cb (gpointer data)
+{
+  return ((ClipboardRead *) data)->done;
+}
+
+/* Returns: (transfer full) (nullable): what a paste from @clipboard would give */
+static char *
+read_clipboard (GdkClipboard *clipboard)
+{
+  ClipboardRead read = { FALSE, NULL };
+
+  gdk_clipboard_read_text_async (clipboard, NULL, clipboard_read_cb, &read);
+  g_assert_true (kiosk_test_wait (clipboard_read_done_cb, &read, 5000));
+  return read.text;
+}
+
+/* Counts the entries under @widget that still hold text. */
+static guint
+count_filled (GtkWidget *widget)
+{
+  guint n = GTK_IS_TEXT (widget) && *gtk_editable_get_text (GTK_EDITABLE (widget)) != '\0';
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    n += count_filled (child);
+  return n;
+}
+
+/* Text a citizen typed, selected and copied is gone when the session ends: from the entry and
+ * its undo history (Ctrl+Z brings nothing back), the clipboard and the primary selection. */
+static void
+test_session_end_forgets_text (void)
+{
+  g_autofree char *data_dir = g_dir_make_tmp ("kiosk-ui-XXXXXX", NULL);
+  g_autoptr(KioskContext) context = kiosk_test_context_new (portal->url, data_dir);
+  KioskWindow *window = kiosk_window_new (NULL, context);
+  GdkClipboard *clipboard = gtk_widget_get_clipboard (GTK_WIDGET (window));
+  GdkClipboard *primary = gtk_widget_get_primary_clipboard (GTK_WIDGET (window));
+  GtkWidget *search;
+  g_autofree char *copied = NULL;
+  g_autofree char *selected = NULL;
+  g_autofree char *pasted = NULL;
+  g_autofree char *middle = NULL;
+
+  gtk_window_present (GTK_WINDOW (window));
+  kiosk_test_wait_for_page (window, "welcome");
+  kiosk_test_click (window, "start-button");
+  kiosk_test_wait_for_page (window, "catalogue");
+  search = kiosk_test_find (window, "search-entry");
+  gtk_widget_grab_focus (search);
+  kiosk_test_press_keys (window, "a i d e ctrl+a ctrl+c");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (search)), ==, "aide");
+  copied = read_clipboard (clipboard);
+  selected = read_clipboard (primary);
+  g_assert_cmpstr (copied, ==, "aide");
+  g_assert_cmpstr (selected, ==, "aide");
+
+  /* Typed on another page too, left unfinished. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "agent");
+  kiosk_test_wait_for_page (window, "agent");
+  kiosk_test_type (window, "agent-id", "marie");
+  kiosk_test_type (window, "agent-pin", "4829");
+  g_assert_cmpuint (count_filled (GTK_WIDGET (window)), >=, 3);
+
+  kiosk_test_finish_session (window);
+  /* Every entry of every page is empty. */
+  g_assert_cmpuint (count_filled (GTK_WIDGET (window)), ==, 0);
+  kiosk_test_click (window, "start-button");
+  kiosk_test_wait_for_page (window, "catalogue");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (search)), ==, "");
+  gtk_widget_grab_focus (search);
+  kiosk_test_press_keys (window, "ctrl+z ctrl+z ctrl+z");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (search)), ==, "");
+  pasted = read_clipboard (clipboard);
+  middle = read_clipboard (primary);
+  g_assert_true (pasted == NULL || *pasted == '\0');
+  g_assert_true (middle == NULL || *middle == '\0');
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  kiosk_test_spin (20);
+}
+
 /* In kiosk mode, closing, quitting and the inspector are out of reach of the keyboard. */
 static void
 test_locked_shortcuts (void)
@@ -301,6 +562,10 @@ main (int   argc,
   portal = kiosk_test_portal_start ();
   g_test_add_func ("/journey/every-page", test_journey_every_page);
   g_test_add_func ("/journey/idle-timeout", test_idle_timeout);
+  g_test_add_func ("/journey/finish-confirm", test_finish_confirm);
+  g_test_add_func ("/journey/errors-clear", test_errors_clear);
+  g_test_add_func ("/journey/back-to-review", test_back_to_review);
+  g_test_add_func ("/journey/session-end-forgets-text", test_session_end_forgets_text);
   g_test_add_func ("/window/locked-shortcuts", test_locked_shortcuts);
   status = g_test_run ();
   kiosk_test_portal_stop (portal);

@@ -416,8 +416,7 @@ french_walk (void)
     g_assert_true (kiosk_test_wait (arrival_idle_cb, kiosk_window_get_page (window, "arrival"), 20000));
     visit_page (window, "16-arrival");
   }
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.finish", NULL);
-  kiosk_test_wait_for_page (window, "welcome");
+  kiosk_test_finish_session (window);
 
   /* Agent mode: the login, then the dashboard with the day's queue. */
   {
@@ -434,8 +433,7 @@ french_walk (void)
   g_assert_true (kiosk_test_wait (agent_ready_cb, window, 20000));
   visit_page (window, "18-agent-dashboard");
   kiosk_test_click (window, "agent-lock");
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.finish", NULL);
-  kiosk_test_wait_for_page (window, "welcome");
+  kiosk_test_finish_session (window);
 
   /* Signing in with the phone, then "My requests". */
   kiosk_test_click (window, "welcome-sign-in");
@@ -459,8 +457,7 @@ french_walk (void)
   kiosk_test_spin (20);
   g_assert_true (kiosk_test_wait (requests_loaded_cb, window, 10000));
   visit_page (window, "21-my-requests");
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.finish", NULL);
-  kiosk_test_wait_for_page (window, "welcome");
+  kiosk_test_finish_session (window);
 
   /* The procedures engine: an eligibility stop, a repeated block with two entries, an address. */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.open-procedure", "s", "aide-sejours-vacances");
@@ -499,8 +496,7 @@ french_walk (void)
   kiosk_test_click (window, "welcome-resume-draft");
   kiosk_test_wait_for_page (window, "draft");
   visit_page (window, "26-draft-resume");
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.finish", NULL);
-  kiosk_test_wait_for_page (window, "welcome");
+  kiosk_test_finish_session (window);
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
@@ -583,6 +579,127 @@ test_switch (void)
   kiosk_test_spin (50);
 }
 
+/* The French a newcomer read: "l'EPN" (the place's name is not put after "À"), decimal commas,
+ * "parti(e)", and no colour named where contrast mode shows another one. */
+static void
+test_french_wording (void)
+{
+  g_autofree char *data_dir = g_dir_make_tmp ("kiosk-lang-XXXXXX", NULL);
+  g_autoptr(KioskContext) context = kiosk_test_context_new (portal->url, data_dir);
+  KioskWindow *window = kiosk_window_new (NULL, context);
+  g_autoptr(GRegex) point = g_regex_new ("[0-9]\\.[0-9]", 0, 0, NULL);
+  const char *text;
+
+  gtk_window_present (GTK_WINDOW (window));
+  kiosk_test_wait_for_page (window, "welcome");
+  kiosk_test_click (window, "privacy-button");
+  kiosk_test_wait_for_page (window, "privacy");
+  g_assert_nonnull (strstr (kiosk_test_label (window, "privacy-what-stays"), "parti(e)"));
+
+  kiosk_test_click (window, "contrast-toggle");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-procedure", "s", "aide-medicale");
+  kiosk_test_click (window, "start-dossier-button");
+  kiosk_test_wait_for_page (window, "form");
+  kiosk_test_click (window, "form-next");
+  text = kiosk_test_label (window, "form-banner");
+  g_assert_null (strstr (text, "rouge"));
+  g_assert_nonnull (strstr (text, "signalés"));
+  kiosk_test_finish_session (window);
+
+  kiosk_test_click (window, "welcome-appointment");
+  kiosk_test_wait_for_page (window, "appointment");
+  kiosk_test_wait_for_appointment_step (window, "motifs");
+  text = kiosk_test_label (window, "appointment-subtitle");
+  g_assert_null (strstr (text, "À EPN"));
+  g_assert_true (g_str_has_prefix (text, "Lieu\u00a0: EPN de Nouméa centre."));
+  kiosk_test_click (window, "motif-aide-medicale");
+  kiosk_test_wait_for_appointment_step (window, "slots");
+  g_signal_emit_by_name (kiosk_test_find_prefixed (kiosk_test_find (window, "slots-days"), "slot-"), "clicked");
+  kiosk_test_wait_for_appointment_step (window, "contact");
+  g_assert_null (strstr (kiosk_test_label (window, "appointment-summary"), "à EPN"));
+  kiosk_test_finish_session (window);
+
+  {
+    g_autofree char *agents = g_build_filename (data_dir, "agents.ini", NULL);
+
+    g_assert_true (kiosk_agents_add (agents, "marie", "Marie Kaloi", "482913", NULL));
+  }
+  kiosk_test_click (window, "welcome-agent");
+  kiosk_test_wait_for_page (window, "agent");
+  kiosk_test_type (window, "agent-id", "marie");
+  kiosk_test_type (window, "agent-pin", "482913");
+  kiosk_test_click (window, "agent-unlock");
+  g_assert_true (kiosk_test_wait (agent_ready_cb, window, 20000));
+  text = kiosk_test_label (window, "agent-health");
+  g_assert_nonnull (strstr (text, "Espace disque libre"));
+  g_assert_false (g_regex_match (point, text, 0, NULL));
+  kiosk_test_click (window, "agent-lock");
+  kiosk_test_finish_session (window);
+  gtk_window_destroy (GTK_WINDOW (window));
+  kiosk_test_spin (20);
+}
+
+static GtkWidget *
+find_named (GtkWidget  *root,
+            const char *name)
+{
+  if (g_strcmp0 (gtk_widget_get_name (root), name) == 0 && gtk_widget_get_mapped (root))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_named (child, name);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+results_shown_cb (gpointer data)
+{
+  return find_named (data, "result-description") != NULL;
+}
+
+/* At 200 %, what a search finds is on screen after typing (not below the theme buttons), and
+ * its description is whole, not cut with "…". */
+static void
+test_large_text_search (void)
+{
+  g_autofree char *data_dir = g_dir_make_tmp ("kiosk-lang-XXXXXX", NULL);
+  g_autoptr(KioskContext) context = kiosk_test_context_new (portal->url, data_dir);
+  KioskWindow *window = kiosk_window_new (NULL, context);
+  GtkWidget *page, *results, *description;
+  graphene_rect_t bounds;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  kiosk_test_wait_for_page (window, "welcome");
+  kiosk_test_click (window, "large-text-toggle");
+  kiosk_test_click (window, "start-button");
+  kiosk_test_wait_for_page (window, "catalogue");
+  page = kiosk_window_get_page (window, "catalogue");
+  gtk_widget_grab_focus (kiosk_test_find (window, "search-entry"));
+  kiosk_test_press_keys (window, "m e d i c a l e");
+  g_assert_true (kiosk_test_wait (results_shown_cb, page, 5000));
+  kiosk_test_spin (300);
+
+  /* The first result is inside the page as shown, without scrolling. */
+  results = kiosk_test_find (window, "results-view");
+  g_assert_true (gtk_widget_compute_bounds (results, page, &bounds));
+  g_assert_cmpfloat (bounds.origin.y, <, gtk_widget_get_height (page) - 100);
+  description = find_named (page, "result-description");
+  g_assert_nonnull (description);
+  g_assert_false (pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (description))));
+
+  /* The search cleared, the themes are back. */
+  kiosk_test_type (window, "search-entry", "");
+  g_signal_emit_by_name (kiosk_test_find (window, "search-entry"), "search-changed");
+  g_assert_true (gtk_widget_get_visible (kiosk_test_find (window, "catalogue-filters")));
+  kiosk_test_finish_session (window);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -601,6 +718,8 @@ main (int   argc,
   g_test_add_func ("/language/french-walk", test_french_walk);
   g_test_add_func ("/language/large-text-walk", test_large_text_walk);
   g_test_add_func ("/language/switch", test_switch);
+  g_test_add_func ("/language/french-wording", test_french_wording);
+  g_test_add_func ("/language/large-text-search", test_large_text_search);
   status = g_test_run ();
   kiosk_test_portal_stop (portal);
   return status;

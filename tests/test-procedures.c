@@ -1411,8 +1411,7 @@ test_ui_portal_rejection (void)
   g_assert_true (visible (window, "error-children/0/first_name"));
   g_assert_cmpstr (kiosk_test_label (window, "error-children/0/first_name"), ==,
                    "Le champ « Prénom » doit être un nombre entier.");
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.finish", NULL);
-  kiosk_test_wait_for_page (window, "welcome");
+  kiosk_test_finish_session (window);
   gtk_window_destroy (GTK_WINDOW (window));
 }
 

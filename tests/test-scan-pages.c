@@ -477,8 +477,7 @@ test_multi_page_document (void)
   click_and_wait (window, scan);
   g_assert_cmpuint (kiosk_document_get_pages (kiosk_dossier_get_document (dossier, spec->varname))->len, ==, 1);
 
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.finish", NULL);
-  kiosk_test_wait_for_page (window, "welcome");
+  kiosk_test_finish_session (window);
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
@@ -573,8 +572,7 @@ test_feeder (void)
   g_assert_cmpuint (kiosk_document_get_pages (kiosk_dossier_get_document (dossier, varname))->len, ==, n_kept);
   kiosk_scanner_set_extra_options (kiosk_context_get_scanner (context), NULL);
 
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.finish", NULL);
-  kiosk_test_wait_for_page (window, "welcome");
+  kiosk_test_finish_session (window);
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
@@ -642,8 +640,7 @@ test_usb_stick (void)
   g_assert_true (gtk_widget_get_visible (kiosk_test_find (window, "receipt-originals")));
   g_assert_nonnull (strstr (kiosk_test_label (window, "receipt-originals"), "USB stick"));
 
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.finish", NULL);
-  kiosk_test_wait_for_page (window, "welcome");
+  kiosk_test_finish_session (window);
   gtk_window_destroy (GTK_WINDOW (window));
   g_unsetenv ("KIOSK_USB_ROOT");
 }

@@ -35,6 +35,29 @@ kiosk_account_free (KioskAccount *account)
   g_free (account);
 }
 
+/**
+ * kiosk_account_format_short_name:
+ *
+ * How the kiosk shows who is signed in, where others may see the screen: the first name and
+ * the initial of the last name ("Marie W.").
+ *
+ * Returns: (transfer full): the short name; "" when the account has no name
+ */
+char *
+kiosk_account_format_short_name (const KioskAccount *account)
+{
+  const char *first = account->first_name ? account->first_name : "";
+  const char *last = account->last_name ? account->last_name : "";
+  char initial[7] = { 0 };
+
+  while (g_unichar_isspace (g_utf8_get_char (last)))
+    last = g_utf8_next_char (last);
+  if (*last == '\0')
+    return g_strdup (first);
+  g_unichar_to_utf8 (g_unichar_toupper (g_utf8_get_char (last)), initial);
+  return *first != '\0' ? g_strdup_printf ("%s %s.", first, initial) : g_strdup_printf ("%s.", initial);
+}
+
 void
 kiosk_account_dossier_free (KioskAccountDossier *dossier)
 {

@@ -25,6 +25,7 @@ typedef struct
 
 void          kiosk_account_free (KioskAccount *account);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KioskAccount, kiosk_account_free)
+char         *kiosk_account_format_short_name (const KioskAccount *account);
 void          kiosk_account_prefill_dossier (const KioskAccount *account,
                                              KioskDossier       *dossier);
 

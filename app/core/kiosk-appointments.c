@@ -136,19 +136,10 @@ kiosk_appointment_reference_is_valid (const char *reference)
   return luhn_ok (reference);
 }
 
-/**
- * kiosk_appointment_normalize_reference:
- * @typed: what was typed, by a person or by a USB barcode reader acting as a keyboard
- *
- * A barcode reader set for a QWERTY layout, plugged into an AZERTY terminal, types the digit
- * row without Shift: "&é\"'(-è_çà" for "1234567890". Both are accepted, with spaces and dots
- * between groups, and an "RDV" prefix (a dash is the AZERTY 6, not a separator).
- *
- * Returns: (transfer full) (nullable): the 8-digit reference, or %NULL when @typed is not one
- *   (wrong length or check digit)
- */
-char *
-kiosk_appointment_normalize_reference (const char *typed)
+/* The digits of what was typed (see kiosk_appointment_normalize_reference()), or %NULL when
+ * something else than digits and separators was typed. */
+static GString *
+read_digits (const char *typed)
 {
   static const char *const azerty[] = { "à", "&", "é", "\"", "'", "(", "-", "è", "_", "ç" };
   g_autoptr(GString) digits = g_string_new (NULL);
@@ -187,9 +178,45 @@ kiosk_appointment_normalize_reference (const char *typed)
         }
       return NULL;
     }
-  if (!kiosk_appointment_reference_is_valid (digits->str))
+  return g_steal_pointer (&digits);
+}
+
+/**
+ * kiosk_appointment_normalize_reference:
+ * @typed: what was typed, by a person or by a USB barcode reader acting as a keyboard
+ *
+ * A barcode reader set for a QWERTY layout, plugged into an AZERTY terminal, types the digit
+ * row without Shift: "&é\"'(-è_çà" for "1234567890". Both are accepted, with spaces and dots
+ * between groups, and an "RDV" prefix (a dash is the AZERTY 6, not a separator).
+ *
+ * Returns: (transfer full) (nullable): the 8-digit reference, or %NULL when @typed is not one
+ *   (wrong length or check digit)
+ */
+char *
+kiosk_appointment_normalize_reference (const char *typed)
+{
+  g_autoptr(GString) digits = read_digits (typed);
+
+  if (digits == NULL || !kiosk_appointment_reference_is_valid (digits->str))
     return NULL;
   return g_string_free (g_steal_pointer (&digits), FALSE);
+}
+
+/**
+ * kiosk_appointment_reference_is_mistyped:
+ * @typed: what was typed, as for kiosk_appointment_normalize_reference()
+ *
+ * Eight digits whose check digit does not match: a reference with a digit mistyped (or two
+ * swapped), rather than something that is not a reference at all.
+ *
+ * Returns: %TRUE when @typed reads as 8 digits with a wrong check digit
+ */
+gboolean
+kiosk_appointment_reference_is_mistyped (const char *typed)
+{
+  g_autoptr(GString) digits = read_digits (typed);
+
+  return digits != NULL && digits->len == 8 && !kiosk_appointment_reference_is_valid (digits->str);
 }
 
 /* JSON */

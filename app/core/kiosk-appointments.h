@@ -93,6 +93,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (KioskBooking, kiosk_booking_free)
 /* References: 8 digits, the last a Luhn check digit. */
 char             *kiosk_appointment_normalize_reference (const char *typed);
 gboolean          kiosk_appointment_reference_is_valid  (const char *reference);
+gboolean          kiosk_appointment_reference_is_mistyped (const char *typed);
 
 KioskMotifList   *kiosk_motif_list_from_json  (JsonObject       *data,
                                                GError          **error);

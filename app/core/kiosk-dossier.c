@@ -1193,6 +1193,30 @@ kiosk_dossier_get_used_usb (KioskDossier *self)
 }
 
 /**
+ * kiosk_dossier_has_input:
+ *
+ * Whether the citizen has given anything that finishing now would lose: a non-empty answer
+ * or a document.
+ *
+ * Returns: %TRUE when there is something to lose
+ */
+gboolean
+kiosk_dossier_has_input (KioskDossier *self)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_return_val_if_fail (KIOSK_IS_DOSSIER (self), FALSE);
+  if (g_hash_table_size (self->documents) > 0)
+    return TRUE;
+  g_hash_table_iter_init (&iter, self->answers);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (value != NULL && *(const char *) value != '\0')
+      return TRUE;
+  return FALSE;
+}
+
+/**
  * kiosk_dossier_wipe:
  *
  * Zeroes and forgets every answer and document. Called at the end of a session.

@@ -85,6 +85,7 @@ const char     *kiosk_dossier_get_draft_id       (KioskDossier   *self);
 void            kiosk_dossier_set_used_usb       (KioskDossier   *self,
                                                   gboolean        used);
 gboolean        kiosk_dossier_get_used_usb       (KioskDossier   *self);
+gboolean        kiosk_dossier_has_input          (KioskDossier   *self);
 void            kiosk_dossier_wipe               (KioskDossier   *self);
 
 G_END_DECLS
