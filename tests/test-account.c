@@ -492,6 +492,8 @@ test_type_the_code (void)
   answer = kiosk_test_http ("POST", uri, form, &status);
   g_assert_cmpint (status, ==, 200);
   g_assert_nonnull (strstr (answer, "La borne est autorisée"));
+  /* The kiosk asks "Is this you?" before anything of the account is attached. */
+  kiosk_test_click (window, "sign-in-confirm");
   g_assert_true (kiosk_test_wait (sign_in_page_signed_in_cb, context, 10000));
   g_assert_cmpstr (kiosk_test_label (window, "header-account"), ==, "Signed in: Marie W.");
 
