@@ -427,12 +427,20 @@ test_idempotency_keys_unpredictable (void)
   }
 }
 
+/* Runs in the child before exec: core dumps allowed, and SIGQUIT back to its default action and
+ * unblocked (a test run started as a background job inherits it ignored, and the kiosk would
+ * then never end). */
 static void
 allow_core_dumps (gpointer data)
 {
   struct rlimit unlimited = { RLIM_INFINITY, RLIM_INFINITY };
+  sigset_t quit;
 
   setrlimit (RLIMIT_CORE, &unlimited);
+  signal (SIGQUIT, SIG_DFL);
+  sigemptyset (&quit);
+  sigaddset (&quit, SIGQUIT);
+  sigprocmask (SIG_UNBLOCK, &quit, NULL);
 }
 
 typedef struct
