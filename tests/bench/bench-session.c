@@ -29,7 +29,10 @@
  *   (KIOSK_READY_FD), as bench-startup measures it. session_end_ratio_vs_first_frame = p95 over
  *   that median. Target <= 0.5.
  * - max_stall_ms: the longest gap between two ticks of a 10 ms timeout on the main context during
- *   the sessions (10 when nothing ever blocks it). Target <= 50.
+ *   the sessions (10 when nothing ever blocks it). Target <= 50. max_stall_ms_during_<step> gives
+ *   the longest gap in each step of the session, to show where a stall comes from;
+ *   max_stall_cpu_ms the most CPU time the main thread spent between two ticks (a stall with
+ *   little CPU time is the machine's scheduler or a wait, one with much is work on the loop).
  *
  * Output: key=value lines of plain numbers on stdout (every 25th session's values, then the
  * summary); the kiosk's and the portal's logs on stderr. */
@@ -50,6 +53,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #define DEFAULT_SESSIONS 300
@@ -64,6 +68,12 @@
 
 static gint64 last_tick;
 static gint64 max_gap;
+static gint64 last_tick_cpu;
+static gint64 max_gap_cpu;
+/* What the session was doing: named on stderr with the longest stall. */
+static const char *phase = "start";
+static const char *max_gap_phase = "none";
+static GHashTable *phase_gaps;   /* phase → longest gap in it (gint64 µs, in a pointer) */
 
 static void
 print_number (const char *key,
@@ -93,14 +103,34 @@ env_number (const char *name,
   return value;
 }
 
+/* CPU time of the calling thread (the main thread, for the ticks), in µs. */
+static gint64
+thread_cpu_us (void)
+{
+  struct timespec now;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &now);
+  return (gint64) now.tv_sec * G_USEC_PER_SEC + now.tv_nsec / 1000;
+}
+
 static gboolean
 tick_cb (gpointer data)
 {
   gint64 now = g_get_monotonic_time ();
+  gint64 cpu = thread_cpu_us ();
 
-  if (last_tick != 0)
-    max_gap = MAX (max_gap, now - last_tick);
+  if (last_tick != 0
+      && now - last_tick > (gint64) GPOINTER_TO_SIZE (g_hash_table_lookup (phase_gaps, phase)))
+    g_hash_table_insert (phase_gaps, (gpointer) phase, GSIZE_TO_POINTER (now - last_tick));
+  if (last_tick != 0 && now - last_tick > max_gap)
+    {
+      max_gap = now - last_tick;
+      max_gap_phase = phase;
+    }
+  if (last_tick_cpu != 0)
+    max_gap_cpu = MAX (max_gap_cpu, cpu - last_tick_cpu);
   last_tick = now;
+  last_tick_cpu = cpu;
   return G_SOURCE_CONTINUE;
 }
 
@@ -180,33 +210,42 @@ run_session (KioskWindow  *window,
   const char *grid[] = { "test-picture=Grid", NULL };
   GtkWidget *documents;
 
+  phase = "open procedure";
   gtk_widget_activate_action (GTK_WIDGET (window), "win.open-procedure", "s", "aide-medicale");
   kiosk_test_wait_for_page (window, "procedure");
+  phase = "start dossier";
   kiosk_test_click (window, "start-dossier-button");
   kiosk_test_wait_for_page (window, "form");
+  phase = "form step 1";
   kiosk_test_type (window, "field-last_name", "Wamytan");
   kiosk_test_type (window, "field-first_name", "Léa-Marie");
   kiosk_test_type (window, "field-birth_date", "12/04/1961");
   kiosk_test_click (window, "form-next");
+  phase = "form step 2";
   kiosk_test_type (window, "field-household_size", "3");
   kiosk_test_type (window, "field-monthly_income", "137 280");
   kiosk_test_click (window, "field-cover-mutuelle");
   kiosk_test_click (window, "form-next");
+  phase = "form step 3";
   kiosk_test_type (window, "field-phone", "27 12 34");
   kiosk_test_type (window, "field-email", "lea@example.nc");
   kiosk_test_click (window, "form-next");
   kiosk_test_wait_for_page (window, "documents");
   documents = kiosk_window_get_page (window, "documents");
+  phase = "scan front";
   kiosk_test_click (window, "scan-id_card");
   if (!kiosk_test_wait (documents_idle_cb, documents, 60000))
     g_error ("The front of the card was not scanned within 60 s");
   kiosk_scanner_set_extra_options (kiosk_context_get_scanner (context), grid);
+  phase = "scan back";
   kiosk_test_click (window, "scan-back-id_card");
   if (!kiosk_test_wait (documents_idle_cb, documents, 60000))
     g_error ("The back of the card was not scanned within 60 s");
   kiosk_scanner_set_extra_options (kiosk_context_get_scanner (context), NULL);
+  phase = "documents to review";
   kiosk_test_click (window, "documents-next");
   kiosk_test_wait_for_page (window, "review");
+  phase = "submit";
   kiosk_test_click (window, "submit-button");
   if (!kiosk_test_wait (submit_settled_cb, kiosk_window_get_page (window, "submit"), 60000))
     g_error ("The submission did not end within 60 s");
@@ -254,6 +293,7 @@ finish_session (KioskWindow *window)
   g_assert_nonnull (wait.search);
   handler = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), &wait);
   start = g_get_monotonic_time ();
+  phase = "finish";
   kiosk_test_click (window, "receipt-finish");
   /* Nothing is left to lose after a submission: the kiosk does not ask. */
   if (!kiosk_test_wait (painted_cb, &wait, 30000))
@@ -401,11 +441,13 @@ main (int   argc,
 
   rss = g_new (double, sessions);
   end_ms = g_new (double, sessions);
+  phase_gaps = g_hash_table_new (g_str_hash, g_str_equal);
   tick = g_timeout_add (TICK_MS, tick_cb, NULL);
   for (guint i = 0; i < sessions; i++)
     {
       run_session (window, context);
       end_ms[i] = finish_session (window);
+      phase = "outbox";
       if (!kiosk_test_wait (outbox_empty_cb, context, 60000))
         g_error ("The outbox was not empty 60 s after session %u", i + 1);
       rss[i] = status_kb ("VmRSS:");
@@ -464,6 +506,21 @@ main (int   argc,
   print_number ("session_end_ratio_vs_first_frame_target", "%.2f", SESSION_END_RATIO_TARGET);
   print_number ("max_stall_ms", "%.1f", (double) max_gap / G_TIME_SPAN_MILLISECOND);
   print_number ("max_stall_ms_target", "%.0f", MAX_STALL_TARGET_MS);
+  print_number ("max_stall_cpu_ms", "%.1f", (double) max_gap_cpu / G_TIME_SPAN_MILLISECOND);
+  g_printerr ("bench-session: the longest stall was during: %s\n", max_gap_phase);
+  {
+    GHashTableIter iter;
+    gpointer key, value;
+
+    g_hash_table_iter_init (&iter, phase_gaps);
+    while (g_hash_table_iter_next (&iter, &key, &value))
+      {
+        g_autofree char *name = g_strdelimit (g_strdup (key), " ", '_');
+        g_autofree char *line = g_strconcat ("max_stall_ms_during_", name, NULL);
+
+        print_number (line, "%.1f", (double) GPOINTER_TO_SIZE (value) / G_TIME_SPAN_MILLISECOND);
+      }
+  }
 
   gtk_window_destroy (GTK_WINDOW (window));
   kiosk_test_portal_stop (portal);
