@@ -74,6 +74,7 @@ static gint64 max_gap_cpu;
 static const char *phase = "start";
 static const char *max_gap_phase = "none";
 static GHashTable *phase_gaps;   /* phase → longest gap in it (gint64 µs, in a pointer) */
+static GHashTable *phase_cpu;    /* phase → most main-thread CPU time between two ticks (µs) */
 
 static void
 print_number (const char *key,
@@ -129,6 +130,9 @@ tick_cb (gpointer data)
     }
   if (last_tick_cpu != 0)
     max_gap_cpu = MAX (max_gap_cpu, cpu - last_tick_cpu);
+  if (last_tick_cpu != 0
+      && cpu - last_tick_cpu > (gint64) GPOINTER_TO_SIZE (g_hash_table_lookup (phase_cpu, phase)))
+    g_hash_table_insert (phase_cpu, (gpointer) phase, GSIZE_TO_POINTER (cpu - last_tick_cpu));
   last_tick = now;
   last_tick_cpu = cpu;
   return G_SOURCE_CONTINUE;
@@ -442,6 +446,7 @@ main (int   argc,
   rss = g_new (double, sessions);
   end_ms = g_new (double, sessions);
   phase_gaps = g_hash_table_new (g_str_hash, g_str_equal);
+  phase_cpu = g_hash_table_new (g_str_hash, g_str_equal);
   tick = g_timeout_add (TICK_MS, tick_cb, NULL);
   for (guint i = 0; i < sessions; i++)
     {
@@ -517,6 +522,14 @@ main (int   argc,
       {
         g_autofree char *name = g_strdelimit (g_strdup (key), " ", '_');
         g_autofree char *line = g_strconcat ("max_stall_ms_during_", name, NULL);
+
+        print_number (line, "%.1f", (double) GPOINTER_TO_SIZE (value) / G_TIME_SPAN_MILLISECOND);
+      }
+    g_hash_table_iter_init (&iter, phase_cpu);
+    while (g_hash_table_iter_next (&iter, &key, &value))
+      {
+        g_autofree char *name = g_strdelimit (g_strdup (key), " ", '_');
+        g_autofree char *line = g_strconcat ("max_stall_cpu_ms_during_", name, NULL);
 
         print_number (line, "%.1f", (double) GPOINTER_TO_SIZE (value) / G_TIME_SPAN_MILLISECOND);
       }
