@@ -35,8 +35,8 @@
 #define READY_TIMEOUT_MS 30000
 /* The discard port of the loopback: the connection is refused at once. */
 #define PORTAL_URL "http://127.0.0.1:9/"
-#define STARTUP_RATIO_TARGET 1.25
-#define RSS_RATIO_TARGET 1.15
+#define STARTUP_RATIO_TARGET 1.10
+#define RSS_RATIO_TARGET 1.10
 
 typedef enum
 {
