@@ -16,12 +16,21 @@
 
 #include <curl/curl.h>
 #include <glib/gstdio.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 
 static KioskTestPortal *portal;
 static GSubprocess *provider;
 static char *issuer;
 static char *skip_reason;
+
+/* A crashed test must not leave its provider running. */
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
 
 /* Installs oidc-provider (cached in the build folder: npm ci runs again only when the lock
  * changes) and starts tests/oidc/provider.mjs; sets the issuer. */
@@ -83,6 +92,7 @@ start_provider (void)
     g_autofree char *script = g_build_filename (dir, "provider.mjs", NULL);
 
     g_subprocess_launcher_set_cwd (launcher, dir);
+    g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
     provider = g_subprocess_launcher_spawn (launcher, &error, node, script, port_file, NULL);
     g_assert_no_error (error);
   }
