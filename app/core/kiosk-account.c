@@ -191,36 +191,34 @@ get_client_id (KioskSignIn *self)
   return self->provider != NULL ? kiosk_portal_get_account_client_id (self->portal) : CLIENT_ID;
 }
 
-/* A token nobody will use: tell whoever issued it. */
-static void
-revoke_unused (KioskSignIn *self,
-               char        *token)
-{
-  KioskAccount unused = { .token = token };
-
-  if (self->provider != NULL)
-    {
-      if (self->provider->revocation_endpoint == NULL)
-        return;
-      unused.revocation_endpoint = self->provider->revocation_endpoint;
-      unused.client_id = (char *) get_client_id (self);
-    }
-  kiosk_account_revoke (self->portal, &unused);
-}
-
 typedef struct
 {
   KioskSignIn *self;
   char        *token;
   gint64       expires_at;
   char        *subject;     /* the ID token's, when an OpenID provider signed the citizen in */
+  char        *revocation_endpoint;   /* the provider's, nullable */
+  char        *client_id;             /* the provider's client id; NULL for the portal */
 } ProfileCall;
+
+/* A token nobody will use: tell whoever issued it (the provider known when it was issued, even
+ * if the sign-in was cancelled since). */
+static void
+revoke_unused (ProfileCall *call)
+{
+  KioskAccount unused = { .token = call->token, .revocation_endpoint = call->revocation_endpoint,
+                          .client_id = call->client_id };
+
+  kiosk_account_revoke (call->self->portal, &unused);
+}
 
 static void
 profile_call_free (ProfileCall *call)
 {
   wipe_free (call->token);
   g_free (call->subject);
+  g_free (call->revocation_endpoint);
+  g_free (call->client_id);
   g_object_unref (call->self);
   g_free (call);
 }
@@ -236,13 +234,13 @@ userinfo_done_cb (GObject      *object,
   g_autoptr(KioskPortalAnswer) answer = kiosk_portal_request_finish (KIOSK_PORTAL (object), result, &error);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    revoke_unused (self, call->token);
+    revoke_unused (call);
   else if (answer == NULL || answer->status != 200
            || g_strcmp0 (kiosk_json_get_string (answer->root, "sub"), call->subject) != 0)
     {
       /* OpenID Connect Core §5.3.2: a profile of someone else is not this sign-in's. */
       g_message ("Sign-in: the provider's profile could not be read (%ld)", answer ? answer->status : 0);
-      revoke_unused (self, call->token);
+      revoke_unused (call);
       set_state (self, KIOSK_SIGN_IN_FAILED);
     }
   else
@@ -267,7 +265,7 @@ id_token_checked_cb (GObject      *object,
 
   if (claims == NULL)
     {
-      revoke_unused (self, call->token);
+      revoke_unused (call);
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
           g_message ("Sign-in: the ID token was refused: %s", error->message);
@@ -293,7 +291,7 @@ profile_done_cb (GObject      *object,
 
   if (me == NULL || kiosk_json_get_string (me, "id") == NULL)
     {
-      revoke_unused (self, call->token);
+      revoke_unused (call);
       wipe_free (call->token);
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
@@ -349,6 +347,11 @@ token_done_cb (GObject      *object,
       call->self = g_object_ref (self);
       call->token = g_strdup (kiosk_json_get_string (answer->root, "access_token"));
       call->expires_at = g_get_monotonic_time () + CLAMP (lifetime, 60, 24 * 3600) * G_USEC_PER_SEC;
+      if (self->provider != NULL)
+        {
+          call->revocation_endpoint = g_strdup (self->provider->revocation_endpoint);
+          call->client_id = g_strdup (get_client_id (self));
+        }
       if (self->provider != NULL)
         kiosk_oidc_check_id_token_async (self->portal, self->provider, get_client_id (self),
                                          kiosk_json_get_string (answer->root, "id_token"),

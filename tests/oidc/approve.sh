@@ -13,7 +13,7 @@ trap 'rm -f "$jar" "$page"' EXIT
 
 field () { grep -o "name=\"$1\" value=\"[^\"]*\"" "$page" | head -n 1 | sed 's/.*value="//; s/"$//'; }
 action () { grep -o 'form autocomplete="off" action="[^"]*"' "$page" | head -n 1 | sed 's/.*action="//; s/"$//'; }
-get () { curl -sSf -L -c "$jar" -b "$jar" -o "$page" "$@"; }
+get () { curl -sSf -L --max-time 30 -c "$jar" -b "$jar" -o "$page" "$@"; }
 
 # The address with the code (the QR code's) asks to confirm with a form holding the xsrf token.
 get "$uri?user_code=$code"
