@@ -302,7 +302,10 @@ kiosk_application_activate (GApplication *application)
           g_autofree char *proxy = g_settings_get_string (self->settings, "portal-proxy");
 
           g_autofree char *key_path = g_settings_get_string (self->settings, "kiosk-key-path");
+          g_autofree char *issuer = g_settings_get_string (self->settings, "account-issuer");
+          g_autofree char *client_id = g_settings_get_string (self->settings, "account-client-id");
 
+          kiosk_portal_set_account_issuer (kiosk_context_get_portal (self->context), issuer, client_id);
           kiosk_portal_set_tls (kiosk_context_get_portal (self->context), ca_file, pins);
           kiosk_portal_set_proxy (kiosk_context_get_portal (self->context), proxy);
           {

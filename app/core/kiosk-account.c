@@ -3,6 +3,7 @@
 
 #include "kiosk-errors.h"
 #include "kiosk-json.h"
+#include "kiosk-oidc.h"
 
 #include <string.h>
 #include <stdio.h>
@@ -10,6 +11,7 @@
 #define CLIENT_ID "kiosk"
 #define DEVICE_GRANT "urn:ietf:params:oauth:grant-type:device_code"
 #define MAX_NETWORK_FAILURES 3
+#define OIDC_SCOPE "openid profile email phone address"
 
 static void
 wipe_free (char *secret)
@@ -32,6 +34,8 @@ kiosk_account_free (KioskAccount *account)
   g_free (account->email);
   g_free (account->phone);
   g_free (account->address);
+  g_free (account->revocation_endpoint);
+  g_free (account->client_id);
   g_free (account);
 }
 
@@ -88,6 +92,7 @@ struct _KioskSignIn
   guint             poll_source;
   guint             failures;
   KioskAccount     *account;         /* once approved */
+  KioskOidcProvider *provider;       /* nullable: the portal's own accounts when NULL */
 };
 
 G_DEFINE_FINAL_TYPE (KioskSignIn, kiosk_sign_in, G_TYPE_OBJECT)
@@ -151,12 +156,128 @@ account_from_profile (JsonObject *me,
   return account;
 }
 
+/* The standard claims (OpenID Connect Core §5.1), as the portal's profile words them. */
+static KioskAccount *
+account_from_claims (KioskSignIn *self,
+                     JsonObject  *claims,
+                     char        *token)
+{
+  KioskAccount *account = g_new0 (KioskAccount, 1);
+  JsonObject *address = kiosk_json_get_object (claims, "address");
+
+  account->token = token;
+  account->id = g_strdup (kiosk_json_get_string (claims, "sub"));
+  account->first_name = g_strdup (kiosk_json_get_string (claims, "given_name"));
+  account->last_name = g_strdup (kiosk_json_get_string (claims, "family_name"));
+  account->birth_date = g_strdup (kiosk_json_get_string (claims, "birthdate"));
+  account->email = g_strdup (kiosk_json_get_string (claims, "email"));
+  account->phone = g_strdup (kiosk_json_get_string (claims, "phone_number"));
+  if (kiosk_json_get_string (address, "street_address") != NULL)
+    account->address = g_strdup_printf ("%s, %s %s", kiosk_json_get_string (address, "street_address"),
+                                        kiosk_json_get_string (address, "postal_code") ?: "",
+                                        kiosk_json_get_string (address, "locality") ?: "");
+  else
+    account->address = g_strdup (kiosk_json_get_string (address, "formatted"));
+  if (account->address != NULL)
+    g_strstrip (account->address);
+  account->revocation_endpoint = g_strdup (self->provider->revocation_endpoint);
+  account->client_id = g_strdup (kiosk_portal_get_account_client_id (self->portal));
+  return account;
+}
+
+static const char *
+get_client_id (KioskSignIn *self)
+{
+  return self->provider != NULL ? kiosk_portal_get_account_client_id (self->portal) : CLIENT_ID;
+}
+
 typedef struct
 {
   KioskSignIn *self;
   char        *token;
   gint64       expires_at;
+  char        *subject;     /* the ID token's, when an OpenID provider signed the citizen in */
+  char        *revocation_endpoint;   /* the provider's, nullable */
+  char        *client_id;             /* the provider's client id; NULL for the portal */
 } ProfileCall;
+
+/* A token nobody will use: tell whoever issued it (the provider known when it was issued, even
+ * if the sign-in was cancelled since). */
+static void
+revoke_unused (ProfileCall *call)
+{
+  KioskAccount unused = { .token = call->token, .revocation_endpoint = call->revocation_endpoint,
+                          .client_id = call->client_id };
+
+  kiosk_account_revoke (call->self->portal, &unused);
+}
+
+static void
+profile_call_free (ProfileCall *call)
+{
+  wipe_free (call->token);
+  g_free (call->subject);
+  g_free (call->revocation_endpoint);
+  g_free (call->client_id);
+  g_object_unref (call->self);
+  g_free (call);
+}
+
+static void
+userinfo_done_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  ProfileCall *call = user_data;
+  KioskSignIn *self = call->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KioskPortalAnswer) answer = kiosk_portal_request_finish (KIOSK_PORTAL (object), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    revoke_unused (call);
+  else if (answer == NULL || answer->status != 200
+           || g_strcmp0 (kiosk_json_get_string (answer->root, "sub"), call->subject) != 0)
+    {
+      /* OpenID Connect Core §5.3.2: a profile of someone else is not this sign-in's. */
+      g_message ("Sign-in: the provider's profile could not be read (%ld)", answer ? answer->status : 0);
+      revoke_unused (call);
+      set_state (self, KIOSK_SIGN_IN_FAILED);
+    }
+  else
+    {
+      g_clear_pointer (&self->account, kiosk_account_free);
+      self->account = account_from_claims (self, answer->root, g_steal_pointer (&call->token));
+      self->account->expires_at = call->expires_at;
+      set_state (self, KIOSK_SIGN_IN_APPROVED);
+    }
+  profile_call_free (call);
+}
+
+static void
+id_token_checked_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  ProfileCall *call = user_data;
+  KioskSignIn *self = call->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) claims = kiosk_oidc_check_id_token_finish (result, &error);
+
+  if (claims == NULL)
+    {
+      revoke_unused (call);
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_message ("Sign-in: the ID token was refused: %s", error->message);
+          set_state (self, KIOSK_SIGN_IN_FAILED);
+        }
+      profile_call_free (call);
+      return;
+    }
+  call->subject = g_strdup (kiosk_json_get_string (claims, "sub"));
+  kiosk_portal_request_async (self->portal, "GET", self->provider->userinfo_endpoint, NULL, NULL,
+                              call->token, self->cancellable, userinfo_done_cb, call);
+}
 
 static void
 profile_done_cb (GObject      *object,
@@ -170,10 +291,7 @@ profile_done_cb (GObject      *object,
 
   if (me == NULL || kiosk_json_get_string (me, "id") == NULL)
     {
-      /* A token nobody will use: tell the portal. */
-      KioskAccount unused = { .token = call->token };
-
-      kiosk_account_revoke (KIOSK_PORTAL (object), &unused);
+      revoke_unused (call);
       wipe_free (call->token);
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
@@ -229,8 +347,18 @@ token_done_cb (GObject      *object,
       call->self = g_object_ref (self);
       call->token = g_strdup (kiosk_json_get_string (answer->root, "access_token"));
       call->expires_at = g_get_monotonic_time () + CLAMP (lifetime, 60, 24 * 3600) * G_USEC_PER_SEC;
-      kiosk_portal_call_json_with_token_async (self->portal, "GET", "api/account/me", NULL, call->token,
-                                               self->cancellable, profile_done_cb, call);
+      if (self->provider != NULL)
+        {
+          call->revocation_endpoint = g_strdup (self->provider->revocation_endpoint);
+          call->client_id = g_strdup (get_client_id (self));
+        }
+      if (self->provider != NULL)
+        kiosk_oidc_check_id_token_async (self->portal, self->provider, get_client_id (self),
+                                         kiosk_json_get_string (answer->root, "id_token"),
+                                         self->cancellable, id_token_checked_cb, call);
+      else
+        kiosk_portal_call_json_with_token_async (self->portal, "GET", "api/account/me", NULL, call->token,
+                                                 self->cancellable, profile_done_cb, call);
       /* The raw answer held the token too. */
       json_object_remove_member (answer->root, "access_token");
     }
@@ -267,8 +395,10 @@ poll_cb (gpointer user_data)
       return G_SOURCE_REMOVE;
     }
   form = form_encode ("grant_type", DEVICE_GRANT, "device_code", self->device_code,
-                      "client_id", CLIENT_ID, NULL);
-  kiosk_portal_request_async (self->portal, "POST", "oauth/token", "application/x-www-form-urlencoded",
+                      "client_id", get_client_id (self), NULL);
+  kiosk_portal_request_async (self->portal, "POST",
+                              self->provider ? self->provider->token_endpoint : "oauth/token",
+                              "application/x-www-form-urlencoded",
                               form, NULL, self->cancellable, token_done_cb, g_object_ref (self));
   explicit_bzero (form, strlen (form));
   return G_SOURCE_REMOVE;
@@ -332,26 +462,68 @@ clear (KioskSignIn *self)
   g_clear_pointer (&self->verification_uri, g_free);
   g_clear_pointer (&self->verification_uri_complete, g_free);
   g_clear_pointer (&self->account, kiosk_account_free);
+  /* Discovered again at each sign-in: the issuer's endpoints may move. */
+  g_clear_pointer (&self->provider, kiosk_oidc_provider_free);
   self->failures = 0;
+}
+
+static void
+request_code (KioskSignIn *self)
+{
+  g_autofree char *form = form_encode ("client_id", get_client_id (self),
+                                       "scope", self->provider ? OIDC_SCOPE : "profile dossiers", NULL);
+
+  kiosk_portal_request_async (self->portal, "POST",
+                              self->provider ? self->provider->device_authorization_endpoint
+                                             : "oauth/device_authorization",
+                              "application/x-www-form-urlencoded", form, NULL, self->cancellable,
+                              authorization_done_cb, g_object_ref (self));
+}
+
+static void
+discovery_done_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(KioskSignIn) self = user_data;
+  g_autoptr(GError) error = NULL;
+  KioskOidcProvider *provider = kiosk_oidc_discover_finish (result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->state != KIOSK_SIGN_IN_STARTING)
+    {
+      kiosk_oidc_provider_free (provider);
+      return;
+    }
+  if (provider == NULL)
+    {
+      g_message ("Sign-in: the account provider could not be discovered: %s", error->message);
+      set_state (self, KIOSK_SIGN_IN_FAILED);
+      return;
+    }
+  self->provider = provider;
+  request_code (self);
 }
 
 /**
  * kiosk_sign_in_start:
  *
- * Asks the portal for a new code (forgetting any earlier one), then polls at the interval the
- * portal gives until the citizen approves or refuses on their phone, or the code expires.
+ * Asks the portal (or the OpenID provider, found first by discovery) for a new code,
+ * forgetting any earlier one, then polls at the interval it gives until the citizen approves
+ * or refuses on their phone, or the code expires.
  */
 void
 kiosk_sign_in_start (KioskSignIn *self)
 {
-  g_autofree char *form = form_encode ("client_id", CLIENT_ID, "scope", "profile dossiers", NULL);
+  const char *issuer = kiosk_portal_get_account_issuer (self->portal);
 
   clear (self);
   self->cancellable = g_cancellable_new ();
   set_state (self, KIOSK_SIGN_IN_STARTING);
-  kiosk_portal_request_async (self->portal, "POST", "oauth/device_authorization",
-                              "application/x-www-form-urlencoded", form, NULL, self->cancellable,
-                              authorization_done_cb, g_object_ref (self));
+  if (issuer != NULL)
+    kiosk_oidc_discover_async (self->portal, issuer, self->cancellable, discovery_done_cb,
+                               g_object_ref (self));
+  else
+    request_code (self);
 }
 
 /* Stops asking and forgets the code; a token not yet taken (the citizen said "this is not me",
@@ -604,11 +776,15 @@ void
 kiosk_account_revoke (KioskPortal        *portal,
                       const KioskAccount *account)
 {
-  g_autofree char *form = form_encode ("token", account->token, "token_type_hint", "access_token",
-                                       "client_id", CLIENT_ID, NULL);
+  g_autofree char *form = NULL;
 
-  kiosk_portal_request_async (portal, "POST", "oauth/revoke", "application/x-www-form-urlencoded",
-                              form, NULL, NULL, revoke_done_cb, NULL);
+  if (account->client_id != NULL && account->revocation_endpoint == NULL)
+    return;   /* a provider that does not revoke: its token expires by itself */
+  form = form_encode ("token", account->token, "token_type_hint", "access_token",
+                      "client_id", account->client_id ? account->client_id : CLIENT_ID, NULL);
+  kiosk_portal_request_async (portal, "POST",
+                              account->revocation_endpoint ? account->revocation_endpoint : "oauth/revoke",
+                              "application/x-www-form-urlencoded", form, NULL, NULL, revoke_done_cb, NULL);
   explicit_bzero (form, strlen (form));
 }
 

@@ -3,7 +3,12 @@
  *
  * The access token lives in this process's memory only: it is not written to disk nor logged,
  * it is revoked on the portal and wiped when the session ends. A dossier that waits in the
- * outbox carries instead a grant the portal issued for that one dossier. */
+ * outbox carries instead a grant the portal issued for that one dossier.
+ *
+ * The accounts are the portal's own (its `oauth/` paths), or, when the portal client has an
+ * account issuer (kiosk_portal_set_account_issuer()), an OpenID Connect provider's, found by
+ * discovery: its ID token is checked (kiosk-oidc.h), the profile read from its userinfo, and its
+ * access token is the one the portal's account endpoints take. */
 #pragma once
 
 #include "kiosk-portal.h"
@@ -21,6 +26,8 @@ typedef struct
   char *email;        /* nullable */
   char *phone;        /* nullable */
   char *address;      /* nullable */
+  char *revocation_endpoint; /* nullable: the OpenID provider's, when the account is there */
+  char *client_id;           /* nullable: this kiosk's at that provider */
 } KioskAccount;
 
 void          kiosk_account_free (KioskAccount *account);

@@ -32,6 +32,8 @@ struct _KioskPortal
   GBytes  *signing_key;  /* nullable: the kiosk's HMAC key; requests are signed when set */
   GError  *signing_error; /* nullable: why the configured key could not be loaded */
   KioskJournal *journal; /* nullable: its head goes with every submission */
+  char    *account_issuer;    /* nullable: the citizens' OpenID provider; the portal when NULL */
+  char    *account_client_id; /* this kiosk's client id at that provider */
 };
 
 G_DEFINE_FINAL_TYPE (KioskPortal, kiosk_portal, G_TYPE_OBJECT)
@@ -60,6 +62,8 @@ kiosk_portal_finalize (GObject *object)
   g_clear_pointer (&self->signing_key, g_bytes_unref);
   g_clear_error (&self->signing_error);
   g_clear_object (&self->journal);
+  g_free (self->account_issuer);
+  g_free (self->account_client_id);
 
   G_OBJECT_CLASS (kiosk_portal_parent_class)->finalize (object);
 }
@@ -153,6 +157,38 @@ const char *
 kiosk_portal_get_base_url (KioskPortal *self)
 {
   return self->base_url;
+}
+
+/**
+ * kiosk_portal_set_account_issuer:
+ * @issuer: (nullable): the OpenID Connect issuer of the citizens' accounts (GSettings
+ *   `account-issuer`); %NULL or "" for the portal's own device flow
+ * @client_id: (nullable): this kiosk's client id at that provider; "kiosk" when %NULL or ""
+ *
+ * Where KioskSignIn finds the account provider (kiosk-account.h).
+ */
+void
+kiosk_portal_set_account_issuer (KioskPortal *self,
+                                 const char  *issuer,
+                                 const char  *client_id)
+{
+  g_free (self->account_issuer);
+  g_free (self->account_client_id);
+  self->account_issuer = issuer != NULL && *issuer != '\0' ? g_strdup (issuer) : NULL;
+  self->account_client_id = g_strdup (client_id != NULL && *client_id != '\0' ? client_id : "kiosk");
+}
+
+/* Returns: (nullable): the issuer set by kiosk_portal_set_account_issuer() */
+const char *
+kiosk_portal_get_account_issuer (KioskPortal *self)
+{
+  return self->account_issuer;
+}
+
+const char *
+kiosk_portal_get_account_client_id (KioskPortal *self)
+{
+  return self->account_client_id != NULL ? self->account_client_id : "kiosk";
 }
 
 /**
@@ -308,6 +344,13 @@ kiosk_portal_is_signing (KioskPortal *self)
   return self->signing_key != NULL;
 }
 
+static gboolean
+is_portal_url (KioskPortal *self,
+               const char  *url)
+{
+  return g_str_has_prefix (url, self->base_url);
+}
+
 /* Adds the signature headers for a request whose body has the given hex sha256. */
 static struct curl_slist *
 append_signature (KioskPortal       *self,
@@ -323,6 +366,10 @@ append_signature (KioskPortal       *self,
   g_autofree char *time_header = NULL;
   g_autofree char *signature_header = NULL;
 
+  /* An OpenID provider's endpoint is no business of the portal's: neither the kiosk's id nor its
+   * signature go there. */
+  if (!is_portal_url (self, url))
+    return headers;
   headers = curl_slist_append (headers, id_header);
   if (self->signing_key == NULL || uri == NULL)
     return headers;
@@ -421,7 +468,11 @@ request_new (KioskPortal *self,
   Request *request = g_new0 (Request, 1);
 
   request->portal = g_object_ref (self);
-  request->url = g_strconcat (self->base_url, path, NULL);
+  /* An absolute URL is an OpenID provider's endpoint, from its discovery document. */
+  if (g_str_has_prefix (path, "https://") || g_str_has_prefix (path, "http://"))
+    request->url = g_strdup (path);
+  else
+    request->url = g_strconcat (self->base_url, path, NULL);
   request->body = g_byte_array_new ();
   request->max_body = max_body;
   request->context = g_main_context_ref_thread_default ();
@@ -688,7 +739,7 @@ create_handle (Request *request)
   /* Only the proxy the settings name: libcurl would otherwise obey http_proxy and its kind from
    * whatever environment the kiosk was started in, and send the citizen's dossier there. */
   curl_easy_setopt (curl, CURLOPT_PROXY, self->proxy != NULL ? self->proxy : "");
-  if (self->pinned_key != NULL)
+  if (self->pinned_key != NULL && is_portal_url (self, request->url))
     curl_easy_setopt (curl, CURLOPT_PINNEDPUBLICKEY, self->pinned_key);
   curl_easy_setopt (curl, CURLOPT_CONNECTTIMEOUT_MS, (long) self->connect_ms);
   curl_easy_setopt (curl, CURLOPT_TIMEOUT_MS, (long) self->total_ms);

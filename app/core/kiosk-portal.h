@@ -75,6 +75,11 @@ KioskPortal  *kiosk_portal_new                    (const char           *base_ur
                                                    const char           *kiosk_id,
                                                    GError              **error);
 const char   *kiosk_portal_get_base_url           (KioskPortal          *self);
+void          kiosk_portal_set_account_issuer     (KioskPortal          *self,
+                                                   const char           *issuer,
+                                                   const char           *client_id);
+const char   *kiosk_portal_get_account_issuer     (KioskPortal          *self);
+const char   *kiosk_portal_get_account_client_id  (KioskPortal          *self);
 void          kiosk_portal_set_timeouts           (KioskPortal          *self,
                                                    guint                 connect_ms,
                                                    guint                 total_ms);

@@ -5,7 +5,12 @@
  * token.
  *
  * Tokens, device codes and grants are stored as SHA-256 digests: the database never holds a
- * secret that works. Runs on the main loop's thread like the rest of the portal. */
+ * secret that works. Runs on the main loop's thread like the rest of the portal.
+ *
+ * With --account-issuer, the account endpoints also take the access tokens of that OpenID
+ * Connect provider: a token the portal did not issue is shown to the provider's userinfo
+ * endpoint (found by discovery) at each request, so a token revoked there is refused here at
+ * once; the account is the provider's `sub`, its profile the standard claims. */
 #include "kiosk-portal-private.h"
 
 #include "kiosk-json.h"
@@ -26,6 +31,10 @@ struct _KioskPortalAccounts
   guint       slow_down_fault;
   guint       slow_down_answers;
   guint       polls;
+  char       *issuer;              /* nullable: an OpenID provider whose tokens are taken too */
+  char       *userinfo_endpoint;   /* from its discovery document, once read */
+  SoupSession *session;
+  GHashTable *provider_accounts;   /* sub → JsonObject, the claims as the portal's profile */
 };
 
 static const char schema_sql[] =
@@ -111,6 +120,8 @@ kiosk_portal_accounts_new (sqlite3     *db,
   self->accounts = json_array_ref (json_node_get_array (root));
   self->interval = MAX (interval, 1);
   self->expires_in = 600;
+  self->provider_accounts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                   (GDestroyNotify) json_object_unref);
   return self;
 }
 
@@ -120,6 +131,10 @@ kiosk_portal_accounts_free (KioskPortalAccounts *self)
   if (self == NULL)
     return;
   json_array_unref (self->accounts);
+  g_free (self->issuer);
+  g_free (self->userinfo_endpoint);
+  g_clear_object (&self->session);
+  g_clear_pointer (&self->provider_accounts, g_hash_table_unref);
   g_free (self);
 }
 
@@ -146,7 +161,89 @@ find_account (KioskPortalAccounts *self,
           && g_strcmp0 (kiosk_json_get_string (json_node_get_object (node), "id"), id) == 0)
         return json_node_get_object (node);
     }
-  return NULL;
+  return id != NULL ? g_hash_table_lookup (self->provider_accounts, id) : NULL;
+}
+
+void
+kiosk_portal_accounts_set_issuer (KioskPortalAccounts *self,
+                                  const char          *issuer)
+{
+  g_free (self->issuer);
+  self->issuer = issuer != NULL && *issuer != '\0' ? g_strdup (issuer) : NULL;
+  g_clear_pointer (&self->userinfo_endpoint, g_free);
+  if (self->session == NULL)
+    self->session = soup_session_new_with_options ("timeout", 10, NULL);
+}
+
+/* One blocking GET to the provider. Returns: (transfer full) (nullable): its JSON object when it
+ * answered 200 */
+static JsonObject *
+get_from_provider (KioskPortalAccounts *self,
+                   const char          *url,
+                   const char          *bearer)
+{
+  g_autoptr(SoupMessage) message = soup_message_new ("GET", url);
+  g_autoptr(GBytes) body = NULL;
+  g_autofree char *authorization = NULL;
+
+  if (message == NULL)
+    return NULL;
+  if (bearer != NULL)
+    {
+      authorization = g_strdup_printf ("Bearer %s", bearer);
+      soup_message_headers_replace (soup_message_get_request_headers (message), "Authorization", authorization);
+    }
+  body = soup_session_send_and_read (self->session, message, NULL, NULL);
+  if (body == NULL || soup_message_get_status (message) != SOUP_STATUS_OK)
+    return NULL;
+  return kiosk_json_parse_object (g_bytes_get_data (body, NULL), g_bytes_get_size (body), NULL);
+}
+
+/* The provider's account that @token belongs to, asked of its userinfo endpoint, with the
+ * profile kept for "me". Returns: (transfer full) (nullable): its `sub` */
+static char *
+provider_subject (KioskPortalAccounts *self,
+                  const char          *token)
+{
+  g_autoptr(JsonObject) claims = NULL;
+  JsonObject *profile, *address;
+  const char *sub;
+
+  if (self->issuer == NULL)
+    return NULL;
+  if (self->userinfo_endpoint == NULL)
+    {
+      g_autofree char *url = g_strconcat (self->issuer, g_str_has_suffix (self->issuer, "/") ? "" : "/",
+                                          ".well-known/openid-configuration", NULL);
+      g_autoptr(JsonObject) document = get_from_provider (self, url, NULL);
+
+      if (g_strcmp0 (kiosk_json_get_string (document, "issuer"), self->issuer) != 0)
+        return NULL;
+      self->userinfo_endpoint = g_strdup (kiosk_json_get_string (document, "userinfo_endpoint"));
+      if (self->userinfo_endpoint == NULL)
+        return NULL;
+    }
+  claims = get_from_provider (self, self->userinfo_endpoint, token);
+  sub = kiosk_json_get_string (claims, "sub");
+  if (sub == NULL)
+    return NULL;
+  profile = json_object_new ();
+  address = kiosk_json_get_object (claims, "address");
+  json_object_set_string_member (profile, "id", sub);
+  json_object_set_string_member (profile, "first_name", kiosk_json_get_string (claims, "given_name"));
+  json_object_set_string_member (profile, "last_name", kiosk_json_get_string (claims, "family_name"));
+  json_object_set_string_member (profile, "birth_date", kiosk_json_get_string (claims, "birthdate"));
+  json_object_set_string_member (profile, "email", kiosk_json_get_string (claims, "email"));
+  json_object_set_string_member (profile, "phone", kiosk_json_get_string (claims, "phone_number"));
+  if (address != NULL)
+    {
+      g_autofree char *text = g_strdup_printf ("%s, %s %s", kiosk_json_get_string (address, "street_address") ?: "",
+                                               kiosk_json_get_string (address, "postal_code") ?: "",
+                                               kiosk_json_get_string (address, "locality") ?: "");
+      json_object_set_string_member (profile, "address", text);
+    }
+  g_hash_table_replace (self->provider_accounts, g_strdup (sub), profile);
+  return g_strdup (sub);
 }
 
 static void
@@ -504,6 +601,8 @@ authenticate (KioskPortalAccounts *self,
       if (sqlite3_step (stmt) == SQLITE_ROW)
         account = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
       sqlite3_finalize (stmt);
+      if (account == NULL)
+        account = provider_subject (self, header + 7);
     }
   if (account == NULL || find_account (self, account) == NULL)
     {
@@ -714,6 +813,17 @@ kiosk_portal_accounts_owner_of (KioskPortalAccounts *self,
   if (sqlite3_step (stmt) == SQLITE_ROW)
     account = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
   sqlite3_finalize (stmt);
+  if (account == NULL && (account = provider_subject (self, header + 7)) != NULL)
+    {
+      /* The provider's account: is the dossier attached to it? */
+      sqlite3_prepare_v2 (self->db, "SELECT 1 FROM dossier_accounts WHERE account = ?1 AND idempotency_key = ?2",
+                          -1, &stmt, NULL);
+      sqlite3_bind_text (stmt, 1, account, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (stmt, 2, idempotency_key, -1, SQLITE_TRANSIENT);
+      if (sqlite3_step (stmt) != SQLITE_ROW)
+        g_clear_pointer (&account, g_free);
+      sqlite3_finalize (stmt);
+    }
   if (account != NULL && find_account (self, account) == NULL)
     g_clear_pointer (&account, g_free);
   return account;

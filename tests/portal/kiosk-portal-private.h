@@ -151,6 +151,8 @@ KioskPortalAccounts *kiosk_portal_accounts_new            (sqlite3             *
                                                            guint                interval,
                                                            GError             **error);
 void                 kiosk_portal_accounts_free           (KioskPortalAccounts *self);
+void                 kiosk_portal_accounts_set_issuer     (KioskPortalAccounts *self,
+                                                           const char          *issuer);
 gboolean             kiosk_portal_accounts_reset          (KioskPortalAccounts *self);
 void                 kiosk_portal_accounts_handle_oauth   (KioskPortalAccounts *self,
                                                            SoupServerMessage   *msg,

@@ -1465,6 +1465,7 @@ main (int   argc,
   g_autofree char *kiosk_key = NULL;
   int port = 0;
   int device_interval = 5;
+  g_autofree char *account_issuer = NULL;
   const GOptionEntry entries[] = {
     { "port", 0, 0, G_OPTION_ARG_INT, &port, "Port on 127.0.0.1 (0 picks a free one)", "N" },
     { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &data_dir, "Where the database and files go",
@@ -1477,6 +1478,8 @@ main (int   argc,
     { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key, "Private key of --tls-cert (PEM)", "FILE" },
     { "accounts", 0, 0, G_OPTION_ARG_FILENAME, &portal.accounts_path,
       "Citizen accounts for the sign-in demo (JSON)", "FILE" },
+    { "account-issuer", 0, 0, G_OPTION_ARG_STRING, &account_issuer,
+      "Also take the access tokens of this OpenID Connect provider (checked at its userinfo)", "URL" },
     { "device-interval", 0, 0, G_OPTION_ARG_INT, &device_interval,
       "Seconds between a kiosk's polls in the device sign-in (default 5)", "S" },
     { "appointments", 0, 0, G_OPTION_ARG_FILENAME, &portal.appointments_path,
@@ -1558,8 +1561,11 @@ main (int   argc,
                   g_clear_pointer (&portal.store, kiosk_portal_store_free);
                 }
               else
-                portal.followup = kiosk_portal_followup_new (portal.store, portal.accounts,
-                                                             portal.procedures, portal.in_flight);
+                {
+                  kiosk_portal_accounts_set_issuer (portal.accounts, account_issuer);
+                  portal.followup = kiosk_portal_followup_new (portal.store, portal.accounts,
+                                                               portal.procedures, portal.in_flight);
+                }
             }
         }
     }
