@@ -2,7 +2,7 @@
 # check-layers.sh SOURCE_DIR: the architecture's rules that a grep can check (docs/architecture.md,
 # "Where each rule lives"). TAP, one test per rule.
 src=${1:?source dir}
-echo "1..5"
+echo "1..6"
 
 # The core library must not use GTK or libadwaita (meson gives it no GTK dependency; this also
 # catches a header that would sneak in through another include path).
@@ -51,4 +51,14 @@ if found=$(grep -nE 'kiosk_[a-z_]+_page_(new|reset) \(' "$src"/app/kiosk-window.
   echo "not ok 5 the window builds or resets a page by name"
 else
   echo "ok 5 the window builds and resets pages through KioskPage"
+fi
+
+# A worker hands its results to the main context through kiosk_dispatch() (kiosk-dispatch.c):
+# g_main_context_invoke() runs the function on the worker's own thread whenever it can take the
+# context, which a camera frame or a scan's progress then did, touching widgets off the main thread.
+if found=$(grep -rn 'g_main_context_invoke[_a-z]* (' "$src"/app --include='*.c'); then
+  echo "$found" | sed 's/^/# /'
+  echo "not ok 6 g_main_context_invoke can run a worker's callback on the worker's thread"
+else
+  echo "ok 6 workers hand results to the main context as sources (kiosk_dispatch)"
 fi

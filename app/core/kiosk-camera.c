@@ -7,6 +7,7 @@
  * the photo is taken. Stopping sets the pipeline to NULL in a worker (a V4L2 device can take a
  * while to let go). */
 #include "kiosk-camera.h"
+#include "kiosk-dispatch.h"
 
 #include <gst/app/gstappsink.h>
 #include <gst/gst.h>
@@ -130,8 +131,7 @@ new_sample_cb (GstAppSink *sink,
   self->frame_pending |= notify;
   g_mutex_unlock (&self->lock);
   if (notify)
-    g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, emit_frame_cb, g_object_ref (self),
-                                g_object_unref);
+    kiosk_dispatch (self->context, emit_frame_cb, g_object_ref (self), g_object_unref);
   return GST_FLOW_OK;
 }
 

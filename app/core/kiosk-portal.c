@@ -3,6 +3,7 @@
  * Policy: plain http only to loopback; https always verifies the peer. A response body is capped
  * (a hostile or broken portal cannot exhaust memory) and parsed with kiosk_json_parse(). */
 #include "kiosk-portal.h"
+#include "kiosk-dispatch.h"
 
 #include "kiosk-catalogue.h"
 #include "kiosk-signature.h"
@@ -578,8 +579,7 @@ transfer_info_cb (void       *user_data,
       idle->data = request->progress_data;
       idle->sent = ulnow;
       idle->total = ultotal;
-      g_main_context_invoke_full (request->context, G_PRIORITY_DEFAULT, report_progress_cb,
-                                  idle, g_free);
+      kiosk_dispatch (request->context, report_progress_cb, idle, g_free);
     }
   return 0;
 }

@@ -8,6 +8,7 @@
  * data came for a while, and as soon as its answer has been read. A partial page is zeroed and
  * discarded. */
 #include "kiosk-scanner.h"
+#include "kiosk-dispatch.h"
 
 #include "kiosk-errors.h"
 #include "kiosk-hardening.h"
@@ -150,7 +151,7 @@ report_progress (Job        *job,
   idle->data = job->progress_data;
   idle->fraction = fraction;
   idle->partial = partial;
-  g_main_context_invoke_full (job->context, G_PRIORITY_DEFAULT, report_progress_cb, idle, free_progress_idle);
+  kiosk_dispatch (job->context, report_progress_cb, idle, free_progress_idle);
 }
 
 /* The page as it arrives, shrunk to at most PREVIEW_SIDE pixels a side: each of its rows is
@@ -848,8 +849,7 @@ run_job (KioskScanner *self,
                   idle->func = job->page_func;
                   idle->data = job->page_data;
                   idle->image = page;
-                  g_main_context_invoke_full (job->context, G_PRIORITY_DEFAULT, deliver_page_cb, idle,
-                                              (GDestroyNotify) free_page_idle);
+                  kiosk_dispatch (job->context, deliver_page_cb, idle, (GDestroyNotify) free_page_idle);
                   n_pages++;
                 }
             }
