@@ -10,6 +10,7 @@
  *   END\n
  * or ERROR <code> <message>\n with code 1 unreadable, 2 too large, 3 not a JPEG, PNG or PDF. */
 #include "kiosk-document.h"
+#include "kiosk-helper-confine.h"
 #include "kiosk-image.h"
 
 #include <cairo.h>
@@ -155,6 +156,15 @@ main (void)
   limit (RLIMIT_AS, (rlim_t) 512 * 1024 * 1024);
   limit (RLIMIT_CPU, 20);
   limit (RLIMIT_CORE, 0);
+  /* No file written anywhere (stdout is a pipe), and few open at once. */
+  limit (RLIMIT_FSIZE, 0);
+  limit (RLIMIT_NOFILE, 64);
+  {
+    g_autoptr(GError) error = NULL;
+
+    if (!kiosk_helper_confine (KIOSK_CONFINE_IMPORT, &error))
+      return fail (1, error->message);
+  }
 
   while ((n = read (STDIN_FILENO, buffer, sizeof buffer)) > 0)
     {
