@@ -46,6 +46,18 @@ listen_on_loopback (int *port)
   return fd;
 }
 
+/* The helper's output as lines (it is not NUL-terminated). */
+static char **
+split_lines (GBytes *out)
+{
+  gsize size;
+  const char *data = g_bytes_get_data (out, &size);
+  g_autofree char *text = g_strndup (data, size);
+
+  g_test_message ("%s", text);
+  return g_strsplit (text, "\n", -1);
+}
+
 static const char *
 find_line (char       **lines,
            const char  *prefix)
@@ -84,8 +96,12 @@ test_confined (void)
     out = kiosk_sandbox_run (KIOSK_SANDBOX_IMPORT, argv, NULL, 1 << 20, 120000, NULL, &error);
     g_unsetenv ("KIOSK_SANDBOX");
     g_assert_no_error (error);
-    lines = g_strsplit (g_bytes_get_data (out, NULL), "\n", -1);
-    g_assert_cmpstr (find_line (lines, g_strdup_printf ("SANDBOX OPEN %s ", key)), ==, "ok");
+    lines = split_lines (out);
+    {
+      g_autofree char *prefix = g_strdup_printf ("SANDBOX OPEN %s ", key);
+
+      g_assert_cmpstr (find_line (lines, prefix), ==, "ok");
+    }
     g_assert_cmpstr (find_line (lines, "SANDBOX CONNECT "), ==, "ok");
     g_assert_nonnull (find_line (lines, "ENV KIOSK_TEST_SECRET="));
     g_clear_pointer (&lines, g_strfreev);
@@ -99,9 +115,8 @@ test_confined (void)
 
     out = kiosk_sandbox_run (KIOSK_SANDBOX_IMPORT, argv, NULL, 1 << 20, 120000, NULL, &error);
     g_assert_no_error (error);
-    lines = g_strsplit (g_bytes_get_data (out, NULL), "\n", -1);
+    lines = split_lines (out);
   }
-  g_test_message ("%s", (const char *) g_bytes_get_data (out, NULL));
   g_assert_nonnull (find_line (lines, "END"));
 
   /* An empty environment (bwrap sets PWD alone, to "/"). */
