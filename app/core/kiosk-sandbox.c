@@ -5,9 +5,9 @@
  * SANE backend). A decoder bug exploited there must find nothing to take and nowhere to send it:
  * in the sandbox there is no network (a network namespace of its own, with only a loopback that
  * is down), an empty environment (no display, no session bus), a filesystem made of /usr, the
- * fonts' configuration and the helper itself, read-only, a private /tmp, /proc and /dev; none of
- * the kiosk's data folder, keys or home. The helper is the only process of its own PID, IPC and
- * UTS namespaces, in a new session (no TIOCSTI into a terminal), with no capabilities. It dies
+ * fonts' configuration and the helper itself, read-only, a private /tmp and /dev, no /proc; none of
+ * the kiosk's data folder, keys or home. The helper is the only process of its own PID and IPC
+ * namespaces, in a new session (no TIOCSTI into a terminal), with no capabilities. It dies
  * with the kiosk: bwrap's --die-with-parent, and PR_SET_PDEATHSIG on bwrap itself. The helper
  * then installs its own seccomp filter before it reads anything (kiosk-helper-confine.c).
  *
@@ -105,8 +105,11 @@ build_argv (KioskSandboxProfile   profile,
     }
 
   g_ptr_array_add (args, g_strdup (bwrap));
-  for (const char *option = "--unshare-all\0--die-with-parent\0--new-session\0--clearenv\0"
-                            "--cap-drop\0ALL\0";
+  /* No --unshare-uts or --unshare-cgroup (nothing there to protect, and kiosk-cage.service's
+   * RestrictNamespaces= then allows fewer kinds); no --proc: a hardened unit's /proc has
+   * read-only parts (ProtectKernelTunables=), and the kernel refuses a new procfs then. */
+  for (const char *option = "--unshare-user\0--unshare-ipc\0--unshare-pid\0--unshare-net\0"
+                            "--die-with-parent\0--new-session\0--clearenv\0--cap-drop\0ALL\0";
        *option != '\0'; option += strlen (option) + 1)
     g_ptr_array_add (args, g_strdup (option));
   add_bind (args, "--ro-bind", "/usr");
@@ -115,8 +118,6 @@ build_argv (KioskSandboxProfile   profile,
   add_bind (args, "--ro-bind-try", "/etc/ld.so.cache");
   add_bind (args, "--ro-bind-try", "/etc/fonts");
   add_bind (args, "--ro-bind-try", "/var/cache/fontconfig");
-  g_ptr_array_add (args, g_strdup ("--proc"));
-  g_ptr_array_add (args, g_strdup ("/proc"));
   g_ptr_array_add (args, g_strdup ("--dev"));
   g_ptr_array_add (args, g_strdup ("/dev"));
   g_ptr_array_add (args, g_strdup ("--tmpfs"));
