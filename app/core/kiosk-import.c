@@ -218,9 +218,9 @@ read_from_stick (const char  *root,
 
 /* The helper's whole answer: the converted file, a preview and the lines around them. */
 #define IMPORT_MAX_OUTPUT ((gsize) 2 * KIOSK_IMPORT_MAX_SIZE + 4096 * 4096 * 3)
-/* Wall-clock time a conversion may take (the helper's CPU limit is 20 s); KIOSK_IMPORT_TIMEOUT_MS
- * shortens it in tests. */
-#define IMPORT_TIMEOUT_MS 60000
+/* Wall-clock time a conversion may take (the helper's CPU limit is 40 s: a PDF's pages are each
+ * drawn at 300 dpi); KIOSK_IMPORT_TIMEOUT_MS shortens it in tests. */
+#define IMPORT_TIMEOUT_MS 90000
 
 static guint
 import_timeout_ms (void)
