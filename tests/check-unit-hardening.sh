@@ -5,8 +5,9 @@
 #  2. `systemd-analyze verify` still passes (tests/check-unit.sh);
 #  3. what bubblewrap needs is left: user, mount, PID, network and IPC namespaces, the @mount
 #     system calls, /proc/sys readable (no ProcSubset=pid), the real user IDs (no PrivateUsers=);
-#  4. as root (CI): the sandbox tests run as an unprivileged user with no capabilities, no new
-#     privileges and a read-only /proc/sys, as ProtectKernelTunables= leaves it.
+#  4. as root (CI): the sandbox tests, and real scans and USB imports, run as an unprivileged
+#     user with no capabilities, no new privileges and a read-only /proc/sys, as
+#     ProtectKernelTunables= leaves it.
 set -u
 source_dir="$1"
 build_dir="$2"
@@ -52,17 +53,23 @@ if [ "$(id -u)" != 0 ] || ! command -v setpriv >/dev/null || ! command -v unshar
 else
   tmp=$(mktemp -d /tmp/kiosk-hardened-XXXXXX)
   chown nobody:nogroup "$tmp"
-  out=$(unshare -m sh -c '
-    mount --bind /proc/sys /proc/sys && mount -o remount,bind,ro /proc/sys || exit 3
-    cd "$3" && exec setpriv --reuid=nobody --regid=nogroup --clear-groups --bounding-set=-all \
-      --no-new-privs env -i PATH=/usr/bin:/bin HOME=/nonexistent TMPDIR="$4" LC_ALL=C.UTF-8 \
-      KIOSK_SOURCE_DIR="$1" KIOSK_SANDBOX_PROBE="$2/tests/sandbox-probe" \
-      KIOSK_IMPORT_HELPER="$2/app/core/kiosk-import-helper" "$2/tests/test-sandbox"' \
-    sh "$source_dir" "$build_dir" "$tmp" "$tmp" 2>&1)
-  result=$?
+  result=0
+  # The sandbox's own tests, then real scans (SANE test backend) and USB imports.
+  for test_program in test-sandbox test-scanner; do
+    out=$(unshare -m sh -c '
+      mount --bind /proc/sys /proc/sys && mount -o remount,bind,ro /proc/sys || exit 3
+      cd "$3" && exec setpriv --reuid=nobody --regid=nogroup --clear-groups --bounding-set=-all \
+        --no-new-privs env -i PATH=/usr/bin:/bin HOME=/nonexistent TMPDIR="$3" LC_ALL=C.UTF-8 \
+        KIOSK_SOURCE_DIR="$1" SANE_CONFIG_DIR="$1/tests/sane.d" KIOSK_SANDBOX_PROBE="$2/tests/sandbox-probe" \
+        KIOSK_SCAN_HELPER="$2/app/core/kiosk-scan-helper" \
+        KIOSK_IMPORT_HELPER="$2/app/core/kiosk-import-helper" "$2/tests/$4"' \
+      sh "$source_dir" "$build_dir" "$tmp" "$test_program" 2>&1)
+    [ $? -eq 0 ] || result=1
+    echo "$out" | grep -q '^not ok' && result=1
+    echo "$out" | grep -E '^(ok|not ok|Bail)' | sed "s/^/# $test_program: /"
+  done
   rm -rf "$tmp"
-  echo "$out" | sed 's/^/# /'
-  if [ $result -eq 0 ] && ! echo "$out" | grep -q '^not ok'; then
+  if [ $result -eq 0 ]; then
     echo "ok 4 - the helpers' sandbox works unprivileged under the unit's constraints"
   else
     echo "not ok 4 - the helpers' sandbox works unprivileged under the unit's constraints"

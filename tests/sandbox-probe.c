@@ -1,7 +1,9 @@
 /* sandbox-probe.c: plays a helper taken over by a hostile file, for test-sandbox.c. Run in the
  * helpers' sandbox (kiosk-sandbox.c), it tries what such a helper would try and reports.
  *
- * sandbox-probe report PORT PATH…   what it can see and do, before and after its seccomp filter:
+ * sandbox-probe report|report-scan PORT PATH…
+ *                                   what it can see and do, before and after its seccomp filter
+ *                                   (the import helper's, or the scan helper's with report-scan):
  *                                   "ENV <var>", then per stage "<stage> OPEN <path> <errno|ok>",
  *                                   "<stage> CONNECT <errno|ok>", "<stage> EXEC <errno|ok>",
  *                                   "<stage> FORK <errno|ok>"; END
@@ -93,15 +95,16 @@ try_everything (const char  *stage,
 }
 
 static int
-report (int    port,
-        char **paths)
+report (KioskConfineProfile   profile,
+        int                   port,
+        char                **paths)
 {
   g_autoptr(GError) error = NULL;
 
   for (char **e = environ; e != NULL && *e != NULL; e++)
     printf ("ENV %s\n", *e);
   try_everything ("SANDBOX", port, paths);
-  if (!kiosk_helper_confine (KIOSK_CONFINE_IMPORT, &error))
+  if (!kiosk_helper_confine (profile, &error))
     {
       printf ("ERROR %s\n", error->message);
       return 1;
@@ -158,7 +161,9 @@ main (int   argc,
   char mode[64] = "";
 
   if (argc >= 3 && g_str_equal (argv[1], "report"))
-    return report (atoi (argv[2]), argv + 3);
+    return report (KIOSK_CONFINE_IMPORT, atoi (argv[2]), argv + 3);
+  if (argc >= 3 && g_str_equal (argv[1], "report-scan"))
+    return report (KIOSK_CONFINE_SCAN, atoi (argv[2]), argv + 3);
   if (argc >= 3 && g_str_equal (argv[1], "parent"))
     return play_kiosk (argv[2]);
   if (argc >= 2)

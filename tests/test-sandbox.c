@@ -1,8 +1,10 @@
-/* test-sandbox.c: the helpers' sandbox (issue 16, point 1), with sandbox-probe playing a helper
- * that a hostile file took over: it cannot open the kiosk's data folder, reach 127.0.0.1, start
- * another program or process once filtered, or read the kiosk's environment; it does not
- * outlive the kiosk killed with SIGKILL; a helper that takes too long, writes too much or
- * announces more than it sends is refused without harm; without bwrap nothing runs. */
+/* test-sandbox.c: the helpers' sandbox (issue 16, points 1 and 3), with sandbox-probe playing a
+ * helper that a hostile file took over: it cannot open the kiosk's data folder, reach
+ * 127.0.0.1, start another program (nor, in the import helper, another process) once filtered,
+ * or read the kiosk's environment; the scan helper's sandbox has the SANE configuration and no
+ * more; no helper outlives the kiosk killed with SIGKILL; a helper that takes too long, writes
+ * too much or announces more than it sends is refused without harm; without bwrap nothing runs.
+ * And hostile PDFs from a stick come out rebuilt from their pixels, with nothing active left. */
 #include "kiosk-errors.h"
 #include "kiosk-import.h"
 #include "kiosk-sandbox.h"
@@ -158,6 +160,51 @@ test_confined (void)
   g_assert_cmpint (errno, ==, EAGAIN);
   close (listener);
   g_unsetenv ("KIOSK_TEST_SECRET");
+  g_unlink (key);
+  g_rmdir (data);
+}
+
+/* The scan helper's sandbox: the SANE configuration is there, the data folder is not; its
+ * filter lets a backend start its own processes but not reach the network or run a program. */
+static void
+test_scan_profile (void)
+{
+  g_autofree char *data = g_dir_make_tmp ("kiosk-data-XXXXXX", NULL);
+  g_autofree char *key = g_build_filename (data, "device.key", NULL);
+  g_autofree char *sane = g_build_filename (g_getenv ("SANE_CONFIG_DIR"), "dll.conf", NULL);
+  g_autofree char *port_text = NULL;
+  g_autoptr(GBytes) out = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) lines = NULL;
+  int port, listener = listen_on_loopback (&port);
+
+  g_assert_true (g_file_set_contents (key, "secret", -1, NULL));
+  port_text = g_strdup_printf ("%d", port);
+  {
+    const char *argv[] = { probe (), "report-scan", port_text, key, sane, NULL };
+
+    out = kiosk_sandbox_run (KIOSK_SANDBOX_SCAN, argv, NULL, 1 << 20, 120000, NULL, &error);
+    g_assert_no_error (error);
+    lines = split_lines (out);
+  }
+  g_assert_nonnull (find_line (lines, "END"));
+  for (const char *stage = "SANDBOX\0FILTERED\0"; *stage != '\0'; stage += strlen (stage) + 1)
+    {
+      g_autofree char *key_line = g_strdup_printf ("%s OPEN %s ", stage, key);
+      g_autofree char *sane_line = g_strdup_printf ("%s OPEN %s ", stage, sane);
+      g_autofree char *connect_line = g_strdup_printf ("%s CONNECT ", stage);
+
+      g_assert_nonnull (find_line (lines, key_line));
+      g_assert_cmpstr (find_line (lines, key_line), !=, "ok");
+      g_assert_cmpstr (find_line (lines, sane_line), ==, "ok");
+      g_assert_nonnull (find_line (lines, connect_line));
+      g_assert_cmpstr (find_line (lines, connect_line), !=, "ok");
+    }
+  g_assert_cmpstr (find_line (lines, "FILTERED CONNECT "), ==, "Permission denied");
+  g_assert_cmpstr (find_line (lines, "FILTERED FORK "), ==, "ok");
+  g_assert_cmpstr (find_line (lines, "FILTERED EXEC "), !=, "ok");
+  g_assert_cmpint (accept (listener, NULL, NULL), ==, -1);
+  close (listener);
   g_unlink (key);
   g_rmdir (data);
 }
@@ -629,6 +676,7 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/sandbox/confined", test_confined);
+  g_test_add_func ("/sandbox/scan-profile", test_scan_profile);
   g_test_add_func ("/sandbox/dies-with-kiosk", test_dies_with_kiosk);
   g_test_add_func ("/sandbox/time-and-size-limits", test_time_and_size_limits);
   g_test_add_func ("/sandbox/import-refuses-misbehaving-helper", test_import_refuses_misbehaving_helper);

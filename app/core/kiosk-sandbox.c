@@ -28,6 +28,7 @@
 #include <gio/gunixoutputstream.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -118,6 +119,11 @@ build_argv (KioskSandboxProfile   profile,
   add_bind (args, "--ro-bind-try", "/etc/ld.so.cache");
   add_bind (args, "--ro-bind-try", "/etc/fonts");
   add_bind (args, "--ro-bind-try", "/var/cache/fontconfig");
+#ifdef __SANITIZE_ADDRESS__
+  /* AddressSanitizer reads /proc/self/maps as the helper starts (sanitizer builds only). */
+  g_ptr_array_add (args, g_strdup ("--proc"));
+  g_ptr_array_add (args, g_strdup ("/proc"));
+#endif
   g_ptr_array_add (args, g_strdup ("--dev"));
   g_ptr_array_add (args, g_strdup ("/dev"));
   g_ptr_array_add (args, g_strdup ("--tmpfs"));
