@@ -3,11 +3,13 @@
  * 127.0.0.1, start another program (nor, in the import helper, another process) once filtered,
  * or read the kiosk's environment; the scan helper's sandbox has the SANE configuration and no
  * more; no helper outlives the kiosk killed with SIGKILL; a helper that takes too long, writes
- * too much or announces more than it sends is refused without harm; without bwrap nothing runs.
+ * too much or announces more than it sends (an import, or a scan) is refused without harm;
+ * without bwrap nothing runs.
  * And hostile PDFs from a stick come out rebuilt from their pixels, with nothing active left. */
 #include "kiosk-errors.h"
 #include "kiosk-import.h"
 #include "kiosk-sandbox.h"
+#include "kiosk-scanner.h"
 
 #include <arpa/inet.h>
 #include <cairo.h>
@@ -636,6 +638,57 @@ test_pdf_rebuilt_from_pixels (void)
   g_rmdir (root);
 }
 
+static void
+scan_done_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  gpointer *out = user_data;
+
+  out[0] = kiosk_scanner_scan_finish (KIOSK_SCANNER (object), result, (GError **) &out[1]);
+  out[2] = GINT_TO_POINTER (TRUE);
+}
+
+/* A scan helper taken over by a backend's bug, announcing a page far larger than any scanner
+ * gives (100000 × 1000 pixels: 300 MB, once allocated on trust), or more data than its page
+ * holds: refused as a device error, the kiosk unharmed. */
+static void
+test_scanner_refuses_announced_sizes (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("kiosk-helper-XXXXXX", NULL);
+  g_autofree char *script = g_build_filename (dir, "scan-helper", NULL);
+  g_autofree char *real = g_strdup (g_getenv ("KIOSK_SCAN_HELPER"));
+  const char *answers[] = {
+    "DEVICE test:0\nFRAME 100000 1000\n",
+    "DEVICE test:0\nFRAME 10 10\nDATA 100000000000\n",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (answers); i++)
+    {
+      g_autofree char *text = g_strdup_printf ("#!/bin/sh\nprintf '%s'\nexec sleep 60\n", answers[i]);
+      g_autoptr(KioskScanner) scanner = NULL;
+      KioskScanOptions options = { 150, TRUE };
+      gpointer out[3] = { NULL, NULL, NULL };
+      GError *error;
+
+      g_assert_true (g_file_set_contents (script, text, -1, NULL));
+      g_assert_cmpint (g_chmod (script, 0755), ==, 0);
+      g_setenv ("KIOSK_SCAN_HELPER", script, TRUE);
+      scanner = kiosk_scanner_new ("test:0");
+      kiosk_scanner_scan_async (scanner, &options, NULL, NULL, NULL, scan_done_cb, out);
+      while (out[2] == NULL)
+        g_main_context_iteration (NULL, TRUE);
+      error = out[1];
+      g_assert_null (out[0]);
+      g_assert_error (error, KIOSK_SCANNER_ERROR, KIOSK_SCANNER_ERROR_IO);
+      g_assert_nonnull (strstr (error->message, "unexpected answer"));
+      g_error_free (error);
+    }
+  g_setenv ("KIOSK_SCAN_HELPER", real, TRUE);
+  g_unlink (script);
+  g_rmdir (dir);
+}
+
 /* No bwrap, or a bwrap that cannot build the sandbox (user namespaces off): the helper does not
  * run at all, and the error says why. */
 static void
@@ -680,6 +733,7 @@ main (int   argc,
   g_test_add_func ("/sandbox/dies-with-kiosk", test_dies_with_kiosk);
   g_test_add_func ("/sandbox/time-and-size-limits", test_time_and_size_limits);
   g_test_add_func ("/sandbox/import-refuses-misbehaving-helper", test_import_refuses_misbehaving_helper);
+  g_test_add_func ("/sandbox/scanner-refuses-announced-sizes", test_scanner_refuses_announced_sizes);
   g_test_add_func ("/sandbox/no-silent-fallback", test_no_silent_fallback);
   g_test_add_func ("/sandbox/pdf-rebuilt-from-pixels", test_pdf_rebuilt_from_pixels);
   return g_test_run ();
