@@ -1,18 +1,21 @@
 /* kiosk-import-helper.c: checks a file a citizen brings on a USB stick, in a process of its own
- * with tight limits (memory, CPU time, no new files), because the file is untrusted: a crafted
- * JPEG or PNG may aim at a decoder's bug, and here such a bug costs this process only.
+ * with tight limits (memory, CPU time, no new files), under bubblewrap and its own seccomp filter
+ * (kiosk-sandbox.c, kiosk-helper-confine.c), because the file is untrusted: a crafted JPEG, PNG
+ * or PDF may aim at a decoder's bug, and here such a bug costs this process only.
  *
  * Input: the file's bytes on stdin (the kiosk caps their size first).
  * Output on stdout:
  *   JPEG <n>\n<n bytes>     an image, decoded then encoded again (nothing of the original kept)
- *   PDF <n>\n<n bytes>      a PDF, as it came, once its structure looked sound
+ *   PDF <n>\n<n bytes>      a PDF rebuilt from its pages' pixels (nothing of the original kept)
  *   PREVIEW <w> <h>\n<w*h*3 bytes of RGB>   (images only)
  *   END\n
  * or ERROR <code> <message>\n with code 1 unreadable, 2 too large, 3 not a JPEG, PNG or PDF. */
 #include "kiosk-document.h"
+#include "kiosk-helper-confine.h"
 #include "kiosk-image.h"
 
 #include <cairo.h>
+#include <poppler.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -20,6 +23,14 @@
 
 #define IMPORT_MAX_INPUT (30 * 1024 * 1024)
 #define MAX_PIXELS (60 * 1000 * 1000)
+/* A PDF's pages: drawn at the resolution of a scan, encoded like one. */
+#define PDF_DPI 300
+#define PDF_JPEG_QUALITY 85
+#define MAX_PDF_PAGES 50
+
+/* poppler-glib 22.12 declares no cleanup functions of its own. */
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PopplerDocument, g_object_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PopplerPage, g_object_unref)
 
 static void
 write_all (const void *data,
@@ -123,25 +134,101 @@ decode_png (const guint8 *data,
   return image;
 }
 
-/* A PDF's structure, without rendering it: the header, an end-of-file marker near the end, at
- * least one page, and nothing that runs (JavaScript, launch actions, embedded files). */
-static gboolean
-check_pdf (const guint8 *data,
-           gsize         size)
+/* Dangerzone's way: nothing of the PDF is kept but how its pages look. Each page is drawn by
+ * poppler at 300 dpi (less for a page so large that it would pass MAX_PIXELS), on white, encoded
+ * as JPEG like a scanned page, and a new PDF is built from these JPEGs (kiosk_encode_pdf_pages,
+ * the scans' own path). JavaScript, actions, links, forms, attachments, fonts and whatever a
+ * filter would have to recognise, hex-escaped or compressed, are simply not carried over. */
+static GBytes *
+rebuild_pdf (const guint8 *data,
+             gsize         size,
+             int          *code)
 {
-  static const char * const forbidden[] = { "/JavaScript", "/JS", "/Launch", "/EmbeddedFile", "/RichMedia" };
-  gsize tail = MIN (size, 1024);
+  g_autoptr(GBytes) bytes = g_bytes_new_static (data, size);
+  g_autoptr(PopplerDocument) document = poppler_document_new_from_bytes (bytes, NULL, NULL);
+  g_autoptr(GPtrArray) pages = g_ptr_array_new_with_free_func ((GDestroyNotify) kiosk_sheet_free);
+  GBytes *pdf;
+  int n_pages;
 
-  if (size < 64 || memcmp (data, "%PDF-", 5) != 0)
-    return FALSE;
-  if (memmem (data + size - tail, tail, "%%EOF", 5) == NULL)
-    return FALSE;
-  if (memmem (data, size, "/Page", 5) == NULL)
-    return FALSE;
-  for (guint i = 0; i < G_N_ELEMENTS (forbidden); i++)
-    if (memmem (data, size, forbidden[i], strlen (forbidden[i])) != NULL)
-      return FALSE;
-  return TRUE;
+  *code = 1;
+  if (document == NULL)
+    return NULL;
+  n_pages = poppler_document_get_n_pages (document);
+  if (n_pages <= 0)
+    return NULL;
+  if (n_pages > MAX_PDF_PAGES)
+    {
+      *code = 2;
+      return NULL;
+    }
+  for (int i = 0; i < n_pages; i++)
+    {
+      g_autoptr(PopplerPage) page = poppler_document_get_page (document, i);
+      double width_pt = 0, height_pt = 0, dpi = PDF_DPI;
+      cairo_surface_t *surface;
+      cairo_t *cr;
+      g_autoptr(KioskImage) image = NULL;
+      KioskSheet *sheet;
+      int width, height, stride;
+      const guint8 *pixels;
+      guint8 *rgb;
+
+      if (page == NULL)
+        return NULL;
+      poppler_page_get_size (page, &width_pt, &height_pt);
+      if (!(width_pt >= 1 && height_pt >= 1 && width_pt <= 14400 && height_pt <= 14400))
+        return NULL;
+      while ((width_pt * dpi / 72) * (height_pt * dpi / 72) > MAX_PIXELS)
+        dpi /= 2;
+      width = MAX (1, (int) (width_pt * dpi / 72 + 0.5));
+      height = MAX (1, (int) (height_pt * dpi / 72 + 0.5));
+      surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, width, height);
+      if (cairo_surface_status (surface) != CAIRO_STATUS_SUCCESS)
+        {
+          cairo_surface_destroy (surface);
+          return NULL;
+        }
+      cr = cairo_create (surface);
+      cairo_set_source_rgb (cr, 1, 1, 1);
+      cairo_paint (cr);
+      cairo_scale (cr, dpi / 72, dpi / 72);
+      /* As printed: what a form field or an annotation shows on paper, not its behaviour. */
+      poppler_page_render_for_printing (page, cr);
+      cairo_destroy (cr);
+      cairo_surface_flush (surface);
+
+      stride = cairo_image_surface_get_stride (surface);
+      pixels = cairo_image_surface_get_data (surface);
+      rgb = g_malloc ((gsize) width * height * 3);
+      for (int y = 0; y < height; y++)
+        for (int x = 0; x < width; x++)
+          {
+            guint32 v = *(const guint32 *) (pixels + (gsize) y * stride + x * 4);
+            guint8 *p = rgb + ((gsize) y * width + x) * 3;
+
+            p[0] = (v >> 16) & 0xff;
+            p[1] = (v >> 8) & 0xff;
+            p[2] = v & 0xff;
+          }
+      cairo_surface_destroy (surface);
+      image = kiosk_image_new (width, height, (guint) dpi, g_bytes_new_take (rgb, (gsize) width * height * 3));
+      sheet = g_new0 (KioskSheet, 1);
+      sheet->width = width;
+      sheet->height = height;
+      sheet->dpi = (guint) dpi;
+      sheet->jpeg = kiosk_encode_jpeg (image, PDF_JPEG_QUALITY, NULL);
+      g_ptr_array_add (pages, sheet);
+      if (sheet->jpeg == NULL)
+        return NULL;
+    }
+  pdf = kiosk_encode_pdf_pages (pages, NULL);
+  /* The size rule holds for what is sent, too. */
+  if (pdf != NULL && g_bytes_get_size (pdf) > IMPORT_MAX_INPUT)
+    {
+      *code = 2;
+      g_clear_pointer (&pdf, g_bytes_unref);
+    }
+  return pdf;
 }
 
 int
@@ -151,13 +238,23 @@ main (void)
   guint8 buffer[65536];
   ssize_t n;
 
-  /* 512 MB of address space, 20 s of CPU, no core file. AddressSanitizer reserves terabytes of
-   * address space for its shadow memory: a sanitizer build keeps the other two limits only. */
+  /* 512 MB of address space, 40 s of CPU (a PDF of many pages, each drawn at 300 dpi), no core
+   * file. AddressSanitizer reserves terabytes of address space for its shadow memory: a sanitizer
+   * build keeps the other limits only. */
 #ifndef __SANITIZE_ADDRESS__
   limit (RLIMIT_AS, (rlim_t) 512 * 1024 * 1024);
 #endif
-  limit (RLIMIT_CPU, 20);
+  limit (RLIMIT_CPU, 40);
   limit (RLIMIT_CORE, 0);
+  /* No file written anywhere (stdout is a pipe), and few open at once. */
+  limit (RLIMIT_FSIZE, 0);
+  limit (RLIMIT_NOFILE, 64);
+  {
+    g_autoptr(GError) error = NULL;
+
+    if (!kiosk_helper_confine (KIOSK_CONFINE_IMPORT, &error))
+      return fail (1, error->message);
+  }
 
   while ((n = read (STDIN_FILENO, buffer, sizeof buffer)) > 0)
     {
@@ -171,12 +268,15 @@ main (void)
   if (input->len > 5 && memcmp (input->data, "%PDF-", 5) == 0)
     {
       g_autofree char *header = NULL;
+      g_autoptr(GBytes) pdf = NULL;
+      int code;
 
-      if (!check_pdf (input->data, input->len))
-        return fail (1, "Not a sound PDF");
-      header = g_strdup_printf ("PDF %u\n", input->len);
+      pdf = rebuild_pdf (input->data, input->len, &code);
+      if (pdf == NULL)
+        return fail (code, code == 2 ? "The PDF is too large" : "Not a readable PDF");
+      header = g_strdup_printf ("PDF %zu\n", g_bytes_get_size (pdf));
       write_all (header, strlen (header));
-      write_all (input->data, input->len);
+      write_all (g_bytes_get_data (pdf, NULL), g_bytes_get_size (pdf));
       write_all ("END\n", 4);
       return 0;
     }

@@ -5,10 +5,11 @@
  * keeps regular files named .pdf, .jpg, .jpeg or .png — never following a symbolic link, so
  * nothing outside the stick shows. Importing opens the file again without following links,
  * checks it is still under the stick's root, reads at most KIOSK_IMPORT_MAX_SIZE bytes and hands
- * them to kiosk-import-helper. */
+ * them to kiosk-import-helper, which runs sandboxed (kiosk-sandbox.c). */
 #include "kiosk-import.h"
 
 #include "kiosk-errors.h"
+#include "kiosk-sandbox.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -215,13 +216,107 @@ read_from_stick (const char  *root,
   return g_byte_array_free_to_bytes (data);
 }
 
-static char *
-read_line (GDataInputStream  *in,
-           GError           **error)
-{
-  gsize length;
+/* The helper's whole answer: the converted file, a preview and the lines around them. */
+#define IMPORT_MAX_OUTPUT ((gsize) 2 * KIOSK_IMPORT_MAX_SIZE + 4096 * 4096 * 3)
+/* Wall-clock time a conversion may take (the helper's CPU limit is 40 s: a PDF's pages are each
+ * drawn at 300 dpi); KIOSK_IMPORT_TIMEOUT_MS shortens it in tests. */
+#define IMPORT_TIMEOUT_MS 90000
 
-  return g_data_input_stream_read_line (in, &length, NULL, error);
+static guint
+import_timeout_ms (void)
+{
+  const char *forced = g_getenv ("KIOSK_IMPORT_TIMEOUT_MS");
+  guint64 value = forced ? g_ascii_strtoull (forced, NULL, 10) : 0;
+
+  return value > 0 && value < IMPORT_TIMEOUT_MS ? (guint) value : IMPORT_TIMEOUT_MS;
+}
+
+/* A line of the answer at *@at, up to its newline (within 256 bytes); NULL if there is none. */
+static char *
+take_line (GBytes *out,
+           gsize  *at)
+{
+  gsize size;
+  const char *data = g_bytes_get_data (out, &size);
+  const char *end = *at < size ? memchr (data + *at, '\n', MIN (size - *at, 256)) : NULL;
+  char *line;
+
+  if (end == NULL)
+    return NULL;
+  line = g_strndup (data + *at, end - (data + *at));
+  *at = end - data + 1;
+  return line;
+}
+
+/* @length bytes of the answer at *@at, if the helper really sent that many. */
+static GBytes *
+take_bytes (GBytes *out,
+            gsize  *at,
+            gsize   length)
+{
+  gsize size = g_bytes_get_size (out);
+  GBytes *slice;
+
+  if (*at > size || length > size - *at)
+    return NULL;
+  slice = g_bytes_new ((const guint8 *) g_bytes_get_data (out, NULL) + *at, length);
+  *at += length;
+  return slice;
+}
+
+/* The helper's answer: a header, the converted file, maybe a preview. */
+static KioskImported *
+parse_answer (GBytes  *out,
+              GError **error)
+{
+  g_autoptr(KioskImported) imported = g_new0 (KioskImported, 1);
+  g_autofree char *line = NULL;
+  gsize size, at = 0;
+
+  line = take_line (out, &at);
+  if (line == NULL || g_str_has_prefix (line, "ERROR "))
+    {
+      int code = line ? atoi (line + 6) : 1;
+
+      g_set_error (error, KIOSK_SCANNER_ERROR,
+                   code == 2 ? KIOSK_SCANNER_ERROR_TOO_LARGE
+                   : code == 3 ? KIOSK_SCANNER_ERROR_UNSUPPORTED : KIOSK_SCANNER_ERROR_UNREADABLE,
+                   "The file was refused: %s", line ? line : "no answer");
+      return NULL;
+    }
+  if (sscanf (line, "JPEG %zu", &size) == 1)
+    imported->content_type = g_strdup ("image/jpeg");
+  else if (sscanf (line, "PDF %zu", &size) == 1)
+    imported->content_type = g_strdup ("application/pdf");
+  else
+    {
+      g_set_error_literal (error, KIOSK_SCANNER_ERROR, KIOSK_SCANNER_ERROR_UNREADABLE, "Unexpected answer");
+      return NULL;
+    }
+  /* The announced size is checked against what really came, never allocated on trust. */
+  imported->content = take_bytes (out, &at, size);
+  if (imported->content == NULL)
+    {
+      g_set_error_literal (error, KIOSK_SCANNER_ERROR, KIOSK_SCANNER_ERROR_UNREADABLE, "Short answer");
+      return NULL;
+    }
+  g_free (line);
+  line = take_line (out, &at);
+  {
+    guint w = 0, h = 0, full_w = 0, full_h = 0;
+
+    if (line != NULL && sscanf (line, "PREVIEW %u %u %u %u", &w, &h, &full_w, &full_h) == 4
+        && w > 0 && h > 0 && w <= 4096 && h <= 4096)
+      {
+        g_autoptr(GBytes) pixels = take_bytes (out, &at, (gsize) w * h * 3);
+
+        if (pixels != NULL)
+          imported->preview = kiosk_image_new (w, h, 150, pixels);
+        imported->width = full_w;
+        imported->height = full_h;
+      }
+  }
+  return g_steal_pointer (&imported);
 }
 
 static void
@@ -234,73 +329,38 @@ import_in_thread (GTask        *task,
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) bytes = read_from_stick (args[0], args[1], &error);
   const char *helper = g_getenv ("KIOSK_IMPORT_HELPER");
-  g_autoptr(GSubprocess) process = NULL;
+  const char *argv[] = { helper && *helper ? helper : KIOSK_LIBEXECDIR "/kiosk-import-helper", NULL };
   g_autoptr(GBytes) out = NULL;
-  g_autoptr(GInputStream) stream = NULL;
-  g_autoptr(GDataInputStream) in = NULL;
-  g_autoptr(KioskImported) imported = g_new0 (KioskImported, 1);
-  g_autofree char *line = NULL;
-  gsize size;
+  KioskImported *imported;
 
   if (bytes == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE
-                              | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
-                              helper && *helper ? helper : KIOSK_LIBEXECDIR "/kiosk-import-helper", NULL);
-  if (process == NULL || !g_subprocess_communicate (process, bytes, cancellable, &out, NULL, &error))
+  out = kiosk_sandbox_run (KIOSK_SANDBOX_IMPORT, argv, bytes, IMPORT_MAX_OUTPUT, import_timeout_ms (),
+                           cancellable, &error);
+  kiosk_wipe_bytes (bytes);
+  if (out == NULL)
     {
-      g_task_return_error (task, g_steal_pointer (&error));
+      /* Too long, too much: the file is what made the helper misbehave. */
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT)
+          || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE))
+        g_task_return_new_error (task, KIOSK_SCANNER_ERROR, KIOSK_SCANNER_ERROR_UNREADABLE,
+                                 "The file was refused: %s", error->message);
+      else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_task_return_error (task, g_steal_pointer (&error));
+      else
+        g_task_return_new_error (task, KIOSK_SCANNER_ERROR, KIOSK_SCANNER_ERROR_IO,
+                                 "The import helper cannot run: %s", error->message);
       return;
     }
-  kiosk_wipe_bytes (g_steal_pointer (&bytes));
-  stream = g_memory_input_stream_new_from_bytes (out);
-  in = g_data_input_stream_new (stream);
-  line = read_line (in, NULL);
-  if (line == NULL || g_str_has_prefix (line, "ERROR "))
-    {
-      int code = line ? atoi (line + 6) : 1;
-
-      g_task_return_new_error (task, KIOSK_SCANNER_ERROR,
-                               code == 2 ? KIOSK_SCANNER_ERROR_TOO_LARGE
-                               : code == 3 ? KIOSK_SCANNER_ERROR_UNSUPPORTED : KIOSK_SCANNER_ERROR_UNREADABLE,
-                               "The file was refused: %s", line ? line : "no answer");
-      return;
-    }
-  if (sscanf (line, "JPEG %zu", &size) == 1)
-    imported->content_type = g_strdup ("image/jpeg");
-  else if (sscanf (line, "PDF %zu", &size) == 1)
-    imported->content_type = g_strdup ("application/pdf");
+  imported = parse_answer (out, &error);
+  kiosk_wipe_bytes (out);
+  if (imported == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
   else
-    {
-      g_task_return_new_error (task, KIOSK_SCANNER_ERROR, KIOSK_SCANNER_ERROR_UNREADABLE, "Unexpected answer");
-      return;
-    }
-  imported->content = g_input_stream_read_bytes (G_INPUT_STREAM (in), size, NULL, NULL);
-  if (imported->content == NULL || g_bytes_get_size (imported->content) != size)
-    {
-      g_task_return_new_error (task, KIOSK_SCANNER_ERROR, KIOSK_SCANNER_ERROR_UNREADABLE, "Short answer");
-      return;
-    }
-  g_free (line);
-  line = read_line (in, NULL);
-  {
-    guint w = 0, h = 0, full_w = 0, full_h = 0;
-
-    if (line != NULL && sscanf (line, "PREVIEW %u %u %u %u", &w, &h, &full_w, &full_h) == 4
-        && w > 0 && h > 0 && w <= 4096 && h <= 4096)
-      {
-        g_autoptr(GBytes) pixels = g_input_stream_read_bytes (G_INPUT_STREAM (in), (gsize) w * h * 3, NULL, NULL);
-
-        if (pixels != NULL && g_bytes_get_size (pixels) == (gsize) w * h * 3)
-          imported->preview = kiosk_image_new (w, h, 150, pixels);
-        imported->width = full_w;
-        imported->height = full_h;
-      }
-  }
-  g_task_return_pointer (task, g_steal_pointer (&imported), (GDestroyNotify) kiosk_imported_free);
+    g_task_return_pointer (task, imported, (GDestroyNotify) kiosk_imported_free);
 }
 
 /**

@@ -19,6 +19,8 @@
  *   ERROR <SANE_Status number> <message>\n
  * The output is flushed before the device is released, so the kiosk may kill the helper as soon
  * as it has read it. */
+#include "kiosk-helper-confine.h"
+
 #include <glib.h>
 #include <sane/sane.h>
 #include <sane/saneopts.h>
@@ -301,6 +303,11 @@ main (int   argc,
     {
       g_printerr ("%s\n", error->message);
       return 2;
+    }
+  if (!kiosk_helper_confine (KIOSK_CONFINE_SCAN, &error))
+    {
+      write_line ("ERROR %d %s\n", (int) SANE_STATUS_ACCESS_DENIED, error->message);
+      return 1;
     }
 
   sane_init (&version, NULL);

@@ -12,6 +12,7 @@
 
 #include "kiosk-errors.h"
 #include "kiosk-hardening.h"
+#include "kiosk-sandbox.h"
 
 #include <gio/gunixinputstream.h>
 #include <errno.h>
@@ -21,7 +22,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <unistd.h>
 
 struct _KioskScanner
@@ -457,12 +457,6 @@ check_error_line (const char  *line,
   return FALSE;
 }
 
-static void
-die_with_parent (gpointer user_data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-}
-
 static GSubprocess *
 spawn_helper (KioskScanner  *self,
               Job           *job,
@@ -500,8 +494,8 @@ spawn_helper (KioskScanner  *self,
   g_mutex_unlock (&self->lock);
   g_ptr_array_add (argv, NULL);
 
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &local_error);
+  /* In the sandbox, which also makes it die with the kiosk. */
+  process = kiosk_sandbox_spawn (KIOSK_SANDBOX_SCAN, launcher, (const char * const *) argv->pdata, &local_error);
   if (process == NULL)
     g_set_error (error, KIOSK_SCANNER_ERROR, KIOSK_SCANNER_ERROR_NO_DEVICE,
                  "Scanner: cannot start %s: %s", self->helper, local_error->message);
@@ -553,7 +547,7 @@ scan_page (KioskScanner  *self,
       return NULL;
     }
   if (sscanf (line, "FRAME %u %u", &width, &height) != 2 || width == 0
-      || width > 100000 || height > 100000)
+      || width > 100000 || height > 100000 || (gsize) width * height * 3 > HAND_SCANNER_MAX_BYTES)
     {
       g_set_error (error, KIOSK_SCANNER_ERROR, KIOSK_SCANNER_ERROR_IO,
                    "Scanner: unexpected answer from the helper: %.40s", line);
@@ -745,7 +739,8 @@ read_device_list (KioskScanner  *self,
         return NULL;
       if (g_str_equal (line, "END"))
         return g_steal_pointer (&devices);
-      if (!g_str_has_prefix (line, "DEVICE "))
+      /* A helper gone wrong cannot fill the kiosk's memory with devices. */
+      if (!g_str_has_prefix (line, "DEVICE ") || devices->len >= 64)
         continue;
       fields = g_strsplit (line + 7, "\t", 3);
       device = g_new0 (KioskScannerDevice, 1);
@@ -764,6 +759,7 @@ read_source_list (KioskScanner  *self,
 {
   int fd = g_unix_input_stream_get_fd (G_UNIX_INPUT_STREAM (g_subprocess_get_stdout_pipe (process)));
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  guint count = 0;
 
   for (;;)
     {
@@ -773,7 +769,7 @@ read_source_list (KioskScanner  *self,
         return NULL;
       if (g_str_equal (line, "END"))
         return g_strv_builder_end (builder);
-      if (g_str_has_prefix (line, "SOURCE "))
+      if (g_str_has_prefix (line, "SOURCE ") && ++count <= 64)
         g_strv_builder_add (builder, line + 7);
     }
 }
