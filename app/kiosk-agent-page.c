@@ -9,6 +9,8 @@
 
 #include "kiosk-appointment-page.h"
 #include "kiosk-appointments.h"
+#include "kiosk-agent-unlock.h"
+#include "kiosk-fleet.h"
 
 #include <glib/gi18n.h>
 
@@ -513,7 +515,7 @@ verify_done_cb (GObject      *object,
                 gpointer      user_data)
 {
   g_autoptr(GError) error = NULL;
-  KioskAgent *agent = kiosk_agents_verify_finish (result, &error);
+  KioskAgent *agent = kiosk_agent_unlock_finish (result, &error);
   KioskAgentPage *self;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -529,6 +531,8 @@ verify_done_cb (GObject      *object,
                                         ? "agent-locked-out" : "agent-wrong-pin", "");
       if (g_error_matches (error, KIOSK_AGENT_ERROR, KIOSK_AGENT_ERROR_LOCKED))
         show_error (self, _("Too many wrong PINs have been typed on this terminal. Please wait a little (up to 15 minutes), then type your PIN again: the right PIN will open agent mode."));
+      else if (g_error_matches (error, KIOSK_AGENT_ERROR, KIOSK_AGENT_ERROR_NOT_HERE))
+        show_error (self, _("This agent account is not attached to this EPN."));
       else if (g_error_matches (error, KIOSK_AGENT_ERROR, KIOSK_AGENT_ERROR_STORAGE))
         show_error (self, _("The agent accounts cannot be read on this terminal."));
       else
@@ -548,13 +552,16 @@ unlock_action_cb (GtkWidget  *widget,
                   GVariant   *parameter)
 {
   KioskAgentPage *self = KIOSK_AGENT_PAGE (widget);
-  g_autofree char *path = kiosk_context_dup_agents_path (kiosk_page_get_context (KIOSK_PAGE (self)));
+  KioskContext *context = kiosk_page_get_context (KIOSK_PAGE (self));
+  g_autofree char *path = kiosk_context_dup_agents_path (context);
+  g_autofree char *pushed = kiosk_fleet_dup_agents_path (context);
 
   show_error (self, NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "agent.unlock", FALSE);
-  kiosk_agents_verify_async (path, gtk_editable_get_text (self->id_entry),
-                             gtk_editable_get_text (self->pin_entry), begin (self),
-                             verify_done_cb, self);
+  /* At the portal first; the verifiers it pushed when it cannot be reached. */
+  kiosk_agent_unlock_async (kiosk_context_get_portal (context), kiosk_context_get_site (context), path, pushed,
+                            gtk_editable_get_text (self->id_entry), gtk_editable_get_text (self->pin_entry),
+                            begin (self), verify_done_cb, self);
 }
 
 static void

@@ -657,6 +657,7 @@ kiosk_window_constructed (GObject *object)
   g_signal_connect_object (kiosk_context_get_session (self->context), "notify::account",
                            G_CALLBACK (account_changed_cb), self, G_CONNECT_SWAPPED);
   account_changed_cb (self);   /* a window rebuilt for another language, someone signed in */
+  kiosk_window_init_fleet (self);
   show_page (self, KIOSK_PAGE_WELCOME);
   restart_idle_timer (self);
 }
@@ -736,6 +737,7 @@ kiosk_window_dispose (GObject *object)
   g_clear_pointer (&self->keyboard_mode, g_free);
   g_clear_handle_id (&self->idle_source, g_source_remove);
   g_clear_handle_id (&self->countdown_source, g_source_remove);
+  kiosk_window_dispose_fleet (self);
   if (self->finish_dialog != NULL)
     gtk_window_destroy (GTK_WINDOW (self->finish_dialog));
   gtk_widget_dispose_template (GTK_WIDGET (self), KIOSK_TYPE_WINDOW);
