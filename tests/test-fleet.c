@@ -405,14 +405,14 @@ run_chromium (const char *flag,
               const char *url,
               const char *dir)
 {
-  g_autofree char *profile = g_build_filename (dir, "profile", NULL);
+  g_autofree char *profile = g_strconcat ("--user-data-dir=", dir, "/profile", NULL);
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GError) error = NULL;
   char *out = NULL;
 
   process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
                               "chromium", "--headless", "--no-sandbox", "--disable-gpu",
-                              "--window-size=1280,800", "--user-data-dir", profile, flag, url, NULL);
+                              "--window-size=1280,800", profile, flag, url, NULL);
   g_assert_no_error (error);
   g_assert_true (g_subprocess_communicate_utf8 (process, NULL, NULL, &out, NULL, &error));
   g_assert_no_error (error);
