@@ -527,10 +527,14 @@ verify_done_cb (GObject      *object,
   if (agent == NULL)
     {
       g_message ("Agent: unlock refused: %s", error->message);
-      kiosk_context_log (kiosk_page_get_context (KIOSK_PAGE (self)), g_error_matches (error, KIOSK_AGENT_ERROR, KIOSK_AGENT_ERROR_LOCKED)
-                                        ? "agent-locked-out" : "agent-wrong-pin", "");
+      kiosk_context_log (kiosk_page_get_context (KIOSK_PAGE (self)),
+                         g_error_matches (error, KIOSK_AGENT_ERROR, KIOSK_AGENT_ERROR_LOCKED)
+                         || g_error_matches (error, KIOSK_AGENT_ERROR, KIOSK_AGENT_ERROR_LOCKED_AT_PORTAL)
+                         ? "agent-locked-out" : "agent-wrong-pin", "");
       if (g_error_matches (error, KIOSK_AGENT_ERROR, KIOSK_AGENT_ERROR_LOCKED))
         show_error (self, _("Too many wrong PINs have been typed on this terminal. Please wait a little (up to 15 minutes), then type your PIN again: the right PIN will open agent mode."));
+      else if (g_error_matches (error, KIOSK_AGENT_ERROR, KIOSK_AGENT_ERROR_LOCKED_AT_PORTAL))
+        show_error (self, _("Too many wrong PINs have been typed for this agent, here or on other terminals. Please wait up to 15 minutes, then type your PIN again."));
       else if (g_error_matches (error, KIOSK_AGENT_ERROR, KIOSK_AGENT_ERROR_NOT_HERE))
         show_error (self, _("This agent account is not attached to this EPN."));
       else if (g_error_matches (error, KIOSK_AGENT_ERROR, KIOSK_AGENT_ERROR_STORAGE))

@@ -239,9 +239,10 @@ test_unlock_token_lockout (void)
     }
   type_pin (window, "luc", "918273");
   g_assert_null (kiosk_context_get_agent (context));
-  g_assert_true (g_str_has_prefix (kiosk_test_label (window, "agent-error"), "Too many wrong PINs"));
+  g_assert_true (g_str_has_prefix (kiosk_test_label (window, "agent-error"),
+                                   "Too many wrong PINs have been typed for this agent, here or on other terminals."));
   g_assert_null (unlock (other, "luc", "918273", &error));
-  g_assert_error (error, KIOSK_AGENT_ERROR, KIOSK_AGENT_ERROR_LOCKED);
+  g_assert_error (error, KIOSK_AGENT_ERROR, KIOSK_AGENT_ERROR_LOCKED_AT_PORTAL);
   g_clear_error (&error);
   {
     g_autoptr(KioskAgent) marie = unlock (other, "marie", "482913", &error);

@@ -83,7 +83,7 @@ session_done_cb (GObject      *object,
     }
   if (answer != NULL && answer->status == 423)
     {
-      g_task_return_new_error (task, KIOSK_AGENT_ERROR, KIOSK_AGENT_ERROR_LOCKED,
+      g_task_return_new_error (task, KIOSK_AGENT_ERROR, KIOSK_AGENT_ERROR_LOCKED_AT_PORTAL,
                                "Too many wrong PINs for this agent at the portal");
       return;
     }

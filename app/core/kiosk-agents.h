@@ -27,6 +27,7 @@ typedef enum
   KIOSK_AGENT_ERROR_WEAK_PIN,     /* fewer than 6 digits, or not only digits */
   KIOSK_AGENT_ERROR_STORAGE,      /* the accounts file cannot be read or written: no PIN checked */
   KIOSK_AGENT_ERROR_NOT_HERE,     /* the portal knows the agent, but not at this terminal's site */
+  KIOSK_AGENT_ERROR_LOCKED_AT_PORTAL, /* too many wrong PINs for this agent, on any terminal: wait */
 } KioskAgentError;
 
 #define KIOSK_AGENT_ERROR (kiosk_agent_error_quark ())

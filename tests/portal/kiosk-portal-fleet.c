@@ -542,6 +542,9 @@ kiosk_portal_fleet_check_agent (KioskPortalFleet  *self,
       *answered = TRUE;
       return FALSE;
     }
+  /* Each use keeps the session alive: it ends 15 minutes after the agent's last request. */
+  if (session != NULL)
+    session->expires = now_s () + SESSION_SECONDS;
   if (counters)
     {
       handle_counters (self, msg, segments[2]);
