@@ -519,6 +519,7 @@ test_status_settings_parc (void)
     row = strstr (dom, "<tr class=\"silent\" id=\"terminal-borne-la-foa-2\">");
     g_assert_nonnull (row);
     g_assert_nonnull (strstr (row, "Silencieuse depuis 20 min"));
+    g_assert_nonnull (strstr (dom, "imprimante aucune"));
     /* Sites in order, Nouméa after La Foa. */
     g_assert_true (strstr (dom, "epn-la-foa") < strstr (dom, SITE "</h2>"));
 
@@ -526,6 +527,23 @@ test_status_settings_parc (void)
     g_assert_true (g_file_get_contents (png, &image, &length, NULL));
     g_assert_cmpuint (length, >, 5000);
     g_assert_cmpmem (image, 8, "\x89PNG\r\n\x1a\n", 8);
+    /* The silent terminal's row is painted red (#b00020) in the screenshot. */
+    {
+      g_autoptr(GdkTexture) texture = gdk_texture_new_from_filename (png, NULL);
+      int width = gdk_texture_get_width (texture), height = gdk_texture_get_height (texture);
+      g_autofree guchar *pixels = g_malloc ((gsize) width * height * 4);
+      guint red = 0;
+
+      gdk_texture_download (texture, pixels, width * 4);
+      for (gsize i = 0; i < (gsize) width * height; i++)
+        {
+          /* Cairo's ARGB32 in memory: B, G, R, A on little-endian. */
+          guchar b = pixels[i * 4], g = pixels[i * 4 + 1], r = pixels[i * 4 + 2];
+
+          red += r > 160 && r < 200 && g < 20 && b < 50;
+        }
+      g_assert_cmpuint (red, >, 10000);
+    }
   }
 
   gtk_window_destroy (GTK_WINDOW (window));

@@ -721,6 +721,23 @@ append_escaped (GString    *html,
   g_string_append (html, escaped);
 }
 
+/* A health value of the report, in French. */
+static void
+append_health (GString    *html,
+               const char *value)
+{
+  if (g_strcmp0 (value, "ok") == 0)
+    g_string_append (html, "ok");
+  else if (g_strcmp0 (value, "none") == 0)
+    g_string_append (html, "aucune");
+  else if (g_strcmp0 (value, "low") == 0)
+    g_string_append (html, "presque plein");
+  else if (value == NULL || g_strcmp0 (value, "unknown") == 0)
+    g_string_append (html, "inconnu");
+  else
+    append_escaped (html, value);
+}
+
 /* GET /parc: the fleet, by site; a terminal silent for 15 minutes is red. */
 void
 kiosk_portal_fleet_handle_page (KioskPortalFleet  *self,
@@ -747,7 +764,7 @@ kiosk_portal_fleet_handle_page (KioskPortalFleet  *self,
                    "<title>Parc des bornes</title><style>"
                    "body{font-family:sans-serif;margin:2em;color:#1a1a1a}"
                    "table{border-collapse:collapse;margin-bottom:2em;min-width:60%}"
-                   "th,td{border:1px solid #888;padding:.4em .8em;text-align:left}"
+                   "th,td{border:1px solid #888;padding:.4em .8em;text-align:left}td:first-child{white-space:nowrap}"
                    "tr.silent td{background:#b00020;color:#fff;font-weight:bold}"
                    "tr.ok td.state{color:#0b6b2b}"
                    "</style></head><body><h1>Parc des bornes</h1>");
@@ -793,11 +810,11 @@ kiosk_portal_fleet_handle_page (KioskPortalFleet  *self,
       if (health != NULL)
         {
           g_string_append (html, "scanneur ");
-          append_escaped (html, kiosk_json_get_string (health, "scanner"));
+          append_health (html, kiosk_json_get_string (health, "scanner"));
           g_string_append (html, ", imprimante ");
-          append_escaped (html, kiosk_json_get_string (health, "printer"));
+          append_health (html, kiosk_json_get_string (health, "printer"));
           g_string_append (html, ", disque ");
-          append_escaped (html, kiosk_json_get_string (health, "disk"));
+          append_health (html, kiosk_json_get_string (health, "disk"));
           g_string_append_printf (html, ", file d’envoi %" G_GINT64_FORMAT " (plus ancienne %" G_GINT64_FORMAT " s)",
                                   kiosk_json_get_int (health, "outbox_depth", 0),
                                   kiosk_json_get_int (health, "outbox_oldest_seconds", 0));
