@@ -40,8 +40,11 @@ idle_timeout_changed_cb (KioskWindow *self)
 static void
 session_ended_cb (KioskWindow *self)
 {
-  kiosk_fleet_report_now (self->fleet);   /* today's counters changed */
+  if (self->fleet != NULL)   /* NULL once the window is destroyed */
+    kiosk_fleet_report_now (self->fleet);   /* today's counters changed */
 }
+
+static void window_destroy_cb (KioskWindow *self);
 
 /* Called once the window has its context. */
 void
@@ -79,13 +82,14 @@ kiosk_window_init_fleet (KioskWindow *self)
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->context, "session-ended", G_CALLBACK (session_ended_cb), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect (self, "destroy", G_CALLBACK (window_destroy_cb), NULL);
   update_banner (self);
   kiosk_fleet_start (self->fleet, KIOSK_FLEET_INTERVAL_SECONDS);
 }
 
-/* Stops the reports: nothing in flight outlives the window. */
-void
-kiosk_window_dispose_fleet (KioskWindow *self)
+/* The window's dispose: the reports stop, nothing in flight outlives the window. */
+static void
+window_destroy_cb (KioskWindow *self)
 {
   if (self->fleet != NULL)
     g_object_run_dispose (G_OBJECT (self->fleet));

@@ -52,6 +52,5 @@ struct _KioskWindow
 
 void kiosk_window_init_keyboard (KioskWindow *self);
 void kiosk_window_init_fleet    (KioskWindow *self);
-void kiosk_window_dispose_fleet (KioskWindow *self);
 
 G_END_DECLS

@@ -737,7 +737,6 @@ kiosk_window_dispose (GObject *object)
   g_clear_pointer (&self->keyboard_mode, g_free);
   g_clear_handle_id (&self->idle_source, g_source_remove);
   g_clear_handle_id (&self->countdown_source, g_source_remove);
-  kiosk_window_dispose_fleet (self);
   if (self->finish_dialog != NULL)
     gtk_window_destroy (GTK_WINDOW (self->finish_dialog));
   gtk_widget_dispose_template (GTK_WIDGET (self), KIOSK_TYPE_WINDOW);
