@@ -384,6 +384,15 @@ banner_hidden_cb (gpointer data)
   return !gtk_revealer_get_child_revealed (GTK_REVEALER (kiosk_test_find (data, "fleet-revealer")));
 }
 
+static gboolean
+catalogue_from_portal_cb (gpointer data)
+{
+  KioskCatalogueService *service = kiosk_context_get_catalogue_service (data);
+
+  return g_strcmp0 (kiosk_catalogue_service_get_source (service), "portal") == 0
+         && kiosk_catalogue_service_get_etag (service) != NULL;
+}
+
 static JsonObject *
 find_terminal (KioskTestPortal *portal,
                const char      *id)
@@ -463,6 +472,16 @@ test_status_settings_parc (void)
     /* No agent, no citizen, no path of this terminal's files. */
     g_assert_null (strstr (text, "marie"));
     g_assert_null (strstr (text, data_dir));
+  }
+
+  /* The catalogue version the portal announced differs from the bundled catalogue's: the
+   * terminal fetched it, without anyone asking. */
+  g_assert_true (kiosk_test_wait (catalogue_from_portal_cb, context, 30000));
+  {
+    g_autofree char *quoted = g_strdup_printf ("\"%s\"", kiosk_fleet_get_catalogue_version (kiosk_window_get_fleet (window)));
+
+    g_assert_cmpuint (strlen (quoted), ==, 66);
+    g_assert_cmpstr (kiosk_catalogue_service_get_etag (kiosk_context_get_catalogue_service (context)), ==, quoted);
   }
 
   /* The site's settings: banner and idle timeout, live. */
