@@ -185,6 +185,9 @@ test_unlock_token_lockout (void)
   g_assert_nonnull (agent->token);
   g_assert_false (agent->offline);
   g_assert_true (kiosk_test_wait (agent_idle_cb, window, 30000));
+  /* The site's counters, an agent-only endpoint, came through with the token. */
+  g_assert_nonnull (strstr (kiosk_test_label (window, "agent-counters"),
+                            "\nThis EPN today, terminals that reported: 1 — sessions: 0, requests sent: 0, with an agent: 0."));
   /* The dashboard's day list came through with the token. */
   g_assert_cmpstr (kiosk_test_label (window, "agent-queue-summary"), !=,
                    "The appointments cannot be shown: the portal does not answer.");

@@ -420,6 +420,59 @@ gather (KioskFleet *self)
                              count_done_cb, g_object_ref (self));
 }
 
+static void
+site_counters_done_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) data = kiosk_portal_call_json_finish (KIOSK_PORTAL (object), result, NULL, NULL, &error);
+  KioskSiteCounters *counters;
+
+  if (data == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  counters = g_new0 (KioskSiteCounters, 1);
+  counters->terminals = (guint) CLAMP (kiosk_json_get_int (data, "terminals", 0), 0, G_MAXUINT);
+  counters->sessions = (guint) CLAMP (kiosk_json_get_int (data, "sessions", 0), 0, G_MAXUINT);
+  counters->dossiers = (guint) CLAMP (kiosk_json_get_int (data, "dossiers", 0), 0, G_MAXUINT);
+  counters->assisted = (guint) CLAMP (kiosk_json_get_int (data, "assisted", 0), 0, G_MAXUINT);
+  g_task_return_pointer (task, counters, g_free);
+}
+
+/**
+ * kiosk_fleet_fetch_site_counters_async:
+ *
+ * `GET /api/sites/<site>/counters`: needs an agent's session (X-Kiosk-Agent-Token) on a portal
+ * with agents.
+ */
+void
+kiosk_fleet_fetch_site_counters_async (KioskPortal         *portal,
+                                       const char          *site,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+  g_autofree char *escaped = g_uri_escape_string (site, NULL, FALSE);
+  g_autofree char *path = g_strdup_printf ("api/sites/%s/counters", escaped);
+
+  g_task_set_source_tag (task, kiosk_fleet_fetch_site_counters_async);
+  kiosk_portal_call_json_async (portal, "GET", path, NULL, NULL, cancellable, site_counters_done_cb, task);
+}
+
+/* Returns: (transfer full): the counters (g_free()), or %NULL with @error set */
+KioskSiteCounters *
+kiosk_fleet_fetch_site_counters_finish (GAsyncResult  *result,
+                                        GError       **error)
+{
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == kiosk_fleet_fetch_site_counters_async, NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 const char *
 kiosk_fleet_get_banner (KioskFleet *self)
 {

@@ -28,4 +28,21 @@ const char *kiosk_fleet_get_catalogue_version (KioskFleet  *self);
 guint       kiosk_fleet_get_reports          (KioskFleet   *self);
 char       *kiosk_fleet_dup_agents_path      (KioskContext *context);
 
+/* Today's counters of the terminals of a site, as they reported them (agent-only). */
+typedef struct
+{
+  guint terminals;
+  guint sessions;
+  guint dossiers;
+  guint assisted;
+} KioskSiteCounters;
+
+void        kiosk_fleet_fetch_site_counters_async  (KioskPortal          *portal,
+                                                    const char           *site,
+                                                    GCancellable         *cancellable,
+                                                    GAsyncReadyCallback   callback,
+                                                    gpointer              user_data);
+KioskSiteCounters *kiosk_fleet_fetch_site_counters_finish (GAsyncResult  *result,
+                                                    GError              **error);
+
 G_END_DECLS
