@@ -9,6 +9,8 @@
 
 #include "kiosk-appointment-page.h"
 #include "kiosk-appointments.h"
+#include "kiosk-agent-unlock.h"
+#include "kiosk-fleet.h"
 
 #include <glib/gi18n.h>
 
@@ -37,6 +39,8 @@ struct _KioskAgentPage
   GPtrArray    *days;   /* of KioskJournalDay, for the chart */
 
   char         *portal_health;
+  char         *counters_here;   /* this terminal's counters, from the journal */
+  char         *counters_site;   /* the site's, from the portal (agent-only) */
 };
 
 G_DEFINE_FINAL_TYPE (KioskAgentPage, kiosk_agent_page, KIOSK_TYPE_PAGE)
@@ -402,6 +406,39 @@ kiosk_agent_page_refresh (KioskAgentPage *self)
 static void count_done_cb (GObject *object, GAsyncResult *result, gpointer user_data);
 
 static void
+show_counters (KioskAgentPage *self)
+{
+  g_autofree char *text = g_strjoin ("\n", self->counters_here ? self->counters_here : "",
+                                     self->counters_site, NULL);
+
+  gtk_label_set_label (self->counters_label, g_strstrip (text));
+}
+
+static void
+site_counters_done_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree KioskSiteCounters *counters = kiosk_fleet_fetch_site_counters_finish (result, &error);
+  KioskAgentPage *self;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = KIOSK_AGENT_PAGE (user_data);
+  end (self);
+  g_clear_pointer (&self->counters_site, g_free);
+  if (counters != NULL)
+    /* TRANSLATORS: counters of every terminal of this EPN that reported today */
+    self->counters_site = g_strdup_printf (_("This EPN today, terminals that reported: %1$u — sessions: %2$u, requests sent: %3$u, with an agent: %4$u."),
+                                           counters->terminals, counters->sessions, counters->dossiers,
+                                           counters->assisted);
+  else
+    g_message ("Agent: no counters of the site: %s", error->message);
+  show_counters (self);
+}
+
+static void
 refresh (KioskAgentPage *self)
 {
   kiosk_agent_page_refresh (self);
@@ -415,6 +452,11 @@ refresh (KioskAgentPage *self)
   /* The manager's counters: read from the journal in a worker. */
   kiosk_journal_count_async (kiosk_context_get_journal (kiosk_page_get_context (KIOSK_PAGE (self))), 7,
                              begin (self), count_done_cb, self);
+  if (kiosk_context_get_site (kiosk_page_get_context (KIOSK_PAGE (self))) != NULL
+      && *kiosk_context_get_site (kiosk_page_get_context (KIOSK_PAGE (self))) != '\0')
+    kiosk_fleet_fetch_site_counters_async (kiosk_context_get_portal (kiosk_page_get_context (KIOSK_PAGE (self))),
+                                           kiosk_context_get_site (kiosk_page_get_context (KIOSK_PAGE (self))),
+                                           begin (self), site_counters_done_cb, self);
 }
 
 /* Two bars a day: dossiers sent alone (blue) and with an agent (orange), with the sessions
@@ -496,7 +538,9 @@ count_done_cb (GObject      *object,
    * of them with an agent, then the same over 7 days */
   text = g_strdup_printf (_("Today — sessions: %1$u, requests sent: %2$u, with an agent: %3$u. Last 7 days — sessions: %4$u, requests sent: %5$u, with an agent: %6$u."),
                           today->sessions, today->dossiers, today->assisted, sessions, dossiers, assisted);
-  gtk_label_set_label (self->counters_label, text);
+  g_free (self->counters_here);
+  self->counters_here = g_strdup (text);
+  show_counters (self);
   {
     g_autofree char *description = g_strconcat (text, " ", _("Chart: each day, the requests sent alone (blue) and with an agent (orange), and the number of sessions above."), NULL);
 
@@ -513,7 +557,7 @@ verify_done_cb (GObject      *object,
                 gpointer      user_data)
 {
   g_autoptr(GError) error = NULL;
-  KioskAgent *agent = kiosk_agents_verify_finish (result, &error);
+  KioskAgent *agent = kiosk_agent_unlock_finish (result, &error);
   KioskAgentPage *self;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -525,10 +569,16 @@ verify_done_cb (GObject      *object,
   if (agent == NULL)
     {
       g_message ("Agent: unlock refused: %s", error->message);
-      kiosk_context_log (kiosk_page_get_context (KIOSK_PAGE (self)), g_error_matches (error, KIOSK_AGENT_ERROR, KIOSK_AGENT_ERROR_LOCKED)
-                                        ? "agent-locked-out" : "agent-wrong-pin", "");
+      kiosk_context_log (kiosk_page_get_context (KIOSK_PAGE (self)),
+                         g_error_matches (error, KIOSK_AGENT_ERROR, KIOSK_AGENT_ERROR_LOCKED)
+                         || g_error_matches (error, KIOSK_AGENT_ERROR, KIOSK_AGENT_ERROR_LOCKED_AT_PORTAL)
+                         ? "agent-locked-out" : "agent-wrong-pin", "");
       if (g_error_matches (error, KIOSK_AGENT_ERROR, KIOSK_AGENT_ERROR_LOCKED))
         show_error (self, _("Too many wrong PINs have been typed on this terminal. Please wait a little (up to 15 minutes), then type your PIN again: the right PIN will open agent mode."));
+      else if (g_error_matches (error, KIOSK_AGENT_ERROR, KIOSK_AGENT_ERROR_LOCKED_AT_PORTAL))
+        show_error (self, _("Too many wrong PINs have been typed for this agent, here or on other terminals. Please wait up to 15 minutes, then type your PIN again."));
+      else if (g_error_matches (error, KIOSK_AGENT_ERROR, KIOSK_AGENT_ERROR_NOT_HERE))
+        show_error (self, _("This agent account is not attached to this EPN."));
       else if (g_error_matches (error, KIOSK_AGENT_ERROR, KIOSK_AGENT_ERROR_STORAGE))
         show_error (self, _("The agent accounts cannot be read on this terminal."));
       else
@@ -548,13 +598,16 @@ unlock_action_cb (GtkWidget  *widget,
                   GVariant   *parameter)
 {
   KioskAgentPage *self = KIOSK_AGENT_PAGE (widget);
-  g_autofree char *path = kiosk_context_dup_agents_path (kiosk_page_get_context (KIOSK_PAGE (self)));
+  KioskContext *context = kiosk_page_get_context (KIOSK_PAGE (self));
+  g_autofree char *path = kiosk_context_dup_agents_path (context);
+  g_autofree char *pushed = kiosk_fleet_dup_agents_path (context);
 
   show_error (self, NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "agent.unlock", FALSE);
-  kiosk_agents_verify_async (path, gtk_editable_get_text (self->id_entry),
-                             gtk_editable_get_text (self->pin_entry), begin (self),
-                             verify_done_cb, self);
+  /* At the portal first; the verifiers it pushed when it cannot be reached. */
+  kiosk_agent_unlock_async (kiosk_context_get_portal (context), kiosk_context_get_site (context), path, pushed,
+                            gtk_editable_get_text (self->id_entry), gtk_editable_get_text (self->pin_entry),
+                            begin (self), verify_done_cb, self);
 }
 
 static void
@@ -680,6 +733,8 @@ kiosk_agent_page_dispose (GObject *object)
   KioskAgentPage *self = KIOSK_AGENT_PAGE (object);
 
   g_clear_pointer (&self->portal_health, g_free);
+  g_clear_pointer (&self->counters_here, g_free);
+  g_clear_pointer (&self->counters_site, g_free);
   g_clear_pointer (&self->days, g_ptr_array_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), KIOSK_TYPE_AGENT_PAGE);
   G_OBJECT_CLASS (kiosk_agent_page_parent_class)->dispose (object);

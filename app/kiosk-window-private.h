@@ -4,6 +4,7 @@
 
 #include "kiosk-window.h"
 #include "kiosk-keyboard.h"
+#include "kiosk-fleet.h"
 
 G_BEGIN_DECLS
 
@@ -42,8 +43,14 @@ struct _KioskWindow
   gboolean              kiosk_mode;
 
   GtkWidget            *pages[KIOSK_N_PAGES];   /* NULL until first shown, as in page_types */
+
+  KioskFleet           *fleet;            /* status reports and site settings (kiosk-window-fleet.c) */
+  GtkRevealer          *fleet_revealer;
+  GtkLabel             *fleet_banner;
+  GtkLabel             *fleet_hours;
 };
 
 void kiosk_window_init_keyboard (KioskWindow *self);
+void kiosk_window_init_fleet    (KioskWindow *self);
 
 G_END_DECLS

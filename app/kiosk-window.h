@@ -2,6 +2,7 @@
 #pragma once
 
 #include "kiosk-types.h"
+#include "kiosk-fleet.h"
 
 G_BEGIN_DECLS
 
@@ -11,6 +12,7 @@ G_DECLARE_FINAL_TYPE (KioskWindow, kiosk_window, KIOSK, WINDOW, AdwApplicationWi
 KioskWindow *kiosk_window_new                (GtkApplication *application,
                                               KioskContext   *context);
 const char  *kiosk_window_get_page_name      (KioskWindow    *self);
+KioskFleet  *kiosk_window_get_fleet          (KioskWindow    *self);
 GtkWidget   *kiosk_window_get_page           (KioskWindow    *self,
                                               const char     *name);
 KioskContext *kiosk_window_get_context       (KioskWindow    *self);

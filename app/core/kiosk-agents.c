@@ -19,6 +19,9 @@ kiosk_agent_free (KioskAgent *agent)
     return;
   g_free (agent->id);
   g_free (agent->name);
+  if (agent->token != NULL)
+    sodium_memzero (agent->token, strlen (agent->token));
+  g_free (agent->token);
   g_free (agent);
 }
 
@@ -278,4 +281,56 @@ kiosk_agents_verify_finish (GAsyncResult  *result,
                             GError       **error)
 {
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Whether @path has an account @id; reads the file, checks no PIN and counts nothing. */
+gboolean
+kiosk_agents_has (const char *path,
+                  const char *id)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&file_lock);
+  g_autoptr(GKeyFile) file = g_key_file_new ();
+  g_autofree char *group = g_strconcat ("agent ", id ? id : "", NULL);
+
+  return valid_id (id) && g_key_file_load_from_file (file, path, G_KEY_FILE_NONE, NULL)
+         && g_key_file_has_group (file, group);
+}
+
+/**
+ * kiosk_agents_replace:
+ * @ids: (array zero-terminated=1): identifiers
+ * @names: (array zero-terminated=1): their names, as many
+ * @verifiers: (array zero-terminated=1): their argon2id PIN hashes, as many
+ *
+ * Makes @path hold exactly these accounts (the verifiers the portal pushes for this site): an
+ * agent missing from the lists is removed (revoked), the terminal's count of wrong PINs is
+ * kept. A verifier that is not an argon2id hash is skipped. Blocking (disk), for a worker.
+ */
+gboolean
+kiosk_agents_replace (const char         *path,
+                      const char * const *ids,
+                      const char * const *names,
+                      const char * const *verifiers,
+                      GError            **error)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&file_lock);
+  g_autoptr(GKeyFile) file = load (path, error);
+  g_auto(GStrv) groups = NULL;
+
+  if (file == NULL)
+    return FALSE;
+  groups = g_key_file_get_groups (file, NULL);
+  for (guint i = 0; groups[i] != NULL; i++)
+    if (g_str_has_prefix (groups[i], "agent "))
+      g_key_file_remove_group (file, groups[i], NULL);
+  for (guint i = 0; ids != NULL && ids[i] != NULL && names[i] != NULL && verifiers[i] != NULL; i++)
+    {
+      g_autofree char *group = g_strconcat ("agent ", ids[i], NULL);
+
+      if (!valid_id (ids[i]) || !g_str_has_prefix (verifiers[i], "$argon2id$"))
+        continue;
+      g_key_file_set_string (file, group, "name", *names[i] ? names[i] : ids[i]);
+      g_key_file_set_string (file, group, "pin", verifiers[i]);
+    }
+  return save (file, path, error);
 }

@@ -26,6 +26,8 @@ typedef enum
   KIOSK_AGENT_ERROR_LOCKED,       /* too many wrong PINs on this terminal: wait (any identifier) */
   KIOSK_AGENT_ERROR_WEAK_PIN,     /* fewer than 6 digits, or not only digits */
   KIOSK_AGENT_ERROR_STORAGE,      /* the accounts file cannot be read or written: no PIN checked */
+  KIOSK_AGENT_ERROR_NOT_HERE,     /* the portal knows the agent, but not at this terminal's site */
+  KIOSK_AGENT_ERROR_LOCKED_AT_PORTAL, /* too many wrong PINs for this agent, on any terminal: wait */
 } KioskAgentError;
 
 #define KIOSK_AGENT_ERROR (kiosk_agent_error_quark ())
@@ -36,6 +38,8 @@ typedef struct
   char   *id;
   char   *name;
   gint64  locked_until;   /* Unix time; 0 when not locked */
+  char   *token;          /* nullable: the portal's agent session (X-Kiosk-Agent-Token) */
+  gboolean offline;       /* unlocked from the verifiers the portal pushed, the portal unreachable */
 } KioskAgent;
 
 void        kiosk_agent_free            (KioskAgent  *agent);
@@ -57,6 +61,13 @@ void        kiosk_agents_verify_async   (const char          *path,
                                          GAsyncReadyCallback  callback,
                                          gpointer             user_data);
 KioskAgent *kiosk_agents_verify_finish  (GAsyncResult        *result,
+                                         GError             **error);
+gboolean    kiosk_agents_has            (const char          *path,
+                                         const char          *id);
+gboolean    kiosk_agents_replace        (const char          *path,
+                                         const char * const  *ids,
+                                         const char * const  *names,
+                                         const char * const  *verifiers,
                                          GError             **error);
 
 G_END_DECLS

@@ -174,6 +174,13 @@ kiosk_catalogue_service_get_synced (KioskCatalogueService *self)
   return self->synced;
 }
 
+/* Returns: (nullable): the ETag of the catalogue shown (the portal's sha256 in quotes) */
+const char *
+kiosk_catalogue_service_get_etag (KioskCatalogueService *self)
+{
+  return self->etag;
+}
+
 /* A catalogue is on screen, from @source; notifies what changed. */
 static void
 set_state (KioskCatalogueService *self,

@@ -19,6 +19,7 @@ KioskStorage          *kiosk_catalogue_service_get_storage   (KioskCatalogueServ
 gboolean               kiosk_catalogue_service_get_loaded    (KioskCatalogueService *self);
 const char            *kiosk_catalogue_service_get_source    (KioskCatalogueService *self);
 gint64                 kiosk_catalogue_service_get_synced    (KioskCatalogueService *self);
+const char            *kiosk_catalogue_service_get_etag      (KioskCatalogueService *self);
 
 void                   kiosk_catalogue_service_load_async    (KioskCatalogueService *self,
                                                               GCancellable          *cancellable,

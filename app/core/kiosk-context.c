@@ -443,8 +443,10 @@ kiosk_context_set_agent (KioskContext *self,
   if (self->agent != NULL)
     kiosk_journal_append_async (self->journal, self->agent->id, "agent-locked", "");
   if (agent != NULL)
-    kiosk_journal_append_async (self->journal, agent->id, "agent-unlocked", "");
-
+    kiosk_journal_append_async (self->journal, agent->id, "agent-unlocked", agent->offline ? "offline" : "");
+  /* The portal's agent-only endpoints take the agent's session token, and only while unlocked. */
+  if (self->portal != NULL)
+    kiosk_portal_set_agent_token (self->portal, agent ? agent->token : NULL);
   g_clear_pointer (&self->agent, kiosk_agent_free);
   self->agent = agent;
   if (changed)

@@ -331,7 +331,7 @@ kiosk_outbox_list (KioskOutbox  *self,
   int rc;
 
   if (sqlite3_prepare_v2 (self->db, "SELECT id, idempotency_key, slug, failed, attempts, next_attempt,"
-                          " last_error FROM outbox WHERE shredded = 0 ORDER BY id", -1, &stmt, NULL) != SQLITE_OK)
+                          " last_error, created FROM outbox WHERE shredded = 0 ORDER BY id", -1, &stmt, NULL) != SQLITE_OK)
     {
       g_ptr_array_unref (entries);
       return fail_storage ("Cannot read the outbox", sqlite3_errmsg (self->db), error), NULL;
@@ -347,6 +347,7 @@ kiosk_outbox_list (KioskOutbox  *self,
       entry->attempts = sqlite3_column_int (stmt, 4);
       entry->next_attempt = sqlite3_column_int64 (stmt, 5);
       entry->last_error = g_strdup ((const char *) sqlite3_column_text (stmt, 6));
+      entry->created = sqlite3_column_int64 (stmt, 7);
       g_ptr_array_add (entries, entry);
     }
   sqlite3_finalize (stmt);

@@ -18,6 +18,7 @@ typedef struct
   guint   attempts;
   gint64  next_attempt;   /* real time, µs */
   char   *last_error;     /* nullable; never personal data */
+  gint64  created;        /* real time, µs, when it was queued */
 } KioskOutboxEntry;
 
 void kiosk_outbox_entry_free (KioskOutboxEntry *entry);

@@ -35,6 +35,8 @@ struct _KioskPortal
   KioskJournal *journal; /* nullable: its head goes with every submission */
   char    *account_issuer;    /* nullable: the citizens' OpenID provider; the portal when NULL */
   char    *account_client_id; /* this kiosk's client id at that provider */
+  GMutex   agent_lock;
+  char    *agent_token;  /* nullable: the unlocked agent's session (X-Kiosk-Agent-Token) */
 };
 
 G_DEFINE_FINAL_TYPE (KioskPortal, kiosk_portal, G_TYPE_OBJECT)
@@ -61,6 +63,8 @@ kiosk_portal_finalize (GObject *object)
   g_free (self->pinned_key);
   g_free (self->proxy);
   g_clear_pointer (&self->signing_key, g_bytes_unref);
+  g_clear_pointer (&self->agent_token, g_free);
+  g_mutex_clear (&self->agent_lock);
   g_clear_error (&self->signing_error);
   g_clear_object (&self->journal);
   g_free (self->account_issuer);
@@ -82,6 +86,7 @@ kiosk_portal_init (KioskPortal *self)
   self->total_ms = 120000;
   self->low_speed_bytes = 100;
   self->low_speed_seconds = 30;
+  g_mutex_init (&self->agent_lock);
 }
 
 static gboolean
@@ -372,6 +377,16 @@ append_signature (KioskPortal       *self,
   if (!is_portal_url (self, url))
     return headers;
   headers = curl_slist_append (headers, id_header);
+  {
+    g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->agent_lock);
+
+    if (self->agent_token != NULL)
+      {
+        g_autofree char *header = g_strdup_printf ("X-Kiosk-Agent-Token: %s", self->agent_token);
+
+        headers = curl_slist_append (headers, header);
+      }
+  }
   if (self->signing_key == NULL || uri == NULL)
     return headers;
   signature = kiosk_sign_request (self->signing_key, method, uri, timestamp, body_sha256);
@@ -379,6 +394,33 @@ append_signature (KioskPortal       *self,
   signature_header = g_strdup_printf ("X-Kiosk-Signature: %s", signature);
   headers = curl_slist_append (headers, time_header);
   return curl_slist_append (headers, signature_header);
+}
+
+/**
+ * kiosk_portal_set_agent_token:
+ * @token: (nullable): the session an agent opened on this terminal (POST /api/agents/session),
+ *   or %NULL when agent mode locks
+ *
+ * While set, every request to the portal carries it as X-Kiosk-Agent-Token: the agent-only
+ * endpoints refuse the terminal's signature alone. Callable from any thread.
+ */
+void
+kiosk_portal_set_agent_token (KioskPortal *self,
+                              const char  *token)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->agent_lock);
+
+  g_free (self->agent_token);
+  self->agent_token = g_strdup (token);
+}
+
+/**
+ * kiosk_portal_get_kiosk_id:
+ */
+const char *
+kiosk_portal_get_kiosk_id (KioskPortal *self)
+{
+  return self->kiosk_id;
 }
 
 /**

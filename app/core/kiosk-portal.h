@@ -92,6 +92,9 @@ gboolean      kiosk_portal_configure_signing      (KioskPortal          *self,
                                                    GError              **error);
 const GError *kiosk_portal_get_signing_error      (KioskPortal          *self);
 gboolean      kiosk_portal_is_signing             (KioskPortal          *self);
+void          kiosk_portal_set_agent_token        (KioskPortal          *self,
+                                                   const char           *token);
+const char   *kiosk_portal_get_kiosk_id           (KioskPortal          *self);
 void          kiosk_portal_set_low_speed          (KioskPortal          *self,
                                                    guint                 bytes_per_second,
                                                    guint                 seconds);

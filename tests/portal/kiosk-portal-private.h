@@ -202,4 +202,28 @@ void                 kiosk_portal_followup_handle_control (KioskPortalFollowup *
                                                            char               **segments,
                                                            const char          *base_url);
 
+/* Agents and terminals: sessions, verifiers, status reports, /parc (kiosk-portal-fleet.c). */
+typedef struct _KioskPortalFleet KioskPortalFleet;
+
+KioskPortalFleet *kiosk_portal_fleet_new            (const char          *agents_path,
+                                                     GError             **error);
+void              kiosk_portal_fleet_free           (KioskPortalFleet    *self);
+gboolean          kiosk_portal_fleet_reset          (KioskPortalFleet    *self);
+gboolean          kiosk_portal_fleet_handle_api     (KioskPortalFleet    *self,
+                                                     SoupServerMessage   *msg,
+                                                     const char          *method,
+                                                     char               **segments,
+                                                     const char          *catalogue_version);
+gboolean          kiosk_portal_fleet_check_agent    (KioskPortalFleet    *self,
+                                                     SoupServerMessage   *msg,
+                                                     const char          *method,
+                                                     char               **segments,
+                                                     gboolean            *answered);
+void              kiosk_portal_fleet_handle_control (KioskPortalFleet    *self,
+                                                     SoupServerMessage   *msg,
+                                                     const char          *method,
+                                                     char               **segments);
+void              kiosk_portal_fleet_handle_page    (KioskPortalFleet    *self,
+                                                     SoupServerMessage   *msg);
+
 G_END_DECLS

@@ -58,6 +58,8 @@ typedef struct
   char                    *accounts_path;
   KioskPortalAccounts     *accounts;
   KioskPortalFollowup     *followup;
+  char                    *agents_path;
+  KioskPortalFleet        *fleet;
 } KioskPortal;
 
 /* A paused answer waiting for its delay; owns a reference on the message. */
@@ -887,6 +889,7 @@ handle_reset (KioskPortal       *portal,
       && (!kiosk_portal_appointments_reset (portal->appointments)
           || !kiosk_portal_accounts_reset (portal->accounts)
           || !kiosk_portal_followup_reset (portal->followup)
+          || !kiosk_portal_fleet_reset (portal->fleet)
           || sqlite3_exec (kiosk_portal_store_get_db (portal->store),
                            "CREATE TABLE IF NOT EXISTS journal_heads (kiosk TEXT PRIMARY KEY, seq INTEGER, mac TEXT);"
                            "DELETE FROM journal_heads;"
@@ -937,6 +940,9 @@ handle_control (KioskPortal       *portal,
 
   if (what != NULL && (strcmp (what, "dossiers") == 0 || strcmp (what, "instructor") == 0))
     kiosk_portal_followup_handle_control (portal->followup, msg, method, segments + 1, portal->base_url);
+  else if (what != NULL && (strcmp (what, "agents") == 0 || strcmp (what, "terminals") == 0
+                            || strcmp (what, "sites") == 0))
+    kiosk_portal_fleet_handle_control (portal->fleet, msg, method, segments + 1);
   else if (what == NULL || segments[2] != NULL)
     reply_error (msg, SOUP_STATUS_NOT_FOUND, "not-found", "No such resource", NULL);
   else if (strcmp (what, "submissions") == 0)
@@ -1189,10 +1195,16 @@ handle_api (KioskPortal       *portal,
   gboolean is_get = strcmp (method, "GET") == 0 || strcmp (method, "HEAD") == 0;
   guint n = g_strv_length (segments);
   JsonObject *procedure = NULL;
+  gboolean answered = FALSE;
 
+  /* Agents' sessions and status reports are not the dossiers' API: no injected fault. */
+  refresh_catalogue (portal);
+  if (kiosk_portal_fleet_handle_api (portal->fleet, msg, method, segments, portal->catalogue_sha256))
+    return NULL;
   if (inject_fault (portal, msg))
     return NULL;
-  refresh_catalogue (portal);
+  if (!kiosk_portal_fleet_check_agent (portal->fleet, msg, method, segments, &answered) || answered)
+    return NULL;
 
   if (n == 2 && strcmp (segments[1], "catalogue") == 0)
     {
@@ -1341,6 +1353,8 @@ server_request_cb (SoupServer        *server,
                                         portal->base_url);
   else if (strcmp (segments[0], "_control") == 0)
     handle_control (portal, msg, method, segments);
+  else if (strcmp (segments[0], "parc") == 0 && (segments[1] == NULL || *segments[1] == '\0'))
+    kiosk_portal_fleet_handle_page (portal->fleet, msg);
   else if (strcmp (segments[0], "brouillon") == 0 && g_strv_length (segments) == 2)
     {
       if (strcmp (method, "GET") == 0 || strcmp (method, "HEAD") == 0)
@@ -1398,6 +1412,8 @@ free_portal (KioskPortal *portal)
   while (g_main_context_iteration (NULL, FALSE))
     ;
   g_clear_pointer (&portal->followup, kiosk_portal_followup_free);
+  g_clear_pointer (&portal->fleet, kiosk_portal_fleet_free);
+  g_free (portal->agents_path);
   g_clear_pointer (&portal->appointments, kiosk_portal_appointments_free);
   g_clear_pointer (&portal->accounts, kiosk_portal_accounts_free);
   g_free (portal->accounts_path);
@@ -1484,6 +1500,8 @@ main (int   argc,
       "Seconds between a kiosk's polls in the device sign-in (default 5)", "S" },
     { "appointments", 0, 0, G_OPTION_ARG_FILENAME, &portal.appointments_path,
       "Sites, opening hours and motifs of appointments (JSON)", "FILE" },
+    { "agents", 0, 0, G_OPTION_ARG_FILENAME, &portal.agents_path,
+      "Agents with their sites and PIN verifiers (JSON); agent-only endpoints then need their session", "FILE" },
     { "kiosk-key", 0, 0, G_OPTION_ARG_FILENAME, &kiosk_key,
       "Require /api/ requests signed with this kiosk key", "FILE" },
     { NULL }
@@ -1565,6 +1583,12 @@ main (int   argc,
                   kiosk_portal_accounts_set_issuer (portal.accounts, account_issuer);
                   portal.followup = kiosk_portal_followup_new (portal.store, portal.accounts,
                                                                portal.procedures, portal.in_flight);
+                  portal.fleet = kiosk_portal_fleet_new (portal.agents_path, &error);
+                  if (portal.fleet == NULL)
+                    {
+                      g_printerr ("kiosk-portal: agents: %s\n", error->message);
+                      g_clear_pointer (&portal.store, kiosk_portal_store_free);
+                    }
                 }
             }
         }
