@@ -10,6 +10,9 @@
 #include "kiosk-appointment-page.h"
 #include "kiosk-appointments.h"
 
+#include "kiosk-print.h"
+#include "kiosk-printer.h"
+
 #include <glib/gi18n.h>
 
 struct _KioskAgentPage
@@ -29,6 +32,7 @@ struct _KioskAgentPage
   GtkWidget    *queue_box;
   GtkLabel     *outbox_label;
   GtkLabel     *health_label;
+  GtkLabel     *printer_label;
   GtkWidget    *call_box;
   GtkLabel     *call_label;
   GtkLabel     *counters_label;
@@ -402,6 +406,24 @@ kiosk_agent_page_refresh (KioskAgentPage *self)
 static void count_done_cb (GObject *object, GAsyncResult *result, gpointer user_data);
 
 static void
+printer_done_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KioskPrinterStatus) status = kiosk_printer_get_status_finish (result, &error);
+  g_autofree char *text = NULL;
+  KioskAgentPage *self;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = KIOSK_AGENT_PAGE (user_data);
+  end (self);
+  text = kiosk_print_describe_status (status);
+  gtk_label_set_label (self->printer_label, text);
+}
+
+static void
 refresh (KioskAgentPage *self)
 {
   kiosk_agent_page_refresh (self);
@@ -412,6 +434,7 @@ refresh (KioskAgentPage *self)
                                       kiosk_context_get_site (kiosk_page_get_context (KIOSK_PAGE (self))), NULL,
                                       begin (self), day_done_cb, self);
   kiosk_outbox_sender_list_async (kiosk_context_get_outbox_sender (kiosk_page_get_context (KIOSK_PAGE (self))), begin (self), outbox_done_cb, self);
+  kiosk_printer_get_status_async (begin (self), printer_done_cb, self);
   /* The manager's counters: read from the journal in a worker. */
   kiosk_journal_count_async (kiosk_context_get_journal (kiosk_page_get_context (KIOSK_PAGE (self))), 7,
                              begin (self), count_done_cb, self);
@@ -706,6 +729,7 @@ kiosk_agent_page_class_init (KioskAgentPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KioskAgentPage, queue_box);
   gtk_widget_class_bind_template_child (widget_class, KioskAgentPage, outbox_label);
   gtk_widget_class_bind_template_child (widget_class, KioskAgentPage, health_label);
+  gtk_widget_class_bind_template_child (widget_class, KioskAgentPage, printer_label);
   gtk_widget_class_bind_template_child (widget_class, KioskAgentPage, call_box);
   gtk_widget_class_bind_template_child (widget_class, KioskAgentPage, call_label);
   gtk_widget_class_bind_template_child (widget_class, KioskAgentPage, counters_label);
