@@ -45,5 +45,6 @@ struct _KioskWindow
 };
 
 void kiosk_window_init_keyboard (KioskWindow *self);
+void kiosk_window_init_a11y     (KioskWindow *self);
 
 G_END_DECLS

@@ -821,6 +821,7 @@ kiosk_window_init (KioskWindow *self)
   g_signal_connect (self->contrast_toggle, "toggled", G_CALLBACK (display_toggled_cb), self);
   g_signal_connect (self->large_text_toggle, "toggled", G_CALLBACK (large_text_toggled_cb), self);
   kiosk_window_init_keyboard (self);
+  kiosk_window_init_a11y (self);
   gtk_event_controller_set_propagation_phase (legacy, GTK_PHASE_CAPTURE);
   g_signal_connect (legacy, "event", G_CALLBACK (input_event_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), legacy);
