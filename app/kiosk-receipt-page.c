@@ -5,6 +5,7 @@
 #include "kiosk-qr.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 struct _KioskReceiptPage
 {
@@ -50,6 +51,28 @@ kiosk_receipt_page_set_usb_reminder (KioskReceiptPage *self,
     gtk_widget_set_visible (self->originals_label, TRUE);
 }
 
+/* The URL wraps anywhere on a narrow column (200 % text), except inside the dossier number,
+ * which is read and copied as one word. */
+static void
+keep_number_whole (GtkLabel   *label,
+                   const char *number)
+{
+  const char *text = gtk_label_get_label (label);
+  const char *at = number && *number ? strstr (text, number) : NULL;
+  PangoAttrList *attributes = pango_attr_list_new ();
+
+  if (at != NULL)
+    {
+      PangoAttribute *no_break = pango_attr_allow_breaks_new (FALSE);
+
+      no_break->start_index = at - text;
+      no_break->end_index = no_break->start_index + strlen (number);
+      pango_attr_list_insert (attributes, no_break);
+    }
+  gtk_label_set_attributes (label, attributes);
+  pango_attr_list_unref (attributes);
+}
+
 /**
  * kiosk_receipt_page_set_receipt:
  * @receipt: (nullable): the portal's receipt, or %NULL to clear the page
@@ -79,6 +102,7 @@ kiosk_receipt_page_set_receipt (KioskReceiptPage   *self,
 
   gtk_label_set_label (self->number_label, receipt ? receipt->number : "");
   gtk_label_set_label (self->url_label, receipt && receipt->url ? receipt->url : "");
+  keep_number_whole (self->url_label, receipt ? receipt->number : NULL);
   gtk_label_set_label (self->next_label,
                        delay ? delay : _("The province studies your request and answers you."));
   gtk_picture_set_paintable (self->qr_picture, NULL);

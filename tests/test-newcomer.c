@@ -4,7 +4,9 @@
  * Touch targets: every button, toggle, radio, check box and drop-down on every page is at least
  * 44 × 44 px (WCAG 2.5.5) as allocated, and the procedure page's buttons and "Mode agent" are
  * above the fold. Screen readers: the form's radio choices are radio buttons, and an error
- * message is tied to its field (error-message relation, invalid state). */
+ * message is tied to its field (error-message relation, invalid state). Small visual points: the
+ * "agent told" notice stays until an agent answers, the idle warning hides the page under it,
+ * the receipt's URL never breaks inside the number, and the receipt fades out unchanged. */
 #include "kiosk-test-util.h"
 
 #include "kiosk-page.h"
@@ -216,6 +218,114 @@ test_form_accessible (void)
   kiosk_test_spin (20);
 }
 
+typedef struct
+{
+  KioskWindow *window;
+  char        *number;   /* the receipt's number when the window switched away from it */
+  char        *title;
+} SwitchSeen;
+
+static void
+visible_child_cb (GtkStack   *stack,
+                  GParamSpec *pspec,
+                  SwitchSeen *seen)
+{
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (stack), "welcome") != 0 || seen->number != NULL)
+    return;
+  seen->number = g_strdup (kiosk_test_label (seen->window, "receipt-number"));
+  seen->title = g_strdup (kiosk_test_label (seen->window, "receipt-title"));
+}
+
+static gboolean
+warning_shown_cb (gpointer data)
+{
+  gboolean visible;
+
+  g_object_get (data, "idle-warning-visible", &visible, NULL);
+  return visible;
+}
+
+static gboolean
+notice_revealed_cb (gpointer data)
+{
+  return gtk_revealer_get_child_revealed (GTK_REVEALER (data));
+}
+
+/* The five small things seen in the screenshots. */
+static void
+test_visual_points (void)
+{
+  g_autofree char *data_dir = g_dir_make_tmp ("kiosk-newcomer-XXXXXX", NULL);
+  g_autoptr(KioskContext) context = kiosk_test_context_new (portal->url, data_dir);
+  KioskWindow *window = new_window (context);
+  KioskSession *session = kiosk_context_get_session (context);
+  GtkWidget *stack = gtk_widget_get_parent (kiosk_window_get_page (window, "welcome"));
+  GtkWidget *notice = kiosk_test_find (window, "call-notice");
+  SwitchSeen seen = { window, NULL, NULL };
+  g_autofree char *number = NULL;
+  const char *url;
+  PangoLayout *layout;
+  int start, end;
+
+  /* "An agent has been told" stays, on every page, until an agent answers. */
+  g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (notice)));
+  kiosk_test_click (window, "call-agent");
+  g_assert_true (kiosk_test_wait (notice_revealed_cb, notice, 10000));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-procedure", "s", "aide-medicale");
+  kiosk_test_wait_for_page (window, "procedure");
+  g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (notice)));
+  g_assert_cmpint (gtk_widget_get_height (notice), >=, 48);
+  kiosk_session_answer_call (session, NULL);
+  g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (notice)));
+
+  /* The idle warning hides the page under it (here the form, later a scanned card). */
+  kiosk_test_click (window, "start-dossier-button");
+  kiosk_test_wait_for_page (window, "form");
+  kiosk_test_type (window, "field-last_name", "Wamytan");
+  g_object_set (window, "idle-timeout", 1, "idle-warning", 60, NULL);
+  g_assert_true (kiosk_test_wait (warning_shown_cb, window, 30000));
+  g_assert_cmpfloat (gtk_widget_get_opacity (stack), ==, 0.0);
+  kiosk_test_click (window, "idle-extend");
+  g_assert_false (warning_shown_cb (window));
+  g_assert_cmpfloat (gtk_widget_get_opacity (stack), ==, 1.0);
+  g_object_set (window, "idle-timeout", 600, NULL);
+
+  /* The receipt's URL wraps at 200 % text, never inside the dossier number. */
+  kiosk_test_complete_dossier (kiosk_session_get_dossier (session));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.submit", NULL);
+  g_assert_true (kiosk_test_wait (receipt_shown_cb, window, 60000));
+  kiosk_test_click (window, "large-text-toggle");
+  kiosk_test_wait_drawn (window, "receipt-url");
+  number = g_strdup (kiosk_test_label (window, "receipt-number"));
+  url = kiosk_test_label (window, "receipt-url");
+  g_assert_nonnull (strstr (url, number));
+  start = strstr (url, number) - url;
+  end = start + strlen (number);
+  layout = gtk_label_get_layout (GTK_LABEL (kiosk_test_find (window, "receipt-url")));
+  g_assert_cmpint (pango_layout_get_line_count (layout), >=, 2);
+  for (GSList *l = pango_layout_get_lines_readonly (layout); l != NULL; l = l->next)
+    {
+      int index = ((PangoLayoutLine *) l->data)->start_index;
+
+      g_assert_false (index > start && index < end);
+    }
+  kiosk_test_click (window, "large-text-toggle");
+
+  /* Finishing: the receipt fades out as it was; it is emptied once the welcome page shows. */
+  g_signal_connect (stack, "notify::visible-child", G_CALLBACK (visible_child_cb), &seen);
+  kiosk_test_click (window, "receipt-finish");
+  kiosk_test_wait_for_page (window, "welcome");
+  g_signal_handlers_disconnect_by_data (stack, &seen);
+  g_assert_cmpstr (seen.number, ==, number);
+  g_assert_cmpstr (seen.title, !=, "");
+  g_assert_cmpstr (kiosk_test_label (window, "receipt-number"), ==, "");
+  g_free (seen.number);
+  g_free (seen.title);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  kiosk_test_spin (20);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -228,6 +338,7 @@ main (int   argc,
   portal = kiosk_test_portal_start ();
   g_test_add_func ("/newcomer/touch-targets", test_touch_targets);
   g_test_add_func ("/newcomer/form-accessible", test_form_accessible);
+  g_test_add_func ("/newcomer/visual-points", test_visual_points);
   status = g_test_run ();
   kiosk_test_portal_stop (portal);
   return status;
