@@ -246,6 +246,13 @@ warning_shown_cb (gpointer data)
 }
 
 static gboolean
+print_settled_cb (gpointer data)
+{
+  return !kiosk_page_get_busy (KIOSK_PAGE (kiosk_window_get_page (data, "receipt")))
+         && gtk_widget_get_visible (kiosk_test_find (data, "receipt-print-result"));
+}
+
+static gboolean
 notice_revealed_cb (gpointer data)
 {
   return gtk_revealer_get_child_revealed (GTK_REVEALER (data));
@@ -275,6 +282,7 @@ test_visual_points (void)
   kiosk_test_wait_for_page (window, "procedure");
   g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (notice)));
   g_assert_cmpint (gtk_widget_get_height (notice), >=, 48);
+  kiosk_test_screenshot (window, "28-call-notice");
   kiosk_session_answer_call (session, NULL);
   g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (notice)));
 
@@ -311,6 +319,18 @@ test_visual_points (void)
     }
   kiosk_test_click (window, "large-text-toggle");
 
+  /* No CUPS at all (CUPS_SERVER names a closed port): printing ends in the sentence too, with
+   * the number large. */
+  kiosk_test_click (window, "receipt-print");
+  g_assert_true (kiosk_test_wait (print_settled_cb, window, 60000));
+  {
+    g_autofree char *sentence = g_strdup_printf ("L’impression n’a pas fonctionné : notez ou photographiez votre numéro %s.", number);
+
+    g_assert_cmpstr (kiosk_test_label (window, "receipt-print-status"), ==, sentence);
+  }
+  g_assert_cmpstr (kiosk_test_label (window, "receipt-print-number"), ==, number);
+  kiosk_test_screenshot (window, "27-receipt-print-failed");
+
   /* Finishing: the receipt fades out as it was; it is emptied once the welcome page shows. */
   g_signal_connect (stack, "notify::visible-child", G_CALLBACK (visible_child_cb), &seen);
   kiosk_test_click (window, "receipt-finish");
@@ -333,6 +353,8 @@ main (int   argc,
   int status;
 
   kiosk_test_setup_locale ("fr");
+  /* No print server here: the kiosk must say so (tests/test-printing.c has a real one). */
+  g_setenv ("CUPS_SERVER", "127.0.0.1:9", TRUE);
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
   portal = kiosk_test_portal_start ();

@@ -5,7 +5,8 @@
  * printer, its output in the test's directory. A citizen prints the receipt: it comes out as a
  * PDF holding the dossier number. The printer stopped (cupsdisable): the receipt says printing
  * did not work and shows the number large, the job is cancelled rather than left to come out
- * for the next person, and the agents' dashboard shows the printer stopped. */
+ * for the next person, and the agents' dashboard shows the printer stopped. In French, the
+ * kiosk's language. */
 #include "kiosk-test-util.h"
 
 #include "kiosk-agents.h"
@@ -252,6 +253,7 @@ test_receipt_printed (void)
     }
   context = kiosk_test_context_new (portal->url, data_dir);
   window = kiosk_window_new (NULL, context);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
   gtk_window_present (GTK_WINDOW (window));
   kiosk_test_wait_for_page (window, "welcome");
   reach_receipt (window, context);
@@ -260,11 +262,11 @@ test_receipt_printed (void)
 
   kiosk_test_click (window, "receipt-print");
   /* Asynchronous: the window is not held while CUPS works, and says so. */
-  g_assert_cmpstr (kiosk_test_label (window, "receipt-print-status"), ==, "Printing your receipt…");
+  g_assert_cmpstr (kiosk_test_label (window, "receipt-print-status"), ==, "Impression de votre récépissé…");
   g_assert_false (gtk_widget_get_sensitive (kiosk_test_find (window, "receipt-print")));
   g_assert_true (kiosk_test_wait (print_settled_cb, window, 120000));
   g_assert_cmpstr (kiosk_test_label (window, "receipt-print-status"), ==,
-                   "Your receipt is printed: take it from the printer.");
+                   "Votre récépissé est imprimé : prenez-le dans l’imprimante.");
   g_assert_false (gtk_widget_get_visible (kiosk_test_find (window, "receipt-print-number")));
   g_assert_true (gtk_widget_get_sensitive (kiosk_test_find (window, "receipt-print")));
 
@@ -308,6 +310,7 @@ test_printer_stopped (void)
   g_assert_no_error (error);
   context = kiosk_test_context_new (portal->url, data_dir);
   window = kiosk_window_new (NULL, context);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
   gtk_window_present (GTK_WINDOW (window));
   kiosk_test_wait_for_page (window, "welcome");
 
@@ -318,7 +321,7 @@ test_printer_stopped (void)
   kiosk_test_type (window, "agent-pin", "482913");
   kiosk_test_click (window, "agent-unlock");
   g_assert_true (kiosk_test_wait (agent_idle_cb, window, 60000));
-  line = g_strdup_printf ("Printer %s: ready", queue);
+  line = g_strdup_printf ("Imprimante %s : prête", queue);
   g_assert_cmpstr (kiosk_test_label (window, "agent-printer"), ==, line);
   g_clear_pointer (&line, g_free);
   kiosk_test_finish_session (window);
@@ -330,7 +333,7 @@ test_printer_stopped (void)
   before = list_output ();
   kiosk_test_click (window, "receipt-print");
   g_assert_true (kiosk_test_wait (print_settled_cb, window, 120000));
-  expected = g_strdup_printf ("Printing did not work: write down or take a photo of your number %s.", number);
+  expected = g_strdup_printf ("L’impression n’a pas fonctionné : notez ou photographiez votre numéro %s.", number);
   g_assert_cmpstr (kiosk_test_label (window, "receipt-print-status"), ==, expected);
   g_assert_true (gtk_widget_get_visible (kiosk_test_find (window, "receipt-print-number")));
   g_assert_cmpstr (kiosk_test_label (window, "receipt-print-number"), ==, number);
@@ -349,7 +352,7 @@ test_printer_stopped (void)
   kiosk_test_type (window, "agent-pin", "482913");
   kiosk_test_click (window, "agent-unlock");
   g_assert_true (kiosk_test_wait (agent_idle_cb, window, 60000));
-  line = g_strdup_printf ("Printer %s: stopped: receipts cannot be printed (Out of paper)", queue);
+  line = g_strdup_printf ("Imprimante %s : arrêtée : les récépissés ne peuvent pas être imprimés (Out of paper)", queue);
   g_assert_cmpstr (kiosk_test_label (window, "agent-printer"), ==, line);
 
   g_free (run ("cupsenable", queue, NULL));
@@ -363,7 +366,7 @@ main (int   argc,
 {
   int status;
 
-  kiosk_test_setup_locale ("en");
+  kiosk_test_setup_locale ("fr");
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
   portal = kiosk_test_portal_start ();
