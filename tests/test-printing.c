@@ -13,6 +13,8 @@
 #include "kiosk-page.h"
 
 #include <glib/gstdio.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <string.h>
 
 static KioskTestPortal *portal;
@@ -70,6 +72,12 @@ free_port (void)
   return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
 }
 
+static void
+die_with_parent (gpointer data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
 static gboolean
 scheduler_running_cb (gpointer data)
 {
@@ -124,9 +132,15 @@ start_cups (void)
   write_file (cups_dir, "cupsd.conf", conf);
   files_path = g_build_filename (cups_dir, "cups-files.conf", NULL);
   conf_path = g_build_filename (cups_dir, "cupsd.conf", NULL);
-  cupsd = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
-                            "cupsd", "-f", "-c", conf_path, "-s", files_path, NULL);
-  g_assert_no_error (error);
+  {
+    g_autoptr(GSubprocessLauncher) launcher =
+      g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+
+    /* A test that aborts takes its cupsd with it. */
+    g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+    cupsd = g_subprocess_launcher_spawn (launcher, &error, "cupsd", "-f", "-c", conf_path, "-s", files_path, NULL);
+    g_assert_no_error (error);
+  }
   server = g_strdup_printf ("127.0.0.1:%u", port);
   g_setenv ("CUPS_SERVER", server, TRUE);
   g_assert_true (kiosk_test_wait (scheduler_running_cb, NULL, 60000));
