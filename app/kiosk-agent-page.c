@@ -12,6 +12,9 @@
 #include "kiosk-agent-unlock.h"
 #include "kiosk-fleet.h"
 
+#include "kiosk-print.h"
+#include "kiosk-printer.h"
+
 #include <glib/gi18n.h>
 
 struct _KioskAgentPage
@@ -31,6 +34,7 @@ struct _KioskAgentPage
   GtkWidget    *queue_box;
   GtkLabel     *outbox_label;
   GtkLabel     *health_label;
+  GtkLabel     *printer_label;
   GtkWidget    *call_box;
   GtkLabel     *call_label;
   GtkLabel     *counters_label;
@@ -439,6 +443,24 @@ site_counters_done_cb (GObject      *object,
 }
 
 static void
+printer_done_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KioskPrinterStatus) status = kiosk_printer_get_status_finish (result, &error);
+  g_autofree char *text = NULL;
+  KioskAgentPage *self;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = KIOSK_AGENT_PAGE (user_data);
+  end (self);
+  text = kiosk_print_describe_status (status);
+  gtk_label_set_label (self->printer_label, text);
+}
+
+static void
 refresh (KioskAgentPage *self)
 {
   kiosk_agent_page_refresh (self);
@@ -449,6 +471,7 @@ refresh (KioskAgentPage *self)
                                       kiosk_context_get_site (kiosk_page_get_context (KIOSK_PAGE (self))), NULL,
                                       begin (self), day_done_cb, self);
   kiosk_outbox_sender_list_async (kiosk_context_get_outbox_sender (kiosk_page_get_context (KIOSK_PAGE (self))), begin (self), outbox_done_cb, self);
+  kiosk_printer_get_status_async (begin (self), printer_done_cb, self);
   /* The manager's counters: read from the journal in a worker. */
   kiosk_journal_count_async (kiosk_context_get_journal (kiosk_page_get_context (KIOSK_PAGE (self))), 7,
                              begin (self), count_done_cb, self);
@@ -761,6 +784,7 @@ kiosk_agent_page_class_init (KioskAgentPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KioskAgentPage, queue_box);
   gtk_widget_class_bind_template_child (widget_class, KioskAgentPage, outbox_label);
   gtk_widget_class_bind_template_child (widget_class, KioskAgentPage, health_label);
+  gtk_widget_class_bind_template_child (widget_class, KioskAgentPage, printer_label);
   gtk_widget_class_bind_template_child (widget_class, KioskAgentPage, call_box);
   gtk_widget_class_bind_template_child (widget_class, KioskAgentPage, call_label);
   gtk_widget_class_bind_template_child (widget_class, KioskAgentPage, counters_label);

@@ -10,6 +10,7 @@
 #include "kiosk-appointment-page.h"
 
 #include "kiosk-appointments.h"
+#include "kiosk-print.h"
 #include "kiosk-qr.h"
 #include "kiosk-validate.h"
 
@@ -656,14 +657,51 @@ kiosk_appointment_page_print (KioskAppointmentPage *self,
   return kiosk_print_one_page (_("Appointment"), G_CALLBACK (draw_page_cb), self, export_pdf);
 }
 
+/* The page and the number (copied: the session may end while printing), for printed_cb. */
+typedef struct
+{
+  GtkWidget *page;
+  char      *number;
+} PrintJob;
+
+static void
+printed_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  PrintJob *job = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (kiosk_print_page_finish (result, &error) || !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_autofree char *failure = kiosk_print_failure_sentence (job->number);
+
+      if (error != NULL)
+        g_message ("Appointment not printed: %s", error->message);
+      kiosk_toast_print_result (job->page, error == NULL,
+                                _("Your appointment is printed: take it from the printer."), failure);
+    }
+  g_object_unref (job->page);
+  g_free (job->number);
+  g_free (job);
+}
+
 static void
 print_action_cb (GtkWidget  *widget,
                  const char *action_name,
                  GVariant   *parameter)
 {
-  kiosk_toast_print_result (widget, kiosk_appointment_page_print (KIOSK_APPOINTMENT_PAGE (widget), NULL),
-                            _("Your appointment is being printed."),
-                            _("It could not be printed. Please write your number down."));
+  KioskAppointmentPage *self = KIOSK_APPOINTMENT_PAGE (widget);
+  PrintJob *job;
+
+  if (self->appointment == NULL)
+    return;
+  job = g_new0 (PrintJob, 1);
+  job->page = g_object_ref (widget);
+  job->number = g_strdup (self->appointment->reference);
+  /* TRANSLATORS: name of the print job */
+  kiosk_print_page_async (_("Appointment"), G_CALLBACK (draw_page_cb), self,
+                          kiosk_page_get_cancellable (KIOSK_PAGE (self)), printed_cb, job);
 }
 
 /* Forgets everything of the citizen: name, phone, e-mail, the booking shown. */

@@ -2,6 +2,8 @@
  * types (accents and case ignored). Results are virtualised in a GtkListView. */
 #include "kiosk-catalogue-page.h"
 
+#include "kiosk-a11y.h"
+
 #include <glib/gi18n.h>
 
 struct _KioskCataloguePage
@@ -102,7 +104,7 @@ rebuild_filters (KioskCataloguePage *self)
   GtkWidget *all;
 
   kiosk_widget_remove_all (GTK_WIDGET (self->theme_box));
-  all = gtk_toggle_button_new_with_label (_("All themes"));
+  all = kiosk_radio_toggle_new (_("All themes"));
   gtk_widget_set_name (all, "theme-all");
   gtk_widget_add_css_class (all, "pill");
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (all), self->theme == NULL);
@@ -113,7 +115,7 @@ rebuild_filters (KioskCataloguePage *self)
   for (guint i = 0; i < themes->len; i++)
     {
       const KioskTheme *theme = g_ptr_array_index (themes, i);
-      GtkWidget *button = gtk_toggle_button_new_with_label (theme->title);
+      GtkWidget *button = kiosk_radio_toggle_new (theme->title);
       g_autofree char *name = g_strdup_printf ("theme-%s", theme->slug);
 
       gtk_widget_set_name (button, name);

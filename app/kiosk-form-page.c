@@ -123,7 +123,7 @@ add_choice (KioskFormPage    *self,
             const char       *text,
             gboolean          active)
 {
-  GtkWidget *button = gtk_check_button_new_with_label (text);
+  GtkWidget *button = kiosk_choice_button_new (text, group != NULL);
   g_autofree char *name = g_strdup_printf ("field-%s-%s", key, value);
 
   gtk_widget_set_name (button, name);
@@ -590,10 +590,10 @@ add_field (KioskFormPage    *self,
                                   GTK_ACCESSIBLE_RELATION_LABELLED_BY, label, NULL, -1);
   if (hint != NULL)
     gtk_accessible_update_relation (GTK_ACCESSIBLE (input),
-                                    GTK_ACCESSIBLE_RELATION_DESCRIBED_BY, hint, error, NULL, -1);
+                                    GTK_ACCESSIBLE_RELATION_DESCRIBED_BY, hint, error, NULL, GTK_ACCESSIBLE_RELATION_ERROR_MESSAGE, error, -1);
   else
     gtk_accessible_update_relation (GTK_ACCESSIBLE (input),
-                                    GTK_ACCESSIBLE_RELATION_DESCRIBED_BY, error, NULL, -1);
+                                    GTK_ACCESSIBLE_RELATION_DESCRIBED_BY, error, NULL, GTK_ACCESSIBLE_RELATION_ERROR_MESSAGE, error, -1);
   if (field->required)
     gtk_accessible_update_property (GTK_ACCESSIBLE (input), GTK_ACCESSIBLE_PROPERTY_REQUIRED, TRUE, -1);
 

@@ -1,9 +1,11 @@
 /* kiosk-receipt-page.c: shows what the citizen needs to follow the request once they leave. */
 #include "kiosk-receipt-page.h"
 
+#include "kiosk-print.h"
 #include "kiosk-qr.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 struct _KioskReceiptPage
 {
@@ -25,9 +27,14 @@ struct _KioskReceiptPage
   GtkLabel   *next_label;
   GtkLabel   *url_label;
   GtkPicture *qr_picture;
+  GtkWidget  *print_box;
+  GtkLabel   *print_label;
+  GtkLabel   *print_number_label;
 };
 
 G_DEFINE_FINAL_TYPE (KioskReceiptPage, kiosk_receipt_page, KIOSK_TYPE_PAGE)
+
+static void show_print_result (KioskReceiptPage *self, const char *sentence, gboolean failed);
 
 /**
  * kiosk_receipt_page_set_usb_reminder:
@@ -42,6 +49,28 @@ kiosk_receipt_page_set_usb_reminder (KioskReceiptPage *self,
                                 : _("Don’t forget your documents: check the scanner glass before you leave."));
   if (used_usb)
     gtk_widget_set_visible (self->originals_label, TRUE);
+}
+
+/* The URL wraps anywhere on a narrow column (200 % text), except inside the dossier number,
+ * which is read and copied as one word. */
+static void
+keep_number_whole (GtkLabel   *label,
+                   const char *number)
+{
+  const char *text = gtk_label_get_label (label);
+  const char *at = number && *number ? strstr (text, number) : NULL;
+  PangoAttrList *attributes = pango_attr_list_new ();
+
+  if (at != NULL)
+    {
+      PangoAttribute *no_break = pango_attr_allow_breaks_new (FALSE);
+
+      no_break->start_index = at - text;
+      no_break->end_index = no_break->start_index + strlen (number);
+      pango_attr_list_insert (attributes, no_break);
+    }
+  gtk_label_set_attributes (label, attributes);
+  pango_attr_list_unref (attributes);
 }
 
 /**
@@ -66,12 +95,14 @@ kiosk_receipt_page_set_receipt (KioskReceiptPage   *self,
   self->next_steps = g_strdup (delay);
   self->queued = receipt != NULL && receipt->queued;
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "receipt.print", receipt != NULL);
+  show_print_result (self, NULL, FALSE);
   /* Originals left on the glass are the commonest loss at a public scanner. */
   gtk_widget_set_visible (self->originals_label,
                           receipt != NULL && procedure != NULL && kiosk_procedure_get_n_documents (procedure) > 0);
 
   gtk_label_set_label (self->number_label, receipt ? receipt->number : "");
   gtk_label_set_label (self->url_label, receipt && receipt->url ? receipt->url : "");
+  keep_number_whole (self->url_label, receipt ? receipt->number : NULL);
   gtk_label_set_label (self->next_label,
                        delay ? delay : _("The province studies your request and answers you."));
   gtk_picture_set_paintable (self->qr_picture, NULL);
@@ -164,14 +195,62 @@ kiosk_receipt_page_print (KioskReceiptPage *self,
   return kiosk_print_one_page (_("Receipt"), G_CALLBACK (draw_page_cb), self, export_pdf);
 }
 
+/* Shows how printing went, always in words; on failure the number again, large. */
+static void
+show_print_result (KioskReceiptPage *self,
+                   const char       *sentence,
+                   gboolean          failed)
+{
+  gtk_widget_set_visible (self->print_box, sentence != NULL);
+  gtk_label_set_label (self->print_label, sentence ? sentence : "");
+  gtk_label_set_label (self->print_number_label, failed && self->number ? self->number : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->print_number_label), failed);
+  gtk_widget_remove_css_class (self->print_box, "kiosk-banner");
+  gtk_widget_remove_css_class (self->print_box, "kiosk-success");
+  if (sentence != NULL)
+    gtk_widget_add_css_class (self->print_box, failed ? "kiosk-banner" : "kiosk-success");
+}
+
+static void
+printed_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  KioskReceiptPage *self;
+  g_autofree char *failure = NULL;
+
+  if (!kiosk_print_page_finish (result, &error) && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = KIOSK_RECEIPT_PAGE (user_data);
+  kiosk_page_set_busy (KIOSK_PAGE (self), FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "receipt.print", self->number != NULL);
+  if (error == NULL)
+    {
+      show_print_result (self, _("Your receipt is printed: take it from the printer."), FALSE);
+      return;
+    }
+  g_message ("Receipt not printed: %s", error->message);
+  failure = kiosk_print_failure_sentence (self->number);
+  show_print_result (self, failure, TRUE);
+}
+
 static void
 print_action_cb (GtkWidget  *widget,
                  const char *action_name,
                  GVariant   *parameter)
 {
-  kiosk_toast_print_result (widget, kiosk_receipt_page_print (KIOSK_RECEIPT_PAGE (widget), NULL),
-                            _("Your receipt is being printed."),
-                            _("The receipt could not be printed. Please write your number down."));
+  KioskReceiptPage *self = KIOSK_RECEIPT_PAGE (widget);
+  GCancellable *cancellable;
+
+  if (self->number == NULL)
+    return;
+  cancellable = kiosk_page_begin_request (KIOSK_PAGE (self));
+  gtk_widget_action_set_enabled (widget, "receipt.print", FALSE);
+  show_print_result (self, _("Printing your receipt…"), FALSE);
+  gtk_widget_remove_css_class (self->print_box, "kiosk-success");
+  /* TRANSLATORS: name of the print job */
+  kiosk_print_page_async (_("Receipt"), G_CALLBACK (draw_page_cb), self, cancellable, printed_cb, self);
 }
 
 static void
@@ -222,6 +301,9 @@ kiosk_receipt_page_class_init (KioskReceiptPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KioskReceiptPage, next_label);
   gtk_widget_class_bind_template_child (widget_class, KioskReceiptPage, url_label);
   gtk_widget_class_bind_template_child (widget_class, KioskReceiptPage, qr_picture);
+  gtk_widget_class_bind_template_child (widget_class, KioskReceiptPage, print_box);
+  gtk_widget_class_bind_template_child (widget_class, KioskReceiptPage, print_label);
+  gtk_widget_class_bind_template_child (widget_class, KioskReceiptPage, print_number_label);
   gtk_widget_class_install_action (widget_class, "receipt.print", NULL, print_action_cb);
 }
 

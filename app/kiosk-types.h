@@ -32,6 +32,9 @@ typedef struct _KioskWindow KioskWindow;
 GdkTexture *kiosk_texture_new_for_image (const KioskImage *image);
 guint       kiosk_count_steps           (KioskProcedure   *procedure);
 void        kiosk_widget_remove_all     (GtkWidget        *box);
+/* A choice of a form: a check box, or a radio button (for screen readers too); kiosk-a11y.c */
+GtkWidget  *kiosk_choice_button_new     (const char       *label,
+                                         gboolean          radio);
 void        kiosk_widget_forget_text    (GtkWidget        *root);
 void        kiosk_stack_label_pages     (GtkStack         *stack);
 void        kiosk_print_text            (GtkPrintContext  *context,

@@ -185,8 +185,15 @@ kiosk_toast_print_result (GtkWidget  *widget,
 {
   GtkWidget *overlay = gtk_widget_get_ancestor (widget, ADW_TYPE_TOAST_OVERLAY);
 
+  AdwToast *toast = adw_toast_new (printed ? done : failed);
+
+  /* A failure stays until dismissed: the citizen needs the time to write the number down. */
+  if (!printed)
+    adw_toast_set_timeout (toast, 0);
   if (overlay != NULL)
-    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (printed ? done : failed));
+    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
+  else
+    g_object_unref (g_object_ref_sink (toast));
 }
 
 static void

@@ -1,6 +1,8 @@
 /* kiosk-welcome-page.c: welcome, language switch, and how many procedures are available. */
 #include "kiosk-welcome-page.h"
 
+#include "kiosk-a11y.h"
+
 #include <glib/gi18n.h>
 
 struct _KioskWelcomePage
@@ -121,6 +123,8 @@ static void
 kiosk_welcome_page_init (KioskWelcomePage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  kiosk_a11y_report_checked (self->french_button);
+  kiosk_a11y_report_checked (self->english_button);
 }
 
 

@@ -42,6 +42,8 @@ struct _KioskWindow
   guint                 countdown;
   gboolean              kiosk_mode;
 
+  GtkWidget            *call_notice;   /* found in the template by kiosk-window-a11y.c */
+  gulong                call_handler;
   GtkWidget            *pages[KIOSK_N_PAGES];   /* NULL until first shown, as in page_types */
 
   KioskFleet           *fleet;            /* status reports and site settings (kiosk-window-fleet.c) */
@@ -52,5 +54,7 @@ struct _KioskWindow
 
 void kiosk_window_init_keyboard (KioskWindow *self);
 void kiosk_window_init_fleet    (KioskWindow *self);
+void kiosk_window_init_a11y     (KioskWindow *self);
+void kiosk_window_show_call_notice (KioskWindow *self);
 
 G_END_DECLS

@@ -464,12 +464,9 @@ call_agent_action_cb (GtkWidget  *widget,
                       GVariant   *parameter)
 {
   KioskWindow *self = KIOSK_WINDOW (widget);
-  AdwToast *toast;
 
   kiosk_session_call_agent (kiosk_context_get_session (self->context));
-  toast = adw_toast_new (_("An agent has been told. Someone will come to help you as soon as possible."));
-  adw_toast_set_timeout (toast, 8);
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  kiosk_window_show_call_notice (self);
 }
 
 /* "Continue later": the dossier is sealed under a resume code, shown to the citizen. */
@@ -585,6 +582,7 @@ static void
 session_ended_cb (KioskContext *context,
                   KioskWindow  *self)
 {
+  show_page (self, KIOSK_PAGE_WELCOME);   /* first: the fade shows the page left as it was */
   for (guint i = 0; i < G_N_ELEMENTS (self->pages); i++)
     if (self->pages[i] != NULL)
       kiosk_page_reset (KIOSK_PAGE (self->pages[i]));
@@ -596,7 +594,6 @@ session_ended_cb (KioskContext *context,
   gtk_toggle_button_set_active (self->contrast_toggle, FALSE);
   gtk_toggle_button_set_active (self->large_text_toggle, FALSE);
   gtk_revealer_set_reveal_child (self->keyboard_revealer, FALSE);
-  show_page (self, KIOSK_PAGE_WELCOME);
   kiosk_welcome_page_show_erased (KIOSK_WELCOME_PAGE (ensure_page (self, KIOSK_PAGE_WELCOME)));
   restart_idle_timer (self);
 }
@@ -822,6 +819,7 @@ kiosk_window_init (KioskWindow *self)
   g_signal_connect (self->contrast_toggle, "toggled", G_CALLBACK (display_toggled_cb), self);
   g_signal_connect (self->large_text_toggle, "toggled", G_CALLBACK (large_text_toggled_cb), self);
   kiosk_window_init_keyboard (self);
+  kiosk_window_init_a11y (self);
   gtk_event_controller_set_propagation_phase (legacy, GTK_PHASE_CAPTURE);
   g_signal_connect (legacy, "event", G_CALLBACK (input_event_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), legacy);

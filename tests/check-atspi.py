@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 # check-atspi.py KIOSK_BINARY: what a screen reader sees, over the real accessibility bus (AT-SPI,
 # pyatspi): the kiosk is started with GTK's AT-SPI backend, then the tree it exposes is read.
-# Checks that every button, toggle, check box and text field has a name, that the main actions
+# Checks that every button, toggle, check box and text field has a name, that toggles are heard
+# as radio buttons or switches with their state, that the main actions
 # are there in French, and that after pressing "Commencer une démarche" through AT-SPI (as a
 # screen reader user would) the search field is announced with its label. Output: TAP.
 import os
@@ -64,6 +65,24 @@ def unnamed(app):
             for n in walk(app) if showing(n) and n.getRoleName() in NAMED_ROLES and not n.name.strip()]
 
 
+def control(app, name):
+    return next((n for n in walk(app) if n.name == name
+                 and n.getRoleName() in ("push button", "toggle button", "check box", "radio button")), None)
+
+
+def role_and_checked(app, name):
+    node = control(app, name)
+    if node is None:
+        return (None, None)
+    return (node.getRoleName(), node.getState().contains(pyatspi.STATE_CHECKED))
+
+
+def press(app, name):
+    node = control(app, name)
+    if node is not None:
+        node.queryAction().doAction(0)
+
+
 env = dict(os.environ)
 env.pop("NO_AT_BRIDGE", None)
 env["GTK_A11Y"] = "atspi"
@@ -104,6 +123,21 @@ try:
                        "Prendre rendez-vous", "J’ai un rendez-vous", "Me connecter avec mon téléphone",
                        "Ce que deviennent vos données"):
             check(action in names, f"welcome page: button “{action}”")
+        # A language is one choice of two: radio buttons, the chosen one checked. The display
+        # toggles are on/off switches (a check box over AT-SPI in GTK 4.8) that say whether they
+        # are on (issue 20: all were plain buttons, none saying it).
+        check(role_and_checked(app, "Français") == ("radio button", True)
+              and role_and_checked(app, "English") == ("radio button", False),
+              f"languages are radio buttons, French checked ({role_and_checked(app, 'Français')})")
+        contrast = role_and_checked(app, "Contraste")
+        check(contrast[0] in ("check box", "toggle button") and contrast[1] is False,
+              f"“Contraste” is a switch, off ({contrast})")
+        press(app, "Contraste")
+        check(wait_for(lambda: True if role_and_checked(app, "Contraste")[1] else None, 10),
+              "“Contraste” pressed through AT-SPI says it is on")
+        press(app, "Contraste")
+        check(wait_for(lambda: True if role_and_checked(app, "Contraste")[1] is False else None, 10),
+              "pressed again, it says it is off")
         missing = unnamed(app)
         check(not missing, "welcome page: every control has a name" + (f" (unnamed: {missing})" if missing else ""))
 
@@ -114,6 +148,13 @@ try:
                                         and n.getRoleName() in ("entry", "text") and n.name), None), 10)
         check(search is not None, "catalogue: the search field is announced with its label"
               + (f" (“{search.name}”)" if search is not None else ""))
+        check(role_and_checked(app, "Tous les thèmes") == ("radio button", True)
+              and role_and_checked(app, "Santé et social") == ("radio button", False),
+              "catalogue: the themes are radio buttons, “Tous les thèmes” checked")
+        press(app, "Santé et social")
+        check(wait_for(lambda: True if role_and_checked(app, "Santé et social")[1]
+                       and not role_and_checked(app, "Tous les thèmes")[1] else None, 10),
+              "catalogue: a theme chosen through AT-SPI is the one checked")
         missing = unnamed(app)
         check(not missing, "catalogue page: every control has a name" + (f" (unnamed: {missing})" if missing else ""))
         # Entering a page, a screen reader names it by its panel ("GtkStackPage" before). GTK's

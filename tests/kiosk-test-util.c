@@ -505,6 +505,37 @@ kiosk_test_save_png (GtkWidget  *widget,
   g_assert_true (gdk_texture_save_to_png (texture, path));
 }
 
+/**
+ * kiosk_test_screenshot:
+ * @name: the file's name without ".png"
+ *
+ * With KIOSK_SCREENSHOT_DIR set, saves the window as NAME.png, then at 200 % text as
+ * large-text-NAME.png (and back to normal text); does nothing otherwise.
+ */
+void
+kiosk_test_screenshot (KioskWindow *window,
+                       const char  *name)
+{
+  const char *dir = g_getenv ("KIOSK_SCREENSHOT_DIR");
+
+  if (dir == NULL)
+    return;
+  for (guint large = 0; large < 2; large++)
+    {
+      g_autofree char *file = g_strdup_printf ("%s%s.png", large ? "large-text-" : "", name);
+      g_autofree char *path = g_build_filename (dir, file, NULL);
+      GtkWidget *toggle = kiosk_test_find (window, "large-text-toggle");
+      g_autoptr(GdkTexture) texture = NULL;
+
+      if (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (toggle)) != (gboolean) large)
+        kiosk_test_click (window, "large-text-toggle");
+      kiosk_test_wait_widget_drawn (GTK_WIDGET (window));
+      texture = kiosk_test_render_settled (gtk_widget_get_first_child (GTK_WIDGET (window)));
+      g_assert_true (gdk_texture_save_to_png (texture, path));
+    }
+  kiosk_test_click (window, "large-text-toggle");
+}
+
 /* A valid answer for any field, from its type and limits. */
 const char *
 kiosk_test_valid_answer (const KioskField *field)

@@ -59,6 +59,8 @@ GtkWidget       *kiosk_test_wait_drawn     (KioskWindow     *window,
 GdkTexture      *kiosk_test_render_settled (GtkWidget       *widget);
 void             kiosk_test_save_png       (GtkWidget       *widget,
                                             const char      *path);
+void             kiosk_test_screenshot     (KioskWindow     *window,
+                                            const char      *name);
 
 void             kiosk_test_complete_dossier (KioskDossier *dossier);
 void             kiosk_test_fill_dossier     (KioskDossier *dossier);
