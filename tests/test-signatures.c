@@ -312,6 +312,11 @@ test_other_kiosk_id (Fixture       *fixture,
   g_assert_cmpint (replay (request, "X-Kiosk-Id", "epn-elsewhere", -1, &answer), ==, 401);
   g_assert_null (strstr (answer, "replayed"));
   g_assert_cmpint (count_help_requests (fixture), ==, 1);
+
+  /* A header that is sent is signed: one added to a signed request makes it refused. */
+  g_clear_pointer (&answer, g_free);
+  g_assert_cmpint (replay (request, "Authorization", "Bearer someone-elses-token", -1, &answer), ==, 401);
+  g_assert_nonnull (strstr (answer, "must cover"));
 }
 
 /* A signed booking replayed with a new Idempotency-Key was once a second booking. */
@@ -470,7 +475,10 @@ test_independent (Fixture       *fixture,
   g_autofree char *idempotency_key = g_uuid_string_random ();
   g_autoptr(KioskReceipt) receipt = NULL;
   g_autoptr(JsonObject) root = NULL;
+  g_autofree char *journal_dir = g_build_filename (fixture->dir, "journal", NULL);
+  g_autoptr(KioskJournal) journal = NULL;
   g_auto(GStrv) lines = NULL;
+  Wait account = { 0 };
   int wait_status = 0;
 
   if (dir == NULL)
@@ -483,15 +491,27 @@ test_independent (Fixture       *fixture,
   g_assert_no_error (error);
   help = call_json (fixture, "POST", "api/kiosks/" KIOSK_ID "/help-requests", "{}", "help-key-1", &error);
   g_assert_no_error (error);
+  /* A citizen's token (unknown to the portal: refused after the signature is checked). */
+  kiosk_portal_call_json_with_token_async (fixture->client, "GET", "api/account/profile", NULL,
+                                           "a-citizen-access-token", NULL, call_json_cb, &account);
+  g_assert_true (kiosk_test_wait (wait_done_cb, &account, 60000));
+  g_clear_error (&account.error);
+  g_clear_pointer (&account.data, json_object_unref);
+  /* A submission carries the journal head. */
+  journal = kiosk_journal_open (journal_dir, &error);
+  g_assert_no_error (error);
+  g_assert_true (kiosk_journal_append (journal, "marie", "unlock", "-", &error));
+  kiosk_portal_set_journal (fixture->client, journal);
   g_ptr_array_add (parts, kiosk_upload_part_new_for_document (document));
   receipt = kiosk_portal_submit_payload (fixture->client, "aide-medicale", idempotency_key,
                                          "{\"data\":{}}", parts, NULL, NULL, &error);
   g_clear_error (&error);
+  kiosk_portal_set_journal (fixture->client, NULL);
 
   /* The requests as the portal received them, checked by the other implementation. */
   root = kiosk_test_portal_get (fixture->server, "_control/requests");
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_object_get_object_member (root, "data"),
-                                                                         "requests")), ==, 3);
+                                                                         "requests")), ==, 4);
   requests_path = g_build_filename (fixture->dir, "requests.json", NULL);
   {
     g_autofree char *text = kiosk_json_to_string (json_node_init_object (json_node_alloc (), root));
@@ -505,6 +525,8 @@ test_independent (Fixture       *fixture,
     g_assert_true (g_spawn_check_wait_status (wait_status, NULL));
     g_assert_nonnull (strstr (out, "ok GET"));
     g_assert_nonnull (strstr (out, "\"idempotency-key\""));
+    g_assert_nonnull (strstr (out, "\"authorization\""));
+    g_assert_nonnull (strstr (out, "\"x-kiosk-journal-head\""));
     g_assert_nonnull (strstr (out, "ok POST"));
     g_assert_null (strstr (out, "not ok"));
     g_unlink (requests_path);
