@@ -17,6 +17,7 @@
 
 #include <curl/curl.h>
 #include <glib/gstdio.h>
+#include <signal.h>
 #include <string.h>
 
 #define KIOSK_ID "epn-signed"
@@ -567,39 +568,23 @@ test_independent (Fixture       *fixture,
   }
 }
 
-/* Point 7: with $CREDENTIALS_DIRECTORY set (as systemd sets it for LoadCredentialEncrypted=),
- * the device, journal and signing keys come from there: requests are signed with the
- * credential's key, the outbox and journal use theirs, and no key file appears in the data
- * folder. When systemd-creds works here (as root), the signing key goes through a real
- * encrypt/decrypt with the host key first. */
-static void
-test_keys_from_credentials (Fixture       *fixture,
-                            gconstpointer  data)
+/* Writes the test's secret as the "signing-key" credential at @path (0400): sealed with
+ * `systemd-creds encrypt --with-key=host` then decrypted, as systemd does for
+ * LoadCredentialEncrypted=, when that works here (as root); else written as is.
+ * Returns: whether systemd-creds did it */
+static gboolean
+write_signing_credential (const char *dir,
+                          const char *path)
 {
-  g_autofree char *credentials = g_build_filename (fixture->dir, "credentials", NULL);
-  g_autofree char *data_dir = g_build_filename (fixture->dir, "state", NULL);
-  g_autofree char *signing = g_build_filename (credentials, KIOSK_CREDENTIAL_SIGNING_KEY, NULL);
-  g_autofree char *device = g_build_filename (credentials, KIOSK_CREDENTIAL_DEVICE_KEY, NULL);
-  g_autofree char *journal_key = g_build_filename (credentials, KIOSK_CREDENTIAL_JOURNAL_KEY, NULL);
   g_autofree char *systemd_creds = g_find_program_in_path ("systemd-creds");
-  g_autoptr(KioskPortal) client = kiosk_portal_new (fixture->server->url, KIOSK_ID, NULL);
-  g_autoptr(KioskOutboxSender) sender = NULL;
-  g_autoptr(KioskOutbox) outbox = NULL;
-  g_autoptr(KioskJournal) journal = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) device_bytes = NULL;
-  KioskPortal *saved;
-  guint8 random_key[32];
   gboolean encrypted = FALSE;
 
-  g_assert_cmpint (g_mkdir_with_parents (credentials, 0700), ==, 0);
-  g_assert_cmpint (g_mkdir_with_parents (data_dir, 0700), ==, 0);
   if (systemd_creds != NULL && getuid () == 0)
     {
-      g_autofree char *plain = g_build_filename (fixture->dir, "plain.key", NULL);
-      g_autofree char *sealed = g_build_filename (fixture->dir, "kiosk.signing-key.cred", NULL);
+      g_autofree char *plain = g_build_filename (dir, "plain.key", NULL);
+      g_autofree char *sealed = g_build_filename (dir, "kiosk.signing-key.cred", NULL);
       const char *encrypt[] = { systemd_creds, "encrypt", "--with-key=host", "--name=signing-key", plain, sealed, NULL };
-      const char *decrypt[] = { systemd_creds, "decrypt", "--name=signing-key", sealed, signing, NULL };
+      const char *decrypt[] = { systemd_creds, "decrypt", "--name=signing-key", sealed, path, NULL };
       g_autofree char *sealed_bytes = NULL;
       gsize sealed_length = 0;
       int wait_status = 0;
@@ -621,7 +606,38 @@ test_keys_from_credentials (Fixture       *fixture,
       g_unlink (sealed);
     }
   if (!encrypted)
-    g_assert_true (g_file_set_contents_full (signing, secret, 32, G_FILE_SET_CONTENTS_CONSISTENT, 0400, NULL));
+    g_assert_true (g_file_set_contents_full (path, secret, 32, G_FILE_SET_CONTENTS_CONSISTENT, 0400, NULL));
+  g_assert_cmpint (g_chmod (path, 0400), ==, 0);
+  return encrypted;
+}
+
+/* Point 7: with $CREDENTIALS_DIRECTORY set (as systemd sets it for LoadCredentialEncrypted=),
+ * the device, journal and signing keys come from there: requests are signed with the
+ * credential's key, the outbox and journal use theirs, and no key file appears in the data
+ * folder. When systemd-creds works here (as root), the signing key goes through a real
+ * encrypt/decrypt with the host key first. */
+static void
+test_keys_from_credentials (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autofree char *credentials = g_build_filename (fixture->dir, "credentials", NULL);
+  g_autofree char *data_dir = g_build_filename (fixture->dir, "state", NULL);
+  g_autofree char *signing = g_build_filename (credentials, KIOSK_CREDENTIAL_SIGNING_KEY, NULL);
+  g_autofree char *device = g_build_filename (credentials, KIOSK_CREDENTIAL_DEVICE_KEY, NULL);
+  g_autofree char *journal_key = g_build_filename (credentials, KIOSK_CREDENTIAL_JOURNAL_KEY, NULL);
+  g_autoptr(KioskPortal) client = kiosk_portal_new (fixture->server->url, KIOSK_ID, NULL);
+  g_autoptr(KioskOutboxSender) sender = NULL;
+  g_autoptr(KioskOutbox) outbox = NULL;
+  g_autoptr(KioskJournal) journal = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) device_bytes = NULL;
+  KioskPortal *saved;
+  guint8 random_key[32];
+  gboolean encrypted = FALSE;
+
+  g_assert_cmpint (g_mkdir_with_parents (credentials, 0700), ==, 0);
+  g_assert_cmpint (g_mkdir_with_parents (data_dir, 0700), ==, 0);
+  encrypted = write_signing_credential (fixture->dir, signing);
   g_test_message ("signing key %s systemd-creds", encrypted ? "decrypted by" : "written without");
   g_assert_cmpint (g_chmod (signing, 0400), ==, 0);
   for (guint i = 0; i < sizeof random_key; i++)
@@ -682,6 +698,146 @@ test_keys_from_credentials (Fixture       *fixture,
   (void) device_bytes;
 }
 
+/* The header @name of a recorded request, or %NULL. */
+static const char *
+recorded_header (JsonObject *request,
+                 const char *name)
+{
+  JsonArray *headers = json_object_get_array_member (request, "headers");
+
+  for (guint i = 0; i < json_array_get_length (headers); i++)
+    {
+      JsonArray *pair = json_array_get_array_element (headers, i);
+
+      if (g_ascii_strcasecmp (json_array_get_string_element (pair, 0), name) == 0)
+        return json_array_get_string_element (pair, 1);
+    }
+  return NULL;
+}
+
+/* Checks a recorded request's digest and signature with @key, here rather than in the portal. */
+static void
+assert_signed_with (JsonObject *request,
+                    GBytes     *key)
+{
+  g_autoptr(KioskSignatureInput) input = kiosk_signature_input_parse (recorded_header (request, "Signature-Input"));
+  g_autoptr(GBytes) signature = NULL;
+  g_autoptr(GBytes) mac = NULL;
+  g_autoptr(GPtrArray) values = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *base = NULL;
+  g_autofree char *digest = NULL;
+  gsize length = 0;
+  g_autofree guint8 *body = g_base64_decode (json_object_get_string_member (request, "body"), &length);
+
+  g_assert_nonnull (input);
+  signature = kiosk_signature_parse (recorded_header (request, "Signature"), input->label);
+  g_assert_nonnull (signature);
+  digest = kiosk_content_digest_for_data (body, length);
+  g_assert_cmpstr (recorded_header (request, "Content-Digest"), ==, digest);
+  for (guint i = 0; i < input->components->len; i++)
+    {
+      const char *name = g_ptr_array_index (input->components, i);
+
+      if (strcmp (name, "@method") == 0)
+        g_ptr_array_add (values, g_strdup (json_object_get_string_member (request, "method")));
+      else if (strcmp (name, "@target-uri") == 0)
+        g_ptr_array_add (values, kiosk_signature_target_uri (json_object_get_string_member (request, "uri")));
+      else
+        {
+          g_assert_nonnull (recorded_header (request, name));
+          g_ptr_array_add (values, g_strdup (recorded_header (request, name)));
+        }
+    }
+  g_ptr_array_add (values, NULL);
+  g_ptr_array_add (input->components, NULL);
+  base = kiosk_signature_base ((const char * const *) input->components->pdata,
+                               (const char * const *) values->pdata, input->params);
+  mac = kiosk_signature_compute (key, base);
+  g_assert_true (kiosk_signature_equal (mac, signature));
+}
+
+typedef struct
+{
+  KioskTestPortal *server;
+  JsonObject      *request;
+  const char      *data_dir;
+} KioskStart;
+
+static gboolean
+catalogue_requested_cb (gpointer data)
+{
+  KioskStart *start = data;
+  g_autoptr(JsonObject) root = kiosk_test_portal_get (start->server, "_control/requests");
+  JsonArray *requests = json_object_get_array_member (json_object_get_object_member (root, "data"), "requests");
+  g_autofree char *outbox = g_build_filename (start->data_dir, "outbox.db", NULL);
+
+  for (guint i = 0; start->request == NULL && i < json_array_get_length (requests); i++)
+    {
+      JsonObject *request = json_array_get_object_element (requests, i);
+
+      if (g_str_has_suffix (json_object_get_string_member (request, "uri"), "/api/catalogue"))
+        start->request = json_object_ref (request);
+    }
+  /* The outbox is opened (with its key) by the sender's first round. */
+  return start->request != NULL && g_file_test (outbox, G_FILE_TEST_EXISTS);
+}
+
+/* The real kiosk, started as the unit starts it (with $CREDENTIALS_DIRECTORY and no key path
+ * in its settings): its first request, the catalogue, is signed with the credential's key, and
+ * it opens its outbox without writing a device key into its data folder. */
+static void
+test_real_kiosk_credentials (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autofree char *credentials = g_build_filename (fixture->dir, "credentials", NULL);
+  g_autofree char *data_dir = g_build_filename (fixture->dir, "state", NULL);
+  g_autofree char *signing = g_build_filename (credentials, KIOSK_CREDENTIAL_SIGNING_KEY, NULL);
+  g_autofree char *device = g_build_filename (credentials, KIOSK_CREDENTIAL_DEVICE_KEY, NULL);
+  g_autofree char *journal_key = g_build_filename (credentials, KIOSK_CREDENTIAL_JOURNAL_KEY, NULL);
+  g_autofree char *device_file = g_build_filename (data_dir, "device.key", NULL);
+  g_autofree char *journal_file = g_build_filename (data_dir, "journal.key", NULL);
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  g_autoptr(GSubprocess) kiosk = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *key_bytes = NULL;
+  gsize key_length = 0;
+  g_autoptr(GBytes) key = NULL;
+  KioskStart start = { fixture->server, NULL, data_dir };
+  guint8 random_key[32];
+
+  if (g_getenv ("DISPLAY") == NULL)
+    {
+      g_test_skip ("The kiosk needs a display: run under xvfb-run");
+      return;
+    }
+  g_assert_cmpint (g_mkdir_with_parents (credentials, 0700), ==, 0);
+  g_assert_cmpint (g_mkdir_with_parents (data_dir, 0700), ==, 0);
+  write_signing_credential (fixture->dir, signing);
+  for (guint i = 0; i < sizeof random_key; i++)
+    random_key[i] = g_random_int_range (0, 256);
+  g_assert_true (g_file_set_contents_full (device, (const char *) random_key, 32, G_FILE_SET_CONTENTS_CONSISTENT,
+                                           0400, NULL));
+  g_assert_true (g_file_set_contents_full (journal_key, (const char *) random_key, 32,
+                                           G_FILE_SET_CONTENTS_CONSISTENT, 0400, NULL));
+
+  g_subprocess_launcher_setenv (launcher, "CREDENTIALS_DIRECTORY", credentials, TRUE);
+  kiosk = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("KIOSK_BINARY"), "--portal-url",
+                                       fixture->server->url, "--data-dir", data_dir, "--kiosk-id", KIOSK_ID, NULL);
+  g_assert_no_error (error);
+  g_assert_true (kiosk_test_wait (catalogue_requested_cb, &start, 120000));
+  g_subprocess_send_signal (kiosk, SIGTERM);
+  g_subprocess_wait (kiosk, NULL, NULL);
+
+  /* Signed with the key decrypted into the credentials folder. */
+  g_assert_true (g_file_get_contents (signing, &key_bytes, &key_length, NULL));
+  key = g_bytes_new (key_bytes, key_length);
+  assert_signed_with (start.request, key);
+  g_assert_cmpstr (recorded_header (start.request, "X-Kiosk-Id"), ==, KIOSK_ID);
+  g_assert_false (g_file_test (device_file, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (journal_file, G_FILE_TEST_EXISTS));
+  json_object_unref (start.request);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -702,5 +858,7 @@ main (int   argc,
               test_independent, fixture_tear_down);
   g_test_add ("/security/credentials/keys-from-credentials", Fixture, NULL, fixture_set_up,
               test_keys_from_credentials, fixture_tear_down);
+  g_test_add ("/security/credentials/real-kiosk", Fixture, NULL, fixture_set_up,
+              test_real_kiosk_credentials, fixture_tear_down);
   return g_test_run ();
 }
