@@ -216,17 +216,17 @@ raw_get (const char *path,
   struct curl_slist *headers = curl_slist_append (NULL, kiosk);
   GString *out = g_string_new (NULL);
   CURL *curl = curl_easy_init ();
-  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_ENCODED, NULL);
-  g_autofree char *timestamp = g_strdup_printf ("%" G_GINT64_FORMAT, g_get_real_time () / G_USEC_PER_SEC);
-  g_autofree char *empty = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) "", 0);
-  g_autofree char *signature = kiosk_sign_request (signing_key, "GET", uri, timestamp, empty);
-  g_autofree char *time_header = g_strdup_printf ("X-Kiosk-Timestamp: %s", timestamp);
-  g_autofree char *signature_header = g_strdup_printf ("X-Kiosk-Signature: %s", signature);
+  g_autofree char *digest = kiosk_content_digest_for_data ("", 0);
+  g_autofree char *digest_line = g_strdup_printf ("Content-Digest: %s", digest);
+  const char *lines[] = { kiosk, digest_line, tracking, NULL };
+  g_auto(GStrv) signature = kiosk_signature_sign (signing_key, terminal, "GET", url, lines,
+                                                  g_get_real_time () / G_USEC_PER_SEC, NULL);
   gint64 unused;
 
   /* Signed as a kiosk signs, or the portal would answer 401 before anything else. */
-  headers = curl_slist_append (headers, time_header);
-  headers = curl_slist_append (headers, signature_header);
+  headers = curl_slist_append (headers, digest_line);
+  headers = curl_slist_append (headers, signature[0]);
+  headers = curl_slist_append (headers, signature[1]);
   if (tracking != NULL)
     headers = curl_slist_append (headers, tracking);
   curl_easy_setopt (curl, CURLOPT_URL, url);

@@ -867,7 +867,6 @@ test_clock_skew (void)
   g_autoptr(GBytes) key = g_bytes_new_static (secret, 32);
   KioskTestPortal *server;
   g_autofree char *url = NULL;
-  g_autofree char *empty = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) "", 0);
   gint64 offsets[] = { 0, -1000, 1000 };
   long expected[] = { 200, 401, 401 };
 
@@ -876,16 +875,16 @@ test_clock_skew (void)
   url = g_strconcat (server->url, "api/catalogue", NULL);
   for (guint i = 0; i < G_N_ELEMENTS (offsets); i++)
     {
-      g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_ENCODED, NULL);
-      g_autofree char *timestamp = g_strdup_printf ("%" G_GINT64_FORMAT,
-                                                    g_get_real_time () / G_USEC_PER_SEC + offsets[i]);
-      g_autofree char *signature = kiosk_sign_request (key, "GET", uri, timestamp, empty);
-      g_autofree char *h1 = g_strdup_printf ("X-Kiosk-Timestamp: %s", timestamp);
-      g_autofree char *h2 = g_strdup_printf ("X-Kiosk-Signature: %s", signature);
-      struct curl_slist *headers = curl_slist_append (curl_slist_append (NULL, h1), h2);
+      g_autofree char *digest = kiosk_content_digest_for_data ("", 0);
+      g_autofree char *digest_line = g_strdup_printf ("Content-Digest: %s", digest);
+      const char *lines[] = { "X-Kiosk-Id: skewed", digest_line, NULL };
+      gint64 created = g_get_real_time () / G_USEC_PER_SEC + offsets[i];
+      g_auto(GStrv) signature = kiosk_signature_sign (key, "skewed", "GET", url, lines, created, NULL);
+      struct curl_slist *headers = curl_slist_append (curl_slist_append (NULL, lines[0]), lines[1]);
       CURL *curl = curl_easy_init ();
       long status = 0;
 
+      headers = curl_slist_append (curl_slist_append (headers, signature[0]), signature[1]);
       curl_easy_setopt (curl, CURLOPT_URL, url);
       curl_easy_setopt (curl, CURLOPT_HTTPHEADER, headers);
       curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, discard_cb);

@@ -1,6 +1,7 @@
 /* kiosk-journal.c: the tamper-evident journal (see kiosk-journal.h). */
 #include "kiosk-journal.h"
 
+#include "kiosk-credentials.h"
 #include "kiosk-hardening.h"
 #include "kiosk-json.h"
 
@@ -65,7 +66,9 @@ load_key (const char  *dir,
           guint8      *key,
           GError     **error)
 {
-  g_autofree char *path = g_build_filename (dir, "journal.key", NULL);
+  /* systemd's credential when the unit passes one (never created here), else the file. */
+  g_autofree char *credential = kiosk_credential_path (KIOSK_CREDENTIAL_JOURNAL_KEY);
+  g_autofree char *path = credential ? g_strdup (credential) : g_build_filename (dir, "journal.key", NULL);
   int fd = open (path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
   struct stat st;
 

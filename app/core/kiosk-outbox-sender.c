@@ -5,6 +5,8 @@
  * is due. Workers touch only this object's outbox, under its lock, never the context. */
 #include "kiosk-outbox-sender.h"
 
+#include "kiosk-credentials.h"
+
 struct _KioskOutboxSender
 {
   GObject       parent_instance;
@@ -98,7 +100,10 @@ kiosk_outbox_sender_open (KioskOutboxSender  *self,
   if (self->outbox == NULL)
     {
       g_autofree char *db = g_build_filename (self->data_dir, "outbox.db", NULL);
-      g_autofree char *key = g_build_filename (self->data_dir, "device.key", NULL);
+      /* systemd's credential when the unit passes one, else the data folder's file. */
+      g_autofree char *credential = kiosk_credential_path (KIOSK_CREDENTIAL_DEVICE_KEY);
+      g_autofree char *key = credential ? g_strdup (credential)
+                                        : g_build_filename (self->data_dir, "device.key", NULL);
 
       self->outbox = kiosk_outbox_open (db, key, error);
     }

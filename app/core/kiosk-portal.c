@@ -6,6 +6,7 @@
 #include "kiosk-dispatch.h"
 
 #include "kiosk-catalogue.h"
+#include "kiosk-credentials.h"
 #include "kiosk-signature.h"
 
 #include "kiosk-errors.h"
@@ -250,8 +251,9 @@ kiosk_portal_set_proxy (KioskPortal *self,
  * kiosk_portal_set_signing_key:
  * @key: (nullable): the kiosk's secret, shared with the portal
  *
- * Every request then carries X-Kiosk-Id, X-Kiosk-Timestamp and X-Kiosk-Signature =
- * base64 (HMAC-SHA256 (key, "METHOD\nPATH?QUERY\nTIMESTAMP\nhex (sha256 (body))")).
+ * Every request to the portal then carries Content-Digest (RFC 9530) and an HTTP Message
+ * Signature (RFC 9421, hmac-sha256 with this key) over its method, URI, digest, kiosk id and
+ * the other fields docs/portal-api.md lists, with a fresh nonce.
  */
 void
 kiosk_portal_set_signing_key (KioskPortal *self,
@@ -294,7 +296,8 @@ kiosk_portal_load_signing_key (const char  *path,
 
 /**
  * kiosk_portal_configure_signing:
- * @path: (nullable): the key file the settings name; %NULL or "" when none is set up
+ * @path: (nullable): the key file the settings name; %NULL or "" when none is set up. The
+ *   "signing-key" systemd credential, when the unit passes one, is used instead.
  *
  * Loads the signing key and signs every request with it. A key that is set up but cannot be
  * loaded does not quietly turn signing off: the portal keeps the error for the agents' dashboard
@@ -309,7 +312,11 @@ kiosk_portal_configure_signing (KioskPortal  *self,
 {
   g_autoptr(GBytes) key = NULL;
   g_autoptr(GError) local_error = NULL;
+  g_autofree char *credential = kiosk_credential_path (KIOSK_CREDENTIAL_SIGNING_KEY);
 
+  /* systemd's credential, when the unit passes one, comes before any file. */
+  if (credential != NULL)
+    path = credential;
   g_clear_error (&self->signing_error);
   if (path == NULL || *path == '\0')
     {
@@ -357,20 +364,20 @@ is_portal_url (KioskPortal *self,
   return g_str_has_prefix (url, self->base_url);
 }
 
-/* Adds the signature headers for a request whose body has the given hex sha256. */
+/* Adds X-Kiosk-Id and, when the kiosk has a key, Content-Digest (@content_digest, RFC 9530)
+ * and the HTTP Message Signature (RFC 9421) over @headers as they stand: call it once every
+ * other header is in the list. */
 static struct curl_slist *
 append_signature (KioskPortal       *self,
                   struct curl_slist *headers,
                   const char        *method,
                   const char        *url,
-                  const char        *body_sha256)
+                  const char        *content_digest)
 {
-  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_ENCODED, NULL);
-  g_autofree char *timestamp = g_strdup_printf ("%" G_GINT64_FORMAT, g_get_real_time () / G_USEC_PER_SEC);
-  g_autofree char *signature = NULL;
   g_autofree char *id_header = g_strdup_printf ("X-Kiosk-Id: %s", self->kiosk_id);
-  g_autofree char *time_header = NULL;
-  g_autofree char *signature_header = NULL;
+  g_autofree char *digest_header = NULL;
+  g_autoptr(GPtrArray) lines = g_ptr_array_new ();
+  g_auto(GStrv) signature = NULL;
 
   /* An OpenID provider's endpoint is no business of the portal's: neither the kiosk's id nor its
    * signature go there. */
@@ -387,13 +394,19 @@ append_signature (KioskPortal       *self,
         headers = curl_slist_append (headers, header);
       }
   }
-  if (self->signing_key == NULL || uri == NULL)
+  if (self->signing_key == NULL)
     return headers;
-  signature = kiosk_sign_request (self->signing_key, method, uri, timestamp, body_sha256);
-  time_header = g_strdup_printf ("X-Kiosk-Timestamp: %s", timestamp);
-  signature_header = g_strdup_printf ("X-Kiosk-Signature: %s", signature);
-  headers = curl_slist_append (headers, time_header);
-  return curl_slist_append (headers, signature_header);
+  digest_header = g_strdup_printf ("Content-Digest: %s", content_digest);
+  headers = curl_slist_append (headers, digest_header);
+  for (struct curl_slist *line = headers; line != NULL; line = line->next)
+    g_ptr_array_add (lines, line->data);
+  g_ptr_array_add (lines, NULL);
+  signature = kiosk_signature_sign (self->signing_key, self->kiosk_id, method, url,
+                                    (const char * const *) lines->pdata,
+                                    g_get_real_time () / G_USEC_PER_SEC, NULL);
+  for (guint i = 0; signature != NULL && signature[i] != NULL; i++)
+    headers = curl_slist_append (headers, signature[i]);
+  return headers;
 }
 
 /**
@@ -849,19 +862,19 @@ perform_get (Request       *request,
              GCancellable  *cancellable,
              GError       **error)
 {
-  g_autofree char *empty = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) "", 0);
+  g_autofree char *empty = kiosk_content_digest_for_data ("", 0);
   struct curl_slist *headers = curl_slist_append (NULL, "Accept: application/json");
   CURL *curl = create_handle (request);
   CURLcode code;
 
   request->cancellable = cancellable;
-  headers = append_signature (request->portal, headers, "GET", request->url, empty);
   if (request->etag != NULL)
     {
       g_autofree char *header = g_strdup_printf ("If-None-Match: %s", request->etag);
 
       headers = curl_slist_append (headers, header);
     }
+  headers = append_signature (request->portal, headers, "GET", request->url, empty);
   curl_easy_setopt (curl, CURLOPT_HTTPHEADER, headers);
   code = curl_easy_perform (curl);
   curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, &request->status);
@@ -1270,11 +1283,15 @@ multipart_read (Multipart *body,
   return copied;
 }
 
+/* The body's Content-Digest, read (and decrypted) 64 KiB at a time as it will be sent: memory
+ * does not grow with the documents' size. %NULL when a part cannot be read. */
 static char *
-hash_multipart (Multipart *body)
+digest_multipart (Multipart *body)
 {
   g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
   g_autofree guint8 *buffer = g_malloc (65536);
+  guint8 digest[32];
+  gsize length = sizeof digest;
   gssize n;
 
   multipart_rewind (body);
@@ -1283,7 +1300,8 @@ hash_multipart (Multipart *body)
   multipart_rewind (body);
   if (n < 0)
     return NULL;
-  return g_strdup (g_checksum_get_string (checksum));
+  g_checksum_get_digest (checksum, digest, &length);
+  return kiosk_content_digest_format (digest);
 }
 
 static size_t
@@ -1358,13 +1376,13 @@ perform_submit (Request       *request,
   g_autofree char *type_header = g_strdup_printf ("Content-Type: multipart/form-data; boundary=%s",
                                                   body->boundary);
   /* Hashing reads (and decrypts) every document once more: only when the request is signed. */
-  g_autofree char *body_sha256 = request->portal->signing_key ? hash_multipart (body) : g_strdup ("");
+  g_autofree char *content_digest = request->portal->signing_key ? digest_multipart (body) : g_strdup ("");
   struct curl_slist *headers = NULL;
   CURL *curl = create_handle (request);
   CURLcode code;
 
   request->cancellable = cancellable;
-  if (body_sha256 == NULL)
+  if (content_digest == NULL)
     {
       multipart_free (body);
       curl_easy_cleanup (curl);
@@ -1376,7 +1394,6 @@ perform_submit (Request       *request,
   headers = curl_slist_append (headers, "Expect:");
   headers = curl_slist_append (headers, key_header);
   headers = curl_slist_append (headers, type_header);
-  headers = append_signature (request->portal, headers, "POST", request->url, body_sha256);
   for (guint i = 0; request->extra_headers != NULL && request->extra_headers[i] != NULL; i++)
     headers = curl_slist_append (headers, request->extra_headers[i]);
   if (request->portal->journal != NULL)
@@ -1388,6 +1405,7 @@ perform_submit (Request       *request,
       if (seq > 0)
         headers = curl_slist_append (headers, head);
     }
+  headers = append_signature (request->portal, headers, "POST", request->url, content_digest);
 
   curl_easy_setopt (curl, CURLOPT_HTTPHEADER, headers);
   curl_easy_setopt (curl, CURLOPT_POST, 1L);
@@ -1558,8 +1576,7 @@ perform_json (Request       *request,
               GError       **error)
 {
   const char *body = request->json_body ? request->json_body : "";
-  g_autofree char *body_sha256 = g_compute_checksum_for_data (G_CHECKSUM_SHA256,
-                                                              (const guchar *) body, strlen (body));
+  g_autofree char *content_digest = kiosk_content_digest_for_data (body, strlen (body));
   struct curl_slist *headers = curl_slist_append (NULL, "Accept: application/json");
   CURL *curl = create_handle (request);
   CURLcode code;
@@ -1569,7 +1586,6 @@ perform_json (Request       *request,
   request->too_large = FALSE;
   request->replayed = FALSE;
   g_clear_pointer (&request->retry_after, g_free);
-  headers = append_signature (request->portal, headers, request->method, request->url, body_sha256);
   if (request->idempotency_key != NULL)
     {
       g_autofree char *header = g_strdup_printf ("Idempotency-Key: %s", request->idempotency_key);
@@ -1596,6 +1612,7 @@ perform_json (Request       *request,
       curl_easy_setopt (curl, CURLOPT_POSTFIELDS, body);
       curl_easy_setopt (curl, CURLOPT_POSTFIELDSIZE, (long) strlen (body));
     }
+  headers = append_signature (request->portal, headers, request->method, request->url, content_digest);
   curl_easy_setopt (curl, CURLOPT_HTTPHEADER, headers);
   code = curl_easy_perform (curl);
   curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, &request->status);

@@ -225,5 +225,19 @@ void              kiosk_portal_fleet_handle_control (KioskPortalFleet    *self,
                                                      char               **segments);
 void              kiosk_portal_fleet_handle_page    (KioskPortalFleet    *self,
                                                      SoupServerMessage   *msg);
+/* Signed requests (kiosk-portal-signature.c) */
+typedef struct _KioskPortalVerifier KioskPortalVerifier;
+
+KioskPortalVerifier *kiosk_portal_verifier_new    (GBytes              *key);
+void                 kiosk_portal_verifier_free   (KioskPortalVerifier *self);
+void                 kiosk_portal_verifier_watch  (KioskPortalVerifier *self,
+                                                   SoupServerMessage   *msg);
+gboolean             kiosk_portal_verifier_check  (KioskPortalVerifier *self,
+                                                   SoupServerMessage   *msg,
+                                                   const char         **reason);
+void                 kiosk_portal_verifier_record (KioskPortalVerifier *self,
+                                                   SoupServerMessage   *msg);
+JsonArray           *kiosk_portal_verifier_list   (KioskPortalVerifier *self);
+void                 kiosk_portal_verifier_reset  (KioskPortalVerifier *self);
 
 G_END_DECLS

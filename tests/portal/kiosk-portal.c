@@ -52,6 +52,7 @@ typedef struct
   guint             trickle_count;    /* answers sent at 1 byte a second, never finished */
 
   GBytes           *kiosk_key;        /* nullable: when set, /api/ requests must be signed */
+  KioskPortalVerifier *verifier;      /* checks signatures, keeps nonces and the last requests */
 
   char                    *appointments_path;
   KioskPortalAppointments *appointments;
@@ -885,6 +886,7 @@ handle_reset (KioskPortal       *portal,
   g_autoptr(GError) error = NULL;
 
   clear_faults (portal);
+  kiosk_portal_verifier_reset (portal->verifier);
   if (kiosk_portal_store_reset (portal->store, &error)
       && (!kiosk_portal_appointments_reset (portal->appointments)
           || !kiosk_portal_accounts_reset (portal->accounts)
@@ -957,6 +959,14 @@ handle_control (KioskPortal       *portal,
       root = kiosk_portal_store_list (portal->store);
       reply_json (msg, SOUP_STATUS_OK, root);
     }
+  else if (strcmp (what, "requests") == 0)
+    {
+      /* The last /api/ requests as received, for tests that replay them. */
+      JsonObject *data = json_object_new ();
+
+      json_object_set_array_member (data, "requests", kiosk_portal_verifier_list (portal->verifier));
+      reply_data (msg, data);
+    }
   else if (strcmp (what, "prefills") == 0)
     {
       JsonObject *data = json_object_new ();
@@ -1004,44 +1014,6 @@ handle_control (KioskPortal       *portal,
     }
   else
     reply_error (msg, SOUP_STATUS_NOT_FOUND, "not-found", "No such resource", NULL);
-}
-
-/* Checks X-Kiosk-Signature = base64 (HMAC-SHA256 (key, "METHOD\nPATH?QUERY\nTIMESTAMP\n
- * hex (sha256 (body))")) and that the timestamp is within 300 s of now. */
-static gboolean
-check_signature (KioskPortal       *portal,
-                 SoupServerMessage *msg,
-                 const char        *method)
-{
-  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
-  const char *timestamp = soup_message_headers_get_one (headers, "X-Kiosk-Timestamp");
-  const char *signature = soup_message_headers_get_one (headers, "X-Kiosk-Signature");
-  GUri *uri = soup_server_message_get_uri (msg);
-  g_autoptr(GBytes) body = NULL;
-  g_autofree char *body_sha256 = NULL;
-  g_autofree char *expected = NULL;
-  gint64 when;
-
-  if (portal->kiosk_key == NULL)
-    return TRUE;
-  if (timestamp == NULL || signature == NULL)
-    return FALSE;
-  when = g_ascii_strtoll (timestamp, NULL, 10);
-  if (ABS (g_get_real_time () / G_USEC_PER_SEC - when) > 300)
-    return FALSE;
-  body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
-  body_sha256 = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, body);
-  expected = kiosk_sign_request (portal->kiosk_key, method, uri, timestamp, body_sha256);
-  /* Constant-time comparison of equal-length strings. */
-  if (strlen (expected) != strlen (signature))
-    return FALSE;
-  {
-    guint8 diff = 0;
-
-    for (gsize i = 0; expected[i] != '\0'; i++)
-      diff |= expected[i] ^ signature[i];
-    return diff == 0;
-  }
 }
 
 /* API routing and faults */
@@ -1322,12 +1294,20 @@ server_request_cb (SoupServer        *server,
   const char *method = soup_server_message_get_method (msg);
   /* libsoup has already percent-decoded @path. */
   g_auto(GStrv) segments = g_strsplit (*path == '/' ? path + 1 : path, "/", -1);
+  const char *refusal = NULL;
 
   if (segments[0] == NULL)
     reply_error (msg, SOUP_STATUS_NOT_FOUND, "not-found", "No such resource", NULL);
-  else if (strcmp (segments[0], "api") == 0 && segments[1] != NULL && !check_signature (portal, msg, method))
-    reply_error (msg, SOUP_STATUS_UNAUTHORIZED, "bad-signature",
-                 "The request is not signed by a known kiosk, or its clock is off by more than 300 s", NULL);
+  else if (strcmp (segments[0], "api") == 0 && segments[1] != NULL
+           && (kiosk_portal_verifier_record (portal->verifier, msg),
+               !kiosk_portal_verifier_check (portal->verifier, msg, &refusal)))
+    {
+      g_autofree char *description = g_strdup_printf ("The request is not signed by a known kiosk "
+                                                      "(docs/portal-api.md, \"Signed requests\"): %s",
+                                                      refusal);
+
+      reply_error (msg, SOUP_STATUS_UNAUTHORIZED, "bad-signature", description, NULL);
+    }
   else if (strcmp (segments[0], "api") == 0 && segments[1] != NULL)
     {
       char *key = handle_api (portal, msg, method, segments, query);
@@ -1384,8 +1364,10 @@ server_early_request_cb (SoupServer        *server,
                          GHashTable        *query,
                          gpointer           user_data)
 {
+  KioskPortal *portal = user_data;
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
 
+  kiosk_portal_verifier_watch (portal->verifier, msg);
   if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH
       && soup_message_headers_get_content_length (headers) > MAX_BODY_SIZE)
     {
@@ -1429,6 +1411,7 @@ free_portal (KioskPortal *portal)
   g_free (portal->catalogue_etag);
   g_free (portal->base_url);
   g_clear_pointer (&portal->kiosk_key, g_bytes_unref);
+  g_clear_pointer (&portal->verifier, kiosk_portal_verifier_free);
 }
 
 /* Binds 127.0.0.1 and returns the URL the portal listens on, with a trailing slash. */
@@ -1539,6 +1522,7 @@ main (int   argc,
         }
       portal.kiosk_key = g_bytes_new_take (contents, length);
     }
+  portal.verifier = kiosk_portal_verifier_new (portal.kiosk_key);
   portal.procedures = g_hash_table_new (g_str_hash, g_str_equal);
   portal.in_flight = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   clear_faults (&portal);
