@@ -1124,6 +1124,20 @@ kiosk_procedure_get_how (KioskProcedure *self)
   return self->how != NULL ? self->how : &here;
 }
 
+/**
+ * kiosk_procedure_peek_mode:
+ *
+ * Like kiosk_procedure_get_how()->mode, but never reads a schema: a procedure known by its
+ * summary only (a catalogue index) and not opened yet says %KIOSK_PROCEDURE_HERE. For lists,
+ * which must not read the disk while they scroll.
+ */
+KioskProcedureMode
+kiosk_procedure_peek_mode (KioskProcedure *self)
+{
+  g_return_val_if_fail (KIOSK_IS_PROCEDURE (self), KIOSK_PROCEDURE_HERE);
+  return self->how != NULL ? self->how->mode : KIOSK_PROCEDURE_HERE;
+}
+
 guint
 kiosk_procedure_get_n_pages (KioskProcedure *self)
 {
@@ -1279,11 +1293,15 @@ kiosk_procedure_has_profile (KioskProcedure *self,
 /* Words a citizen adds around what they look for ("je veux une bourse pour le lycée"): they are
  * not searched for, unless the query holds nothing else. */
 static const char * const stop_words[] = {
-  "a", "au", "aux", "avec", "c", "ce", "cette", "comment", "d", "dans", "de", "des", "du", "en",
-  "est", "et", "il", "j", "je", "l", "la", "le", "les", "m", "ma", "me", "mes", "moi", "mon",
-  "ou", "par", "pour", "qu", "que", "quoi", "sa", "se", "ses", "son", "sur", "un", "une",
-  "veux", "voudrais", "vous", "y", NULL
+  "a", "ai", "aider", "au", "aux", "avec", "besoin", "c", "ce", "cette", "chez", "comment", "d",
+  "dans", "de", "des", "devant", "du", "en", "est", "et", "faire", "il", "j", "je", "l", "la",
+  "le", "les", "m", "ma", "me", "mes", "moi", "mon", "ne", "nos", "notre", "on", "ou", "pas",
+  "par", "payer", "peut", "plus", "pour", "qu", "que", "quoi", "sa", "sais", "se", "ses", "son",
+  "sur", "trouver", "un", "une", "utiliser", "veux", "voudrais", "vos", "votre", "vous", "y", NULL
 };
+
+/* Added to the score of a procedure where every word of the query was found. */
+#define ALL_WORDS_FOUND 1000
 
 /* Where @word starts a word of @hay: the offset, or -1. */
 static gssize
@@ -1341,8 +1359,10 @@ match_word (KioskProcedure *self,
  * kiosk_procedure_match:
  * @folded_query: a query already passed through kiosk_fold_text()
  *
- * Every word of the query (but the little words around it) must start a word of the title,
- * keywords, category or description; a plural finds its singular.
+ * A word of the query (but the little words around it) is found when it starts a word of the
+ * title, keywords, category or description; a plural finds its singular. A procedure where every
+ * word is found ranks above those where only some are (at least half: citizens add words of their
+ * own, "refaire le toit de ma maison").
  *
  * Returns: 0 when the procedure does not match, else a score (higher ranks first): title
  *   matches weigh more than keyword matches, keyword matches more than the rest, whole words
@@ -1354,6 +1374,7 @@ kiosk_procedure_match (KioskProcedure *self,
 {
   g_auto(GStrv) words = NULL;
   gboolean only_stop_words = TRUE;
+  guint n_words = 0, n_found = 0;
   int score = 1;
 
   g_return_val_if_fail (KIOSK_IS_PROCEDURE (self), 0);
@@ -1375,9 +1396,13 @@ kiosk_procedure_match (KioskProcedure *self,
       if (*word == '\0' || (!only_stop_words && g_strv_contains (stop_words, word)))
         continue;
       found = match_word (self, word);
-      if (found == 0)
-        return 0;
+      n_words++;
+      n_found += found > 0;
       score += found;
     }
+  if (n_found == n_words)
+    return n_words > 0 ? ALL_WORDS_FOUND + score : score;
+  if (n_found == 0 || n_found * 2 < n_words)
+    return 0;
   return score;
 }

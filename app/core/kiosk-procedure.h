@@ -161,6 +161,7 @@ const char * const      *kiosk_procedure_get_profiles    (KioskProcedure  *self)
 const char * const      *kiosk_procedure_get_keywords    (KioskProcedure  *self);
 guint                    kiosk_procedure_get_n_pages     (KioskProcedure  *self);
 const KioskProcedureHow  *kiosk_procedure_get_how         (KioskProcedure  *self);
+KioskProcedureMode       kiosk_procedure_peek_mode       (KioskProcedure  *self);
 const KioskFieldGroup     *kiosk_procedure_get_page        (KioskProcedure  *self,
                                                           guint            index);
 const KioskField        *kiosk_procedure_find_field      (KioskProcedure  *self,

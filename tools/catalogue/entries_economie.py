@@ -18,7 +18,7 @@ ENTRIES = [
           "Les entreprises de la province Sud dans une filière aidée.",
           BRING_ENT + ["Devis des réseaux"],
           DDET, "Gratuit", "Avis du comité chaque mois, puis décision.",
-          ["CASE", "infrastructures", "réseau", "eau", "électricité", "voirie", "quai"],
+          ["CASE", "infrastructures", "raccordement", "réseau", "eau", "électricité", "voirie", "quai"],
           CASE_INFRA),
     entry("case-aide-emploi", "Aide à l'emploi (CASE)", X, ENT, "online",
           "La province aide à payer le salaire d'un nouvel employé. La demande se fait en ligne.",

@@ -44,7 +44,7 @@ FORMS = {
         keywords=["bourse", "étudiant", "université", "BTS", "études supérieures", "fac"]),
     "aide-menagere-domicile": dict(service=DPASS, fees="Une petite part reste à payer selon vos revenus.", src=SOCIAL_2025,
         description="Une aide vient chez vous quelques heures par semaine. Elle fait le ménage, le linge ou les courses.",
-        keywords=["aide à domicile", "ménage", "aide ménagère", "personne âgée", "courses", "domicile"]),
+        keywords=["aide à domicile", "maison", "ménage", "aide ménagère", "personne âgée", "courses", "domicile"]),
     "aide-installation-agricole": dict(service=DDDT, fees="Gratuit", src=CAT_RURAL, theme="developpement-rural",
         description="La province aide les jeunes qui s'installent en agriculture, en élevage ou en aquaculture. L'aide paie une part des achats.",
         keywords=["agriculteur", "installation", "jeune agriculteur", "ferme", "élevage", "aquaculture"]),

@@ -4,7 +4,7 @@ import json
 import re
 import unicodedata
 
-STOP = set("a au aux avec c ce cette comment d dans de des du en est et il j je l la le les m ma me mes moi mon ou par pour qu que quoi sa se ses son sur un une veux voudrais vous y".split())
+STOP = set("a ai aider au aux avec besoin c ce cette chez comment d dans de des devant du en est et faire il j je l la le les m ma me mes moi mon ne nos notre on ou pas par payer peut plus pour qu que quoi sa sais se ses son sur trouver un une utiliser veux voudrais vos votre vous y".split())
 
 
 def fold(t):
@@ -28,9 +28,11 @@ def match(p, q):
     words = [w for w in re.split(r"[ \t'\-,.;:?!/()\"]+", fold(q)) if w]
     only_stop = all(w in STOP for w in words)
     score = 1
+    n_words = n_found = 0
     for w in words:
         if not only_stop and w in STOP:
             continue
+        n_words += 1
         forms = [w]
         if len(w) > 3 and w.endswith("aux"):
             forms.append(w[:-3] + "al")
@@ -47,9 +49,12 @@ def match(p, q):
                 j = m.end()
                 whole = not (j < len(rest) and rest[j].isalnum())
                 best = max(best, (5 + (1 if whole else 0)) if m.start() < len(kw) + 1 else 1)
-        if best == 0:
-            return 0
+        n_found += best > 0
         score += best
+    if n_found == n_words:
+        return 1000 + score if n_words else score
+    if n_found == 0 or n_found * 2 < n_words:
+        return 0
     return score
 
 
