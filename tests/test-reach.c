@@ -383,7 +383,7 @@ test_window (void)
   qr = kiosk_test_find (window, "procedure-qr");
   if (!kiosk_test_wait (picture_has_paintable_cb, qr, 20000))
     g_error ("No QR code on an online-only démarche");
-  g_assert_cmpstr (kiosk_test_label (window, "procedure-url"), ==, "https://noumeapost.nc/2025/02/11/lactu-en-3-mardi-11-fevrier-2025/");
+  g_assert_cmpstr (kiosk_test_label (window, "procedure-url"), ==, "https://province-sud.nc/page-votre-province/direction-leducation-reussite-deres");
   g_assert_cmpstr (kiosk_test_label (window, "procedure-agent-help"), ==, "Un agent peut vous aider.");
   g_assert_false (gtk_widget_get_visible (kiosk_test_find (window, "start-dossier-button")));
 

@@ -33,6 +33,15 @@ SUD_PRO = "https://voixducaillou.nc/2025/04/24/sud-pro-un-milliard-pour-les-pate
 CULTURE_ASSOS = "https://www.sudmag.nc/2020/08/04/plus-de-170-associations-artistiques-et-culturelles-soutenues-par-la-province-sud/"
 DEFE = "https://sudmag.nc/2019/01/31/entreprenariat-pour-tous-inciter-les-demandeurs-demploi-a-se-lancer/"
 
+# The province's page to open online, by theme, when a démarche's source is not the province's.
+CATWEB = "https://province-sud.nc/catweb/app/demarches"
+ONLINE_PAGE = {
+    "sante-social": CAT_SANTE, "famille": CAT_SANTE, "habitat-logement": CAT_SANTE,
+    "routes-equipements": CAT_TRANSPORTS, "developpement-rural": CAT_RURAL,
+    "environnement": CAT_RURAL, "education": DERES, "economie-entreprises": CASE_FORMATION,
+    "culture-loisirs": CATWEB, "vie-associative": CATWEB,
+}
+
 # Places (from the same pages).
 CAPS1 = "Centre administratif de la province Sud (CAPS 1), 6 route des Artifices, Nouméa"
 DL_PLACE = "Direction du logement, 12 avenue Paul Doumer, Nouméa"
@@ -56,6 +65,11 @@ COMM = ["communes"]
 ALL = ["particuliers", "entreprises", "associations", "communes"]
 
 
+def is_province_page(url):
+    """A page of the province's site (not its magazine, nor a consultation)."""
+    return "province-sud.nc" in url and "/wp-content/" not in url and "consultations." not in url
+
+
 def entry(slug, title, theme, profiles, mode, summary, who, docs, service, fees, delay, keywords,
           src, where=None, motif=None, url=None):
     """One démarche done online or with an agent (no form at the kiosk)."""
@@ -67,7 +81,9 @@ def entry(slug, title, theme, profiles, mode, summary, who, docs, service, fees,
         "source": {"url": src, "read": READ},
     }
     if mode == "online":
-        e["online_url"] = url or src
+        # The QR code opens the province's own page: the source when it is one, else the
+        # province's page for the theme.
+        e["online_url"] = url or (src if is_province_page(src) else ONLINE_PAGE[theme])
     else:
         e["where"] = where
         e["motif"] = motif
