@@ -81,7 +81,10 @@ fill_how (KioskProcedurePage *self,
   kiosk_widget_remove_all (GTK_WIDGET (self->how_box));
   gtk_widget_set_visible (self->start_button, how->mode == KIOSK_PROCEDURE_HERE);
   gtk_widget_set_visible (self->accompanied_button, how->mode == KIOSK_PROCEDURE_HERE);
-  gtk_widget_set_visible (GTK_WIDGET (self->how_box), how->mode != KIOSK_PROCEDURE_HERE || how->service != NULL);
+  /* A procedure done here keeps its page as it was: "Start" must stay within reach of a tap. */
+  gtk_widget_set_visible (GTK_WIDGET (self->how_box), how->mode != KIOSK_PROCEDURE_HERE);
+  if (how->mode == KIOSK_PROCEDURE_HERE)
+    return;
 
   if (how->mode == KIOSK_PROCEDURE_ONLINE)
     {

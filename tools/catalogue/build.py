@@ -71,6 +71,17 @@ def complete_form(procedure):
     return procedure
 
 
+def new_form(form):
+    """A form defined in entries_forms.NEW_FORMS, as the catalogue holds it."""
+    p = {k: v for k, v in form.items() if k not in ("service", "fees", "src")}
+    p["category"] = THEME_TITLES[form["category_slug"]]
+    p["mode"] = "here"
+    p["service"] = form["service"]
+    p["fees"] = form["fees"]
+    p["source"] = {"url": form["src"], "read": READ}
+    return p
+
+
 def procedure_of(entry):
     p = {
         "slug": entry["slug"],
@@ -97,10 +108,13 @@ def procedure_of(entry):
 def main():
     with open(OUT, encoding="utf-8") as f:
         current = json.load(f)
-    forms = [complete_form(p) for p in current["procedures"] if p.get("mode", "here") == "here"]
+    new_forms = {f["slug"]: f for f in entries_forms.NEW_FORMS}
+    forms = [complete_form(p) for p in current["procedures"]
+             if p.get("mode", "here") == "here" and p["slug"] not in new_forms]
+    forms += [new_form(f) for f in entries_forms.NEW_FORMS]
     others = []
     for module in (entries_social, entries_education, entries_economie, entries_rural):
-        others += [procedure_of(e) for e in module.ENTRIES]
+        others += [procedure_of(e) for e in module.ENTRIES if e["slug"] not in new_forms]
     procedures = forms + others
 
     slugs = [p["slug"] for p in procedures]

@@ -63,3 +63,50 @@ FORMS = {
         description="La province aide les familles aux petits revenus à payer les vacances des enfants. Cela vaut pour un séjour ou un centre de loisirs.",
         keywords=["vacances", "colonie", "centre de loisirs", "séjour", "enfants", "été"]),
 }
+
+COMMUNES = [("noumea", "Nouméa"), ("dumbea", "Dumbéa"), ("mont_dore", "Le Mont-Dore"), ("paita", "Païta"),
+            ("boulouparis", "Boulouparis"), ("bourail", "Bourail"), ("farino", "Farino"),
+            ("ile_des_pins", "Île des Pins"), ("la_foa", "La Foa"), ("moindou", "Moindou"),
+            ("poya", "Poya (partie sud)"), ("sarramea", "Sarraméa"), ("thio", "Thio"), ("yate", "Yaté")]
+
+# New forms, where the province's page gives enough to model the démarche. They replace the
+# entry of the same slug in entries_*.py.
+NEW_FORMS = [
+    {
+        "slug": "autorisation-defrichement",
+        "title": "Autorisation de défrichement",
+        "description": "Enlever la végétation d'une pente ou d'un bord de rivière demande une autorisation. Faites la demande ici.",
+        "eligibility": "Tout propriétaire ou porteur de projet en province Sud. L'autorisation est demandée avant les travaux.",
+        "category_slug": "environnement",
+        "profiles": ["particuliers", "entreprises", "associations", "communes"],
+        "keywords": ["défrichement", "défricher", "couper arbres", "terrain", "pente", "végétation", "débroussailler"],
+        "delay": "La direction du Développement durable des territoires étudie votre demande. Elle répond en 2 mois environ.",
+        "service": DDDT, "fees": "Gratuit", "src": DEFRICHEMENT,
+        "pages": [
+            {"title": "Vous", "fields": [
+                {"varname": "last_name", "label": "Nom ou raison sociale", "type": "string", "required": True},
+                {"varname": "first_name", "label": "Prénom", "type": "string", "required": False,
+                 "hint": "Laissez vide pour une entreprise ou une commune"},
+                {"varname": "phone", "label": "Téléphone", "type": "phone", "required": True},
+            ]},
+            {"title": "Le terrain", "help": "Où la végétation sera enlevée.", "fields": [
+                {"varname": "commune", "label": "Commune", "type": "item", "required": True,
+                 "items": [{"id": i, "text": t} for i, t in COMMUNES]},
+                {"varname": "lot", "label": "Lot ou lieu-dit", "type": "string", "required": True},
+                {"varname": "surface", "label": "Surface à défricher (en m²)", "type": "int", "required": True,
+                 "min": 1, "max": 10000000},
+                {"varname": "where", "label": "Le terrain est", "type": "multi", "required": True, "min": 1,
+                 "items": [{"id": "pente", "text": "Sur une pente de 30° ou plus"},
+                           {"id": "crete", "text": "Sur une crête ou un sommet"},
+                           {"id": "riviere", "text": "À moins de 10 m d'une rivière ou d'un ravin"},
+                           {"id": "autre", "text": "Ailleurs"}]},
+                {"varname": "purpose", "label": "Pourquoi enlever la végétation ?", "type": "text", "required": True,
+                 "hint": "Par exemple : construire une maison, ouvrir une piste"},
+            ]},
+        ],
+        "documents": [
+            {"varname": "plan", "label": "Plan du terrain", "description": "Avec la zone à défricher", "kind": "paper"},
+            {"varname": "title_deed", "label": "Titre de propriété ou accord du propriétaire", "kind": "paper"},
+        ],
+    },
+]
