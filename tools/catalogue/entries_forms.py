@@ -105,8 +105,10 @@ NEW_FORMS = [
             ]},
         ],
         "documents": [
-            {"varname": "plan", "label": "Plan du terrain", "description": "Avec la zone à défricher", "kind": "paper"},
-            {"varname": "title_deed", "label": "Titre de propriété ou accord du propriétaire", "kind": "paper"},
+            {"varname": "plan", "label": "Plan du terrain", "description": "Avec la zone à défricher", "kind": "paper",
+             "formats": ["application/pdf", "image/jpeg"]},
+            {"varname": "title_deed", "label": "Titre de propriété ou accord du propriétaire", "kind": "paper",
+             "formats": ["application/pdf", "image/jpeg"]},
         ],
     },
 ]
