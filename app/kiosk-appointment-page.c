@@ -204,6 +204,18 @@ static KioskMotif *
 motif_for_procedure (KioskAppointmentPage *self,
                      const char           *slug)
 {
+  KioskCatalogue *catalogue = kiosk_context_get_catalogue (kiosk_page_get_context (KIOSK_PAGE (self)));
+  KioskProcedure *procedure = slug ? kiosk_catalogue_lookup (catalogue, slug) : NULL;
+  const char *linked = procedure ? kiosk_procedure_get_how (procedure)->motif : NULL;
+
+  /* The motif the catalogue links to the procedure, else one that lists it. */
+  for (guint i = 0; linked != NULL && i < self->motifs->motifs->len; i++)
+    {
+      KioskMotif *motif = g_ptr_array_index (self->motifs->motifs, i);
+
+      if (g_strcmp0 (motif->id, linked) == 0)
+        return motif;
+    }
   for (guint i = 0; slug != NULL && i < self->motifs->motifs->len; i++)
     {
       KioskMotif *motif = g_ptr_array_index (self->motifs->motifs, i);

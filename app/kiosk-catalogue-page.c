@@ -194,7 +194,27 @@ bind_row_cb (GtkSignalListItemFactory *factory,
 
   gtk_widget_set_name (box, name);
   gtk_label_set_label (GTK_LABEL (title), kiosk_procedure_get_title (procedure));
-  gtk_label_set_label (GTK_LABEL (category), kiosk_procedure_get_category (procedure));
+  switch (kiosk_procedure_peek_mode (procedure))
+    {
+    case KIOSK_PROCEDURE_ONLINE:
+      {
+        /* TRANSLATORS: a search result's theme, then how the procedure is done */
+        g_autofree char *text = g_strdup_printf (_("%s · Online only"), kiosk_procedure_get_category (procedure));
+
+        gtk_label_set_label (GTK_LABEL (category), text);
+      }
+      break;
+    case KIOSK_PROCEDURE_AGENT:
+      {
+        /* TRANSLATORS: a search result's theme, then how the procedure is done */
+        g_autofree char *text = g_strdup_printf (_("%s · With an agent"), kiosk_procedure_get_category (procedure));
+
+        gtk_label_set_label (GTK_LABEL (category), text);
+      }
+      break;
+    default:
+      gtk_label_set_label (GTK_LABEL (category), kiosk_procedure_get_category (procedure));
+    }
   gtk_label_set_label (GTK_LABEL (description), kiosk_procedure_get_description (procedure));
 }
 

@@ -669,6 +669,7 @@ test_every_procedure (void)
   g_autoptr(GPtrArray) jpegs = g_ptr_array_new ();
   g_autoptr(GBytes) pdf = NULL;
   guint n_files = 0;
+  guint n_sent = 0;
 
   g_assert_no_error (error);
   g_assert_cmpuint (page200->width, ==, 1653);   /* 210 mm at 200 dpi, as the test backend rounds */
@@ -690,6 +691,12 @@ test_every_procedure (void)
       guint n_fields = 0;
       guint n_needed = 0;
 
+      /* Démarches done online or with an agent have no form to send. */
+      if (kiosk_procedure_get_how (procedure)->mode != KIOSK_PROCEDURE_HERE)
+        {
+          kiosk_session_end (kiosk_context_get_session (context));
+          continue;
+        }
       kiosk_test_fill_dossier (dossier);
       for (guint p = 0; p < kiosk_procedure_get_n_pages (procedure); p++)
         {
@@ -728,8 +735,8 @@ test_every_procedure (void)
       kiosk_receipt_free (receipt);
 
       submissions = get_submissions (&root);
-      g_assert_cmpuint (json_array_get_length (submissions), ==, i + 1);
-      stored = json_array_get_object_element (submissions, i);
+      g_assert_cmpuint (json_array_get_length (submissions), ==, n_sent + 1);
+      stored = json_array_get_object_element (submissions, n_sent++);
       g_assert_cmpstr (kiosk_json_get_string (stored, "slug"), ==, kiosk_procedure_get_slug (procedure));
       g_assert_cmpuint (json_object_get_size (kiosk_json_get_object (stored, "data")), ==, n_fields);
       files = kiosk_json_get_array (stored, "files");

@@ -588,6 +588,7 @@ test_search_index (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(KioskCatalogueIndex) index = NULL;
   guint n = 0;
+  guint n_bundled;
   char *data;
   gsize length;
 
@@ -595,6 +596,8 @@ test_search_index (void)
   g_assert_true (g_file_get_contents (bundled, &contents, NULL, NULL));
   root = kiosk_json_parse (contents, -1, 16 << 20, &error);
   g_assert_no_error (error);
+  n_bundled = json_array_get_length (kiosk_json_get_array (json_node_get_object (root), "procedures"));
+  g_assert_cmpuint (n_bundled, >=, 150);
   {
     g_autoptr(JsonObject) bad = kiosk_json_parse_object ("{\"slug\":\"cassee\",\"title\":\"Aide médicale cassée\","
                                                          "\"pages\":[{\"fields\":[{\"varname\":\"a\",\"label\":\"A\",\"type\":\"colour\"}]}]}",
@@ -608,10 +611,10 @@ test_search_index (void)
   bytes = g_bytes_new_take (data, length);
   g_assert_true (kiosk_catalogue_index_import (path, bytes, NULL, &n, &error));
   g_assert_no_error (error);
-  g_assert_cmpuint (n, ==, 23);
+  g_assert_cmpuint (n, ==, n_bundled);
   index = kiosk_catalogue_index_open (path, &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (kiosk_catalogue_index_get_n (index), ==, 23);
+  g_assert_cmpuint (kiosk_catalogue_index_get_n (index), ==, n_bundled);
 
   /* Accents and case do not matter; prefixes count from the first letter. */
   {
@@ -640,20 +643,28 @@ test_search_index (void)
     g_autoptr(GArray) positions = kiosk_catalogue_index_search (index, "entreprise", NULL, NULL, 50, &error);
     g_autoptr(GPtrArray) slugs = found_slugs (index, positions);
 
+    guint urgence;
+
     g_assert_cmpuint (slugs->len, >=, 3);
     /* The exact word first ("entreprise"), then the longer one ("entreprises"). */
     g_assert_cmpstr (slugs->pdata[0], ==, "aide-creation-entreprise");
-    g_assert_cmpstr (slugs->pdata[1], ==, "aide-entreprises-urgence");
+    g_assert_true (g_ptr_array_find_with_equal_func (slugs, "aide-entreprises-urgence", g_str_equal, &urgence));
+    for (guint i = 0; i < urgence; i++)
+      {
+        g_autofree char *title = kiosk_fold_text (kiosk_catalogue_index_get (index, g_array_index (positions, guint, i))->title);
+
+        g_assert_true (g_regex_match_simple ("\\bentreprise\\b", title, 0, 0));
+      }
   }
 
   /* Filters, with and without a query; an empty query lists the catalogue in order. */
   {
-    g_autoptr(GArray) all = kiosk_catalogue_index_search (index, "", NULL, NULL, 50, &error);
+    g_autoptr(GArray) all = kiosk_catalogue_index_search (index, "", NULL, NULL, n_bundled, &error);
     g_autoptr(GArray) education = kiosk_catalogue_index_search (index, "", "education", NULL, 50, &error);
     g_autoptr(GArray) companies = kiosk_catalogue_index_search (index, "aide", NULL, "entreprises", 50, &error);
     g_autoptr(GArray) limited = kiosk_catalogue_index_search (index, "", NULL, NULL, 5, &error);
 
-    g_assert_cmpuint (all->len, ==, 23);
+    g_assert_cmpuint (all->len, ==, n_bundled);
     g_assert_cmpstr (kiosk_catalogue_index_get (index, g_array_index (all, guint, 0))->slug, ==, "aide-medicale");
     g_assert_cmpuint (limited->len, ==, 5);
     g_assert_cmpuint (education->len, >, 3);
@@ -669,8 +680,12 @@ test_search_index (void)
     g_autoptr(GArray) fts = kiosk_catalogue_index_search_fts (index, "medicale", NULL, NULL, 50, &error);
     g_autoptr(GPtrArray) slugs = found_slugs (index, fts);
 
+    guint at;
+
     g_assert_no_error (error);
-    g_assert_cmpstr (slugs->pdata[0], ==, "aide-medicale");
+    /* bm25 prefers short texts: among the several "aide médicale" démarches it is near the top. */
+    g_assert_true (g_ptr_array_find_with_equal_func (slugs, "aide-medicale", g_str_equal, &at));
+    g_assert_cmpuint (at, <, 5);
     /* Quotes and FTS5 syntax typed by a citizen are just text. */
     g_assert_nonnull (kiosk_catalogue_index_search_fts (index, "\"aide\" OR NEAR(", NULL, NULL, 50, &error));
     g_assert_no_error (error);

@@ -381,6 +381,9 @@ typedef struct
   guint           position;
 } Hit;
 
+/* Catalogues up to this size are searched procedure by procedure, even with an index. */
+#define IN_MEMORY_SEARCH_MAX 2000
+
 static int
 compare_hits (gconstpointer a,
               gconstpointer b)
@@ -477,7 +480,10 @@ kiosk_catalogue_search (KioskCatalogue *self,
   GListStore *result = g_list_store_new (KIOSK_TYPE_PROCEDURE);
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->procedures));
 
-  if (self->index != NULL && kiosk_catalogue_index_get_n (self->index) == n)
+  /* Up to a few thousand procedures, every summary is in memory and matching them all takes
+   * under a few milliseconds, with the citizen-friendly rules of kiosk_procedure_match(); the
+   * index is for the catalogues beyond. */
+  if (self->index != NULL && kiosk_catalogue_index_get_n (self->index) == n && n > IN_MEMORY_SEARCH_MAX)
     {
       GListStore *found = search_index (self, query, theme, profile);
 

@@ -20,6 +20,7 @@ struct _KioskProcedure
   char      *delay;
   GStrv      profiles;
   GStrv      keywords;
+  KioskProcedureHow *how;
   GPtrArray *pages;       /* of KioskFieldGroup */
   GPtrArray *documents;   /* of KioskDocumentSpec */
   GPtrArray *checks;      /* of KioskEligibilityCheck */
@@ -32,7 +33,8 @@ struct _KioskProcedure
 
   /* Accent- and case-folded texts for search, computed once. */
   char      *folded_title;
-  char      *folded_rest;
+  char      *folded_rest;     /* keywords first, then the category and description */
+  gsize      keywords_len;    /* where the keywords end in folded_rest */
 };
 
 G_DEFINE_FINAL_TYPE (KioskProcedure, kiosk_procedure, G_TYPE_OBJECT)
@@ -101,6 +103,20 @@ free_check (gpointer data)
 }
 
 static void
+free_how (KioskProcedureHow *how)
+{
+  g_free (how->service);
+  g_free (how->where);
+  g_free (how->fees);
+  g_free (how->online_url);
+  g_free (how->motif);
+  g_strfreev (how->bring);
+  g_free (how->source_url);
+  g_free (how->source_read);
+  g_free (how);
+}
+
+static void
 kiosk_procedure_finalize (GObject *object)
 {
   KioskProcedure *self = KIOSK_PROCEDURE (object);
@@ -114,6 +130,7 @@ kiosk_procedure_finalize (GObject *object)
   g_free (self->delay);
   g_strfreev (self->profiles);
   g_strfreev (self->keywords);
+  g_clear_pointer (&self->how, free_how);
   g_clear_pointer (&self->pages, g_ptr_array_unref);
   g_clear_pointer (&self->documents, g_ptr_array_unref);
   g_clear_pointer (&self->checks, g_ptr_array_unref);
@@ -568,12 +585,14 @@ static char *
 build_folded_rest (KioskProcedure *self)
 {
   g_autofree char *keywords = g_strjoinv (" ", self->keywords);
-  g_autofree char *rest = g_strjoin (" ", keywords, self->category ? self->category : "",
+  g_autofree char *folded_keywords = kiosk_fold_text (keywords);
+  g_autofree char *rest = g_strjoin (" ", self->category ? self->category : "",
                                      self->description ? self->description : "", NULL);
+  g_autofree char *folded = kiosk_fold_text (rest);
 
-  return kiosk_fold_text (rest);
+  self->keywords_len = strlen (folded_keywords) + 1;
+  return g_strjoin ("\n", folded_keywords, folded, NULL);
 }
-
 /* Where each answerable field is asked: its page, its position, its condition. */
 typedef struct
 {
@@ -772,8 +791,53 @@ static const MemberType procedure_members[] = {
   { "slug", 's' }, { "title", 's' }, { "description", 's' }, { "eligibility", 's' },
   { "category", 's' }, { "category_slug", 's' }, { "delay", 's' }, { "url", 's' },
   { "profiles", 'a' }, { "keywords", 'a' }, { "pages", 'a' }, { "documents", 'a' },
-  { "eligibility_checks", 'a' },
+  { "eligibility_checks", 'a' }, { "mode", 's' }, { "service", 's' }, { "where", 's' },
+  { "fees", 's' }, { "online_url", 's' }, { "motif", 's' }, { "bring", 'a' }, { "source", 'o' },
 };
+
+/* Reads the "how" members: a procedure done online or with an agent has no pages. */
+static KioskProcedureHow *
+parse_how (JsonObject  *schema,
+           const char  *slug,
+           GError     **error)
+{
+  const char *mode = kiosk_json_get_string (schema, "mode");
+  JsonObject *source = kiosk_json_get_object (schema, "source");
+  KioskProcedureHow *how = g_new0 (KioskProcedureHow, 1);
+
+  if (mode == NULL || g_str_equal (mode, "here"))
+    how->mode = KIOSK_PROCEDURE_HERE;
+  else if (g_str_equal (mode, "online"))
+    how->mode = KIOSK_PROCEDURE_ONLINE;
+  else if (g_str_equal (mode, "agent"))
+    how->mode = KIOSK_PROCEDURE_AGENT;
+  else
+    {
+      free_how (how);
+      return invalid (error, "%s: unknown mode \"%s\"", slug, mode), NULL;
+    }
+  how->service = g_strdup (kiosk_json_get_string (schema, "service"));
+  how->where = g_strdup (kiosk_json_get_string (schema, "where"));
+  how->fees = g_strdup (kiosk_json_get_string (schema, "fees"));
+  how->online_url = g_strdup (kiosk_json_get_string (schema, "online_url"));
+  how->motif = g_strdup (kiosk_json_get_string (schema, "motif"));
+  if (source != NULL)
+    {
+      how->source_url = g_strdup (kiosk_json_get_string (source, "url"));
+      how->source_read = g_strdup (kiosk_json_get_string (source, "read"));
+    }
+  if (!dup_string_array (kiosk_json_get_array (schema, "bring"), slug, &how->bring, error))
+    {
+      free_how (how);
+      return NULL;
+    }
+  if (how->mode == KIOSK_PROCEDURE_ONLINE && how->online_url == NULL && how->source_url == NULL)
+    {
+      free_how (how);
+      return invalid (error, "%s is done online but names no page (online_url)", slug), NULL;
+    }
+  return how;
+}
 
 static const MemberType page_members[] = {
   { "title", 's' }, { "help", 's' }, { "fields", 'a' }, { "visible_if", 'o' },
@@ -800,11 +864,16 @@ kiosk_procedure_new_from_json (JsonObject  *schema,
   if (!check_members (schema, procedure_members, G_N_ELEMENTS (procedure_members),
                       slug ? slug : "(unnamed procedure)", error))
     return NULL;
-  if (slug == NULL || title == NULL || pages == NULL)
+  if (slug == NULL || title == NULL)
     return invalid (error, "Procedure %s lacks a slug, a title or pages",
                     slug ? slug : "(unnamed)"), NULL;
 
   self = g_object_new (KIOSK_TYPE_PROCEDURE, NULL);
+  self->how = parse_how (schema, slug, error);
+  if (self->how == NULL)
+    return NULL;
+  if (pages == NULL && self->how->mode == KIOSK_PROCEDURE_HERE)
+    return invalid (error, "Procedure %s lacks a slug, a title or pages", slug), NULL;
   self->slug = g_strdup (slug);
   self->title = g_strdup (title);
   self->description = g_strdup (kiosk_json_get_string (schema, "description"));
@@ -816,7 +885,7 @@ kiosk_procedure_new_from_json (JsonObject  *schema,
       || !dup_string_array (kiosk_json_get_array (schema, "keywords"), slug, &self->keywords, error))
     return NULL;
 
-  for (guint i = 0; i < json_array_get_length (pages); i++)
+  for (guint i = 0; pages != NULL && i < json_array_get_length (pages); i++)
     {
       JsonNode *node = json_array_get_element (pages, i);
       JsonObject *object = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
@@ -842,7 +911,7 @@ kiosk_procedure_new_from_json (JsonObject  *schema,
           || !parse_fields (fields, slug, FALSE, page->fields, self->documents, error))
         return NULL;
     }
-  if (self->pages->len == 0)
+  if (self->pages->len == 0 && self->how->mode == KIOSK_PROCEDURE_HERE)
     return invalid (error, "%s has no pages", slug), NULL;
 
   for (guint i = 0; documents != NULL && i < json_array_get_length (documents); i++)
@@ -906,6 +975,8 @@ ensure_parsed (KioskProcedure *self)
         swap = self->pages, self->pages = full->pages, full->pages = swap;
         swap = self->documents, self->documents = full->documents, full->documents = swap;
         swap = self->checks, self->checks = full->checks, full->checks = swap;
+        g_clear_pointer (&self->how, free_how);
+        self->how = g_steal_pointer (&full->how);
         g_free (self->eligibility);
         self->eligibility = g_steal_pointer (&full->eligibility);
         g_free (self->delay);
@@ -1035,6 +1106,36 @@ kiosk_procedure_get_keywords (KioskProcedure *self)
 {
   g_return_val_if_fail (KIOSK_IS_PROCEDURE (self), NULL);
   return (const char * const *) self->keywords;
+}
+
+/**
+ * kiosk_procedure_get_how:
+ *
+ * Returns: (transfer none): how the citizen does this procedure (here, online, with an agent),
+ *   the service in charge and where its facts come from
+ */
+const KioskProcedureHow *
+kiosk_procedure_get_how (KioskProcedure *self)
+{
+  static const KioskProcedureHow here = { KIOSK_PROCEDURE_HERE, };
+
+  g_return_val_if_fail (KIOSK_IS_PROCEDURE (self), &here);
+  ensure_parsed (self);
+  return self->how != NULL ? self->how : &here;
+}
+
+/**
+ * kiosk_procedure_peek_mode:
+ *
+ * Like kiosk_procedure_get_how()->mode, but never reads a schema: a procedure known by its
+ * summary only (a catalogue index) and not opened yet says %KIOSK_PROCEDURE_HERE. For lists,
+ * which must not read the disk while they scroll.
+ */
+KioskProcedureMode
+kiosk_procedure_peek_mode (KioskProcedure *self)
+{
+  g_return_val_if_fail (KIOSK_IS_PROCEDURE (self), KIOSK_PROCEDURE_HERE);
+  return self->how != NULL ? self->how->mode : KIOSK_PROCEDURE_HERE;
 }
 
 guint
@@ -1189,20 +1290,91 @@ kiosk_procedure_has_profile (KioskProcedure *self,
   return profile == NULL || g_strv_contains ((const char * const *) self->profiles, profile);
 }
 
+/* Words a citizen adds around what they look for ("je veux une bourse pour le lycée"): they are
+ * not searched for, unless the query holds nothing else. */
+static const char * const stop_words[] = {
+  "a", "ai", "aider", "au", "aux", "avec", "besoin", "c", "ce", "cette", "chez", "comment", "d",
+  "dans", "de", "des", "devant", "du", "en", "est", "et", "faire", "il", "j", "je", "l", "la",
+  "le", "les", "m", "ma", "me", "mes", "moi", "mon", "ne", "nos", "notre", "on", "ou", "pas",
+  "par", "payer", "peut", "plus", "pour", "qu", "que", "quoi", "sa", "sais", "se", "ses", "son",
+  "sur", "trouver", "un", "une", "utiliser", "veux", "voudrais", "vos", "votre", "vous", "y", NULL
+};
+
+/* Added to the score of a procedure where every word of the query was found. */
+#define ALL_WORDS_FOUND 1000
+
+/* Where @word starts a word of @hay: the offset, or -1. */
+static gssize
+find_word_start (const char *hay,
+                 const char *word,
+                 gboolean   *whole)
+{
+  gsize len = strlen (word);
+
+  for (const char *at = hay; (at = strstr (at, word)) != NULL; at++)
+    if (at == hay || !g_unichar_isalnum (g_utf8_get_char (g_utf8_prev_char (at))))
+      {
+        *whole = !g_ascii_isalnum (at[len]);
+        return at - hay;
+      }
+  return -1;
+}
+
+/* The score of one query word (0: not found): its plural is searched as its singular too
+ * ("bourses" finds "bourse", "animaux" finds "animal"). */
+static int
+match_word (KioskProcedure *self,
+            const char     *word)
+{
+  g_autofree char *singular = NULL;
+  gsize len = strlen (word);
+  const char *forms[3] = { word, NULL, NULL };
+  int best = 0;
+
+  if (len > 3 && g_str_has_suffix (word, "aux"))
+    {
+      forms[1] = singular = g_strdup (word);
+      singular[len - 2] = 'l';
+      singular[len - 1] = '\0';
+    }
+  else if (len > 3 && (word[len - 1] == 's' || word[len - 1] == 'x'))
+    forms[1] = singular = g_strndup (word, len - 1);
+
+  for (guint f = 0; f < G_N_ELEMENTS (forms) && forms[f] != NULL; f++)
+    {
+      gboolean whole = FALSE;
+      gssize at;
+      int score = 0;
+
+      if ((at = find_word_start (self->folded_title, forms[f], &whole)) >= 0)
+        score = 10 + (whole ? 2 : 0);
+      else if ((at = find_word_start (self->folded_rest, forms[f], &whole)) >= 0)
+        score = (gsize) at < self->keywords_len ? 5 + (whole ? 1 : 0) : 1;
+      best = MAX (best, score);
+    }
+  return best;
+}
+
 /**
  * kiosk_procedure_match:
  * @folded_query: a query already passed through kiosk_fold_text()
  *
- * Every word of the query must start a word of the title, keywords, category or description.
+ * A word of the query (but the little words around it) is found when it starts a word of the
+ * title, keywords, category or description; a plural finds its singular. A procedure where every
+ * word is found ranks above those where only some are (at least half: citizens add words of their
+ * own, "refaire le toit de ma maison").
  *
  * Returns: 0 when the procedure does not match, else a score (higher ranks first): title
- *   matches weigh more than the rest
+ *   matches weigh more than keyword matches, keyword matches more than the rest, whole words
+ *   more than beginnings
  */
 int
 kiosk_procedure_match (KioskProcedure *self,
                        const char     *folded_query)
 {
   g_auto(GStrv) words = NULL;
+  gboolean only_stop_words = TRUE;
+  guint n_words = 0, n_found = 0;
   int score = 1;
 
   g_return_val_if_fail (KIOSK_IS_PROCEDURE (self), 0);
@@ -1212,32 +1384,25 @@ kiosk_procedure_match (KioskProcedure *self,
       self->folded_title = kiosk_fold_text (self->title);
       self->folded_rest = build_folded_rest (self);
     }
-  words = g_strsplit_set (folded_query, " \t'-", -1);
+  words = g_strsplit_set (folded_query, " \t'-,.;:?!/()\"", -1);
+  for (guint i = 0; words[i] != NULL; i++)
+    if (*words[i] != '\0' && !g_strv_contains (stop_words, words[i]))
+      only_stop_words = FALSE;
   for (guint i = 0; words[i] != NULL; i++)
     {
       const char *word = words[i];
-      gboolean found = FALSE;
+      int found;
 
-      if (*word == '\0')
+      if (*word == '\0' || (!only_stop_words && g_strv_contains (stop_words, word)))
         continue;
-      for (const char *hay = self->folded_title; (hay = strstr (hay, word)) != NULL; hay++)
-        if (hay == self->folded_title || !g_unichar_isalnum (g_utf8_get_char (g_utf8_prev_char (hay))))
-          {
-            score += 10;
-            found = TRUE;
-            break;
-          }
-      if (found)
-        continue;
-      for (const char *hay = self->folded_rest; (hay = strstr (hay, word)) != NULL; hay++)
-        if (hay == self->folded_rest || !g_unichar_isalnum (g_utf8_get_char (g_utf8_prev_char (hay))))
-          {
-            score += 1;
-            found = TRUE;
-            break;
-          }
-      if (!found)
-        return 0;
+      found = match_word (self, word);
+      n_words++;
+      n_found += found > 0;
+      score += found;
     }
+  if (n_found == n_words)
+    return n_words > 0 ? ALL_WORDS_FOUND + score : score;
+  if (n_found == 0 || n_found * 2 < n_words)
+    return 0;
   return score;
 }

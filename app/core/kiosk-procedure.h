@@ -115,6 +115,28 @@ KioskProcedure          *kiosk_procedure_new_from_json   (JsonObject      *schem
                                                           GError         **error);
 
 /* Returns: (transfer full) (nullable): the procedure's schema as JSON text */
+/* How a citizen does a procedure (docs/procedures.md, "How"): here at the kiosk, only online on
+ * the province's site, or with an agent at a counter. */
+typedef enum
+{
+  KIOSK_PROCEDURE_HERE,
+  KIOSK_PROCEDURE_ONLINE,
+  KIOSK_PROCEDURE_AGENT,
+} KioskProcedureMode;
+
+typedef struct
+{
+  KioskProcedureMode  mode;
+  char               *service;      /* nullable: the service in charge */
+  char               *where;        /* nullable: where to go (agent) */
+  char               *fees;         /* nullable */
+  char               *online_url;   /* nullable: the province's page (online) */
+  char               *motif;        /* nullable: the appointment motif linked (agent) */
+  GStrv               bring;        /* nullable: what to bring (agent) */
+  char               *source_url;   /* nullable: the public page the facts come from */
+  char               *source_read;  /* nullable: when it was read, YYYY-MM-DD */
+} KioskProcedureHow;
+
 typedef char *(*KioskProcedureLoader) (const char *slug,
                                        gpointer    user_data);
 
@@ -138,6 +160,8 @@ const char              *kiosk_procedure_get_delay       (KioskProcedure  *self)
 const char * const      *kiosk_procedure_get_profiles    (KioskProcedure  *self);
 const char * const      *kiosk_procedure_get_keywords    (KioskProcedure  *self);
 guint                    kiosk_procedure_get_n_pages     (KioskProcedure  *self);
+const KioskProcedureHow  *kiosk_procedure_get_how         (KioskProcedure  *self);
+KioskProcedureMode       kiosk_procedure_peek_mode       (KioskProcedure  *self);
 const KioskFieldGroup     *kiosk_procedure_get_page        (KioskProcedure  *self,
                                                           guint            index);
 const KioskField        *kiosk_procedure_find_field      (KioskProcedure  *self,
