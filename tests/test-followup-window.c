@@ -11,8 +11,10 @@
 #include "kiosk-followup-page-private.h"
 #include "kiosk-json.h"
 #include "kiosk-my-requests-page.h"
+#include "kiosk-outbox.h"
 
 #include <glib/gstdio.h>
+#include <signal.h>
 #include <string.h>
 
 static KioskTestPortal *portal;
@@ -457,6 +459,127 @@ test_my_requests (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static gboolean
+process_gone_cb (gpointer data)
+{
+  return g_subprocess_get_identifier (data) == NULL;
+}
+
+static guint
+count_complements (const char *number)
+{
+  g_autoptr(JsonObject) root = NULL;
+  JsonObject *control = get_control_dossier (number, &root);
+
+  return json_array_get_length (kiosk_json_get_array (control, "complements"));
+}
+
+static gboolean
+stored_once_cb (gpointer data)
+{
+  return count_complements (data) >= 1;
+}
+
+static GSubprocess *
+spawn_worker (const char *data_dir)
+{
+  g_autoptr(GError) error = NULL;
+  GSubprocess *child = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error, g_getenv ("KIOSK_OUTBOX_WORKER"),
+                                         data_dir, portal->url, "0", NULL);
+
+  g_assert_no_error (error);
+  return child;
+}
+
+/* The portal is down when the citizen sends: the complement waits in the outbox, encrypted (the
+ * reply's canary nowhere on disk in clear), and the page says so. Later the outbox's worker
+ * sends it; the portal stores it but the answer is lost and the worker is killed (SIGKILL)
+ * while trying again; restarted, it delivers: the portal has it exactly once. */
+static void
+test_queued_kill_9 (void)
+{
+  g_autofree char *data_dir = g_dir_make_tmp ("kiosk-followup-window-XXXXXX", NULL);
+  g_autoptr(KioskContext) context = kiosk_test_context_new (portal->url, data_dir);
+  g_autoptr(KioskReceipt) receipt = NULL;
+  g_autoptr(GSubprocess) first = NULL;
+  g_autoptr(GSubprocess) second = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) root = NULL;
+  g_autofree char *question = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *canary = g_strdup_printf ("canari-%08x", g_random_int ());
+  g_autofree char *reply = g_strdup_printf ("Oui. %s", canary);
+  JsonObject *control;
+  KioskWindow *window;
+
+  kiosk_test_portal_post (portal, "_control/reset", "{}");
+  receipt = submit_dossier (kiosk_context_get_portal (context), NULL, NULL);
+  question = post_control (receipt->number, "requests", "{\"kind\":\"question\",\"text\":\"Travaillez-vous ?\"}");
+
+  window = kiosk_window_new (NULL, context);
+  gtk_window_present (GTK_WINDOW (window));
+  kiosk_test_wait_for_page (window, "welcome");
+  kiosk_test_click (window, "welcome-followup");
+  kiosk_test_wait_for_page (window, "followup");
+  kiosk_test_type (window, "followup-number", receipt->number);
+  kiosk_test_type (window, "followup-code", receipt->tracking_code);
+  kiosk_test_click (window, "followup-find");
+  wait_state (window, "dossier");
+  name = g_strdup_printf ("followup-reply-%s", question);
+  kiosk_test_type (window, name, reply);
+
+  /* The portal goes down. */
+  kiosk_test_portal_post (portal, "_control/faults", "{\"fail\": 10000, \"status\": 503}");
+  kiosk_test_click (window, "followup-send");
+  wait_state (window, "queued");
+  g_assert_nonnull (strstr (kiosk_test_label (window, "followup-sent"), "enregistrées sur cette borne"));
+  g_assert_nonnull (strstr (kiosk_test_label (window, "followup-sent"), receipt->number));
+  save_screenshots (window, "35-followup-queued");
+  g_assert_cmpuint (count_complements (receipt->number), ==, 0);
+  g_assert_false (kiosk_test_outbox_is_empty (context));
+
+  /* The citizen leaves: the complement waits, but only encrypted. */
+  kiosk_test_finish_session (window);
+  gtk_window_destroy (GTK_WINDOW (window));
+  assert_nowhere (data_dir, canary, strlen (canary));
+  {
+    g_autofree char *plain = kiosk_tracking_code_normalize (receipt->tracking_code);
+
+    assert_nowhere (data_dir, receipt->tracking_code, strlen (receipt->tracking_code));
+    assert_nowhere (data_dir, plain, strlen (plain));
+  }
+
+  /* Due now (the in-process try backed off); the portal is back but loses its first answer and
+   * is slow after: the worker is killed while it tries again. */
+  g_assert_true (kiosk_outbox_retry_now (kiosk_context_get_outbox (context), &error));
+  g_assert_no_error (error);
+  kiosk_test_portal_post (portal, "_control/faults", "{\"reset_after_store\": 1, \"delay_ms\": 4000}");
+  first = spawn_worker (data_dir);
+  g_assert_true (kiosk_test_wait (stored_once_cb, receipt->number, 60000));
+  g_assert_false (process_gone_cb (first));
+  g_subprocess_send_signal (first, SIGKILL);
+  g_assert_true (g_subprocess_wait (first, NULL, NULL));
+  g_assert_false (g_subprocess_get_successful (first));
+  g_assert_false (kiosk_test_outbox_is_empty (context));
+
+  /* Restarted with the portal well: delivered, and still once. */
+  kiosk_test_portal_post (portal, "_control/faults", "{}");
+  g_assert_true (kiosk_outbox_retry_now (kiosk_context_get_outbox (context), &error));
+  second = spawn_worker (data_dir);
+  g_assert_true (g_subprocess_wait_check (second, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (kiosk_test_outbox_is_empty (context));
+  g_assert_cmpuint (count_complements (receipt->number), ==, 1);
+  control = get_control_dossier (receipt->number, &root);
+  g_assert_cmpstr (kiosk_json_get_string (kiosk_json_get_object (control, "status"), "id"), ==, "in-progress");
+  {
+    g_autofree char *thread = json_to_string (json_object_get_member (control, "messages"), FALSE);
+
+    g_assert_nonnull (strstr (thread, canary));
+    g_assert_true (strstr (thread, canary) == g_strrstr (thread, canary));
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -471,6 +594,7 @@ main (int   argc,
   g_test_add_func ("/followup-window/typed-lookup-and-answers", test_typed_lookup_and_answers);
   g_test_add_func ("/followup-window/barcode-reader", test_barcode_reader);
   g_test_add_func ("/followup-window/my-requests", test_my_requests);
+  g_test_add_func ("/followup-window/queued-kill-9", test_queued_kill_9);
   status = g_test_run ();
   kiosk_test_portal_stop (portal);
   return status;

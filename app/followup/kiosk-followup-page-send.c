@@ -246,9 +246,14 @@ describe_sent (KioskFollowupPage      *self,
   g_autofree char *when = g_date_time_format (now, _("%d/%m/%Y at %H:%M"));
   const char *message = kiosk_complement_get_message (self->complement);
 
-  /* TRANSLATORS: %1$s a dossier number, %2$s a date and time */
-  g_string_append_printf (text, _("Your answers were sent to the service for dossier No. %1$s on %2$s."),
-                          self->dossier->number, when);
+  if (receipt != NULL)
+    /* TRANSLATORS: %1$s a dossier number, %2$s a date and time */
+    g_string_append_printf (text, _("Your answers were sent to the service for dossier No. %1$s on %2$s."),
+                            self->dossier->number, when);
+  else
+    /* TRANSLATORS: %1$s a dossier number, %2$s a date and time */
+    g_string_append_printf (text, _("The portal cannot be reached right now: your answers for dossier No. %1$s are saved on this terminal (%2$s), encrypted. The terminal will send them by itself as soon as it can; you have nothing more to do."),
+                            self->dossier->number, when);
   g_string_append_c (text, '\n');
   for (guint i = 0; i < self->dossier->requests->len; i++)
     {
@@ -279,7 +284,7 @@ describe_sent (KioskFollowupPage      *self,
       g_string_append (text, _("Your message"));
       g_string_append_c (text, '\n');
     }
-  if (receipt->status_name != NULL)
+  if (receipt != NULL && receipt->status_name != NULL)
     {
       const char *status = g_strcmp0 (receipt->status_id, "in-progress") == 0 ? _("Being studied") : receipt->status_name;
 
@@ -287,6 +292,37 @@ describe_sent (KioskFollowupPage      *self,
       g_string_append_printf (text, _("Your request is now: %s."), status);
     }
   return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static void
+queued_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  KioskFollowupPage *self;
+
+  if (!kiosk_followup_queue_complement_finish (KIOSK_OUTBOX_SENDER (object), result, &error)
+      && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = KIOSK_FOLLOWUP_PAGE (user_data);
+  kiosk_page_set_busy (KIOSK_PAGE (self), FALSE);
+  if (error != NULL)
+    {
+      g_warning ("Complement not queued: %s", error->message);
+      kiosk_followup_page_set_state (self, "dossier");
+      gtk_label_set_label (self->send_error, _("The portal cannot be reached right now. Nothing was sent and nothing is lost: your answers are still here. Please try again in a moment, or ask an agent."));
+      gtk_widget_set_visible (GTK_WIDGET (self->send_error), TRUE);
+      kiosk_followup_page_update_send (self);
+      return;
+    }
+  kiosk_context_log (kiosk_page_get_context (KIOSK_PAGE (self)), "dossier-complement-queued", self->dossier->number);
+  g_free (self->sent);
+  self->sent = describe_sent (self, NULL);
+  gtk_label_set_label (self->sent_label, self->sent);
+  g_hash_table_remove_all (self->scans);
+  kiosk_followup_page_set_state (self, "queued");
+  kiosk_outbox_sender_retry_now (kiosk_context_get_outbox_sender (kiosk_page_get_context (KIOSK_PAGE (self))));
 }
 
 static void
@@ -328,6 +364,15 @@ sent_cb (GObject      *object,
                 else if (g_str_has_suffix (key, request->id))
                   show_scan_state (self, request->id, value, TRUE);
               }
+        }
+      else if (kiosk_portal_error_is_transient (error) && self->code != NULL)
+        {
+          /* Sent later, by the outbox, under the same Idempotency-Key. */
+          kiosk_followup_page_set_state (self, "sending");
+          kiosk_followup_queue_complement_async (kiosk_context_get_outbox_sender (kiosk_page_get_context (KIOSK_PAGE (self))),
+                                                 self->complement, self->code,
+                                                 kiosk_page_begin_request (KIOSK_PAGE (self)), queued_cb, self);
+          return;
         }
       else if (kiosk_portal_error_is_transient (error))
         text = _("The portal cannot be reached right now. Nothing was sent and nothing is lost: your answers are still here. Please try again in a moment, or ask an agent.");

@@ -28,6 +28,8 @@ kiosk_followup_page_set_state (KioskFollowupPage *self,
   self->state = state;
   if (g_str_equal (state, "lookup") || g_str_equal (state, "dossier") || g_str_equal (state, "sent"))
     gtk_stack_set_visible_child_name (self->stack, state);
+  else if (g_str_equal (state, "queued"))
+    gtk_stack_set_visible_child_name (self->stack, "sent");
   gtk_widget_set_visible (self->spinner, g_str_equal (state, "loading") || g_str_equal (state, "sending")
                                          || g_str_equal (state, "scanning"));
   gtk_spinner_set_spinning (GTK_SPINNER (self->spinner), gtk_widget_get_visible (self->spinner));
@@ -589,7 +591,7 @@ kiosk_followup_page_class_init (KioskFollowupPageClass *klass)
   object_class->dispose = kiosk_followup_page_dispose;
   object_class->get_property = kiosk_followup_page_get_property;
 
-  /* "lookup", "loading", "dossier", "scanning", "sending" or "sent". */
+  /* "lookup", "loading", "dossier", "scanning", "sending", "sent" or "queued" (in the outbox). */
   properties[PROP_STATE] =
     g_param_spec_string ("state", NULL, NULL, "lookup",
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
