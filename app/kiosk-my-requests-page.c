@@ -2,6 +2,8 @@
  * with where each stands. Fetched each time the page is shown; forgotten when it is left. */
 #include "kiosk-my-requests-page.h"
 
+#include "kiosk-followup-page.h"
+
 #include <glib/gi18n.h>
 
 struct _KioskMyRequestsPage
@@ -15,6 +17,16 @@ struct _KioskMyRequestsPage
 G_DEFINE_FINAL_TYPE (KioskMyRequestsPage, kiosk_my_requests_page, KIOSK_TYPE_PAGE)
 
 static void kiosk_my_requests_page_reset (KioskPage *page);
+
+/* A dossier of the account opens on the follow-up page, reached with the account's token. */
+static void
+request_clicked_cb (GtkButton *button,
+                    gpointer   user_data)
+{
+  g_autofree char *number = g_strdup (g_object_get_data (G_OBJECT (button), "number"));
+
+  kiosk_followup_show (GTK_WIDGET (button), number, NULL);
+}
 
 static void
 dossiers_done_cb (GObject      *object,
@@ -52,13 +64,19 @@ dossiers_done_cb (GObject      *object,
                                                dossier->title ? dossier->title : dossier->slug,
                                                dossier->number,
                                                dossier->status_name ? dossier->status_name : "");
+      g_autofree char *button_name = g_strdup_printf ("my-request-open-%s", dossier->number);
       GtkWidget *label = gtk_label_new (text);
+      GtkWidget *button = gtk_button_new ();
 
       gtk_label_set_wrap (GTK_LABEL (label), TRUE);
       gtk_label_set_xalign (GTK_LABEL (label), 0);
       gtk_widget_set_name (label, name);
-      gtk_widget_add_css_class (label, "kiosk-card");
-      gtk_box_append (GTK_BOX (self->list_box), label);
+      gtk_button_set_child (GTK_BUTTON (button), label);
+      gtk_widget_set_name (button, button_name);
+      gtk_widget_add_css_class (button, "kiosk-card");
+      g_object_set_data_full (G_OBJECT (button), "number", g_strdup (dossier->number), g_free);
+      g_signal_connect (button, "clicked", G_CALLBACK (request_clicked_cb), NULL);
+      gtk_box_append (GTK_BOX (self->list_box), button);
     }
 }
 

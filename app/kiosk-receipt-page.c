@@ -2,6 +2,8 @@
 #include "kiosk-receipt-page.h"
 
 #include "kiosk-print.h"
+#include "kiosk-followup-page.h"
+#include "kiosk-followup-dossier.h"
 #include "kiosk-qr.h"
 
 #include <glib/gi18n.h>
@@ -14,6 +16,7 @@ struct _KioskReceiptPage
   /* What the printed receipt shows; copied, since the session may end while printing. */
   char       *number;
   char       *url;
+  char       *tracking_code;   /* nullable: printed by groups, 7K2M-9QXD-4F2A */
   char       *procedure_title;
   char       *next_steps;
   gboolean    queued;
@@ -26,6 +29,8 @@ struct _KioskReceiptPage
   GtkLabel   *number_label;
   GtkLabel   *next_label;
   GtkLabel   *url_label;
+  GtkLabel   *code_label;
+  GtkWidget  *followup_button;
   GtkPicture *qr_picture;
   GtkWidget  *print_box;
   GtkLabel   *print_label;
@@ -35,6 +40,7 @@ struct _KioskReceiptPage
 G_DEFINE_FINAL_TYPE (KioskReceiptPage, kiosk_receipt_page, KIOSK_TYPE_PAGE)
 
 static void show_print_result (KioskReceiptPage *self, const char *sentence, gboolean failed);
+static void show_tracking_code (KioskReceiptPage *self);
 
 /**
  * kiosk_receipt_page_set_usb_reminder:
@@ -89,6 +95,8 @@ kiosk_receipt_page_set_receipt (KioskReceiptPage   *self,
   self->number = receipt ? g_strdup (receipt->number) : NULL;
   g_free (self->url);
   self->url = receipt ? g_strdup (receipt->url) : NULL;
+  g_free (self->tracking_code);
+  self->tracking_code = receipt ? kiosk_tracking_code_format (receipt->tracking_code) : NULL;
   g_free (self->procedure_title);
   self->procedure_title = procedure ? g_strdup (kiosk_procedure_get_title (procedure)) : NULL;
   g_free (self->next_steps);
@@ -107,6 +115,7 @@ kiosk_receipt_page_set_receipt (KioskReceiptPage   *self,
                        delay ? delay : _("The province studies your request and answers you."));
   gtk_picture_set_paintable (self->qr_picture, NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->qr_picture), receipt != NULL && !receipt->queued);
+  show_tracking_code (self);
 
   if (receipt != NULL && receipt->queued)
     {
@@ -138,6 +147,38 @@ kiosk_receipt_page_set_receipt (KioskReceiptPage   *self,
     }
 }
 
+/* The tracking code, with the number, opens the dossier at any terminal ("Suivre ma demande")
+ * and on the portal: shown and printed by groups of four, a screen reader reads it as shown. */
+static void
+show_tracking_code (KioskReceiptPage *self)
+{
+  g_autofree char *text = NULL;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->code_label), self->tracking_code != NULL);
+  gtk_widget_set_visible (self->followup_button, self->tracking_code != NULL);
+  if (self->tracking_code == NULL)
+    {
+      gtk_label_set_label (self->code_label, "");
+      return;
+    }
+  /* TRANSLATORS: %s a tracking code, 7K2M-9QXD-4F2A */
+  text = g_strdup_printf (_("Tracking code: %s"), self->tracking_code);
+  gtk_label_set_label (self->code_label, text);
+}
+
+static void
+follow_action_cb (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  KioskReceiptPage *self = KIOSK_RECEIPT_PAGE (widget);
+  g_autofree char *number = g_strdup (self->number);
+  g_autofree char *code = g_strdup (self->tracking_code);
+
+  if (number != NULL && code != NULL)
+    kiosk_followup_show (widget, number, code);
+}
+
 static void
 draw_page_cb (GtkPrintOperation *operation,
               GtkPrintContext   *context,
@@ -163,6 +204,15 @@ draw_page_cb (GtkPrintOperation *operation,
     kiosk_print_text (context,
                _("The portal cannot be reached right now. The terminal will send your request by itself as soon as it can; you have nothing more to do. Keep this reference if you need to ask an agent."),
                "Sans 12", &y);
+  if (self->tracking_code != NULL)
+    {
+      /* TRANSLATORS: %s a tracking code, 7K2M-9QXD-4F2A */
+      g_autofree char *code = g_strdup_printf (_("Tracking code: %s"), self->tracking_code);
+
+      kiosk_print_text (context, code, "Monospace Bold 16", &y);
+      kiosk_print_text (context, _("To follow your request or answer the service, choose “Follow my request” at any terminal and show this receipt, or type the number and the code."),
+                        "Sans 12", &y);
+    }
   if (self->url != NULL)
     {
       kiosk_print_qr (cr, self->url, 160, &y);
@@ -260,6 +310,7 @@ kiosk_receipt_page_dispose (GObject *object)
 
   g_clear_pointer (&self->number, g_free);
   g_clear_pointer (&self->url, g_free);
+  g_clear_pointer (&self->tracking_code, g_free);
   g_clear_pointer (&self->procedure_title, g_free);
   g_clear_pointer (&self->next_steps, g_free);
   gtk_widget_dispose_template (GTK_WIDGET (object), KIOSK_TYPE_RECEIPT_PAGE);
@@ -300,6 +351,9 @@ kiosk_receipt_page_class_init (KioskReceiptPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KioskReceiptPage, number_label);
   gtk_widget_class_bind_template_child (widget_class, KioskReceiptPage, next_label);
   gtk_widget_class_bind_template_child (widget_class, KioskReceiptPage, url_label);
+  gtk_widget_class_bind_template_child (widget_class, KioskReceiptPage, code_label);
+  gtk_widget_class_bind_template_child (widget_class, KioskReceiptPage, followup_button);
+  gtk_widget_class_install_action (widget_class, "receipt.follow", NULL, follow_action_cb);
   gtk_widget_class_bind_template_child (widget_class, KioskReceiptPage, qr_picture);
   gtk_widget_class_bind_template_child (widget_class, KioskReceiptPage, print_box);
   gtk_widget_class_bind_template_child (widget_class, KioskReceiptPage, print_label);

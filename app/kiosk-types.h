@@ -27,7 +27,8 @@ typedef struct _KioskWindow KioskWindow;
 #define KIOSK_PAGE_MY_REQUESTS "my-requests"
 #define KIOSK_PAGE_CONSENT   "consent"
 #define KIOSK_PAGE_DRAFT     "draft"
-#define KIOSK_N_PAGES        16
+#define KIOSK_PAGE_FOLLOWUP  "followup"
+#define KIOSK_N_PAGES        17
 
 GdkTexture *kiosk_texture_new_for_image (const KioskImage *image);
 guint       kiosk_count_steps           (KioskProcedure   *procedure);

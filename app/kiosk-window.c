@@ -13,6 +13,7 @@
 #include "kiosk-my-requests-page.h"
 #include "kiosk-sign-in-page.h"
 #include "kiosk-documents-page.h"
+#include "kiosk-followup-page.h"
 #include "kiosk-form-page.h"
 #include "kiosk-privacy-page.h"
 #include "kiosk-procedure-page.h"
@@ -65,6 +66,7 @@ static const struct
   { KIOSK_PAGE_MY_REQUESTS, N_("My requests"), kiosk_my_requests_page_get_type },
   { KIOSK_PAGE_CONSENT, N_("Consent"), kiosk_consent_page_get_type },
   { KIOSK_PAGE_DRAFT, N_("Continue later"), kiosk_draft_page_get_type },
+  { KIOSK_PAGE_FOLLOWUP, N_("Follow my request"), kiosk_followup_page_get_type },
 };
 
 static guint

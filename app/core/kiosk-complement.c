@@ -361,3 +361,36 @@ kiosk_complement_build_parts (KioskComplement *self)
     }
   return parts;
 }
+
+/**
+ * kiosk_complement_build_documents:
+ *
+ * For the outbox, which stores documents and sends each under its own name.
+ *
+ * Returns: (transfer full) (element-type KioskDocument): each document side, named as its part
+ *   (`request-<id>`, `request-<id>.verso`)
+ */
+GPtrArray *
+kiosk_complement_build_documents (KioskComplement *self)
+{
+  GPtrArray *documents = g_ptr_array_new_with_free_func (g_object_unref);
+
+  g_return_val_if_fail (KIOSK_IS_COMPLEMENT (self), documents);
+  for (guint i = 0; i < self->answers->len; i++)
+    {
+      Answer *answer = g_ptr_array_index (self->answers, i);
+
+      for (guint side = 0; side < 2; side++)
+        {
+          KioskDocument *document = side == 0 ? answer->front : answer->back;
+          g_autofree char *name = NULL;
+
+          if (document == NULL)
+            continue;
+          name = part_name (answer, side == 1);
+          g_ptr_array_add (documents, kiosk_document_new (name, kiosk_document_get_content_type (document),
+                                                          kiosk_document_get_content (document), NULL));
+        }
+    }
+  return documents;
+}

@@ -38,5 +38,6 @@ gboolean         kiosk_complement_is_empty            (KioskComplement *self);
 
 char            *kiosk_complement_build_json          (KioskComplement *self);
 GPtrArray       *kiosk_complement_build_parts         (KioskComplement *self);
+GPtrArray       *kiosk_complement_build_documents     (KioskComplement *self);
 
 G_END_DECLS

@@ -3,8 +3,9 @@
  * (never in the URL, so never in a proxy's log) or the citizen's token.
  *
  * A complement is posted directly, signed and streamed as a submission is, with its own
- * Idempotency-Key: sent again after a lost answer it is stored once. It does not go through the
- * outbox (yet): a complement that cannot reach the portal is an error for the page to tell. */
+ * Idempotency-Key: sent again after a lost answer it is stored once. One that cannot reach the
+ * portal waits in the outbox (`<number>@complement`, with its tracking code, encrypted) and keeps
+ * that key; the outbox's worker delivers it with kiosk_followup_deliver_queued(). */
 #include "kiosk-followup.h"
 
 #include "kiosk-json.h"
@@ -420,4 +421,149 @@ kiosk_followup_send_complement_finish (KioskFollowup  *self,
   if (field_errors != NULL)
     *field_errors = call && call->field_errors ? g_hash_table_ref (call->field_errors) : NULL;
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Complements that wait in the outbox */
+
+/**
+ * kiosk_followup_is_queued_complement:
+ * @slug: an outbox entry's
+ *
+ * Returns: %TRUE for a complement (queued as `<number>@complement`), not a submission
+ */
+gboolean
+kiosk_followup_is_queued_complement (const char *slug)
+{
+  return slug != NULL && g_str_has_suffix (slug, KIOSK_COMPLEMENT_SLUG_SUFFIX);
+}
+
+/**
+ * kiosk_followup_deliver_queued:
+ * @slug: `<number>@complement`
+ * @key: the complement's Idempotency-Key
+ * @json: what kiosk_followup_queue_complement_async() stored: the tracking code and the
+ *   complement's JSON part
+ * @parts: (element-type KioskUploadPart): its documents, named as their parts
+ *
+ * Sends a queued complement once, blocking: for the outbox's worker. The same Idempotency-Key
+ * as every earlier try, so a complement the portal stored before the kiosk heard back (or was
+ * killed) is not stored twice.
+ *
+ * Returns: (transfer full): the portal's answer, or %NULL with @error set
+ */
+KioskComplementReceipt *
+kiosk_followup_deliver_queued (KioskPortal   *portal,
+                               const char    *slug,
+                               const char    *key,
+                               const char    *json,
+                               GPtrArray     *parts,
+                               GCancellable  *cancellable,
+                               GError       **error)
+{
+  g_autofree char *number = g_strndup (slug, strlen (slug) - strlen (KIOSK_COMPLEMENT_SLUG_SUFFIX));
+  g_autoptr(JsonObject) stored = kiosk_json_parse_object (json, -1, error);
+  g_autoptr(KioskPortalAnswer) answer = NULL;
+  g_autoptr(JsonObject) data = NULL;
+  g_autofree char *complement = NULL;
+  Call *call;
+  KioskComplementReceipt *receipt = NULL;
+
+  if (stored == NULL)
+    return NULL;
+  call = call_new (number, "/complements", kiosk_json_get_string (stored, "code"), NULL, error);
+  if (call == NULL)
+    return NULL;
+  complement = json_to_string (json_object_get_member (stored, "complement"), FALSE);
+  answer = kiosk_portal_post_multipart (portal, call->path, key, (const char * const *) call->headers,
+                                        "complement", complement, parts, cancellable, error);
+  explicit_bzero (complement, strlen (complement));
+  if (answer != NULL && (data = read_answer (answer, call, error)) != NULL)
+    receipt = kiosk_complement_receipt_new_from_json (data, answer->replayed, error);
+  call_free (call);
+  return receipt;
+}
+
+typedef struct
+{
+  char      *slug;
+  char      *key;
+  char      *json;
+  GPtrArray *documents;
+} QueueData;
+
+static void
+queue_data_free (QueueData *data)
+{
+  g_free (data->slug);
+  g_free (data->key);
+  if (data->json != NULL)
+    explicit_bzero (data->json, strlen (data->json));
+  g_free (data->json);
+  g_clear_pointer (&data->documents, g_ptr_array_unref);
+  g_free (data);
+}
+
+static void
+queue_in_thread (GTask        *task,
+                 gpointer      source,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
+{
+  QueueData *data = task_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KioskOutbox) outbox = kiosk_outbox_sender_open (source, &error);
+
+  if (outbox == NULL || kiosk_outbox_add (outbox, data->slug, data->key, data->json, data->documents, &error) < 0)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * kiosk_followup_queue_complement_async:
+ * @sender: the outbox's sender, which delivers it later
+ * @code: the dossier's tracking code (kept, encrypted like the rest, until delivered)
+ *
+ * Puts the complement in the outbox (encrypted at rest), as `<number>@complement` under its own
+ * Idempotency-Key: a complement already tried directly keeps its key, so it is stored once even
+ * if the portal had taken it.
+ */
+void
+kiosk_followup_queue_complement_async (KioskOutboxSender   *sender,
+                                       KioskComplement     *complement,
+                                       const char          *code,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (sender, cancellable, callback, user_data);
+  g_autofree char *plain = kiosk_tracking_code_normalize (code);
+  g_autofree char *json = NULL;
+  QueueData *data;
+
+  g_task_set_source_tag (task, kiosk_followup_queue_complement_async);
+  if (plain == NULL)
+    {
+      g_task_return_new_error (task, KIOSK_FOLLOWUP_ERROR, KIOSK_FOLLOWUP_ERROR_INVALID_CODE, "Not a tracking code");
+      return;
+    }
+  json = kiosk_complement_build_json (complement);
+  data = g_new0 (QueueData, 1);
+  data->slug = g_strconcat (kiosk_complement_get_number (complement), KIOSK_COMPLEMENT_SLUG_SUFFIX, NULL);
+  data->key = g_strdup (kiosk_complement_get_idempotency_key (complement));
+  data->json = g_strdup_printf ("{\"code\":\"%s\",\"complement\":%s}", plain, json);
+  data->documents = kiosk_complement_build_documents (complement);
+  explicit_bzero (json, strlen (json));
+  explicit_bzero (plain, strlen (plain));
+  g_task_set_task_data (task, data, (GDestroyNotify) queue_data_free);
+  g_task_run_in_thread (task, queue_in_thread);
+}
+
+gboolean
+kiosk_followup_queue_complement_finish (KioskOutboxSender  *sender,
+                                        GAsyncResult       *result,
+                                        GError            **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, sender), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }

@@ -9,6 +9,7 @@
 
 #include "kiosk-complement.h"
 #include "kiosk-followup-dossier.h"
+#include "kiosk-outbox-sender.h"
 #include "kiosk-portal.h"
 
 G_BEGIN_DECLS
@@ -73,6 +74,27 @@ void                    kiosk_followup_send_complement_async  (KioskFollowup    
 KioskComplementReceipt *kiosk_followup_send_complement_finish (KioskFollowup        *self,
                                                                GAsyncResult         *result,
                                                                GHashTable          **field_errors,
+                                                               GError              **error);
+
+/* An outbox entry whose slug ends so is a complement to the dossier it names. */
+#define KIOSK_COMPLEMENT_SLUG_SUFFIX "@complement"
+
+gboolean                kiosk_followup_is_queued_complement   (const char           *slug);
+KioskComplementReceipt *kiosk_followup_deliver_queued         (KioskPortal          *portal,
+                                                               const char           *slug,
+                                                               const char           *key,
+                                                               const char           *json,
+                                                               GPtrArray            *parts,
+                                                               GCancellable         *cancellable,
+                                                               GError              **error);
+void                    kiosk_followup_queue_complement_async (KioskOutboxSender    *sender,
+                                                               KioskComplement      *complement,
+                                                               const char           *code,
+                                                               GCancellable         *cancellable,
+                                                               GAsyncReadyCallback   callback,
+                                                               gpointer              user_data);
+gboolean                kiosk_followup_queue_complement_finish (KioskOutboxSender   *sender,
+                                                               GAsyncResult         *result,
                                                                GError              **error);
 
 G_END_DECLS

@@ -12,6 +12,7 @@
  * them again. A checkpoint that a reader (a document being sent) keeps from finishing is retried
  * when that reader closes: until then the write-ahead log still holds old pages. */
 #include "kiosk-outbox.h"
+#include "kiosk-followup.h"
 
 #include "kiosk-errors.h"
 #include "kiosk-hardening.h"
@@ -828,8 +829,22 @@ drain_in_thread (GTask        *task,
           defer_entry (self, entry->id, entry->attempts + 1, 0, TRUE, "unreadable");
           continue;
         }
-      receipt = kiosk_portal_submit_payload (portal, entry->slug, entry->idempotency_key, json,
-                                             parts, cancellable, &retry_after, &send_error);
+      if (kiosk_followup_is_queued_complement (entry->slug))
+        {
+          /* A complement to a dossier (kiosk-followup.c): acknowledged like a submission. */
+          g_autoptr(KioskComplementReceipt) sent =
+            kiosk_followup_deliver_queued (portal, entry->slug, entry->idempotency_key, json, parts,
+                                           cancellable, &send_error);
+
+          if (sent != NULL)
+            {
+              receipt = g_new0 (KioskReceipt, 1);
+              receipt->number = g_strdup (sent->number);
+            }
+        }
+      else
+        receipt = kiosk_portal_submit_payload (portal, entry->slug, entry->idempotency_key, json,
+                                               parts, cancellable, &retry_after, &send_error);
       explicit_bzero (json, strlen (json));
       if (receipt != NULL)
         {

@@ -1,0 +1,57 @@
+/* kiosk-followup-page-private.h: the follow-up page's fields, shared by its files
+ * (kiosk-followup-page.c: finding and showing the dossier; kiosk-followup-page-send.c: scanning,
+ * checking and sending the complement, its receipt). */
+#pragma once
+
+#include "kiosk-followup-page.h"
+#include "kiosk-window.h"
+
+#include "kiosk-account.h"
+#include "kiosk-followup.h"
+
+G_BEGIN_DECLS
+
+struct _KioskFollowupPage
+{
+  KioskPage             parent_instance;
+
+  KioskFollowup        *followup;      /* on the context's portal, made on first use */
+  char                 *number;
+  char                 *code;          /* nullable: normalized; NULL for the account's dossiers */
+  KioskFollowupDossier *dossier;
+  KioskProcedure       *procedure;     /* nullable, unowned: the dossier's, from the catalogue */
+  KioskComplement      *complement;    /* what is being answered, kept across retries */
+  GHashTable           *entries;       /* request id → its GtkEntry (correction, reply) */
+  GHashTable           *scan_states;   /* request id → the label under its scan button */
+  GHashTable           *scans;         /* request id → KioskDocument scanned for it */
+  char                 *scanning;      /* nullable: the request being scanned for */
+  char                 *sent;          /* nullable: the complement's receipt, as printed */
+  const char           *state;
+
+  GtkStack             *stack;
+  GtkWidget            *number_entry;
+  GtkWidget            *code_entry;
+  GtkLabel             *lookup_error;
+  GtkLabel             *status_label;
+  GtkWidget            *requests_box;
+  GtkWidget            *messages_box;
+  GtkWidget            *message_entry;
+  GtkLabel             *send_error;
+  GtkWidget            *send_button;
+  GtkLabel             *sent_label;
+  GtkWidget            *spinner;
+};
+
+void           kiosk_followup_page_set_state      (KioskFollowupPage *self,
+                                                   const char        *state);
+void           kiosk_followup_page_render         (KioskFollowupPage *self);
+const char    *kiosk_followup_page_get_bearer     (KioskFollowupPage *self);
+KioskFollowup *kiosk_followup_page_get_client     (KioskFollowupPage *self);
+void           kiosk_followup_page_update_send    (KioskFollowupPage *self);
+void           kiosk_followup_page_send           (KioskFollowupPage *self);
+void           kiosk_followup_page_class_init_send (GtkWidgetClass   *widget_class);
+char          *kiosk_followup_format_date         (const char        *iso,
+                                                   gboolean           with_time);
+char          *kiosk_followup_read_typed          (const char        *typed);
+
+G_END_DECLS

@@ -1,0 +1,462 @@
+/* kiosk-followup-page-send.c: answering the instructor — the missing document scanned through
+ * the same capture as in a procedure (the scanner, the quality gate, a card's crop, the portal's
+ * formats and limit), a corrected answer checked by its field's own rules, a reply — then the
+ * complement sent, and its receipt (screen and printer) listing what was sent. */
+#include "kiosk-followup-page-private.h"
+
+#include "kiosk-capture.h"
+#include "kiosk-scan-error.h"
+#include "kiosk-validate.h"
+
+#include <glib/gi18n.h>
+
+static gboolean
+has_text (GtkWidget *entry)
+{
+  return !kiosk_text_is_blank (gtk_editable_get_text (GTK_EDITABLE (entry)));
+}
+
+void
+kiosk_followup_page_update_send (KioskFollowupPage *self)
+{
+  GHashTableIter iter;
+  gpointer entry;
+  gboolean any = g_hash_table_size (self->scans) > 0 || has_text (self->message_entry);
+
+  g_hash_table_iter_init (&iter, self->entries);
+  while (!any && g_hash_table_iter_next (&iter, NULL, &entry))
+    any = has_text (entry);
+  gtk_widget_set_sensitive (self->send_button, any && self->scanning == NULL && self->dossier != NULL);
+}
+
+/* Scanning a missing document */
+
+static void
+show_scan_state (KioskFollowupPage *self,
+                 const char        *request_id,
+                 const char        *text,
+                 gboolean           error)
+{
+  GtkWidget *label = g_hash_table_lookup (self->scan_states, request_id);
+
+  if (label == NULL)
+    return;
+  gtk_label_set_label (GTK_LABEL (label), text);
+  gtk_widget_set_visible (label, text != NULL);
+  if (error)
+    gtk_widget_add_css_class (label, "error");
+  else
+    gtk_widget_remove_css_class (label, "error");
+}
+
+static void
+end_scan (KioskFollowupPage *self)
+{
+  g_clear_pointer (&self->scanning, g_free);
+  kiosk_page_set_busy (KIOSK_PAGE (self), FALSE);
+  kiosk_followup_page_set_state (self, "dossier");
+  kiosk_followup_page_update_send (self);
+}
+
+static void
+encoded_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(KioskFollowupPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KioskDocument) document = kiosk_capture_encode_finish (result, &error);
+  g_autofree char *size = NULL;
+  g_autofree char *text = NULL;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->scanning == NULL)
+    return;
+  if (document == NULL)
+    {
+      g_autofree char *reason = kiosk_scanner_error_to_text (error);
+
+      show_scan_state (self, self->scanning, reason, TRUE);
+      end_scan (self);
+      return;
+    }
+  g_hash_table_insert (self->scans, g_strdup (self->scanning), g_object_ref (document));
+  kiosk_complement_answer_document (self->complement, self->scanning, document, NULL);
+  size = g_format_size (g_bytes_get_size (kiosk_document_get_content (document)));
+  /* TRANSLATORS: %s a size, "120 kB" */
+  text = g_strdup_printf (_("Scanned (%s). It will go with your answers when you press “Send to the service”."), size);
+  show_scan_state (self, self->scanning, text, FALSE);
+  end_scan (self);
+}
+
+/* The document the request names, or one described in words: paper, in the formats and size
+ * the portal said it takes. */
+static const KioskDocumentSpec *
+find_spec (KioskFollowupPage    *self,
+           KioskFollowupRequest *request,
+           KioskDocumentSpec    *fallback)
+{
+  static const char *const any_format[] = { "image/jpeg", "application/pdf", NULL };
+  const KioskDocumentSpec *spec = NULL;
+
+  if (self->procedure != NULL && request->document != NULL)
+    spec = kiosk_procedure_find_document (self->procedure, request->document);
+  if (spec != NULL)
+    return spec;
+  fallback->varname = request->document ? request->document : (char *) "request";
+  fallback->label = request->document_label;
+  fallback->kind = KIOSK_DOCUMENT_PAPER;
+  fallback->formats = request->formats && request->formats[0] ? request->formats : (GStrv) any_format;
+  fallback->max_size = request->max_size;
+  return fallback;
+}
+
+static void
+scan_done_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(KioskFollowupPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  KioskScan *scan = kiosk_scanner_scan_jpeg_finish (KIOSK_SCANNER (object), result, &error);
+  KioskFollowupRequest *request;
+  KioskDocumentSpec fallback = { 0 };
+  const KioskDocumentSpec *spec;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (scan == NULL || self->scanning == NULL || self->dossier == NULL
+      || (request = kiosk_followup_dossier_find_request (self->dossier, self->scanning)) == NULL)
+    {
+      if (scan == NULL && self->scanning != NULL)
+        {
+          g_autofree char *reason = kiosk_scanner_error_to_text (error);
+
+          g_message ("Follow-up scan failed: %s", error->message);
+          show_scan_state (self, self->scanning, reason, TRUE);
+        }
+      if (scan != NULL)
+        kiosk_scan_free (scan);
+      end_scan (self);
+      return;
+    }
+  spec = find_spec (self, request, &fallback);
+  show_scan_state (self, self->scanning, _("Preparing the document…"), FALSE);
+  kiosk_capture_encode_async (spec, spec->varname, NULL, scan, NULL,
+                              kiosk_page_get_cancellable (KIOSK_PAGE (self)), encoded_cb, g_object_ref (self));
+}
+
+static void
+scan_action_cb (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  KioskFollowupPage *self = KIOSK_FOLLOWUP_PAGE (widget);
+  const char *id = g_variant_get_string (parameter, NULL);
+  KioskFollowupRequest *request = self->dossier ? kiosk_followup_dossier_find_request (self->dossier, id) : NULL;
+  KioskDocumentSpec fallback = { 0 };
+  KioskScanOptions options = { 300, TRUE, FALSE, 85 };
+
+  if (request == NULL || self->scanning != NULL)
+    return;
+  if (find_spec (self, request, &fallback)->kind == KIOSK_DOCUMENT_PAPER)
+    {
+      options.dpi = 200;
+      options.jpeg_quality = 78;
+    }
+  self->scanning = g_strdup (id);
+  g_hash_table_remove (self->scans, id);
+  kiosk_complement_remove_answer (self->complement, id);
+  show_scan_state (self, id, _("Scanning… Put the document face down on the glass."), FALSE);
+  kiosk_followup_page_set_state (self, "scanning");
+  kiosk_page_set_busy (KIOSK_PAGE (self), TRUE);
+  kiosk_followup_page_update_send (self);
+  kiosk_scanner_scan_async (kiosk_context_get_scanner (kiosk_page_get_context (KIOSK_PAGE (self))), &options,
+                            NULL, NULL, kiosk_page_get_cancellable (KIOSK_PAGE (self)), scan_done_cb,
+                            g_object_ref (self));
+}
+
+/* Checking the answers */
+
+static void
+show_entry_error (GtkWidget  *entry,
+                  const char *text)
+{
+  GtkWidget *label = g_object_get_data (G_OBJECT (entry), "error-label");
+
+  gtk_label_set_label (GTK_LABEL (label), text);
+  gtk_widget_set_visible (label, TRUE);
+  gtk_accessible_update_state (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_STATE_INVALID, GTK_ACCESSIBLE_INVALID_TRUE, -1);
+  gtk_widget_grab_focus (entry);
+}
+
+/* Puts the typed answers into the complement; %FALSE (and the message at the field) when a
+ * corrected answer is not one its field accepts. */
+static gboolean
+collect_answers (KioskFollowupPage *self)
+{
+  const char *message = gtk_editable_get_text (GTK_EDITABLE (self->message_entry));
+
+  for (guint i = 0; i < self->dossier->requests->len; i++)
+    {
+      KioskFollowupRequest *request = g_ptr_array_index (self->dossier->requests, i);
+      GtkWidget *entry = g_hash_table_lookup (self->entries, request->id);
+      const char *text;
+
+      if (entry == NULL)
+        continue;
+      text = gtk_editable_get_text (GTK_EDITABLE (entry));
+      if (kiosk_text_is_blank (text))
+        {
+          kiosk_complement_remove_answer (self->complement, request->id);
+          continue;
+        }
+      if (request->kind == KIOSK_FOLLOWUP_REQUEST_INCORRECT_ANSWER)
+        {
+          const KioskField *field = self->procedure && request->field ? kiosk_procedure_find_field (self->procedure, request->field) : NULL;
+          g_autoptr(GError) error = NULL;
+          g_autoptr(JsonNode) value = field ? kiosk_field_validate (field, text, &error) : NULL;
+
+          if (field != NULL && value == NULL)
+            {
+              show_entry_error (entry, error->message);
+              return FALSE;
+            }
+          if (value == NULL)
+            {
+              value = json_node_new (JSON_NODE_VALUE);
+              json_node_set_string (value, g_strstrip (g_strdup (text)));
+            }
+          kiosk_complement_answer_field (self->complement, request->id, value);
+        }
+      else
+        kiosk_complement_answer_question (self->complement, request->id, text);
+    }
+  kiosk_complement_set_message (self->complement, kiosk_text_is_blank (message) ? NULL : message);
+  return TRUE;
+}
+
+/* The receipt of a complement */
+
+static char *
+describe_sent (KioskFollowupPage      *self,
+               KioskComplementReceipt *receipt)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *when = g_date_time_format (now, _("%d/%m/%Y at %H:%M"));
+  const char *message = kiosk_complement_get_message (self->complement);
+
+  if (receipt != NULL)
+    /* TRANSLATORS: %1$s a dossier number, %2$s a date and time */
+    g_string_append_printf (text, _("Your answers were sent to the service for dossier No. %1$s on %2$s."),
+                            self->dossier->number, when);
+  else
+    /* TRANSLATORS: %1$s a dossier number, %2$s a date and time */
+    g_string_append_printf (text, _("The portal cannot be reached right now: your answers for dossier No. %1$s are saved on this terminal (%2$s), encrypted. The terminal will send them by itself as soon as it can; you have nothing more to do."),
+                            self->dossier->number, when);
+  g_string_append_c (text, '\n');
+  for (guint i = 0; i < self->dossier->requests->len; i++)
+    {
+      KioskFollowupRequest *request = g_ptr_array_index (self->dossier->requests, i);
+      KioskDocument *document = g_hash_table_lookup (self->scans, request->id);
+
+      if (!kiosk_complement_has_answer (self->complement, request->id))
+        continue;
+      g_string_append (text, "• ");
+      if (document != NULL)
+        {
+          g_autofree char *size = g_format_size (g_bytes_get_size (kiosk_document_get_content (document)));
+
+          /* TRANSLATORS: %1$s a document's name, %2$s its size */
+          g_string_append_printf (text, _("Document “%1$s” (%2$s)"),
+                                  request->document_label ? request->document_label : request->text, size);
+        }
+      else if (request->kind == KIOSK_FOLLOWUP_REQUEST_INCORRECT_ANSWER)
+        /* TRANSLATORS: %s a question of the form */
+        g_string_append_printf (text, _("Corrected answer: %s"), request->field_label ? request->field_label : request->field);
+      else
+        g_string_append (text, _("Your reply to the service’s question"));
+      g_string_append_c (text, '\n');
+    }
+  if (message != NULL)
+    {
+      g_string_append (text, "• ");
+      g_string_append (text, _("Your message"));
+      g_string_append_c (text, '\n');
+    }
+  if (receipt != NULL && receipt->status_name != NULL)
+    {
+      const char *status = g_strcmp0 (receipt->status_id, "in-progress") == 0 ? _("Being studied") : receipt->status_name;
+
+      /* TRANSLATORS: %s a status */
+      g_string_append_printf (text, _("Your request is now: %s."), status);
+    }
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static void
+queued_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  KioskFollowupPage *self;
+
+  if (!kiosk_followup_queue_complement_finish (KIOSK_OUTBOX_SENDER (object), result, &error)
+      && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = KIOSK_FOLLOWUP_PAGE (user_data);
+  kiosk_page_set_busy (KIOSK_PAGE (self), FALSE);
+  if (error != NULL)
+    {
+      g_warning ("Complement not queued: %s", error->message);
+      kiosk_followup_page_set_state (self, "dossier");
+      gtk_label_set_label (self->send_error, _("The portal cannot be reached right now. Nothing was sent and nothing is lost: your answers are still here. Please try again in a moment, or ask an agent."));
+      gtk_widget_set_visible (GTK_WIDGET (self->send_error), TRUE);
+      kiosk_followup_page_update_send (self);
+      return;
+    }
+  kiosk_context_log (kiosk_page_get_context (KIOSK_PAGE (self)), "dossier-complement-queued", self->dossier->number);
+  g_free (self->sent);
+  self->sent = describe_sent (self, NULL);
+  gtk_label_set_label (self->sent_label, self->sent);
+  g_hash_table_remove_all (self->scans);
+  kiosk_followup_page_set_state (self, "queued");
+  kiosk_outbox_sender_retry_now (kiosk_context_get_outbox_sender (kiosk_page_get_context (KIOSK_PAGE (self))));
+}
+
+static void
+sent_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) field_errors = NULL;
+  g_autoptr(KioskComplementReceipt) receipt =
+    kiosk_followup_send_complement_finish (KIOSK_FOLLOWUP (object), result, &field_errors, &error);
+  KioskFollowupPage *self;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = KIOSK_FOLLOWUP_PAGE (user_data);
+  kiosk_page_set_busy (KIOSK_PAGE (self), FALSE);
+  if (receipt == NULL)
+    {
+      const char *text;
+
+      g_message ("Complement not sent: %s", error->message);
+      kiosk_followup_page_set_state (self, "dossier");
+      if (field_errors != NULL)
+        {
+          GHashTableIter iter;
+          gpointer key, value;
+
+          text = _("The service did not accept an answer: see the message under it.");
+          g_hash_table_iter_init (&iter, field_errors);
+          while (g_hash_table_iter_next (&iter, &key, &value))
+            for (guint i = 0; i < self->dossier->requests->len; i++)
+              {
+                KioskFollowupRequest *request = g_ptr_array_index (self->dossier->requests, i);
+                GtkWidget *entry = g_hash_table_lookup (self->entries, request->id);
+
+                if (entry != NULL && (g_strcmp0 (request->field, key) == 0 || g_str_has_suffix (key, request->id)))
+                  show_entry_error (entry, value);
+                else if (g_str_has_suffix (key, request->id))
+                  show_scan_state (self, request->id, value, TRUE);
+              }
+        }
+      else if (kiosk_portal_error_is_transient (error) && self->code != NULL)
+        {
+          /* Sent later, by the outbox, under the same Idempotency-Key. */
+          kiosk_followup_page_set_state (self, "sending");
+          kiosk_followup_queue_complement_async (kiosk_context_get_outbox_sender (kiosk_page_get_context (KIOSK_PAGE (self))),
+                                                 self->complement, self->code,
+                                                 kiosk_page_begin_request (KIOSK_PAGE (self)), queued_cb, self);
+          return;
+        }
+      else if (kiosk_portal_error_is_transient (error))
+        text = _("The portal cannot be reached right now. Nothing was sent and nothing is lost: your answers are still here. Please try again in a moment, or ask an agent.");
+      else
+        text = _("The service did not accept these answers. Please ask an agent.");
+      gtk_label_set_label (self->send_error, text);
+      gtk_widget_set_visible (GTK_WIDGET (self->send_error), TRUE);
+      kiosk_followup_page_update_send (self);
+      return;
+    }
+  /* The journal keeps the number only, never what was sent. */
+  kiosk_context_log (kiosk_page_get_context (KIOSK_PAGE (self)), "dossier-complemented", self->dossier->number);
+  g_free (self->sent);
+  self->sent = describe_sent (self, receipt);
+  gtk_label_set_label (self->sent_label, self->sent);
+  g_hash_table_remove_all (self->scans);
+  kiosk_followup_page_set_state (self, "sent");
+}
+
+void
+kiosk_followup_page_send (KioskFollowupPage *self)
+{
+  KioskFollowup *followup = kiosk_followup_page_get_client (self);
+
+  if (self->dossier == NULL || self->complement == NULL || followup == NULL || self->scanning != NULL)
+    return;
+  gtk_widget_set_visible (GTK_WIDGET (self->send_error), FALSE);
+  if (!collect_answers (self))
+    return;
+  if (kiosk_complement_is_empty (self->complement))
+    {
+      gtk_label_set_label (self->send_error, _("Answer a request or write a message first."));
+      gtk_widget_set_visible (GTK_WIDGET (self->send_error), TRUE);
+      return;
+    }
+  kiosk_followup_page_set_state (self, "sending");
+  gtk_widget_set_sensitive (self->send_button, FALSE);
+  kiosk_followup_send_complement_async (followup, self->complement, self->code, kiosk_followup_page_get_bearer (self),
+                                        kiosk_page_begin_request (KIOSK_PAGE (self)), sent_cb, self);
+}
+
+/* Printing the complement's receipt */
+
+static void
+draw_page_cb (GtkPrintOperation *operation,
+              GtkPrintContext   *context,
+              int                page,
+              KioskFollowupPage *self)
+{
+  double y = 0;
+
+  kiosk_print_text (context, _("Procedures kiosk — answers sent"), "Sans Bold 18", &y);
+  kiosk_print_text (context, self->sent, "Sans 12", &y);
+}
+
+/**
+ * kiosk_followup_page_print:
+ * @export_pdf: (nullable): write a PDF there instead of printing (tests)
+ *
+ * Returns: %TRUE when the receipt of the complement was handed over
+ */
+gboolean
+kiosk_followup_page_print (KioskFollowupPage *self,
+                           const char        *export_pdf)
+{
+  if (self->sent == NULL)
+    return FALSE;
+  /* TRANSLATORS: name of the print job */
+  return kiosk_print_one_page (_("Receipt"), G_CALLBACK (draw_page_cb), self, export_pdf);
+}
+
+static void
+print_action_cb (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  kiosk_toast_print_result (widget, kiosk_followup_page_print (KIOSK_FOLLOWUP_PAGE (widget), NULL),
+                            _("Your receipt is being printed."),
+                            _("The receipt could not be printed. Please write your number down."));
+}
+
+void
+kiosk_followup_page_class_init_send (GtkWidgetClass *widget_class)
+{
+  gtk_widget_class_install_action (widget_class, "followup.scan", "s", scan_action_cb);
+  gtk_widget_class_install_action (widget_class, "followup.print", NULL, print_action_cb);
+}

@@ -1,0 +1,601 @@
+/* test-followup-window.c (suite followup): "Suivre ma demande" in the real window, in French,
+ * against the reference portal over loopback and the SANE test scanner. The instructor (through
+ * /_control/) asks for a missing document, a corrected answer and a reply; the citizen finds the
+ * dossier by typed number and code (or a barcode reader typing the receipt's QR code, or "Mes
+ * demandes" when signed in), scans, corrects (a wrong value refused on screen), replies, sends;
+ * the portal has the bytes and the dossier is back in progress; after the session nothing of it
+ * is on disk. Screenshots of the page at normal and 200 % text go to docs/screenshots/. */
+#include "kiosk-test-util.h"
+
+#include "kiosk-account.h"
+#include "kiosk-followup-page-private.h"
+#include "kiosk-json.h"
+#include "kiosk-my-requests-page.h"
+#include "kiosk-outbox.h"
+
+#include <glib/gstdio.h>
+#include <signal.h>
+#include <string.h>
+
+static KioskTestPortal *portal;
+
+/* The instructor's side and dossiers to follow */
+
+static KioskReceipt *
+submit_dossier (KioskPortal *client,
+                const char  *grant,
+                const char  *key)
+{
+  g_autoptr(GBytes) bytes = g_bytes_new_static ("a scanned identity card", 23);
+  g_autoptr(KioskDocument) document = kiosk_document_new ("id_card", "image/jpeg", bytes, NULL);
+  g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func ((GDestroyNotify) kiosk_upload_part_free);
+  g_autofree char *grant_member = grant ? g_strdup_printf (",\"account_grant\":\"%s\"", grant) : g_strdup ("");
+  g_autofree char *json = g_strdup_printf ("{\"data\":{\"last_name\":\"Wamytan\",\"first_name\":\"Léa\","
+                                           "\"birth_date\":\"1961-04-12\",\"household_size\":2,"
+                                           "\"monthly_income\":1000,\"cover\":\"cafat\",\"phone\":\"271234\"},"
+                                           "\"files\":{\"id_card\":{\"filename\":\"id_card.jpg\","
+                                           "\"content_type\":\"image/jpeg\",\"size\":23,\"sha256\":\"%s\"}},"
+                                           "\"meta\":{\"kiosk_id\":\"epn-test-01\"},\"context\":{\"channel\":\"kiosk\"}%s}",
+                                           kiosk_document_get_sha256 (document), grant_member);
+  g_autofree char *own_key = key ? NULL : g_uuid_string_random ();
+  g_autoptr(GError) error = NULL;
+  KioskReceipt *receipt;
+
+  g_ptr_array_add (parts, kiosk_upload_part_new_for_document (document));
+  receipt = kiosk_portal_submit_payload (client, "aide-medicale", key ? key : own_key, json, parts, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (receipt->tracking_code);
+  return receipt;
+}
+
+static char *
+post_control (const char *number,
+              const char *action,
+              const char *json)
+{
+  g_autofree char *url = g_strdup_printf ("%s_control/dossiers/%s/%s", portal->url, number, action);
+  long status = 0;
+  g_autofree char *body = kiosk_test_http ("POST", url, json, &status);
+  g_autoptr(JsonObject) root = kiosk_json_parse_object (body, -1, NULL);
+
+  g_assert_cmpint (status, ==, 200);
+  return g_strdup (kiosk_json_get_string (kiosk_json_get_object (root, "data"), "id"));
+}
+
+static JsonObject *
+get_control_dossier (const char  *number,
+                     JsonObject **root)
+{
+  g_autofree char *path = g_strdup_printf ("_control/dossiers/%s", number);
+
+  *root = kiosk_test_portal_get (portal, path);
+  return kiosk_json_get_object (*root, "data");
+}
+
+/* Nothing left behind */
+
+static gboolean
+file_contains (const char *path,
+               const void *needle,
+               gsize       length)
+{
+  g_autofree char *contents = NULL;
+  gsize size = 0;
+
+  if (!g_file_get_contents (path, &contents, &size, NULL))
+    return FALSE;
+  return memmem (contents, size, needle, length) != NULL;
+}
+
+static void
+assert_nowhere (const char *dir,
+                const void *needle,
+                gsize       length)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+        assert_nowhere (path, needle, length);
+      else if (g_file_test (path, G_FILE_TEST_IS_REGULAR) && file_contains (path, needle, length))
+        g_error ("Left on disk: %s", path);
+    }
+}
+
+/* Waiting for the page */
+
+typedef struct
+{
+  KioskWindow *window;
+  const char  *state;
+} StateWait;
+
+static KioskFollowupPage *
+followup_page (KioskWindow *window)
+{
+  return KIOSK_FOLLOWUP_PAGE (kiosk_window_get_page (window, "followup"));
+}
+
+static gboolean
+state_is_cb (gpointer data)
+{
+  StateWait *wait = data;
+
+  return g_strcmp0 (kiosk_followup_page_get_state (followup_page (wait->window)), wait->state) == 0
+         && !kiosk_page_get_busy (KIOSK_PAGE (followup_page (wait->window)));
+}
+
+static void
+wait_state (KioskWindow *window,
+            const char  *state)
+{
+  StateWait wait = { window, state };
+
+  if (!kiosk_test_wait (state_is_cb, &wait, 60000))
+    g_error ("The follow-up page is %s, not %s", kiosk_followup_page_get_state (followup_page (window)), state);
+}
+
+static const char *
+message_text (KioskWindow *window,
+              guint        index)
+{
+  g_autofree char *name = g_strdup_printf ("followup-message-%u", index);
+  GtkWidget *card = kiosk_test_find (window, name);
+  GtkWidget *text = kiosk_test_find_prefixed (card, "followup-message-text");
+
+  return gtk_label_get_label (GTK_LABEL (text));
+}
+
+/* With KIOSK_SCREENSHOT_DIR set, the page as shown, at normal size and with 200 % text. */
+static void
+save_screenshots (KioskWindow *window,
+                  const char  *shot)
+{
+  const char *dir = g_getenv ("KIOSK_SCREENSHOT_DIR");
+  g_autofree char *normal = NULL;
+  g_autofree char *large = NULL;
+
+  if (dir == NULL)
+    return;
+  g_mkdir_with_parents (dir, 0755);
+  normal = g_strdup_printf ("%s/%s.png", dir, shot);
+  large = g_strdup_printf ("%s/large-text-%s.png", dir, shot);
+  /* Past the page transition, as a citizen would see it. */
+  kiosk_test_spin (400);
+  kiosk_test_save_png (GTK_WIDGET (window), normal);
+  kiosk_test_click (window, "large-text-toggle");
+  kiosk_test_spin (400);
+  kiosk_test_save_png (GTK_WIDGET (window), large);
+  kiosk_test_click (window, "large-text-toggle");
+  kiosk_test_spin (100);
+}
+
+/* Tests */
+
+/* Found by typed number and code (lower case, spaces: as read from paper); the three requests
+ * shown with their actions, the messages newest first; the missing document scanned with the
+ * test scanner, a wrong corrected value refused in French (nothing sent), the right one and a
+ * reply sent; the portal has the scan's bytes and the answers, the dossier is back in progress;
+ * after the session, the reply's canary and the scan's bytes are nowhere on disk. */
+static void
+test_typed_lookup_and_answers (void)
+{
+  g_autofree char *data_dir = g_dir_make_tmp ("kiosk-followup-window-XXXXXX", NULL);
+  g_autoptr(KioskContext) context = kiosk_test_context_new (portal->url, data_dir);
+  g_autoptr(KioskReceipt) receipt = NULL;
+  g_autoptr(JsonObject) root = NULL;
+  g_autofree char *missing = NULL;
+  g_autofree char *incorrect = NULL;
+  g_autofree char *question = NULL;
+  g_autofree char *typed_code = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *canary = g_strdup_printf ("canari-%08x", g_random_int ());
+  g_autoptr(GBytes) scanned = NULL;
+  g_autofree char *scanned_sha = NULL;
+  JsonObject *control;
+  JsonArray *messages;
+  KioskDocument *document;
+  KioskWindow *window;
+  g_autofree char *answers = NULL;
+  gboolean found = FALSE;
+
+  kiosk_test_portal_post (portal, "_control/reset", "{}");
+  receipt = submit_dossier (kiosk_context_get_portal (context), NULL, NULL);
+  g_free (post_control (receipt->number, "messages", "{\"text\":\"Bonjour, nous avons bien reçu votre demande.\"}"));
+  missing = post_control (receipt->number, "requests",
+                          "{\"kind\":\"missing-document\",\"description\":\"Un justificatif de domicile\"}");
+  incorrect = post_control (receipt->number, "requests",
+                            "{\"kind\":\"incorrect-answer\",\"field\":\"household_size\","
+                            "\"reason\":\"Votre avis d’imposition compte trois personnes.\"}");
+  question = post_control (receipt->number, "requests",
+                           "{\"kind\":\"question\",\"text\":\"Depuis quand habitez-vous à Nouméa ?\"}");
+
+  window = kiosk_window_new (NULL, context);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  kiosk_test_wait_for_page (window, "welcome");
+  kiosk_test_click (window, "welcome-followup");
+  kiosk_test_wait_for_page (window, "followup");
+  kiosk_test_wait_drawn (window, "followup-find");
+  save_screenshots (window, "30-followup-lookup");
+
+  /* A code that is not one: told so, the portal not asked. */
+  kiosk_test_type (window, "followup-number", receipt->number);
+  kiosk_test_type (window, "followup-code", "7K2M-9QXD");
+  kiosk_test_click (window, "followup-find");
+  g_assert_true (gtk_widget_get_visible (kiosk_test_find (window, "followup-lookup-error")));
+  g_assert_nonnull (strstr (kiosk_test_label (window, "followup-lookup-error"), "12 lettres et chiffres"));
+  /* A wrong code: the same answer as an unknown number. */
+  kiosk_test_type (window, "followup-code", "0000-0000-0000");
+  kiosk_test_click (window, "followup-find");
+  wait_state (window, "lookup");
+  g_assert_cmpstr (kiosk_test_label (window, "followup-lookup-error"), ==,
+                   "Aucune demande n’a ce numéro et ce code. Vérifiez-les tous les deux sur votre reçu.");
+  save_screenshots (window, "31-followup-lookup-error");
+
+  /* As read from paper: lower case, spaces instead of dashes. */
+  typed_code = g_ascii_strdown (receipt->tracking_code, -1);
+  g_strdelimit (typed_code, "-", ' ');
+  kiosk_test_type (window, "followup-code", typed_code);
+  kiosk_test_click (window, "followup-find");
+  wait_state (window, "dossier");
+  g_assert_nonnull (strstr (kiosk_test_label (window, "followup-status"), receipt->number));
+  g_assert_nonnull (strstr (kiosk_test_label (window, "followup-status"), "En attente de votre réponse"));
+  /* The messages, newest first: the question, asked last, before the first greeting. */
+  g_assert_cmpstr (message_text (window, 0), ==, "Depuis quand habitez-vous à Nouméa ?");
+  g_assert_cmpstr (message_text (window, 3), ==, "Bonjour, nous avons bien reçu votre demande.");
+  save_screenshots (window, "32-followup-dossier");
+
+  /* The missing document, scanned. */
+  name = g_strdup_printf ("followup-scan-%s", missing);
+  kiosk_test_click (window, name);
+  wait_state (window, "dossier");
+  document = g_hash_table_lookup (followup_page (window)->scans, missing);
+  g_assert_nonnull (document);
+  scanned = g_bytes_ref (kiosk_document_get_content (document));
+  scanned_sha = g_strdup (kiosk_document_get_sha256 (document));
+  g_clear_pointer (&name, g_free);
+  name = g_strdup_printf ("followup-scan-state-%s", missing);
+  g_assert_true (gtk_widget_get_visible (kiosk_test_find (window, name)));
+  g_assert_false (gtk_widget_has_css_class (kiosk_test_find (window, name), "error"));
+
+  /* A wrong correction: refused on screen, in French; nothing reaches the portal. */
+  g_clear_pointer (&name, g_free);
+  name = g_strdup_printf ("followup-correct-%s", incorrect);
+  kiosk_test_type (window, name, "trois");
+  g_clear_pointer (&name, g_free);
+  name = g_strdup_printf ("followup-reply-%s", question);
+  {
+    g_autofree char *reply = g_strdup_printf ("Depuis 2019. %s", canary);
+
+    kiosk_test_type (window, name, reply);
+  }
+  kiosk_test_click (window, "followup-send");
+  g_clear_pointer (&name, g_free);
+  name = g_strdup_printf ("followup-error-%s", incorrect);
+  g_assert_true (gtk_widget_get_visible (kiosk_test_find (window, name)));
+  g_assert_cmpstr (kiosk_followup_page_get_state (followup_page (window)), ==, "dossier");
+  g_message ("Refused: %s", kiosk_test_label (window, name));
+  g_assert_nonnull (strstr (kiosk_test_label (window, name), "nombre"));
+  control = get_control_dossier (receipt->number, &root);
+  g_assert_cmpuint (json_array_get_length (kiosk_json_get_array (control, "complements")), ==, 0);
+  g_clear_pointer (&root, json_object_unref);
+  save_screenshots (window, "33-followup-correction-refused");
+
+  /* The right one: sent, with the document and the reply. */
+  g_clear_pointer (&name, g_free);
+  name = g_strdup_printf ("followup-correct-%s", incorrect);
+  kiosk_test_type (window, name, "3");
+  kiosk_test_click (window, "followup-send");
+  wait_state (window, "sent");
+  g_assert_nonnull (strstr (kiosk_test_label (window, "followup-sent"), receipt->number));
+  g_assert_nonnull (strstr (kiosk_test_label (window, "followup-sent"), "Un justificatif de domicile"));
+  g_assert_nonnull (strstr (kiosk_test_label (window, "followup-sent"), "En cours d’instruction"));
+  save_screenshots (window, "34-followup-sent");
+
+  control = get_control_dossier (receipt->number, &root);
+  g_assert_cmpstr (kiosk_json_get_string (kiosk_json_get_object (control, "status"), "id"), ==, "in-progress");
+  g_assert_cmpint (kiosk_json_get_int (kiosk_json_get_object (control, "data"), "household_size", -1), ==, 3);
+  g_assert_cmpuint (json_array_get_length (kiosk_json_get_array (control, "complements")), ==, 1);
+  messages = kiosk_json_get_array (control, "messages");
+  for (guint i = 0; i < json_array_get_length (messages); i++)
+    {
+      JsonObject *message = json_array_get_object_element (messages, i);
+      JsonArray *attachments = kiosk_json_get_array (message, "documents");
+
+      if (g_strcmp0 (kiosk_json_get_string (message, "author"), "citizen") != 0)
+        continue;
+      g_free (answers);
+      answers = json_to_string (json_object_get_member (message, "answers"), FALSE);
+      for (guint j = 0; attachments != NULL && j < json_array_get_length (attachments); j++)
+        if (g_strcmp0 (kiosk_json_get_string (json_array_get_object_element (attachments, j), "sha256"), scanned_sha) == 0)
+          found = TRUE;
+    }
+  g_assert_true (found);
+  /* The reply, word for word. */
+  g_assert_nonnull (answers);
+  g_assert_nonnull (strstr (answers, canary));
+
+  /* The session ends: nothing of the dossier, the reply or the scan stays. */
+  kiosk_test_finish_session (window);
+  g_assert_cmpstr (kiosk_followup_page_get_state (followup_page (window)), ==, "lookup");
+  g_assert_null (followup_page (window)->code);
+  g_assert_null (followup_page (window)->dossier);
+  assert_nowhere (data_dir, canary, strlen (canary));
+  assert_nowhere (g_get_user_cache_dir (), canary, strlen (canary));
+  {
+    gsize size = 0;
+    const guint8 *bytes = g_bytes_get_data (scanned, &size);
+
+    /* 256 bytes from the middle of the JPEG: unique to this scan. */
+    g_assert_cmpuint (size, >, 1024);
+    assert_nowhere (data_dir, bytes + size / 2, 256);
+    assert_nowhere (g_get_user_cache_dir (), bytes + size / 2, 256);
+  }
+  assert_nowhere (data_dir, receipt->tracking_code, strlen (receipt->tracking_code));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* A barcode reader reads the receipt's QR code and types its address into the number field,
+ * then Enter: the dossier opens, no code typed. */
+static void
+test_barcode_reader (void)
+{
+  g_autofree char *data_dir = g_dir_make_tmp ("kiosk-followup-window-XXXXXX", NULL);
+  g_autoptr(KioskContext) context = kiosk_test_context_new (portal->url, data_dir);
+  g_autoptr(KioskReceipt) receipt = NULL;
+  KioskWindow *window;
+
+  kiosk_test_portal_post (portal, "_control/reset", "{}");
+  receipt = submit_dossier (kiosk_context_get_portal (context), NULL, NULL);
+  g_assert_nonnull (receipt->url);
+
+  window = kiosk_window_new (NULL, context);
+  gtk_window_present (GTK_WINDOW (window));
+  kiosk_test_wait_for_page (window, "welcome");
+  kiosk_test_click (window, "welcome-followup");
+  kiosk_test_wait_for_page (window, "followup");
+  kiosk_test_type (window, "followup-number", receipt->url);
+  kiosk_test_press_keys (window, "Return");
+  wait_state (window, "dossier");
+  g_assert_nonnull (strstr (kiosk_test_label (window, "followup-status"), "Reçue"));
+  kiosk_test_finish_session (window);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static gboolean
+has_user_code_cb (gpointer data)
+{
+  return kiosk_sign_in_get_user_code (data) != NULL;
+}
+
+static gboolean
+signed_in_cb (gpointer data)
+{
+  return kiosk_sign_in_get_state (data) == KIOSK_SIGN_IN_APPROVED;
+}
+
+static gboolean
+keep_result_done_cb (gpointer data)
+{
+  return *(GAsyncResult **) data != NULL;
+}
+
+static void
+keep_result_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+/* Signed in: "Mes demandes" lists the account's dossiers; one opens on the follow-up page
+ * without a code, and a reply goes to the portal. */
+static void
+test_my_requests (void)
+{
+  g_autofree char *data_dir = g_dir_make_tmp ("kiosk-followup-window-XXXXXX", NULL);
+  g_autoptr(KioskContext) context = kiosk_test_context_new (portal->url, data_dir);
+  g_autoptr(KioskSignIn) sign_in = NULL;
+  g_autoptr(KioskReceipt) receipt = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) root = NULL;
+  g_autofree char *key = g_uuid_string_random ();
+  g_autofree char *grant = NULL;
+  g_autofree char *question = NULL;
+  g_autofree char *name = NULL;
+  KioskAccount *account;
+  KioskWindow *window;
+  JsonObject *control;
+
+  kiosk_test_portal_post (portal, "_control/reset", "{}");
+  sign_in = kiosk_sign_in_new (kiosk_context_get_portal (context));
+  kiosk_sign_in_start (sign_in);
+  g_assert_true (kiosk_test_wait (has_user_code_cb, sign_in, 10000));
+  {
+    g_autofree char *form = g_strdup_printf ("user_code=%s&account=marie.wamytan&decision=approve",
+                                             kiosk_sign_in_get_user_code (sign_in));
+    g_autofree char *url = g_strconcat (portal->url, "activer", NULL);
+    long status = 0;
+
+    g_free (kiosk_test_http ("POST", url, form, &status));
+    g_assert_cmpint (status, ==, 200);
+  }
+  g_assert_true (kiosk_test_wait (signed_in_cb, sign_in, 15000));
+  account = kiosk_sign_in_steal_account (sign_in);
+  kiosk_account_request_grant_async (kiosk_context_get_portal (context), account, key, NULL, keep_result_cb, &result);
+  g_assert_true (kiosk_test_wait (keep_result_done_cb, &result, 15000));
+  grant = kiosk_account_request_grant_finish (result, &error);
+  g_assert_no_error (error);
+  receipt = submit_dossier (kiosk_context_get_portal (context), grant, key);
+  question = post_control (receipt->number, "requests", "{\"kind\":\"question\",\"text\":\"Avez-vous un enfant ?\"}");
+
+  window = kiosk_window_new (NULL, context);
+  gtk_window_present (GTK_WINDOW (window));
+  kiosk_test_wait_for_page (window, "welcome");
+  kiosk_session_set_account (kiosk_context_get_session (context), account);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "my-requests");
+  kiosk_test_wait_for_page (window, "my-requests");
+  name = g_strdup_printf ("my-request-open-%s", receipt->number);
+  kiosk_test_wait_clickable (window, name);
+  kiosk_test_click (window, name);
+  kiosk_test_wait_for_page (window, "followup");
+  wait_state (window, "dossier");
+  g_assert_null (followup_page (window)->code);
+  g_assert_cmpstr (message_text (window, 0), ==, "Avez-vous un enfant ?");
+  g_clear_pointer (&name, g_free);
+  name = g_strdup_printf ("followup-reply-%s", question);
+  kiosk_test_type (window, name, "Non.");
+  kiosk_test_click (window, "followup-send");
+  wait_state (window, "sent");
+  control = get_control_dossier (receipt->number, &root);
+  g_assert_cmpstr (kiosk_json_get_string (kiosk_json_get_object (control, "status"), "id"), ==, "in-progress");
+  kiosk_test_finish_session (window);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static gboolean
+process_gone_cb (gpointer data)
+{
+  return g_subprocess_get_identifier (data) == NULL;
+}
+
+static guint
+count_complements (const char *number)
+{
+  g_autoptr(JsonObject) root = NULL;
+  JsonObject *control = get_control_dossier (number, &root);
+
+  return json_array_get_length (kiosk_json_get_array (control, "complements"));
+}
+
+static gboolean
+stored_once_cb (gpointer data)
+{
+  return count_complements (data) >= 1;
+}
+
+static GSubprocess *
+spawn_worker (const char *data_dir)
+{
+  g_autoptr(GError) error = NULL;
+  GSubprocess *child = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error, g_getenv ("KIOSK_OUTBOX_WORKER"),
+                                         data_dir, portal->url, "0", NULL);
+
+  g_assert_no_error (error);
+  return child;
+}
+
+/* The portal is down when the citizen sends: the complement waits in the outbox, encrypted (the
+ * reply's canary nowhere on disk in clear), and the page says so. Later the outbox's worker
+ * sends it; the portal stores it but the answer is lost and the worker is killed (SIGKILL)
+ * while trying again; restarted, it delivers: the portal has it exactly once. */
+static void
+test_queued_kill_9 (void)
+{
+  g_autofree char *data_dir = g_dir_make_tmp ("kiosk-followup-window-XXXXXX", NULL);
+  g_autoptr(KioskContext) context = kiosk_test_context_new (portal->url, data_dir);
+  g_autoptr(KioskReceipt) receipt = NULL;
+  g_autoptr(GSubprocess) first = NULL;
+  g_autoptr(GSubprocess) second = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) root = NULL;
+  g_autofree char *question = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *canary = g_strdup_printf ("canari-%08x", g_random_int ());
+  g_autofree char *reply = g_strdup_printf ("Oui. %s", canary);
+  JsonObject *control;
+  KioskWindow *window;
+
+  kiosk_test_portal_post (portal, "_control/reset", "{}");
+  receipt = submit_dossier (kiosk_context_get_portal (context), NULL, NULL);
+  question = post_control (receipt->number, "requests", "{\"kind\":\"question\",\"text\":\"Travaillez-vous ?\"}");
+
+  window = kiosk_window_new (NULL, context);
+  gtk_window_present (GTK_WINDOW (window));
+  kiosk_test_wait_for_page (window, "welcome");
+  kiosk_test_click (window, "welcome-followup");
+  kiosk_test_wait_for_page (window, "followup");
+  kiosk_test_type (window, "followup-number", receipt->number);
+  kiosk_test_type (window, "followup-code", receipt->tracking_code);
+  kiosk_test_click (window, "followup-find");
+  wait_state (window, "dossier");
+  name = g_strdup_printf ("followup-reply-%s", question);
+  kiosk_test_type (window, name, reply);
+
+  /* The portal goes down. */
+  kiosk_test_portal_post (portal, "_control/faults", "{\"fail\": 10000, \"status\": 503}");
+  kiosk_test_click (window, "followup-send");
+  wait_state (window, "queued");
+  g_assert_nonnull (strstr (kiosk_test_label (window, "followup-sent"), "enregistrées sur cette borne"));
+  g_assert_nonnull (strstr (kiosk_test_label (window, "followup-sent"), receipt->number));
+  save_screenshots (window, "35-followup-queued");
+  g_assert_cmpuint (count_complements (receipt->number), ==, 0);
+  g_assert_false (kiosk_test_outbox_is_empty (context));
+
+  /* The citizen leaves: the complement waits, but only encrypted. */
+  kiosk_test_finish_session (window);
+  gtk_window_destroy (GTK_WINDOW (window));
+  assert_nowhere (data_dir, canary, strlen (canary));
+  {
+    g_autofree char *plain = kiosk_tracking_code_normalize (receipt->tracking_code);
+
+    assert_nowhere (data_dir, receipt->tracking_code, strlen (receipt->tracking_code));
+    assert_nowhere (data_dir, plain, strlen (plain));
+  }
+
+  /* Due now (the in-process try backed off); the portal is back but loses its first answer and
+   * is slow after: the worker is killed while it tries again. */
+  g_assert_true (kiosk_outbox_retry_now (kiosk_context_get_outbox (context), &error));
+  g_assert_no_error (error);
+  kiosk_test_portal_post (portal, "_control/faults", "{\"reset_after_store\": 1, \"delay_ms\": 4000}");
+  first = spawn_worker (data_dir);
+  g_assert_true (kiosk_test_wait (stored_once_cb, receipt->number, 60000));
+  g_assert_false (process_gone_cb (first));
+  g_subprocess_send_signal (first, SIGKILL);
+  g_assert_true (g_subprocess_wait (first, NULL, NULL));
+  g_assert_false (g_subprocess_get_successful (first));
+  g_assert_false (kiosk_test_outbox_is_empty (context));
+
+  /* Restarted with the portal well: delivered, and still once. */
+  kiosk_test_portal_post (portal, "_control/faults", "{}");
+  g_assert_true (kiosk_outbox_retry_now (kiosk_context_get_outbox (context), &error));
+  second = spawn_worker (data_dir);
+  g_assert_true (g_subprocess_wait_check (second, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (kiosk_test_outbox_is_empty (context));
+  g_assert_cmpuint (count_complements (receipt->number), ==, 1);
+  control = get_control_dossier (receipt->number, &root);
+  g_assert_cmpstr (kiosk_json_get_string (kiosk_json_get_object (control, "status"), "id"), ==, "in-progress");
+  {
+    g_autofree char *thread = json_to_string (json_object_get_member (control, "messages"), FALSE);
+
+    g_assert_nonnull (strstr (thread, canary));
+    g_assert_true (strstr (thread, canary) == g_strrstr (thread, canary));
+  }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  const char *extra[] = { "--device-interval", "1", NULL };
+  int status;
+
+  kiosk_test_setup_locale ("fr");
+  gtk_test_init (&argc, &argv, NULL);
+  portal = kiosk_test_portal_start_with (extra);
+
+  g_test_add_func ("/followup-window/typed-lookup-and-answers", test_typed_lookup_and_answers);
+  g_test_add_func ("/followup-window/barcode-reader", test_barcode_reader);
+  g_test_add_func ("/followup-window/my-requests", test_my_requests);
+  g_test_add_func ("/followup-window/queued-kill-9", test_queued_kill_9);
+  status = g_test_run ();
+  kiosk_test_portal_stop (portal);
+  return status;
+}
