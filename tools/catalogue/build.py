@@ -4,7 +4,9 @@ itself, completed by entries_forms.py) followed by the démarches done online or
 (entries_*.py). Run from the repository root: python3 tools/catalogue/build.py
 
 Prints the summaries that fail the readability rule (tests/reach/readability-exceptions.tsv
-lists the accepted ones) and exits 1 if a démarche lacks a theme, a profile or a source.
+lists the accepted ones) and exits 1 if a démarche lacks a theme, a profile or a source, if a theme
+is empty, or if a démarche disagrees with what checks.py records of the province's pages (its
+theme, its service). Writes docs/catalogue-sources.md, the list of what was checked where.
 """
 import json
 import os
@@ -20,29 +22,13 @@ import entries_social  # noqa: E402
 import entries_education  # noqa: E402
 import entries_economie  # noqa: E402
 import entries_rural  # noqa: E402
+import checks  # noqa: E402
 
 OUT = os.path.join(HERE, "..", "..", "resources", "catalogue.json")
+DOC = os.path.join(HERE, "..", "..", "docs", "catalogue-sources.md")
 
-# The province's themes (slugs kept from earlier catalogues; titles as the province writes them
-# where its pages show them: SANTE_SOCIAL, TRANSPORTS_ET_EQUIPEMENTS_PUBLICS, DEVELOPPEMENT_RURAL).
-THEMES = [
-    ("sante-social", "Santé et social"),
-    ("famille", "Famille"),
-    ("habitat-logement", "Habitat et logement"),
-    ("education", "Éducation"),
-    ("economie-entreprises", "Économie et entreprises"),
-    ("developpement-rural", "Développement rural"),
-    ("environnement", "Environnement"),
-    ("culture-loisirs", "Culture et loisirs"),
-    ("vie-associative", "Vie associative et sport"),
-    ("routes-equipements", "Transports et équipements publics"),
-]
-PROFILES = [
-    ("particuliers", "Particuliers"),
-    ("entreprises", "Entreprises"),
-    ("associations", "Associations"),
-    ("communes", "Communes"),
-]
+# The province's themes and profiles, with the page each title was read on: checks.py.
+THEMES = [(slug, title) for slug, title, _, _, _ in checks.THEMES]
 THEME_TITLES = dict(THEMES)
 
 
@@ -130,13 +116,23 @@ def main():
         if value < 60 or longest > 20 or n > 3:
             print("Readability: %s: %.0f, %d words, %d sentences" % (p["slug"], value, longest, n))
 
-    current["version"] = READ
-    current["themes"] = [{"slug": s, "title": t} for s, t in THEMES]
-    current["profiles"] = [{"slug": s, "title": t} for s, t in PROFILES]
+    for problem in checks.apply(procedures):
+        print("Checks: %s" % problem)
+        problems += 1
+    used = {p["category_slug"] for p in procedures}
+    for slug, _ in THEMES:
+        if slug not in used:
+            print("Empty theme: %s" % slug)
+            problems += 1
+
+    current["version"] = checks.CHECKED
+    current["themes"] = checks.themes_json()
+    current["profiles"] = checks.profiles_json()
     current["procedures"] = procedures
     with open(OUT, "w", encoding="utf-8") as f:
         json.dump(current, f, ensure_ascii=False, indent=2)
         f.write("\n")
+    checks.write_doc(procedures, DOC)
     modes = {}
     for p in procedures:
         modes[p["mode"]] = modes.get(p["mode"], 0) + 1

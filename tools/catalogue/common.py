@@ -33,10 +33,17 @@ SUD_PRO = "https://voixducaillou.nc/2025/04/24/sud-pro-un-milliard-pour-les-pate
 CULTURE_ASSOS = "https://www.sudmag.nc/2020/08/04/plus-de-170-associations-artistiques-et-culturelles-soutenues-par-la-province-sud/"
 DEFE = "https://sudmag.nc/2019/01/31/entreprenariat-pour-tous-inciter-les-demandeurs-demploi-a-se-lancer/"
 
+# Pages read on 2026-12-06 to check themes and services (see checks.py, which says what each shows).
+AIDE_MEDICALE_FICHE = "https://www.province-sud.nc/demarches/aide-medicale"
+DDDT_PAGE = "https://province-sud.nc/votre-province/directions/dddt"
+DAEM_PAGE = "https://www.province-sud.nc/amenagement-des-territoires/travaux-chantiers-et-equipements-publics/chantiers-en-province-sud/"
+KO_WE_KARA_2026 = "https://ladepeche.nc/2025/08/31/reservations-2026-du-ko-we-kara-mode-demploi-officiel"
+EMPLOI_2024 = "https://sk-admin.rrb.nc/article/des-demandeurs-demploi-toujours-plus-nombreux-pour-tres-peu-doffres"
+
 # The province's page to open online, by theme, when a démarche's source is not the province's.
 CATWEB = "https://province-sud.nc/catweb/app/demarches"
 ONLINE_PAGE = {
-    "sante-social": CAT_SANTE, "famille": CAT_SANTE, "habitat-logement": CAT_SANTE,
+    "sante-social": CAT_SANTE, "habitat-logement": CAT_SANTE,
     "routes-equipements": CAT_TRANSPORTS, "developpement-rural": CAT_RURAL,
     "environnement": CAT_RURAL, "education": DERES, "economie-entreprises": CASE_FORMATION,
     "culture-loisirs": CATWEB, "vie-associative": CATWEB,
@@ -47,16 +54,21 @@ CAPS1 = "Centre administratif de la province Sud (CAPS 1), 6 route des Artifices
 DL_PLACE = "Direction du logement, 12 avenue Paul Doumer, Nouméa"
 DPASS_PLACE = "Centre médico-social de votre commune, ou la DPASS au CAPS 1, 6 route des Artifices, Nouméa"
 DEFE_PLACE = "Direction de l'économie, de la formation et de l'emploi, à Ducos (Nouméa)"
+AIDE_MEDICALE_PLACE = "Service de l'aide médicale de la DPASS, 17 rue Georges Clémenceau, Nouméa. Sur rendez-vous au 20 52 52."
+KO_WE_KARA_PLACE = "Direction de l'aménagement, de l'équipement et des moyens (DAEM), Vallée-du-Tir, Nouméa. Sur rendez-vous de 15 minutes."
+DEL_PLACE = "Direction de l'emploi et du logement (DEL) de la province Sud. Appelez-la pour savoir où aller."
 
 # Services in charge.
 DPASS = "Direction provinciale de l'action sanitaire et sociale (DPASS)"
+DPASS_AM = "Service de l'aide médicale et des prestations sociales, Direction provinciale de l'action sanitaire et sociale (DPASS)"
 DL = "Direction du logement (DL)"
 DERES_S = "Direction de l'éducation et de la réussite (DERES)"
 DDET = "Direction du développement économique et du tourisme (DDET)"
 DEFE_S = "Direction de l'économie, de la formation et de l'emploi (DEFE)"
+DEL = "Direction de l'emploi et du logement (DEL)"
 DDDT = "Direction du développement durable des territoires (DDDT)"
 DCJS = "Direction de la culture, de la jeunesse et des sports (DCJS)"
-DEQ = "Direction de l'équipement de la province Sud"
+DAEM = "Direction de l'aménagement, de l'équipement et des moyens (DAEM)"
 
 PART = ["particuliers"]
 ENT = ["entreprises"]
@@ -71,14 +83,14 @@ def is_province_page(url):
 
 
 def entry(slug, title, theme, profiles, mode, summary, who, docs, service, fees, delay, keywords,
-          src, where=None, motif=None, url=None):
+          src, where=None, motif=None, url=None, read=READ):
     """One démarche done online or with an agent (no form at the kiosk)."""
     assert mode in ("online", "agent"), slug
     e = {
         "slug": slug, "title": title, "theme": theme, "profiles": profiles, "mode": mode,
         "description": summary, "eligibility": who, "bring": docs, "service": service,
         "fees": fees, "delay": delay, "keywords": keywords,
-        "source": {"url": src, "read": READ},
+        "source": {"url": src, "read": read},
     }
     if mode == "online":
         # The QR code opens the province's own page: the source when it is one, else the

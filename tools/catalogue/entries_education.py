@@ -1,9 +1,11 @@
-"""Éducation, Culture et loisirs, Vie associative."""
+"""Éducation, Culture et loisirs, Vie associative, and the province's buildings lent or rented (which
+the province lists under Transports et équipements publics)."""
 from common import *
 
 E = "education"
 C = "culture-loisirs"
 V = "vie-associative"
+T = "routes-equipements"
 DERES_PLACE = "Direction de l'éducation et de la réussite, CAPS 1, 6 route des Artifices, Nouméa, ou une antenne (Dumbéa, Païta, Boulari, La Foa, Bourail)"
 DCJS_PLACE = "Direction de la culture, de la jeunesse et des sports, CAPS 1, Nouméa"
 
@@ -148,21 +150,22 @@ ENTRIES = [
           DCJS, "Gratuit", "Réponse après le vote des élus.",
           ["association culturelle", "culture", "subvention", "art", "festival", "musique"],
           CULTURE_ASSOS),
-    entry("auditorium-caps-location", "Réserver l'auditorium du CAPS", C, ALL, "agent",
+    entry("auditorium-caps-location", "Réserver l'auditorium du CAPS", T, ALL, "agent",
           "L'auditorium de la province peut accueillir votre réunion ou votre spectacle. Réservez avec un agent.",
           "Les particuliers, associations, entreprises et communes.",
           ["Pièce d'identité", "Présentation de l'événement", "Attestation d'assurance"],
           DCJS, "Selon la durée et l'usage.", "Réponse en 2 semaines environ.",
           ["auditorium", "salle", "réunion", "spectacle", "louer salle", "CAPS"],
           CAT_TRANSPORTS, CAPS1, "equipements"),
-    entry("mariage-coutumier-ko-we-kara", "Mariage coutumier à Ko We Kara", C, PART, "agent",
+    entry("mariage-coutumier-ko-we-kara", "Mariage coutumier à Ko We Kara", T, PART, "agent",
           "Le centre Ko We Kara accueille les mariages coutumiers. La réservation se fait sur rendez-vous.",
           "Les familles qui organisent un mariage coutumier.",
           ["Pièce d'identité", "Date souhaitée"],
-          DCJS, "75 000 F la demi-journée, 150 000 F la journée (2025).", "Les dates de l'année s'ouvrent en novembre.",
+          DAEM, "75 000 F la demi-journée, 150 000 F la journée, et 100 000 F de garantie (2026).",
+          "Les rendez-vous pour l'année suivante s'ouvrent en septembre. Payez 2 mois avant la date.",
           ["mariage coutumier", "coutume", "Ko We Kara", "fête", "salle", "cérémonie"],
-          CAT_TRANSPORTS, CAPS1, "equipements"),
-    entry("pret-materiel-manifestation", "Prêt de matériel pour une fête", C, ["associations", "communes"], "agent",
+          KO_WE_KARA_2026, KO_WE_KARA_PLACE, "equipements"),
+    entry("pret-materiel-manifestation", "Prêt de matériel pour une fête", T, ["associations", "communes"], "agent",
           "La province prête des tentes, des podiums et des chaises. Faites la demande tôt.",
           "Les associations et les communes qui organisent un événement public.",
           ["Présentation de l'événement", "Attestation d'assurance"],
@@ -182,14 +185,14 @@ ENTRIES = [
           [],
           DDDT, "Selon le parc. Gratuit pour les enfants.", "Immédiat.",
           ["parc", "Rivière Bleue", "entrée", "ticket", "randonnée", "nature", "balade"],
-          CAT_RURAL),
+          DDDT_PAGE, url=CAT_RURAL),
     entry("randonnee-groupe-parc", "Autorisation de sortie de groupe dans un parc", C, ["associations", "entreprises"], "online",
           "Un groupe ou un guide doit déclarer sa sortie dans un parc. Faites-le en ligne.",
           "Les clubs, les guides et les prestataires de tourisme.",
           ["Nombre de personnes", "Date et parcours"],
           DDDT, "Gratuit", "Réponse en 2 semaines.",
           ["randonnée", "groupe", "guide", "sortie", "parc", "VTT", "trail"],
-          CAT_RURAL),
+          DDDT_PAGE, url=CAT_RURAL),
     entry("subvention-club-sportif", "Subvention à un club sportif", V, ASSO, "online",
           "La province aide les clubs pour leur saison. Le dossier se dépose en ligne.",
           "Les clubs et ligues sportifs de la province Sud.",
@@ -204,7 +207,7 @@ ENTRIES = [
           DCJS, "Gratuit", "Réponse en 2 mois environ.",
           ["sportif", "haut niveau", "athlète", "compétition", "déplacement", "championnat"],
           CULTURE_ASSOS),
-    entry("reservation-equipement-sportif", "Réserver un terrain ou un gymnase", V, ["associations", "communes"], "agent",
+    entry("reservation-equipement-sportif", "Réserver un terrain ou un gymnase", T, ["associations", "communes"], "agent",
           "Les salles et terrains de la province se réservent pour les clubs. Un agent vous donne les créneaux.",
           "Les clubs, les écoles et les communes.",
           ["Statuts du club", "Attestation d'assurance", "Créneaux souhaités"],
@@ -217,7 +220,7 @@ ENTRIES = [
           ["Projet de statuts, si vous l'avez"],
           DCJS, "Gratuit", "Sur rendez-vous.",
           ["créer association", "statuts", "association", "bénévole", "loi 1901", "déclarer"],
-          CAT_SANTE, DCJS_PLACE, "vie-associative"),
+          CULTURE_ASSOS, DCJS_PLACE, "vie-associative"),
     entry("budget-participatif", "Proposer un projet au budget participatif", V, ["particuliers", "associations"], "online",
           "Vous avez une idée pour votre quartier ? Déposez-la en ligne. Les habitants votent ensuite.",
           "Les habitants et les associations de la province Sud.",
