@@ -81,6 +81,19 @@ LISTED = {
                      "travaux-route-provinciale", "implantation-reseau-route", "location-salle-ko-we-kara",
                      "mariage-coutumier-ko-we-kara"],
 }
+# Who may ask, where a listing says it of a démarche: the entry's profiles must be these.
+PROFILES_SAID = {
+    # "met à disposition des particuliers et des associations ... (auditorium du CAPS, site de Ko We Kara...)"
+    "auditorium-caps-location": (["particuliers", "associations"], CAT_TRANSPORTS),
+    "mise-disposition-batiment-provincial": (["particuliers", "associations"], CAT_TRANSPORTS),
+    # "contributions ... à des associations ou des communes"
+    "subvention-action-sociale-associations": (["associations", "communes"], CAT_SANTE),
+}
+# Not changed, with the reason: Ko We Kara's own paragraph lists political, union and
+# general-interest events beside the sentence on particuliers and associations, so the form keeps
+# its four profiles; the subsidy form (subvention-associations) is the associations' half of a
+# dispositif whose communes' half is subvention-communes-fonctionnement.
+
 LISTING_THEME = {CAT_SANTE: "sante-social", CAT_TRANSPORTS: "routes-equipements", CAT_RURAL: "developpement-rural"}
 
 # The service in charge, as the pages say. level "sheet": the démarche's own page or an article
@@ -218,6 +231,12 @@ def apply(procedures):
         # seen: named in the stored start of the listing read on CHECKED; else the listing is the
         # entry's source, as the previous session read it.
         p["checks"] = {"theme": {"url": url, "read": CHECKED if seen else EARLIER, "seen": bool(seen)}}
+    for slug, (profiles, url) in PROFILES_SAID.items():
+        p = by_slug.get(slug)
+        if p is None or sorted(p["profiles"]) != sorted(profiles):
+            problems.append("%s: profiles %s, but %s says %s" % (slug, p and p["profiles"], url, profiles))
+        else:
+            p.setdefault("checks", {})["profiles"] = {"url": url, "read": CHECKED}
     for rule in SERVICES:
         for slug in _expand(rule, procedures):
             p = by_slug.get(slug)
@@ -297,7 +316,14 @@ def write_doc(procedures, path):
     lines += ["", "Filter labels seen on the listings:", ""]
     for label, url, read in FILTER_LABELS:
         lines.append("* \"%s\" — %s (%s)" % (label, url, read))
+    lines += ["", "Démarches whose listing says who may ask (their profiles follow it):", ""]
+    for slug, (profiles, url) in PROFILES_SAID.items():
+        lines.append("* `%s`: %s — %s (%s)" % (slug, ", ".join(profiles), url, CHECKED))
     lines += [
+        "",
+        "Not changed: Ko We Kara's own paragraph lists political, union and general-interest events, so",
+        "its form keeps its four profiles; the subsidy form for associations is one half of a dispositif",
+        "whose communes' half is `subvention-communes-fonctionnement`.",
         "",
         "The kiosk's profile drop-down starts with \"Tout le monde\" (`po/fr.po`, msgid \"Everyone\"); the",
         "province writes \"Tous les profils\".",
