@@ -8,6 +8,9 @@
 #include "kiosk-test-util.h"
 
 #include "kiosk-account.h"
+#include "kiosk-agents.h"
+#include "kiosk-consent-page.h"
+#include "kiosk-journal.h"
 #include "kiosk-followup-page-private.h"
 #include "kiosk-json.h"
 #include "kiosk-my-requests-page.h"
@@ -393,27 +396,18 @@ keep_result_cb (GObject      *source,
   *(GAsyncResult **) user_data = g_object_ref (result);
 }
 
-/* Signed in: "Mes demandes" lists the account's dossiers; one opens on the follow-up page
- * without a code, and a reply goes to the portal. */
-static void
-test_my_requests (void)
+/* A citizen signed in through the portal's device flow, and a dossier of their account. */
+static KioskAccount *
+sign_in_with_dossier (KioskContext  *context,
+                      KioskReceipt **receipt)
 {
-  g_autofree char *data_dir = g_dir_make_tmp ("kiosk-followup-window-XXXXXX", NULL);
-  g_autoptr(KioskContext) context = kiosk_test_context_new (portal->url, data_dir);
   g_autoptr(KioskSignIn) sign_in = NULL;
-  g_autoptr(KioskReceipt) receipt = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) root = NULL;
   g_autofree char *key = g_uuid_string_random ();
   g_autofree char *grant = NULL;
-  g_autofree char *question = NULL;
-  g_autofree char *name = NULL;
   KioskAccount *account;
-  KioskWindow *window;
-  JsonObject *control;
 
-  kiosk_test_portal_post (portal, "_control/reset", "{}");
   sign_in = kiosk_sign_in_new (kiosk_context_get_portal (context));
   kiosk_sign_in_start (sign_in);
   g_assert_true (kiosk_test_wait (has_user_code_cb, sign_in, 10000));
@@ -432,23 +426,53 @@ test_my_requests (void)
   g_assert_true (kiosk_test_wait (keep_result_done_cb, &result, 15000));
   grant = kiosk_account_request_grant_finish (result, &error);
   g_assert_no_error (error);
-  receipt = submit_dossier (kiosk_context_get_portal (context), grant, key);
-  question = post_control (receipt->number, "requests", "{\"kind\":\"question\",\"text\":\"Avez-vous un enfant ?\"}");
+  *receipt = submit_dossier (kiosk_context_get_portal (context), grant, key);
+  return account;
+}
 
-  window = kiosk_window_new (NULL, context);
-  gtk_window_present (GTK_WINDOW (window));
-  kiosk_test_wait_for_page (window, "welcome");
+/* Opens the account's dossier @number from "Mes demandes", as the signed-in citizen would. */
+static void
+open_from_my_requests (KioskWindow  *window,
+                       KioskContext *context,
+                       KioskAccount *account,
+                       const char   *number)
+{
+  g_autofree char *name = g_strdup_printf ("my-request-open-%s", number);
+
   kiosk_session_set_account (kiosk_context_get_session (context), account);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "my-requests");
   kiosk_test_wait_for_page (window, "my-requests");
-  name = g_strdup_printf ("my-request-open-%s", receipt->number);
   kiosk_test_wait_clickable (window, name);
   kiosk_test_click (window, name);
   kiosk_test_wait_for_page (window, "followup");
   wait_state (window, "dossier");
   g_assert_null (followup_page (window)->code);
+}
+
+/* Signed in: "Mes demandes" lists the account's dossiers; one opens on the follow-up page
+ * without a code, and a reply goes to the portal. */
+static void
+test_my_requests (void)
+{
+  g_autofree char *data_dir = g_dir_make_tmp ("kiosk-followup-window-XXXXXX", NULL);
+  g_autoptr(KioskContext) context = kiosk_test_context_new (portal->url, data_dir);
+  g_autoptr(KioskReceipt) receipt = NULL;
+  g_autoptr(JsonObject) root = NULL;
+  g_autofree char *question = NULL;
+  g_autofree char *name = NULL;
+  KioskAccount *account;
+  KioskWindow *window;
+  JsonObject *control;
+
+  kiosk_test_portal_post (portal, "_control/reset", "{}");
+  account = sign_in_with_dossier (context, &receipt);
+  question = post_control (receipt->number, "requests", "{\"kind\":\"question\",\"text\":\"Avez-vous un enfant ?\"}");
+
+  window = kiosk_window_new (NULL, context);
+  gtk_window_present (GTK_WINDOW (window));
+  kiosk_test_wait_for_page (window, "welcome");
+  open_from_my_requests (window, context, account, receipt->number);
   g_assert_cmpstr (message_text (window, 0), ==, "Avez-vous un enfant ?");
-  g_clear_pointer (&name, g_free);
   name = g_strdup_printf ("followup-reply-%s", question);
   kiosk_test_type (window, name, "Non.");
   kiosk_test_click (window, "followup-send");
@@ -456,6 +480,84 @@ test_my_requests (void)
   control = get_control_dossier (receipt->number, &root);
   g_assert_cmpstr (kiosk_json_get_string (kiosk_json_get_object (control, "status"), "id"), ==, "in-progress");
   kiosk_test_finish_session (window);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static guint count_complements (const char *number);
+
+typedef struct
+{
+  KioskContext *context;
+  const char   *number;
+} Delivery;
+
+static gboolean
+delivered_cb (gpointer data)
+{
+  Delivery *delivery = data;
+
+  return kiosk_test_outbox_is_empty (delivery->context) && count_complements (delivery->number) >= 1;
+}
+
+/* Signed in, without a code: the portal is down when the citizen sends; the complement waits in
+ * the outbox (encrypted: the canary nowhere on disk), with the code the portal gave the account;
+ * the portal comes back and the outbox delivers it, exactly once. */
+static void
+test_my_requests_queued (void)
+{
+  g_autofree char *data_dir = g_dir_make_tmp ("kiosk-followup-window-XXXXXX", NULL);
+  g_autoptr(KioskContext) context = kiosk_test_context_new (portal->url, data_dir);
+  g_autoptr(KioskReceipt) receipt = NULL;
+  g_autoptr(JsonObject) root = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *question = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *canary = g_strdup_printf ("canari-%08x", g_random_int ());
+  g_autofree char *reply = g_strdup_printf ("Non. %s", canary);
+  g_autofree char *thread = NULL;
+  KioskAccount *account;
+  KioskWindow *window;
+  JsonObject *control;
+  Delivery delivery;
+
+  kiosk_test_portal_post (portal, "_control/reset", "{}");
+  account = sign_in_with_dossier (context, &receipt);
+  question = post_control (receipt->number, "requests", "{\"kind\":\"question\",\"text\":\"Avez-vous un enfant ?\"}");
+
+  window = kiosk_window_new (NULL, context);
+  gtk_window_present (GTK_WINDOW (window));
+  kiosk_test_wait_for_page (window, "welcome");
+  open_from_my_requests (window, context, account, receipt->number);
+  /* The portal gave the account the dossier's code, kept in memory only. */
+  g_assert_nonnull (followup_page (window)->dossier->tracking_code);
+  name = g_strdup_printf ("followup-reply-%s", question);
+  kiosk_test_type (window, name, reply);
+
+  /* The portal goes down. */
+  kiosk_test_portal_post (portal, "_control/faults", "{\"fail\": 10000, \"status\": 503}");
+  kiosk_test_click (window, "followup-send");
+  wait_state (window, "queued");
+  g_assert_nonnull (strstr (kiosk_test_label (window, "followup-sent"), "enregistrées sur cette borne"));
+  g_assert_false (kiosk_test_outbox_is_empty (context));
+  g_assert_cmpuint (count_complements (receipt->number), ==, 0);
+  kiosk_test_finish_session (window);
+  assert_nowhere (data_dir, canary, strlen (canary));
+  assert_nowhere (data_dir, receipt->tracking_code, strlen (receipt->tracking_code));
+
+  /* The portal is back: the terminal's outbox delivers it, once. */
+  kiosk_test_portal_post (portal, "_control/faults", "{}");
+  g_assert_true (kiosk_outbox_retry_now (kiosk_context_get_outbox (context), &error));
+  g_assert_no_error (error);
+  kiosk_outbox_sender_retry_now (kiosk_context_get_outbox_sender (context));
+  delivery.context = context;
+  delivery.number = receipt->number;
+  g_assert_true (kiosk_test_wait (delivered_cb, &delivery, 60000));
+  g_assert_cmpuint (count_complements (receipt->number), ==, 1);
+  control = get_control_dossier (receipt->number, &root);
+  g_assert_cmpstr (kiosk_json_get_string (kiosk_json_get_object (control, "status"), "id"), ==, "in-progress");
+  thread = json_to_string (json_object_get_member (control, "messages"), FALSE);
+  g_assert_nonnull (strstr (thread, canary));
+  g_assert_true (strstr (thread, canary) == g_strrstr (thread, canary));
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
@@ -580,6 +682,105 @@ test_queued_kill_9 (void)
   }
 }
 
+static gboolean
+agent_set_cb (gpointer data)
+{
+  return kiosk_context_get_agent (data) != NULL;
+}
+
+/* An agent opens an assisted session, then the citizen finds their dossier: the consent screen
+ * asks about completing that dossier only (its number, "compléter"), nothing of a procedure's
+ * form; agreed, the page opens the dossier and a reply goes; the journal records the consent
+ * with the number and nothing of the dossier (no message, no reply, no code). */
+static void
+test_assisted_consent (void)
+{
+  g_autofree char *data_dir = g_dir_make_tmp ("kiosk-followup-window-XXXXXX", NULL);
+  g_autofree char *agents = g_build_filename (data_dir, "agents.ini", NULL);
+  g_autofree char *journal_path = g_build_filename (data_dir, "journal.log", NULL);
+  g_autofree char *journal = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *question = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *canary = g_strdup_printf ("canari-%08x", g_random_int ());
+  g_autoptr(KioskContext) context = NULL;
+  g_autoptr(KioskReceipt) receipt = NULL;
+  g_autoptr(GError) error = NULL;
+  KioskWindow *window;
+
+  kiosk_test_portal_post (portal, "_control/reset", "{}");
+  g_assert_true (kiosk_agents_add (agents, "marie", "Marie Kaloi", "482913", &error));
+  g_assert_no_error (error);
+  context = kiosk_test_context_new (portal->url, data_dir);
+  receipt = submit_dossier (kiosk_context_get_portal (context), NULL, NULL);
+  question = post_control (receipt->number, "requests", "{\"kind\":\"question\",\"text\":\"Travaillez-vous à Koné ?\"}");
+
+  window = kiosk_window_new (NULL, context);
+  gtk_window_present (GTK_WINDOW (window));
+  kiosk_test_wait_for_page (window, "welcome");
+  kiosk_test_click (window, "welcome-agent");
+  kiosk_test_wait_for_page (window, "agent");
+  kiosk_test_type (window, "agent-id", "marie");
+  kiosk_test_type (window, "agent-pin", "482913");
+  kiosk_test_click (window, "agent-unlock");
+  g_assert_true (kiosk_test_wait (agent_set_cb, context, 20000));
+  kiosk_test_wait_clickable (window, "agent-assist");
+  kiosk_test_click (window, "agent-assist");
+  kiosk_test_wait_for_page (window, "catalogue");
+  g_assert_nonnull (kiosk_session_get_assisting (kiosk_context_get_session (context)));
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "followup");
+  kiosk_test_wait_for_page (window, "followup");
+  kiosk_test_type (window, "followup-number", receipt->number);
+  kiosk_test_type (window, "followup-code", receipt->tracking_code);
+  kiosk_test_click (window, "followup-find");
+  kiosk_test_wait_for_page (window, "consent");
+  kiosk_test_wait_drawn (window, "consent-accept");
+  /* That dossier, to complete, and nothing of a new procedure's form. */
+  g_assert_nonnull (strstr (kiosk_test_label (window, "consent-intro"), "Marie Kaloi"));
+  g_assert_nonnull (strstr (kiosk_test_label (window, "consent-intro"), receipt->number));
+  g_assert_nonnull (strstr (kiosk_test_label (window, "consent-intro"), "compléter"));
+  g_assert_true (gtk_widget_get_visible (kiosk_test_find (window, "consent-complete")));
+  g_assert_nonnull (strstr (gtk_check_button_get_label (GTK_CHECK_BUTTON (kiosk_test_find (window, "consent-complete"))),
+                            receipt->number));
+  g_assert_false (gtk_widget_get_visible (kiosk_test_find (window, "consent-fill")));
+  g_assert_false (gtk_widget_get_visible (kiosk_test_find (window, "consent-submit")));
+  /* Nothing of the dossier is shown before the citizen agrees. */
+  g_assert_null (followup_page (window)->dossier);
+  save_screenshots (window, "36-followup-consent");
+
+  kiosk_test_click (window, "consent-accept");
+  kiosk_test_wait_for_page (window, "followup");
+  wait_state (window, "dossier");
+  {
+    g_autofree char *scope = kiosk_consent_followup_scope (receipt->number);
+
+    g_assert_true (kiosk_session_has_consent (kiosk_context_get_session (context), scope));
+  }
+  name = g_strdup_printf ("followup-reply-%s", question);
+  kiosk_test_type (window, name, canary);
+  kiosk_test_click (window, "followup-send");
+  wait_state (window, "sent");
+  kiosk_test_finish_session (window);
+  g_assert_null (kiosk_session_get_assisting (kiosk_context_get_session (context)));
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_clear_object (&context);   /* waits for the journal's writes */
+
+  g_assert_true (g_file_get_contents (journal_path, &journal, NULL, NULL));
+  expected = g_strdup_printf ("\"event\":\"consent-given\",\"detail\":\"followup:%s complete\"", receipt->number);
+  g_assert_nonnull (strstr (journal, expected));
+  g_clear_pointer (&expected, g_free);
+  expected = g_strdup_printf ("\"event\":\"dossier-complemented\",\"detail\":\"%s\"", receipt->number);
+  g_assert_nonnull (strstr (journal, expected));
+  /* Numbers only: nothing of the thread, the reply, the code or the citizen. */
+  g_assert_null (strstr (journal, canary));
+  g_assert_null (strstr (journal, "Koné"));
+  g_assert_null (strstr (journal, receipt->tracking_code));
+  g_assert_null (strstr (journal, "Wamytan"));
+  g_assert_true (kiosk_journal_verify (data_dir, 0, NULL, NULL, &error));
+  g_assert_no_error (error);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -594,7 +795,9 @@ main (int   argc,
   g_test_add_func ("/followup-window/typed-lookup-and-answers", test_typed_lookup_and_answers);
   g_test_add_func ("/followup-window/barcode-reader", test_barcode_reader);
   g_test_add_func ("/followup-window/my-requests", test_my_requests);
+  g_test_add_func ("/followup-window/my-requests-queued", test_my_requests_queued);
   g_test_add_func ("/followup-window/queued-kill-9", test_queued_kill_9);
+  g_test_add_func ("/followup-window/assisted-consent", test_assisted_consent);
   status = g_test_run ();
   kiosk_test_portal_stop (portal);
   return status;

@@ -325,6 +325,14 @@ queued_cb (GObject      *object,
   kiosk_outbox_sender_retry_now (kiosk_context_get_outbox_sender (kiosk_page_get_context (KIOSK_PAGE (self))));
 }
 
+/* The code a queued complement is delivered with: the one typed, or the one the portal gave the
+ * signed-in citizen's account. */
+static const char *
+queue_code (KioskFollowupPage *self)
+{
+  return self->code != NULL ? self->code : self->dossier->tracking_code;
+}
+
 static void
 sent_cb (GObject      *object,
          GAsyncResult *result,
@@ -365,12 +373,14 @@ sent_cb (GObject      *object,
                   show_scan_state (self, request->id, value, TRUE);
               }
         }
-      else if (kiosk_portal_error_is_transient (error) && self->code != NULL)
+      else if (kiosk_portal_error_is_transient (error) && queue_code (self) != NULL)
         {
-          /* Sent later, by the outbox, under the same Idempotency-Key. */
+          /* Sent later, by the outbox, under the same Idempotency-Key: with the dossier's code,
+           * also for a signed-in citizen (the portal gave it to their account; the account's
+           * token would expire before the outbox delivers). */
           kiosk_followup_page_set_state (self, "sending");
           kiosk_followup_queue_complement_async (kiosk_context_get_outbox_sender (kiosk_page_get_context (KIOSK_PAGE (self))),
-                                                 self->complement, self->code,
+                                                 self->complement, queue_code (self),
                                                  kiosk_page_begin_request (KIOSK_PAGE (self)), queued_cb, self);
           return;
         }

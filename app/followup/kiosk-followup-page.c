@@ -7,6 +7,8 @@
  * only, and goes when the page is left or the session ends. */
 #include "kiosk-followup-page-private.h"
 
+#include "kiosk-consent-page.h"
+
 #include <glib/gi18n.h>
 #include <string.h>
 
@@ -311,6 +313,29 @@ kiosk_followup_page_render (KioskFollowupPage *self)
 
 /* Finding the dossier */
 
+/* In an assisted session, the citizen first agrees that the agent helps complete this dossier,
+ * and only this one (the consent page comes back here). Takes @dossier when it asks. */
+static gboolean
+ask_consent (KioskFollowupPage    *self,
+             KioskFollowupDossier *dossier)
+{
+  KioskSession *session = kiosk_context_get_session (kiosk_page_get_context (KIOSK_PAGE (self)));
+  g_autofree char *scope = kiosk_consent_followup_scope (dossier->number);
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *consent;
+
+  if (kiosk_session_get_assisting (session) == NULL || kiosk_session_has_consent (session, scope)
+      || !KIOSK_IS_WINDOW (root))
+    return FALSE;
+  consent = kiosk_window_get_page (KIOSK_WINDOW (root), KIOSK_PAGE_CONSENT);
+  kiosk_consent_page_ask_followup (KIOSK_CONSENT_PAGE (consent), dossier->number, self->code, dossier->title);
+  kiosk_followup_dossier_free (dossier);
+  /* Leaving the page forgets the code here; the consent page holds it until it comes back. */
+  kiosk_followup_page_set_state (self, "consent");
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.show-page", "s", KIOSK_PAGE_CONSENT);
+  return TRUE;
+}
+
 static void
 details_done_cb (GObject      *object,
                  GAsyncResult *result,
@@ -338,6 +363,8 @@ details_done_cb (GObject      *object,
       kiosk_followup_page_set_state (self, "lookup");
       return;
     }
+  if (ask_consent (self, dossier))
+    return;
   g_clear_pointer (&self->dossier, kiosk_followup_dossier_free);
   self->dossier = dossier;
   kiosk_followup_page_render (self);
@@ -591,7 +618,8 @@ kiosk_followup_page_class_init (KioskFollowupPageClass *klass)
   object_class->dispose = kiosk_followup_page_dispose;
   object_class->get_property = kiosk_followup_page_get_property;
 
-  /* "lookup", "loading", "dossier", "scanning", "sending", "sent" or "queued" (in the outbox). */
+  /* "lookup", "loading", "consent" (the citizen asked to agree to the agent's help), "dossier",
+   * "scanning", "sending", "sent" or "queued" (in the outbox). */
   properties[PROP_STATE] =
     g_param_spec_string ("state", NULL, NULL, "lookup",
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
