@@ -194,6 +194,7 @@ test_typed_lookup_and_answers (void)
   g_autofree char *missing = NULL;
   g_autofree char *incorrect = NULL;
   g_autofree char *question = NULL;
+  g_autofree char *cover = NULL;
   g_autofree char *typed_code = NULL;
   g_autofree char *name = NULL;
   g_autofree char *canary = g_strdup_printf ("canari-%08x", g_random_int ());
@@ -216,6 +217,9 @@ test_typed_lookup_and_answers (void)
                             "\"reason\":\"Votre avis d’imposition compte trois personnes.\"}");
   question = post_control (receipt->number, "requests",
                            "{\"kind\":\"question\",\"text\":\"Depuis quand habitez-vous à Nouméa ?\"}");
+  cover = post_control (receipt->number, "requests",
+                        "{\"kind\":\"incorrect-answer\",\"field\":\"cover\","
+                        "\"reason\":\"Vous avez une mutuelle.\"}");
 
   window = kiosk_window_new (NULL, context);
   gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
@@ -248,9 +252,10 @@ test_typed_lookup_and_answers (void)
   wait_state (window, "dossier");
   g_assert_nonnull (strstr (kiosk_test_label (window, "followup-status"), receipt->number));
   g_assert_nonnull (strstr (kiosk_test_label (window, "followup-status"), "En attente de votre réponse"));
-  /* The messages, newest first: the question, asked last, before the first greeting. */
-  g_assert_cmpstr (message_text (window, 0), ==, "Depuis quand habitez-vous à Nouméa ?");
-  g_assert_cmpstr (message_text (window, 3), ==, "Bonjour, nous avons bien reçu votre demande.");
+  /* The messages, newest first: the last request before the question, the greeting last. */
+  g_assert_cmpstr (message_text (window, 0), ==, "Vous avez une mutuelle.");
+  g_assert_cmpstr (message_text (window, 1), ==, "Depuis quand habitez-vous à Nouméa ?");
+  g_assert_cmpstr (message_text (window, 4), ==, "Bonjour, nous avons bien reçu votre demande.");
   save_screenshots (window, "32-followup-dossier");
 
   /* The missing document, scanned. */
@@ -266,9 +271,13 @@ test_typed_lookup_and_answers (void)
   g_assert_true (gtk_widget_get_visible (kiosk_test_find (window, name)));
   g_assert_false (gtk_widget_has_css_class (kiosk_test_find (window, name), "error"));
 
-  /* A wrong correction: refused on screen, in French; nothing reaches the portal. */
+  /* A wrong correction: refused on screen, in French; nothing reaches the portal. The field's
+   * own widget: the form's digits entry for a number, its choice buttons for a choice. */
   g_clear_pointer (&name, g_free);
   name = g_strdup_printf ("followup-correct-%s", incorrect);
+  g_assert_true (GTK_IS_ENTRY (kiosk_test_find (window, name)));
+  g_assert_cmpint (gtk_entry_get_input_purpose (GTK_ENTRY (kiosk_test_find (window, name))), ==, GTK_INPUT_PURPOSE_DIGITS);
+  g_assert_true (gtk_widget_has_css_class (kiosk_test_find (window, name), "kiosk-field"));
   kiosk_test_type (window, name, "trois");
   g_clear_pointer (&name, g_free);
   name = g_strdup_printf ("followup-reply-%s", question);
@@ -293,6 +302,7 @@ test_typed_lookup_and_answers (void)
   g_clear_pointer (&name, g_free);
   name = g_strdup_printf ("followup-correct-%s", incorrect);
   kiosk_test_type (window, name, "3");
+  kiosk_test_click (window, "field-cover-mutuelle");
   kiosk_test_click (window, "followup-send");
   wait_state (window, "sent");
   g_assert_nonnull (strstr (kiosk_test_label (window, "followup-sent"), receipt->number));
@@ -303,6 +313,7 @@ test_typed_lookup_and_answers (void)
   control = get_control_dossier (receipt->number, &root);
   g_assert_cmpstr (kiosk_json_get_string (kiosk_json_get_object (control, "status"), "id"), ==, "in-progress");
   g_assert_cmpint (kiosk_json_get_int (kiosk_json_get_object (control, "data"), "household_size", -1), ==, 3);
+  g_assert_cmpstr (kiosk_json_get_string (kiosk_json_get_object (control, "data"), "cover"), ==, "mutuelle");
   g_assert_cmpuint (json_array_get_length (kiosk_json_get_array (control, "complements")), ==, 1);
   messages = kiosk_json_get_array (control, "messages");
   for (guint i = 0; i < json_array_get_length (messages); i++)

@@ -21,7 +21,9 @@ struct _KioskFollowupPage
   KioskFollowupDossier *dossier;
   KioskProcedure       *procedure;     /* nullable, unowned: the dossier's, from the catalogue */
   KioskComplement      *complement;    /* what is being answered, kept across retries */
-  GHashTable           *entries;       /* request id → its GtkEntry (correction, reply) */
+  GHashTable           *entries;       /* request id → its input: a GtkEntry (reply), or the
+                                        * field's own widget (correction; data "field") */
+  KioskDossier         *corrections;   /* nullable: the corrected answers, as the form keeps them */
   GHashTable           *scan_states;   /* request id → the label under its scan button */
   GHashTable           *scans;         /* request id → KioskDocument scanned for it */
   char                 *scanning;      /* nullable: the request being scanned for */
@@ -53,5 +55,7 @@ void           kiosk_followup_page_class_init_send (GtkWidgetClass   *widget_cla
 char          *kiosk_followup_format_date         (const char        *iso,
                                                    gboolean           with_time);
 char          *kiosk_followup_read_typed          (const char        *typed);
+GtkWidget     *kiosk_followup_page_build_correction (KioskFollowupPage    *self,
+                                                     KioskFollowupRequest *request);
 
 G_END_DECLS

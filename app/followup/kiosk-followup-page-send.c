@@ -5,15 +5,88 @@
 #include "kiosk-followup-page-private.h"
 
 #include "kiosk-capture.h"
+#include "kiosk-field-input.h"
 #include "kiosk-scan-error.h"
 #include "kiosk-validate.h"
 
 #include <glib/gi18n.h>
 
+/* Corrections */
+
+/* Whether the field's widget holds anything (an address: any of its parts). */
 static gboolean
-has_text (GtkWidget *entry)
+field_is_answered (KioskDossier     *corrections,
+                   const KioskField *field)
 {
+  static const char *const parts[] = { "", "/line", "/postcode", "/commune" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
+    {
+      g_autofree char *key = g_strconcat (field->varname, parts[i], NULL);
+
+      if (!kiosk_text_is_blank (kiosk_dossier_get_answer (corrections, key)))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+has_text (KioskFollowupPage *self,
+          GtkWidget         *entry)
+{
+  const KioskField *field = g_object_get_data (G_OBJECT (entry), "field");
+
+  if (field != NULL)
+    return self->corrections != NULL && field_is_answered (self->corrections, field);
   return !kiosk_text_is_blank (gtk_editable_get_text (GTK_EDITABLE (entry)));
+}
+
+static void
+corrections_changed_cb (KioskDossier      *corrections,
+                        const char        *key,
+                        KioskFollowupPage *self)
+{
+  GHashTableIter iter;
+  gpointer widget;
+
+  g_hash_table_iter_init (&iter, self->entries);
+  while (g_hash_table_iter_next (&iter, NULL, &widget))
+    {
+      const KioskField *field = g_object_get_data (G_OBJECT (widget), "field");
+      GtkWidget *error = g_object_get_data (G_OBJECT (widget), "error-label");
+
+      if (field != NULL && key != NULL && g_str_has_prefix (key, field->varname) && error != NULL)
+        gtk_widget_set_visible (error, FALSE);
+    }
+  kiosk_followup_page_update_send (self);
+}
+
+/**
+ * kiosk_followup_page_build_correction:
+ *
+ * Returns: (transfer floating) (nullable): the widget the form shows for the field @request
+ *   names, or %NULL when the form is not known here (a plain entry then, checked by the portal)
+ */
+GtkWidget *
+kiosk_followup_page_build_correction (KioskFollowupPage    *self,
+                                      KioskFollowupRequest *request)
+{
+  const KioskField *field = self->corrections && request->field
+                            ? kiosk_procedure_find_field (self->procedure, request->field) : NULL;
+  g_autofree char *name = NULL;
+  GtkWidget *input;
+
+  if (field == NULL || field->type == KIOSK_FIELD_REPEAT || field->type == KIOSK_FIELD_SECTION
+      || field->type == KIOSK_FIELD_EXPLANATION)
+    return NULL;
+  if (!g_signal_handler_find (self->corrections, G_SIGNAL_MATCH_FUNC | G_SIGNAL_MATCH_DATA, 0, 0, NULL,
+                              corrections_changed_cb, self))
+    g_signal_connect_object (self->corrections, "changed", G_CALLBACK (corrections_changed_cb), self, 0);
+  input = kiosk_field_input_new (self->corrections, field, field->varname);
+  name = g_strdup_printf ("followup-correct-%s", request->id);
+  gtk_widget_set_name (input, name);
+  g_object_set_data (G_OBJECT (input), "field", (gpointer) field);
+  return input;
 }
 
 void
@@ -21,11 +94,11 @@ kiosk_followup_page_update_send (KioskFollowupPage *self)
 {
   GHashTableIter iter;
   gpointer entry;
-  gboolean any = g_hash_table_size (self->scans) > 0 || has_text (self->message_entry);
+  gboolean any = g_hash_table_size (self->scans) > 0 || has_text (self, self->message_entry);
 
   g_hash_table_iter_init (&iter, self->entries);
   while (!any && g_hash_table_iter_next (&iter, NULL, &entry))
-    any = has_text (entry);
+    any = has_text (self, entry);
   gtk_widget_set_sensitive (self->send_button, any && self->scanning == NULL && self->dossier != NULL);
 }
 
@@ -204,12 +277,33 @@ collect_answers (KioskFollowupPage *self)
 
       if (entry == NULL)
         continue;
-      text = gtk_editable_get_text (GTK_EDITABLE (entry));
-      if (kiosk_text_is_blank (text))
+      if (!has_text (self, entry))
         {
           kiosk_complement_remove_answer (self->complement, request->id);
           continue;
         }
+      if (g_object_get_data (G_OBJECT (entry), "field") != NULL)
+        {
+          /* The form's own rules and French messages (kiosk-validate.c), as at submission. */
+          const KioskField *field = g_object_get_data (G_OBJECT (entry), "field");
+          g_autoptr(GHashTable) errors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+          g_autoptr(JsonNode) value = kiosk_dossier_check_answer (self->corrections, field, errors);
+
+          if (value == NULL)
+            {
+              GHashTableIter iter;
+              gpointer message = NULL;
+
+              g_hash_table_iter_init (&iter, errors);
+              if (!g_hash_table_iter_next (&iter, NULL, &message))
+                message = (gpointer) _("This answer is not valid.");
+              show_entry_error (entry, message);
+              return FALSE;
+            }
+          kiosk_complement_answer_field (self->complement, request->id, value);
+          continue;
+        }
+      text = gtk_editable_get_text (GTK_EDITABLE (entry));
       if (request->kind == KIOSK_FOLLOWUP_REQUEST_INCORRECT_ANSWER)
         {
           const KioskField *field = self->procedure && request->field ? kiosk_procedure_find_field (self->procedure, request->field) : NULL;

@@ -212,15 +212,23 @@ build_request_card (KioskFollowupPage    *self,
     {
       gboolean correct = request->kind == KIOSK_FOLLOWUP_REQUEST_INCORRECT_ANSWER;
       GtkWidget *prompt = new_label (correct ? _("Correct my answer:") : _("Reply:"), NULL);
-      GtkWidget *entry = new_named_entry (correct ? "followup-correct" : "followup-reply", request->id, prompt);
+      /* A correction takes the field's own widget and rules, when the form is known here. */
+      GtkWidget *entry = correct ? kiosk_followup_page_build_correction (self, request) : NULL;
       g_autofree char *error_name = g_strdup_printf ("followup-error-%s", request->id);
       GtkWidget *error = new_label (NULL, "error");
 
+      if (entry != NULL)
+        gtk_accessible_update_relation (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_RELATION_LABELLED_BY, prompt, NULL, -1);
+      else
+        {
+          entry = new_named_entry (correct ? "followup-correct" : "followup-reply", request->id, prompt);
+          g_signal_connect (entry, "changed", G_CALLBACK (entry_changed_cb), self);
+        }
       gtk_widget_set_name (error, error_name);
       gtk_widget_set_visible (error, FALSE);
       gtk_accessible_update_property (GTK_ACCESSIBLE (error), GTK_ACCESSIBLE_PROPERTY_LABEL, "", -1);
       g_object_set_data (G_OBJECT (entry), "error-label", error);
-      g_signal_connect (entry, "changed", G_CALLBACK (entry_changed_cb), self);
+      gtk_accessible_update_relation (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_RELATION_ERROR_MESSAGE, error, -1);
       gtk_box_append (GTK_BOX (card), prompt);
       gtk_box_append (GTK_BOX (card), entry);
       gtk_box_append (GTK_BOX (card), error);
@@ -277,11 +285,14 @@ kiosk_followup_page_render (KioskFollowupPage *self)
   gtk_widget_set_visible (GTK_WIDGET (self->send_error), FALSE);
   gtk_editable_set_text (GTK_EDITABLE (self->message_entry), "");
   g_clear_object (&self->complement);
+  g_clear_object (&self->corrections);
   if (dossier == NULL)
     return;
   self->complement = kiosk_complement_new (dossier->number);
   self->procedure = dossier->slug ? kiosk_catalogue_lookup (kiosk_context_get_catalogue (kiosk_page_get_context (KIOSK_PAGE (self))),
                                                             dossier->slug) : NULL;
+  if (self->procedure != NULL)
+    self->corrections = kiosk_dossier_new (self->procedure);
 
   describe_status (dossier->status_id, dossier->status_name, &name, &next);
   since = kiosk_followup_format_date (dossier->status_since ? dossier->status_since : dossier->receipt_time, FALSE);
@@ -578,6 +589,7 @@ kiosk_followup_page_dispose (GObject *object)
 
   g_clear_pointer (&self->dossier, kiosk_followup_dossier_free);
   g_clear_object (&self->complement);
+  g_clear_object (&self->corrections);
   g_clear_object (&self->followup);
   g_clear_pointer (&self->number, g_free);
   g_clear_pointer (&self->code, g_free);
