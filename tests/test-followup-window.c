@@ -142,6 +142,25 @@ wait_state (KioskWindow *window,
     g_error ("The follow-up page is %s, not %s", kiosk_followup_page_get_state (followup_page (window)), state);
 }
 
+static gboolean
+capture_idle_cb (gpointer data)
+{
+  KioskFollowupPage *page = data;
+
+  return page->capture != NULL && !kiosk_page_get_busy (KIOSK_PAGE (page->capture));
+}
+
+/* Clicks a button of the capture's documents page and waits for its job (a scan) to end well. */
+static void
+capture_click (KioskWindow *window,
+               const char  *name)
+{
+  kiosk_test_wait_clickable (window, name);
+  kiosk_test_click (window, name);
+  g_assert_true (kiosk_test_wait (capture_idle_cb, followup_page (window), 60000));
+  g_assert_false (gtk_widget_get_visible (kiosk_test_find (window, "scan-error")));
+}
+
 static const char *
 message_text (KioskWindow *window,
               guint        index)
@@ -258,9 +277,14 @@ test_typed_lookup_and_answers (void)
   g_assert_cmpstr (message_text (window, 4), ==, "Bonjour, nous avons bien reçu votre demande.");
   save_screenshots (window, "32-followup-dossier");
 
-  /* The missing document, scanned. */
+  /* The missing document, scanned on the same documents page as in a procedure. */
   name = g_strdup_printf ("followup-scan-%s", missing);
   kiosk_test_click (window, name);
+  wait_state (window, "capture");
+  capture_click (window, "scan-document");
+  g_assert_nonnull (kiosk_dossier_get_document (followup_page (window)->capture_dossier, "document"));
+  kiosk_test_wait_clickable (window, "followup-capture-done");
+  kiosk_test_click (window, "followup-capture-done");
   wait_state (window, "dossier");
   document = g_hash_table_lookup (followup_page (window)->scans, missing);
   g_assert_nonnull (document);
@@ -693,6 +717,109 @@ test_queued_kill_9 (void)
   }
 }
 
+/* An identity card asked for: "Scan this document" opens the documents page of a procedure, for
+ * that card only, with what a procedure offers (scanner, camera, USB stick); the front and the
+ * back are scanned with the SANE test scanner; the portal has both, by sha256, in the thread, and
+ * the complement's receipt names both sides. */
+static void
+test_card_both_sides (void)
+{
+  g_autofree char *data_dir = g_dir_make_tmp ("kiosk-followup-window-XXXXXX", NULL);
+  g_autoptr(KioskContext) context = kiosk_test_context_new (portal->url, data_dir);
+  g_autoptr(KioskReceipt) receipt = NULL;
+  g_autoptr(JsonObject) root = NULL;
+  g_autofree char *missing = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *front_sha = NULL;
+  g_autofree char *back_sha = NULL;
+  g_autofree char *front_part = NULL;
+  g_autofree char *back_part = NULL;
+  KioskDossier *capture;
+  KioskWindow *window;
+  JsonObject *control;
+  JsonArray *messages;
+  guint found = 0;
+
+  g_setenv ("KIOSK_CAMERA_PIPELINE", "videotestsrc is-live=true pattern=smpte ! video/x-raw,width=800,height=600,framerate=15/1", TRUE);
+  kiosk_test_portal_post (portal, "_control/reset", "{}");
+  receipt = submit_dossier (kiosk_context_get_portal (context), NULL, NULL);
+  missing = post_control (receipt->number, "requests",
+                          "{\"kind\":\"missing-document\",\"document\":\"id_card\","
+                          "\"description\":\"Votre pièce d’identité est illisible : recto et verso, s’il vous plaît.\"}");
+
+  window = kiosk_window_new (NULL, context);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  kiosk_test_wait_for_page (window, "welcome");
+  kiosk_test_click (window, "welcome-followup");
+  kiosk_test_wait_for_page (window, "followup");
+  kiosk_test_type (window, "followup-number", receipt->number);
+  kiosk_test_type (window, "followup-code", receipt->tracking_code);
+  kiosk_test_click (window, "followup-find");
+  wait_state (window, "dossier");
+  name = g_strdup_printf ("followup-scan-%s", missing);
+  kiosk_test_click (window, name);
+  wait_state (window, "capture");
+  kiosk_test_wait_drawn (window, "scan-id_card");
+  /* What a procedure offers for a card: the camera and a USB stick as well as the scanner. */
+  g_assert_true (gtk_widget_get_visible (kiosk_test_find (window, "camera-id_card")));
+  g_assert_true (gtk_widget_get_visible (kiosk_test_find (window, "usb-id_card")));
+  g_assert_false (gtk_widget_get_sensitive (kiosk_test_find (window, "followup-capture-done")));
+  save_screenshots (window, "37-followup-capture");
+
+  capture_click (window, "scan-id_card");
+  capture = followup_page (window)->capture_dossier;
+  g_assert_nonnull (kiosk_dossier_get_document (capture, "id_card"));
+  /* A card waits for its back. */
+  g_assert_true (kiosk_dossier_back_is_pending (capture, kiosk_procedure_get_document (kiosk_dossier_get_procedure (capture), 0)));
+  g_assert_false (gtk_widget_get_sensitive (kiosk_test_find (window, "followup-capture-done")));
+  capture_click (window, "scan-back-id_card");
+  g_assert_nonnull (kiosk_dossier_get_document (capture, "id_card.verso"));
+  front_sha = g_strdup (kiosk_document_get_sha256 (kiosk_dossier_get_document (capture, "id_card")));
+  back_sha = g_strdup (kiosk_document_get_sha256 (kiosk_dossier_get_document (capture, "id_card.verso")));
+  kiosk_test_wait_clickable (window, "followup-capture-done");
+  kiosk_test_click (window, "followup-capture-done");
+  wait_state (window, "dossier");
+  g_assert_null (followup_page (window)->capture_dossier);
+  g_clear_pointer (&name, g_free);
+  name = g_strdup_printf ("followup-scan-state-%s", missing);
+  g_assert_nonnull (strstr (kiosk_test_label (window, name), "deux faces"));
+
+  kiosk_test_click (window, "followup-send");
+  wait_state (window, "sent");
+  g_assert_nonnull (strstr (kiosk_test_label (window, "followup-sent"), "recto et verso"));
+  save_screenshots (window, "38-followup-sent-card");
+
+  control = get_control_dossier (receipt->number, &root);
+  g_assert_cmpstr (kiosk_json_get_string (kiosk_json_get_object (control, "status"), "id"), ==, "in-progress");
+  front_part = g_strdup_printf ("request-%s", missing);
+  back_part = g_strdup_printf ("request-%s.verso", missing);
+  messages = kiosk_json_get_array (control, "messages");
+  for (guint i = 0; i < json_array_get_length (messages); i++)
+    {
+      JsonObject *message = json_array_get_object_element (messages, i);
+      JsonArray *documents = kiosk_json_get_array (message, "documents");
+
+      for (guint j = 0; documents != NULL && j < json_array_get_length (documents); j++)
+        {
+          JsonObject *document = json_array_get_object_element (documents, j);
+          const char *sha = kiosk_json_get_string (document, "sha256");
+
+          if (g_strcmp0 (kiosk_json_get_string (document, "request"), missing) != 0)
+            continue;
+          /* The test scanner gives the same image twice: the sides are told by their parts. */
+          if (g_strcmp0 (kiosk_json_get_string (document, "name"), front_part) == 0 && g_strcmp0 (sha, front_sha) == 0)
+            found |= 1;
+          if (g_strcmp0 (kiosk_json_get_string (document, "name"), back_part) == 0 && g_strcmp0 (sha, back_sha) == 0)
+            found |= 2;
+        }
+    }
+  g_assert_cmpuint (found, ==, 3);
+  kiosk_test_finish_session (window);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_unsetenv ("KIOSK_CAMERA_PIPELINE");
+}
+
 static gboolean
 agent_set_cb (gpointer data)
 {
@@ -809,6 +936,7 @@ main (int   argc,
   g_test_add_func ("/followup-window/my-requests-queued", test_my_requests_queued);
   g_test_add_func ("/followup-window/queued-kill-9", test_queued_kill_9);
   g_test_add_func ("/followup-window/assisted-consent", test_assisted_consent);
+  g_test_add_func ("/followup-window/card-both-sides", test_card_both_sides);
   status = g_test_run ();
   kiosk_test_portal_stop (portal);
   return status;

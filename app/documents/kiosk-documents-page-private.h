@@ -55,6 +55,8 @@ struct _KioskDocumentsPage
   GtkBox         *rows_box;
   GHashTable     *slots;          /* front varname → its box in rows_box (not owned): a row, a view */
   GtkWidget      *next_button;
+  GtkWidget      *park_button;
+  char           *back_action;    /* nullable: "Back" when the page serves another (a follow-up) */
 };
 
 G_GNUC_INTERNAL

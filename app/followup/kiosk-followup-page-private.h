@@ -1,6 +1,7 @@
 /* kiosk-followup-page-private.h: the follow-up page's fields, shared by its files
- * (kiosk-followup-page.c: finding and showing the dossier; kiosk-followup-page-send.c: scanning,
- * checking and sending the complement, its receipt). */
+ * (kiosk-followup-page.c: finding and showing the dossier; kiosk-followup-page-capture.c: the
+ * capture of a missing document; kiosk-followup-page-send.c: checking and sending the complement,
+ * its receipt). */
 #pragma once
 
 #include "kiosk-followup-page.h"
@@ -25,11 +26,15 @@ struct _KioskFollowupPage
                                         * field's own widget (correction; data "field") */
   KioskDossier         *corrections;   /* nullable: the corrected answers, as the form keeps them */
   GHashTable           *scan_states;   /* request id → the label under its scan button */
-  GHashTable           *scans;         /* request id → KioskDocument scanned for it */
-  char                 *scanning;      /* nullable: the request being scanned for */
+  GHashTable           *scans;         /* request id → KioskDocument scanned for it (a card's front) */
+  GHashTable           *backs;         /* request id → a card's back, when it has one */
+  char                 *scanning;      /* nullable: the request being captured for */
+  GtkWidget            *capture;       /* nullable: KioskDocumentsPage, made on first use */
+  KioskDossier         *capture_dossier; /* nullable: what it shows while capturing */
   char                 *sent;          /* nullable: the complement's receipt, as printed */
   const char           *state;
 
+  GtkStack             *outer_stack;   /* "main", or "capture" */
   GtkStack             *stack;
   GtkWidget            *number_entry;
   GtkWidget            *code_entry;
@@ -52,6 +57,12 @@ KioskFollowup *kiosk_followup_page_get_client     (KioskFollowupPage *self);
 void           kiosk_followup_page_update_send    (KioskFollowupPage *self);
 void           kiosk_followup_page_send           (KioskFollowupPage *self);
 void           kiosk_followup_page_class_init_send (GtkWidgetClass   *widget_class);
+void           kiosk_followup_page_class_init_capture (GtkWidgetClass *widget_class);
+void           kiosk_followup_page_forget_capture (KioskFollowupPage *self);
+void           kiosk_followup_page_show_scan_state (KioskFollowupPage *self,
+                                                    const char        *request_id,
+                                                    const char        *text,
+                                                    gboolean           error);
 char          *kiosk_followup_format_date         (const char        *iso,
                                                    gboolean           with_time);
 char          *kiosk_followup_read_typed          (const char        *typed);

@@ -32,8 +32,7 @@ kiosk_followup_page_set_state (KioskFollowupPage *self,
     gtk_stack_set_visible_child_name (self->stack, state);
   else if (g_str_equal (state, "queued"))
     gtk_stack_set_visible_child_name (self->stack, "sent");
-  gtk_widget_set_visible (self->spinner, g_str_equal (state, "loading") || g_str_equal (state, "sending")
-                                         || g_str_equal (state, "scanning"));
+  gtk_widget_set_visible (self->spinner, g_str_equal (state, "loading") || g_str_equal (state, "sending"));
   gtk_spinner_set_spinning (GTK_SPINNER (self->spinner), gtk_widget_get_visible (self->spinner));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
 }
@@ -571,8 +570,8 @@ kiosk_followup_page_reset (KioskPage *page)
   if (self->code != NULL)
     explicit_bzero (self->code, strlen (self->code));
   g_clear_pointer (&self->code, g_free);
+  kiosk_followup_page_forget_capture (self);
   g_hash_table_remove_all (self->scans);
-  g_clear_pointer (&self->scanning, g_free);
   g_clear_pointer (&self->sent, g_free);
   self->procedure = NULL;
   kiosk_widget_forget_text (GTK_WIDGET (self));
@@ -598,6 +597,8 @@ kiosk_followup_page_dispose (GObject *object)
   g_clear_pointer (&self->entries, g_hash_table_unref);
   g_clear_pointer (&self->scan_states, g_hash_table_unref);
   g_clear_pointer (&self->scans, g_hash_table_unref);
+  g_clear_pointer (&self->backs, g_hash_table_unref);
+  g_clear_object (&self->capture_dossier);
   gtk_widget_dispose_template (GTK_WIDGET (self), KIOSK_TYPE_FOLLOWUP_PAGE);
   G_OBJECT_CLASS (kiosk_followup_page_parent_class)->dispose (object);
 }
@@ -631,7 +632,8 @@ kiosk_followup_page_class_init (KioskFollowupPageClass *klass)
   object_class->get_property = kiosk_followup_page_get_property;
 
   /* "lookup", "loading", "consent" (the citizen asked to agree to the agent's help), "dossier",
-   * "scanning", "sending", "sent" or "queued" (in the outbox). */
+   * "capture" (a missing document on the documents page), "sending", "sent" or "queued" (in the
+   * outbox). */
   properties[PROP_STATE] =
     g_param_spec_string ("state", NULL, NULL, "lookup",
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
@@ -656,6 +658,7 @@ kiosk_followup_page_class_init (KioskFollowupPageClass *klass)
   gtk_widget_class_bind_template_callback_full (widget_class, "update_send_cb", G_CALLBACK (kiosk_followup_page_update_send));
   gtk_widget_class_install_action (widget_class, "followup.reload", NULL, reload_action_cb);
   kiosk_followup_page_class_init_send (widget_class);
+  kiosk_followup_page_class_init_capture (widget_class);
 }
 
 static void
@@ -665,5 +668,8 @@ kiosk_followup_page_init (KioskFollowupPage *self)
   self->entries = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->scan_states = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->scans = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->backs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* Not a template child: those that are the page's own child are unparented twice. */
+  self->outer_stack = GTK_STACK (adw_bin_get_child (ADW_BIN (self)));
 }
