@@ -15,6 +15,7 @@
 #include "kiosk-json.h"
 #include "kiosk-my-requests-page.h"
 #include "kiosk-outbox.h"
+#include "kiosk-receipt-page.h"
 
 #include <glib/gstdio.h>
 #include <signal.h>
@@ -821,6 +822,72 @@ test_card_both_sides (void)
 }
 
 static gboolean
+decoding_started_cb (gpointer data)
+{
+  return followup_page (data)->camera_frames > 0;
+}
+
+/* The receipt as the kiosk prints it (PDF), drawn at 150 dpi by pdftoppm, is what the camera test
+ * pipeline films: "Show my receipt to the camera", and the dossier opens from its QR code, read
+ * by zbar in a worker; the camera is off after. */
+static void
+test_camera_qr (void)
+{
+  g_autofree char *data_dir = g_dir_make_tmp ("kiosk-followup-window-XXXXXX", NULL);
+  g_autoptr(KioskContext) context = kiosk_test_context_new (portal->url, data_dir);
+  g_autoptr(KioskReceipt) receipt = NULL;
+  g_autofree char *pdf = g_build_filename (data_dir, "receipt.pdf", NULL);
+  g_autofree char *png_base = g_build_filename (data_dir, "receipt", NULL);
+  g_autofree char *png = g_build_filename (data_dir, "receipt.png", NULL);
+  g_autofree char *pipeline = NULL;
+  const char *argv[] = { "pdftoppm", "-r", "150", "-png", "-singlefile", pdf, png_base, NULL };
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+  KioskWindow *window;
+
+  kiosk_test_portal_post (portal, "_control/reset", "{}");
+  receipt = submit_dossier (kiosk_context_get_portal (context), NULL, NULL);
+
+  /* The printed receipt, then a photo of it. */
+  window = kiosk_window_new (NULL, context);
+  gtk_window_present (GTK_WINDOW (window));
+  kiosk_test_wait_for_page (window, "welcome");
+  kiosk_receipt_page_set_receipt (KIOSK_RECEIPT_PAGE (kiosk_window_get_page (window, "receipt")), receipt,
+                                  kiosk_catalogue_lookup (kiosk_context_get_catalogue (context), "aide-medicale"));
+  g_assert_true (kiosk_receipt_page_print (KIOSK_RECEIPT_PAGE (kiosk_window_get_page (window, "receipt")), pdf));
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_assert_true (g_file_test (png, G_FILE_TEST_IS_REGULAR));
+  kiosk_test_finish_session (window);
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  pipeline = g_strdup_printf ("filesrc location=%s ! pngdec ! imagefreeze is-live=true ! video/x-raw,framerate=5/1", png);
+  g_setenv ("KIOSK_CAMERA_PIPELINE", pipeline, TRUE);
+  window = kiosk_window_new (NULL, context);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  kiosk_test_wait_for_page (window, "welcome");
+  kiosk_test_click (window, "welcome-followup");
+  kiosk_test_wait_for_page (window, "followup");
+  kiosk_test_wait_clickable (window, "followup-camera");
+  kiosk_test_click (window, "followup-camera");
+  g_assert_true (gtk_widget_get_visible (kiosk_test_find (window, "followup-camera-box")));
+  g_assert_true (kiosk_test_wait (decoding_started_cb, window, 60000));
+  wait_state (window, "dossier");
+  g_assert_nonnull (strstr (kiosk_test_label (window, "followup-status"), receipt->number));
+  {
+    g_autofree char *plain = kiosk_tracking_code_normalize (receipt->tracking_code);
+
+    g_assert_cmpstr (followup_page (window)->code, ==, plain);
+  }
+  g_assert_null (followup_page (window)->camera);
+  kiosk_test_finish_session (window);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_unsetenv ("KIOSK_CAMERA_PIPELINE");
+}
+
+static gboolean
 agent_set_cb (gpointer data)
 {
   return kiosk_context_get_agent (data) != NULL;
@@ -937,6 +1004,7 @@ main (int   argc,
   g_test_add_func ("/followup-window/queued-kill-9", test_queued_kill_9);
   g_test_add_func ("/followup-window/assisted-consent", test_assisted_consent);
   g_test_add_func ("/followup-window/card-both-sides", test_card_both_sides);
+  g_test_add_func ("/followup-window/camera-qr", test_camera_qr);
   status = g_test_run ();
   kiosk_test_portal_stop (portal);
   return status;

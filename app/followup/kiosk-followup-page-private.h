@@ -1,5 +1,6 @@
 /* kiosk-followup-page-private.h: the follow-up page's fields, shared by its files
- * (kiosk-followup-page.c: finding and showing the dossier; kiosk-followup-page-capture.c: the
+ * (kiosk-followup-page.c: finding and showing the dossier; kiosk-followup-page-camera.c: the
+ * receipt's QR code read from the camera; kiosk-followup-page-capture.c: the
  * capture of a missing document; kiosk-followup-page-send.c: checking and sending the complement,
  * its receipt). */
 #pragma once
@@ -8,6 +9,7 @@
 #include "kiosk-window.h"
 
 #include "kiosk-account.h"
+#include "kiosk-camera.h"
 #include "kiosk-followup.h"
 
 G_BEGIN_DECLS
@@ -34,6 +36,11 @@ struct _KioskFollowupPage
   char                 *sent;          /* nullable: the complement's receipt, as printed */
   const char           *state;
 
+  KioskCamera          *camera;        /* nullable: while the receipt's QR code is looked for */
+  GCancellable         *camera_cancellable;
+  gboolean              decoding;      /* a frame is being read (one at a time) */
+  guint                 camera_frames; /* frames handed to the reader since the camera started */
+
   GtkStack             *outer_stack;   /* "main", or "capture" */
   GtkStack             *stack;
   GtkWidget            *number_entry;
@@ -47,6 +54,9 @@ struct _KioskFollowupPage
   GtkWidget            *send_button;
   GtkLabel             *sent_label;
   GtkWidget            *spinner;
+  GtkWidget            *camera_button;
+  GtkWidget            *camera_box;
+  GtkPicture           *camera_picture;
 };
 
 void           kiosk_followup_page_set_state      (KioskFollowupPage *self,
@@ -59,6 +69,8 @@ void           kiosk_followup_page_send           (KioskFollowupPage *self);
 void           kiosk_followup_page_class_init_send (GtkWidgetClass   *widget_class);
 void           kiosk_followup_page_class_init_capture (GtkWidgetClass *widget_class);
 void           kiosk_followup_page_forget_capture (KioskFollowupPage *self);
+void           kiosk_followup_page_class_init_camera (GtkWidgetClass *widget_class);
+void           kiosk_followup_page_stop_camera    (KioskFollowupPage *self);
 void           kiosk_followup_page_show_scan_state (KioskFollowupPage *self,
                                                     const char        *request_id,
                                                     const char        *text,

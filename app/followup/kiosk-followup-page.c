@@ -564,6 +564,7 @@ kiosk_followup_page_reset (KioskPage *page)
   KioskFollowupPage *self = KIOSK_FOLLOWUP_PAGE (page);
 
   kiosk_page_cancel_request (page);
+  kiosk_followup_page_stop_camera (self);
   g_clear_pointer (&self->dossier, kiosk_followup_dossier_free);
   kiosk_followup_page_render (self);
   g_clear_pointer (&self->number, g_free);
@@ -586,6 +587,7 @@ kiosk_followup_page_dispose (GObject *object)
 {
   KioskFollowupPage *self = KIOSK_FOLLOWUP_PAGE (object);
 
+  kiosk_followup_page_stop_camera (self);
   g_clear_pointer (&self->dossier, kiosk_followup_dossier_free);
   g_clear_object (&self->complement);
   g_clear_object (&self->corrections);
@@ -631,7 +633,7 @@ kiosk_followup_page_class_init (KioskFollowupPageClass *klass)
   object_class->dispose = kiosk_followup_page_dispose;
   object_class->get_property = kiosk_followup_page_get_property;
 
-  /* "lookup", "loading", "consent" (the citizen asked to agree to the agent's help), "dossier",
+  /* "lookup", "camera" (looking for the receipt's QR code), "loading", "consent" (the citizen asked to agree to the agent's help), "dossier",
    * "capture" (a missing document on the documents page), "sending", "sent" or "queued" (in the
    * outbox). */
   properties[PROP_STATE] =
@@ -659,6 +661,10 @@ kiosk_followup_page_class_init (KioskFollowupPageClass *klass)
   gtk_widget_class_install_action (widget_class, "followup.reload", NULL, reload_action_cb);
   kiosk_followup_page_class_init_send (widget_class);
   kiosk_followup_page_class_init_capture (widget_class);
+  kiosk_followup_page_class_init_camera (widget_class);
+  gtk_widget_class_bind_template_child (widget_class, KioskFollowupPage, camera_button);
+  gtk_widget_class_bind_template_child (widget_class, KioskFollowupPage, camera_box);
+  gtk_widget_class_bind_template_child (widget_class, KioskFollowupPage, camera_picture);
 }
 
 static void
@@ -672,4 +678,5 @@ kiosk_followup_page_init (KioskFollowupPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   /* Not a template child: those that are the page's own child are unparented twice. */
   self->outer_stack = GTK_STACK (adw_bin_get_child (ADW_BIN (self)));
+  gtk_widget_set_visible (self->camera_button, kiosk_camera_is_available ());
 }
