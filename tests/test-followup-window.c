@@ -335,6 +335,27 @@ test_typed_lookup_and_answers (void)
   g_assert_nonnull (strstr (kiosk_test_label (window, "followup-sent"), "En cours d’instruction"));
   save_screenshots (window, "34-followup-sent");
 
+  /* The complement's receipt on paper (here a PDF) lists what was sent, not what was typed. */
+  {
+    g_autofree char *dir = g_dir_make_tmp ("kiosk-followup-print-XXXXXX", NULL);
+    g_autofree char *pdf = g_build_filename (dir, "complement.pdf", NULL);
+    g_autofree char *text = NULL;
+    const char *argv[] = { "pdftotext", pdf, "-", NULL };
+
+    g_assert_true (gtk_widget_get_visible (kiosk_test_find (window, "followup-print")));
+    g_assert_true (kiosk_followup_page_print (followup_page (window), pdf));
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
+                                 NULL, NULL, &text, NULL, NULL, NULL));
+    g_assert_nonnull (strstr (text, "réponses envoyées"));
+    g_assert_nonnull (strstr (text, receipt->number));
+    g_assert_nonnull (strstr (text, "Un justificatif de domicile"));
+    g_assert_nonnull (strstr (text, "Réponse corrigée"));
+    g_assert_nonnull (strstr (text, "Votre réponse à la question du service"));
+    g_assert_null (strstr (text, canary));
+    g_unlink (pdf);
+    g_rmdir (dir);
+  }
+
   control = get_control_dossier (receipt->number, &root);
   g_assert_cmpstr (kiosk_json_get_string (kiosk_json_get_object (control, "status"), "id"), ==, "in-progress");
   g_assert_cmpint (kiosk_json_get_int (kiosk_json_get_object (control, "data"), "household_size", -1), ==, 3);
@@ -718,6 +739,12 @@ test_queued_kill_9 (void)
   }
 }
 
+static gboolean
+decoding_started_cb (gpointer data)
+{
+  return followup_page (data)->camera_frames > 0;
+}
+
 /* An identity card asked for: "Scan this document" opens the documents page of a procedure, for
  * that card only, with what a procedure offers (scanner, camera, USB stick); the front and the
  * back are scanned with the SANE test scanner; the portal has both, by sha256, in the thread, and
@@ -754,6 +781,16 @@ test_card_both_sides (void)
   kiosk_test_wait_for_page (window, "welcome");
   kiosk_test_click (window, "welcome-followup");
   kiosk_test_wait_for_page (window, "followup");
+  /* The camera filming no QR code: it stays on until stopped, and the page waits. */
+  kiosk_test_wait_clickable (window, "followup-camera");
+  kiosk_test_click (window, "followup-camera");
+  g_assert_true (kiosk_test_wait (decoding_started_cb, window, 60000));
+  g_assert_cmpstr (kiosk_followup_page_get_state (followup_page (window)), ==, "camera");
+  save_screenshots (window, "39-followup-camera");
+  kiosk_test_click (window, "followup-camera-stop");
+  wait_state (window, "lookup");
+  g_assert_null (followup_page (window)->camera);
+  g_assert_false (gtk_widget_get_visible (kiosk_test_find (window, "followup-camera-box")));
   kiosk_test_type (window, "followup-number", receipt->number);
   kiosk_test_type (window, "followup-code", receipt->tracking_code);
   kiosk_test_click (window, "followup-find");
@@ -819,12 +856,6 @@ test_card_both_sides (void)
   kiosk_test_finish_session (window);
   gtk_window_destroy (GTK_WINDOW (window));
   g_unsetenv ("KIOSK_CAMERA_PIPELINE");
-}
-
-static gboolean
-decoding_started_cb (gpointer data)
-{
-  return followup_page (data)->camera_frames > 0;
 }
 
 /* The receipt as the kiosk prints it (PDF), drawn at 150 dpi by pdftoppm, is what the camera test
