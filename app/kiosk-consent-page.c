@@ -69,12 +69,15 @@ kiosk_consent_page_ask_followup (KioskConsentPage *self,
   self->number = g_strdup (number);
   self->code = g_strdup (code);
   /* TRANSLATORS: %1$s is the agent's name, %2$s a procedure's title, %3$s a dossier number */
-  intro = g_strdup_printf (_("%1$s, an agent of this centre, offers to help you complete your existing request “%2$s”, No. %3$s. Do you agree that the agent may:"),
+  intro = g_strdup_printf (_("%1$s, an agent of this centre, offers to help you complete your existing request “%2$s”, No. %3$s: scan, correct, reply and send. Do you agree that the agent may:"),
                            agent ? agent->name : "", title ? title : "", number);
   gtk_label_set_label (self->intro_label, intro);
   /* TRANSLATORS: %s a dossier number */
-  check = g_strdup_printf (_("complete my existing request No. %s with me: scan, correct, reply and send"), number);
+  check = g_strdup_printf (_("complete my request No. %s with me"), number);
   gtk_check_button_set_label (self->complete_check, check);
+  /* With larger text the line wraps rather than widening the window. */
+  if (GTK_IS_LABEL (gtk_widget_get_last_child (GTK_WIDGET (self->complete_check))))
+    gtk_label_set_wrap (GTK_LABEL (gtk_widget_get_last_child (GTK_WIDGET (self->complete_check))), TRUE);
   gtk_check_button_set_active (self->complete_check, TRUE);
   show_checks (self, TRUE);
 }

@@ -197,6 +197,15 @@ save_screenshots (KioskWindow *window,
   kiosk_test_spin (100);
 }
 
+static void
+assert_fits_width (KioskWindow *window)
+{
+  int minimum = 0;
+
+  gtk_widget_measure (GTK_WIDGET (window), GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
+  g_assert_cmpint (minimum, <=, 1280);
+}
+
 /* Tests */
 
 /* Found by typed number and code (lower case, spaces: as read from paper); the three requests
@@ -277,6 +286,11 @@ test_typed_lookup_and_answers (void)
   g_assert_cmpstr (message_text (window, 1), ==, "Depuis quand habitez-vous à Nouméa ?");
   g_assert_cmpstr (message_text (window, 4), ==, "Bonjour, nous avons bien reçu votre demande.");
   save_screenshots (window, "32-followup-dossier");
+  /* The dossier fits the terminal's 1280 pixels, with 200 % text too: every line wraps. */
+  assert_fits_width (window);
+  kiosk_test_click (window, "large-text-toggle");
+  assert_fits_width (window);
+  kiosk_test_click (window, "large-text-toggle");
 
   /* The missing document, scanned on the same documents page as in a procedure. */
   name = g_strdup_printf ("followup-scan-%s", missing);
@@ -786,7 +800,13 @@ test_card_both_sides (void)
   kiosk_test_click (window, "followup-camera");
   g_assert_true (kiosk_test_wait (decoding_started_cb, window, 60000));
   g_assert_cmpstr (kiosk_followup_page_get_state (followup_page (window)), ==, "camera");
+  /* A new frame relayouts the picture, and a window waiting for its layout renders nothing:
+   * the frames are held while the screenshots are taken. */
+  g_signal_handlers_block_matched (followup_page (window)->camera, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL,
+                                   followup_page (window));
   save_screenshots (window, "39-followup-camera");
+  g_signal_handlers_unblock_matched (followup_page (window)->camera, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL,
+                                     followup_page (window));
   kiosk_test_click (window, "followup-camera-stop");
   wait_state (window, "lookup");
   g_assert_null (followup_page (window)->camera);

@@ -186,7 +186,7 @@ build_request_card (KioskFollowupPage    *self,
       heading = g_strdup_printf (_("A question for you (asked on %s)"), asked);
       break;
     }
-  heading_label = new_label (heading, "heading");
+  heading_label = new_label (heading, "kiosk-result-title");
   gtk_box_append (GTK_BOX (card), heading_label);
   if (request->text != NULL && *request->text != '\0')
     gtk_box_append (GTK_BOX (card), new_label (request->text, "kiosk-large"));
@@ -250,7 +250,7 @@ build_message_card (KioskFollowupMessage *message,
 
   gtk_widget_set_name (card, name);
   gtk_widget_add_css_class (card, "kiosk-card");
-  gtk_box_append (GTK_BOX (card), new_label (heading, "heading"));
+  gtk_box_append (GTK_BOX (card), new_label (heading, "kiosk-result-title"));
   text = new_label (message->text, "kiosk-large");
   gtk_widget_set_name (text, "followup-message-text");
   gtk_widget_set_visible (text, message->text != NULL && *message->text != '\0');
