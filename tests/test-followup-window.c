@@ -986,8 +986,9 @@ agent_set_cb (gpointer data)
 
 /* An agent opens an assisted session, then the citizen finds their dossier: the consent screen
  * asks about completing that dossier only (its number, "compléter"), nothing of a procedure's
- * form; agreed, the page opens the dossier and a reply goes; the journal records the consent
- * with the number and nothing of the dossier (no message, no reply, no code). */
+ * form; agreed, the page opens the dossier and a reply goes; refused, the assisted session ends
+ * and the citizen sees the dossier alone. The journal records both with the number and nothing
+ * of the dossier (no message, no reply, no code). */
 static void
 test_assisted_consent (void)
 {
@@ -1059,6 +1060,30 @@ test_assisted_consent (void)
   wait_state (window, "sent");
   kiosk_test_finish_session (window);
   g_assert_null (kiosk_session_get_assisting (kiosk_context_get_session (context)));
+
+  /* A citizen who refuses goes on alone, on the same dossier. */
+  kiosk_test_click (window, "welcome-agent");
+  kiosk_test_wait_for_page (window, "agent");
+  kiosk_test_type (window, "agent-id", "marie");
+  kiosk_test_type (window, "agent-pin", "482913");
+  kiosk_test_click (window, "agent-unlock");
+  g_assert_true (kiosk_test_wait (agent_set_cb, context, 20000));
+  kiosk_test_wait_clickable (window, "agent-assist");
+  kiosk_test_click (window, "agent-assist");
+  kiosk_test_wait_for_page (window, "catalogue");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "followup");
+  kiosk_test_wait_for_page (window, "followup");
+  kiosk_test_type (window, "followup-number", receipt->number);
+  kiosk_test_type (window, "followup-code", receipt->tracking_code);
+  kiosk_test_click (window, "followup-find");
+  kiosk_test_wait_for_page (window, "consent");
+  kiosk_test_wait_clickable (window, "consent-refuse");
+  kiosk_test_click (window, "consent-refuse");
+  kiosk_test_wait_for_page (window, "followup");
+  wait_state (window, "dossier");
+  g_assert_null (kiosk_session_get_assisting (kiosk_context_get_session (context)));
+  g_assert_nonnull (strstr (kiosk_test_label (window, "followup-status"), receipt->number));
+  kiosk_test_finish_session (window);
   gtk_window_destroy (GTK_WINDOW (window));
   g_clear_object (&context);   /* waits for the journal's writes */
 
@@ -1067,6 +1092,9 @@ test_assisted_consent (void)
   g_assert_nonnull (strstr (journal, expected));
   g_clear_pointer (&expected, g_free);
   expected = g_strdup_printf ("\"event\":\"dossier-complemented\",\"detail\":\"%s\"", receipt->number);
+  g_assert_nonnull (strstr (journal, expected));
+  g_clear_pointer (&expected, g_free);
+  expected = g_strdup_printf ("\"event\":\"consent-refused\",\"detail\":\"followup:%s\"", receipt->number);
   g_assert_nonnull (strstr (journal, expected));
   /* Numbers only: nothing of the thread, the reply, the code or the citizen. */
   g_assert_null (strstr (journal, canary));
