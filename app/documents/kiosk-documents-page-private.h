@@ -47,6 +47,7 @@ struct _KioskDocumentsPage
   GPtrArray      *usb_files;      /* of KioskUsbFile, once listed */
 
   GtkLabel       *step_label;
+  GtkLabel       *title_label;
   GtkLabel       *error_label;
   GtkWidget      *search_button;
   GtkProgressBar *progress_bar;

@@ -376,6 +376,7 @@ documents_back_cb (GtkWidget  *widget,
 
 /**
  * kiosk_documents_page_set_done_actions:
+ * @title: the page's title
  * @back_action: what "Back" activates (no parameter)
  * @next_action: what "Next" activates (no parameter), sensitive when the documents are complete
  * @next_name: the "Next" button's widget name
@@ -385,6 +386,7 @@ documents_back_cb (GtkWidget  *widget,
  */
 void
 kiosk_documents_page_set_done_actions (KioskDocumentsPage *self,
+                                       const char         *title,
                                        const char         *back_action,
                                        const char         *next_action,
                                        const char         *next_name)
@@ -392,6 +394,7 @@ kiosk_documents_page_set_done_actions (KioskDocumentsPage *self,
   g_return_if_fail (KIOSK_IS_DOCUMENTS_PAGE (self));
   g_free (self->back_action);
   self->back_action = g_strdup (back_action);
+  gtk_label_set_label (self->title_label, title);
   gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->next_button), NULL);
   gtk_actionable_set_action_name (GTK_ACTIONABLE (self->next_button), next_action);
   gtk_widget_set_name (self->next_button, next_name);
@@ -436,6 +439,7 @@ kiosk_documents_page_class_init (KioskDocumentsPageClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, "/nc/epn/Kiosk/ui/kiosk-documents-page.ui");
   gtk_widget_class_bind_template_child (widget_class, KioskDocumentsPage, step_label);
+  gtk_widget_class_bind_template_child (widget_class, KioskDocumentsPage, title_label);
   gtk_widget_class_bind_template_child (widget_class, KioskDocumentsPage, error_label);
   gtk_widget_class_bind_template_child (widget_class, KioskDocumentsPage, search_button);
   gtk_widget_class_bind_template_child (widget_class, KioskDocumentsPage, progress_bar);

@@ -10,6 +10,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (KioskDocumentsPage, kiosk_documents_page, KIOSK, DOCUMENTS_PAGE, KioskPage)
 
 void kiosk_documents_page_set_done_actions (KioskDocumentsPage *self,
+                                            const char         *title,
                                             const char         *back_action,
                                             const char         *next_action,
                                             const char         *next_name);

@@ -139,8 +139,9 @@ scan_action_cb (GtkWidget  *widget,
   if (self->capture == NULL)
     {
       self->capture = g_object_new (KIOSK_TYPE_DOCUMENTS_PAGE, "context", kiosk_page_get_context (KIOSK_PAGE (self)), NULL);
-      kiosk_documents_page_set_done_actions (KIOSK_DOCUMENTS_PAGE (self->capture), "followup.capture-cancel",
-                                             "followup.capture-done", "followup-capture-done");
+      kiosk_documents_page_set_done_actions (KIOSK_DOCUMENTS_PAGE (self->capture), _("Scan the document asked for"),
+                                             "followup.capture-cancel", "followup.capture-done",
+                                             "followup-capture-done");
       gtk_stack_add_named (self->outer_stack, self->capture, "capture");
     }
   self->scanning = g_strdup (id);
