@@ -8,14 +8,20 @@
 #include "kiosk-test-util.h"
 
 #include "kiosk-account.h"
+#include "kiosk-agents.h"
+#include "kiosk-consent-page.h"
+#include "kiosk-journal.h"
 #include "kiosk-followup-page-private.h"
 #include "kiosk-json.h"
 #include "kiosk-my-requests-page.h"
 #include "kiosk-outbox.h"
+#include "kiosk-receipt-page.h"
 
 #include <glib/gstdio.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 
 static KioskTestPortal *portal;
 
@@ -139,6 +145,25 @@ wait_state (KioskWindow *window,
     g_error ("The follow-up page is %s, not %s", kiosk_followup_page_get_state (followup_page (window)), state);
 }
 
+static gboolean
+capture_idle_cb (gpointer data)
+{
+  KioskFollowupPage *page = data;
+
+  return page->capture != NULL && !kiosk_page_get_busy (KIOSK_PAGE (page->capture));
+}
+
+/* Clicks a button of the capture's documents page and waits for its job (a scan) to end well. */
+static void
+capture_click (KioskWindow *window,
+               const char  *name)
+{
+  kiosk_test_wait_clickable (window, name);
+  kiosk_test_click (window, name);
+  g_assert_true (kiosk_test_wait (capture_idle_cb, followup_page (window), 60000));
+  g_assert_false (gtk_widget_get_visible (kiosk_test_find (window, "scan-error")));
+}
+
 static const char *
 message_text (KioskWindow *window,
               guint        index)
@@ -174,6 +199,15 @@ save_screenshots (KioskWindow *window,
   kiosk_test_spin (100);
 }
 
+static void
+assert_fits_width (KioskWindow *window)
+{
+  int minimum = 0;
+
+  gtk_widget_measure (GTK_WIDGET (window), GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
+  g_assert_cmpint (minimum, <=, 1280);
+}
+
 /* Tests */
 
 /* Found by typed number and code (lower case, spaces: as read from paper); the three requests
@@ -191,6 +225,7 @@ test_typed_lookup_and_answers (void)
   g_autofree char *missing = NULL;
   g_autofree char *incorrect = NULL;
   g_autofree char *question = NULL;
+  g_autofree char *cover = NULL;
   g_autofree char *typed_code = NULL;
   g_autofree char *name = NULL;
   g_autofree char *canary = g_strdup_printf ("canari-%08x", g_random_int ());
@@ -213,6 +248,9 @@ test_typed_lookup_and_answers (void)
                             "\"reason\":\"Votre avis d’imposition compte trois personnes.\"}");
   question = post_control (receipt->number, "requests",
                            "{\"kind\":\"question\",\"text\":\"Depuis quand habitez-vous à Nouméa ?\"}");
+  cover = post_control (receipt->number, "requests",
+                        "{\"kind\":\"incorrect-answer\",\"field\":\"cover\","
+                        "\"reason\":\"Vous avez une mutuelle.\"}");
 
   window = kiosk_window_new (NULL, context);
   gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
@@ -245,14 +283,25 @@ test_typed_lookup_and_answers (void)
   wait_state (window, "dossier");
   g_assert_nonnull (strstr (kiosk_test_label (window, "followup-status"), receipt->number));
   g_assert_nonnull (strstr (kiosk_test_label (window, "followup-status"), "En attente de votre réponse"));
-  /* The messages, newest first: the question, asked last, before the first greeting. */
-  g_assert_cmpstr (message_text (window, 0), ==, "Depuis quand habitez-vous à Nouméa ?");
-  g_assert_cmpstr (message_text (window, 3), ==, "Bonjour, nous avons bien reçu votre demande.");
+  /* The messages, newest first: the last request before the question, the greeting last. */
+  g_assert_cmpstr (message_text (window, 0), ==, "Vous avez une mutuelle.");
+  g_assert_cmpstr (message_text (window, 1), ==, "Depuis quand habitez-vous à Nouméa ?");
+  g_assert_cmpstr (message_text (window, 4), ==, "Bonjour, nous avons bien reçu votre demande.");
   save_screenshots (window, "32-followup-dossier");
+  /* The dossier fits the terminal's 1280 pixels, with 200 % text too: every line wraps. */
+  assert_fits_width (window);
+  kiosk_test_click (window, "large-text-toggle");
+  assert_fits_width (window);
+  kiosk_test_click (window, "large-text-toggle");
 
-  /* The missing document, scanned. */
+  /* The missing document, scanned on the same documents page as in a procedure. */
   name = g_strdup_printf ("followup-scan-%s", missing);
   kiosk_test_click (window, name);
+  wait_state (window, "capture");
+  capture_click (window, "scan-document");
+  g_assert_nonnull (kiosk_dossier_get_document (followup_page (window)->capture_dossier, "document"));
+  kiosk_test_wait_clickable (window, "followup-capture-done");
+  kiosk_test_click (window, "followup-capture-done");
   wait_state (window, "dossier");
   document = g_hash_table_lookup (followup_page (window)->scans, missing);
   g_assert_nonnull (document);
@@ -263,9 +312,13 @@ test_typed_lookup_and_answers (void)
   g_assert_true (gtk_widget_get_visible (kiosk_test_find (window, name)));
   g_assert_false (gtk_widget_has_css_class (kiosk_test_find (window, name), "error"));
 
-  /* A wrong correction: refused on screen, in French; nothing reaches the portal. */
+  /* A wrong correction: refused on screen, in French; nothing reaches the portal. The field's
+   * own widget: the form's digits entry for a number, its choice buttons for a choice. */
   g_clear_pointer (&name, g_free);
   name = g_strdup_printf ("followup-correct-%s", incorrect);
+  g_assert_true (GTK_IS_ENTRY (kiosk_test_find (window, name)));
+  g_assert_cmpint (gtk_entry_get_input_purpose (GTK_ENTRY (kiosk_test_find (window, name))), ==, GTK_INPUT_PURPOSE_DIGITS);
+  g_assert_true (gtk_widget_has_css_class (kiosk_test_find (window, name), "kiosk-field"));
   kiosk_test_type (window, name, "trois");
   g_clear_pointer (&name, g_free);
   name = g_strdup_printf ("followup-reply-%s", question);
@@ -290,6 +343,7 @@ test_typed_lookup_and_answers (void)
   g_clear_pointer (&name, g_free);
   name = g_strdup_printf ("followup-correct-%s", incorrect);
   kiosk_test_type (window, name, "3");
+  kiosk_test_click (window, "field-cover-mutuelle");
   kiosk_test_click (window, "followup-send");
   wait_state (window, "sent");
   g_assert_nonnull (strstr (kiosk_test_label (window, "followup-sent"), receipt->number));
@@ -297,9 +351,31 @@ test_typed_lookup_and_answers (void)
   g_assert_nonnull (strstr (kiosk_test_label (window, "followup-sent"), "En cours d’instruction"));
   save_screenshots (window, "34-followup-sent");
 
+  /* The complement's receipt on paper (here a PDF) lists what was sent, not what was typed. */
+  {
+    g_autofree char *dir = g_dir_make_tmp ("kiosk-followup-print-XXXXXX", NULL);
+    g_autofree char *pdf = g_build_filename (dir, "complement.pdf", NULL);
+    g_autofree char *text = NULL;
+    const char *argv[] = { "pdftotext", pdf, "-", NULL };
+
+    g_assert_true (gtk_widget_get_visible (kiosk_test_find (window, "followup-print")));
+    g_assert_true (kiosk_followup_page_print (followup_page (window), pdf));
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
+                                 NULL, NULL, &text, NULL, NULL, NULL));
+    g_assert_nonnull (strstr (text, "réponses envoyées"));
+    g_assert_nonnull (strstr (text, receipt->number));
+    g_assert_nonnull (strstr (text, "Un justificatif de domicile"));
+    g_assert_nonnull (strstr (text, "Réponse corrigée"));
+    g_assert_nonnull (strstr (text, "Votre réponse à la question du service"));
+    g_assert_null (strstr (text, canary));
+    g_unlink (pdf);
+    g_rmdir (dir);
+  }
+
   control = get_control_dossier (receipt->number, &root);
   g_assert_cmpstr (kiosk_json_get_string (kiosk_json_get_object (control, "status"), "id"), ==, "in-progress");
   g_assert_cmpint (kiosk_json_get_int (kiosk_json_get_object (control, "data"), "household_size", -1), ==, 3);
+  g_assert_cmpstr (kiosk_json_get_string (kiosk_json_get_object (control, "data"), "cover"), ==, "mutuelle");
   g_assert_cmpuint (json_array_get_length (kiosk_json_get_array (control, "complements")), ==, 1);
   messages = kiosk_json_get_array (control, "messages");
   for (guint i = 0; i < json_array_get_length (messages); i++)
@@ -393,27 +469,18 @@ keep_result_cb (GObject      *source,
   *(GAsyncResult **) user_data = g_object_ref (result);
 }
 
-/* Signed in: "Mes demandes" lists the account's dossiers; one opens on the follow-up page
- * without a code, and a reply goes to the portal. */
-static void
-test_my_requests (void)
+/* A citizen signed in through the portal's device flow, and a dossier of their account. */
+static KioskAccount *
+sign_in_with_dossier (KioskContext  *context,
+                      KioskReceipt **receipt)
 {
-  g_autofree char *data_dir = g_dir_make_tmp ("kiosk-followup-window-XXXXXX", NULL);
-  g_autoptr(KioskContext) context = kiosk_test_context_new (portal->url, data_dir);
   g_autoptr(KioskSignIn) sign_in = NULL;
-  g_autoptr(KioskReceipt) receipt = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) root = NULL;
   g_autofree char *key = g_uuid_string_random ();
   g_autofree char *grant = NULL;
-  g_autofree char *question = NULL;
-  g_autofree char *name = NULL;
   KioskAccount *account;
-  KioskWindow *window;
-  JsonObject *control;
 
-  kiosk_test_portal_post (portal, "_control/reset", "{}");
   sign_in = kiosk_sign_in_new (kiosk_context_get_portal (context));
   kiosk_sign_in_start (sign_in);
   g_assert_true (kiosk_test_wait (has_user_code_cb, sign_in, 10000));
@@ -432,23 +499,53 @@ test_my_requests (void)
   g_assert_true (kiosk_test_wait (keep_result_done_cb, &result, 15000));
   grant = kiosk_account_request_grant_finish (result, &error);
   g_assert_no_error (error);
-  receipt = submit_dossier (kiosk_context_get_portal (context), grant, key);
-  question = post_control (receipt->number, "requests", "{\"kind\":\"question\",\"text\":\"Avez-vous un enfant ?\"}");
+  *receipt = submit_dossier (kiosk_context_get_portal (context), grant, key);
+  return account;
+}
 
-  window = kiosk_window_new (NULL, context);
-  gtk_window_present (GTK_WINDOW (window));
-  kiosk_test_wait_for_page (window, "welcome");
+/* Opens the account's dossier @number from "Mes demandes", as the signed-in citizen would. */
+static void
+open_from_my_requests (KioskWindow  *window,
+                       KioskContext *context,
+                       KioskAccount *account,
+                       const char   *number)
+{
+  g_autofree char *name = g_strdup_printf ("my-request-open-%s", number);
+
   kiosk_session_set_account (kiosk_context_get_session (context), account);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "my-requests");
   kiosk_test_wait_for_page (window, "my-requests");
-  name = g_strdup_printf ("my-request-open-%s", receipt->number);
   kiosk_test_wait_clickable (window, name);
   kiosk_test_click (window, name);
   kiosk_test_wait_for_page (window, "followup");
   wait_state (window, "dossier");
   g_assert_null (followup_page (window)->code);
+}
+
+/* Signed in: "Mes demandes" lists the account's dossiers; one opens on the follow-up page
+ * without a code, and a reply goes to the portal. */
+static void
+test_my_requests (void)
+{
+  g_autofree char *data_dir = g_dir_make_tmp ("kiosk-followup-window-XXXXXX", NULL);
+  g_autoptr(KioskContext) context = kiosk_test_context_new (portal->url, data_dir);
+  g_autoptr(KioskReceipt) receipt = NULL;
+  g_autoptr(JsonObject) root = NULL;
+  g_autofree char *question = NULL;
+  g_autofree char *name = NULL;
+  KioskAccount *account;
+  KioskWindow *window;
+  JsonObject *control;
+
+  kiosk_test_portal_post (portal, "_control/reset", "{}");
+  account = sign_in_with_dossier (context, &receipt);
+  question = post_control (receipt->number, "requests", "{\"kind\":\"question\",\"text\":\"Avez-vous un enfant ?\"}");
+
+  window = kiosk_window_new (NULL, context);
+  gtk_window_present (GTK_WINDOW (window));
+  kiosk_test_wait_for_page (window, "welcome");
+  open_from_my_requests (window, context, account, receipt->number);
   g_assert_cmpstr (message_text (window, 0), ==, "Avez-vous un enfant ?");
-  g_clear_pointer (&name, g_free);
   name = g_strdup_printf ("followup-reply-%s", question);
   kiosk_test_type (window, name, "Non.");
   kiosk_test_click (window, "followup-send");
@@ -456,6 +553,122 @@ test_my_requests (void)
   control = get_control_dossier (receipt->number, &root);
   g_assert_cmpstr (kiosk_json_get_string (kiosk_json_get_object (control, "status"), "id"), ==, "in-progress");
   kiosk_test_finish_session (window);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* The portal itself stopped (SIGTERM, its database kept), then started again on the same port
+ * and database: what a terminal sees when the portal's server goes down and comes back. */
+static void
+kill_portal (void)
+{
+  g_subprocess_send_signal (portal->process, SIGTERM);
+  g_assert_true (g_subprocess_wait (portal->process, NULL, NULL));
+  g_clear_object (&portal->process);
+}
+
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
+static void
+restart_portal (void)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autoptr(GDataInputStream) input = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *port = NULL;
+  g_autofree char *url = NULL;
+  const char *colon = strrchr (portal->url, ':');
+
+  g_assert_nonnull (colon);
+  port = g_strdup_printf ("--port=%d", atoi (colon + 1));
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  portal->process = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("KIOSK_PORTAL_BINARY"), port,
+                                                 "--data-dir", portal->data_dir, "--device-interval", "1", NULL);
+  g_assert_no_error (error);
+  input = g_data_input_stream_new (g_subprocess_get_stdout_pipe (portal->process));
+  url = g_data_input_stream_read_line (input, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (url, ==, portal->url);
+}
+
+static guint count_complements (const char *number);
+
+typedef struct
+{
+  KioskContext *context;
+  const char   *number;
+} Delivery;
+
+static gboolean
+delivered_cb (gpointer data)
+{
+  Delivery *delivery = data;
+
+  return kiosk_test_outbox_is_empty (delivery->context) && count_complements (delivery->number) >= 1;
+}
+
+/* Signed in, without a code: the portal is stopped when the citizen sends; the complement waits
+ * in the outbox (encrypted: the canary nowhere on disk), with the code the portal gave the
+ * account; the portal starts again and the outbox delivers it, exactly once. */
+static void
+test_my_requests_queued (void)
+{
+  g_autofree char *data_dir = g_dir_make_tmp ("kiosk-followup-window-XXXXXX", NULL);
+  g_autoptr(KioskContext) context = kiosk_test_context_new (portal->url, data_dir);
+  g_autoptr(KioskReceipt) receipt = NULL;
+  g_autoptr(JsonObject) root = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *question = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *canary = g_strdup_printf ("canari-%08x", g_random_int ());
+  g_autofree char *reply = g_strdup_printf ("Non. %s", canary);
+  g_autofree char *thread = NULL;
+  KioskAccount *account;
+  KioskWindow *window;
+  JsonObject *control;
+  Delivery delivery;
+
+  kiosk_test_portal_post (portal, "_control/reset", "{}");
+  account = sign_in_with_dossier (context, &receipt);
+  question = post_control (receipt->number, "requests", "{\"kind\":\"question\",\"text\":\"Avez-vous un enfant ?\"}");
+
+  window = kiosk_window_new (NULL, context);
+  gtk_window_present (GTK_WINDOW (window));
+  kiosk_test_wait_for_page (window, "welcome");
+  open_from_my_requests (window, context, account, receipt->number);
+  /* The portal gave the account the dossier's code, kept in memory only. */
+  g_assert_nonnull (followup_page (window)->dossier->tracking_code);
+  name = g_strdup_printf ("followup-reply-%s", question);
+  kiosk_test_type (window, name, reply);
+
+  /* The portal stops. */
+  kill_portal ();
+  kiosk_test_click (window, "followup-send");
+  wait_state (window, "queued");
+  g_assert_nonnull (strstr (kiosk_test_label (window, "followup-sent"), "enregistrées sur cette borne"));
+  g_assert_false (kiosk_test_outbox_is_empty (context));
+  kiosk_test_finish_session (window);
+  assert_nowhere (data_dir, canary, strlen (canary));
+  assert_nowhere (data_dir, receipt->tracking_code, strlen (receipt->tracking_code));
+
+  /* The portal starts again, nothing received yet; the terminal's outbox delivers it, once. */
+  restart_portal ();
+  g_assert_cmpuint (count_complements (receipt->number), ==, 0);
+  g_assert_true (kiosk_outbox_retry_now (kiosk_context_get_outbox (context), &error));
+  g_assert_no_error (error);
+  kiosk_outbox_sender_retry_now (kiosk_context_get_outbox_sender (context));
+  delivery.context = context;
+  delivery.number = receipt->number;
+  g_assert_true (kiosk_test_wait (delivered_cb, &delivery, 60000));
+  g_assert_cmpuint (count_complements (receipt->number), ==, 1);
+  control = get_control_dossier (receipt->number, &root);
+  g_assert_cmpstr (kiosk_json_get_string (kiosk_json_get_object (control, "status"), "id"), ==, "in-progress");
+  thread = json_to_string (json_object_get_member (control, "messages"), FALSE);
+  g_assert_nonnull (strstr (thread, canary));
+  g_assert_true (strstr (thread, canary) == g_strrstr (thread, canary));
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
@@ -580,6 +793,318 @@ test_queued_kill_9 (void)
   }
 }
 
+static gboolean
+decoding_started_cb (gpointer data)
+{
+  return followup_page (data)->camera_frames > 0;
+}
+
+/* An identity card asked for: "Scan this document" opens the documents page of a procedure, for
+ * that card only, with what a procedure offers (scanner, camera, USB stick); the front and the
+ * back are scanned with the SANE test scanner; the portal has both, by sha256, in the thread, and
+ * the complement's receipt names both sides. */
+static void
+test_card_both_sides (void)
+{
+  g_autofree char *data_dir = g_dir_make_tmp ("kiosk-followup-window-XXXXXX", NULL);
+  g_autoptr(KioskContext) context = kiosk_test_context_new (portal->url, data_dir);
+  g_autoptr(KioskReceipt) receipt = NULL;
+  g_autoptr(JsonObject) root = NULL;
+  g_autofree char *missing = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *front_sha = NULL;
+  g_autofree char *back_sha = NULL;
+  g_autofree char *front_part = NULL;
+  g_autofree char *back_part = NULL;
+  KioskDossier *capture;
+  KioskWindow *window;
+  JsonObject *control;
+  JsonArray *messages;
+  guint found = 0;
+
+  g_setenv ("KIOSK_CAMERA_PIPELINE", "videotestsrc is-live=true pattern=smpte ! video/x-raw,width=800,height=600,framerate=15/1", TRUE);
+  kiosk_test_portal_post (portal, "_control/reset", "{}");
+  receipt = submit_dossier (kiosk_context_get_portal (context), NULL, NULL);
+  missing = post_control (receipt->number, "requests",
+                          "{\"kind\":\"missing-document\",\"document\":\"id_card\","
+                          "\"description\":\"Votre pièce d’identité est illisible : recto et verso, s’il vous plaît.\"}");
+
+  window = kiosk_window_new (NULL, context);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  kiosk_test_wait_for_page (window, "welcome");
+  kiosk_test_click (window, "welcome-followup");
+  kiosk_test_wait_for_page (window, "followup");
+  /* The camera filming no QR code: it stays on until stopped, and the page waits. */
+  kiosk_test_wait_clickable (window, "followup-camera");
+  kiosk_test_click (window, "followup-camera");
+  g_assert_true (kiosk_test_wait (decoding_started_cb, window, 60000));
+  g_assert_cmpstr (kiosk_followup_page_get_state (followup_page (window)), ==, "camera");
+  /* A new frame relayouts the picture, and a window waiting for its layout renders nothing:
+   * the frames are held while the screenshots are taken. */
+  g_signal_handlers_block_matched (followup_page (window)->camera, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL,
+                                   followup_page (window));
+  save_screenshots (window, "39-followup-camera");
+  g_signal_handlers_unblock_matched (followup_page (window)->camera, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL,
+                                     followup_page (window));
+  kiosk_test_click (window, "followup-camera-stop");
+  wait_state (window, "lookup");
+  g_assert_null (followup_page (window)->camera);
+  g_assert_false (gtk_widget_get_visible (kiosk_test_find (window, "followup-camera-box")));
+  kiosk_test_type (window, "followup-number", receipt->number);
+  kiosk_test_type (window, "followup-code", receipt->tracking_code);
+  kiosk_test_click (window, "followup-find");
+  wait_state (window, "dossier");
+  name = g_strdup_printf ("followup-scan-%s", missing);
+  kiosk_test_click (window, name);
+  wait_state (window, "capture");
+  kiosk_test_wait_drawn (window, "scan-id_card");
+  /* What a procedure offers for a card: the camera and a USB stick as well as the scanner. */
+  g_assert_true (gtk_widget_get_visible (kiosk_test_find (window, "camera-id_card")));
+  g_assert_true (gtk_widget_get_visible (kiosk_test_find (window, "usb-id_card")));
+  g_assert_false (gtk_widget_get_sensitive (kiosk_test_find (window, "followup-capture-done")));
+  save_screenshots (window, "37-followup-capture");
+
+  capture_click (window, "scan-id_card");
+  capture = followup_page (window)->capture_dossier;
+  g_assert_nonnull (kiosk_dossier_get_document (capture, "id_card"));
+  /* A card waits for its back. */
+  g_assert_true (kiosk_dossier_back_is_pending (capture, kiosk_procedure_get_document (kiosk_dossier_get_procedure (capture), 0)));
+  g_assert_false (gtk_widget_get_sensitive (kiosk_test_find (window, "followup-capture-done")));
+  capture_click (window, "scan-back-id_card");
+  g_assert_nonnull (kiosk_dossier_get_document (capture, "id_card.verso"));
+  front_sha = g_strdup (kiosk_document_get_sha256 (kiosk_dossier_get_document (capture, "id_card")));
+  back_sha = g_strdup (kiosk_document_get_sha256 (kiosk_dossier_get_document (capture, "id_card.verso")));
+  kiosk_test_wait_clickable (window, "followup-capture-done");
+  kiosk_test_click (window, "followup-capture-done");
+  wait_state (window, "dossier");
+  g_assert_null (followup_page (window)->capture_dossier);
+  g_clear_pointer (&name, g_free);
+  name = g_strdup_printf ("followup-scan-state-%s", missing);
+  g_assert_nonnull (strstr (kiosk_test_label (window, name), "deux faces"));
+
+  kiosk_test_click (window, "followup-send");
+  wait_state (window, "sent");
+  g_assert_nonnull (strstr (kiosk_test_label (window, "followup-sent"), "recto et verso"));
+  save_screenshots (window, "38-followup-sent-card");
+
+  control = get_control_dossier (receipt->number, &root);
+  g_assert_cmpstr (kiosk_json_get_string (kiosk_json_get_object (control, "status"), "id"), ==, "in-progress");
+  front_part = g_strdup_printf ("request-%s", missing);
+  back_part = g_strdup_printf ("request-%s.verso", missing);
+  messages = kiosk_json_get_array (control, "messages");
+  for (guint i = 0; i < json_array_get_length (messages); i++)
+    {
+      JsonObject *message = json_array_get_object_element (messages, i);
+      JsonArray *documents = kiosk_json_get_array (message, "documents");
+
+      for (guint j = 0; documents != NULL && j < json_array_get_length (documents); j++)
+        {
+          JsonObject *document = json_array_get_object_element (documents, j);
+          const char *sha = kiosk_json_get_string (document, "sha256");
+
+          if (g_strcmp0 (kiosk_json_get_string (document, "request"), missing) != 0)
+            continue;
+          /* The test scanner gives the same image twice: the sides are told by their parts. */
+          if (g_strcmp0 (kiosk_json_get_string (document, "name"), front_part) == 0 && g_strcmp0 (sha, front_sha) == 0)
+            found |= 1;
+          if (g_strcmp0 (kiosk_json_get_string (document, "name"), back_part) == 0 && g_strcmp0 (sha, back_sha) == 0)
+            found |= 2;
+        }
+    }
+  g_assert_cmpuint (found, ==, 3);
+  kiosk_test_finish_session (window);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_unsetenv ("KIOSK_CAMERA_PIPELINE");
+}
+
+/* The receipt as the kiosk prints it (PDF), drawn at 150 dpi by pdftoppm, is what the camera test
+ * pipeline films: "Show my receipt to the camera", and the dossier opens from its QR code, read
+ * by zbar in a worker; the camera is off after. */
+static void
+test_camera_qr (void)
+{
+  g_autofree char *data_dir = g_dir_make_tmp ("kiosk-followup-window-XXXXXX", NULL);
+  g_autoptr(KioskContext) context = kiosk_test_context_new (portal->url, data_dir);
+  g_autoptr(KioskReceipt) receipt = NULL;
+  g_autofree char *pdf = g_build_filename (data_dir, "receipt.pdf", NULL);
+  g_autofree char *png_base = g_build_filename (data_dir, "receipt", NULL);
+  g_autofree char *png = g_build_filename (data_dir, "receipt.png", NULL);
+  g_autofree char *pipeline = NULL;
+  const char *argv[] = { "pdftoppm", "-r", "150", "-png", "-singlefile", pdf, png_base, NULL };
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+  KioskWindow *window;
+
+  kiosk_test_portal_post (portal, "_control/reset", "{}");
+  receipt = submit_dossier (kiosk_context_get_portal (context), NULL, NULL);
+
+  /* The printed receipt, then a photo of it. */
+  window = kiosk_window_new (NULL, context);
+  gtk_window_present (GTK_WINDOW (window));
+  kiosk_test_wait_for_page (window, "welcome");
+  kiosk_receipt_page_set_receipt (KIOSK_RECEIPT_PAGE (kiosk_window_get_page (window, "receipt")), receipt,
+                                  kiosk_catalogue_lookup (kiosk_context_get_catalogue (context), "aide-medicale"));
+  g_assert_true (kiosk_receipt_page_print (KIOSK_RECEIPT_PAGE (kiosk_window_get_page (window, "receipt")), pdf));
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_assert_true (g_file_test (png, G_FILE_TEST_IS_REGULAR));
+  kiosk_test_finish_session (window);
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  pipeline = g_strdup_printf ("filesrc location=%s ! pngdec ! imagefreeze is-live=true ! video/x-raw,framerate=5/1", png);
+  g_setenv ("KIOSK_CAMERA_PIPELINE", pipeline, TRUE);
+  window = kiosk_window_new (NULL, context);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  kiosk_test_wait_for_page (window, "welcome");
+  kiosk_test_click (window, "welcome-followup");
+  kiosk_test_wait_for_page (window, "followup");
+  kiosk_test_wait_clickable (window, "followup-camera");
+  kiosk_test_click (window, "followup-camera");
+  g_assert_true (gtk_widget_get_visible (kiosk_test_find (window, "followup-camera-box")));
+  g_assert_true (kiosk_test_wait (decoding_started_cb, window, 60000));
+  wait_state (window, "dossier");
+  g_assert_nonnull (strstr (kiosk_test_label (window, "followup-status"), receipt->number));
+  {
+    g_autofree char *plain = kiosk_tracking_code_normalize (receipt->tracking_code);
+
+    g_assert_cmpstr (followup_page (window)->code, ==, plain);
+  }
+  g_assert_null (followup_page (window)->camera);
+  kiosk_test_finish_session (window);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_unsetenv ("KIOSK_CAMERA_PIPELINE");
+}
+
+static gboolean
+agent_set_cb (gpointer data)
+{
+  return kiosk_context_get_agent (data) != NULL;
+}
+
+/* An agent opens an assisted session, then the citizen finds their dossier: the consent screen
+ * asks about completing that dossier only (its number, "compléter"), nothing of a procedure's
+ * form; agreed, the page opens the dossier and a reply goes; refused, the assisted session ends
+ * and the citizen sees the dossier alone. The journal records both with the number and nothing
+ * of the dossier (no message, no reply, no code). */
+static void
+test_assisted_consent (void)
+{
+  g_autofree char *data_dir = g_dir_make_tmp ("kiosk-followup-window-XXXXXX", NULL);
+  g_autofree char *agents = g_build_filename (data_dir, "agents.ini", NULL);
+  g_autofree char *journal_path = g_build_filename (data_dir, "journal.log", NULL);
+  g_autofree char *journal = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *question = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *canary = g_strdup_printf ("canari-%08x", g_random_int ());
+  g_autoptr(KioskContext) context = NULL;
+  g_autoptr(KioskReceipt) receipt = NULL;
+  g_autoptr(GError) error = NULL;
+  KioskWindow *window;
+
+  kiosk_test_portal_post (portal, "_control/reset", "{}");
+  g_assert_true (kiosk_agents_add (agents, "marie", "Marie Kaloi", "482913", &error));
+  g_assert_no_error (error);
+  context = kiosk_test_context_new (portal->url, data_dir);
+  receipt = submit_dossier (kiosk_context_get_portal (context), NULL, NULL);
+  question = post_control (receipt->number, "requests", "{\"kind\":\"question\",\"text\":\"Travaillez-vous à Koné ?\"}");
+
+  window = kiosk_window_new (NULL, context);
+  gtk_window_present (GTK_WINDOW (window));
+  kiosk_test_wait_for_page (window, "welcome");
+  kiosk_test_click (window, "welcome-agent");
+  kiosk_test_wait_for_page (window, "agent");
+  kiosk_test_type (window, "agent-id", "marie");
+  kiosk_test_type (window, "agent-pin", "482913");
+  kiosk_test_click (window, "agent-unlock");
+  g_assert_true (kiosk_test_wait (agent_set_cb, context, 20000));
+  kiosk_test_wait_clickable (window, "agent-assist");
+  kiosk_test_click (window, "agent-assist");
+  kiosk_test_wait_for_page (window, "catalogue");
+  g_assert_nonnull (kiosk_session_get_assisting (kiosk_context_get_session (context)));
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "followup");
+  kiosk_test_wait_for_page (window, "followup");
+  kiosk_test_type (window, "followup-number", receipt->number);
+  kiosk_test_type (window, "followup-code", receipt->tracking_code);
+  kiosk_test_click (window, "followup-find");
+  kiosk_test_wait_for_page (window, "consent");
+  kiosk_test_wait_drawn (window, "consent-accept");
+  /* That dossier, to complete, and nothing of a new procedure's form. */
+  g_assert_nonnull (strstr (kiosk_test_label (window, "consent-intro"), "Marie Kaloi"));
+  g_assert_nonnull (strstr (kiosk_test_label (window, "consent-intro"), receipt->number));
+  g_assert_nonnull (strstr (kiosk_test_label (window, "consent-intro"), "compléter"));
+  g_assert_true (gtk_widget_get_visible (kiosk_test_find (window, "consent-complete")));
+  g_assert_nonnull (strstr (gtk_check_button_get_label (GTK_CHECK_BUTTON (kiosk_test_find (window, "consent-complete"))),
+                            receipt->number));
+  g_assert_false (gtk_widget_get_visible (kiosk_test_find (window, "consent-fill")));
+  g_assert_false (gtk_widget_get_visible (kiosk_test_find (window, "consent-submit")));
+  /* Nothing of the dossier is shown before the citizen agrees. */
+  g_assert_null (followup_page (window)->dossier);
+  save_screenshots (window, "36-followup-consent");
+
+  kiosk_test_click (window, "consent-accept");
+  kiosk_test_wait_for_page (window, "followup");
+  wait_state (window, "dossier");
+  {
+    g_autofree char *scope = kiosk_consent_followup_scope (receipt->number);
+
+    g_assert_true (kiosk_session_has_consent (kiosk_context_get_session (context), scope));
+  }
+  name = g_strdup_printf ("followup-reply-%s", question);
+  kiosk_test_type (window, name, canary);
+  kiosk_test_click (window, "followup-send");
+  wait_state (window, "sent");
+  kiosk_test_finish_session (window);
+  g_assert_null (kiosk_session_get_assisting (kiosk_context_get_session (context)));
+
+  /* A citizen who refuses goes on alone, on the same dossier. */
+  kiosk_test_click (window, "welcome-agent");
+  kiosk_test_wait_for_page (window, "agent");
+  kiosk_test_type (window, "agent-id", "marie");
+  kiosk_test_type (window, "agent-pin", "482913");
+  kiosk_test_click (window, "agent-unlock");
+  g_assert_true (kiosk_test_wait (agent_set_cb, context, 20000));
+  kiosk_test_wait_clickable (window, "agent-assist");
+  kiosk_test_click (window, "agent-assist");
+  kiosk_test_wait_for_page (window, "catalogue");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "followup");
+  kiosk_test_wait_for_page (window, "followup");
+  kiosk_test_type (window, "followup-number", receipt->number);
+  kiosk_test_type (window, "followup-code", receipt->tracking_code);
+  kiosk_test_click (window, "followup-find");
+  kiosk_test_wait_for_page (window, "consent");
+  kiosk_test_wait_clickable (window, "consent-refuse");
+  kiosk_test_click (window, "consent-refuse");
+  kiosk_test_wait_for_page (window, "followup");
+  wait_state (window, "dossier");
+  g_assert_null (kiosk_session_get_assisting (kiosk_context_get_session (context)));
+  g_assert_nonnull (strstr (kiosk_test_label (window, "followup-status"), receipt->number));
+  kiosk_test_finish_session (window);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_clear_object (&context);   /* waits for the journal's writes */
+
+  g_assert_true (g_file_get_contents (journal_path, &journal, NULL, NULL));
+  expected = g_strdup_printf ("\"event\":\"consent-given\",\"detail\":\"followup:%s complete\"", receipt->number);
+  g_assert_nonnull (strstr (journal, expected));
+  g_clear_pointer (&expected, g_free);
+  expected = g_strdup_printf ("\"event\":\"dossier-complemented\",\"detail\":\"%s\"", receipt->number);
+  g_assert_nonnull (strstr (journal, expected));
+  g_clear_pointer (&expected, g_free);
+  expected = g_strdup_printf ("\"event\":\"consent-refused\",\"detail\":\"followup:%s\"", receipt->number);
+  g_assert_nonnull (strstr (journal, expected));
+  /* Numbers only: nothing of the thread, the reply, the code or the citizen. */
+  g_assert_null (strstr (journal, canary));
+  g_assert_null (strstr (journal, "Koné"));
+  g_assert_null (strstr (journal, receipt->tracking_code));
+  g_assert_null (strstr (journal, "Wamytan"));
+  g_assert_true (kiosk_journal_verify (data_dir, 0, NULL, NULL, &error));
+  g_assert_no_error (error);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -594,7 +1119,11 @@ main (int   argc,
   g_test_add_func ("/followup-window/typed-lookup-and-answers", test_typed_lookup_and_answers);
   g_test_add_func ("/followup-window/barcode-reader", test_barcode_reader);
   g_test_add_func ("/followup-window/my-requests", test_my_requests);
+  g_test_add_func ("/followup-window/my-requests-queued", test_my_requests_queued);
   g_test_add_func ("/followup-window/queued-kill-9", test_queued_kill_9);
+  g_test_add_func ("/followup-window/assisted-consent", test_assisted_consent);
+  g_test_add_func ("/followup-window/card-both-sides", test_card_both_sides);
+  g_test_add_func ("/followup-window/camera-qr", test_camera_qr);
   status = g_test_run ();
   kiosk_test_portal_stop (portal);
   return status;

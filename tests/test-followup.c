@@ -8,6 +8,7 @@
 #include "kiosk-account.h"
 #include "kiosk-followup.h"
 #include "kiosk-json.h"
+#include "kiosk-qr.h"
 #include "kiosk-signature.h"
 
 #include <curl/curl.h>
@@ -806,6 +807,36 @@ test_signed (void)
   g_assert_cmpstr (kiosk_json_get_string (kiosk_json_get_object (control, "status"), "id"), ==, "waiting-for-citizen");
 }
 
+/* A receipt's QR code as the kiosk draws it, read back by zbar in a worker; a frame without one
+ * says so (G_IO_ERROR_NOT_FOUND). */
+static void
+test_qr_decode (void)
+{
+  const char *url = "https://portail.example.nc/suivi/DS-2026-000042?code=7K2M-9QXD-4F2A";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GAsyncResult) blank_result = NULL;
+  KioskImage *image = kiosk_qr_render (url, 6, &error);
+  g_autofree char *text = NULL;
+  g_autofree char *none = NULL;
+  guint8 *white = g_malloc (320 * 240 * 3);
+  g_autoptr(GBytes) blank = NULL;
+
+  g_assert_no_error (error);
+  kiosk_qr_decode_async (image, NULL, keep_result_cb, &result);
+  text = kiosk_qr_decode_finish (wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (text, ==, url);
+
+  memset (white, 0xff, 320 * 240 * 3);
+  blank = g_bytes_new_take (white, 320 * 240 * 3);
+  kiosk_qr_decode_async (kiosk_image_new (320, 240, 0, blank), NULL,
+                         keep_result_cb, &blank_result);
+  none = kiosk_qr_decode_finish (wait_result (&blank_result), &error);
+  g_assert_null (none);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -836,6 +867,7 @@ main (int   argc,
   g_test_add_func ("/followup/complement-once", test_complement_once);
   g_test_add_func ("/followup/account-token", test_account_token);
   g_test_add_func ("/followup/signed", test_signed);
+  g_test_add_func ("/followup/qr-decode", test_qr_decode);
   status = g_test_run ();
 
   kiosk_test_portal_stop (portal);

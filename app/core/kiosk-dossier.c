@@ -482,6 +482,26 @@ kiosk_dossier_get_value (KioskDossier     *self,
 }
 
 /**
+ * kiosk_dossier_check_answer:
+ * @errors: where a message goes when the answer is invalid, keyed like the answer
+ *
+ * Checks one top-level answer with the form's own rules, visible or not (a correction asked by
+ * an instructor).
+ *
+ * Returns: (transfer full) (nullable): the answer as the portal receives it; %NULL when it is
+ *   invalid (and its message is in @errors) or unanswered
+ */
+JsonNode *
+kiosk_dossier_check_answer (KioskDossier     *self,
+                            const KioskField *field,
+                            GHashTable       *errors)
+{
+  Scope top = { self, NULL, NULL };
+
+  return value_in_scope (&top, field, errors);
+}
+
+/**
  * kiosk_dossier_document_is_needed:
  *
  * Returns: whether the document is asked, given the answers: its condition holds and, for a

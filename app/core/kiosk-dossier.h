@@ -57,6 +57,9 @@ gboolean        kiosk_dossier_child_is_visible   (KioskDossier     *self,
                                                   const KioskField *child);
 JsonNode       *kiosk_dossier_get_value          (KioskDossier     *self,
                                                   const KioskField *field);
+JsonNode       *kiosk_dossier_check_answer       (KioskDossier     *self,
+                                                  const KioskField *field,
+                                                  GHashTable       *errors);
 guint           kiosk_dossier_get_block_count    (KioskDossier     *self,
                                                   const KioskField *block);
 void            kiosk_dossier_set_block_count    (KioskDossier     *self,

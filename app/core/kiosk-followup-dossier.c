@@ -229,6 +229,9 @@ kiosk_followup_dossier_free (KioskFollowupDossier *dossier)
   g_free (dossier->status_id);
   g_free (dossier->status_name);
   g_free (dossier->status_since);
+  if (dossier->tracking_code != NULL)
+    explicit_bzero (dossier->tracking_code, strlen (dossier->tracking_code));
+  g_free (dossier->tracking_code);
   g_clear_pointer (&dossier->requests, g_ptr_array_unref);
   g_clear_pointer (&dossier->messages, g_ptr_array_unref);
   g_free (dossier);
@@ -246,6 +249,7 @@ kiosk_followup_dossier_copy (const KioskFollowupDossier *dossier)
   copy->status_id = g_strdup (dossier->status_id);
   copy->status_name = g_strdup (dossier->status_name);
   copy->status_since = g_strdup (dossier->status_since);
+  copy->tracking_code = g_strdup (dossier->tracking_code);
   copy->open_requests = dossier->open_requests;
   copy->requests = g_ptr_array_copy (dossier->requests, copy_request_cb, NULL);
   g_ptr_array_set_free_func (copy->requests, (GDestroyNotify) kiosk_followup_request_free);
@@ -405,6 +409,8 @@ kiosk_followup_dossier_new_from_json (JsonObject  *data,
   dossier->status_id = g_strdup (kiosk_json_get_string (status, "id"));
   dossier->status_name = g_strdup (kiosk_json_get_string (status, "name"));
   dossier->status_since = g_strdup (kiosk_json_get_string (status, "since"));
+  dossier->tracking_code = kiosk_json_get_string (data, "tracking_code")
+                           ? kiosk_tracking_code_normalize (kiosk_json_get_string (data, "tracking_code")) : NULL;
   dossier->open_requests = CLAMP (kiosk_json_get_int (data, "open_requests", 0), 0, G_MAXUINT);
 
   /* Open requests first, whatever order the portal used. */

@@ -83,6 +83,7 @@ typedef struct
   guint      open_requests;
   GPtrArray *requests;       /* of KioskFollowupRequest: open ones first; empty for a status */
   GPtrArray *messages;       /* of KioskFollowupMessage, newest first; empty for a status */
+  char      *tracking_code;  /* nullable: given only to the account the dossier is attached to */
 } KioskFollowupDossier;
 
 /* What the portal answered to a complement. */

@@ -1,6 +1,10 @@
 /* kiosk-qr.c: renders a QR code with a 4-module quiet zone, black on white. */
 #include "kiosk-qr.h"
 
+#include <gio/gio.h>
+#include <string.h>
+#include <zbar.h>
+
 #include "kiosk-errors.h"
 
 #include <qrencode.h>
@@ -50,4 +54,79 @@ kiosk_qr_render (const char  *text,
 
     return kiosk_image_new (side, side, 72, bytes);
   }
+}
+
+/* Runs in a worker: the frame in grey, the first QR code zbar finds in it. */
+static void
+decode_in_thread (GTask        *task,
+                  gpointer      source,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  KioskImage *image = task_data;
+  gsize n = (gsize) image->width * image->height;
+  const guint8 *rgb = g_bytes_get_data (image->pixels, NULL);
+  guint8 *grey;
+  zbar_image_scanner_t *scanner;
+  zbar_image_t *frame;
+  char *text = NULL;
+
+  if (g_bytes_get_size (image->pixels) < n * 3)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "Short frame");
+      return;
+    }
+  grey = g_malloc (n);
+  for (gsize i = 0; i < n; i++)
+    grey[i] = (guint8) ((rgb[i * 3] * 77 + rgb[i * 3 + 1] * 150 + rgb[i * 3 + 2] * 29) >> 8);
+  scanner = zbar_image_scanner_create ();
+  zbar_image_scanner_set_config (scanner, ZBAR_NONE, ZBAR_CFG_ENABLE, 0);
+  zbar_image_scanner_set_config (scanner, ZBAR_QRCODE, ZBAR_CFG_ENABLE, 1);
+  frame = zbar_image_create ();
+  zbar_image_set_format (frame, zbar_fourcc ('Y', '8', '0', '0'));
+  zbar_image_set_size (frame, image->width, image->height);
+  zbar_image_set_data (frame, grey, n, zbar_image_free_data);
+  if (zbar_scan_image (scanner, frame) > 0)
+    for (const zbar_symbol_t *symbol = zbar_image_first_symbol (frame); symbol != NULL && text == NULL;
+         symbol = zbar_symbol_next (symbol))
+      if (zbar_symbol_get_type (symbol) == ZBAR_QRCODE)
+        text = g_strndup (zbar_symbol_get_data (symbol), zbar_symbol_get_data_length (symbol));
+  zbar_image_destroy (frame);   /* frees grey */
+  zbar_image_scanner_destroy (scanner);
+  if (text == NULL)
+    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "No QR code in the frame");
+  else
+    g_task_return_pointer (task, text, g_free);
+}
+
+/**
+ * kiosk_qr_decode_async:
+ * @image: (transfer full): a frame, 8-bit RGB
+ *
+ * Looks for a QR code in @image, in a worker (zbar).
+ */
+void
+kiosk_qr_decode_async (KioskImage          *image,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, kiosk_qr_decode_async);
+  g_task_set_task_data (task, image, (GDestroyNotify) kiosk_image_free);
+  g_task_run_in_thread (task, decode_in_thread);
+}
+
+/**
+ * kiosk_qr_decode_finish:
+ *
+ * Returns: (transfer full): what the QR code holds, or %NULL (%G_IO_ERROR_NOT_FOUND: none seen)
+ */
+char *
+kiosk_qr_decode_finish (GAsyncResult  *result,
+                        GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }

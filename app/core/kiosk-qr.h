@@ -1,4 +1,5 @@
-/* kiosk-qr.h: QR codes (libqrencode) as images, for receipts. */
+/* kiosk-qr.h: QR codes — made as images for receipts (libqrencode), read back from a camera's
+ * frames (zbar, in a worker). */
 #pragma once
 
 #include "kiosk-document.h"
@@ -8,5 +9,12 @@ G_BEGIN_DECLS
 KioskImage *kiosk_qr_render (const char  *text,
                              guint        module_px,
                              GError     **error);
+
+void        kiosk_qr_decode_async  (KioskImage          *image,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data);
+char       *kiosk_qr_decode_finish (GAsyncResult        *result,
+                                    GError             **error);
 
 G_END_DECLS

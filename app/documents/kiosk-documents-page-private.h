@@ -47,6 +47,7 @@ struct _KioskDocumentsPage
   GPtrArray      *usb_files;      /* of KioskUsbFile, once listed */
 
   GtkLabel       *step_label;
+  GtkLabel       *title_label;
   GtkLabel       *error_label;
   GtkWidget      *search_button;
   GtkProgressBar *progress_bar;
@@ -55,6 +56,8 @@ struct _KioskDocumentsPage
   GtkBox         *rows_box;
   GHashTable     *slots;          /* front varname → its box in rows_box (not owned): a row, a view */
   GtkWidget      *next_button;
+  GtkWidget      *park_button;
+  char           *back_action;    /* nullable: "Back" when the page serves another (a follow-up) */
 };
 
 G_GNUC_INTERNAL

@@ -362,11 +362,44 @@ documents_back_cb (GtkWidget  *widget,
 {
   KioskDocumentsPage *self = KIOSK_DOCUMENTS_PAGE (widget);
 
+  if (self->back_action != NULL)
+    {
+      gtk_widget_activate_action (widget, self->back_action, NULL);
+      return;
+    }
   if (self->dossier == NULL)
     return;
   gtk_widget_activate_action (widget, "win.edit-step", "u",
                               kiosk_dossier_previous_page (self->dossier,
                                                            kiosk_procedure_get_n_pages (kiosk_dossier_get_procedure (self->dossier))));
+}
+
+/**
+ * kiosk_documents_page_set_done_actions:
+ * @title: the page's title
+ * @back_action: what "Back" activates (no parameter)
+ * @next_action: what "Next" activates (no parameter), sensitive when the documents are complete
+ * @next_name: the "Next" button's widget name
+ *
+ * Makes the page serve another page's documents (the follow-up page's capture of a missing
+ * document): no steps, no "Continue later", its own way back and forward.
+ */
+void
+kiosk_documents_page_set_done_actions (KioskDocumentsPage *self,
+                                       const char         *title,
+                                       const char         *back_action,
+                                       const char         *next_action,
+                                       const char         *next_name)
+{
+  g_return_if_fail (KIOSK_IS_DOCUMENTS_PAGE (self));
+  g_free (self->back_action);
+  self->back_action = g_strdup (back_action);
+  gtk_label_set_label (self->title_label, title);
+  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->next_button), NULL);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->next_button), next_action);
+  gtk_widget_set_name (self->next_button, next_name);
+  gtk_widget_set_visible (self->park_button, FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->step_label), FALSE);
 }
 
 static void
@@ -390,6 +423,7 @@ kiosk_documents_page_dispose (GObject *object)
   g_clear_pointer (&self->usb_root, g_free);
   g_clear_pointer (&self->usb_files, g_ptr_array_unref);
   g_clear_pointer (&self->editing, g_free);
+  g_clear_pointer (&self->back_action, g_free);
 
   G_OBJECT_CLASS (kiosk_documents_page_parent_class)->dispose (object);
 }
@@ -405,6 +439,7 @@ kiosk_documents_page_class_init (KioskDocumentsPageClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, "/nc/epn/Kiosk/ui/kiosk-documents-page.ui");
   gtk_widget_class_bind_template_child (widget_class, KioskDocumentsPage, step_label);
+  gtk_widget_class_bind_template_child (widget_class, KioskDocumentsPage, title_label);
   gtk_widget_class_bind_template_child (widget_class, KioskDocumentsPage, error_label);
   gtk_widget_class_bind_template_child (widget_class, KioskDocumentsPage, search_button);
   gtk_widget_class_bind_template_child (widget_class, KioskDocumentsPage, progress_bar);
@@ -415,6 +450,7 @@ kiosk_documents_page_class_init (KioskDocumentsPageClass *klass)
   kiosk_documents_page_edit_class_init (widget_class);
   gtk_widget_class_bind_template_child (widget_class, KioskDocumentsPage, rows_box);
   gtk_widget_class_bind_template_child (widget_class, KioskDocumentsPage, next_button);
+  gtk_widget_class_bind_template_child (widget_class, KioskDocumentsPage, park_button);
   gtk_widget_class_install_action (widget_class, "documents.back", NULL, documents_back_cb);
   gtk_widget_class_install_action (widget_class, "documents.search-scanner", NULL, search_scanner_cb);
   gtk_widget_class_install_action (widget_class, "documents.no-back", "s", no_back_cb);

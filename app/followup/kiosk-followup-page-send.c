@@ -5,15 +5,87 @@
 #include "kiosk-followup-page-private.h"
 
 #include "kiosk-capture.h"
-#include "kiosk-scan-error.h"
+#include "kiosk-field-input.h"
 #include "kiosk-validate.h"
 
 #include <glib/gi18n.h>
 
+/* Corrections */
+
+/* Whether the field's widget holds anything (an address: any of its parts). */
 static gboolean
-has_text (GtkWidget *entry)
+field_is_answered (KioskDossier     *corrections,
+                   const KioskField *field)
 {
+  static const char *const parts[] = { "", "/line", "/postcode", "/commune" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
+    {
+      g_autofree char *key = g_strconcat (field->varname, parts[i], NULL);
+
+      if (!kiosk_text_is_blank (kiosk_dossier_get_answer (corrections, key)))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+has_text (KioskFollowupPage *self,
+          GtkWidget         *entry)
+{
+  const KioskField *field = g_object_get_data (G_OBJECT (entry), "field");
+
+  if (field != NULL)
+    return self->corrections != NULL && field_is_answered (self->corrections, field);
   return !kiosk_text_is_blank (gtk_editable_get_text (GTK_EDITABLE (entry)));
+}
+
+static void
+corrections_changed_cb (KioskDossier      *corrections,
+                        const char        *key,
+                        KioskFollowupPage *self)
+{
+  GHashTableIter iter;
+  gpointer widget;
+
+  g_hash_table_iter_init (&iter, self->entries);
+  while (g_hash_table_iter_next (&iter, NULL, &widget))
+    {
+      const KioskField *field = g_object_get_data (G_OBJECT (widget), "field");
+      GtkWidget *error = g_object_get_data (G_OBJECT (widget), "error-label");
+
+      if (field != NULL && key != NULL && g_str_has_prefix (key, field->varname) && error != NULL)
+        gtk_widget_set_visible (error, FALSE);
+    }
+  kiosk_followup_page_update_send (self);
+}
+
+/**
+ * kiosk_followup_page_build_correction:
+ *
+ * Returns: (transfer floating) (nullable): the widget the form shows for the field @request
+ *   names, or %NULL when the form is not known here (a plain entry then, checked by the portal)
+ */
+GtkWidget *
+kiosk_followup_page_build_correction (KioskFollowupPage    *self,
+                                      KioskFollowupRequest *request)
+{
+  const KioskField *field = self->corrections && request->field
+                            ? kiosk_procedure_find_field (self->procedure, request->field) : NULL;
+  g_autofree char *name = NULL;
+  GtkWidget *input;
+
+  if (field == NULL || field->type == KIOSK_FIELD_REPEAT || field->type == KIOSK_FIELD_SECTION
+      || field->type == KIOSK_FIELD_EXPLANATION)
+    return NULL;
+  if (!g_signal_handler_find (self->corrections, G_SIGNAL_MATCH_FUNC | G_SIGNAL_MATCH_DATA, 0, 0, NULL,
+                              corrections_changed_cb, self))
+    g_signal_connect_object (self->corrections, "changed", G_CALLBACK (corrections_changed_cb), self, 0);
+  input = kiosk_field_input_new (self->corrections, field, field->varname);
+  name = g_strdup_printf ("followup-correct-%s", request->id);
+  gtk_widget_set_name (input, name);
+  g_object_set_data (G_OBJECT (input), "field", (gpointer) field);
+  return input;
 }
 
 void
@@ -21,21 +93,21 @@ kiosk_followup_page_update_send (KioskFollowupPage *self)
 {
   GHashTableIter iter;
   gpointer entry;
-  gboolean any = g_hash_table_size (self->scans) > 0 || has_text (self->message_entry);
+  gboolean any = g_hash_table_size (self->scans) > 0 || has_text (self, self->message_entry);
 
   g_hash_table_iter_init (&iter, self->entries);
   while (!any && g_hash_table_iter_next (&iter, NULL, &entry))
-    any = has_text (entry);
+    any = has_text (self, entry);
   gtk_widget_set_sensitive (self->send_button, any && self->scanning == NULL && self->dossier != NULL);
 }
 
-/* Scanning a missing document */
+/* What the capture of a missing document (kiosk-followup-page-capture.c) left under its button. */
 
-static void
-show_scan_state (KioskFollowupPage *self,
-                 const char        *request_id,
-                 const char        *text,
-                 gboolean           error)
+void
+kiosk_followup_page_show_scan_state (KioskFollowupPage *self,
+                                     const char        *request_id,
+                                     const char        *text,
+                                     gboolean           error)
 {
   GtkWidget *label = g_hash_table_lookup (self->scan_states, request_id);
 
@@ -47,132 +119,6 @@ show_scan_state (KioskFollowupPage *self,
     gtk_widget_add_css_class (label, "error");
   else
     gtk_widget_remove_css_class (label, "error");
-}
-
-static void
-end_scan (KioskFollowupPage *self)
-{
-  g_clear_pointer (&self->scanning, g_free);
-  kiosk_page_set_busy (KIOSK_PAGE (self), FALSE);
-  kiosk_followup_page_set_state (self, "dossier");
-  kiosk_followup_page_update_send (self);
-}
-
-static void
-encoded_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  g_autoptr(KioskFollowupPage) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(KioskDocument) document = kiosk_capture_encode_finish (result, &error);
-  g_autofree char *size = NULL;
-  g_autofree char *text = NULL;
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->scanning == NULL)
-    return;
-  if (document == NULL)
-    {
-      g_autofree char *reason = kiosk_scanner_error_to_text (error);
-
-      show_scan_state (self, self->scanning, reason, TRUE);
-      end_scan (self);
-      return;
-    }
-  g_hash_table_insert (self->scans, g_strdup (self->scanning), g_object_ref (document));
-  kiosk_complement_answer_document (self->complement, self->scanning, document, NULL);
-  size = g_format_size (g_bytes_get_size (kiosk_document_get_content (document)));
-  /* TRANSLATORS: %s a size, "120 kB" */
-  text = g_strdup_printf (_("Scanned (%s). It will go with your answers when you press “Send to the service”."), size);
-  show_scan_state (self, self->scanning, text, FALSE);
-  end_scan (self);
-}
-
-/* The document the request names, or one described in words: paper, in the formats and size
- * the portal said it takes. */
-static const KioskDocumentSpec *
-find_spec (KioskFollowupPage    *self,
-           KioskFollowupRequest *request,
-           KioskDocumentSpec    *fallback)
-{
-  static const char *const any_format[] = { "image/jpeg", "application/pdf", NULL };
-  const KioskDocumentSpec *spec = NULL;
-
-  if (self->procedure != NULL && request->document != NULL)
-    spec = kiosk_procedure_find_document (self->procedure, request->document);
-  if (spec != NULL)
-    return spec;
-  fallback->varname = request->document ? request->document : (char *) "request";
-  fallback->label = request->document_label;
-  fallback->kind = KIOSK_DOCUMENT_PAPER;
-  fallback->formats = request->formats && request->formats[0] ? request->formats : (GStrv) any_format;
-  fallback->max_size = request->max_size;
-  return fallback;
-}
-
-static void
-scan_done_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(KioskFollowupPage) self = user_data;
-  g_autoptr(GError) error = NULL;
-  KioskScan *scan = kiosk_scanner_scan_jpeg_finish (KIOSK_SCANNER (object), result, &error);
-  KioskFollowupRequest *request;
-  KioskDocumentSpec fallback = { 0 };
-  const KioskDocumentSpec *spec;
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  if (scan == NULL || self->scanning == NULL || self->dossier == NULL
-      || (request = kiosk_followup_dossier_find_request (self->dossier, self->scanning)) == NULL)
-    {
-      if (scan == NULL && self->scanning != NULL)
-        {
-          g_autofree char *reason = kiosk_scanner_error_to_text (error);
-
-          g_message ("Follow-up scan failed: %s", error->message);
-          show_scan_state (self, self->scanning, reason, TRUE);
-        }
-      if (scan != NULL)
-        kiosk_scan_free (scan);
-      end_scan (self);
-      return;
-    }
-  spec = find_spec (self, request, &fallback);
-  show_scan_state (self, self->scanning, _("Preparing the document…"), FALSE);
-  kiosk_capture_encode_async (spec, spec->varname, NULL, scan, NULL,
-                              kiosk_page_get_cancellable (KIOSK_PAGE (self)), encoded_cb, g_object_ref (self));
-}
-
-static void
-scan_action_cb (GtkWidget  *widget,
-                const char *action_name,
-                GVariant   *parameter)
-{
-  KioskFollowupPage *self = KIOSK_FOLLOWUP_PAGE (widget);
-  const char *id = g_variant_get_string (parameter, NULL);
-  KioskFollowupRequest *request = self->dossier ? kiosk_followup_dossier_find_request (self->dossier, id) : NULL;
-  KioskDocumentSpec fallback = { 0 };
-  KioskScanOptions options = { 300, TRUE, FALSE, 85 };
-
-  if (request == NULL || self->scanning != NULL)
-    return;
-  if (find_spec (self, request, &fallback)->kind == KIOSK_DOCUMENT_PAPER)
-    {
-      options.dpi = 200;
-      options.jpeg_quality = 78;
-    }
-  self->scanning = g_strdup (id);
-  g_hash_table_remove (self->scans, id);
-  kiosk_complement_remove_answer (self->complement, id);
-  show_scan_state (self, id, _("Scanning… Put the document face down on the glass."), FALSE);
-  kiosk_followup_page_set_state (self, "scanning");
-  kiosk_page_set_busy (KIOSK_PAGE (self), TRUE);
-  kiosk_followup_page_update_send (self);
-  kiosk_scanner_scan_async (kiosk_context_get_scanner (kiosk_page_get_context (KIOSK_PAGE (self))), &options,
-                            NULL, NULL, kiosk_page_get_cancellable (KIOSK_PAGE (self)), scan_done_cb,
-                            g_object_ref (self));
 }
 
 /* Checking the answers */
@@ -204,12 +150,33 @@ collect_answers (KioskFollowupPage *self)
 
       if (entry == NULL)
         continue;
-      text = gtk_editable_get_text (GTK_EDITABLE (entry));
-      if (kiosk_text_is_blank (text))
+      if (!has_text (self, entry))
         {
           kiosk_complement_remove_answer (self->complement, request->id);
           continue;
         }
+      if (g_object_get_data (G_OBJECT (entry), "field") != NULL)
+        {
+          /* The form's own rules and French messages (kiosk-validate.c), as at submission. */
+          const KioskField *field = g_object_get_data (G_OBJECT (entry), "field");
+          g_autoptr(GHashTable) errors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+          g_autoptr(JsonNode) value = kiosk_dossier_check_answer (self->corrections, field, errors);
+
+          if (value == NULL)
+            {
+              GHashTableIter iter;
+              gpointer message = NULL;
+
+              g_hash_table_iter_init (&iter, errors);
+              if (!g_hash_table_iter_next (&iter, NULL, &message))
+                message = (gpointer) _("This answer is not valid.");
+              show_entry_error (entry, message);
+              return FALSE;
+            }
+          kiosk_complement_answer_field (self->complement, request->id, value);
+          continue;
+        }
+      text = gtk_editable_get_text (GTK_EDITABLE (entry));
       if (request->kind == KIOSK_FOLLOWUP_REQUEST_INCORRECT_ANSWER)
         {
           const KioskField *field = self->procedure && request->field ? kiosk_procedure_find_field (self->procedure, request->field) : NULL;
@@ -265,11 +232,19 @@ describe_sent (KioskFollowupPage      *self,
       g_string_append (text, "• ");
       if (document != NULL)
         {
-          g_autofree char *size = g_format_size (g_bytes_get_size (kiosk_document_get_content (document)));
+          KioskDocument *back = g_hash_table_lookup (self->backs, request->id);
+          g_autofree char *size = NULL;
 
-          /* TRANSLATORS: %1$s a document's name, %2$s its size */
-          g_string_append_printf (text, _("Document “%1$s” (%2$s)"),
-                                  request->document_label ? request->document_label : request->text, size);
+          size = g_format_size (g_bytes_get_size (kiosk_document_get_content (document))
+                                + (back ? g_bytes_get_size (kiosk_document_get_content (back)) : 0));
+          if (back != NULL)
+            /* TRANSLATORS: %1$s a document's name, %2$s its size */
+            g_string_append_printf (text, _("Document “%1$s”, both sides (%2$s)"),
+                                    request->document_label ? request->document_label : request->text, size);
+          else
+            /* TRANSLATORS: %1$s a document's name, %2$s its size */
+            g_string_append_printf (text, _("Document “%1$s” (%2$s)"),
+                                    request->document_label ? request->document_label : request->text, size);
         }
       else if (request->kind == KIOSK_FOLLOWUP_REQUEST_INCORRECT_ANSWER)
         /* TRANSLATORS: %s a question of the form */
@@ -321,8 +296,17 @@ queued_cb (GObject      *object,
   self->sent = describe_sent (self, NULL);
   gtk_label_set_label (self->sent_label, self->sent);
   g_hash_table_remove_all (self->scans);
+  g_hash_table_remove_all (self->backs);
   kiosk_followup_page_set_state (self, "queued");
   kiosk_outbox_sender_retry_now (kiosk_context_get_outbox_sender (kiosk_page_get_context (KIOSK_PAGE (self))));
+}
+
+/* The code a queued complement is delivered with: the one typed, or the one the portal gave the
+ * signed-in citizen's account. */
+static const char *
+queue_code (KioskFollowupPage *self)
+{
+  return self->code != NULL ? self->code : self->dossier->tracking_code;
 }
 
 static void
@@ -362,15 +346,17 @@ sent_cb (GObject      *object,
                 if (entry != NULL && (g_strcmp0 (request->field, key) == 0 || g_str_has_suffix (key, request->id)))
                   show_entry_error (entry, value);
                 else if (g_str_has_suffix (key, request->id))
-                  show_scan_state (self, request->id, value, TRUE);
+                  kiosk_followup_page_show_scan_state (self, request->id, value, TRUE);
               }
         }
-      else if (kiosk_portal_error_is_transient (error) && self->code != NULL)
+      else if (kiosk_portal_error_is_transient (error) && queue_code (self) != NULL)
         {
-          /* Sent later, by the outbox, under the same Idempotency-Key. */
+          /* Sent later, by the outbox, under the same Idempotency-Key: with the dossier's code,
+           * also for a signed-in citizen (the portal gave it to their account; the account's
+           * token would expire before the outbox delivers). */
           kiosk_followup_page_set_state (self, "sending");
           kiosk_followup_queue_complement_async (kiosk_context_get_outbox_sender (kiosk_page_get_context (KIOSK_PAGE (self))),
-                                                 self->complement, self->code,
+                                                 self->complement, queue_code (self),
                                                  kiosk_page_begin_request (KIOSK_PAGE (self)), queued_cb, self);
           return;
         }
@@ -389,6 +375,7 @@ sent_cb (GObject      *object,
   self->sent = describe_sent (self, receipt);
   gtk_label_set_label (self->sent_label, self->sent);
   g_hash_table_remove_all (self->scans);
+  g_hash_table_remove_all (self->backs);
   kiosk_followup_page_set_state (self, "sent");
 }
 
@@ -457,6 +444,5 @@ print_action_cb (GtkWidget  *widget,
 void
 kiosk_followup_page_class_init_send (GtkWidgetClass *widget_class)
 {
-  gtk_widget_class_install_action (widget_class, "followup.scan", "s", scan_action_cb);
   gtk_widget_class_install_action (widget_class, "followup.print", NULL, print_action_cb);
 }

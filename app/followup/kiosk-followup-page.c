@@ -7,6 +7,8 @@
  * only, and goes when the page is left or the session ends. */
 #include "kiosk-followup-page-private.h"
 
+#include "kiosk-consent-page.h"
+
 #include <glib/gi18n.h>
 #include <string.h>
 
@@ -30,8 +32,7 @@ kiosk_followup_page_set_state (KioskFollowupPage *self,
     gtk_stack_set_visible_child_name (self->stack, state);
   else if (g_str_equal (state, "queued"))
     gtk_stack_set_visible_child_name (self->stack, "sent");
-  gtk_widget_set_visible (self->spinner, g_str_equal (state, "loading") || g_str_equal (state, "sending")
-                                         || g_str_equal (state, "scanning"));
+  gtk_widget_set_visible (self->spinner, g_str_equal (state, "loading") || g_str_equal (state, "sending"));
   gtk_spinner_set_spinning (GTK_SPINNER (self->spinner), gtk_widget_get_visible (self->spinner));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
 }
@@ -185,7 +186,7 @@ build_request_card (KioskFollowupPage    *self,
       heading = g_strdup_printf (_("A question for you (asked on %s)"), asked);
       break;
     }
-  heading_label = new_label (heading, "heading");
+  heading_label = new_label (heading, "kiosk-result-title");
   gtk_box_append (GTK_BOX (card), heading_label);
   if (request->text != NULL && *request->text != '\0')
     gtk_box_append (GTK_BOX (card), new_label (request->text, "kiosk-large"));
@@ -210,15 +211,23 @@ build_request_card (KioskFollowupPage    *self,
     {
       gboolean correct = request->kind == KIOSK_FOLLOWUP_REQUEST_INCORRECT_ANSWER;
       GtkWidget *prompt = new_label (correct ? _("Correct my answer:") : _("Reply:"), NULL);
-      GtkWidget *entry = new_named_entry (correct ? "followup-correct" : "followup-reply", request->id, prompt);
+      /* A correction takes the field's own widget and rules, when the form is known here. */
+      GtkWidget *entry = correct ? kiosk_followup_page_build_correction (self, request) : NULL;
       g_autofree char *error_name = g_strdup_printf ("followup-error-%s", request->id);
       GtkWidget *error = new_label (NULL, "error");
 
+      if (entry != NULL)
+        gtk_accessible_update_relation (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_RELATION_LABELLED_BY, prompt, NULL, -1);
+      else
+        {
+          entry = new_named_entry (correct ? "followup-correct" : "followup-reply", request->id, prompt);
+          g_signal_connect (entry, "changed", G_CALLBACK (entry_changed_cb), self);
+        }
       gtk_widget_set_name (error, error_name);
       gtk_widget_set_visible (error, FALSE);
       gtk_accessible_update_property (GTK_ACCESSIBLE (error), GTK_ACCESSIBLE_PROPERTY_LABEL, "", -1);
       g_object_set_data (G_OBJECT (entry), "error-label", error);
-      g_signal_connect (entry, "changed", G_CALLBACK (entry_changed_cb), self);
+      gtk_accessible_update_relation (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_RELATION_ERROR_MESSAGE, error, -1);
       gtk_box_append (GTK_BOX (card), prompt);
       gtk_box_append (GTK_BOX (card), entry);
       gtk_box_append (GTK_BOX (card), error);
@@ -241,7 +250,7 @@ build_message_card (KioskFollowupMessage *message,
 
   gtk_widget_set_name (card, name);
   gtk_widget_add_css_class (card, "kiosk-card");
-  gtk_box_append (GTK_BOX (card), new_label (heading, "heading"));
+  gtk_box_append (GTK_BOX (card), new_label (heading, "kiosk-result-title"));
   text = new_label (message->text, "kiosk-large");
   gtk_widget_set_name (text, "followup-message-text");
   gtk_widget_set_visible (text, message->text != NULL && *message->text != '\0');
@@ -275,11 +284,14 @@ kiosk_followup_page_render (KioskFollowupPage *self)
   gtk_widget_set_visible (GTK_WIDGET (self->send_error), FALSE);
   gtk_editable_set_text (GTK_EDITABLE (self->message_entry), "");
   g_clear_object (&self->complement);
+  g_clear_object (&self->corrections);
   if (dossier == NULL)
     return;
   self->complement = kiosk_complement_new (dossier->number);
   self->procedure = dossier->slug ? kiosk_catalogue_lookup (kiosk_context_get_catalogue (kiosk_page_get_context (KIOSK_PAGE (self))),
                                                             dossier->slug) : NULL;
+  if (self->procedure != NULL)
+    self->corrections = kiosk_dossier_new (self->procedure);
 
   describe_status (dossier->status_id, dossier->status_name, &name, &next);
   since = kiosk_followup_format_date (dossier->status_since ? dossier->status_since : dossier->receipt_time, FALSE);
@@ -311,6 +323,29 @@ kiosk_followup_page_render (KioskFollowupPage *self)
 
 /* Finding the dossier */
 
+/* In an assisted session, the citizen first agrees that the agent helps complete this dossier,
+ * and only this one (the consent page comes back here). Takes @dossier when it asks. */
+static gboolean
+ask_consent (KioskFollowupPage    *self,
+             KioskFollowupDossier *dossier)
+{
+  KioskSession *session = kiosk_context_get_session (kiosk_page_get_context (KIOSK_PAGE (self)));
+  g_autofree char *scope = kiosk_consent_followup_scope (dossier->number);
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *consent;
+
+  if (kiosk_session_get_assisting (session) == NULL || kiosk_session_has_consent (session, scope)
+      || !KIOSK_IS_WINDOW (root))
+    return FALSE;
+  consent = kiosk_window_get_page (KIOSK_WINDOW (root), KIOSK_PAGE_CONSENT);
+  kiosk_consent_page_ask_followup (KIOSK_CONSENT_PAGE (consent), dossier->number, self->code, dossier->title);
+  kiosk_followup_dossier_free (dossier);
+  /* Leaving the page forgets the code here; the consent page holds it until it comes back. */
+  kiosk_followup_page_set_state (self, "consent");
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.show-page", "s", KIOSK_PAGE_CONSENT);
+  return TRUE;
+}
+
 static void
 details_done_cb (GObject      *object,
                  GAsyncResult *result,
@@ -338,6 +373,8 @@ details_done_cb (GObject      *object,
       kiosk_followup_page_set_state (self, "lookup");
       return;
     }
+  if (ask_consent (self, dossier))
+    return;
   g_clear_pointer (&self->dossier, kiosk_followup_dossier_free);
   self->dossier = dossier;
   kiosk_followup_page_render (self);
@@ -527,14 +564,15 @@ kiosk_followup_page_reset (KioskPage *page)
   KioskFollowupPage *self = KIOSK_FOLLOWUP_PAGE (page);
 
   kiosk_page_cancel_request (page);
+  kiosk_followup_page_stop_camera (self);
   g_clear_pointer (&self->dossier, kiosk_followup_dossier_free);
   kiosk_followup_page_render (self);
   g_clear_pointer (&self->number, g_free);
   if (self->code != NULL)
     explicit_bzero (self->code, strlen (self->code));
   g_clear_pointer (&self->code, g_free);
+  kiosk_followup_page_forget_capture (self);
   g_hash_table_remove_all (self->scans);
-  g_clear_pointer (&self->scanning, g_free);
   g_clear_pointer (&self->sent, g_free);
   self->procedure = NULL;
   kiosk_widget_forget_text (GTK_WIDGET (self));
@@ -549,8 +587,10 @@ kiosk_followup_page_dispose (GObject *object)
 {
   KioskFollowupPage *self = KIOSK_FOLLOWUP_PAGE (object);
 
+  kiosk_followup_page_stop_camera (self);
   g_clear_pointer (&self->dossier, kiosk_followup_dossier_free);
   g_clear_object (&self->complement);
+  g_clear_object (&self->corrections);
   g_clear_object (&self->followup);
   g_clear_pointer (&self->number, g_free);
   g_clear_pointer (&self->code, g_free);
@@ -559,6 +599,8 @@ kiosk_followup_page_dispose (GObject *object)
   g_clear_pointer (&self->entries, g_hash_table_unref);
   g_clear_pointer (&self->scan_states, g_hash_table_unref);
   g_clear_pointer (&self->scans, g_hash_table_unref);
+  g_clear_pointer (&self->backs, g_hash_table_unref);
+  g_clear_object (&self->capture_dossier);
   gtk_widget_dispose_template (GTK_WIDGET (self), KIOSK_TYPE_FOLLOWUP_PAGE);
   G_OBJECT_CLASS (kiosk_followup_page_parent_class)->dispose (object);
 }
@@ -591,7 +633,9 @@ kiosk_followup_page_class_init (KioskFollowupPageClass *klass)
   object_class->dispose = kiosk_followup_page_dispose;
   object_class->get_property = kiosk_followup_page_get_property;
 
-  /* "lookup", "loading", "dossier", "scanning", "sending", "sent" or "queued" (in the outbox). */
+  /* "lookup", "camera" (looking for the receipt's QR code), "loading", "consent" (the citizen asked to agree to the agent's help), "dossier",
+   * "capture" (a missing document on the documents page), "sending", "sent" or "queued" (in the
+   * outbox). */
   properties[PROP_STATE] =
     g_param_spec_string ("state", NULL, NULL, "lookup",
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
@@ -616,6 +660,11 @@ kiosk_followup_page_class_init (KioskFollowupPageClass *klass)
   gtk_widget_class_bind_template_callback_full (widget_class, "update_send_cb", G_CALLBACK (kiosk_followup_page_update_send));
   gtk_widget_class_install_action (widget_class, "followup.reload", NULL, reload_action_cb);
   kiosk_followup_page_class_init_send (widget_class);
+  kiosk_followup_page_class_init_capture (widget_class);
+  kiosk_followup_page_class_init_camera (widget_class);
+  gtk_widget_class_bind_template_child (widget_class, KioskFollowupPage, camera_button);
+  gtk_widget_class_bind_template_child (widget_class, KioskFollowupPage, camera_box);
+  gtk_widget_class_bind_template_child (widget_class, KioskFollowupPage, camera_picture);
 }
 
 static void
@@ -625,5 +674,9 @@ kiosk_followup_page_init (KioskFollowupPage *self)
   self->entries = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->scan_states = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->scans = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->backs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* Not a template child: those that are the page's own child are unparented twice. */
+  self->outer_stack = GTK_STACK (adw_bin_get_child (ADW_BIN (self)));
+  gtk_widget_set_visible (self->camera_button, kiosk_camera_is_available ());
 }

@@ -270,6 +270,7 @@ count_open_requests (KioskPortalFollowup *self,
 typedef enum
 {
   ACCESS_GRANTED,
+  ACCESS_OWNER,     /* granted with the token of the account the dossier is attached to */
   ACCESS_DENIED,    /* wrong code, no code, or no such dossier: all the same to the caller */
   ACCESS_LIMITED,   /* too many wrong codes lately */
 } Access;
@@ -350,7 +351,7 @@ check_access (KioskPortalFollowup  *self,
   if (found != NULL && (owner = kiosk_portal_accounts_owner_of (self->accounts, msg, found->key)) != NULL)
     {
       *dossier = g_steal_pointer (&found);
-      return ACCESS_GRANTED;
+      return ACCESS_OWNER;
     }
 
   /* Limited: even the right code is refused, or the limit would only slow an attacker down. */
@@ -1195,7 +1196,7 @@ kiosk_portal_followup_handle_api (KioskPortalFollowup *self,
       return NULL;
     }
   access = check_access (self, msg, segments[0], query, &dossier, &retry_after);
-  if (access != ACCESS_GRANTED)
+  if (access != ACCESS_GRANTED && access != ACCESS_OWNER)
     {
       reply_access (msg, access, retry_after);
       return NULL;
@@ -1203,7 +1204,15 @@ kiosk_portal_followup_handle_api (KioskPortalFollowup *self,
   if (what == NULL)
     kiosk_portal_reply_data (msg, SOUP_STATUS_OK, build_summary (self, dossier));
   else if (strcmp (what, "details") == 0)
-    kiosk_portal_reply_data (msg, SOUP_STATUS_OK, build_details (self, dossier, FALSE));
+    {
+      JsonObject *details = build_details (self, dossier, FALSE);
+
+      /* The account holder may see the code: what their printed receipt carries, and what a
+       * complement queued in a kiosk's outbox is later delivered with (the token expires). */
+      if (access == ACCESS_OWNER && dossier->code != NULL)
+        json_object_set_string_member (details, "tracking_code", dossier->code);
+      kiosk_portal_reply_data (msg, SOUP_STATUS_OK, details);
+    }
   else
     return handle_complement (self, msg, dossier);
   return NULL;
