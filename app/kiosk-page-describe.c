@@ -1,0 +1,261 @@
+/* kiosk-page-describe.c: what "Écouter" reads of a page (issue 19), found in the page's own
+ * widgets rather than written twice.
+ *
+ * A page's title and instructions are its labels styled "kiosk-step", "kiosk-title",
+ * "kiosk-subtitle", and its banners ("kiosk-banner", "kiosk-success"); a reference
+ * ("kiosk-number": a dossier or appointment number, a code) is read two digits at a time, after
+ * its caption. A question is a box holding a "kiosk-field-label" label (as the form page and its
+ * repeated blocks lay them out): its label, its help ("kiosk-hint"), its message if it shows one
+ * ("kiosk-error"), and the choices it offers. Only what is shown is read. */
+#include "kiosk-page.h"
+
+#include "kiosk-speech.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+static const char *const page_classes[] = {
+  "kiosk-step", "kiosk-title", "kiosk-subtitle", "kiosk-banner", "kiosk-success", NULL,
+};
+
+static gboolean
+is_shown (GtkWidget *widget)
+{
+  return gtk_widget_get_visible (widget) && gtk_widget_get_child_visible (widget);
+}
+
+static gboolean
+has_any_class (GtkWidget          *widget,
+               const char * const *classes)
+{
+  for (guint i = 0; classes[i] != NULL; i++)
+    if (gtk_widget_has_css_class (widget, classes[i]))
+      return TRUE;
+  return FALSE;
+}
+
+/* One sentence a line, each ending with a stop, so that the voice pauses between them. */
+static void
+add_text (GString    *out,
+          const char *text)
+{
+  g_autofree char *clean = g_strstrip (g_strdup (text != NULL ? text : ""));
+  gunichar last;
+
+  if (clean[0] == '\0')
+    return;
+  if (out->len > 0)
+    g_string_append_c (out, '\n');
+  g_string_append (out, clean);
+  last = g_utf8_get_char (g_utf8_prev_char (clean + strlen (clean)));
+  if (!g_unichar_ispunct (last) || last == ')' || last == '"' || last == 0x00BB)
+    g_string_append_c (out, '.');
+}
+
+static void
+add_reference (GString   *out,
+               GtkWidget *label)
+{
+  GtkWidget *caption = gtk_widget_get_prev_sibling (label);
+  g_autofree char *spoken = kiosk_speech_group_digits (gtk_label_get_text (GTK_LABEL (label)));
+
+  /* "Your appointment number:" is a plain label: read it here, before the number. A caption
+   * styled as instructions has been read already. */
+  if (caption != NULL && GTK_IS_LABEL (caption) && is_shown (caption)
+      && !has_any_class (caption, (const char * const *) page_classes))
+    add_text (out, gtk_label_get_text (GTK_LABEL (caption)));
+  add_text (out, spoken);
+}
+
+static void
+collect_page_text (GtkWidget *widget,
+                   GString   *out)
+{
+  if (!is_shown (widget))
+    return;
+  if (GTK_IS_LABEL (widget))
+    {
+      if (gtk_widget_has_css_class (widget, "kiosk-number"))
+        add_reference (out, widget);
+      else if (has_any_class (widget, (const char * const *) page_classes))
+        add_text (out, gtk_label_get_text (GTK_LABEL (widget)));
+      return;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_page_text (child, out);
+}
+
+static GtkWidget *
+find_child_with_class (GtkWidget  *box,
+                       const char *css_class)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (box); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_LABEL (child) && gtk_widget_has_css_class (child, css_class))
+      return child;
+  return NULL;
+}
+
+/**
+ * kiosk_page_find_question:
+ * @focus: (nullable): a widget of the page
+ *
+ * Returns: (transfer none) (nullable): the innermost question holding @focus
+ */
+GtkWidget *
+kiosk_page_find_question (KioskPage *self,
+                          GtkWidget *focus)
+{
+  g_return_val_if_fail (KIOSK_IS_PAGE (self), NULL);
+  if (focus == NULL || !gtk_widget_is_ancestor (focus, GTK_WIDGET (self)))
+    return NULL;
+  for (GtkWidget *widget = focus; widget != NULL && widget != GTK_WIDGET (self);
+       widget = gtk_widget_get_parent (widget))
+    if (find_child_with_class (widget, "kiosk-field-label") != NULL)
+      return widget;
+  return NULL;
+}
+
+/* The choices of @widget's question, not those of a question inside it (a repeated block). */
+static void
+collect_choices (GtkWidget *widget,
+                 GPtrArray *choices)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (!is_shown (child) || find_child_with_class (child, "kiosk-field-label") != NULL)
+        continue;
+      if (GTK_IS_CHECK_BUTTON (child) && gtk_check_button_get_label (GTK_CHECK_BUTTON (child)) != NULL)
+        g_ptr_array_add (choices, (gpointer) gtk_check_button_get_label (GTK_CHECK_BUTTON (child)));
+      else
+        collect_choices (child, choices);
+    }
+}
+
+static void
+add_question (GString   *out,
+              GtkWidget *question)
+{
+  g_autoptr(GPtrArray) choices = g_ptr_array_new ();
+
+  for (GtkWidget *child = gtk_widget_get_first_child (question); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_LABEL (child) && is_shown (child)
+        && (gtk_widget_has_css_class (child, "kiosk-field-label")
+            || gtk_widget_has_css_class (child, "kiosk-hint")
+            || gtk_widget_has_css_class (child, "kiosk-error")))
+      add_text (out, gtk_label_get_text (GTK_LABEL (child)));
+  collect_choices (question, choices);
+  if (choices->len == 0)
+    return;
+  /* TRANSLATORS: read aloud before the choices of a question: "Possible answers: Yes. No." */
+  add_text (out, _("Possible answers:"));
+  for (guint i = 0; i < choices->len; i++)
+    add_text (out, g_ptr_array_index (choices, i));
+}
+
+/* What the focused control says of itself (a button's words), when it is no question's. */
+static void
+add_control (GString   *out,
+             GtkWidget *widget)
+{
+  if (!is_shown (widget))
+    return;
+  if (GTK_IS_LABEL (widget))
+    add_text (out, gtk_label_get_text (GTK_LABEL (widget)));
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    add_control (out, child);
+}
+
+/**
+ * kiosk_page_describe_question:
+ * @question: (nullable): a question of the page (kiosk_page_find_question())
+ *
+ * Returns: (transfer full): its label, help, message and choices; "" for %NULL
+ */
+char *
+kiosk_page_describe_question (KioskPage *self,
+                              GtkWidget *question)
+{
+  GString *out = g_string_new (NULL);
+
+  g_return_val_if_fail (KIOSK_IS_PAGE (self), NULL);
+  if (question != NULL)
+    add_question (out, question);
+  return g_string_free (out, FALSE);
+}
+
+/**
+ * kiosk_page_describe_default:
+ * @focus: (nullable): the widget of the page that has, or last had, the focus
+ *
+ * The page's title and instructions, its references, then the question holding @focus (or
+ * the words of the focused control).
+ *
+ * Returns: (transfer full): the text to read
+ */
+char *
+kiosk_page_describe_default (KioskPage *self,
+                             GtkWidget *focus)
+{
+  GString *out = g_string_new (NULL);
+  GtkWidget *question;
+
+  g_return_val_if_fail (KIOSK_IS_PAGE (self), NULL);
+  collect_page_text (GTK_WIDGET (self), out);
+  if (focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (self)))
+    {
+      question = kiosk_page_find_question (self, focus);
+      if (question != NULL)
+        add_question (out, question);
+      else
+        add_control (out, focus);
+    }
+  return g_string_free (out, FALSE);
+}
+
+static void
+collect_errors (GtkWidget *widget,
+                GString   *out)
+{
+  if (!is_shown (widget))
+    return;
+  if (GTK_IS_LABEL (widget))
+    {
+      GtkWidget *parent = gtk_widget_get_parent (widget);
+      GtkWidget *label = parent ? find_child_with_class (parent, "kiosk-field-label") : NULL;
+
+      if (gtk_widget_has_css_class (widget, "kiosk-banner"))
+        add_text (out, gtk_label_get_text (GTK_LABEL (widget)));
+      else if (gtk_widget_has_css_class (widget, "kiosk-error") && gtk_label_get_text (GTK_LABEL (widget))[0] != '\0')
+        {
+          /* Which question the message is about, then the message. */
+          if (label != NULL)
+            add_text (out, gtk_label_get_text (GTK_LABEL (label)));
+          add_text (out, gtk_label_get_text (GTK_LABEL (widget)));
+        }
+      return;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_errors (child, out);
+}
+
+/**
+ * kiosk_page_describe_errors:
+ *
+ * Returns: (transfer full): the page's banners, then each message it shows about an answer,
+ *   after its question's label
+ */
+char *
+kiosk_page_describe_errors (KioskPage *self)
+{
+  GString *out = g_string_new (NULL);
+
+  g_return_val_if_fail (KIOSK_IS_PAGE (self), NULL);
+  collect_errors (GTK_WIDGET (self), out);
+  return g_string_free (out, FALSE);
+}
