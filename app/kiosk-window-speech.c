@@ -193,6 +193,9 @@ page_name_changed_cb (KioskWindow *self)
       g_signal_connect_object (page, "errors-shown", G_CALLBACK (page_errors_shown_cb), self, 0);
       if (g_object_class_find_property (G_OBJECT_GET_CLASS (page), "step") != NULL)
         g_signal_connect_object (page, "notify::step", G_CALLBACK (page_step_changed_cb), self, 0);
+      /* The agent's "whole session" toggle is a switch for screen readers too. */
+      if (g_strcmp0 (gtk_widget_get_name (GTK_WIDGET (page)), KIOSK_PAGE_AGENT) == 0)
+        kiosk_a11y_report_checked (GTK_TOGGLE_BUTTON (kiosk_window_find_widget (self, "agent-read-aloud")));
     }
   page_changed (self);
 }
