@@ -53,6 +53,7 @@ struct _KioskWindow
   GtkLabel             *fleet_hours;
 
   /* "Écouter" (kiosk-window-speech.c) */
+  KioskSpeech          *speech;           /* the context's, kept until the window goes */
   GSimpleAction        *listen_action;    /* win.listen, its state: reading aloud is on */
   GSimpleAction        *listen_session_action;   /* win.listen-session: for the whole session */
   gboolean              read_keys;        /* keys of the on-screen keyboard read as pressed */

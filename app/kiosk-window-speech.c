@@ -44,7 +44,7 @@ static void
 say (KioskWindow *self,
      const char  *text)
 {
-  kiosk_speech_say (kiosk_context_get_speech (self->context), get_language (), text);
+  kiosk_speech_say (self->speech, get_language (), text);
 }
 
 /**
@@ -100,13 +100,15 @@ set_listening (KioskWindow *self,
                gboolean     listening)
 {
   cancel_pending_read (self);
+  if (self->context == NULL)   /* the window is going away */
+    return;
   if (listening != kiosk_window_get_listening (self))
     g_simple_action_set_state (self->listen_action, g_variant_new_boolean (listening));
   if (listening)
     read_page (self);
   else
     {
-      kiosk_speech_stop (kiosk_context_get_speech (self->context));
+      kiosk_speech_stop (self->speech);
       /* The citizen stopped it: the whole-session reading too. */
       kiosk_session_set_read_aloud (get_session (self), FALSE);
     }
@@ -280,8 +282,9 @@ window_destroy_cb (KioskWindow *self)
   cancel_pending_read (self);
   g_clear_weak_pointer (&self->speech_focus);
   g_clear_weak_pointer (&self->speech_question);
-  if (self->listen_action != NULL && kiosk_window_get_listening (self))
-    kiosk_speech_stop (kiosk_context_get_speech (self->context));
+  /* No stop here: a session's end has stopped it already, and a window rebuilt in another
+   * language goes on with an agent's whole-session reading. */
+  g_clear_object (&self->speech);
   g_clear_object (&self->listen_action);
   g_clear_object (&self->listen_session_action);
 }
@@ -305,6 +308,7 @@ kiosk_window_init_speech (KioskWindow *self)
 {
   KioskSession *session = get_session (self);
 
+  self->speech = g_object_ref (kiosk_context_get_speech (self->context));
   self->listen_action = g_simple_action_new_stateful ("listen", NULL, g_variant_new_boolean (FALSE));
   g_signal_connect (self->listen_action, "change-state", G_CALLBACK (listen_change_state_cb), self);
   g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (self->listen_action));
@@ -322,7 +326,7 @@ kiosk_window_init_speech (KioskWindow *self)
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->context, "session-ended", G_CALLBACK (session_ended_cb), self,
                            G_CONNECT_SWAPPED);
-  g_signal_connect_object (kiosk_context_get_speech (self->context), "failed",
+  g_signal_connect_object (self->speech, "failed",
                            G_CALLBACK (speech_failed_cb), self, 0);
   /* An on/off switch for screen readers, as the display toggles. */
   kiosk_a11y_report_checked (GTK_TOGGLE_BUTTON (kiosk_window_find_widget (self, "listen-toggle")));
