@@ -4,7 +4,7 @@
  * A page's title and instructions are its labels styled "kiosk-step", "kiosk-title",
  * "kiosk-subtitle", and its banners ("kiosk-banner", "kiosk-success"); a reference
  * ("kiosk-number": a dossier or appointment number, a code) is read two digits at a time, after
- * its caption. A question is a box holding a "kiosk-field-label" label (as the form page and its
+ * its caption; lists are left out. A question is a box holding a "kiosk-field-label" label (as the form page and its
  * repeated blocks lay them out): its label, its help ("kiosk-hint"), its message if it shows one
  * ("kiosk-error"), and the choices it offers. Only what is shown is read. */
 #include "kiosk-page.h"
@@ -81,6 +81,11 @@ collect_page_text (GtkWidget *widget,
         add_text (out, gtk_label_get_text (GTK_LABEL (widget)));
       return;
     }
+  /* Lists (search results, filters, a queue) are not instructions: their headings alone would
+   * make no sense. The focused row is read as the focused control. */
+  if (GTK_IS_LIST_BOX (widget) || GTK_IS_FLOW_BOX (widget) || GTK_IS_LIST_VIEW (widget)
+      || GTK_IS_GRID_VIEW (widget))
+    return;
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
        child = gtk_widget_get_next_sibling (child))
     collect_page_text (child, out);
