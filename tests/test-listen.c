@@ -7,7 +7,8 @@
  * focused question, a question's choices, a stop when the button is pressed again and when the
  * page changes, a dossier number two digits at a time, a form's errors, the on-screen keyboard's
  * keys when the setting asks for them, the agent's whole-session reading and its end with the
- * session, and nothing of it in the daemon's log. Without speech-dispatcher the test fails. */
+ * session, the service gone at once even when the daemon stops answering, and nothing of it in
+ * the daemon's log. Without speech-dispatcher the test fails. */
 #include "kiosk-test-util.h"
 
 #include "kiosk-form-page.h"
@@ -16,6 +17,7 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <sys/prctl.h>
 #include <string.h>
 
@@ -29,7 +31,7 @@ static guint log_mark;   /* lines of spoken.log already looked at */
 static void
 die_with_parent (gpointer data)
 {
-  prctl (PR_SET_PDEATHSIG, SIGTERM);
+  prctl (PR_SET_PDEATHSIG, SIGKILL);   /* even if a test left it stopped */
 }
 
 static gboolean
@@ -510,6 +512,61 @@ test_listen_session (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* Which system call the thread named @name is in: "202" (futex) while it waits for work, the
+ * number of a read or poll while libspeechd waits for the daemon. Returns: (transfer full)
+ * (nullable) */
+static char *
+thread_syscall (const char *name)
+{
+  g_autoptr(GDir) tasks = g_dir_open ("/proc/self/task", 0, NULL);
+  const char *tid;
+
+  while (tasks != NULL && (tid = g_dir_read_name (tasks)) != NULL)
+    {
+      g_autofree char *comm_path = g_build_filename ("/proc/self/task", tid, "comm", NULL);
+      g_autofree char *syscall_path = g_build_filename ("/proc/self/task", tid, "syscall", NULL);
+      g_autofree char *comm = NULL;
+      g_autofree char *syscall = NULL;
+
+      if (!g_file_get_contents (comm_path, &comm, NULL, NULL) || !g_str_equal (g_strstrip (comm), name)
+          || !g_file_get_contents (syscall_path, &syscall, NULL, NULL))
+        continue;
+      syscall[strcspn (syscall, " \n")] = '\0';
+      return g_steal_pointer (&syscall);
+    }
+  return NULL;
+}
+
+static gboolean
+speech_thread_waits_for_daemon_cb (gpointer data)
+{
+  g_autofree char *syscall = thread_syscall ("kiosk-speech");
+
+  return syscall != NULL && !g_str_equal (syscall, "202") && !g_str_equal (syscall, "running");
+}
+
+/* A daemon that stops answering (here SIGSTOP) while the kiosk waits for it: the service still
+ * goes away at once when asked (the context's dispose, the process's exit), its connection cut. */
+static void
+test_listen_daemon_hangs (void)
+{
+  g_autoptr(KioskSpeech) speech = kiosk_speech_new ();
+  GPid pid = atoi (g_subprocess_get_identifier (daemon_process));
+  gint64 start;
+
+  kiosk_speech_say (speech, "fr", "Un essai.");
+  g_free (wait_spoken ("Un essai."));
+  g_assert_cmpint (kill (pid, SIGSTOP), ==, 0);
+  kiosk_speech_say (speech, "fr", "Sans réponse.");
+  g_assert_true (kiosk_test_wait (speech_thread_waits_for_daemon_cb, NULL, 10000));
+  start = g_get_monotonic_time ();
+  g_clear_object (&speech);
+  g_test_message ("gone in %" G_GINT64_FORMAT " ms", (g_get_monotonic_time () - start) / 1000);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 6 * G_TIME_SPAN_SECOND);
+  g_assert_null (thread_syscall ("kiosk-speech"));
+  g_assert_cmpint (kill (pid, SIGCONT), ==, 0);
+}
+
 /* Nothing read reached the daemon's logs (LogLevel 3), nor the module's. */
 static void
 test_listen_nothing_logged (void)
@@ -550,6 +607,7 @@ main (int   argc,
   g_test_add_func ("/listen/reference", test_listen_reference);
   g_test_add_func ("/listen/keys", test_listen_keys);
   g_test_add_func ("/listen/session", test_listen_session);
+  g_test_add_func ("/listen/daemon-hangs", test_listen_daemon_hangs);
   g_test_add_func ("/listen/nothing-logged", test_listen_nothing_logged);
   status = g_test_run ();
   kiosk_test_portal_stop (portal);

@@ -18,6 +18,11 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+
+/* How long the service waits, when it goes away, for its thread to close the connection
+ * before it cuts it (a daemon that does not answer). */
+#define QUIT_TIMEOUT_MS 2000
 
 typedef enum { COMMAND_SAY, COMMAND_STOP, COMMAND_QUIT } CommandKind;
 
@@ -37,6 +42,11 @@ typedef struct
   GAsyncQueue  *queue;     /* of Command */
   GMainContext *context;   /* where ::failed is emitted */
   GWeakRef      owner;     /* the KioskSpeech, read on @context's thread only */
+  GMutex        lock;      /* for what follows */
+  GCond         ended_cond;
+  gboolean      quitting;  /* the service is going away: open nothing more */
+  gboolean      ended;     /* the thread is done with libspeechd */
+  int           socket;    /* the connection's socket, -1 when none */
 } Shared;
 
 struct _KioskSpeech
@@ -78,6 +88,8 @@ shared_clear (Shared *shared)
   g_async_queue_unref (shared->queue);
   g_main_context_unref (shared->context);
   g_weak_ref_clear (&shared->owner);
+  g_mutex_clear (&shared->lock);
+  g_cond_clear (&shared->ended_cond);
 }
 
 static void
@@ -107,6 +119,7 @@ report_failure (Shared *shared)
 
 typedef struct
 {
+  Shared        *shared;
   SPDConnection *connection;
   char          *language;     /* the connection's settings; NULL: set them before the next text */
   char          *voice;
@@ -117,20 +130,32 @@ static gboolean
 speaker_open (Speaker *speaker)
 {
   char *error = NULL;
+  gboolean quitting;
 
   if (speaker->connection != NULL)
     return TRUE;
+  g_mutex_lock (&speaker->shared->lock);
+  quitting = speaker->shared->quitting;
+  g_mutex_unlock (&speaker->shared->lock);
+  if (quitting)
+    return FALSE;
   /* The address comes from SPEECHD_ADDRESS, or the user's default socket; the daemon is
    * started if it does not run yet (autospawn). */
   speaker->connection = spd_open2 ("kiosk", "read-aloud", NULL, SPD_MODE_SINGLE, NULL, TRUE, &error);
   free (error);
   g_clear_pointer (&speaker->language, g_free);
+  g_mutex_lock (&speaker->shared->lock);
+  speaker->shared->socket = speaker->connection != NULL ? speaker->connection->socket : -1;
+  g_mutex_unlock (&speaker->shared->lock);
   return speaker->connection != NULL;
 }
 
 static void
 speaker_close (Speaker *speaker)
 {
+  g_mutex_lock (&speaker->shared->lock);
+  speaker->shared->socket = -1;
+  g_mutex_unlock (&speaker->shared->lock);
   if (speaker->connection != NULL)
     spd_close (speaker->connection);
   speaker->connection = NULL;
@@ -166,7 +191,7 @@ static gpointer
 run_speech (gpointer data)
 {
   Shared *shared = data;
-  Speaker speaker = { NULL, NULL, NULL, 0 };
+  Speaker speaker = { shared, NULL, NULL, NULL, 0 };
   gboolean quit = FALSE;
   sigset_t pipe_signal;
 
@@ -217,6 +242,10 @@ run_speech (gpointer data)
     }
   speaker_close (&speaker);
   g_free (speaker.voice);
+  g_mutex_lock (&shared->lock);
+  shared->ended = TRUE;
+  g_cond_signal (&shared->ended_cond);
+  g_mutex_unlock (&shared->lock);
   shared_unref (shared);
   return NULL;
 }
@@ -240,9 +269,23 @@ kiosk_speech_dispose (GObject *object)
   if (self->thread != NULL)
     {
       Command *quit = g_new0 (Command, 1);
+      Shared *shared = self->shared;
+      gint64 end = g_get_monotonic_time () + QUIT_TIMEOUT_MS * G_TIME_SPAN_MILLISECOND;
 
       quit->kind = COMMAND_QUIT;
-      g_async_queue_push (self->shared->queue, quit);
+      g_async_queue_push (shared->queue, quit);
+      /* A daemon that hangs (stopped, deadlocked) leaves libspeechd waiting for an answer that
+       * never comes: its socket is shut down, and the call returns. */
+      g_mutex_lock (&shared->lock);
+      shared->quitting = TRUE;
+      while (!shared->ended)
+        if (!g_cond_wait_until (&shared->ended_cond, &shared->lock, end))
+          {
+            if (shared->socket >= 0)
+              shutdown (shared->socket, SHUT_RDWR);
+            break;
+          }
+      g_mutex_unlock (&shared->lock);
       g_thread_join (g_steal_pointer (&self->thread));
     }
   G_OBJECT_CLASS (kiosk_speech_parent_class)->dispose (object);
@@ -280,6 +323,9 @@ static void
 kiosk_speech_init (KioskSpeech *self)
 {
   self->shared = g_atomic_rc_box_new0 (Shared);
+  g_mutex_init (&self->shared->lock);
+  g_cond_init (&self->shared->ended_cond);
+  self->shared->socket = -1;
   self->shared->queue = g_async_queue_new ();
   self->shared->context = g_main_context_ref_thread_default ();
   g_weak_ref_init (&self->shared->owner, self);
