@@ -3,10 +3,11 @@
  *
  * A page's title and instructions are its labels styled "kiosk-step", "kiosk-title",
  * "kiosk-subtitle", and its banners ("kiosk-banner", "kiosk-success"); a reference
- * ("kiosk-number": a dossier or appointment number, a code) is read two digits at a time, after
- * its caption; lists are left out. A question is a box holding a "kiosk-field-label" label (as the form page and its
- * repeated blocks lay them out): its label, its help ("kiosk-hint"), its message if it shows one
- * ("kiosk-error"), and the choices it offers. Only what is shown is read. */
+ * ("kiosk-number", "kiosk-draft-code": a dossier or appointment number, a code) is read two
+ * digits at a time, after its caption; lists are left out. A question is a "kiosk-field-label"
+ * label and what follows it up to the next one (kiosk_page_find_question()): its help
+ * ("kiosk-hint"), its message if it shows one ("kiosk-error"), and the choices it offers. Only
+ * what is shown is read. */
 #include "kiosk-page.h"
 
 #include "kiosk-speech.h"
@@ -17,6 +18,11 @@
 static const char *const page_classes[] = {
   "kiosk-step", "kiosk-title", "kiosk-subtitle", "kiosk-banner", "kiosk-success", NULL,
 };
+
+/* A dossier or appointment number, a sign-in code, a draft's resume code. */
+static const char *const reference_classes[] = { "kiosk-number", "kiosk-draft-code", NULL };
+
+static GtkWidget *find_label_before (GtkWidget *widget);
 
 static gboolean
 is_shown (GtkWidget *widget)
@@ -75,9 +81,10 @@ collect_page_text (GtkWidget *widget,
     return;
   if (GTK_IS_LABEL (widget))
     {
-      if (gtk_widget_has_css_class (widget, "kiosk-number"))
+      if (has_any_class (widget, (const char * const *) reference_classes))
         add_reference (out, widget);
-      else if (has_any_class (widget, (const char * const *) page_classes))
+      else if (has_any_class (widget, (const char * const *) page_classes)
+               || (gtk_widget_has_css_class (widget, "kiosk-error") && find_label_before (widget) == NULL))
         add_text (out, gtk_label_get_text (GTK_LABEL (widget)));
       return;
     }
@@ -91,68 +98,112 @@ collect_page_text (GtkWidget *widget,
     collect_page_text (child, out);
 }
 
-static GtkWidget *
-find_child_with_class (GtkWidget  *box,
-                       const char *css_class)
+static gboolean
+is_question_label (GtkWidget *widget)
 {
-  for (GtkWidget *child = gtk_widget_get_first_child (box); child != NULL;
+  return GTK_IS_LABEL (widget) && gtk_widget_has_css_class (widget, "kiosk-field-label");
+}
+
+static gboolean
+holds_question (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
        child = gtk_widget_get_next_sibling (child))
-    if (GTK_IS_LABEL (child) && gtk_widget_has_css_class (child, css_class))
-      return child;
+    if (is_question_label (child))
+      return TRUE;
+  return FALSE;
+}
+
+/* The question label @widget comes under: the nearest one before it among its siblings. */
+static GtkWidget *
+find_label_before (GtkWidget *widget)
+{
+  for (GtkWidget *sibling = widget; sibling != NULL; sibling = gtk_widget_get_prev_sibling (sibling))
+    if (is_question_label (sibling))
+      return sibling;
   return NULL;
+}
+
+/* Something the citizen answers with: a text field, a choice, a list to pick from (its button
+ * is inside it). A button that acts (Next, Remove) is no answer. */
+static gboolean
+is_input (GtkWidget *focus,
+          GtkWidget *page)
+{
+  for (GtkWidget *widget = focus; widget != NULL && widget != page; widget = gtk_widget_get_parent (widget))
+    if (GTK_IS_EDITABLE (widget) || GTK_IS_TEXT_VIEW (widget) || GTK_IS_CHECK_BUTTON (widget)
+        || GTK_IS_DROP_DOWN (widget))
+      return TRUE;
+  return FALSE;
 }
 
 /**
  * kiosk_page_find_question:
  * @focus: (nullable): a widget of the page
  *
- * Returns: (transfer none) (nullable): the innermost question holding @focus
+ * A question is named by its label (styled "kiosk-field-label"); what follows that label among
+ * its siblings, up to the next question's label, is the question's: its help, its input, its
+ * message. A form's field box holds one; the appointment's contact box holds three. Only an
+ * input (a text field, a choice, a list) is in a question: a button is read for its own words.
+ *
+ * Returns: (transfer none) (nullable): the label of the innermost question holding @focus
  */
 GtkWidget *
 kiosk_page_find_question (KioskPage *self,
                           GtkWidget *focus)
 {
   g_return_val_if_fail (KIOSK_IS_PAGE (self), NULL);
-  if (focus == NULL || !gtk_widget_is_ancestor (focus, GTK_WIDGET (self)))
+  if (focus == NULL || !gtk_widget_is_ancestor (focus, GTK_WIDGET (self))
+      || !is_input (focus, GTK_WIDGET (self)))
     return NULL;
   for (GtkWidget *widget = focus; widget != NULL && widget != GTK_WIDGET (self);
        widget = gtk_widget_get_parent (widget))
-    if (find_child_with_class (widget, "kiosk-field-label") != NULL)
-      return widget;
+    {
+      GtkWidget *label = find_label_before (widget);
+
+      if (label != NULL)
+        return label;
+    }
   return NULL;
 }
 
-/* The choices of @widget's question, not those of a question inside it (a repeated block). */
+/* The choices under @widget, not those of a question inside it (a repeated block). */
 static void
 collect_choices (GtkWidget *widget,
                  GPtrArray *choices)
 {
+  if (!is_shown (widget) || holds_question (widget))
+    return;
+  if (GTK_IS_CHECK_BUTTON (widget) && gtk_check_button_get_label (GTK_CHECK_BUTTON (widget)) != NULL)
+    {
+      g_ptr_array_add (choices, (gpointer) gtk_check_button_get_label (GTK_CHECK_BUTTON (widget)));
+      return;
+    }
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
        child = gtk_widget_get_next_sibling (child))
-    {
-      if (!is_shown (child) || find_child_with_class (child, "kiosk-field-label") != NULL)
-        continue;
-      if (GTK_IS_CHECK_BUTTON (child) && gtk_check_button_get_label (GTK_CHECK_BUTTON (child)) != NULL)
-        g_ptr_array_add (choices, (gpointer) gtk_check_button_get_label (GTK_CHECK_BUTTON (child)));
-      else
-        collect_choices (child, choices);
-    }
+    collect_choices (child, choices);
 }
 
+/* @label, then what follows it up to the next question: help, message, choices. */
 static void
 add_question (GString   *out,
-              GtkWidget *question)
+              GtkWidget *label)
 {
   g_autoptr(GPtrArray) choices = g_ptr_array_new ();
 
-  for (GtkWidget *child = gtk_widget_get_first_child (question); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    if (GTK_IS_LABEL (child) && is_shown (child)
-        && (gtk_widget_has_css_class (child, "kiosk-field-label")
-            || gtk_widget_has_css_class (child, "kiosk-hint")
-            || gtk_widget_has_css_class (child, "kiosk-error")))
-      add_text (out, gtk_label_get_text (GTK_LABEL (child)));
-  collect_choices (question, choices);
+  add_text (out, gtk_label_get_text (GTK_LABEL (label)));
+  for (GtkWidget *sibling = gtk_widget_get_next_sibling (label);
+       sibling != NULL && !is_question_label (sibling); sibling = gtk_widget_get_next_sibling (sibling))
+    {
+      if (GTK_IS_LABEL (sibling))
+        {
+          if (is_shown (sibling) && (gtk_widget_has_css_class (sibling, "kiosk-hint")
+                                     || gtk_widget_has_css_class (sibling, "kiosk-error")))
+            add_text (out, gtk_label_get_text (GTK_LABEL (sibling)));
+        }
+      else
+        collect_choices (sibling, choices);
+    }
   if (choices->len == 0)
     return;
   /* TRANSLATORS: read aloud before the choices of a question: "Possible answers: Yes. No." */
@@ -177,7 +228,7 @@ add_control (GString   *out,
 
 /**
  * kiosk_page_describe_question:
- * @question: (nullable): a question of the page (kiosk_page_find_question())
+ * @question: (nullable): a question's label (kiosk_page_find_question())
  *
  * Returns: (transfer full): its label, help, message and choices; "" for %NULL
  */
@@ -230,8 +281,7 @@ collect_errors (GtkWidget *widget,
     return;
   if (GTK_IS_LABEL (widget))
     {
-      GtkWidget *parent = gtk_widget_get_parent (widget);
-      GtkWidget *label = parent ? find_child_with_class (parent, "kiosk-field-label") : NULL;
+      GtkWidget *label = find_label_before (widget);
 
       if (gtk_widget_has_css_class (widget, "kiosk-banner"))
         add_text (out, gtk_label_get_text (GTK_LABEL (widget)));

@@ -141,7 +141,8 @@ pending_read_cb (gpointer data)
     return;
   errors = kiosk_page_describe_errors (page);
   g_set_weak_pointer (&self->speech_question, kiosk_page_find_question (page, get_page_focus (self, page)));
-  say (self, errors);
+  if (errors[0] != '\0')
+    say (self, errors);
 }
 
 static void

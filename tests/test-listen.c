@@ -428,6 +428,58 @@ test_listen_reference (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* Booking an appointment: the contact form's messages, each after its own question; then the
+ * appointment number, two digits (or letters) at a time, after its caption. */
+static void
+test_listen_appointment (void)
+{
+  g_autofree char *data_dir = g_dir_make_tmp ("kiosk-listen-XXXXXX", NULL);
+  g_autoptr(KioskContext) context = kiosk_test_context_new (portal->url, data_dir);
+  KioskWindow *window = new_window (context);
+  g_autofree char *spoken = NULL;
+  g_autofree char *grouped = NULL;
+  g_autofree char *reference = NULL;
+  GtkWidget *slot;
+
+  kiosk_test_portal_post (portal, "_control/reset", "{}");
+  kiosk_test_click (window, "welcome-appointment");
+  kiosk_test_wait_for_page (window, "appointment");
+  kiosk_test_wait_for_appointment_step (window, "motifs");
+  kiosk_test_click (window, "motif-aide-medicale");
+  kiosk_test_wait_for_appointment_step (window, "slots");
+  slot = kiosk_test_find_prefixed (kiosk_test_find (window, "slots-days"), "slot-");
+  g_assert_nonnull (slot);
+  g_signal_emit_by_name (slot, "clicked");
+  kiosk_test_wait_for_appointment_step (window, "contact");
+
+  kiosk_test_type (window, "appointment-name", "Marie Wamytan");
+  kiosk_test_type (window, "appointment-phone", "12");
+  kiosk_test_click (window, "listen-toggle");
+  g_free (wait_spoken (_("Your phone number, to reach you if the appointment changes")));
+  kiosk_test_click (window, "appointment-confirm");
+  spoken = wait_spoken (kiosk_test_label (window, "appointment-phone-error"));
+  g_test_message ("read: %s", spoken);
+  assert_contains (spoken, _("Your phone number, to reach you if the appointment changes"));
+  g_assert_null (strstr (spoken, _("Your name")));   /* answered: no message, not read */
+
+  kiosk_test_type (window, "appointment-phone", "75 12 34");
+  kiosk_test_click (window, "appointment-confirm");
+  kiosk_test_wait_for_appointment_step (window, "done");
+  reference = g_strdup (kiosk_test_label (window, "appointment-reference"));
+  grouped = kiosk_speech_group_digits (reference);
+  /* Pressed again, then once more: the page as it is now. */
+  kiosk_test_click (window, "listen-toggle");
+  wait_stop ();
+  kiosk_test_click (window, "listen-toggle");
+  g_clear_pointer (&spoken, g_free);
+  spoken = wait_spoken (grouped);
+  g_test_message ("number %s read: %s", reference, spoken);
+  assert_contains (spoken, "Votre numéro de rendez-vous :");
+  kiosk_test_click (window, "listen-toggle");
+  wait_stop ();
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* The on-screen keyboard's keys, read as they are pressed when the setting asks for it — and
  * not otherwise. */
 static void
@@ -605,6 +657,7 @@ main (int   argc,
   g_test_add_func ("/listen/choices", test_listen_choices);
   g_test_add_func ("/listen/errors", test_listen_errors);
   g_test_add_func ("/listen/reference", test_listen_reference);
+  g_test_add_func ("/listen/appointment", test_listen_appointment);
   g_test_add_func ("/listen/keys", test_listen_keys);
   g_test_add_func ("/listen/session", test_listen_session);
   g_test_add_func ("/listen/daemon-hangs", test_listen_daemon_hangs);
