@@ -273,6 +273,21 @@ kiosk_page_describe_default (KioskPage *self,
   return g_string_free (out, FALSE);
 }
 
+/**
+ * kiosk_page_describe_widget:
+ * @widget: any widget: the idle warning, a dialog's content
+ *
+ * Returns: (transfer full): the title, instructions and references @widget shows, as a page's
+ */
+char *
+kiosk_page_describe_widget (GtkWidget *widget)
+{
+  GString *out = g_string_new (NULL);
+
+  collect_page_text (widget, out);
+  return g_string_free (out, FALSE);
+}
+
 static void
 collect_errors (GtkWidget *widget,
                 GString   *out)

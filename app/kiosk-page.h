@@ -59,6 +59,7 @@ GtkWidget    *kiosk_page_find_question     (KioskPage    *self,
 char         *kiosk_page_describe_question (KioskPage    *self,
                                             GtkWidget    *question);
 char         *kiosk_page_describe_errors   (KioskPage    *self);
+char         *kiosk_page_describe_widget   (GtkWidget    *widget);
 void          kiosk_page_errors_shown      (KioskPage    *self);
 
 G_END_DECLS

@@ -3,7 +3,8 @@
  * Pressed, it reads the page's title and instructions and the question that has the focus
  * (kiosk_page_describe()); pressed again, it stops. While it is on, a question that takes the
  * focus is read, messages about the answers are read as they appear, and the on-screen
- * keyboard's keys are read when the "speech-read-keys" setting asks for it. Another page stops
+ * keyboard's keys are read when the "speech-read-keys" setting asks for it, and so is the idle
+ * warning when it comes up. Another page stops
  * the reading and turns it off, unless an agent turned it on for the whole session
  * (win.listen-session, KioskSession:read-aloud): then each page is read as it comes.
  *
@@ -235,6 +236,24 @@ key_chosen_cb (KioskKeyboard *keyboard,
     say (self, text);
 }
 
+/* "Are you still there?": someone who cannot read must hear it too, countdown included. */
+static void
+idle_warning_visible_cb (KioskWindow *self)
+{
+  g_autofree char *text = NULL;
+
+  if (!kiosk_window_get_listening (self))
+    return;
+  cancel_pending_read (self);
+  if (!gtk_widget_get_visible (self->idle_warning))
+    {
+      kiosk_speech_stop (self->speech);
+      return;
+    }
+  text = kiosk_page_describe_widget (self->idle_warning);
+  say (self, text);
+}
+
 /* An agent turned it on for the session (agent page), or the session ended. */
 static void
 read_aloud_changed_cb (KioskWindow *self)
@@ -322,6 +341,7 @@ kiosk_window_init_speech (KioskWindow *self)
   g_signal_connect (self, "notify::page-name", G_CALLBACK (page_name_changed_cb), NULL);
   g_signal_connect (self, "notify::focus-widget", G_CALLBACK (focus_changed_cb), NULL);
   g_signal_connect (self, "destroy", G_CALLBACK (window_destroy_cb), NULL);
+  g_signal_connect (self, "notify::idle-warning-visible", G_CALLBACK (idle_warning_visible_cb), NULL);
   g_signal_connect (self->keyboard, "key-chosen", G_CALLBACK (key_chosen_cb), self);
   g_signal_connect_object (session, "notify::read-aloud", G_CALLBACK (read_aloud_changed_cb), self,
                            G_CONNECT_SWAPPED);

@@ -556,6 +556,22 @@ test_listen_session (void)
   g_free (wait_spoken ("Votre identité"));
   g_assert_true (kiosk_window_get_listening (window));
 
+  /* The idle warning is read when it comes up, its countdown with it. */
+  g_object_set (window, "idle-timeout", 1, "idle-warning", 30, NULL);
+  {
+    g_autofree char *warning = wait_spoken (_("Are you still there?"));
+
+    g_test_message ("read: %s", warning);
+    assert_contains (warning, "sera effacé dans 30 secondes");
+  }
+  g_object_set (window, "idle-timeout", 0, NULL);   /* no second warning */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.extend-session", NULL);
+  wait_stop ();   /* "I am still here": the warning's reading stops */
+  /* Still on for the session: the next page is read. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "procedure");
+  kiosk_test_wait_for_page (window, "procedure");
+  g_free (wait_log ("SPEAK ", NULL));
+
   /* "Finish and erase": it stops, and the next citizen starts without it. */
   kiosk_test_finish_session (window);
   wait_stop ();
