@@ -2,10 +2,9 @@
  *
  * Pressed, it reads the page's title and instructions and the question that has the focus
  * (kiosk_page_describe()); pressed again, it stops. While it is on, a question that takes the
- * focus is read, messages about the answers are read as they appear, and the on-screen
- * keyboard's keys are read when the "speech-read-keys" setting asks for it, and so is the idle
- * warning when it comes up. Another page stops
- * the reading and turns it off, unless an agent turned it on for the whole session
+ * focus is read, messages about the answers as they appear, the idle warning when it comes up,
+ * and the on-screen keyboard's keys when the "speech-read-keys" setting asks for it. Another
+ * page stops the reading and turns it off, unless an agent turned it on for the whole session
  * (win.listen-session, KioskSession:read-aloud): then each page is read as it comes.
  *
  * The text goes to the context's KioskSpeech, whose thread talks to speech-dispatcher; nothing

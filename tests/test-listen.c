@@ -635,6 +635,53 @@ test_listen_daemon_hangs (void)
   g_assert_cmpint (kill (pid, SIGCONT), ==, 0);
 }
 
+static gboolean
+not_listening_cb (gpointer data)
+{
+  return !kiosk_window_get_listening (data);
+}
+
+static gboolean
+find_label_text (GtkWidget  *widget,
+                 const char *text)
+{
+  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (find_label_text (child, text))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+toast_shown_cb (gpointer data)
+{
+  return find_label_text (data, _("Reading aloud does not work on this terminal. An agent can help you."));
+}
+
+/* No daemon to be reached (none runs, and it cannot be started): the citizen is told, and the
+ * button goes off, rather than silence. */
+static void
+test_listen_daemon_missing (void)
+{
+  g_autofree char *data_dir = g_dir_make_tmp ("kiosk-listen-XXXXXX", NULL);
+  g_autofree char *address = g_strdup (g_getenv ("SPEECHD_ADDRESS"));
+  g_autofree char *missing = g_strdup_printf ("unix_socket:%s/no-such.sock", data_dir);
+  g_autoptr(KioskContext) context = kiosk_test_context_new (portal->url, data_dir);
+  KioskWindow *window = new_window (context);
+
+  /* libspeechd would start one (autospawn): SPEECHD_CMD makes that fail. */
+  g_setenv ("SPEECHD_ADDRESS", missing, TRUE);
+  g_setenv ("SPEECHD_CMD", "/bin/false", TRUE);
+  kiosk_test_click (window, "listen-toggle");
+  g_assert_true (kiosk_test_wait (not_listening_cb, window, 30000));
+  g_assert_true (kiosk_test_wait (toast_shown_cb, window, 10000));
+  g_setenv ("SPEECHD_ADDRESS", address, TRUE);
+  g_unsetenv ("SPEECHD_CMD");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* Nothing read reached the daemon's logs (LogLevel 3), nor the module's. */
 static void
 test_listen_nothing_logged (void)
@@ -677,6 +724,7 @@ main (int   argc,
   g_test_add_func ("/listen/keys", test_listen_keys);
   g_test_add_func ("/listen/session", test_listen_session);
   g_test_add_func ("/listen/daemon-hangs", test_listen_daemon_hangs);
+  g_test_add_func ("/listen/daemon-missing", test_listen_daemon_missing);
   g_test_add_func ("/listen/nothing-logged", test_listen_nothing_logged);
   status = g_test_run ();
   kiosk_test_portal_stop (portal);
