@@ -213,6 +213,14 @@ create_window (KioskApplication *self)
 
     kiosk_window_set_keyboard_mode (window, keyboard);
   }
+  /* "Écouter": the voice and rate are the terminal's; the keys are read if chosen. */
+  {
+    g_autofree char *voice = g_settings_get_string (self->settings, "speech-voice");
+
+    kiosk_speech_set_voice (kiosk_context_get_speech (self->context), voice,
+                            g_settings_get_int (self->settings, "speech-rate"));
+    kiosk_window_set_read_keys (window, g_settings_get_boolean (self->settings, "speech-read-keys"));
+  }
   g_signal_connect (window, "close-request", G_CALLBACK (close_request_cb), self);
   g_signal_connect_after (window, "realize", G_CALLBACK (window_realize_cb), self);
   if (self->kiosk_mode)

@@ -574,6 +574,7 @@ confirm_action_cb (GtkWidget  *widget,
   show_field_error (self->email_error, email_error ? email_error->message : NULL);
   if (name_error != NULL || phone_error != NULL || email_error != NULL || self->slot == NULL)
     {
+      kiosk_page_errors_shown (KIOSK_PAGE (self));   /* read aloud while "Écouter" is on */
       gtk_widget_grab_focus (GTK_WIDGET (name_error ? self->name_entry
                                          : phone_error ? self->phone_entry : self->email_entry));
       return;

@@ -366,6 +366,8 @@ show_errors (KioskFormPage *self,
     show_error (self, key, value, errors ? g_hash_table_lookup (errors, key) : NULL);
 
   gtk_widget_set_visible (GTK_WIDGET (self->banner_label), errors != NULL && g_hash_table_size (errors) > 0);
+  if (errors != NULL && g_hash_table_size (errors) > 0)
+    kiosk_page_errors_shown (KIOSK_PAGE (self));   /* read aloud while "Écouter" is on */
   return errors == NULL || g_hash_table_size (errors) == 0;
 }
 

@@ -23,7 +23,7 @@ struct _KioskKeyboard
 
 G_DEFINE_FINAL_TYPE (KioskKeyboard, kiosk_keyboard, GTK_TYPE_BOX)
 
-enum { HIDE_REQUESTED, N_SIGNALS };
+enum { HIDE_REQUESTED, KEY_CHOSEN, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 static const char *const letters[] = {
@@ -72,6 +72,7 @@ static void
 letter_clicked_cb (GtkButton     *button,
                    KioskKeyboard *self)
 {
+  g_signal_emit (self, signals[KEY_CHOSEN], 0, gtk_button_get_label (button));
   type_text (self, gtk_button_get_label (button));
   if (self->shift)
     kiosk_keyboard_set_shift (self, FALSE);   /* one capital, as on a phone */
@@ -87,6 +88,7 @@ special_clicked_cb (GtkButton     *button,
 
   if (suffix != NULL)
     *suffix = '\0';
+  g_signal_emit (self, signals[KEY_CHOSEN], 0, gtk_button_get_label (button));
   if (g_str_equal (key, "at"))
     type_text (self, "@");
   else if (g_str_equal (key, "space"))
@@ -257,6 +259,14 @@ kiosk_keyboard_class_init (KioskKeyboardClass *klass)
    */
   signals[HIDE_REQUESTED] = g_signal_new ("hide-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                           0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /**
+   * KioskKeyboard::key-chosen:
+   * @text: the key's words, as written on it ("a", "É", "espace", "Effacer")
+   *
+   * A key was pressed, before it types: the window reads it aloud when asked to.
+   */
+  signals[KEY_CHOSEN] = g_signal_new ("key-chosen", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                      0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void

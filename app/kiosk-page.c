@@ -15,6 +15,9 @@ G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (KioskPage, kiosk_page, ADW_TYPE_BIN)
 enum { PROP_0, PROP_CONTEXT, PROP_BUSY, N_PROPS };
 static GParamSpec *properties[N_PROPS];
 
+enum { ERRORS_SHOWN, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
 static void
 kiosk_page_get_property (GObject    *object,
                          guint       prop_id,
@@ -103,6 +106,16 @@ kiosk_page_class_init (KioskPageClass *klass)
     g_param_spec_boolean ("busy", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * KioskPage::errors-shown:
+   *
+   * The page now shows messages about the citizen's answers (kiosk_page_errors_shown()): while
+   * reading aloud is on, the window reads them (kiosk_page_describe_errors()).
+   */
+  signals[ERRORS_SHOWN] = g_signal_new ("errors-shown", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                        0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  klass->describe = kiosk_page_describe_default;
 }
 
 static void
@@ -264,4 +277,31 @@ kiosk_page_cancel_request (KioskPage *self)
   g_object_unref (priv->cancellable);
   priv->cancellable = g_cancellable_new ();
   kiosk_page_set_busy (self, FALSE);
+}
+
+/**
+ * kiosk_page_describe:
+ * @focus: (nullable): the widget of the page that has, or last had, the focus
+ *
+ * Returns: (transfer full): what "Écouter" reads of the page, "" for nothing
+ */
+char *
+kiosk_page_describe (KioskPage *self,
+                     GtkWidget *focus)
+{
+  g_return_val_if_fail (KIOSK_IS_PAGE (self), NULL);
+  return KIOSK_PAGE_GET_CLASS (self)->describe (self, focus);
+}
+
+/**
+ * kiosk_page_errors_shown:
+ *
+ * Says that the page has just shown messages about the citizen's answers; emits
+ * #KioskPage::errors-shown.
+ */
+void
+kiosk_page_errors_shown (KioskPage *self)
+{
+  g_return_if_fail (KIOSK_IS_PAGE (self));
+  g_signal_emit (self, signals[ERRORS_SHOWN], 0);
 }

@@ -1,6 +1,6 @@
 /* kiosk-page.h: what every page of the window has — the context, a cancellable and a busy
- * state for its requests, and two moments the window tells it about: a new dossier, and the
- * end of the session. */
+ * state for its requests, two moments the window tells it about (a new dossier, the end of the
+ * session), and what "Écouter" reads of it. */
 #pragma once
 
 #include "kiosk-types.h"
@@ -29,7 +29,14 @@ struct _KioskPageClass
   void (*show_busy)   (KioskPage    *self,
                        gboolean      busy);
 
-  gpointer padding[4];
+  /* What "Écouter" reads: the page's title and instructions, then the question holding @focus
+   * (nullable). Returns a new string, "" for nothing. The default (kiosk-page-describe.c) reads
+   * the labels styled as a page's title, step, instructions, banners and references, and a
+   * question as a form lays it out; a page may add to it. */
+  char *(*describe)   (KioskPage    *self,
+                       GtkWidget    *focus);
+
+  gpointer padding[3];
 };
 
 KioskContext *kiosk_page_get_context     (KioskPage    *self);
@@ -42,5 +49,17 @@ void          kiosk_page_cancel_request  (KioskPage    *self);
 void          kiosk_page_set_busy        (KioskPage    *self,
                                           gboolean      busy);
 gboolean      kiosk_page_get_busy        (KioskPage    *self);
+
+char         *kiosk_page_describe          (KioskPage    *self,
+                                            GtkWidget    *focus);
+char         *kiosk_page_describe_default  (KioskPage    *self,
+                                            GtkWidget    *focus);
+GtkWidget    *kiosk_page_find_question     (KioskPage    *self,
+                                            GtkWidget    *focus);
+char         *kiosk_page_describe_question (KioskPage    *self,
+                                            GtkWidget    *question);
+char         *kiosk_page_describe_errors   (KioskPage    *self);
+char         *kiosk_page_describe_widget   (GtkWidget    *widget);
+void          kiosk_page_errors_shown      (KioskPage    *self);
 
 G_END_DECLS

@@ -1,5 +1,6 @@
 /* kiosk-window-private.h: the window's fields, shared by the files it is split into
- * (kiosk-window.c: pages and session; kiosk-window-keyboard.c: the on-screen keyboard). */
+ * (kiosk-window.c: pages and session; kiosk-window-keyboard.c: the on-screen keyboard;
+ * kiosk-window-speech.c: "Écouter"). */
 #pragma once
 
 #include "kiosk-window.h"
@@ -50,11 +51,22 @@ struct _KioskWindow
   GtkRevealer          *fleet_revealer;
   GtkLabel             *fleet_banner;
   GtkLabel             *fleet_hours;
+
+  /* "Écouter" (kiosk-window-speech.c) */
+  KioskSpeech          *speech;           /* the context's, kept until the window goes */
+  GSimpleAction        *listen_action;    /* win.listen, its state: reading aloud is on */
+  GSimpleAction        *listen_session_action;   /* win.listen-session: for the whole session */
+  gboolean              read_keys;        /* keys of the on-screen keyboard read as pressed */
+  GtkWidget            *speech_focus;     /* weak: the last focus inside a page */
+  GtkWidget            *speech_question;  /* weak: the question read last */
+  guint                 speech_source;    /* a reading waiting for the page to settle */
+  gboolean              speech_page_pending;   /* that reading is the whole page's (or errors') */
 };
 
 void kiosk_window_init_keyboard (KioskWindow *self);
 void kiosk_window_init_fleet    (KioskWindow *self);
 void kiosk_window_init_a11y     (KioskWindow *self);
+void kiosk_window_init_speech   (KioskWindow *self);
 void kiosk_window_show_call_notice (KioskWindow *self);
 
 G_END_DECLS

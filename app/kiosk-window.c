@@ -657,6 +657,7 @@ kiosk_window_constructed (GObject *object)
                            G_CALLBACK (account_changed_cb), self, G_CONNECT_SWAPPED);
   account_changed_cb (self);   /* a window rebuilt for another language, someone signed in */
   kiosk_window_init_fleet (self);
+  kiosk_window_init_speech (self);
   show_page (self, KIOSK_PAGE_WELCOME);
   restart_idle_timer (self);
 }

@@ -23,5 +23,8 @@ gboolean     kiosk_window_is_locked_shortcut (guint           keyval,
 
 void         kiosk_window_set_keyboard_mode (KioskWindow *self,
                                             const char  *mode);
+void         kiosk_window_set_read_keys     (KioskWindow *self,
+                                            gboolean     read_keys);
+gboolean     kiosk_window_get_listening     (KioskWindow *self);
 
 G_END_DECLS

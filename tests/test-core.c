@@ -1,6 +1,7 @@
 #define _GNU_SOURCE
 /* test-core.c (suite unit): the core library without a display: guarded JSON, catalogue and
- * search, validation, URL policy, dossier JSON, SQLite cache, JPEG/PDF/QR encoding. */
+ * search, validation, URL policy, dossier JSON, SQLite cache, JPEG/PDF/QR encoding, how a
+ * reference is read aloud. */
 #include "kiosk-catalogue.h"
 #include "kiosk-context.h"
 #include "kiosk-dossier.h"
@@ -8,6 +9,7 @@
 #include "kiosk-json.h"
 #include "kiosk-portal.h"
 #include "kiosk-qr.h"
+#include "kiosk-speech.h"
 #include "kiosk-storage.h"
 #include "kiosk-validate.h"
 
@@ -398,6 +400,27 @@ test_encoders (void)
   g_assert_cmpuint (small->height, <=, 50);
 }
 
+/* Dossier and appointment numbers are read two digits at a time, letters one by one. */
+static void
+test_speech_reference_groups (void)
+{
+  static const struct { const char *reference; const char *spoken; } cases[] = {
+    { "2026-004217", "20, 26, 00, 42, 17" },
+    { "12345", "12, 34, 5" },
+    { "RDV-7K3Q", "R, D, V, 7, K, 3, Q" },
+    { "NC 0042 / 17", "N, C, 00, 42, 17" },
+    { "", "" },
+    { "--", "" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *spoken = kiosk_speech_group_digits (cases[i].reference);
+
+      g_assert_cmpstr (spoken, ==, cases[i].spoken);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -416,5 +439,6 @@ main (int   argc,
   g_test_add_func ("/dossier/json", test_dossier_json);
   g_test_add_func ("/storage/catalogue-cache", test_storage_cache);
   g_test_add_func ("/documents/encoders", test_encoders);
+  g_test_add_func ("/speech/reference-groups", test_speech_reference_groups);
   return g_test_run ();
 }

@@ -18,6 +18,7 @@ struct _KioskContext
   KioskJournal          *journal;   /* agent actions and dossiers sent, tamper-evident */
   KioskPortal           *portal;    /* NULL when the URL is refused */
   KioskScanner          *scanner;   /* NULL until first used */
+  KioskSpeech           *speech;    /* NULL until first used */
   KioskDrafts           *drafts;    /* NULL until first used */
   KioskCatalogueService *catalogue_service;
   KioskOutboxSender     *outbox_sender;
@@ -55,6 +56,7 @@ kiosk_context_dispose (GObject *object)
   g_clear_object (&self->session);
   g_clear_object (&self->outbox_sender);
   g_clear_object (&self->scanner);
+  g_clear_object (&self->speech);   /* closes the connection, joins its thread */
   g_clear_object (&self->catalogue_service);
   g_clear_object (&self->portal);
   g_clear_object (&self->drafts);
@@ -272,6 +274,15 @@ kiosk_context_get_scanner (KioskContext *self)
   if (self->scanner == NULL)
     self->scanner = kiosk_scanner_new (self->scanner_device);
   return self->scanner;
+}
+
+/* Returns: (transfer none): reading aloud, with no thread nor connection before the first text */
+KioskSpeech *
+kiosk_context_get_speech (KioskContext *self)
+{
+  if (self->speech == NULL)
+    self->speech = kiosk_speech_new ();
+  return self->speech;
 }
 
 /**

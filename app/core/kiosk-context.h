@@ -15,6 +15,7 @@
 #include "kiosk-portal.h"
 #include "kiosk-scanner.h"
 #include "kiosk-session.h"
+#include "kiosk-speech.h"
 #include "kiosk-storage.h"
 
 G_BEGIN_DECLS
@@ -33,6 +34,7 @@ KioskCatalogue        *kiosk_context_get_catalogue          (KioskContext   *sel
 KioskStorage          *kiosk_context_get_storage            (KioskContext   *self);
 KioskPortal           *kiosk_context_get_portal             (KioskContext   *self);
 KioskScanner          *kiosk_context_get_scanner            (KioskContext   *self);
+KioskSpeech           *kiosk_context_get_speech             (KioskContext   *self);
 void                   kiosk_context_set_scanner_device     (KioskContext   *self,
                                                              const char     *device);
 void                   kiosk_context_discover_scanner_async (KioskContext   *self,

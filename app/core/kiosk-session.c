@@ -2,7 +2,8 @@
  *
  * Owns what belongs to the citizen now at the terminal: the dossier (started, or resumed from a
  * draft, pre-filled from their account), the cancellable of their scans and uploads, their
- * account, the assisted session with its consent, and an unanswered call for an agent. Every
+ * account, the assisted session with its consent, an unanswered call for an agent, and reading
+ * aloud turned on by an agent for the whole session. Every
  * change is a property notification on the main thread; kiosk_session_end() wipes it all and
  * emits ::ended. No I/O here: the journal writes in its own worker. */
 #include "kiosk-session.h"
@@ -23,11 +24,12 @@ struct _KioskSession
   GStrv           consent_scopes;
   char           *consent_time;
   gint64          call_time;       /* real µs of an unanswered call for an agent, 0 when none */
+  gboolean        read_aloud;      /* every page read aloud, until the session ends */
 };
 
 G_DEFINE_FINAL_TYPE (KioskSession, kiosk_session, G_TYPE_OBJECT)
 
-enum { PROP_0, PROP_DOSSIER, PROP_ACCOUNT, PROP_ASSISTING, PROP_CALL_TIME, N_PROPS };
+enum { PROP_0, PROP_DOSSIER, PROP_ACCOUNT, PROP_ASSISTING, PROP_CALL_TIME, PROP_READ_ALOUD, N_PROPS };
 static GParamSpec *properties[N_PROPS];
 
 enum { ENDED, N_SIGNALS };
@@ -85,6 +87,9 @@ kiosk_session_get_property (GObject    *object,
     case PROP_CALL_TIME:
       g_value_set_int64 (value, self->call_time);
       break;
+    case PROP_READ_ALOUD:
+      g_value_set_boolean (value, self->read_aloud);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -115,6 +120,10 @@ kiosk_session_class_init (KioskSessionClass *klass)
   properties[PROP_CALL_TIME] =
     g_param_spec_int64 ("call-time", NULL, NULL, 0, G_MAXINT64, 0,
                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* KioskSession:read-aloud: an agent turned reading aloud on for the whole session. */
+  properties[PROP_READ_ALOUD] =
+    g_param_spec_boolean ("read-aloud", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -420,10 +429,31 @@ kiosk_session_answer_call (KioskSession *self,
 }
 
 /**
+ * kiosk_session_set_read_aloud:
+ *
+ * Every page is read aloud as it comes, until the session ends (or the citizen stops it).
+ */
+void
+kiosk_session_set_read_aloud (KioskSession *self,
+                              gboolean      read_aloud)
+{
+  if (self->read_aloud == !!read_aloud)
+    return;
+  self->read_aloud = !!read_aloud;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_READ_ALOUD]);
+}
+
+gboolean
+kiosk_session_get_read_aloud (KioskSession *self)
+{
+  return self->read_aloud;
+}
+
+/**
  * kiosk_session_end:
  *
  * Cancels the session's scans and uploads, wipes the dossier and its scans, closes an assisted
- * session, signs the citizen out, then emits ::ended.
+ * session, signs the citizen out, turns reading aloud off, then emits ::ended.
  */
 void
 kiosk_session_end (KioskSession *self)
@@ -435,5 +465,6 @@ kiosk_session_end (KioskSession *self)
   kiosk_journal_append_async (self->journal, "-", "session-ended", "");
   kiosk_session_end_assisted (self);
   kiosk_session_set_account (self, NULL);
+  kiosk_session_set_read_aloud (self, FALSE);
   g_signal_emit (self, signals[ENDED], 0);
 }

@@ -40,6 +40,9 @@ void                kiosk_session_call_agent         (KioskSession       *self);
 gint64              kiosk_session_get_call_time      (KioskSession       *self);
 void                kiosk_session_answer_call        (KioskSession       *self,
                                                       const char         *agent_id);
+void                kiosk_session_set_read_aloud     (KioskSession       *self,
+                                                      gboolean            read_aloud);
+gboolean            kiosk_session_get_read_aloud     (KioskSession       *self);
 void                kiosk_session_end                (KioskSession       *self);
 
 G_END_DECLS
