@@ -291,8 +291,8 @@ test_listen_page (void)
   assert_contains (spoken, "Nom. Votre nom de naissance, comme sur votre pièce d'identité.");
   /* The other questions are not read: only the one with the focus. */
   g_assert_null (strstr (spoken, "Prénom"));
-  /* docs/screenshots/35-listen.png when KIOSK_SCREENSHOT_DIR is set: the button, on. */
-  kiosk_test_screenshot (window, "35-listen");
+  /* docs/screenshots/40-listen.png when KIOSK_SCREENSHOT_DIR is set: the button, on. */
+  kiosk_test_screenshot (window, "40-listen");
   {
     g_auto(GStrv) lines = read_log ();
 
