@@ -7,6 +7,11 @@
  * Output (key=value, plain numbers; '#' lines are comments), medians of BENCH_RUNS (default 5):
  *   page_ms          scan + JPEG (quality 85, encoded as the rows arrive) + live preview +
  *                    quality gate + PDF page, in the kiosk's core, as the documents page does
+ *                    (the helper in its sandbox)
+ *   page_start_ms, page_helper_sane_ms, page_transfer_ms, page_read_wait_ms,
+ *   page_encode_wait_ms, page_preview_ms, page_encode_ms, page_drain_ms, page_handover_ms,
+ *   page_quality_ms, page_pdf_ms   where page_ms went (KioskScanTimings in kiosk-document.h):
+ *                    a machine where the ratio differs shows why
  *   baseline_ms      scanimage (JPEG) + img2pdf, two processes, same device and settings
  *   peak_rss_kb      the larger of the kiosk's two processes (this one; the scan helper, measured
  *                    by GNU time on one more page, so that the fork does not count this
