@@ -10,7 +10,7 @@ struct _KioskCataloguePage
 {
   KioskPage        parent_instance;
 
-  GListStore     *results;
+  KioskProcedureList *results;   /* what the last search found */
   char           *theme;          /* selected theme slug, or NULL for all */
   GPtrArray      *profile_slugs;  /* index in the drop-down - 1 → slug */
 
@@ -35,26 +35,17 @@ update_results (KioskCataloguePage *self)
   KioskCatalogue *catalogue = kiosk_context_get_catalogue (kiosk_page_get_context (KIOSK_PAGE (self)));
   guint selected = gtk_drop_down_get_selected (self->profile_dropdown);
   const char *profile = NULL;
-  g_autoptr(GListStore) found = NULL;
-  guint old_n = g_list_model_get_n_items (G_LIST_MODEL (self->results));
+  g_autoptr(KioskProcedureList) found = NULL;
   guint n;
 
   if (selected != GTK_INVALID_LIST_POSITION && selected > 0 && selected <= self->profile_slugs->len)
     profile = g_ptr_array_index (self->profile_slugs, selected - 1);
 
-  found = kiosk_catalogue_search (catalogue, gtk_editable_get_text (GTK_EDITABLE (self->search_entry)),
-                                  self->theme, profile);
-  n = g_list_model_get_n_items (G_LIST_MODEL (found));
-  {
-    g_autofree gpointer *items = g_new0 (gpointer, n + 1);
-
-    for (guint i = 0; i < n; i++)
-      {
-        items[i] = g_list_model_get_item (G_LIST_MODEL (found), i);
-        g_object_unref (items[i]);   /* still held by found */
-      }
-    g_list_store_splice (self->results, 0, old_n, items, n);
-  }
+  /* Positions, not objects: the list view makes the rows it shows, whatever the number found. */
+  found = kiosk_catalogue_find (catalogue, gtk_editable_get_text (GTK_EDITABLE (self->search_entry)),
+                                self->theme, profile);
+  kiosk_procedure_list_take (self->results, found);
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->results));
   gtk_stack_set_visible_child_name (self->results_stack, n > 0 ? "results" : "empty");
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_RESULTS]);
 }
@@ -306,7 +297,7 @@ kiosk_catalogue_page_init (KioskCataloguePage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   kiosk_stack_label_pages (self->results_stack);
 
-  self->results = g_list_store_new (KIOSK_TYPE_PROCEDURE);
+  self->results = kiosk_procedure_list_new ();
   self->profile_slugs = g_ptr_array_new_with_free_func (g_free);
   g_signal_connect (factory, "setup", G_CALLBACK (setup_row_cb), NULL);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_row_cb), NULL);

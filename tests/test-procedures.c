@@ -701,9 +701,9 @@ test_search_index (void)
     g_assert_cmpstr (kiosk_procedure_get_title (procedure), ==, "Aide médicale Sud");
   }
   g_clear_object (&index);
-  for (guint i = 0; i < 3; i++)
+  for (guint i = 0; i < 4; i++)
     {
-      g_autofree char *file = g_strconcat (path, (const char *[]) { "", "-wal", "-shm" }[i], NULL);
+      g_autofree char *file = g_strconcat (path, (const char *[]) { "", "-wal", "-shm", "-image" }[i], NULL);
 
       g_unlink (file);
     }

@@ -150,9 +150,9 @@ measure_index_search (GStrv lines)
   g_assert_cmpuint (top3, ==, n);
   g_clear_object (&catalogue);
   g_clear_object (&index);
-  for (guint i = 0; i < 3; i++)
+  for (guint i = 0; i < 4; i++)
     {
-      g_autofree char *file = g_strconcat (db, (const char *[]) { "", "-wal", "-shm" }[i], NULL);
+      g_autofree char *file = g_strconcat (db, (const char *[]) { "", "-wal", "-shm", "-image" }[i], NULL);
 
       g_unlink (file);
     }

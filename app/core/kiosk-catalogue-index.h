@@ -8,6 +8,7 @@
 
 G_BEGIN_DECLS
 
+/* Read-only: the strings are in the index's image. */
 typedef struct
 {
   guint  id;             /* the procedure's position in the catalogue */
@@ -33,6 +34,8 @@ KioskCatalogueIndex   *kiosk_catalogue_index_open       (const char           *p
 guint                  kiosk_catalogue_index_get_n      (KioskCatalogueIndex  *self);
 const KioskIndexEntry *kiosk_catalogue_index_get        (KioskCatalogueIndex  *self,
                                                          guint                 position);
+gint                   kiosk_catalogue_index_find       (KioskCatalogueIndex  *self,
+                                                         const char           *slug);
 GArray                *kiosk_catalogue_index_search     (KioskCatalogueIndex  *self,
                                                          const char           *query,
                                                          const char           *theme,

@@ -2,6 +2,11 @@
  *
  * The catalogue is replaced as a whole when a newer one arrives from the portal; "changed" is
  * emitted on the thread that called kiosk_catalogue_replace() (always the main thread).
+ *
+ * A catalogue made from its index (10,000 procedures) holds no procedure at first: each is made
+ * from its summary the first time it is asked for (shown in a list, looked up, searched in
+ * memory). Searches give a KioskProcedureList, positions in the catalogue, so that a search
+ * matching thousands costs an array of numbers, not thousands of objects.
  */
 #include "kiosk-catalogue.h"
 
@@ -10,13 +15,220 @@
 #include "kiosk-errors.h"
 #include "kiosk-json.h"
 
+/* The procedures of one catalogue, shared by the lists made from it: a list stays valid after
+ * the catalogue is replaced. */
+typedef struct
+{
+  gatomicrefcount      ref;
+  GMutex               lock;        /* slots are filled from any thread */
+  GPtrArray           *procedures;  /* of KioskProcedure, NULL until made from source */
+  KioskCatalogueIndex *source;      /* nullable: the summaries the missing ones are made from */
+} Items;
+
+static void
+clear_slot (gpointer data)
+{
+  if (data != NULL)
+    g_object_unref (data);
+}
+
+static Items *
+items_new (guint n)
+{
+  Items *items = g_new0 (Items, 1);
+
+  g_atomic_ref_count_init (&items->ref);
+  g_mutex_init (&items->lock);
+  items->procedures = g_ptr_array_new_full (n, clear_slot);
+  return items;
+}
+
+static Items *
+items_ref (Items *items)
+{
+  g_atomic_ref_count_inc (&items->ref);
+  return items;
+}
+
+static void
+items_unref (Items *items)
+{
+  if (!g_atomic_ref_count_dec (&items->ref))
+    return;
+  g_ptr_array_unref (items->procedures);
+  g_clear_object (&items->source);
+  g_mutex_clear (&items->lock);
+  g_free (items);
+}
+
+static char *
+load_schema_cb (const char *slug,
+                gpointer    user_data)
+{
+  return kiosk_catalogue_index_get_schema (user_data, slug, NULL);
+}
+
+/* Returns: (transfer none): procedure @position, made from its summary the first time. */
+static KioskProcedure *
+items_get (Items *items,
+           guint  position)
+{
+  KioskProcedure *procedure;
+
+  if (items->source == NULL)
+    return g_ptr_array_index (items->procedures, position);
+  g_mutex_lock (&items->lock);
+  procedure = g_ptr_array_index (items->procedures, position);
+  if (procedure == NULL)
+    {
+      const KioskIndexEntry *entry = kiosk_catalogue_index_get (items->source, position);
+      g_auto(GStrv) profiles = g_strsplit (entry->profiles, ",", -1);
+      g_auto(GStrv) keywords = g_strsplit (entry->keywords, "\n", -1);
+      g_autoptr(GStrvBuilder) profile_list = g_strv_builder_new ();
+      g_auto(GStrv) profile_slugs = NULL;
+
+      for (guint p = 0; profiles[p] != NULL; p++)
+        if (*profiles[p] != '\0')
+          g_strv_builder_add (profile_list, profiles[p]);
+      profile_slugs = g_strv_builder_end (profile_list);
+      if (keywords[0] != NULL && keywords[0][0] == '\0' && keywords[1] == NULL)
+        g_clear_pointer (&keywords, g_strfreev);
+      procedure = kiosk_procedure_new_summary (entry->slug, entry->title, entry->description,
+                                               entry->category, entry->theme,
+                                               (const char * const *) profile_slugs,
+                                               (const char * const *) keywords,
+                                               load_schema_cb, g_object_ref (items->source), g_object_unref);
+      g_ptr_array_index (items->procedures, position) = procedure;
+    }
+  g_mutex_unlock (&items->lock);
+  return procedure;
+}
+
+/* KioskProcedureList: positions in one catalogue's procedures, as a GListModel. */
+struct _KioskProcedureList
+{
+  GObject  parent_instance;
+
+  Items   *items;       /* nullable when empty */
+  GArray  *positions;   /* of guint */
+};
+
+static void kiosk_procedure_list_model_init (GListModelInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (KioskProcedureList, kiosk_procedure_list, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, kiosk_procedure_list_model_init))
+
+static void
+kiosk_procedure_list_finalize (GObject *object)
+{
+  KioskProcedureList *self = KIOSK_PROCEDURE_LIST (object);
+
+  g_clear_pointer (&self->items, items_unref);
+  g_clear_pointer (&self->positions, g_array_unref);
+  G_OBJECT_CLASS (kiosk_procedure_list_parent_class)->finalize (object);
+}
+
+static void
+kiosk_procedure_list_class_init (KioskProcedureListClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = kiosk_procedure_list_finalize;
+}
+
+static void
+kiosk_procedure_list_init (KioskProcedureList *self)
+{
+  self->positions = g_array_new (FALSE, FALSE, sizeof (guint));
+}
+
+static GType
+kiosk_procedure_list_get_item_type (GListModel *model)
+{
+  return KIOSK_TYPE_PROCEDURE;
+}
+
+static guint
+kiosk_procedure_list_get_n_items (GListModel *model)
+{
+  return KIOSK_PROCEDURE_LIST (model)->positions->len;
+}
+
+static gpointer
+kiosk_procedure_list_get_item (GListModel *model,
+                               guint       position)
+{
+  KioskProcedureList *self = KIOSK_PROCEDURE_LIST (model);
+
+  if (position >= self->positions->len)
+    return NULL;
+  return g_object_ref (items_get (self->items, g_array_index (self->positions, guint, position)));
+}
+
+static void
+kiosk_procedure_list_model_init (GListModelInterface *iface)
+{
+  iface->get_item_type = kiosk_procedure_list_get_item_type;
+  iface->get_n_items = kiosk_procedure_list_get_n_items;
+  iface->get_item = kiosk_procedure_list_get_item;
+}
+
+/**
+ * kiosk_procedure_list_new:
+ *
+ * Returns: (transfer full): an empty list, for kiosk_procedure_list_take()
+ */
+KioskProcedureList *
+kiosk_procedure_list_new (void)
+{
+  return g_object_new (KIOSK_TYPE_PROCEDURE_LIST, NULL);
+}
+
+/* Takes @positions (transfer full) in @items. */
+static KioskProcedureList *
+procedure_list_new_for (Items  *items,
+                        GArray *positions)
+{
+  KioskProcedureList *self = kiosk_procedure_list_new ();
+
+  self->items = items_ref (items);
+  g_array_unref (self->positions);
+  self->positions = positions;
+  return self;
+}
+
+/**
+ * kiosk_procedure_list_take:
+ * @other: a list whose contents move into @self (left empty, silently)
+ *
+ * Replaces the contents of @self, with one items-changed: what the catalogue page does with each
+ * search's results.
+ */
+void
+kiosk_procedure_list_take (KioskProcedureList *self,
+                           KioskProcedureList *other)
+{
+  guint removed;
+
+  g_return_if_fail (KIOSK_IS_PROCEDURE_LIST (self));
+  g_return_if_fail (KIOSK_IS_PROCEDURE_LIST (other));
+
+  removed = self->positions->len;
+  g_clear_pointer (&self->items, items_unref);
+  g_array_unref (self->positions);
+  self->items = g_steal_pointer (&other->items);
+  self->positions = g_steal_pointer (&other->positions);
+  other->positions = g_array_new (FALSE, FALSE, sizeof (guint));
+  if (removed > 0 || self->positions->len > 0)
+    g_list_model_items_changed (G_LIST_MODEL (self), 0, removed, self->positions->len);
+}
+
 struct _KioskCatalogue
 {
   GObject     parent_instance;
 
   char       *version;
-  GListStore *procedures;
-  GHashTable *by_slug;      /* slug → KioskProcedure (borrowed from procedures) */
+  Items      *items;
+  KioskProcedureList *all;  /* every procedure, in order */
+  GHashTable *by_slug;      /* slug → position + 1; NULL when items come from an index */
   GPtrArray  *themes;       /* of KioskTheme */
   GPtrArray  *profiles;     /* of KioskTheme: same shape */
   GPtrArray  *rejections;   /* of char *: why each unusable procedure was left out */
@@ -44,7 +256,8 @@ kiosk_catalogue_finalize (GObject *object)
   KioskCatalogue *self = KIOSK_CATALOGUE (object);
 
   g_free (self->version);
-  g_clear_object (&self->procedures);
+  g_clear_object (&self->all);
+  g_clear_pointer (&self->items, items_unref);
   g_clear_pointer (&self->by_slug, g_hash_table_unref);
   g_clear_pointer (&self->themes, g_ptr_array_unref);
   g_clear_pointer (&self->profiles, g_ptr_array_unref);
@@ -71,7 +284,8 @@ kiosk_catalogue_class_init (KioskCatalogueClass *klass)
 static void
 kiosk_catalogue_init (KioskCatalogue *self)
 {
-  self->procedures = g_list_store_new (KIOSK_TYPE_PROCEDURE);
+  self->items = items_new (0);
+  self->all = kiosk_procedure_list_new ();
   self->by_slug = g_hash_table_new (g_str_hash, g_str_equal);
   self->themes = g_ptr_array_new_with_free_func (free_theme);
   self->profiles = g_ptr_array_new_with_free_func (free_theme);
@@ -82,6 +296,18 @@ KioskCatalogue *
 kiosk_catalogue_new (void)
 {
   return g_object_new (KIOSK_TYPE_CATALOGUE, NULL);
+}
+
+/* Every procedure, in order: a new list for @items. */
+static KioskProcedureList *
+list_all (Items *items)
+{
+  GArray *positions = g_array_sized_new (FALSE, FALSE, sizeof (guint), items->procedures->len);
+
+  g_array_set_size (positions, items->procedures->len);
+  for (guint i = 0; i < positions->len; i++)
+    g_array_index (positions, guint, i) = i;
+  return procedure_list_new_for (items, positions);
 }
 
 static void
@@ -177,16 +403,19 @@ kiosk_catalogue_new_from_bytes (GBytes  *json,
                                                               kiosk_procedure_get_slug (procedure)));
           continue;
         }
-      g_list_store_append (self->procedures, procedure);
-      g_hash_table_insert (self->by_slug, (gpointer) kiosk_procedure_get_slug (procedure), procedure);
+      g_hash_table_insert (self->by_slug, (gpointer) kiosk_procedure_get_slug (procedure),
+                           GUINT_TO_POINTER (self->items->procedures->len + 1));
+      g_ptr_array_add (self->items->procedures, g_steal_pointer (&procedure));
     }
 
-  if (g_list_model_get_n_items (G_LIST_MODEL (self->procedures)) == 0)
+  if (self->items->procedures->len == 0)
     {
       g_set_error_literal (error, KIOSK_CATALOGUE_ERROR, KIOSK_CATALOGUE_ERROR_INVALID,
                            "The catalogue has no usable procedure");
       return NULL;
     }
+  g_object_unref (self->all);
+  self->all = list_all (self->items);
   return g_steal_pointer (&self);
 }
 
@@ -202,20 +431,13 @@ kiosk_catalogue_get_rejections (KioskCatalogue *self)
   return self->rejections;
 }
 
-static char *
-load_schema_cb (const char *slug,
-                gpointer    user_data)
-{
-  return kiosk_catalogue_index_get_schema (user_data, slug, NULL);
-}
-
 /**
  * kiosk_catalogue_new_from_index:
  * @index: an index built by kiosk_catalogue_index_import()
  *
  * A catalogue of procedures known by their summaries: nothing is parsed until a procedure is
- * opened (kiosk_procedure_new_summary()), so 10,000 procedures are ready in milliseconds. Searches
- * go through @index.
+ * opened (kiosk_procedure_new_summary()), and none is made before it is listed, looked up or
+ * searched, so 10,000 procedures are ready in a millisecond. Searches go through @index.
  *
  * Returns: (transfer full): the catalogue, or %NULL with an error when the index is empty
  */
@@ -224,7 +446,6 @@ kiosk_catalogue_new_from_index (KioskCatalogueIndex  *index,
                                 GError              **error)
 {
   g_autoptr(KioskCatalogue) self = NULL;
-  g_autoptr(GPtrArray) procedures = NULL;
   guint n = kiosk_catalogue_index_get_n (index);
 
   if (n == 0)
@@ -244,31 +465,12 @@ kiosk_catalogue_new_from_index (KioskCatalogueIndex  *index,
         parse_named_list (json_node_get_array (node), k == 0 ? self->themes : self->profiles);
     }
 
-  procedures = g_ptr_array_new_full (n, g_object_unref);
-  for (guint i = 0; i < n; i++)
-    {
-      const KioskIndexEntry *entry = kiosk_catalogue_index_get (index, i);
-      g_auto(GStrv) profiles = g_strsplit (entry->profiles, ",", -1);
-      g_auto(GStrv) keywords = g_strsplit (entry->keywords, "\n", -1);
-      g_autoptr(GStrvBuilder) profile_list = g_strv_builder_new ();
-      g_auto(GStrv) profile_slugs = NULL;
-      KioskProcedure *procedure;
-
-      for (guint p = 0; profiles[p] != NULL; p++)
-        if (*profiles[p] != '\0')
-          g_strv_builder_add (profile_list, profiles[p]);
-      profile_slugs = g_strv_builder_end (profile_list);
-      if (keywords[0] != NULL && keywords[0][0] == '\0' && keywords[1] == NULL)
-        g_clear_pointer (&keywords, g_strfreev);
-      procedure = kiosk_procedure_new_summary (entry->slug, entry->title, entry->description,
-                                               entry->category, entry->theme,
-                                               (const char * const *) profile_slugs,
-                                               (const char * const *) keywords,
-                                               load_schema_cb, g_object_ref (index), g_object_unref);
-      g_ptr_array_add (procedures, procedure);
-      g_hash_table_insert (self->by_slug, (gpointer) kiosk_procedure_get_slug (procedure), procedure);
-    }
-  g_list_store_splice (self->procedures, 0, 0, procedures->pdata, procedures->len);
+  /* Nothing is made yet: items_get() makes each procedure when it is first asked for. */
+  g_ptr_array_set_size (self->items->procedures, n);
+  self->items->source = g_object_ref (index);
+  g_clear_pointer (&self->by_slug, g_hash_table_unref);
+  g_object_unref (self->all);
+  self->all = list_all (self->items);
   self->index = g_object_ref (index);
   return g_steal_pointer (&self);
 }
@@ -287,8 +489,7 @@ kiosk_catalogue_replace (KioskCatalogue *self,
   g_return_val_if_fail (KIOSK_IS_CATALOGUE (other), FALSE);
 
   if (self->version != NULL && g_strcmp0 (self->version, other->version) == 0
-      && g_list_model_get_n_items (G_LIST_MODEL (self->procedures))
-         == g_list_model_get_n_items (G_LIST_MODEL (other->procedures)))
+      && self->items->procedures->len == other->items->procedures->len)
     return FALSE;
 
   g_free (self->version);
@@ -300,17 +501,20 @@ kiosk_catalogue_replace (KioskCatalogue *self,
   g_ptr_array_extend_and_steal (self->profiles, g_steal_pointer (&other->profiles));
   other->profiles = g_ptr_array_new_with_free_func (free_theme);
 
-  g_hash_table_remove_all (self->by_slug);
-  g_list_store_remove_all (self->procedures);
-  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (other->procedures)); i++)
-    {
-      g_autoptr(KioskProcedure) procedure = g_list_model_get_item (G_LIST_MODEL (other->procedures), i);
+  /* Lists made before keep the old procedures; the list of them all changes in place. */
+  g_clear_pointer (&self->items, items_unref);
+  self->items = g_steal_pointer (&other->items);
+  other->items = items_new (0);
+  g_clear_pointer (&self->by_slug, g_hash_table_unref);
+  self->by_slug = g_steal_pointer (&other->by_slug);
+  other->by_slug = g_hash_table_new (g_str_hash, g_str_equal);
+  {
+    g_autoptr(KioskProcedureList) all = list_all (self->items);
 
-      g_list_store_append (self->procedures, procedure);
-      g_hash_table_insert (self->by_slug, (gpointer) kiosk_procedure_get_slug (procedure), procedure);
-    }
-  g_hash_table_remove_all (other->by_slug);
-  g_list_store_remove_all (other->procedures);
+    kiosk_procedure_list_take (self->all, all);
+  }
+  g_object_unref (other->all);
+  other->all = kiosk_procedure_list_new ();
 
   g_signal_emit (self, signals[CHANGED], 0);
   return TRUE;
@@ -320,14 +524,14 @@ GListModel *
 kiosk_catalogue_get_procedures (KioskCatalogue *self)
 {
   g_return_val_if_fail (KIOSK_IS_CATALOGUE (self), NULL);
-  return G_LIST_MODEL (self->procedures);
+  return G_LIST_MODEL (self->all);
 }
 
 guint
 kiosk_catalogue_get_n_procedures (KioskCatalogue *self)
 {
   g_return_val_if_fail (KIOSK_IS_CATALOGUE (self), 0);
-  return g_list_model_get_n_items (G_LIST_MODEL (self->procedures));
+  return self->items->procedures->len;
 }
 
 const char *
@@ -361,6 +565,18 @@ kiosk_catalogue_get_profiles (KioskCatalogue *self)
   return self->profiles;
 }
 
+/* The position of the procedure @slug in the catalogue, or -1. */
+static gint
+position_of (KioskCatalogue *self,
+             const char     *slug)
+{
+  if (self->by_slug != NULL)
+    return GPOINTER_TO_INT (g_hash_table_lookup (self->by_slug, slug)) - 1;
+  if (self->items->source != NULL)
+    return kiosk_catalogue_index_find (self->items->source, slug);
+  return -1;
+}
+
 /**
  * kiosk_catalogue_lookup:
  *
@@ -370,8 +586,11 @@ KioskProcedure *
 kiosk_catalogue_lookup (KioskCatalogue *self,
                         const char     *slug)
 {
+  gint position;
+
   g_return_val_if_fail (KIOSK_IS_CATALOGUE (self), NULL);
-  return slug ? g_hash_table_lookup (self->by_slug, slug) : NULL;
+  position = slug ? position_of (self, slug) : -1;
+  return position >= 0 ? items_get (self->items, position) : NULL;
 }
 
 typedef struct
@@ -421,85 +640,80 @@ kiosk_catalogue_get_index (KioskCatalogue *self)
 {
   g_return_val_if_fail (KIOSK_IS_CATALOGUE (self), NULL);
   if (self->index != NULL
-      && kiosk_catalogue_index_get_n (self->index) != g_list_model_get_n_items (G_LIST_MODEL (self->procedures)))
+      && kiosk_catalogue_index_get_n (self->index) != self->items->procedures->len)
     return NULL;
   return self->index;
 }
 
-static GListStore *
+/* Positions in the catalogue of what the index finds; NULL when the index fails. */
+static GArray *
 search_index (KioskCatalogue *self,
               const char     *query,
               const char     *theme,
               const char     *profile)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GArray) positions = kiosk_catalogue_index_search (self->index, query, theme, profile,
-                                                              kiosk_catalogue_index_get_n (self->index),
-                                                              &error);
-  GListStore *result;
+  GArray *positions = kiosk_catalogue_index_search (self->index, query, theme, profile,
+                                                    kiosk_catalogue_index_get_n (self->index), &error);
+  guint kept = 0;
 
   if (positions == NULL)
     {
       g_warning ("Searching with the index failed: %s", error->message);
       return NULL;
     }
-  result = g_list_store_new (KIOSK_TYPE_PROCEDURE);
-  {
-    g_autoptr(GPtrArray) found = g_ptr_array_sized_new (positions->len);
+  /* A catalogue made from this index has its positions; another (parsed from the same document)
+   * is matched by slug. */
+  if (self->items->source == self->index)
+    return positions;
+  for (guint i = 0; i < positions->len; i++)
+    {
+      const KioskIndexEntry *entry = kiosk_catalogue_index_get (self->index, g_array_index (positions, guint, i));
+      gint position = position_of (self, entry->slug);
 
-    for (guint i = 0; i < positions->len; i++)
-      {
-        const KioskIndexEntry *entry = kiosk_catalogue_index_get (self->index, g_array_index (positions, guint, i));
-        KioskProcedure *procedure = g_hash_table_lookup (self->by_slug, entry->slug);
-
-        if (procedure != NULL)
-          g_ptr_array_add (found, procedure);
-      }
-    /* One splice, one items-changed: appending 10,000 one by one costs milliseconds. */
-    g_list_store_splice (result, 0, 0, found->pdata, found->len);
-  }
-  return result;
+      if (position >= 0)
+        g_array_index (positions, guint, kept++) = position;
+    }
+  g_array_set_size (positions, kept);
+  return positions;
 }
 
 /**
- * kiosk_catalogue_search:
+ * kiosk_catalogue_find:
  * @query: (nullable): what the citizen typed; accents and case do not matter
  * @theme: (nullable): a theme slug to keep, or %NULL for all
  * @profile: (nullable): a profile slug to keep, or %NULL for all
  *
+ * What the catalogue page runs at each key press. Up to a few thousand procedures, each one is
+ * matched with the citizen-friendly rules of kiosk_procedure_match(); beyond, the index answers.
+ *
  * Returns: (transfer full): the matching procedures, best first
  */
-GListStore *
-kiosk_catalogue_search (KioskCatalogue *self,
-                        const char     *query,
-                        const char     *theme,
-                        const char     *profile)
+KioskProcedureList *
+kiosk_catalogue_find (KioskCatalogue *self,
+                      const char     *query,
+                      const char     *theme,
+                      const char     *profile)
 {
-  g_autofree char *folded = kiosk_fold_text (query);
-  g_autoptr(GArray) hits = g_array_new (FALSE, FALSE, sizeof (Hit));
-  GListStore *result = g_list_store_new (KIOSK_TYPE_PROCEDURE);
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->procedures));
+  g_autofree char *folded = NULL;
+  g_autoptr(GArray) hits = NULL;
+  GArray *positions;
+  guint n;
 
-  /* Up to a few thousand procedures, every summary is in memory and matching them all takes
-   * under a few milliseconds, with the citizen-friendly rules of kiosk_procedure_match(); the
-   * index is for the catalogues beyond. */
-  if (self->index != NULL && kiosk_catalogue_index_get_n (self->index) == n && n > IN_MEMORY_SEARCH_MAX)
-    {
-      GListStore *found = search_index (self, query, theme, profile);
+  g_return_val_if_fail (KIOSK_IS_CATALOGUE (self), NULL);
 
-      if (found != NULL)
-        {
-          g_object_unref (result);
-          return found;
-        }
-    }
-  g_strstrip (folded);
+  n = self->items->procedures->len;
+  if (self->index != NULL && kiosk_catalogue_index_get_n (self->index) == n && n > IN_MEMORY_SEARCH_MAX
+      && (positions = search_index (self, query, theme, profile)) != NULL)
+    return procedure_list_new_for (self->items, positions);
+
+  folded = g_strstrip (kiosk_fold_text (query));
+  hits = g_array_new (FALSE, FALSE, sizeof (Hit));
   for (guint i = 0; i < n; i++)
     {
-      KioskProcedure *procedure = g_list_model_get_item (G_LIST_MODEL (self->procedures), i);
+      KioskProcedure *procedure = items_get (self->items, i);
       Hit hit = { procedure, 1, i };
 
-      g_object_unref (procedure);   /* still owned by the store */
       if (theme != NULL && g_strcmp0 (kiosk_procedure_get_category_slug (procedure), theme) != 0)
         continue;
       if (!kiosk_procedure_has_profile (procedure, profile))
@@ -510,12 +724,35 @@ kiosk_catalogue_search (KioskCatalogue *self,
     }
 
   g_array_sort (hits, compare_hits);
-  {
-    g_autoptr(GPtrArray) found = g_ptr_array_sized_new (hits->len);
+  positions = g_array_sized_new (FALSE, FALSE, sizeof (guint), hits->len);
+  for (guint i = 0; i < hits->len; i++)
+    g_array_append_val (positions, g_array_index (hits, Hit, i).position);
+  return procedure_list_new_for (self->items, positions);
+}
 
-    for (guint i = 0; i < hits->len; i++)
-      g_ptr_array_add (found, g_array_index (hits, Hit, i).procedure);
-    g_list_store_splice (result, 0, 0, found->pdata, found->len);
-  }
+/**
+ * kiosk_catalogue_search:
+ * @query: (nullable): what the citizen typed; accents and case do not matter
+ * @theme: (nullable): a theme slug to keep, or %NULL for all
+ * @profile: (nullable): a profile slug to keep, or %NULL for all
+ *
+ * kiosk_catalogue_find(), each procedure made and stored: for callers that keep a #GListStore.
+ *
+ * Returns: (transfer full): the matching procedures, best first
+ */
+GListStore *
+kiosk_catalogue_search (KioskCatalogue *self,
+                        const char     *query,
+                        const char     *theme,
+                        const char     *profile)
+{
+  g_autoptr(KioskProcedureList) found = kiosk_catalogue_find (self, query, theme, profile);
+  GListStore *result = g_list_store_new (KIOSK_TYPE_PROCEDURE);
+  g_autoptr(GPtrArray) procedures = g_ptr_array_new_full (found->positions->len, g_object_unref);
+
+  for (guint i = 0; i < found->positions->len; i++)
+    g_ptr_array_add (procedures, g_list_model_get_item (G_LIST_MODEL (found), i));
+  /* One splice, one items-changed: appending 10,000 one by one costs milliseconds. */
+  g_list_store_splice (result, 0, 0, procedures->pdata, procedures->len);
   return result;
 }

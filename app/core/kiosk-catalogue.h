@@ -15,6 +15,14 @@ typedef struct
   char *title;
 } KioskTheme;
 
+/* The procedures a search found (or the whole catalogue), as a GListModel of KioskProcedure. */
+#define KIOSK_TYPE_PROCEDURE_LIST (kiosk_procedure_list_get_type ())
+G_DECLARE_FINAL_TYPE (KioskProcedureList, kiosk_procedure_list, KIOSK, PROCEDURE_LIST, GObject)
+
+KioskProcedureList *kiosk_procedure_list_new  (void);
+void                kiosk_procedure_list_take (KioskProcedureList *self,
+                                               KioskProcedureList *other);
+
 #define KIOSK_TYPE_CATALOGUE (kiosk_catalogue_get_type ())
 G_DECLARE_FINAL_TYPE (KioskCatalogue, kiosk_catalogue, KIOSK, CATALOGUE, GObject)
 
@@ -36,6 +44,10 @@ KioskProcedure *kiosk_catalogue_lookup           (KioskCatalogue  *self,
 void            kiosk_catalogue_set_index        (KioskCatalogue      *self,
                                                   KioskCatalogueIndex *index);
 KioskCatalogueIndex *kiosk_catalogue_get_index  (KioskCatalogue      *self);
+KioskProcedureList *kiosk_catalogue_find       (KioskCatalogue  *self,
+                                                  const char      *query,
+                                                  const char      *theme,
+                                                  const char      *profile);
 GListStore     *kiosk_catalogue_search           (KioskCatalogue  *self,
                                                   const char      *query,
                                                   const char      *theme,

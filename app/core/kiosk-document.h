@@ -32,6 +32,19 @@ GBytes     *kiosk_encode_pdf_pages   (GPtrArray   *pages,
                                       GError     **error);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KioskSheet, kiosk_sheet_free)
 
+/* Where a scanned page's time went, in milliseconds (bench-scan prints them). */
+typedef struct
+{
+  double start_ms;        /* helper started → its first row: sandbox, process, SANE open, start */
+  double helper_sane_ms;  /* in the helper, inside sane_start() and sane_read() (its own clock) */
+  double transfer_ms;     /* first row → END: the page read from the helper's pipe */
+  double read_wait_ms;    /* of transfer_ms: waiting for the helper's bytes */
+  double encode_wait_ms;  /* of transfer_ms: waiting for the encoder to free a row */
+  double preview_ms;      /* of transfer_ms: the live preview's rows and copies */
+  double encode_ms;       /* the encoding thread's own work: JPEG and reduced copy */
+  double drain_ms;        /* END → JPEG finished: the rows still queued, then the JPEG's end */
+} KioskScanTimings;
+
 /* A page encoded as it was scanned: its JPEG and a reduced copy for the checks and the card's
  * crop; the page itself was never held whole. */
 typedef struct
@@ -43,6 +56,7 @@ typedef struct
   KioskImage *reduced;   /* reduced: a third of the width and height, averaged (dpi / 3) */
   KioskImage *thumbnail; /* nullable: at most 360 pixels a side, the last preview shown */
   gboolean    jpeg_locked; /* kiosk_memory_lock() kept the JPEG out of swap */
+  KioskScanTimings timings;
 } KioskScan;
 
 KioskScan  *kiosk_scan_new_from_image (const KioskImage *image,

@@ -7,6 +7,7 @@
  * under load). A helper that misbehaves is killed: on cancel, on a watchdog that fires when no
  * data came for a while, and as soon as its answer has been read. A partial page is zeroed and
  * discarded. */
+#define _GNU_SOURCE   /* F_SETPIPE_SZ */
 #include "kiosk-scanner.h"
 #include "kiosk-dispatch.h"
 
@@ -16,6 +17,7 @@
 
 #include <gio/gunixinputstream.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <sane/sane.h>
 #include <signal.h>
@@ -228,20 +230,36 @@ reduced_take_row (Reduced      *reduced,
                   guint         row_width,
                   guint         y)
 {
+  guint32 *sums = reduced->sums;
+
   if (y / REDUCED_FACTOR >= reduced->height)
     return;
-  for (guint x = 0; x < reduced->width; x++)
-    for (guint c = 0; c < 3; c++)
-      for (guint dx = 0; dx < REDUCED_FACTOR; dx++)
-        reduced->sums[x * 3 + c] += row[(gsize) MIN (REDUCED_FACTOR * x + dx, row_width - 1) * 3 + c];
+  /* reduced->width is row_width / 3, rounded down: the three pixels of each square are in the
+   * row (no bound to check per pixel, and the compiler vectorises the loop), but for a page
+   * narrower than 3 pixels, whose last pixel repeats. */
+  if (row_width < REDUCED_FACTOR * reduced->width)
+    {
+      for (guint c = 0; c < 3; c++)
+        for (guint dx = 0; dx < REDUCED_FACTOR; dx++)
+          sums[c] += row[(gsize) MIN (dx, row_width - 1) * 3 + c];
+    }
+  else
+    for (guint x = 0; x < reduced->width; x++)
+      {
+        const guint8 *p = row + (gsize) x * 9;
+
+        sums[x * 3] += p[0] + p[3] + p[6];
+        sums[x * 3 + 1] += p[1] + p[4] + p[7];
+        sums[x * 3 + 2] += p[2] + p[5] + p[8];
+      }
   if (y % REDUCED_FACTOR == REDUCED_FACTOR - 1)
     {
       guint8 *out = reduced->rgb + (gsize) (y / REDUCED_FACTOR) * reduced->width * 3;
 
       for (gsize i = 0; i < (gsize) reduced->width * 3; i++)
         {
-          out[i] = reduced->sums[i] / (REDUCED_FACTOR * REDUCED_FACTOR);
-          reduced->sums[i] = 0;
+          out[i] = sums[i] / (REDUCED_FACTOR * REDUCED_FACTOR);
+          sums[i] = 0;
         }
     }
 }
@@ -270,6 +288,7 @@ typedef struct
   GAsyncQueue     *free_rows;
   GAsyncQueue     *full_rows;   /* the encoder itself as a row: the end */
   GThread         *thread;
+  gint64           busy_us;     /* the thread's time encoding, read once it is joined */
 } Encoder;
 
 static gpointer
@@ -282,10 +301,14 @@ encoder_thread (gpointer data)
     {
       guint8 *row = g_async_queue_pop (encoder->full_rows);
 
+      gint64 start;
+
       if (row == (guint8 *) encoder)
         break;
+      start = g_get_monotonic_time ();
       kiosk_jpeg_writer_write_row (encoder->writer, row);
       reduced_take_row (&encoder->reduced, row, encoder->width, y++);
+      encoder->busy_us += g_get_monotonic_time () - start;
       g_async_queue_push (encoder->free_rows, row);
     }
   return NULL;
@@ -313,15 +336,19 @@ encoder_start (Encoder *encoder,
   return TRUE;
 }
 
-/* Hands a row over; waits only when ENCODER_ROWS are already waiting. */
-static void
-encoder_take_row (Encoder      *encoder,
-                  const guint8 *row)
+/* A free row buffer to read the next row into; waits only when ENCODER_ROWS are already queued. */
+static guint8 *
+encoder_get_row (Encoder *encoder)
 {
-  guint8 *buffer = g_async_queue_pop (encoder->free_rows);
+  return g_async_queue_pop (encoder->free_rows);
+}
 
-  memcpy (buffer, row, encoder->row_bytes);
-  g_async_queue_push (encoder->full_rows, buffer);
+/* Hands a row from encoder_get_row() over, filled. */
+static void
+encoder_put_row (Encoder *encoder,
+                 guint8  *row)
+{
+  g_async_queue_push (encoder->full_rows, row);
 }
 
 /* Waits for the rows handed over to be encoded; the writer and the reduced copy stay. */
@@ -365,12 +392,14 @@ preview_clear (Preview *preview)
 }
 
 /* Reads from the helper's pipe, in slices of 100 ms so that a cancel or the watchdog is seen
- * promptly. Returns the bytes read (0 at end of output), or -1 with @error set. */
+ * promptly. Returns the bytes read (0 at end of output), or -1 with @error set; the time spent
+ * waiting for the helper is added to @wait_us. */
 static gssize
 read_some (KioskScanner  *self,
            int            fd,
            guint8        *buffer,
            gsize          size,
+           gint64        *wait_us,
            GError       **error)
 {
   gint64 deadline;
@@ -382,6 +411,7 @@ read_some (KioskScanner  *self,
   for (;;)
     {
       struct pollfd pfd = { fd, POLLIN, 0 };
+      gint64 before;
       int ready;
 
       if (g_atomic_int_get (&self->cancelled))
@@ -389,13 +419,15 @@ read_some (KioskScanner  *self,
           g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Scan cancelled");
           return -1;
         }
-      if (g_get_monotonic_time () > deadline)
+      before = g_get_monotonic_time ();
+      if (before > deadline)
         {
           g_set_error_literal (error, KIOSK_SCANNER_ERROR, KIOSK_SCANNER_ERROR_IO,
                                "Scanner: no data from the device for too long");
           return -1;
         }
       ready = poll (&pfd, 1, 100);
+      *wait_us += g_get_monotonic_time () - before;
       if (ready > 0)
         {
           gssize n = read (fd, buffer, size);
@@ -412,30 +444,105 @@ read_some (KioskScanner  *self,
     }
 }
 
-/* Reads one header line (DEVICE, FRAME or ERROR), byte by byte: headers are short. */
+/* The helper's output, read in large slices: header lines are parsed from memory (they were
+ * read a byte at a time, two system calls a byte), and a page's bytes go straight where they are
+ * needed once nothing is buffered. */
+typedef struct
+{
+  KioskScanner *scanner;
+  int           fd;
+  gsize         start;
+  gsize         end;
+  gint64        wait_us;    /* in poll(), waiting for the helper */
+  guint8        buffer[64 * 1024];
+} Reader;
+
+static Reader *
+reader_new (KioskScanner *self,
+            GSubprocess  *process)
+{
+  Reader *reader = g_new0 (Reader, 1);
+
+  reader->scanner = self;
+  reader->fd = g_unix_input_stream_get_fd (G_UNIX_INPUT_STREAM (g_subprocess_get_stdout_pipe (process)));
+  /* A larger pipe: the helper writes a few hundred rows ahead instead of twenty, and each side
+   * wakes the other less often (the kernel may keep its default: nothing changes then). */
+  fcntl (reader->fd, F_SETPIPE_SZ, 1024 * 1024);
+  return reader;
+}
+
+static void
+reader_free (Reader *reader)
+{
+  /* Page bytes may be in the buffer. */
+  explicit_bzero (reader->buffer, sizeof reader->buffer);
+  g_free (reader);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Reader, reader_free)
+
+/* Like read_some(): at most @size bytes into @out; 0 at the end of the output. */
+static gssize
+reader_read (Reader  *reader,
+             guint8  *out,
+             gsize    size,
+             GError **error)
+{
+  gsize n;
+
+  if (reader->start == reader->end)
+    {
+      gssize got;
+
+      /* Large reads skip the buffer: a row is read where the encoder takes it. */
+      if (size >= sizeof reader->buffer / 4)
+        return read_some (reader->scanner, reader->fd, out, size, &reader->wait_us, error);
+      got = read_some (reader->scanner, reader->fd, reader->buffer, sizeof reader->buffer, &reader->wait_us, error);
+      if (got <= 0)
+        return got;
+      reader->start = 0;
+      reader->end = got;
+    }
+  n = MIN (size, reader->end - reader->start);
+  memcpy (out, reader->buffer + reader->start, n);
+  reader->start += n;
+  return n;
+}
+
+/* Reads one header line (DEVICE, FRAME, DATA, END or ERROR), without its newline. */
 static char *
-read_header (KioskScanner  *self,
-             int            fd,
-             GError       **error)
+read_header (Reader  *reader,
+             GError **error)
 {
   GString *line = g_string_new (NULL);
 
-  while (line->len < 1024)
+  for (;;)
     {
-      guint8 c;
-      gssize n = read_some (self, fd, &c, 1, error);
+      const guint8 *from = reader->buffer + reader->start;
+      const guint8 *newline = memchr (from, '\n', reader->end - reader->start);
+      gsize take = newline ? (gsize) (newline - from) : reader->end - reader->start;
+      gssize got;
 
-      if (n < 0)
+      if (line->len + take >= 1024)
+        break;
+      g_string_append_len (line, (const char *) from, take);
+      reader->start += take;
+      if (newline != NULL)
+        {
+          reader->start++;
+          return g_string_free (line, FALSE);
+        }
+      got = read_some (reader->scanner, reader->fd, reader->buffer, sizeof reader->buffer, &reader->wait_us, error);
+      if (got < 0)
         return g_string_free (line, TRUE), NULL;
-      if (n == 0)
+      if (got == 0)
         {
           g_set_error_literal (error, KIOSK_SCANNER_ERROR, KIOSK_SCANNER_ERROR_IO,
                                "Scanner: the helper stopped without an answer");
           return g_string_free (line, TRUE), NULL;
         }
-      if (c == '\n')
-        return g_string_free (line, FALSE);
-      g_string_append_c (line, c);
+      reader->start = 0;
+      reader->end = got;
     }
   g_set_error_literal (error, KIOSK_SCANNER_ERROR, KIOSK_SCANNER_ERROR_IO,
                        "Scanner: the helper's answer is malformed");
@@ -505,15 +612,34 @@ spawn_helper (KioskScanner  *self,
 /* A hand-scanner's page, whose height is learnt at the end, may not grow beyond this. */
 #define HAND_SCANNER_MAX_BYTES ((gsize) 256 * 1024 * 1024)
 
+static double
+elapsed_ms (gint64 since)
+{
+  return (g_get_monotonic_time () - since) / 1000.0;
+}
+
+/* "END" or "END <µs the helper spent in SANE>". */
+static gboolean
+is_end (const char *block,
+        double     *helper_sane_ms)
+{
+  if (g_str_equal (block, "END"))
+    return TRUE;
+  if (!g_str_has_prefix (block, "END "))
+    return FALSE;
+  *helper_sane_ms = g_ascii_strtoull (block + 4, NULL, 10) / 1000.0;
+  return TRUE;
+}
+
 static KioskImage *
 scan_page (KioskScanner  *self,
            Job           *job,
-           GSubprocess   *process,
+           Reader        *reader,
+           gint64         started,
            gboolean      *batch_end,
            KioskScan    **scan,
            GError       **error)
 {
-  int fd = g_unix_input_stream_get_fd (G_UNIX_INPUT_STREAM (g_subprocess_get_stdout_pipe (process)));
   g_autofree char *line = NULL;
   guint width = 0, height = 0;
   gsize expected, filled = 0, capacity;
@@ -521,13 +647,18 @@ scan_page (KioskScanner  *self,
   gint64 last_report = 0;
   guint8 *rgb;
   Preview preview = { 0 };
-  /* Encoded as it comes (options.jpeg_quality): only one row is held, then the JPEG and the
-   * reduced copy. A hand-scanner's page, whose height JPEG needs first, is held whole. */
+  /* Encoded as it comes (options.jpeg_quality): rows are read straight into the encoder's row
+   * buffers, then the JPEG and the reduced copy are all that is kept. A hand-scanner's page,
+   * whose height JPEG needs first, is held whole. */
   gboolean streaming;
   gsize row_bytes;
   Encoder encoder = { 0 };
+  guint8 *row = NULL;          /* streaming: the encoder's row being filled */
+  KioskScanTimings timings = { 0 };
+  gint64 first_row = 0, waited = 0, preview_us = 0;
+  gint64 wait_before = reader->wait_us;
 
-  line = read_header (self, fd, error);
+  line = read_header (reader, error);
   if (line == NULL || !check_error_line (line, error))
     return NULL;
   if (g_str_has_prefix (line, "DEVICE "))
@@ -537,7 +668,7 @@ scan_page (KioskScanner  *self,
       self->device_name = g_strdup (line + 7);
       g_mutex_unlock (&self->lock);
       g_free (line);
-      line = read_header (self, fd, error);
+      line = read_header (reader, error);
       if (line == NULL || !check_error_line (line, error))
         return NULL;
     }
@@ -559,7 +690,7 @@ scan_page (KioskScanner  *self,
   unknown_height = height == 0;
   streaming = scan != NULL && job->options.jpeg_quality > 0 && !unknown_height;
   row_bytes = (gsize) width * 3;
-  capacity = unknown_height ? (gsize) width * 3 * 256 : streaming ? row_bytes : (gsize) width * height * 3;
+  capacity = unknown_height ? (gsize) width * 3 * 256 : streaming ? 1 : (gsize) width * height * 3;
   expected = unknown_height ? MIN ((gsize) width * 3 * 100000, HAND_SCANNER_MAX_BYTES) : (gsize) width * height * 3;
   rgb = g_try_malloc (capacity);
   if (rgb == NULL)
@@ -576,13 +707,19 @@ scan_page (KioskScanner  *self,
     }
   for (;;)
     {
-      g_autofree char *block = read_header (self, fd, error);
+      g_autofree char *block = read_header (reader, error);
       gsize length;
       gint64 now;
 
       if (block == NULL || !check_error_line (block, error))
         goto discard;
-      if (g_str_equal (block, "END"))
+      if (first_row == 0)
+        {
+          first_row = g_get_monotonic_time ();
+          timings.start_ms = (first_row - started) / 1000.0;
+          wait_before = reader->wait_us;
+        }
+      if (is_end (block, &timings.helper_sane_ms))
         break;
       if (sscanf (block, "DATA %zu", &length) != 1 || length > expected - filled)
         {
@@ -608,11 +745,19 @@ scan_page (KioskScanner  *self,
         }
       while (length > 0)
         {
-          /* Streaming: into the row being filled; otherwise at its place in the page. */
           gsize at = streaming ? filled % row_bytes : filled;
           gsize want = streaming ? MIN (length, row_bytes - at) : length;
-          gssize n = read_some (self, fd, rgb + at, want, error);
+          gssize n;
 
+          if (streaming && row == NULL)
+            {
+              gint64 before = g_get_monotonic_time ();
+
+              row = encoder_get_row (&encoder);
+              waited += g_get_monotonic_time () - before;
+            }
+          /* Streaming: into the encoder's row being filled; otherwise at its place in the page. */
+          n = reader_read (reader, streaming ? row + at : rgb + at, want, error);
           if (n < 0)
             goto discard;
           if (n == 0)
@@ -624,11 +769,15 @@ scan_page (KioskScanner  *self,
           /* Each row completed: the preview (and, streaming, the JPEG and the reduced copy) take it. */
           for (gsize y = filled / row_bytes; y < (filled + n) / row_bytes; y++)
             {
-              const guint8 *row = streaming ? rgb : rgb + y * row_bytes;
+              gint64 before = g_get_monotonic_time ();
 
-              preview_take_row (&preview, row, y);
+              preview_take_row (&preview, streaming ? row : rgb + y * row_bytes, y);
+              preview_us += g_get_monotonic_time () - before;
               if (streaming)
-                encoder_take_row (&encoder, row);
+                {
+                  encoder_put_row (&encoder, row);
+                  row = NULL;
+                }
             }
           filled += n;
           length -= n;
@@ -639,8 +788,13 @@ scan_page (KioskScanner  *self,
           last_report = now;
           report_progress (job, (double) filled / expected,
                            preview.rgb != NULL ? preview_copy (&preview, job->options.dpi) : NULL);
+          preview_us += g_get_monotonic_time () - now;
         }
     }
+  timings.transfer_ms = elapsed_ms (first_row);
+  timings.read_wait_ms = (reader->wait_us - wait_before) / 1000.0;
+  timings.encode_wait_ms = waited / 1000.0;
+  timings.preview_ms = preview_us / 1000.0;
   if (unknown_height)
     {
       height = filled / ((gsize) width * 3);
@@ -664,6 +818,7 @@ scan_page (KioskScanner  *self,
     {
       KioskScan *result = g_new0 (KioskScan, 1);
       Reduced reduced;
+      gint64 drain_start = g_get_monotonic_time ();
 
       /* The preview shown last is the page's thumbnail: no second pass over the page. */
       if (preview.rgb != NULL)
@@ -680,9 +835,11 @@ scan_page (KioskScanner  *self,
       result->jpeg = kiosk_jpeg_writer_finish (g_steal_pointer (&encoder.writer));
       result->jpeg_locked = kiosk_memory_lock (g_bytes_get_data (result->jpeg, NULL), g_bytes_get_size (result->jpeg));
       result->reduced = kiosk_image_new (reduced.width, reduced.height, job->options.dpi / REDUCED_FACTOR, pixels);
+      timings.encode_ms = encoder.busy_us / 1000.0;
       encoder_clear (&encoder);
-      explicit_bzero (rgb, row_bytes);
       g_free (rgb);
+      timings.drain_ms = elapsed_ms (drain_start);
+      result->timings = timings;
       *scan = result;
       return NULL;
     }
@@ -696,6 +853,8 @@ scan_page (KioskScanner  *self,
       {
         *scan = kiosk_scan_new_from_image (image, job->options.jpeg_quality, error);
         kiosk_image_free (image);
+        if (*scan != NULL)
+          (*scan)->timings = timings;
         return NULL;
       }
     return image;
@@ -703,9 +862,11 @@ scan_page (KioskScanner  *self,
 
 discard:
   preview_clear (&preview);
+  /* A row being filled is one of the encoder's buffers, which encoder_clear() wipes. */
   encoder_clear (&encoder);
   /* A partial page is useless and may hold half a citizen's document: wipe it. */
-  explicit_bzero (rgb, streaming ? MIN (filled, row_bytes) : filled);
+  if (!streaming)
+    explicit_bzero (rgb, filled);
   g_free (rgb);
   return NULL;
 }
@@ -722,16 +883,14 @@ kiosk_scanner_device_free (KioskScannerDevice *device)
 }
 
 static GPtrArray *
-read_device_list (KioskScanner  *self,
-                  GSubprocess   *process,
-                  GError       **error)
+read_device_list (Reader   *reader,
+                  GError  **error)
 {
-  int fd = g_unix_input_stream_get_fd (G_UNIX_INPUT_STREAM (g_subprocess_get_stdout_pipe (process)));
   g_autoptr(GPtrArray) devices = g_ptr_array_new_with_free_func ((GDestroyNotify) kiosk_scanner_device_free);
 
   for (;;)
     {
-      g_autofree char *line = read_header (self, fd, error);
+      g_autofree char *line = read_header (reader, error);
       g_auto(GStrv) fields = NULL;
       KioskScannerDevice *device;
 
@@ -753,17 +912,15 @@ read_device_list (KioskScanner  *self,
 
 /* DEVICE, then SOURCE lines until END (or an ERROR: no scanner, cannot open it). */
 static GStrv
-read_source_list (KioskScanner  *self,
-                  GSubprocess   *process,
-                  GError       **error)
+read_source_list (Reader   *reader,
+                  GError  **error)
 {
-  int fd = g_unix_input_stream_get_fd (G_UNIX_INPUT_STREAM (g_subprocess_get_stdout_pipe (process)));
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
   guint count = 0;
 
   for (;;)
     {
-      g_autofree char *line = read_header (self, fd, error);
+      g_autofree char *line = read_header (reader, error);
 
       if (line == NULL || !check_error_line (line, error))
         return NULL;
@@ -807,26 +964,30 @@ run_job (KioskScanner *self,
   gpointer result = NULL;             /* what the job returns, freed by result_free */
   GDestroyNotify result_free = NULL;
   guint n_pages = 0;
+  gint64 started;
 
   g_atomic_int_set (&self->cancelled, g_task_return_error_if_cancelled (job->task));
   if (g_atomic_int_get (&self->cancelled))
     return;
 
+  started = g_get_monotonic_time ();
   process = spawn_helper (self, job, &error);
   if (process != NULL)
     {
+      g_autoptr(Reader) reader = reader_new (self, process);
+
       g_mutex_lock (&self->lock);
       self->process = g_object_ref (process);
       g_mutex_unlock (&self->lock);
 
       if (job->sources)
         {
-          result = read_source_list (self, process, &error);
+          result = read_source_list (reader, &error);
           result_free = (GDestroyNotify) g_strfreev;
         }
       else if (job->list)
         {
-          result = read_device_list (self, process, &error);
+          result = read_device_list (reader, &error);
           result_free = (GDestroyNotify) g_ptr_array_unref;
         }
       else if (job->batch)
@@ -836,7 +997,7 @@ run_job (KioskScanner *self,
 
           while (error == NULL && !batch_end)
             {
-              KioskImage *page = scan_page (self, job, process, &batch_end, NULL, &error);
+              KioskImage *page = scan_page (self, job, reader, started, &batch_end, NULL, &error);
 
               if (page != NULL)
                 {
@@ -856,7 +1017,7 @@ run_job (KioskScanner *self,
           KioskScan *scan = NULL;
 
           /* A page held raw, or encoded as it came (options.jpeg_quality). */
-          result = scan_page (self, job, process, &batch_end, &scan, &error);
+          result = scan_page (self, job, reader, started, &batch_end, &scan, &error);
           result_free = (GDestroyNotify) kiosk_image_free;
           if (scan != NULL)
             {

@@ -7,6 +7,11 @@
  * Output (key=value, plain numbers; '#' lines are comments), medians of BENCH_RUNS (default 5):
  *   page_ms          scan + JPEG (quality 85, encoded as the rows arrive) + live preview +
  *                    quality gate + PDF page, in the kiosk's core, as the documents page does
+ *                    (the helper in its sandbox)
+ *   page_start_ms, page_helper_sane_ms, page_transfer_ms, page_read_wait_ms,
+ *   page_encode_wait_ms, page_preview_ms, page_encode_ms, page_drain_ms, page_handover_ms,
+ *   page_quality_ms, page_pdf_ms   where page_ms went (KioskScanTimings in kiosk-document.h):
+ *                    a machine where the ratio differs shows why
  *   baseline_ms      scanimage (JPEG) + img2pdf, two processes, same device and settings
  *   peak_rss_kb      the larger of the kiosk's two processes (this one; the scan helper, measured
  *                    by GNU time on one more page, so that the fork does not count this
@@ -64,7 +69,17 @@ typedef struct
 {
   KioskScan  *scan;
   GBytes     *pdf;
+  double      quality_ms;
+  double      pdf_ms;
 } EncodeJob;
+
+/* Where each page's time went: one array of values (ms) per part, medians printed. */
+static const char * const part_names[] = {
+  "start_ms", "helper_sane_ms", "transfer_ms", "read_wait_ms", "encode_wait_ms", "preview_ms",
+  "encode_ms", "drain_ms", "handover_ms", "quality_ms", "pdf_ms",
+};
+#define N_PARTS G_N_ELEMENTS (part_names)
+static GArray *parts[N_PARTS];
 
 static void
 encode_in_thread (GTask        *task,
@@ -77,11 +92,16 @@ encode_in_thread (GTask        *task,
 
   /* As the documents page does: the quality gate on the reduced copy, the JPEG and the
    * thumbnail made while the page was read, placed in a PDF page. */
+  gint64 start = g_get_monotonic_time ();
+
   if (kiosk_image_check_quality (job->scan->reduced) != KIOSK_IMAGE_OK)
     g_error ("the test page did not pass the quality gate");
+  job->quality_ms = (g_get_monotonic_time () - start) / 1000.0;
   g_clear_pointer (&job->scan->reduced, kiosk_image_free);   /* checked: no longer needed */
+  start = g_get_monotonic_time ();
   g_ptr_array_add (pages, kiosk_sheet_new_from_scan (job->scan, g_steal_pointer (&job->scan->thumbnail)));
   job->pdf = kiosk_encode_pdf_pages (pages, NULL);
+  job->pdf_ms = (g_get_monotonic_time () - start) / 1000.0;
   g_task_return_boolean (task, job->pdf != NULL);
 }
 
@@ -120,11 +140,14 @@ run_kiosk (ScanRun *run)
 
   guint checksum = 0;
 
+  gint64 scanned;
+
   kiosk_scanner_scan_async (scanner, &options, progress_cb, &checksum, NULL, scan_done_cb, run);
   while (!run->done)
     g_main_context_iteration (NULL, TRUE);
   if (run->scan == NULL)
     g_error ("scan: %s", run->error->message);
+  scanned = g_get_monotonic_time ();
   job.scan = run->scan;
   {
     g_autoptr(GTask) task = g_task_new (NULL, NULL, encode_done_cb, &encoded);
@@ -137,6 +160,20 @@ run_kiosk (ScanRun *run)
   g_source_remove (tick);
   if (job.pdf == NULL)
     g_error ("the PDF was not made");
+  {
+    const KioskScanTimings *t = &run->scan->timings;
+    double total = (g_get_monotonic_time () - start) / 1000.0;
+    /* What is left: starting the job, the helper's exit, handing the page to the main loop and
+     * to the encoding worker. */
+    double handover = total - t->start_ms - t->transfer_ms - t->drain_ms - job.quality_ms - job.pdf_ms;
+    double values[N_PARTS] = { t->start_ms, t->helper_sane_ms, t->transfer_ms, t->read_wait_ms,
+                               t->encode_wait_ms, t->preview_ms, t->encode_ms, t->drain_ms,
+                               handover, job.quality_ms, job.pdf_ms };
+
+    (void) scanned;
+    for (guint i = 0; i < N_PARTS; i++)
+      g_array_append_val (parts[i], values[i]);
+  }
   g_bytes_unref (job.pdf);
   g_clear_pointer (&run->scan, kiosk_scan_free);
   return (g_get_monotonic_time () - start) / 1000.0;
@@ -208,6 +245,15 @@ print_number (const char *key,
   g_print ("%s=%s\n", key, g_ascii_formatd (buffer, sizeof buffer, "%.1f", value));
 }
 
+static void
+print_ratio (const char *key,
+             double      value)
+{
+  char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+
+  g_print ("%s=%s\n", key, g_ascii_formatd (buffer, sizeof buffer, "%.3f", value));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -227,10 +273,16 @@ main (int   argc,
   g_autofree char *helper_rss_path = g_build_filename (dir, "helper-rss", NULL);
   g_autofree char *wrapper = g_build_filename (dir, "helper-wrapper", NULL);
 
-  if (g_getenv ("SANE_CONFIG_DIR") == NULL)
-    g_setenv ("SANE_CONFIG_DIR", "tests/sane.d", TRUE);
-  /* The helper's own peak RSS: a child's ru_maxrss would include this process's size at the
-   * fork, so GNU time measures it from a small process instead. */
+  /* Absolute: the helper's sandbox gets this folder only then. */
+  {
+    g_autofree char *sane = g_canonicalize_filename (g_getenv ("SANE_CONFIG_DIR") ? g_getenv ("SANE_CONFIG_DIR")
+                                                     : "tests/sane.d", NULL);
+
+    g_setenv ("SANE_CONFIG_DIR", sane, TRUE);
+  }
+  /* The kiosk's runs use the helper as the kiosk does, in its sandbox. Its own peak RSS: a
+   * child's ru_maxrss would include this process's size at the fork, so GNU time measures it
+   * from a small process instead, on one more page (below). */
   {
     g_autofree char *helper = g_canonicalize_filename (g_getenv ("KIOSK_SCAN_HELPER") ? g_getenv ("KIOSK_SCAN_HELPER")
                                                        : "build/app/core/kiosk-scan-helper", NULL);
@@ -241,8 +293,10 @@ main (int   argc,
       g_error ("GNU time is needed (apt install time)");
     g_file_set_contents (wrapper, script, -1, NULL);
     g_chmod (wrapper, 0700);
-    g_setenv ("KIOSK_SCAN_HELPER", wrapper, TRUE);
+    g_setenv ("KIOSK_SCAN_HELPER", helper, TRUE);
   }
+  for (guint i = 0; i < N_PARTS; i++)
+    parts[i] = g_array_new (FALSE, FALSE, sizeof (double));
   if (!g_file_test ("tests/sane.d/dll.conf", G_FILE_TEST_EXISTS))
     g_error ("Run from the repository root (tests/sane.d not found)");
 
@@ -258,8 +312,8 @@ main (int   argc,
       g_array_append_val (stalls, stall);
     }
   getrusage (RUSAGE_SELF, &self_usage);
-  /* The kiosk kills its helper once the page is read, so GNU time has no chance to report
-   * then: the same helper scans the same page once more, on its own, to be measured. */
+  /* The same helper scans the same page once more, on its own (outside the sandbox, where
+   * /usr/bin/time is not given the helper), to be measured. */
   {
     const char *argv[] = { wrapper, "--device", "test:0", "--dpi", "300", NULL };
     int status = 0;
@@ -292,14 +346,22 @@ main (int   argc,
 
   g_print ("# %u runs each; test:0, A4, 300 dpi, colour\n", runs);
   print_number ("page_ms", median (kiosk_ms));
+  /* Where the kiosk's page time goes (medians); transfer_ms holds read_wait_ms, encode_wait_ms
+   * and preview_ms, and overlaps encode_ms (another thread). */
+  for (guint i = 0; i < N_PARTS; i++)
+    {
+      g_autofree char *key = g_strconcat ("page_", part_names[i], NULL);
+
+      print_number (key, median (parts[i]));
+    }
   print_number ("baseline_ms", median (baseline_ms));
   print_number ("peak_rss_kb", MAX (self_usage.ru_maxrss, helper_rss));
   print_number ("kiosk_process_rss_kb", self_usage.ru_maxrss);
   print_number ("helper_rss_kb", helper_rss);
   print_number ("baseline_rss_kb", baseline_rss);
-  print_number ("page_ratio", median (kiosk_ms) / median (baseline_ms));
+  print_ratio ("page_ratio", median (kiosk_ms) / median (baseline_ms));
   print_number ("page_ratio_target", 0.5);
-  print_number ("peak_rss_ratio", (double) MAX (self_usage.ru_maxrss, helper_rss) / baseline_rss);
+  print_ratio ("peak_rss_ratio", (double) MAX (self_usage.ru_maxrss, helper_rss) / baseline_rss);
   print_number ("peak_rss_ratio_target", 0.4);
   {
     double worst = 0;
