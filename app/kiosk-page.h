@@ -42,5 +42,7 @@ void          kiosk_page_cancel_request  (KioskPage    *self);
 void          kiosk_page_set_busy        (KioskPage    *self,
                                           gboolean      busy);
 gboolean      kiosk_page_get_busy        (KioskPage    *self);
+gpointer      kiosk_page_end_request     (gpointer      page,
+                                          const GError *error);
 
 G_END_DECLS

@@ -32,23 +32,6 @@
 #define MAX_BATCH_PAGES 100
 
 static void
-write_all (const void *data,
-           gsize       length)
-{
-  const guint8 *p = data;
-
-  while (length > 0)
-    {
-      ssize_t n = write (STDOUT_FILENO, p, length);
-
-      if (n <= 0)
-        _exit (3);   /* the kiosk went away */
-      p += n;
-      length -= n;
-    }
-}
-
-static void
 write_line (const char *format,
             ...) G_GNUC_PRINTF (1, 2);
 
@@ -62,7 +45,7 @@ write_line (const char *format,
   va_start (args, format);
   line = g_strdup_vprintf (format, args);
   va_end (args);
-  write_all (line, strlen (line));
+  kiosk_helper_write_all (line, strlen (line));
 }
 
 /* Reports the failure first, then releases the device: a backend that hangs in sane_cancel()
@@ -196,7 +179,7 @@ read_page (SANE_Handle handle)
                 for (SANE_Int x = 0; x < params.pixels_per_line; x++)
                   rgb[x * 3] = rgb[x * 3 + 1] = rgb[x * 3 + 2] = row[x];
               write_line ("DATA %d\n", params.pixels_per_line * 3);
-              write_all (rgb, (gsize) params.pixels_per_line * 3);
+              kiosk_helper_write_all (rgb, (gsize) params.pixels_per_line * 3);
               row_filled = 0;
               line++;
             }
