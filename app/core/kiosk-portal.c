@@ -836,17 +836,7 @@ set_http_error (Request     *request,
   if (kind == KIOSK_PORTAL_ERROR_INVALID_FIELDS)
     {
       if (field_errors != NULL && fields != NULL)
-        {
-          JsonObjectIter iter;
-          const char *name;
-          JsonNode *node;
-
-          *field_errors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-          json_object_iter_init (&iter, fields);
-          while (json_object_iter_next (&iter, &name, &node))
-            if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
-              g_hash_table_insert (*field_errors, g_strdup (name), g_strdup (json_node_get_string (node)));
-        }
+        *field_errors = kiosk_json_dup_string_members (fields);
       g_set_error (error, KIOSK_PORTAL_ERROR, KIOSK_PORTAL_ERROR_INVALID_FIELDS,
                    "The portal refused some answers: %s", desc ? desc : "");
       return;
