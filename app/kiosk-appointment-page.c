@@ -233,13 +233,11 @@ motifs_done_cb (GObject      *object,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(KioskMotifList) list = kiosk_appointments_fetch_motifs_finish (result, &error);
-  KioskAppointmentPage *self;
+  KioskAppointmentPage *self = kiosk_page_end_request (user_data, error);
   KioskMotif *motif;
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (self == NULL)
     return;
-  self = KIOSK_APPOINTMENT_PAGE (user_data);
-  kiosk_page_set_busy (KIOSK_PAGE (self), FALSE);
   if (list == NULL)
     {
       g_message ("Appointments: no motifs: %s", error->message);
@@ -374,12 +372,10 @@ slots_done_cb (GObject      *object,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) slots = kiosk_appointments_fetch_slots_finish (result, &error);
-  KioskAppointmentPage *self;
+  KioskAppointmentPage *self = kiosk_page_end_request (user_data, error);
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (self == NULL)
     return;
-  self = KIOSK_APPOINTMENT_PAGE (user_data);
-  kiosk_page_set_busy (KIOSK_PAGE (self), FALSE);
   if (slots == NULL)
     {
       g_message ("Appointments: no slots: %s", error->message);
@@ -506,12 +502,10 @@ book_done_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autoptr(GHashTable) fields = NULL;
   g_autoptr(KioskAppointment) appointment = kiosk_appointments_book_finish (result, &fields, &error);
-  KioskAppointmentPage *self;
+  KioskAppointmentPage *self = kiosk_page_end_request (user_data, error);
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (self == NULL)
     return;
-  self = KIOSK_APPOINTMENT_PAGE (user_data);
-  kiosk_page_set_busy (KIOSK_PAGE (self), FALSE);
   if (appointment != NULL)
     {
       g_clear_pointer (&self->booking, kiosk_booking_free);

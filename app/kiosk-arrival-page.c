@@ -116,6 +116,24 @@ read_reference (KioskArrivalPage *self)
   return reference;
 }
 
+/* Returns: (transfer none) (nullable): the portal to send the typed reference (@reference) to,
+ *   or %NULL after telling the citizen why not: the reference is not one, or this terminal has
+ *   no portal (@no_portal) */
+static KioskPortal *
+read_request (KioskArrivalPage  *self,
+              char             **reference,
+              const char        *no_portal)
+{
+  KioskPortal *portal = kiosk_context_get_portal (kiosk_page_get_context (KIOSK_PAGE (self)));
+
+  *reference = read_reference (self);
+  if (*reference == NULL)
+    return NULL;
+  if (portal == NULL)
+    show_result (self, no_portal, TRUE);
+  return portal;
+}
+
 static void
 lookup_done_cb (GObject      *object,
                 GAsyncResult *result,
@@ -123,12 +141,10 @@ lookup_done_cb (GObject      *object,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(KioskAppointment) a = kiosk_appointments_call_finish (result, &error);
-  KioskArrivalPage *self;
+  KioskArrivalPage *self = kiosk_page_end_request (user_data, error);
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (self == NULL)
     return;
-  self = KIOSK_ARRIVAL_PAGE (user_data);
-  kiosk_page_set_busy (KIOSK_PAGE (self), FALSE);
   if (a == NULL)
     {
       show_result (self, describe_error (error), TRUE);
@@ -203,17 +219,12 @@ check_in_action_cb (GtkWidget  *widget,
                     GVariant   *parameter)
 {
   KioskArrivalPage *self = KIOSK_ARRIVAL_PAGE (widget);
-  g_autofree char *reference = read_reference (self);
+  g_autofree char *reference = NULL;
+  KioskPortal *portal = read_request (self, &reference,
+                                      _("Checking in is not possible on this terminal. Please tell an agent you are here."));
 
-  if (reference == NULL)
-    return;
-  if (kiosk_context_get_portal (kiosk_page_get_context (KIOSK_PAGE (self))) == NULL)
-    {
-      show_result (self, _("Checking in is not possible on this terminal. Please tell an agent you are here."), TRUE);
-      return;
-    }
-  kiosk_appointments_check_in_async (kiosk_context_get_portal (kiosk_page_get_context (KIOSK_PAGE (self))), reference,
-                                     new_request (self), check_in_done_cb, self);
+  if (portal != NULL)
+    kiosk_appointments_check_in_async (portal, reference, new_request (self), check_in_done_cb, self);
 }
 
 static void
@@ -223,12 +234,10 @@ cancel_done_cb (GObject      *object,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(KioskAppointment) a = kiosk_appointments_call_finish (result, &error);
-  KioskArrivalPage *self;
+  KioskArrivalPage *self = kiosk_page_end_request (user_data, error);
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (self == NULL)
     return;
-  self = KIOSK_ARRIVAL_PAGE (user_data);
-  kiosk_page_set_busy (KIOSK_PAGE (self), FALSE);
   if (a == NULL)
     {
       g_message ("Appointments: cancellation refused: %s", error->message);
@@ -256,24 +265,20 @@ cancel_action_cb (GtkWidget  *widget,
                   GVariant   *parameter)
 {
   KioskArrivalPage *self = KIOSK_ARRIVAL_PAGE (widget);
-  g_autofree char *reference = read_reference (self);
+  g_autofree char *reference = NULL;
+  KioskPortal *portal = read_request (self, &reference,
+                                      _("Cancelling is not possible on this terminal. Please ask an agent."));
   const char *phone = gtk_editable_get_text (self->phone_entry);
 
-  if (reference == NULL)
+  if (portal == NULL)
     return;
-  if (kiosk_context_get_portal (kiosk_page_get_context (KIOSK_PAGE (self))) == NULL)
-    {
-      show_result (self, _("Cancelling is not possible on this terminal. Please ask an agent."), TRUE);
-      return;
-    }
   if (*phone == '\0')
     {
       show_result (self, _("Type the phone number you gave when booking."), TRUE);
       gtk_widget_grab_focus (GTK_WIDGET (self->phone_entry));
       return;
     }
-  kiosk_appointments_cancel_async (kiosk_context_get_portal (kiosk_page_get_context (KIOSK_PAGE (self))), reference, phone,
-                                   new_request (self), cancel_done_cb, self);
+  kiosk_appointments_cancel_async (portal, reference, phone, new_request (self), cancel_done_cb, self);
 }
 
 /* Another number typed: "I have arrived" is for it. */

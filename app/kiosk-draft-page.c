@@ -85,15 +85,13 @@ park_done_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   guint number = 0;
   char *code = kiosk_drafts_park_finish (KIOSK_DRAFTS (object), result, &number, &error);
-  KioskDraftPage *self;
+  KioskDraftPage *self = kiosk_page_end_request (user_data, error);
   g_autofree char *shown = NULL;
   g_autofree char *qr_text = NULL;
   g_autoptr(KioskImage) image = NULL;
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (self == NULL)
     return;
-  self = KIOSK_DRAFT_PAGE (user_data);
-  kiosk_page_set_busy (KIOSK_PAGE (self), FALSE);
   if (code == NULL)
     {
       g_warning ("Cannot park a draft: %s", error->message);
@@ -134,14 +132,12 @@ prefill_done_cb (GObject      *object,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) data = kiosk_portal_call_json_finish (KIOSK_PORTAL (object), result, NULL, NULL, &error);
-  KioskDraftPage *self;
+  KioskDraftPage *self = kiosk_page_end_request (user_data, error);
   const char *url;
   g_autoptr(KioskImage) image = NULL;
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (self == NULL)
     return;
-  self = KIOSK_DRAFT_PAGE (user_data);
-  kiosk_page_set_busy (KIOSK_PAGE (self), FALSE);
   url = kiosk_json_get_string (data, "url");
   if (url == NULL || (image = kiosk_qr_render (url, 6, NULL)) == NULL)
     {
@@ -255,14 +251,12 @@ resume_done_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   guint tries_left = 0;
   g_autoptr(KioskDraft) draft = kiosk_drafts_resume_finish (KIOSK_DRAFTS (object), result, &tries_left, &error);
-  KioskDraftPage *self;
+  KioskDraftPage *self = kiosk_page_end_request (user_data, error);
   KioskDossier *dossier;
   int first;
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (self == NULL)
     return;
-  self = KIOSK_DRAFT_PAGE (user_data);
-  kiosk_page_set_busy (KIOSK_PAGE (self), FALSE);
   if (draft == NULL)
     {
       g_autofree char *text = describe_resume_error (error, self->number, tries_left);

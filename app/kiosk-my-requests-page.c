@@ -35,12 +35,10 @@ dossiers_done_cb (GObject      *object,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) dossiers = kiosk_account_fetch_dossiers_finish (result, &error);
-  KioskMyRequestsPage *self;
+  KioskMyRequestsPage *self = kiosk_page_end_request (user_data, error);
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (self == NULL)
     return;
-  self = KIOSK_MY_REQUESTS_PAGE (user_data);
-  kiosk_page_set_busy (KIOSK_PAGE (self), FALSE);
   if (dossiers == NULL)
     {
       g_message ("My requests: %s", error->message);

@@ -224,6 +224,27 @@ kiosk_page_set_busy (KioskPage *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
 }
 
+/**
+ * kiosk_page_end_request:
+ * @page: (type KioskPage): the page that began the request (the callback's user_data)
+ * @error: (nullable): what the request's _finish set
+ *
+ * How a request's callback begins. A cancelled request (the session ended, or another request
+ * replaced it) is dropped quietly: the page may be gone, so it is not touched. Otherwise the page
+ * is no longer busy.
+ *
+ * Returns: (transfer none) (nullable): @page, or %NULL when the request was cancelled
+ */
+gpointer
+kiosk_page_end_request (gpointer      page,
+                        const GError *error)
+{
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return NULL;
+  kiosk_page_set_busy (KIOSK_PAGE (page), FALSE);
+  return page;
+}
+
 gboolean
 kiosk_page_get_busy (KioskPage *self)
 {

@@ -49,6 +49,8 @@ void          kiosk_page_cancel_request  (KioskPage    *self);
 void          kiosk_page_set_busy        (KioskPage    *self,
                                           gboolean      busy);
 gboolean      kiosk_page_get_busy        (KioskPage    *self);
+gpointer      kiosk_page_end_request     (gpointer      page,
+                                          const GError *error);
 
 char         *kiosk_page_describe          (KioskPage    *self,
                                             GtkWidget    *focus);

@@ -105,6 +105,28 @@ test_json_cases (void)
     }
 }
 
+/* The portal's arrays of strings and its invalid-fields map: other members are left out. */
+static void
+test_json_strings (void)
+{
+  g_autoptr(JsonObject) root = kiosk_json_parse_object ("{\"list\": [\"a\", 1, null, \"b\", {}],"
+                                                        " \"fields\": {\"name\": \"Requis\", \"n\": 2}}",
+                                                        -1, NULL);
+  g_auto(GStrv) strings = kiosk_json_dup_strings (kiosk_json_get_array (root, "list"));
+  g_auto(GStrv) none = kiosk_json_dup_strings (NULL);
+  g_autoptr(GHashTable) members = NULL;
+
+  g_assert_nonnull (root);
+  members = kiosk_json_dup_string_members (kiosk_json_get_object (root, "fields"));
+  g_assert_cmpuint (g_strv_length (strings), ==, 2);
+  g_assert_cmpstr (strings[0], ==, "a");
+  g_assert_cmpstr (strings[1], ==, "b");
+  g_assert_nonnull (none);
+  g_assert_cmpuint (g_strv_length (none), ==, 0);
+  g_assert_cmpuint (g_hash_table_size (members), ==, 1);
+  g_assert_cmpstr (g_hash_table_lookup (members, "name"), ==, "Requis");
+}
+
 static void
 test_catalogue_bundled (void)
 {
@@ -431,6 +453,7 @@ main (int   argc,
 
   g_test_add_func ("/json/guard", test_json_guard);
   g_test_add_func ("/json/cases", test_json_cases);
+  g_test_add_func ("/json/strings", test_json_strings);
   g_test_add_func ("/catalogue/bundled", test_catalogue_bundled);
   g_test_add_func ("/catalogue/search", test_catalogue_search);
   g_test_add_func ("/catalogue/garbage", test_catalogue_garbage);

@@ -113,11 +113,28 @@ set_state (KioskSignIn      *self,
   g_signal_emit (self, signals[CHANGED], 0);
 }
 
-static char *
-form_encode (const char *first,
-             ...)
+/* Sends an OAuth request, once (never retried): @first and what follows are name, value pairs
+ * ending with %NULL, sent as a form. A form may hold a token or a device code: it is wiped once
+ * handed over. */
+static void
+post_form (KioskPortal         *portal,
+           const char          *endpoint,
+           GCancellable        *cancellable,
+           GAsyncReadyCallback  callback,
+           gpointer             user_data,
+           const char          *first,
+           ...) G_GNUC_NULL_TERMINATED;
+
+static void
+post_form (KioskPortal         *portal,
+           const char          *endpoint,
+           GCancellable        *cancellable,
+           GAsyncReadyCallback  callback,
+           gpointer             user_data,
+           const char          *first,
+           ...)
 {
-  GString *form = g_string_new (NULL);
+  g_autoptr(GString) form = g_string_new (NULL);
   const char *name = first;
   va_list args;
 
@@ -134,7 +151,9 @@ form_encode (const char *first,
       name = va_arg (args, const char *);
     }
   va_end (args);
-  return g_string_free (form, FALSE);
+  kiosk_portal_request_async (portal, "POST", endpoint, "application/x-www-form-urlencoded", form->str,
+                              NULL, cancellable, callback, user_data);
+  explicit_bzero (form->str, form->len);
 }
 
 static void schedule_poll (KioskSignIn *self);
@@ -386,7 +405,6 @@ static gboolean
 poll_cb (gpointer user_data)
 {
   KioskSignIn *self = user_data;
-  g_autofree char *form = NULL;
 
   self->poll_source = 0;
   if (g_get_monotonic_time () >= self->deadline)
@@ -394,13 +412,10 @@ poll_cb (gpointer user_data)
       set_state (self, KIOSK_SIGN_IN_EXPIRED);
       return G_SOURCE_REMOVE;
     }
-  form = form_encode ("grant_type", DEVICE_GRANT, "device_code", self->device_code,
-                      "client_id", get_client_id (self), NULL);
-  kiosk_portal_request_async (self->portal, "POST",
-                              self->provider ? self->provider->token_endpoint : "oauth/token",
-                              "application/x-www-form-urlencoded",
-                              form, NULL, self->cancellable, token_done_cb, g_object_ref (self));
-  explicit_bzero (form, strlen (form));
+  post_form (self->portal, self->provider ? self->provider->token_endpoint : "oauth/token",
+             self->cancellable, token_done_cb, g_object_ref (self),
+             "grant_type", DEVICE_GRANT, "device_code", self->device_code,
+             "client_id", get_client_id (self), NULL);
   return G_SOURCE_REMOVE;
 }
 
@@ -470,14 +485,11 @@ clear (KioskSignIn *self)
 static void
 request_code (KioskSignIn *self)
 {
-  g_autofree char *form = form_encode ("client_id", get_client_id (self),
-                                       "scope", self->provider ? OIDC_SCOPE : "profile dossiers", NULL);
-
-  kiosk_portal_request_async (self->portal, "POST",
-                              self->provider ? self->provider->device_authorization_endpoint
-                                             : "oauth/device_authorization",
-                              "application/x-www-form-urlencoded", form, NULL, self->cancellable,
-                              authorization_done_cb, g_object_ref (self));
+  post_form (self->portal,
+             self->provider ? self->provider->device_authorization_endpoint : "oauth/device_authorization",
+             self->cancellable, authorization_done_cb, g_object_ref (self),
+             "client_id", get_client_id (self),
+             "scope", self->provider ? OIDC_SCOPE : "profile dossiers", NULL);
 }
 
 static void
@@ -776,16 +788,12 @@ void
 kiosk_account_revoke (KioskPortal        *portal,
                       const KioskAccount *account)
 {
-  g_autofree char *form = NULL;
-
   if (account->client_id != NULL && account->revocation_endpoint == NULL)
     return;   /* a provider that does not revoke: its token expires by itself */
-  form = form_encode ("token", account->token, "token_type_hint", "access_token",
-                      "client_id", account->client_id ? account->client_id : CLIENT_ID, NULL);
-  kiosk_portal_request_async (portal, "POST",
-                              account->revocation_endpoint ? account->revocation_endpoint : "oauth/revoke",
-                              "application/x-www-form-urlencoded", form, NULL, NULL, revoke_done_cb, NULL);
-  explicit_bzero (form, strlen (form));
+  post_form (portal, account->revocation_endpoint ? account->revocation_endpoint : "oauth/revoke",
+             NULL, revoke_done_cb, NULL,
+             "token", account->token, "token_type_hint", "access_token",
+             "client_id", account->client_id ? account->client_id : CLIENT_ID, NULL);
 }
 
 /* What an account knows, by the varname a form gives the question. This table is the one place

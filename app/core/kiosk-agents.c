@@ -1,5 +1,6 @@
 /* kiosk-agents.c: agent accounts (see kiosk-agents.h). */
 #include "kiosk-agents.h"
+#include "kiosk-task.h"
 
 #include <errno.h>
 #include <glib/gstdio.h>
@@ -265,15 +266,13 @@ kiosk_agents_verify_async (const char          *path,
                            GAsyncReadyCallback  callback,
                            gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
   Verify *verify = g_new0 (Verify, 1);
 
   verify->path = g_strdup (path);
   verify->id = g_strdup (id);
   verify->pin = g_strdup (pin);
-  g_task_set_source_tag (task, kiosk_agents_verify_async);
-  g_task_set_task_data (task, verify, (GDestroyNotify) verify_free);
-  g_task_run_in_thread (task, verify_in_thread);
+  kiosk_task_run_in_thread (NULL, cancellable, callback, user_data, kiosk_agents_verify_async,
+                            verify, (GDestroyNotify) verify_free, verify_in_thread);
 }
 
 KioskAgent *

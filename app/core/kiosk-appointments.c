@@ -230,21 +230,6 @@ malformed (GError     **error,
   return FALSE;
 }
 
-static GStrv
-strv_from_array (JsonArray *array)
-{
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-
-  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
-    {
-      JsonNode *node = json_array_get_element (array, i);
-
-      if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
-        g_strv_builder_add (builder, json_node_get_string (node));
-    }
-  return g_strv_builder_end (builder);
-}
-
 static KioskPlace *
 place_from_json (JsonObject *object)
 {
@@ -292,7 +277,7 @@ kiosk_motif_list_from_json (JsonObject  *data,
       motif->id = g_strdup (kiosk_json_get_string (object, "id"));
       motif->name = g_strdup (kiosk_json_get_string (object, "name"));
       motif->duration_min = duration;
-      motif->procedures = strv_from_array (kiosk_json_get_array (object, "procedures"));
+      motif->procedures = kiosk_json_dup_strings (kiosk_json_get_array (object, "procedures"));
       g_ptr_array_add (list->motifs, motif);
     }
   return g_steal_pointer (&list);
@@ -353,7 +338,7 @@ kiosk_appointment_from_json (JsonObject  *data,
   a->arrived_at = get_time (data, "arrived_at");
   a->motif_id = g_strdup (kiosk_json_get_string (motif, "id"));
   a->motif_name = g_strdup (kiosk_json_get_string (motif, "name"));
-  a->procedures = strv_from_array (kiosk_json_get_array (motif, "procedures"));
+  a->procedures = kiosk_json_dup_strings (kiosk_json_get_array (motif, "procedures"));
   a->place = place_from_json (kiosk_json_get_object (data, "place"));
   a->queue_position = MAX (0, kiosk_json_get_int (data, "queue_position", 0));
   a->name = g_strdup (kiosk_json_get_string (data, "name"));

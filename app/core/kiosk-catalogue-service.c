@@ -8,6 +8,7 @@
 
 #include "kiosk-catalogue-index.h"
 #include "kiosk-errors.h"
+#include "kiosk-task.h"
 
 struct _KioskCatalogueService
 {
@@ -354,14 +355,13 @@ kiosk_catalogue_service_load_async (KioskCatalogueService *self,
                                     GAsyncReadyCallback    callback,
                                     gpointer               user_data)
 {
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
   LoadData *data = g_new0 (LoadData, 1);
 
   data->db_path = g_build_filename (self->data_dir, "kiosk.db", NULL);
   data->bundled_uri = g_strdup (self->bundled_uri);
-  g_task_set_source_tag (task, kiosk_catalogue_service_load_async);
-  g_task_set_task_data (task, data, (GDestroyNotify) free_load_data);
-  g_task_run_in_thread (task, load_catalogue_in_thread);
+  kiosk_task_run_in_thread (self, cancellable, callback, user_data,
+                            kiosk_catalogue_service_load_async, data,
+                            (GDestroyNotify) free_load_data, load_catalogue_in_thread);
 }
 
 gboolean

@@ -234,24 +234,6 @@ part_name (Answer  *answer,
   return g_strdup_printf ("request-%s%s", answer->request_id, back ? ".verso" : "");
 }
 
-static void
-declare_file (JsonBuilder   *builder,
-              const char    *name,
-              KioskDocument *document)
-{
-  json_builder_set_member_name (builder, name);
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "filename");
-  json_builder_add_string_value (builder, kiosk_document_get_filename (document));
-  json_builder_set_member_name (builder, "content_type");
-  json_builder_add_string_value (builder, kiosk_document_get_content_type (document));
-  json_builder_set_member_name (builder, "size");
-  json_builder_add_int_value (builder, g_bytes_get_size (kiosk_document_get_content (document)));
-  json_builder_set_member_name (builder, "sha256");
-  json_builder_add_string_value (builder, kiosk_document_get_sha256 (document));
-  json_builder_end_object (builder);
-}
-
 /**
  * kiosk_complement_build_json:
  *
@@ -316,9 +298,9 @@ kiosk_complement_build_json (KioskComplement *self)
       g_autofree char *back = part_name (answer, TRUE);
 
       if (answer->front != NULL)
-        declare_file (builder, front, answer->front);
+        kiosk_document_declare (answer->front, builder, front);
       if (answer->back != NULL)
-        declare_file (builder, back, answer->back);
+        kiosk_document_declare (answer->back, builder, back);
     }
   json_builder_end_object (builder);
   json_builder_end_object (builder);

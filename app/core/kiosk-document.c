@@ -383,6 +383,32 @@ kiosk_document_get_preview (KioskDocument *self)
 }
 
 /**
+ * kiosk_document_declare:
+ * @builder: a builder inside an object
+ * @name: the member's name (the document's varname, or a side's)
+ *
+ * Adds how a request's JSON declares @self, the file sent beside it in the multipart body:
+ * `"name": {"filename", "content_type", "size", "sha256"}`. The portal checks the file against it.
+ */
+void
+kiosk_document_declare (KioskDocument *self,
+                        JsonBuilder   *builder,
+                        const char    *name)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "filename");
+  json_builder_add_string_value (builder, kiosk_document_get_filename (self));
+  json_builder_set_member_name (builder, "content_type");
+  json_builder_add_string_value (builder, kiosk_document_get_content_type (self));
+  json_builder_set_member_name (builder, "size");
+  json_builder_add_int_value (builder, g_bytes_get_size (self->content));
+  json_builder_set_member_name (builder, "sha256");
+  json_builder_add_string_value (builder, self->sha256);
+  json_builder_end_object (builder);
+}
+
+/**
  * kiosk_document_dup_pages:
  * @self: (nullable): a document, or %NULL (none scanned yet)
  *

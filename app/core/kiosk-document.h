@@ -4,6 +4,8 @@
 
 #include "kiosk-image.h"
 
+#include <json-glib/json-glib.h>
+
 G_BEGIN_DECLS
 
 GBytes     *kiosk_encode_pdf         (GPtrArray   *pages,
@@ -85,5 +87,8 @@ KioskDocument *kiosk_document_new_from_pages   (const char    *varname,
                                                 GError       **error);
 GPtrArray     *kiosk_document_get_pages        (KioskDocument *self);
 GPtrArray     *kiosk_document_dup_pages        (KioskDocument *self);
+void           kiosk_document_declare          (KioskDocument *self,
+                                                JsonBuilder   *builder,
+                                                const char    *name);
 
 G_END_DECLS

@@ -1073,17 +1073,7 @@ kiosk_dossier_build_json (KioskDossier  *self,
     {
       KioskDocument *document = g_ptr_array_index (documents, i);
 
-      json_builder_set_member_name (builder, kiosk_document_get_varname (document));
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "filename");
-      json_builder_add_string_value (builder, kiosk_document_get_filename (document));
-      json_builder_set_member_name (builder, "content_type");
-      json_builder_add_string_value (builder, kiosk_document_get_content_type (document));
-      json_builder_set_member_name (builder, "size");
-      json_builder_add_int_value (builder, g_bytes_get_size (kiosk_document_get_content (document)));
-      json_builder_set_member_name (builder, "sha256");
-      json_builder_add_string_value (builder, kiosk_document_get_sha256 (document));
-      json_builder_end_object (builder);
+      kiosk_document_declare (document, builder, kiosk_document_get_varname (document));
     }
   json_builder_end_object (builder);
 

@@ -27,6 +27,7 @@
 #include "kiosk-drafts.h"
 
 #include "kiosk-hardening.h"
+#include "kiosk-task.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -427,7 +428,6 @@ kiosk_drafts_park_async (KioskDrafts         *self,
                          GAsyncReadyCallback  callback,
                          gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
   ParkData *data = g_new0 (ParkData, 1);
   GVariantBuilder answers, documents;
   g_autoptr(GPtrArray) list = kiosk_dossier_get_documents (dossier);
@@ -453,9 +453,8 @@ kiosk_drafts_park_async (KioskDrafts         *self,
                                                      g_get_real_time (),
                                                      g_variant_builder_end (&answers),
                                                      g_variant_builder_end (&documents)));
-  g_task_set_source_tag (task, kiosk_drafts_park_async);
-  g_task_set_task_data (task, data, (GDestroyNotify) free_park_data);
-  g_task_run_in_thread (task, park_in_thread);
+  kiosk_task_run_in_thread (self, cancellable, callback, user_data, kiosk_drafts_park_async, data,
+                            (GDestroyNotify) free_park_data, park_in_thread);
 }
 
 /**

@@ -2,6 +2,7 @@
 #include "kiosk-fleet.h"
 
 #include "kiosk-json.h"
+#include "kiosk-task.h"
 
 #include <string.h>
 
@@ -175,7 +176,6 @@ static void
 store_agents (KioskFleet *self,
               JsonArray  *agents)
 {
-  g_autoptr(GTask) task = g_task_new (self, NULL, agents_written_cb, NULL);
   g_autoptr(GStrvBuilder) ids = g_strv_builder_new ();
   g_autoptr(GStrvBuilder) names = g_strv_builder_new ();
   g_autoptr(GStrvBuilder) verifiers = g_strv_builder_new ();
@@ -199,8 +199,8 @@ store_agents (KioskFleet *self,
   v->ids = g_strv_builder_end (ids);
   v->names = g_strv_builder_end (names);
   v->verifiers = g_strv_builder_end (verifiers);
-  g_task_set_task_data (task, v, (GDestroyNotify) verifiers_free);
-  g_task_run_in_thread (task, write_agents_in_thread);
+  kiosk_task_run_in_thread (self, NULL, agents_written_cb, NULL, store_agents, v,
+                            (GDestroyNotify) verifiers_free, write_agents_in_thread);
 }
 
 static void

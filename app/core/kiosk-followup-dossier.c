@@ -296,21 +296,6 @@ dup_id (JsonObject *object,
   return NULL;
 }
 
-static char **
-dup_strings (JsonArray *array)
-{
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-
-  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
-    {
-      JsonNode *node = json_array_get_element (array, i);
-
-      if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
-        g_strv_builder_add (builder, json_node_get_string (node));
-    }
-  return g_strv_builder_end (builder);
-}
-
 static KioskFollowupRequest *
 parse_request (JsonObject *object)
 {
@@ -333,7 +318,7 @@ parse_request (JsonObject *object)
   request->text = g_strdup (kiosk_json_get_string (object, "text") ? kiosk_json_get_string (object, "text") : "");
   request->document = g_strdup (kiosk_json_get_string (document, "varname"));
   request->document_label = g_strdup (kiosk_json_get_string (document, "label"));
-  request->formats = dup_strings (kiosk_json_get_array (object, "formats"));
+  request->formats = kiosk_json_dup_strings (kiosk_json_get_array (object, "formats"));
   request->max_size = MAX (kiosk_json_get_int (object, "max_size", 0), 0);
   request->field = g_strdup (kiosk_json_get_string (field, "varname"));
   request->field_label = g_strdup (kiosk_json_get_string (field, "label"));
@@ -495,7 +480,7 @@ kiosk_complement_receipt_new_from_json (JsonObject  *data,
   receipt->complement_id = g_steal_pointer (&id);
   receipt->status_id = g_strdup (kiosk_json_get_string (status, "id"));
   receipt->status_name = g_strdup (kiosk_json_get_string (status, "name"));
-  receipt->answered = dup_strings (kiosk_json_get_array (data, "answered"));
+  receipt->answered = kiosk_json_dup_strings (kiosk_json_get_array (data, "answered"));
   receipt->replayed = replayed;
   return receipt;
 }

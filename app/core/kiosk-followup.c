@@ -180,16 +180,8 @@ read_answer (KioskPortalAnswer  *answer,
 
       if (kind == KIOSK_PORTAL_ERROR_INVALID_FIELDS && fields != NULL)
         {
-          JsonObjectIter iter;
-          const char *name;
-          JsonNode *node;
-
           g_clear_pointer (&call->field_errors, g_hash_table_unref);
-          call->field_errors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-          json_object_iter_init (&iter, fields);
-          while (json_object_iter_next (&iter, &name, &node))
-            if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
-              g_hash_table_insert (call->field_errors, g_strdup (name), g_strdup (json_node_get_string (node)));
+          call->field_errors = kiosk_json_dup_string_members (fields);
         }
       g_set_error (error, KIOSK_PORTAL_ERROR, kind, "The portal answered %ld %s: %s", answer->status,
                    err_code ? err_code : "no code", desc ? desc : "");

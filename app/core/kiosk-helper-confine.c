@@ -159,3 +159,26 @@ kiosk_helper_confine (KioskConfineProfile   profile,
     }
   return TRUE;
 }
+
+/**
+ * kiosk_helper_write_all:
+ *
+ * Writes @length bytes of @data to stdout, the pipe to the kiosk, whatever the pipe takes at a
+ * time. When the pipe is closed the kiosk went away: the helper exits at once (status 3).
+ */
+void
+kiosk_helper_write_all (const void *data,
+                        gsize       length)
+{
+  const guint8 *p = data;
+
+  while (length > 0)
+    {
+      ssize_t n = write (STDOUT_FILENO, p, length);
+
+      if (n <= 0)
+        _exit (3);
+      p += n;
+      length -= n;
+    }
+}

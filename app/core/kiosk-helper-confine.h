@@ -1,4 +1,5 @@
-/* kiosk-helper-confine.h: the seccomp filter each helper installs on itself first thing. */
+/* kiosk-helper-confine.h: what both helper processes do for themselves: the seccomp filter each
+ * installs on itself first thing, and the writing of their answer to the kiosk. */
 #pragma once
 
 #include <glib.h>
@@ -20,5 +21,8 @@ typedef enum
 
 gboolean kiosk_helper_confine (KioskConfineProfile   profile,
                                GError              **error);
+
+void     kiosk_helper_write_all (const void *data,
+                                 gsize       length);
 
 G_END_DECLS

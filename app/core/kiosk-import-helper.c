@@ -32,30 +32,13 @@
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PopplerDocument, g_object_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PopplerPage, g_object_unref)
 
-static void
-write_all (const void *data,
-           gsize       length)
-{
-  const guint8 *p = data;
-
-  while (length > 0)
-    {
-      ssize_t n = write (STDOUT_FILENO, p, length);
-
-      if (n <= 0)
-        _exit (3);
-      p += n;
-      length -= n;
-    }
-}
-
 static int
 fail (int         code,
       const char *message)
 {
   g_autofree char *line = g_strdup_printf ("ERROR %d %s\n", code, message);
 
-  write_all (line, strlen (line));
+  kiosk_helper_write_all (line, strlen (line));
   return 1;
 }
 
@@ -275,9 +258,9 @@ main (void)
       if (pdf == NULL)
         return fail (code, code == 2 ? "The PDF is too large" : "Not a readable PDF");
       header = g_strdup_printf ("PDF %zu\n", g_bytes_get_size (pdf));
-      write_all (header, strlen (header));
-      write_all (g_bytes_get_data (pdf, NULL), g_bytes_get_size (pdf));
-      write_all ("END\n", 4);
+      kiosk_helper_write_all (header, strlen (header));
+      kiosk_helper_write_all (g_bytes_get_data (pdf, NULL), g_bytes_get_size (pdf));
+      kiosk_helper_write_all ("END\n", 4);
       return 0;
     }
   {
@@ -303,13 +286,13 @@ main (void)
       return fail (1, "The image cannot be encoded");
     preview = kiosk_image_downscale (image, 360);
     header = g_strdup_printf ("JPEG %zu\n", g_bytes_get_size (jpeg));
-    write_all (header, strlen (header));
-    write_all (g_bytes_get_data (jpeg, NULL), g_bytes_get_size (jpeg));
+    kiosk_helper_write_all (header, strlen (header));
+    kiosk_helper_write_all (g_bytes_get_data (jpeg, NULL), g_bytes_get_size (jpeg));
     g_free (header);
     header = g_strdup_printf ("PREVIEW %u %u %u %u\n", preview->width, preview->height, image->width, image->height);
-    write_all (header, strlen (header));
-    write_all (g_bytes_get_data (preview->pixels, NULL), (gsize) preview->width * preview->height * 3);
-    write_all ("END\n", 4);
+    kiosk_helper_write_all (header, strlen (header));
+    kiosk_helper_write_all (g_bytes_get_data (preview->pixels, NULL), (gsize) preview->width * preview->height * 3);
+    kiosk_helper_write_all ("END\n", 4);
   }
   return 0;
 }

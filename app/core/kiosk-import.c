@@ -10,6 +10,7 @@
 
 #include "kiosk-errors.h"
 #include "kiosk-sandbox.h"
+#include "kiosk-task.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -377,14 +378,12 @@ kiosk_import_file_async (const char          *root,
                          GAsyncReadyCallback  callback,
                          gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
   char **args = g_new0 (char *, 3);
 
   args[0] = g_strdup (root);
   args[1] = g_strdup (name);
-  g_task_set_source_tag (task, kiosk_import_file_async);
-  g_task_set_task_data (task, args, (GDestroyNotify) g_strfreev);
-  g_task_run_in_thread (task, import_in_thread);
+  kiosk_task_run_in_thread (NULL, cancellable, callback, user_data, kiosk_import_file_async, args,
+                            (GDestroyNotify) g_strfreev, import_in_thread);
 }
 
 /**

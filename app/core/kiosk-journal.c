@@ -4,6 +4,7 @@
 #include "kiosk-credentials.h"
 #include "kiosk-hardening.h"
 #include "kiosk-json.h"
+#include "kiosk-task.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -576,11 +577,8 @@ kiosk_journal_count_async (KioskJournal        *self,
                            GAsyncReadyCallback  callback,
                            gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-
-  g_task_set_source_tag (task, kiosk_journal_count_async);
-  g_task_set_task_data (task, GUINT_TO_POINTER (days), NULL);
-  g_task_run_in_thread (task, count_in_thread);
+  kiosk_task_run_in_thread (self, cancellable, callback, user_data, kiosk_journal_count_async,
+                            GUINT_TO_POINTER (days), NULL, count_in_thread);
 }
 
 /**
@@ -594,6 +592,5 @@ kiosk_journal_count_finish (KioskJournal  *self,
                             GAsyncResult  *result,
                             GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return kiosk_task_propagate_pointer (result, self, error);
 }

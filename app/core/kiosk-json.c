@@ -236,3 +236,45 @@ kiosk_json_to_string (JsonNode *node)
   json_generator_set_root (generator, node);
   return json_generator_to_data (generator, NULL);
 }
+
+/**
+ * kiosk_json_dup_strings:
+ * @array: (nullable): an array from the portal
+ *
+ * Returns: (transfer full): the strings of @array, in order; its other elements are left out
+ */
+GStrv
+kiosk_json_dup_strings (JsonArray *array)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+    {
+      JsonNode *node = json_array_get_element (array, i);
+
+      if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+        g_strv_builder_add (builder, json_node_get_string (node));
+    }
+  return g_strv_builder_end (builder);
+}
+
+/**
+ * kiosk_json_dup_string_members:
+ * @object: an object from the portal, e.g. the `fields` of a 422 (varname → French message)
+ *
+ * Returns: (transfer full): the string members of @object, name → value; other members are left out
+ */
+GHashTable *
+kiosk_json_dup_string_members (JsonObject *object)
+{
+  GHashTable *members = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *node;
+
+  json_object_iter_init (&iter, object);
+  while (json_object_iter_next (&iter, &name, &node))
+    if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+      g_hash_table_insert (members, g_strdup (name), g_strdup (json_node_get_string (node)));
+  return members;
+}

@@ -53,5 +53,7 @@ JsonArray  *kiosk_json_get_array        (JsonObject  *object,
 JsonObject *kiosk_json_get_object       (JsonObject  *object,
                                          const char  *member);
 char       *kiosk_json_to_string        (JsonNode    *node);
+GStrv       kiosk_json_dup_strings      (JsonArray   *array);
+GHashTable *kiosk_json_dup_string_members (JsonObject *object);
 
 G_END_DECLS

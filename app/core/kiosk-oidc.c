@@ -2,6 +2,7 @@
 #include "kiosk-oidc.h"
 
 #include "kiosk-json.h"
+#include "kiosk-task.h"
 
 #include <openssl/core_names.h>
 #include <openssl/ecdsa.h>
@@ -146,8 +147,7 @@ KioskOidcProvider *
 kiosk_oidc_discover_finish (GAsyncResult  *result,
                             GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return kiosk_task_propagate_pointer (result, NULL, error);
 }
 
 /* JWS and JWK (RFC 7515, 7517, 7518) */
@@ -528,6 +528,5 @@ JsonObject *
 kiosk_oidc_check_id_token_finish (GAsyncResult  *result,
                                   GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return kiosk_task_propagate_pointer (result, NULL, error);
 }

@@ -6,6 +6,7 @@
 #include "kiosk-outbox-sender.h"
 
 #include "kiosk-credentials.h"
+#include "kiosk-task.h"
 
 struct _KioskOutboxSender
 {
@@ -238,10 +239,8 @@ retried_cb (GObject      *object,
 void
 kiosk_outbox_sender_retry_now (KioskOutboxSender *self)
 {
-  g_autoptr(GTask) task = g_task_new (self, NULL, retried_cb, NULL);
-
-  g_task_set_source_tag (task, kiosk_outbox_sender_retry_now);
-  g_task_run_in_thread (task, retry_in_thread);
+  kiosk_task_run_in_thread (self, NULL, retried_cb, NULL, kiosk_outbox_sender_retry_now, NULL, NULL,
+                            retry_in_thread);
 }
 
 static void
@@ -269,11 +268,8 @@ void
 kiosk_outbox_sender_remove (KioskOutboxSender *self,
                             gint64             id)
 {
-  g_autoptr(GTask) task = g_task_new (self, NULL, NULL, NULL);
-
-  g_task_set_source_tag (task, kiosk_outbox_sender_remove);
-  g_task_set_task_data (task, g_memdup2 (&id, sizeof id), g_free);
-  g_task_run_in_thread (task, remove_in_thread);
+  kiosk_task_run_in_thread (self, NULL, NULL, NULL, kiosk_outbox_sender_remove,
+                            g_memdup2 (&id, sizeof id), g_free, remove_in_thread);
 }
 
 static void
@@ -303,10 +299,8 @@ kiosk_outbox_sender_list_async (KioskOutboxSender   *self,
                                 GAsyncReadyCallback  callback,
                                 gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-
-  g_task_set_source_tag (task, kiosk_outbox_sender_list_async);
-  g_task_run_in_thread (task, list_in_thread);
+  kiosk_task_run_in_thread (self, cancellable, callback, user_data, kiosk_outbox_sender_list_async,
+                            NULL, NULL, list_in_thread);
 }
 
 /**
@@ -319,6 +313,5 @@ kiosk_outbox_sender_list_finish (KioskOutboxSender  *self,
                                  GAsyncResult       *result,
                                  GError            **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return kiosk_task_propagate_pointer (result, self, error);
 }

@@ -17,6 +17,7 @@
 #include "kiosk-errors.h"
 #include "kiosk-hardening.h"
 #include "kiosk-seal.h"
+#include "kiosk-task.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -881,11 +882,8 @@ kiosk_outbox_drain_async (KioskOutbox         *self,
                           GAsyncReadyCallback  callback,
                           gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-
-  g_task_set_source_tag (task, kiosk_outbox_drain_async);
-  g_task_set_task_data (task, g_object_ref (portal), g_object_unref);
-  g_task_run_in_thread (task, drain_in_thread);
+  kiosk_task_run_in_thread (self, cancellable, callback, user_data, kiosk_outbox_drain_async,
+                            g_object_ref (portal), g_object_unref, drain_in_thread);
 }
 
 /**

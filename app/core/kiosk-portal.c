@@ -11,6 +11,7 @@
 
 #include "kiosk-errors.h"
 #include "kiosk-json.h"
+#include "kiosk-task.h"
 
 #include <curl/curl.h>
 #include <glib/gstdio.h>
@@ -835,17 +836,7 @@ set_http_error (Request     *request,
   if (kind == KIOSK_PORTAL_ERROR_INVALID_FIELDS)
     {
       if (field_errors != NULL && fields != NULL)
-        {
-          JsonObjectIter iter;
-          const char *name;
-          JsonNode *node;
-
-          *field_errors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-          json_object_iter_init (&iter, fields);
-          while (json_object_iter_next (&iter, &name, &node))
-            if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
-              g_hash_table_insert (*field_errors, g_strdup (name), g_strdup (json_node_get_string (node)));
-        }
+        *field_errors = kiosk_json_dup_string_members (fields);
       g_set_error (error, KIOSK_PORTAL_ERROR, KIOSK_PORTAL_ERROR_INVALID_FIELDS,
                    "The portal refused some answers: %s", desc ? desc : "");
       return;
@@ -979,13 +970,12 @@ kiosk_portal_fetch_status_async (KioskPortal         *self,
                                  GAsyncReadyCallback  callback,
                                  gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
   g_autofree char *escaped = g_uri_escape_string (number, NULL, FALSE);
   g_autofree char *path = g_strdup_printf ("api/dossiers/%s", escaped);
 
-  g_task_set_source_tag (task, kiosk_portal_fetch_status_async);
-  g_task_set_task_data (task, request_new (self, path, MAX_RESPONSE_SIZE), (GDestroyNotify) request_free);
-  g_task_run_in_thread (task, fetch_status_in_thread);
+  kiosk_task_run_in_thread (self, cancellable, callback, user_data, kiosk_portal_fetch_status_async,
+                            request_new (self, path, MAX_RESPONSE_SIZE),
+                            (GDestroyNotify) request_free, fetch_status_in_thread);
 }
 
 /**
@@ -999,8 +989,7 @@ kiosk_portal_fetch_status_finish (KioskPortal   *self,
                                   GAsyncResult  *result,
                                   GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return kiosk_task_propagate_pointer (result, self, error);
 }
 
 /**
@@ -1014,13 +1003,12 @@ kiosk_portal_fetch_catalogue_async (KioskPortal         *self,
                                     GAsyncReadyCallback  callback,
                                     gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
   Request *request = request_new (self, "api/catalogue", KIOSK_CATALOGUE_MAX_SIZE);
 
   request->etag = g_strdup (etag);
-  g_task_set_source_tag (task, kiosk_portal_fetch_catalogue_async);
-  g_task_set_task_data (task, request, (GDestroyNotify) request_free);
-  g_task_run_in_thread (task, fetch_catalogue_in_thread);
+  kiosk_task_run_in_thread (self, cancellable, callback, user_data,
+                            kiosk_portal_fetch_catalogue_async, request,
+                            (GDestroyNotify) request_free, fetch_catalogue_in_thread);
 }
 
 /**
@@ -1689,7 +1677,6 @@ start_request (KioskPortal         *self,
                GAsyncReadyCallback  callback,
                gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
   Request *request = request_new (self, path, MAX_RESPONSE_SIZE);
 
   request->method = g_strdup (method);
@@ -1697,9 +1684,8 @@ start_request (KioskPortal         *self,
   request->json_body = g_strdup (body);
   request->idempotency_key = g_strdup (idempotency_key);
   request->bearer = g_strdup (bearer);
-  g_task_set_source_tag (task, source_tag);
-  g_task_set_task_data (task, request, (GDestroyNotify) request_free);
-  g_task_run_in_thread (task, worker);
+  kiosk_task_run_in_thread (self, cancellable, callback, user_data, source_tag, request,
+                            (GDestroyNotify) request_free, worker);
 }
 
 /**
@@ -1853,8 +1839,7 @@ kiosk_portal_request_finish (KioskPortal   *self,
                              GAsyncResult  *result,
                              GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return kiosk_task_propagate_pointer (result, self, error);
 }
 
 /**

@@ -3,6 +3,7 @@
  * away. A job that cannot print now is cancelled rather than left to come out later, for the
  * next person to take away with someone else's dossier number. */
 #include "kiosk-printer.h"
+#include "kiosk-task.h"
 
 #include <cups/cups.h>
 #include <string.h>
@@ -215,15 +216,13 @@ kiosk_printer_print_async (GBytes              *pdf,
                            GAsyncReadyCallback  callback,
                            gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
   PrintData *data = g_new0 (PrintData, 1);
 
-  g_task_set_source_tag (task, kiosk_printer_print_async);
   data->pdf = g_bytes_ref (pdf);
   data->job_name = g_strdup (job_name);
   data->timeout_seconds = timeout_seconds;
-  g_task_set_task_data (task, data, (GDestroyNotify) print_data_free);
-  g_task_run_in_thread (task, print_in_thread);
+  kiosk_task_run_in_thread (NULL, cancellable, callback, user_data, kiosk_printer_print_async, data,
+                            (GDestroyNotify) print_data_free, print_in_thread);
 }
 
 gboolean
@@ -290,16 +289,13 @@ kiosk_printer_get_status_async (GCancellable        *cancellable,
                                 GAsyncReadyCallback  callback,
                                 gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
-
-  g_task_set_source_tag (task, kiosk_printer_get_status_async);
-  g_task_run_in_thread (task, get_status_in_thread);
+  kiosk_task_run_in_thread (NULL, cancellable, callback, user_data, kiosk_printer_get_status_async,
+                            NULL, NULL, get_status_in_thread);
 }
 
 KioskPrinterStatus *
 kiosk_printer_get_status_finish (GAsyncResult  *result,
                                  GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return kiosk_task_propagate_pointer (result, NULL, error);
 }

@@ -34,23 +34,6 @@
 #define MAX_BATCH_PAGES 100
 
 static void
-write_all (const void *data,
-           gsize       length)
-{
-  const guint8 *p = data;
-
-  while (length > 0)
-    {
-      ssize_t n = write (STDOUT_FILENO, p, length);
-
-      if (n <= 0)
-        _exit (3);   /* the kiosk went away */
-      p += n;
-      length -= n;
-    }
-}
-
-static void
 write_line (const char *format,
             ...) G_GNUC_PRINTF (1, 2);
 
@@ -64,7 +47,7 @@ write_line (const char *format,
   va_start (args, format);
   line = g_strdup_vprintf (format, args);
   va_end (args);
-  write_all (line, strlen (line));
+  kiosk_helper_write_all (line, strlen (line));
 }
 
 /* Reports the failure first, then releases the device: a backend that hangs in sane_cancel()
