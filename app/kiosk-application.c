@@ -32,6 +32,7 @@ struct _KioskApplication
   guint           watchdog_source;
   guint           rebuild_source;
   GdkFrameClock  *frame_clock;
+  gboolean        services_started;
 };
 
 G_DEFINE_FINAL_TYPE (KioskApplication, kiosk_application, ADW_TYPE_APPLICATION)
@@ -160,6 +161,37 @@ scanners_found_cb (GObject      *object,
     g_message ("%d scanner(s) found", n);
 }
 
+static gboolean
+start_services_cb (gpointer user_data)
+{
+  KioskApplication *self = user_data;
+
+  if (self->services_started)
+    return G_SOURCE_REMOVE;
+  self->services_started = TRUE;
+  kiosk_catalogue_service_refresh_async (kiosk_context_get_catalogue_service (self->context), NULL,
+                                         refresh_catalogue_cb, NULL);
+  /* Resumes what a crash or an outage left in the outbox, then looks again every 30 s. */
+  kiosk_outbox_sender_start (kiosk_context_get_outbox_sender (self->context), 30 * 1000);
+  kiosk_context_discover_scanner_async (self->context, NULL, scanners_found_cb, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+/* The catalogue's refresh, the outbox's sender and the scanner's discovery each start a thread
+ * and touch the disk or the network: on a 2-core terminal they would delay the first frame, which
+ * needs none of them. They start once the window has painted its first frame with the catalogue
+ * (and the window rebuilt before that frame, e.g. for another language, takes it over). */
+static void
+start_services_after_first_frame (KioskApplication *self)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (self->services_started || window == NULL
+      || !kiosk_catalogue_service_get_loaded (kiosk_context_get_catalogue_service (self->context)))
+    return;
+  kiosk_widget_run_after_first_frame (GTK_WIDGET (window), start_services_cb, self);
+}
+
 static void
 load_catalogue_cb (GObject      *object,
                    GAsyncResult *result,
@@ -171,11 +203,7 @@ load_catalogue_cb (GObject      *object,
   if (!kiosk_catalogue_service_load_finish (KIOSK_CATALOGUE_SERVICE (object), result, &error))
     g_warning ("No catalogue: %s", error->message);
   signal_ready_after_next_paint (self);
-  kiosk_catalogue_service_refresh_async (kiosk_context_get_catalogue_service (self->context), NULL,
-                                         refresh_catalogue_cb, NULL);
-  /* Resumes what a crash or an outage left in the outbox, then looks again every 30 s. */
-  kiosk_outbox_sender_start (kiosk_context_get_outbox_sender (self->context), 30 * 1000);
-  kiosk_context_discover_scanner_async (self->context, NULL, scanners_found_cb, NULL);
+  start_services_after_first_frame (self);
 }
 
 /* Remembers the scanner found by "Search for the scanner" for the next starts. */
@@ -236,6 +264,7 @@ language_action_cb (GSimpleAction *action,
   gtk_window_present (window);
   if (old != NULL)
     gtk_window_destroy (old);
+  start_services_after_first_frame (self);
 }
 
 /* After each session, a new window: nothing a citizen saw or touched survives in a widget, and
