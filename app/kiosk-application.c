@@ -189,7 +189,7 @@ start_services_after_first_frame (KioskApplication *self)
   if (self->services_started || window == NULL
       || !kiosk_catalogue_service_get_loaded (kiosk_context_get_catalogue_service (self->context)))
     return;
-  kiosk_widget_run_after_first_frame (GTK_WIDGET (window), start_services_cb, self);
+  kiosk_widget_run_after_first_frame (GTK_WIDGET (window), start_services_cb, self, NULL);
 }
 
 static void
@@ -248,6 +248,34 @@ create_window (KioskApplication *self)
   return GTK_WINDOW (window);
 }
 
+static gboolean
+do_nothing_cb (gpointer user_data)
+{
+  return G_SOURCE_REMOVE;
+}
+
+static void
+destroy_window (gpointer window)
+{
+  gtk_window_destroy (window);
+  g_object_unref (window);
+}
+
+/* @old goes at once from the screen and from the application (which then shows @window alone),
+ * and is destroyed after @window's first frame: freeing its pages does not delay that frame. */
+static void
+replace_window (KioskApplication *self,
+                GtkWindow        *old,
+                GtkWindow        *window)
+{
+  if (old == NULL)
+    return;
+  gtk_widget_set_visible (GTK_WIDGET (old), FALSE);
+  gtk_application_remove_window (GTK_APPLICATION (self), old);
+  kiosk_widget_run_after_first_frame (GTK_WIDGET (window), do_nothing_cb, g_object_ref (old),
+                                      destroy_window);
+}
+
 static void
 language_action_cb (GSimpleAction *action,
                     GVariant      *parameter,
@@ -262,8 +290,7 @@ language_action_cb (GSimpleAction *action,
    * before the citizen entered anything. */
   window = create_window (self);
   gtk_window_present (window);
-  if (old != NULL)
-    gtk_window_destroy (old);
+  replace_window (self, old, window);
   start_services_after_first_frame (self);
 }
 
@@ -280,8 +307,7 @@ rebuild_window_cb (gpointer user_data)
   kiosk_application_set_language ("fr");
   window = create_window (self);
   gtk_window_present (window);
-  if (old != NULL)
-    gtk_window_destroy (old);
+  replace_window (self, old, window);
   return G_SOURCE_REMOVE;
 }
 

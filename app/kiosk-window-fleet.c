@@ -95,7 +95,7 @@ kiosk_window_init_fleet (KioskWindow *self)
   g_signal_connect (self, "destroy", G_CALLBACK (window_destroy_cb), NULL);
   update_banner (self);
   /* The first report reads the journal and opens a connection: after the first frame. */
-  kiosk_widget_run_after_first_frame (GTK_WIDGET (self), start_reports_cb, self);
+  kiosk_widget_run_after_first_frame (GTK_WIDGET (self), start_reports_cb, self, NULL);
 }
 
 /* The window's dispose: the reports stop, nothing in flight outlives the window. */
