@@ -315,9 +315,10 @@ static void
 session_ended_cb (KioskContext     *context,
                   KioskApplication *self)
 {
-  /* Not from inside the old window's own handlers. */
+  /* Not from inside the old window's own handlers; but before GTK's layout and drawing (both at
+   * lower priorities), so that the old window, about to go, paints no more frames. */
   if (self->rebuild_source == 0)
-    self->rebuild_source = g_idle_add (rebuild_window_cb, self);
+    self->rebuild_source = g_idle_add_full (G_PRIORITY_HIGH_IDLE, rebuild_window_cb, self, NULL);
 }
 
 static void

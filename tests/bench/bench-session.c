@@ -480,7 +480,8 @@ count_window (GtkApplication *app,
   windows_seen++;
 }
 
-/* With BENCH_SMAPS_DIR set, a copy of /proc/self/smaps there, to see what grew. */
+/* With BENCH_SMAPS_DIR set, a copy of /proc/self/smaps there and the list of open descriptors,
+ * to see what grew. */
 static void
 save_smaps (const char *name)
 {
@@ -493,6 +494,22 @@ save_smaps (const char *name)
     return;
   path = g_build_filename (dir, name, NULL);
   g_file_set_contents (path, contents, length, NULL);
+  /* And what each open descriptor is. */
+  {
+    g_autoptr(GDir) fds = g_dir_open ("/proc/self/fd", 0, NULL);
+    g_autoptr(GString) list = g_string_new (NULL);
+    g_autofree char *fd_path = g_strconcat (path, "-fds", NULL);
+    const char *fd;
+
+    while (fds != NULL && (fd = g_dir_read_name (fds)) != NULL)
+      {
+        g_autofree char *link = g_strconcat ("/proc/self/fd/", fd, NULL);
+        g_autofree char *target = g_file_read_link (link, NULL);
+
+        g_string_append_printf (list, "%s %s\n", fd, target ? target : "?");
+      }
+    g_file_set_contents (fd_path, list->str, list->len, NULL);
+  }
 }
 
 /* What main () hands to the sessions, which run inside the application's main loop. */
