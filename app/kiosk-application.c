@@ -33,6 +33,7 @@ struct _KioskApplication
   guint           rebuild_source;
   GdkFrameClock  *frame_clock;
   gboolean        services_started;
+  gboolean        catalogue_tried;   /* its first load finished, with a catalogue or not */
 };
 
 G_DEFINE_FINAL_TYPE (KioskApplication, kiosk_application, ADW_TYPE_APPLICATION)
@@ -179,15 +180,15 @@ start_services_cb (gpointer user_data)
 
 /* The catalogue's refresh, the outbox's sender and the scanner's discovery each start a thread
  * and touch the disk or the network: on a 2-core terminal they would delay the first frame, which
- * needs none of them. They start once the window has painted its first frame with the catalogue
- * (and the window rebuilt before that frame, e.g. for another language, takes it over). */
+ * needs none of them. They start once the window has painted its first frame after the
+ * catalogue's first load (with a catalogue or not: the refresh may bring one), and a window
+ * rebuilt before that frame (another language, a session ended) takes it over. */
 static void
 start_services_after_first_frame (KioskApplication *self)
 {
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
 
-  if (self->services_started || window == NULL
-      || !kiosk_catalogue_service_get_loaded (kiosk_context_get_catalogue_service (self->context)))
+  if (self->services_started || window == NULL || !self->catalogue_tried)
     return;
   kiosk_widget_run_after_first_frame (GTK_WIDGET (window), start_services_cb, self, NULL);
 }
@@ -202,6 +203,7 @@ load_catalogue_cb (GObject      *object,
 
   if (!kiosk_catalogue_service_load_finish (KIOSK_CATALOGUE_SERVICE (object), result, &error))
     g_warning ("No catalogue: %s", error->message);
+  self->catalogue_tried = TRUE;
   signal_ready_after_next_paint (self);
   start_services_after_first_frame (self);
 }
@@ -308,6 +310,7 @@ rebuild_window_cb (gpointer user_data)
   window = create_window (self);
   gtk_window_present (window);
   replace_window (self, old, window);
+  start_services_after_first_frame (self);
   return G_SOURCE_REMOVE;
 }
 
