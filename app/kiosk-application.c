@@ -32,6 +32,8 @@ struct _KioskApplication
   guint           watchdog_source;
   guint           rebuild_source;
   GdkFrameClock  *frame_clock;
+  gboolean        services_started;
+  gboolean        catalogue_tried;   /* its first load finished, with a catalogue or not */
 };
 
 G_DEFINE_FINAL_TYPE (KioskApplication, kiosk_application, ADW_TYPE_APPLICATION)
@@ -160,6 +162,37 @@ scanners_found_cb (GObject      *object,
     g_message ("%d scanner(s) found", n);
 }
 
+static gboolean
+start_services_cb (gpointer user_data)
+{
+  KioskApplication *self = user_data;
+
+  if (self->services_started)
+    return G_SOURCE_REMOVE;
+  self->services_started = TRUE;
+  kiosk_catalogue_service_refresh_async (kiosk_context_get_catalogue_service (self->context), NULL,
+                                         refresh_catalogue_cb, NULL);
+  /* Resumes what a crash or an outage left in the outbox, then looks again every 30 s. */
+  kiosk_outbox_sender_start (kiosk_context_get_outbox_sender (self->context), 30 * 1000);
+  kiosk_context_discover_scanner_async (self->context, NULL, scanners_found_cb, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+/* The catalogue's refresh, the outbox's sender and the scanner's discovery each start a thread
+ * and touch the disk or the network: on a 2-core terminal they would delay the first frame, which
+ * needs none of them. They start once the window has painted its first frame after the
+ * catalogue's first load (with a catalogue or not: the refresh may bring one), and a window
+ * rebuilt before that frame (another language, a session ended) takes it over. */
+static void
+start_services_after_first_frame (KioskApplication *self)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (self->services_started || window == NULL || !self->catalogue_tried)
+    return;
+  kiosk_widget_run_after_first_frame (GTK_WIDGET (window), start_services_cb, self, NULL);
+}
+
 static void
 load_catalogue_cb (GObject      *object,
                    GAsyncResult *result,
@@ -170,12 +203,9 @@ load_catalogue_cb (GObject      *object,
 
   if (!kiosk_catalogue_service_load_finish (KIOSK_CATALOGUE_SERVICE (object), result, &error))
     g_warning ("No catalogue: %s", error->message);
+  self->catalogue_tried = TRUE;
   signal_ready_after_next_paint (self);
-  kiosk_catalogue_service_refresh_async (kiosk_context_get_catalogue_service (self->context), NULL,
-                                         refresh_catalogue_cb, NULL);
-  /* Resumes what a crash or an outage left in the outbox, then looks again every 30 s. */
-  kiosk_outbox_sender_start (kiosk_context_get_outbox_sender (self->context), 30 * 1000);
-  kiosk_context_discover_scanner_async (self->context, NULL, scanners_found_cb, NULL);
+  start_services_after_first_frame (self);
 }
 
 /* Remembers the scanner found by "Search for the scanner" for the next starts. */
@@ -228,6 +258,34 @@ create_window (KioskApplication *self)
   return GTK_WINDOW (window);
 }
 
+static gboolean
+do_nothing_cb (gpointer user_data)
+{
+  return G_SOURCE_REMOVE;
+}
+
+static void
+destroy_window (gpointer window)
+{
+  gtk_window_destroy (window);
+  g_object_unref (window);
+}
+
+/* @old goes at once from the screen and from the application (which then shows @window alone),
+ * and is destroyed after @window's first frame: freeing its pages does not delay that frame. */
+static void
+replace_window (KioskApplication *self,
+                GtkWindow        *old,
+                GtkWindow        *window)
+{
+  if (old == NULL)
+    return;
+  gtk_widget_set_visible (GTK_WIDGET (old), FALSE);
+  gtk_application_remove_window (GTK_APPLICATION (self), old);
+  kiosk_widget_run_after_first_frame (GTK_WIDGET (window), do_nothing_cb, g_object_ref (old),
+                                      destroy_window);
+}
+
 static void
 language_action_cb (GSimpleAction *action,
                     GVariant      *parameter,
@@ -242,8 +300,8 @@ language_action_cb (GSimpleAction *action,
    * before the citizen entered anything. */
   window = create_window (self);
   gtk_window_present (window);
-  if (old != NULL)
-    gtk_window_destroy (old);
+  replace_window (self, old, window);
+  start_services_after_first_frame (self);
 }
 
 /* After each session, a new window: nothing a citizen saw or touched survives in a widget, and
@@ -259,8 +317,8 @@ rebuild_window_cb (gpointer user_data)
   kiosk_application_set_language ("fr");
   window = create_window (self);
   gtk_window_present (window);
-  if (old != NULL)
-    gtk_window_destroy (old);
+  replace_window (self, old, window);
+  start_services_after_first_frame (self);
   return G_SOURCE_REMOVE;
 }
 
@@ -268,9 +326,10 @@ static void
 session_ended_cb (KioskContext     *context,
                   KioskApplication *self)
 {
-  /* Not from inside the old window's own handlers. */
+  /* Not from inside the old window's own handlers; but before GTK's layout and drawing (both at
+   * lower priorities), so that the old window, about to go, paints no more frames. */
   if (self->rebuild_source == 0)
-    self->rebuild_source = g_idle_add (rebuild_window_cb, self);
+    self->rebuild_source = g_idle_add_full (G_PRIORITY_HIGH_IDLE, rebuild_window_cb, self, NULL);
 }
 
 static void

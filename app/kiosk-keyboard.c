@@ -23,6 +23,8 @@ struct _KioskKeyboard
 
 G_DEFINE_FINAL_TYPE (KioskKeyboard, kiosk_keyboard, GTK_TYPE_BOX)
 
+static void show_page_for_target (KioskKeyboard *self);
+
 enum { HIDE_REQUESTED, KEY_CHOSEN, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
@@ -224,16 +226,7 @@ kiosk_keyboard_set_target (KioskKeyboard *self,
                            GtkWidget     *target)
 {
   g_set_weak_pointer (&self->target, target);
-  /* E-mail and phone fields open on the digits and signs. */
-  if (target != NULL && GTK_IS_TEXT (target))
-    {
-      GtkInputPurpose purpose = gtk_text_get_input_purpose (GTK_TEXT (target));
-
-      gtk_stack_set_visible_child_name (self->pages,
-                                        purpose == GTK_INPUT_PURPOSE_PHONE
-                                        || purpose == GTK_INPUT_PURPOSE_DIGITS
-                                        || purpose == GTK_INPUT_PURPOSE_NUMBER ? "digits" : "letters");
-    }
+  show_page_for_target (self);
 }
 
 static void
@@ -269,12 +262,11 @@ kiosk_keyboard_class_init (KioskKeyboardClass *klass)
                                       0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
+static void build_keys (KioskKeyboard *self);
+
 static void
 kiosk_keyboard_init (KioskKeyboard *self)
 {
-  GtkWidget *letters_page = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  GtkWidget *digits_page = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-
   self->letter_keys = g_ptr_array_new ();
   gtk_orientable_set_orientation (GTK_ORIENTABLE (self), GTK_ORIENTATION_VERTICAL);
   gtk_widget_add_css_class (GTK_WIDGET (self), "kiosk-keyboard");
@@ -282,6 +274,35 @@ kiosk_keyboard_init (KioskKeyboard *self)
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("On-screen keyboard"), -1);
   self->pages = GTK_STACK (gtk_stack_new ());
+  gtk_box_append (GTK_BOX (self), GTK_WIDGET (self->pages));
+  /* Its hundred keys are built the first time it shows: most sessions never need it, and the
+   * first frame should not pay for it. */
+  g_signal_connect (self, "map", G_CALLBACK (build_keys), NULL);
+}
+
+/* E-mail and phone fields open on the digits and signs. */
+static void
+show_page_for_target (KioskKeyboard *self)
+{
+  if (self->target != NULL && GTK_IS_TEXT (self->target)
+      && gtk_stack_get_child_by_name (self->pages, "letters") != NULL)
+    {
+      GtkInputPurpose purpose = gtk_text_get_input_purpose (GTK_TEXT (self->target));
+
+      gtk_stack_set_visible_child_name (self->pages,
+                                        purpose == GTK_INPUT_PURPOSE_PHONE
+                                        || purpose == GTK_INPUT_PURPOSE_DIGITS
+                                        || purpose == GTK_INPUT_PURPOSE_NUMBER ? "digits" : "letters");
+    }
+}
+
+static void
+build_keys (KioskKeyboard *self)
+{
+  GtkWidget *letters_page = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *digits_page = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+
+  g_signal_handlers_disconnect_by_func (self, build_keys, NULL);
   for (guint i = 0; i < G_N_ELEMENTS (letters); i++)
     gtk_box_append (GTK_BOX (letters_page), new_row (self, letters[i]));
   gtk_box_append (GTK_BOX (letters_page), new_bottom_row (self, TRUE));
@@ -299,7 +320,9 @@ kiosk_keyboard_init (KioskKeyboard *self)
   /* TRANSLATORS: the on-screen keyboard's page of digits and signs, for a screen reader */
   gtk_stack_add_titled (self->pages, digits_page, "digits", _("Digits and signs"));
   kiosk_stack_label_pages (self->pages);
-  gtk_box_append (GTK_BOX (self), GTK_WIDGET (self->pages));
+  if (self->shift)
+    kiosk_keyboard_set_shift (self, TRUE);
+  show_page_for_target (self);
 }
 
 GtkWidget *

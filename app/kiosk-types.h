@@ -38,6 +38,10 @@ GtkWidget  *kiosk_choice_button_new     (const char       *label,
                                          gboolean          radio);
 void        kiosk_widget_forget_text    (GtkWidget        *root);
 void        kiosk_stack_label_pages     (GtkStack         *stack);
+void        kiosk_widget_run_after_first_frame (GtkWidget      *widget,
+                                                GSourceFunc     func,
+                                                gpointer        data,
+                                                GDestroyNotify  destroy);
 void        kiosk_print_text            (GtkPrintContext  *context,
                                          const char       *text,
                                          const char       *font,

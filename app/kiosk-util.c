@@ -237,3 +237,104 @@ kiosk_widget_forget_text (GtkWidget *root)
   gdk_clipboard_set_text (gtk_widget_get_clipboard (root), "");
   gdk_clipboard_set_text (gtk_widget_get_primary_clipboard (root), "");
 }
+
+typedef struct
+{
+  GtkWidget      *widget;     /* weak */
+  GdkFrameClock  *clock;      /* weak */
+  gulong          map_id;
+  gulong          destroy_id;
+  gulong          paint_id;
+  GSourceFunc     func;
+  gpointer        data;
+  GDestroyNotify  destroy;
+} AfterFrame;
+
+static void
+free_after_frame (AfterFrame *after)
+{
+  if (after->widget != NULL)
+    {
+      g_clear_signal_handler (&after->map_id, after->widget);
+      g_clear_signal_handler (&after->destroy_id, after->widget);
+    }
+  if (after->clock != NULL)
+    g_clear_signal_handler (&after->paint_id, after->clock);
+  g_clear_weak_pointer (&after->widget);
+  g_clear_weak_pointer (&after->clock);
+  if (after->destroy != NULL)
+    after->destroy (after->data);
+  g_free (after);
+}
+
+static gboolean
+after_frame_idle_cb (gpointer user_data)
+{
+  AfterFrame *after = user_data;
+
+  if (after->widget != NULL)
+    after->func (after->data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+after_frame_paint_cb (GdkFrameClock *clock,
+                      AfterFrame    *after)
+{
+  g_clear_signal_handler (&after->paint_id, clock);
+  if (after->widget != NULL)
+    g_clear_signal_handler (&after->destroy_id, after->widget);
+  /* Low priority: the frame is handed to the display first, and input goes before the work. */
+  g_idle_add_full (G_PRIORITY_LOW, after_frame_idle_cb, after, (GDestroyNotify) free_after_frame);
+}
+
+static void
+after_frame_map_cb (GtkWidget  *widget,
+                    AfterFrame *after)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
+
+  if (after->paint_id != 0 || clock == NULL)
+    return;
+  g_clear_signal_handler (&after->map_id, widget);
+  g_set_weak_pointer (&after->clock, clock);
+  after->paint_id = g_signal_connect (clock, "after-paint", G_CALLBACK (after_frame_paint_cb), after);
+  gtk_widget_queue_draw (widget);
+}
+
+/* The widget went before its frame: @func is not called, @destroy is. */
+static void
+after_frame_destroy_cb (GtkWidget  *widget,
+                        AfterFrame *after)
+{
+  free_after_frame (after);
+}
+
+/**
+ * kiosk_widget_run_after_first_frame:
+ * @widget: a widget that is, or will be, shown
+ * @func: called once, on the main loop, after the first frame painted with @widget shown; not
+ *   called if @widget is destroyed first (its return value is ignored)
+ * @destroy: (nullable): called on @data once @func ran, or will not run
+ *
+ * What the first screen does not need (background services, a first report) waits for it: on a
+ * 2-core terminal every thread started before the first frame delays it.
+ */
+void
+kiosk_widget_run_after_first_frame (GtkWidget      *widget,
+                                    GSourceFunc     func,
+                                    gpointer        data,
+                                    GDestroyNotify  destroy)
+{
+  AfterFrame *after = g_new0 (AfterFrame, 1);
+
+  after->func = func;
+  after->data = data;
+  after->destroy = destroy;
+  g_set_weak_pointer (&after->widget, widget);
+  after->destroy_id = g_signal_connect (widget, "destroy", G_CALLBACK (after_frame_destroy_cb), after);
+  if (gtk_widget_get_mapped (widget))
+    after_frame_map_cb (widget, after);
+  else
+    after->map_id = g_signal_connect (widget, "map", G_CALLBACK (after_frame_map_cb), after);
+}

@@ -46,6 +46,16 @@ session_ended_cb (KioskWindow *self)
 
 static void window_destroy_cb (KioskWindow *self);
 
+static gboolean
+start_reports_cb (gpointer user_data)
+{
+  KioskWindow *self = user_data;
+
+  if (self->fleet != NULL)   /* NULL once the window is destroyed */
+    kiosk_fleet_start (self->fleet, KIOSK_FLEET_INTERVAL_SECONDS);
+  return G_SOURCE_REMOVE;
+}
+
 /* Called once the window has its context. */
 void
 kiosk_window_init_fleet (KioskWindow *self)
@@ -84,7 +94,8 @@ kiosk_window_init_fleet (KioskWindow *self)
                            G_CONNECT_SWAPPED);
   g_signal_connect (self, "destroy", G_CALLBACK (window_destroy_cb), NULL);
   update_banner (self);
-  kiosk_fleet_start (self->fleet, KIOSK_FLEET_INTERVAL_SECONDS);
+  /* The first report reads the journal and opens a connection: after the first frame. */
+  kiosk_widget_run_after_first_frame (GTK_WIDGET (self), start_reports_cb, self, NULL);
 }
 
 /* The window's dispose: the reports stop, nothing in flight outlives the window. */

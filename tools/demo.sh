@@ -26,6 +26,9 @@ export GSETTINGS_SCHEMA_DIR="$root/build/resources"
 export KIOSK_LOCALEDIR="$root/build/po"
 export KIOSK_SCAN_HELPER="$root/build/app/core/kiosk-scan-helper"
 export KIOSK_IMPORT_HELPER="$root/build/app/core/kiosk-import-helper"
+# The renderer of the terminal's unit (data/kiosk-cage.service): faster without a GPU.
+export GSK_RENDERER="${GSK_RENDERER:-cairo}"
+export GDK_DEBUG="${GDK_DEBUG:-gl-disable}"
 if [ "${KIOSK_REAL_SCANNER:-0}" != 1 ]; then
   export SANE_CONFIG_DIR="$root/tests/sane.d"
 fi

@@ -7,8 +7,10 @@
  *   meson compile -C build bench-session
  *   xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session build/tests/bench/bench-session
  *
- * The kiosk process is this program: it builds the kiosk's context and window as the kiosk does
- * (the same code, linked in) and drives the window as the tests do, by the widgets' names. Each
+ * The kiosk process is this program: it runs the kiosk's own KioskApplication (the same code,
+ * linked in, with --portal-url and --data-dir), so that a session ends exactly as on a terminal
+ * (the application's session-end handling included), and drives its window as the tests do, by
+ * the widgets' names. Each
  * session: "aide médicale" opened from the welcome page, the form's three steps answered, the
  * identity card's two sides scanned from libsane's test backend (A4, 300 dpi), the dossier
  * submitted to the reference portal (build/tests/portal/kiosk-portal on loopback), then
@@ -36,7 +38,9 @@
  *
  * Output: key=value lines of plain numbers on stdout (every 25th session's values, then the
  * summary); the kiosk's and the portal's logs on stderr. */
+#include "kiosk-application.h"
 #include "kiosk-context.h"
+#include "kiosk-image.h"
 #include "kiosk-page.h"
 #include "kiosk-scanner.h"
 #include "kiosk-session.h"
@@ -49,6 +53,7 @@
 #include <glib-unix.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <malloc.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -150,6 +155,16 @@ status_kb (const char *field)
   if (line == NULL)
     return -1;
   return g_ascii_strtod (line + strlen (field) + 1, NULL);
+}
+
+/* What malloc has handed out and not been given back, in kB: RSS growth with a flat heap is
+ * fragmentation or a mapping (fonts, GL), not a leak. */
+static double
+heap_in_use_kb (void)
+{
+  struct mallinfo2 info = mallinfo2 ();
+
+  return (double) (info.uordblks + info.hblkhd) / 1024;
 }
 
 static guint
@@ -256,26 +271,68 @@ run_session (KioskWindow  *window,
   kiosk_test_wait_for_page (window, "receipt");
 }
 
-/* From "Terminer et effacer" to the welcome page painted and ready. */
+/* From "Terminer et effacer" to the welcome page painted and ready in the new window the
+ * application builds after each session (docs/architecture.md, "A new window after each
+ * session"): the window of the session that ended may paint its own welcome page before. */
 typedef struct
 {
-  KioskWindow *window;
-  GtkWidget   *stack;
-  GtkWidget   *search;
-  gint64       painted;
+  GtkApplication *app;
+  GtkWindow      *old;
+  gint64          painted;
+  GPtrArray      *clocks;    /* of GdkFrameClock (weak), with an after-paint handler */
 } WelcomeWait;
+
+static void watch_window (WelcomeWait *wait, GtkWidget *window);
 
 static void
 after_paint_cb (GdkFrameClock *clock,
                 gpointer       data)
 {
   WelcomeWait *wait = data;
+  KioskWindow *window = KIOSK_WINDOW (gtk_application_get_active_window (wait->app));
+  GtkWidget *welcome, *search;
 
-  if (wait->painted == 0
-      && g_strcmp0 (kiosk_window_get_page_name (wait->window), "welcome") == 0
-      && !gtk_stack_get_transition_running (GTK_STACK (wait->stack))
-      && gtk_widget_is_sensitive (wait->search) && gtk_widget_get_mapped (wait->search))
+  if (wait->painted != 0 || window == NULL || GTK_WINDOW (window) == wait->old
+      || gtk_widget_get_frame_clock (GTK_WIDGET (window)) != clock
+      || g_strcmp0 (kiosk_window_get_page_name (window), "welcome") != 0)
+    return;
+  welcome = kiosk_window_get_page (window, "welcome");
+  search = kiosk_window_find_widget (window, "start-button");
+  if (search != NULL && !gtk_stack_get_transition_running (GTK_STACK (gtk_widget_get_parent (welcome)))
+      && gtk_widget_is_sensitive (search) && gtk_widget_get_mapped (search))
     wait->painted = g_get_monotonic_time ();
+}
+
+static void
+window_realize_cb (GtkWidget   *window,
+                   WelcomeWait *wait)
+{
+  watch_window (wait, window);
+}
+
+static void
+watch_window (WelcomeWait *wait,
+              GtkWidget   *window)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (window);
+
+  if (clock == NULL)
+    {
+      g_signal_connect (window, "realize", G_CALLBACK (window_realize_cb), wait);
+      return;
+    }
+  g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), wait);
+  g_ptr_array_add (wait->clocks, g_object_ref (clock));
+  gtk_widget_queue_draw (window);
+}
+
+static void
+window_added_cb (GtkApplication *app,
+                 GtkWindow      *window,
+                 WelcomeWait    *wait)
+{
+  if (KIOSK_IS_WINDOW (window))
+    watch_window (wait, GTK_WIDGET (window));
 }
 
 static gboolean
@@ -285,24 +342,27 @@ painted_cb (gpointer data)
 }
 
 static double
-finish_session (KioskWindow *window)
+finish_session (GtkApplication *app)
 {
-  WelcomeWait wait = { window, NULL, NULL, 0 };
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
-  gulong handler;
+  GtkWidget *window = GTK_WIDGET (gtk_application_get_active_window (app));
+  WelcomeWait wait = { app, GTK_WINDOW (window), 0, g_ptr_array_new_with_free_func (g_object_unref) };
+  gulong added;
   gint64 start;
 
-  wait.stack = gtk_widget_get_parent (kiosk_window_get_page (window, "welcome"));
-  wait.search = kiosk_window_find_widget (window, "start-button");
-  g_assert_nonnull (wait.search);
-  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), &wait);
+  added = g_signal_connect (app, "window-added", G_CALLBACK (window_added_cb), &wait);
   start = g_get_monotonic_time ();
   phase = "finish";
-  kiosk_test_click (window, "receipt-finish");
+  kiosk_test_click (KIOSK_WINDOW (window), "receipt-finish");
   /* Nothing is left to lose after a submission: the kiosk does not ask. */
   if (!kiosk_test_wait (painted_cb, &wait, 30000))
     g_error ("The welcome page was not painted within 30 s of \"Terminer et effacer\"");
-  g_signal_handler_disconnect (clock, handler);
+  g_signal_handler_disconnect (app, added);
+  for (guint i = 0; i < wait.clocks->len; i++)
+    g_signal_handlers_disconnect_by_data (wait.clocks->pdata[i], &wait);
+  g_ptr_array_unref (wait.clocks);
+  /* A window being replaced stops watching when it goes. */
+  for (GList *l = gtk_application_get_windows (app); l != NULL; l = l->next)
+    g_signal_handlers_disconnect_by_func (l->data, window_realize_cb, &wait);
   return (double) (wait.painted - start) / G_TIME_SPAN_MILLISECOND;
 }
 
@@ -397,30 +457,197 @@ default_environment (void)
     g_setenv (defaults[i][0], defaults[i][1], FALSE);
 }
 
+/* Windows the application built and has not freed yet (a window it replaced must go). */
+static guint windows_alive;
+static guint windows_seen;
+
+static void
+window_finalized_cb (gpointer  data,
+                     GObject  *where)
+{
+  windows_alive--;
+}
+
+static void
+count_window (GtkApplication *app,
+              GtkWindow      *window)
+{
+  if (!KIOSK_IS_WINDOW (window) || g_object_get_data (G_OBJECT (window), "bench-counted") != NULL)
+    return;
+  g_object_set_data (G_OBJECT (window), "bench-counted", GINT_TO_POINTER (1));
+  g_object_weak_ref (G_OBJECT (window), window_finalized_cb, NULL);
+  windows_alive++;
+  windows_seen++;
+}
+
+/* With BENCH_SMAPS_DIR set, a copy of /proc/self/smaps there and the list of open descriptors,
+ * to see what grew. */
+static void
+save_smaps (const char *name)
+{
+  const char *dir = g_getenv ("BENCH_SMAPS_DIR");
+  g_autofree char *contents = NULL;
+  g_autofree char *path = NULL;
+  gsize length;
+
+  if (dir == NULL || !g_file_get_contents ("/proc/self/smaps", &contents, &length, NULL))
+    return;
+  path = g_build_filename (dir, name, NULL);
+  g_file_set_contents (path, contents, length, NULL);
+  /* And what each open descriptor is. */
+  {
+    g_autoptr(GDir) fds = g_dir_open ("/proc/self/fd", 0, NULL);
+    g_autoptr(GString) list = g_string_new (NULL);
+    g_autofree char *fd_path = g_strconcat (path, "-fds", NULL);
+    const char *fd;
+
+    while (fds != NULL && (fd = g_dir_read_name (fds)) != NULL)
+      {
+        g_autofree char *link = g_strconcat ("/proc/self/fd/", fd, NULL);
+        g_autofree char *target = g_file_read_link (link, NULL);
+
+        g_string_append_printf (list, "%s %s\n", fd, target ? target : "?");
+      }
+    g_file_set_contents (fd_path, list->str, list->len, NULL);
+  }
+}
+
+/* What main () hands to the sessions, which run inside the application's main loop. */
+typedef struct
+{
+  GtkApplication *app;
+  guint           sessions;
+  guint           warmup;
+  double          first_frame;
+  gboolean        started;
+} Bench;
+
+static void
+print_results (Bench        *bench,
+               const double *rss,
+               const double *heap,
+               double       *end_ms,
+               double        slope,
+               double        heap_slope,
+               guint         fds_warm,
+               guint         fds_end,
+               guint         threads_warm,
+               guint         threads_end);
+
+/* Every session, then the results; quits the application. */
+static gboolean
+run_sessions_cb (gpointer data)
+{
+  Bench *bench = data;
+  guint sessions = bench->sessions;
+  guint warmup = bench->warmup;
+  g_autofree double *rss = g_new (double, sessions);
+  g_autofree double *heap = g_new (double, sessions);
+  g_autofree double *end_ms = g_new (double, sessions);
+  guint fds_warm = 0, threads_warm = 0, fds_end = 0, threads_end = 0;
+  double sum_x = 0, sum_y = 0, sum_xx = 0, sum_xy = 0, sum_h = 0, sum_xh = 0, slope, heap_slope;
+  guint n_fit = 0, tick;
+
+  kiosk_test_wait_for_page (KIOSK_WINDOW (gtk_application_get_active_window (bench->app)), "welcome");
+  count_window (bench->app, gtk_application_get_active_window (bench->app));
+  g_signal_connect (bench->app, "window-added", G_CALLBACK (count_window), NULL);
+  phase_gaps = g_hash_table_new (g_str_hash, g_str_equal);
+  phase_cpu = g_hash_table_new (g_str_hash, g_str_equal);
+  tick = g_timeout_add (TICK_MS, tick_cb, NULL);
+  for (guint i = 0; i < sessions; i++)
+    {
+      /* The application may give each session a new window (over the same context). */
+      KioskWindow *window = KIOSK_WINDOW (gtk_application_get_active_window (bench->app));
+      KioskContext *context = kiosk_window_get_context (window);
+
+      run_session (window, context);
+      end_ms[i] = finish_session (bench->app);
+      phase = "outbox";
+      if (!kiosk_test_wait (outbox_empty_cb, context, 60000))
+        g_error ("The outbox was not empty 60 s after session %u", i + 1);
+      rss[i] = status_kb ("VmRSS:");
+      heap[i] = heap_in_use_kb ();
+      if (i + 1 == warmup || i + 1 == sessions)
+        {
+          idle_for (1000);
+          if (i + 1 == warmup)
+            {
+              fds_warm = count_entries ("/proc/self/fd");
+              threads_warm = count_entries ("/proc/self/task");
+              save_smaps ("smaps-warm");
+            }
+          else
+            {
+              save_smaps ("smaps-end");
+              fds_end = count_entries ("/proc/self/fd");
+              threads_end = count_entries ("/proc/self/task");
+            }
+        }
+      if (i >= warmup)
+        {
+          sum_x += i;
+          sum_y += rss[i];
+          sum_xx += (double) i * i;
+          sum_xy += i * rss[i];
+          sum_h += heap[i];
+          sum_xh += i * heap[i];
+          n_fit++;
+        }
+      if ((i + 1) % 25 == 0 || i == 0 || i + 1 == warmup)
+        {
+          g_autofree char *rss_key = g_strdup_printf ("session_%u_rss_kb", i + 1);
+          g_autofree char *end_key = g_strdup_printf ("session_%u_end_to_welcome_ms", i + 1);
+          g_autofree char *heap_key = g_strdup_printf ("session_%u_heap_in_use_kb", i + 1);
+
+          print_number (rss_key, "%.0f", rss[i]);
+          print_number (heap_key, "%.0f", heap[i]);
+          print_number (end_key, "%.1f", end_ms[i]);
+          fflush (stdout);
+        }
+    }
+  g_source_remove (tick);
+
+  slope = n_fit > 1 ? (n_fit * sum_xy - sum_x * sum_y) / (n_fit * sum_xx - sum_x * sum_x) : 0;
+  heap_slope = n_fit > 1 ? (n_fit * sum_xh - sum_x * sum_h) / (n_fit * sum_xx - sum_x * sum_x) : 0;
+  print_results (bench, rss, heap, end_ms, slope, heap_slope, fds_warm, fds_end, threads_warm, threads_end);
+  for (GList *l = gtk_application_get_windows (bench->app); l != NULL; l = gtk_application_get_windows (bench->app))
+    gtk_window_destroy (l->data);
+  g_application_quit (G_APPLICATION (bench->app));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+activate_cb (GApplication *app,
+             Bench        *bench)
+{
+  /* From the main loop, once the application has shown its window. */
+  if (!bench->started)
+    g_idle_add (run_sessions_cb, bench);
+  bench->started = TRUE;
+}
+
 int
 main (int   argc,
       char *argv[])
 {
-  guint sessions = env_number ("BENCH_SESSIONS", DEFAULT_SESSIONS, 2);
-  guint warmup = env_number ("BENCH_WARMUP", MIN (DEFAULT_WARMUP, sessions / 2), 1);
+  Bench bench = { NULL, 0, 0, 0, FALSE };
   guint starts = env_number ("BENCH_STARTS", DEFAULT_STARTS, 1);
-  g_autofree double *rss = NULL;
-  g_autofree double *end_ms = NULL;
   g_autofree double *start_ms = NULL;
   g_autofree char *data_dir = NULL;
-  g_autoptr(KioskContext) context = NULL;
+  g_autoptr(KioskApplication) app = NULL;
   KioskTestPortal *portal;
-  KioskWindow *window;
-  guint fds_warm = 0, threads_warm = 0, fds_end = 0, threads_end = 0;
-  double sum_x = 0, sum_y = 0, sum_xx = 0, sum_xy = 0, slope, first_frame, p50, p95;
-  guint n_fit = 0, tick;
+  int status;
 
-  if (argc > 1 || warmup >= sessions)
+  bench.sessions = env_number ("BENCH_SESSIONS", DEFAULT_SESSIONS, 2);
+  bench.warmup = env_number ("BENCH_WARMUP", MIN (DEFAULT_WARMUP, bench.sessions / 2), 1);
+  if (argc > 1 || bench.warmup >= bench.sessions)
     {
       g_printerr ("Usage: %s (no arguments; BENCH_SESSIONS, BENCH_WARMUP < BENCH_SESSIONS, "
                   "BENCH_STARTS)\n", argv[0]);
       return 2;
     }
+  /* As the kiosk's main () does. */
+  kiosk_memory_init ();
   default_environment ();
   kiosk_test_setup_locale ("fr");
   gtk_init ();
@@ -432,65 +659,49 @@ main (int   argc,
   first_frame_ms (portal->url); /* warm-up: the page cache */
   for (guint i = 0; i < starts; i++)
     {
+      g_autofree char *key = g_strdup_printf ("first_frame_run_%u_ms", i + 1);
+
       start_ms[i] = first_frame_ms (portal->url);
-      print_number (g_strdup_printf ("first_frame_run_%u_ms", i + 1), "%.1f", start_ms[i]);
+      print_number (key, "%.1f", start_ms[i]);
     }
-  first_frame = quantile (start_ms, starts, 0.5);
+  bench.first_frame = quantile (start_ms, starts, 0.5);
 
+  /* The scanner the tests use (the memory settings backend is this process's). */
+  {
+    g_autoptr(GSettings) settings = g_settings_new ("nc.epn.Kiosk");
+
+    g_settings_set_string (settings, "scanner-device", "test:0");
+  }
   data_dir = g_dir_make_tmp ("bench-session-XXXXXX", NULL);
-  context = kiosk_test_context_new (portal->url, data_dir);
-  window = kiosk_window_new (NULL, context);
-  gtk_window_present (GTK_WINDOW (window));
-  kiosk_test_wait_for_page (window, "welcome");
+  app = kiosk_application_new ();
+  bench.app = GTK_APPLICATION (app);
+  g_signal_connect_after (app, "activate", G_CALLBACK (activate_cb), &bench);
+  {
+    char *args[] = { argv[0], "--portal-url", portal->url, "--data-dir", data_dir, NULL };
 
-  rss = g_new (double, sessions);
-  end_ms = g_new (double, sessions);
-  phase_gaps = g_hash_table_new (g_str_hash, g_str_equal);
-  phase_cpu = g_hash_table_new (g_str_hash, g_str_equal);
-  tick = g_timeout_add (TICK_MS, tick_cb, NULL);
-  for (guint i = 0; i < sessions; i++)
-    {
-      run_session (window, context);
-      end_ms[i] = finish_session (window);
-      phase = "outbox";
-      if (!kiosk_test_wait (outbox_empty_cb, context, 60000))
-        g_error ("The outbox was not empty 60 s after session %u", i + 1);
-      rss[i] = status_kb ("VmRSS:");
-      if (i + 1 == warmup || i + 1 == sessions)
-        {
-          idle_for (1000);
-          if (i + 1 == warmup)
-            {
-              fds_warm = count_entries ("/proc/self/fd");
-              threads_warm = count_entries ("/proc/self/task");
-            }
-          else
-            {
-              fds_end = count_entries ("/proc/self/fd");
-              threads_end = count_entries ("/proc/self/task");
-            }
-        }
-      if (i >= warmup)
-        {
-          sum_x += i;
-          sum_y += rss[i];
-          sum_xx += (double) i * i;
-          sum_xy += i * rss[i];
-          n_fit++;
-        }
-      if ((i + 1) % 25 == 0 || i == 0 || i + 1 == warmup)
-        {
-          g_autofree char *rss_key = g_strdup_printf ("session_%u_rss_kb", i + 1);
-          g_autofree char *end_key = g_strdup_printf ("session_%u_end_to_welcome_ms", i + 1);
+    status = g_application_run (G_APPLICATION (app), G_N_ELEMENTS (args) - 1, args);
+  }
+  kiosk_test_portal_stop (portal);
+  return status;
+}
 
-          print_number (rss_key, "%.0f", rss[i]);
-          print_number (end_key, "%.1f", end_ms[i]);
-          fflush (stdout);
-        }
-    }
-  g_source_remove (tick);
+static void
+print_results (Bench        *bench,
+               const double *rss,
+               const double *heap,
+               double       *end_ms,
+               double        slope,
+               double        heap_slope,
+               guint         fds_warm,
+               guint         fds_end,
+               guint         threads_warm,
+               guint         threads_end)
+{
+  guint sessions = bench->sessions;
+  guint warmup = bench->warmup;
+  double first_frame = bench->first_frame;
+  double p50, p95;
 
-  slope = n_fit > 1 ? (n_fit * sum_xy - sum_x * sum_y) / (n_fit * sum_xx - sum_x * sum_x) : 0;
   p50 = quantile (end_ms, sessions, 0.5);
   p95 = quantile (end_ms, sessions, 0.95);
   print_number ("sessions", "%.0f", sessions);
@@ -500,6 +711,9 @@ main (int   argc,
   print_number ("rss_last_session_kb", "%.0f", rss[sessions - 1]);
   print_number ("rss_growth_kb_per_100_sessions", "%.0f", slope * 100);
   print_number ("rss_growth_kb_per_100_sessions_target", "%.0f", RSS_GROWTH_TARGET_KB);
+  print_number ("heap_in_use_growth_kb_per_100_sessions", "%.0f", heap_slope * 100);
+  print_number ("windows_built", "%.0f", windows_seen);
+  print_number ("windows_not_freed", "%.0f", windows_alive - 1);
   print_number ("fd_growth", "%.0f", (double) fds_end - fds_warm);
   print_number ("fd_growth_target", "%.0f", 0);
   print_number ("thread_growth", "%.0f", (double) threads_end - threads_warm);
@@ -534,8 +748,4 @@ main (int   argc,
         print_number (line, "%.1f", (double) GPOINTER_TO_SIZE (value) / G_TIME_SPAN_MILLISECOND);
       }
   }
-
-  gtk_window_destroy (GTK_WINDOW (window));
-  kiosk_test_portal_stop (portal);
-  return 0;
 }

@@ -13,7 +13,9 @@
  * One warm-up run of each program is not counted (it fills the page cache and starts the
  * accessibility bus); then BENCH_RUNS (default 12) runs of each, kiosk and baseline alternately, so
  * both see the same state of the machine, with the same environment: the renderer GTK picks by
- * default, the session bus we were given, the SANE test configuration.
+ * default, the session bus we were given, the SANE test configuration. To measure as a terminal
+ * without a GPU runs (data/kiosk-cage.service), set GSK_RENDERER=cairo GDK_DEBUG=gl-disable: both
+ * sides get them.
  *
  * Output: key=value lines of plain numbers on stdout, each run's values first and the summary
  * last; lines starting with '#' are comments (the renderer, a missing session bus). The children's
