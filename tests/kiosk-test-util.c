@@ -69,8 +69,9 @@ kiosk_test_portal_start_with (const char * const *extra)
   return portal;
 }
 
-static void
-remove_tree (const char *path)
+/* Removes @path and everything below it, without following links. */
+void
+kiosk_test_remove_tree (const char *path)
 {
   g_autoptr(GFile) file = g_file_new_for_path (path);
   g_autoptr(GFileEnumerator) children = g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME,
@@ -83,7 +84,7 @@ remove_tree (const char *path)
       g_autofree char *child = g_build_filename (path, g_file_info_get_name (info), NULL);
 
       if (g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY)
-        remove_tree (child);
+        kiosk_test_remove_tree (child);
       else
         g_unlink (child);
       g_object_unref (info);
@@ -97,7 +98,7 @@ kiosk_test_portal_stop (KioskTestPortal *portal)
   g_subprocess_send_signal (portal->process, SIGTERM);
   g_subprocess_wait (portal->process, NULL, NULL);
   g_object_unref (portal->process);
-  remove_tree (portal->data_dir);
+  kiosk_test_remove_tree (portal->data_dir);
   g_free (portal->data_dir);
   g_free (portal->url);
   g_free (portal);

@@ -27,6 +27,8 @@ char            *kiosk_test_http           (const char      *method,
                                             const char      *body,
                                             long            *status);
 
+void             kiosk_test_remove_tree    (const char      *path);
+
 typedef gboolean (*KioskTestCondition) (gpointer data);
 gboolean         kiosk_test_wait           (KioskTestCondition condition,
                                             gpointer         data,

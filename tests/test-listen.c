@@ -98,24 +98,6 @@ start_speech_daemon (void)
   g_setenv ("SPEECHD_ADDRESS", address, TRUE);
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
 static gboolean
 process_exited_cb (gpointer data)
 {
@@ -145,7 +127,7 @@ stop_speech_daemon (void)
       g_assert_true (kiosk_test_wait (process_exited_cb, daemon_process, 10000));
     }
   g_clear_object (&daemon_process);
-  remove_tree (speech_dir);
+  kiosk_test_remove_tree (speech_dir);
 }
 
 static char **

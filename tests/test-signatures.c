@@ -51,31 +51,13 @@ fixture_set_up (Fixture       *fixture,
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
   kiosk_test_portal_stop (fixture->server);
   g_clear_object (&fixture->client);
   g_bytes_unref (fixture->key);
-  remove_tree (fixture->dir);
+  kiosk_test_remove_tree (fixture->dir);
   g_free (fixture->key_path);
   g_free (fixture->dir);
 }
