@@ -62,7 +62,7 @@ else
         --no-new-privs env -i PATH=/usr/bin:/bin HOME=/nonexistent TMPDIR="$3" LC_ALL=C.UTF-8 \
         KIOSK_SOURCE_DIR="$1" SANE_CONFIG_DIR="$1/tests/sane.d" KIOSK_SANDBOX_PROBE="$2/tests/sandbox-probe" \
         KIOSK_SCAN_HELPER="$2/app/core/kiosk-scan-helper" \
-        KIOSK_IMPORT_HELPER="$2/app/core/kiosk-import-helper" "$2/tests/$4"' \
+        KIOSK_IMPORT_HELPER="$2/app/core/kiosk-import-helper" KIOSK_QR_HELPER="$2/app/core/kiosk-qr-helper" "$2/tests/$4"' \
       sh "$source_dir" "$build_dir" "$tmp" "$test_program" 2>&1)
     [ $? -eq 0 ] || result=1
     echo "$out" | grep -q '^not ok' && result=1

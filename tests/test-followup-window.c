@@ -920,7 +920,7 @@ test_card_both_sides (void)
 
 /* The receipt as the kiosk prints it (PDF), drawn at 150 dpi by pdftoppm, is what the camera test
  * pipeline films: "Show my receipt to the camera", and the dossier opens from its QR code, read
- * by zbar in a worker; the camera is off after. */
+ * by zbar in kiosk-qr-helper (sandboxed); the camera is off after. */
 static void
 test_camera_qr (void)
 {

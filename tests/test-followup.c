@@ -807,8 +807,8 @@ test_signed (void)
   g_assert_cmpstr (kiosk_json_get_string (kiosk_json_get_object (control, "status"), "id"), ==, "waiting-for-citizen");
 }
 
-/* A receipt's QR code as the kiosk draws it, read back by zbar in a worker; a frame without one
- * says so (G_IO_ERROR_NOT_FOUND). */
+/* A receipt's QR code as the kiosk draws it, read back by zbar in kiosk-qr-helper (sandboxed); a
+ * frame without one says so (G_IO_ERROR_NOT_FOUND). */
 static void
 test_qr_decode (void)
 {

@@ -8,6 +8,7 @@
  * And hostile PDFs from a stick come out rebuilt from their pixels, with nothing active left. */
 #include "kiosk-errors.h"
 #include "kiosk-import.h"
+#include "kiosk-qr.h"
 #include "kiosk-sandbox.h"
 #include "kiosk-scanner.h"
 
@@ -723,6 +724,263 @@ test_no_silent_fallback (void)
   g_rmdir (dir);
 }
 
+/* The QR code reader (kiosk-qr-helper) --------------------------------------------------- */
+
+static void
+qr_done_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  gpointer *out = user_data;
+
+  out[0] = kiosk_qr_decode_finish (result, (GError **) &out[1]);
+  out[2] = GINT_TO_POINTER (TRUE);
+}
+
+static char *
+qr_decode (KioskImage  *image,
+           GError     **error)
+{
+  gpointer out[3] = { NULL, NULL, NULL };
+
+  kiosk_qr_decode_async (image, NULL, qr_done_cb, out);
+  while (out[2] == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  if (out[1] != NULL)
+    g_propagate_error (error, out[1]);
+  return out[0];
+}
+
+/* A frame whose grey bytes are @text (R = G = B = the byte: the kiosk's grey is that byte). */
+static KioskImage *
+frame_of_text (const char *text)
+{
+  gsize n = strlen (text);
+  guint8 *rgb = g_malloc (n * 3);
+
+  for (gsize i = 0; i < n; i++)
+    rgb[i * 3] = rgb[i * 3 + 1] = rgb[i * 3 + 2] = (guint8) text[i];
+  return kiosk_image_new (n, 1, 0, g_bytes_new_take (rgb, n * 3));
+}
+
+/* The probe, copied as "sandbox-qr-probe": it then plays the QR reader (see sandbox-probe.c). */
+static char *
+copy_qr_probe (const char *dir)
+{
+  g_autofree char *path = g_build_filename (dir, "sandbox-qr-probe", NULL);
+  g_autoptr(GFile) source = g_file_new_for_path (probe ());
+  g_autoptr(GFile) target = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+
+  g_file_copy (source, target, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_chmod (path, 0755), ==, 0);
+  return g_steal_pointer (&path);
+}
+
+/* The QR reader runs where the import helper runs: the probe, started by the kiosk's QR code
+ * reading as its reader and told by a frame what to try, cannot open the data folder or the
+ * sources, reach 127.0.0.1, or (filtered) start a program; it has no environment. */
+static void
+test_qr_confined (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("kiosk-qr-probe-XXXXXX", NULL);
+  g_autofree char *data = g_dir_make_tmp ("kiosk-data-XXXXXX", NULL);
+  g_autofree char *key = g_build_filename (data, "device.key", NULL);
+  g_autofree char *source = g_build_filename (g_getenv ("KIOSK_SOURCE_DIR"), "meson.build", NULL);
+  g_autofree char *real = g_strdup (g_getenv ("KIOSK_QR_HELPER"));
+  g_autofree char *qr_probe = copy_qr_probe (dir);
+  g_autofree char *command = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) lines = NULL;
+  int port, listener = listen_on_loopback (&port);
+  guint env_count = 0;
+
+  g_assert_true (g_file_set_contents (key, "secret", -1, NULL));
+  g_setenv ("KIOSK_TEST_SECRET", "in the kiosk's environment", TRUE);
+  g_setenv ("KIOSK_QR_HELPER", qr_probe, TRUE);
+  kiosk_qr_reader_stop ();
+  command = g_strdup_printf ("report %d %s %s %s /etc/passwd", port, key, data, source);
+  text = qr_decode (frame_of_text (command), &error);
+  g_assert_no_error (error);
+  g_test_message ("%s", text);
+  lines = g_strsplit (text, "\n", -1);
+  g_assert_nonnull (find_line (lines, "END"));
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (g_str_has_prefix (lines[i], "ENV "))
+      {
+        g_assert_cmpstr (lines[i], ==, "ENV PWD=/");
+        env_count++;
+      }
+  g_assert_cmpuint (env_count, <=, 1);
+  for (const char *stage = "SANDBOX\0FILTERED\0"; *stage != '\0'; stage += strlen (stage) + 1)
+    {
+      const char *paths[] = { key, data, source, "/etc/passwd" };
+      g_autofree char *connect_line = g_strdup_printf ("%s CONNECT ", stage);
+
+      for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
+        {
+          g_autofree char *prefix = g_strdup_printf ("%s OPEN %s ", stage, paths[i]);
+
+          g_assert_nonnull (find_line (lines, prefix));
+          g_assert_cmpstr (find_line (lines, prefix), !=, "ok");
+        }
+      g_assert_nonnull (find_line (lines, connect_line));
+      g_assert_cmpstr (find_line (lines, connect_line), !=, "ok");
+    }
+  g_assert_cmpstr (find_line (lines, "FILTERED FORK "), !=, "ok");
+  g_assert_nonnull (find_line (lines, "FILTERED EXEC "));
+  g_assert_cmpstr (find_line (lines, "FILTERED EXEC "), !=, "ok");
+  g_assert_cmpint (accept (listener, NULL, NULL), ==, -1);
+  g_assert_cmpint (errno, ==, EAGAIN);
+
+  kiosk_qr_reader_stop ();
+  g_setenv ("KIOSK_QR_HELPER", real, TRUE);
+  g_unsetenv ("KIOSK_TEST_SECRET");
+  close (listener);
+  g_unlink (key);
+  g_rmdir (data);
+  g_unlink (qr_probe);
+  g_rmdir (dir);
+}
+
+/* A kiosk killed with SIGKILL while its QR reader serves leaves no reader behind: the reader's
+ * stderr, the kiosk's, reaches end of file once the reader and its bwrap are gone. */
+static void
+test_qr_dies_with_kiosk (void)
+{
+  const char *argv[] = { probe (), "qr-parent", NULL };
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                                                                       | G_SUBPROCESS_FLAGS_STDERR_MERGE);
+  g_autoptr(GSubprocess) kiosk = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *ready = NULL;
+  struct pollfd pfd = { -1, POLLIN, 0 };
+  char c;
+
+  kiosk = g_subprocess_launcher_spawnv (launcher, argv, &error);
+  g_assert_no_error (error);
+  pfd.fd = g_unix_input_stream_get_fd (G_UNIX_INPUT_STREAM (g_subprocess_get_stdout_pipe (kiosk)));
+  ready = read_line_from (pfd.fd);
+  g_assert_cmpstr (ready, ==, "READY");
+
+  kill (atoi (g_subprocess_get_identifier (kiosk)), SIGKILL);
+  g_subprocess_wait (kiosk, NULL, NULL);
+  g_assert_cmpint (poll (&pfd, 1, 120000), ==, 1);
+  g_assert_cmpint (read (pfd.fd, &c, 1), ==, 0);
+}
+
+/* The real reader, given hostile headers and frames directly: a clean ERROR line and its exit,
+ * never a crash; a well-formed frame gets its answer. */
+static void
+test_qr_helper_refuses_hostile_frames (void)
+{
+  const char *argv[] = { g_getenv ("KIOSK_QR_HELPER"), NULL };
+  struct { const char *input; gsize length; const char *answer; } cases[] = {
+    { "FRAME 2 2\n\0\0\0\0", 14, "READY\nNONE\n" },
+    { "FRAME 100000 100000\n", 20, NULL },
+    { "FRAME 4097 1\n", 13, NULL },
+    { "FRAME -1 2\n", 11, NULL },
+    { "FRAME 0 2\n", 10, NULL },
+    { "FRAME 18446744073709551617 1\n", 30, NULL },
+    { "FRAME 10 10\nshort", 17, NULL },
+    { "JPEG 12\n", 8, NULL },
+    { "FRAME 1 1 1\n", 12, NULL },
+    { "FRAMEFRAMEFRAMEFRAMEFRAMEFRAMEFRAMEFRAMEFRAMEFRAMEFRAMEFRAMEFRAMEFRAMEFRAME", 75, NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GBytes) input = g_bytes_new_static (cases[i].input, cases[i].length);
+      g_autoptr(GBytes) out = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *text = NULL;
+
+      out = kiosk_sandbox_run (KIOSK_SANDBOX_IMPORT, argv, input, 4096, 120000, NULL, &error);
+      g_assert_no_error (error);
+      text = g_strndup (g_bytes_get_data (out, NULL), g_bytes_get_size (out));
+      g_test_message ("%u: %s", i, text);
+      if (cases[i].answer != NULL)
+        g_assert_cmpstr (text, ==, cases[i].answer);
+      else
+        {
+          g_assert_true (g_str_has_prefix (text, "READY\nERROR "));
+          /* One line of refusal, then the reader exited: nothing after it. */
+          g_assert_cmpstr (strchr (text + strlen ("READY\nERROR "), '\n'), ==, "\n");
+        }
+    }
+}
+
+/* The kiosk, given hostile frames or a reader taken over by a hostile code: a clean error each
+ * time, a new reader for the next frame, and a real receipt's code read at the end. */
+static void
+test_qr_kiosk_refuses_misbehaving_reader (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("kiosk-qr-probe-XXXXXX", NULL);
+  g_autofree char *real = g_strdup (g_getenv ("KIOSK_QR_HELPER"));
+  g_autofree char *qr_probe = copy_qr_probe (dir);
+  const char *url = "https://portail.example.nc/suivi/DS-2026-000042?code=7K2M-9QXD-4F2A";
+  struct { const char *command; gint code; } cases[] = {
+    { "announce", G_IO_ERROR_INVALID_DATA },
+    { "flood", G_IO_ERROR_INVALID_DATA },
+    { "crash", G_IO_ERROR_BROKEN_PIPE },
+    { "sleep", G_IO_ERROR_TIMED_OUT },
+    { "nothing", G_IO_ERROR_NOT_FOUND },
+  };
+  g_autoptr(GError) error = NULL;
+  char *text;
+
+  /* Frames the kiosk refuses before any reader sees them. */
+  text = qr_decode (kiosk_image_new (5000, 1, 0, g_bytes_new_take (g_malloc0 (5000 * 3), 5000 * 3)), &error);
+  g_assert_null (text);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+  g_clear_error (&error);
+  {
+    /* A frame whose pixels are fewer than its size says (kiosk_image_new() would refuse it). */
+    KioskImage *image = kiosk_image_new (100, 100, 0, g_bytes_new_take (g_malloc0 (100 * 100 * 3), 100 * 100 * 3));
+
+    g_bytes_unref (image->pixels);
+    image->pixels = g_bytes_new_take (g_malloc0 (10), 10);
+    text = qr_decode (image, &error);
+  }
+  g_assert_null (text);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+  g_clear_error (&error);
+
+  g_setenv ("KIOSK_QR_HELPER", qr_probe, TRUE);
+  g_setenv ("KIOSK_QR_TIMEOUT_MS", "5000", TRUE);
+  kiosk_qr_reader_stop ();
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      text = qr_decode (frame_of_text (cases[i].command), &error);
+      g_test_message ("%s: %s", cases[i].command, error ? error->message : text);
+      g_assert_null (text);
+      g_assert_error (error, G_IO_ERROR, cases[i].code);
+      g_clear_error (&error);
+    }
+  g_unsetenv ("KIOSK_QR_TIMEOUT_MS");
+
+  /* No sandbox, no reader: said as such, for the page to offer typing instead. */
+  kiosk_qr_reader_stop ();
+  g_setenv ("KIOSK_QR_HELPER", real, TRUE);
+  g_setenv ("KIOSK_BWRAP", "/nonexistent/bwrap", TRUE);
+  text = qr_decode (frame_of_text ("nothing"), &error);
+  g_assert_null (text);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED);
+  g_clear_error (&error);
+  g_unsetenv ("KIOSK_BWRAP");
+
+  /* The kiosk goes on: a receipt's code is read by a new reader. */
+  text = qr_decode (kiosk_qr_render (url, 6, NULL), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (text, ==, url);
+  g_free (text);
+  kiosk_qr_reader_stop ();
+  g_unlink (qr_probe);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -736,5 +994,9 @@ main (int   argc,
   g_test_add_func ("/sandbox/scanner-refuses-announced-sizes", test_scanner_refuses_announced_sizes);
   g_test_add_func ("/sandbox/no-silent-fallback", test_no_silent_fallback);
   g_test_add_func ("/sandbox/pdf-rebuilt-from-pixels", test_pdf_rebuilt_from_pixels);
+  g_test_add_func ("/sandbox/qr-confined", test_qr_confined);
+  g_test_add_func ("/sandbox/qr-dies-with-kiosk", test_qr_dies_with_kiosk);
+  g_test_add_func ("/sandbox/qr-helper-refuses-hostile-frames", test_qr_helper_refuses_hostile_frames);
+  g_test_add_func ("/sandbox/qr-kiosk-refuses-misbehaving-reader", test_qr_kiosk_refuses_misbehaving_reader);
   return g_test_run ();
 }

@@ -26,6 +26,7 @@ export GSETTINGS_SCHEMA_DIR="$root/build/resources"
 export KIOSK_LOCALEDIR="$root/build/po"
 export KIOSK_SCAN_HELPER="$root/build/app/core/kiosk-scan-helper"
 export KIOSK_IMPORT_HELPER="$root/build/app/core/kiosk-import-helper"
+export KIOSK_QR_HELPER="$root/build/app/core/kiosk-qr-helper"
 # The renderer of the terminal's unit (data/kiosk-cage.service): faster without a GPU.
 export GSK_RENDERER="${GSK_RENDERER:-cairo}"
 export GDK_DEBUG="${GDK_DEBUG:-gl-disable}"

@@ -1,14 +1,29 @@
-/* kiosk-qr.c: renders a QR code with a 4-module quiet zone, black on white. */
+/* kiosk-qr.c: renders a QR code with a 4-module quiet zone, black on white; reads the QR codes
+ * in a camera's frames through kiosk-qr-helper, which runs zbar in the helpers' sandbox
+ * (kiosk-sandbox.c): the kiosk itself never parses a code someone shows to the camera. */
 #include "kiosk-qr.h"
 
-#include <gio/gio.h>
-#include <string.h>
-#include <zbar.h>
-
 #include "kiosk-errors.h"
+#include "kiosk-sandbox.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <gio/gio.h>
+#include <gio/gunixinputstream.h>
+#include <gio/gunixoutputstream.h>
+#include <poll.h>
 #include <qrencode.h>
+#include <signal.h>
 #include <string.h>
+#include <unistd.h>
+
+/* The helper's caps (kiosk-qr-helper.c), checked here first. */
+#define QR_MAX_SIDE 4096
+/* A QR code holds at most 7089 characters (numeric); its bytes, at most 2953. */
+#define QR_TEXT_MAX 8192
+#define QR_LINE_MAX 32
+/* Wall-clock time the reader may take to start, or for one frame. */
+#define QR_TIMEOUT_MS 10000
 
 /**
  * kiosk_qr_render:
@@ -56,7 +71,244 @@ kiosk_qr_render (const char  *text,
   }
 }
 
-/* Runs in a worker: the frame in grey, the first QR code zbar finds in it. */
+/* The reader: kiosk-qr-helper in its sandbox, one for a camera session. A worker takes it out
+ * of the slot for a frame and puts it back after; kiosk_qr_reader_stop() empties the slot and
+ * moves the generation on, so that a reader out for a frame is stopped on its return instead.
+ * The main thread never waits for a frame. */
+typedef struct
+{
+  GSubprocess *process;
+  int          in_fd;
+  int          out_fd;
+} QrReader;
+
+static GMutex reader_lock;
+static QrReader *reader_slot;
+static guint reader_generation;
+
+static void
+qr_reader_free (QrReader *reader)
+{
+  if (reader == NULL)
+    return;
+  g_subprocess_force_exit (reader->process);
+  g_subprocess_wait (reader->process, NULL, NULL);
+  g_object_unref (reader->process);
+  g_free (reader);
+}
+
+static gboolean
+wait_fd (int            fd,
+         short          events,
+         gint64         deadline,
+         GCancellable  *cancellable,
+         GError       **error)
+{
+  for (;;)
+    {
+      struct pollfd fds[2] = { { fd, events, 0 }, { -1, POLLIN, 0 } };
+      GPollFD cancel_fd = { -1, 0, 0 };
+      gboolean has_cancel_fd = cancellable != NULL && g_cancellable_make_pollfd (cancellable, &cancel_fd);
+      gint64 left = deadline - g_get_monotonic_time ();
+      int r;
+
+      if (has_cancel_fd)
+        fds[1].fd = cancel_fd.fd;
+      r = left > 0 ? poll (fds, 2, (int) MIN (left / 1000 + 1, G_MAXINT)) : 0;
+      if (has_cancel_fd)
+        g_cancellable_release_fd (cancellable);
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+      if (r > 0 && fds[0].revents != 0)
+        return TRUE;
+      if (r < 0 && errno != EINTR)
+        {
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno), "poll: %s", g_strerror (errno));
+          return FALSE;
+        }
+      if (g_get_monotonic_time () >= deadline)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT, "The QR code reader does not answer");
+          return FALSE;
+        }
+    }
+}
+
+static gboolean
+write_all (QrReader      *reader,
+           const guint8  *data,
+           gsize          length,
+           gint64         deadline,
+           GCancellable  *cancellable,
+           GError       **error)
+{
+  while (length > 0)
+    {
+      ssize_t n;
+
+      if (!wait_fd (reader->in_fd, POLLOUT, deadline, cancellable, error))
+        return FALSE;
+      n = write (reader->in_fd, data, MIN (length, 65536));
+      if (n < 0 && (errno == EAGAIN || errno == EINTR))
+        continue;
+      if (n <= 0)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_BROKEN_PIPE, "The QR code reader stopped");
+          return FALSE;
+        }
+      data += n;
+      length -= n;
+    }
+  return TRUE;
+}
+
+static gboolean
+read_exactly (QrReader      *reader,
+              guint8        *into,
+              gsize          length,
+              gint64         deadline,
+              GCancellable  *cancellable,
+              GError       **error)
+{
+  while (length > 0)
+    {
+      ssize_t n;
+
+      if (!wait_fd (reader->out_fd, POLLIN, deadline, cancellable, error))
+        return FALSE;
+      n = read (reader->out_fd, into, length);
+      if (n < 0 && (errno == EAGAIN || errno == EINTR))
+        continue;
+      if (n <= 0)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_BROKEN_PIPE, "The QR code reader stopped");
+          return FALSE;
+        }
+      into += n;
+      length -= n;
+    }
+  return TRUE;
+}
+
+/* One line of the reader's answer, at most QR_LINE_MAX bytes before its newline. */
+static char *
+read_line (QrReader      *reader,
+           gint64         deadline,
+           GCancellable  *cancellable,
+           GError       **error)
+{
+  char line[QR_LINE_MAX + 1];
+
+  for (gsize n = 0; n <= QR_LINE_MAX; n++)
+    {
+      if (!read_exactly (reader, (guint8 *) line + n, 1, deadline, cancellable, error))
+        return NULL;
+      if (line[n] == '\n')
+        return g_strndup (line, n);
+    }
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "The QR code reader's answer is too long");
+  return NULL;
+}
+
+static guint
+qr_timeout_ms (void)
+{
+  const char *forced = g_getenv ("KIOSK_QR_TIMEOUT_MS");
+  guint64 ms;
+
+  if (forced != NULL && g_ascii_string_to_unsigned (forced, 10, 100, 600000, &ms, NULL))
+    return (guint) ms;
+  return QR_TIMEOUT_MS;
+}
+
+/* Starts the helper and waits for its READY: then it is confined and serving. Any failure is
+ * G_IO_ERROR_NOT_INITIALIZED, for the page to say that the camera cannot read codes. */
+static QrReader *
+qr_reader_start (GCancellable  *cancellable,
+                 GError       **error)
+{
+  const char *helper = g_getenv ("KIOSK_QR_HELPER");
+  const char *argv[] = { helper && *helper ? helper : KIOSK_LIBEXECDIR "/kiosk-qr-helper", NULL };
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *ready = NULL;
+  QrReader *reader;
+
+  /* A reader that dies while the kiosk writes a frame must cost an EPIPE, not the kiosk. */
+  signal (SIGPIPE, SIG_IGN);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  reader = g_new0 (QrReader, 1);
+  reader->process = kiosk_sandbox_spawn (KIOSK_SANDBOX_IMPORT, launcher, argv, &local_error);
+  if (reader->process == NULL)
+    {
+      g_free (reader);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED,
+                   "The QR code reader cannot start: %s", local_error->message);
+      return NULL;
+    }
+  reader->in_fd = g_unix_output_stream_get_fd (G_UNIX_OUTPUT_STREAM (g_subprocess_get_stdin_pipe (reader->process)));
+  reader->out_fd = g_unix_input_stream_get_fd (G_UNIX_INPUT_STREAM (g_subprocess_get_stdout_pipe (reader->process)));
+  fcntl (reader->in_fd, F_SETFL, fcntl (reader->in_fd, F_GETFL) | O_NONBLOCK);
+  fcntl (reader->out_fd, F_SETFL, fcntl (reader->out_fd, F_GETFL) | O_NONBLOCK);
+  ready = read_line (reader, g_get_monotonic_time () + (gint64) qr_timeout_ms () * 1000, cancellable,
+                     &local_error);
+  if (g_strcmp0 (ready, "READY") != 0)
+    {
+      qr_reader_free (reader);
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      else
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED, "The QR code reader cannot start: %s",
+                     local_error ? local_error->message : ready);
+      return NULL;
+    }
+  return reader;
+}
+
+/* One frame through @reader: the text of its first QR code, or NULL (G_IO_ERROR_NOT_FOUND: none). */
+static char *
+qr_reader_decode (QrReader      *reader,
+                  const guint8  *grey,
+                  guint          width,
+                  guint          height,
+                  GCancellable  *cancellable,
+                  GError       **error)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) qr_timeout_ms () * 1000;
+  g_autofree char *header = g_strdup_printf ("FRAME %u %u\n", width, height);
+  g_autofree char *line = NULL;
+  g_autofree char *text = NULL;
+  guint64 length;
+
+  if (!write_all (reader, (const guint8 *) header, strlen (header), deadline, cancellable, error)
+      || !write_all (reader, grey, (gsize) width * height, deadline, cancellable, error))
+    return NULL;
+  line = read_line (reader, deadline, cancellable, error);
+  if (line == NULL)
+    return NULL;
+  if (strcmp (line, "NONE") == 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "No QR code in the frame");
+      return NULL;
+    }
+  if (!g_str_has_prefix (line, "QR ")
+      || !g_ascii_string_to_unsigned (line + 3, 10, 0, QR_TEXT_MAX, &length, NULL))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "The QR code reader's answer is not understood");
+      return NULL;
+    }
+  text = g_malloc0 (length + 1);
+  if (!read_exactly (reader, (guint8 *) text, length, deadline, cancellable, error))
+    return NULL;
+  if (memchr (text, '\0', length) != NULL || !g_utf8_validate (text, length, NULL))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "The QR code holds no text");
+      return NULL;
+    }
+  return g_steal_pointer (&text);
+}
+
+/* Runs in a worker: the frame in grey, through the reader (started if there is none). */
 static void
 decode_in_thread (GTask        *task,
                   gpointer      source,
@@ -66,11 +318,18 @@ decode_in_thread (GTask        *task,
   KioskImage *image = task_data;
   gsize n = (gsize) image->width * image->height;
   const guint8 *rgb = g_bytes_get_data (image->pixels, NULL);
-  guint8 *grey;
-  zbar_image_scanner_t *scanner;
-  zbar_image_t *frame;
-  char *text = NULL;
+  g_autofree guint8 *grey = NULL;
+  g_autoptr(GError) error = NULL;
+  QrReader *reader;
+  guint generation;
+  char *text;
 
+  if (image->width == 0 || image->height == 0 || image->width > QR_MAX_SIDE || image->height > QR_MAX_SIDE)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "Frame of %u × %u refused",
+                               image->width, image->height);
+      return;
+    }
   if (g_bytes_get_size (image->pixels) < n * 3)
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "Short frame");
@@ -79,31 +338,59 @@ decode_in_thread (GTask        *task,
   grey = g_malloc (n);
   for (gsize i = 0; i < n; i++)
     grey[i] = (guint8) ((rgb[i * 3] * 77 + rgb[i * 3 + 1] * 150 + rgb[i * 3 + 2] * 29) >> 8);
-  scanner = zbar_image_scanner_create ();
-  zbar_image_scanner_set_config (scanner, ZBAR_NONE, ZBAR_CFG_ENABLE, 0);
-  zbar_image_scanner_set_config (scanner, ZBAR_QRCODE, ZBAR_CFG_ENABLE, 1);
-  frame = zbar_image_create ();
-  zbar_image_set_format (frame, zbar_fourcc ('Y', '8', '0', '0'));
-  zbar_image_set_size (frame, image->width, image->height);
-  zbar_image_set_data (frame, grey, n, zbar_image_free_data);
-  if (zbar_scan_image (scanner, frame) > 0)
-    for (const zbar_symbol_t *symbol = zbar_image_first_symbol (frame); symbol != NULL && text == NULL;
-         symbol = zbar_symbol_next (symbol))
-      if (zbar_symbol_get_type (symbol) == ZBAR_QRCODE)
-        text = g_strndup (zbar_symbol_get_data (symbol), zbar_symbol_get_data_length (symbol));
-  zbar_image_destroy (frame);   /* frees grey */
-  zbar_image_scanner_destroy (scanner);
+
+  g_mutex_lock (&reader_lock);
+  reader = g_steal_pointer (&reader_slot);
+  generation = reader_generation;
+  g_mutex_unlock (&reader_lock);
+  if (reader == NULL)
+    reader = qr_reader_start (cancellable, &error);
+  text = reader ? qr_reader_decode (reader, grey, image->width, image->height, cancellable, &error) : NULL;
+
+  /* A reader that answered (a code or none) serves the next frame; one that failed is stopped,
+   * and the next frame starts another. */
+  if (reader != NULL && (text != NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND)))
+    {
+      g_mutex_lock (&reader_lock);
+      if (reader_slot == NULL && generation == reader_generation)
+        reader_slot = g_steal_pointer (&reader);
+      g_mutex_unlock (&reader_lock);
+    }
+  qr_reader_free (reader);
   if (text == NULL)
-    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "No QR code in the frame");
+    g_task_return_error (task, g_steal_pointer (&error));
   else
     g_task_return_pointer (task, text, g_free);
+}
+
+/**
+ * kiosk_qr_reader_stop:
+ *
+ * Stops the QR code reader (kiosk-qr-helper) when the camera view closes; the next frame
+ * handed to kiosk_qr_decode_async() starts another. Does not wait for a frame under way.
+ */
+void
+kiosk_qr_reader_stop (void)
+{
+  QrReader *reader;
+
+  g_mutex_lock (&reader_lock);
+  reader = g_steal_pointer (&reader_slot);
+  reader_generation++;
+  g_mutex_unlock (&reader_lock);
+  qr_reader_free (reader);
 }
 
 /**
  * kiosk_qr_decode_async:
  * @image: (transfer full): a frame, 8-bit RGB
  *
- * Looks for a QR code in @image, in a worker (zbar).
+ * Looks for a QR code in @image, in a worker that hands it, in grey, to kiosk-qr-helper (zbar in
+ * the sandbox). The helper is started on the first frame and serves the next ones, until
+ * kiosk_qr_reader_stop(); one that dies or misbehaves is stopped, and the next frame starts
+ * another. Errors: %G_IO_ERROR_NOT_FOUND (no code in the frame), %G_IO_ERROR_NOT_INITIALIZED
+ * (the helper cannot start), %G_IO_ERROR_INVALID_DATA (a frame or an answer refused),
+ * %G_IO_ERROR_TIMED_OUT, %G_IO_ERROR_BROKEN_PIPE (the helper stopped), %G_IO_ERROR_CANCELLED.
  */
 void
 kiosk_qr_decode_async (KioskImage          *image,

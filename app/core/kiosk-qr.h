@@ -1,5 +1,5 @@
 /* kiosk-qr.h: QR codes — made as images for receipts (libqrencode), read back from a camera's
- * frames (zbar, in a worker). */
+ * frames (zbar, in kiosk-qr-helper: a sandboxed process serving a camera session). */
 #pragma once
 
 #include "kiosk-document.h"
@@ -16,5 +16,6 @@ void        kiosk_qr_decode_async  (KioskImage          *image,
                                     gpointer             user_data);
 char       *kiosk_qr_decode_finish (GAsyncResult        *result,
                                     GError             **error);
+void        kiosk_qr_reader_stop   (void);
 
 G_END_DECLS

@@ -1,7 +1,9 @@
 /* kiosk-followup-page-camera.c: finding the dossier from the receipt's QR code shown to the
- * terminal's camera. Each frame is shown; the latest one is handed to zbar in a worker
- * (kiosk_qr_decode_async), one at a time; frames that come meanwhile are only shown. The first
- * receipt's address read opens the dossier, and the camera stops. */
+ * terminal's camera. Each frame is shown; the latest one is handed to the sandboxed QR code
+ * reader (kiosk_qr_decode_async: zbar in kiosk-qr-helper), one at a time; frames that come
+ * meanwhile are only shown. The first receipt's address read opens the dossier, and the camera
+ * stops, and the reader with it. A reader that cannot start stops the camera; typing the number
+ * and the code still works. */
 #include "kiosk-followup-page-private.h"
 
 #include "kiosk-qr.h"
@@ -21,6 +23,7 @@ kiosk_followup_page_stop_camera (KioskFollowupPage *self)
       g_signal_handlers_disconnect_by_data (self->camera, self);
       kiosk_camera_stop (self->camera);
       g_clear_object (&self->camera);
+      kiosk_qr_reader_stop ();
     }
   self->decoding = FALSE;
   if (self->camera_picture != NULL)
@@ -43,8 +46,17 @@ decoded_cb (GObject      *object,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->camera == NULL)
     return;
   self->decoding = FALSE;
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED))
+    {
+      g_message ("Camera: %s", error->message);
+      kiosk_followup_page_stop_camera (self);
+      gtk_label_set_label (self->lookup_error, _("The camera cannot read codes now. Please type the number and the code instead."));
+      gtk_widget_set_visible (GTK_WIDGET (self->lookup_error), TRUE);
+      kiosk_followup_page_set_state (self, "lookup");
+      return;
+    }
   if (text == NULL)
-    return;   /* nothing readable yet: the next frame is tried */
+    return;   /* nothing readable yet (or the reader stopped: it restarts): the next frame is tried */
   /* A receipt's address opens the dossier (the page, reset, stops the camera). */
   if (!kiosk_followup_page_open_url (self, text))
     {
