@@ -91,8 +91,8 @@ qr_reader_free (QrReader *reader)
 {
   if (reader == NULL)
     return;
+  /* Not waited for: GSubprocess reaps it on GLib's worker, and the caller may be the main loop. */
   g_subprocess_force_exit (reader->process);
-  g_subprocess_wait (reader->process, NULL, NULL);
   g_object_unref (reader->process);
   g_free (reader);
 }
