@@ -747,7 +747,11 @@ kiosk_test_complete_dossier (KioskDossier *dossier)
 
   for (guint i = 0; i < 64 * 64 * 3; i++)
     rgb[i] = (i * 7) % 251;
-  image = kiosk_image_new (64, 64, 150, g_bytes_new_take (rgb, 64 * 64 * 3));
+  {
+    g_autoptr(GBytes) pixels = g_bytes_new_take (rgb, 64 * 64 * 3);
+
+    image = kiosk_image_new (64, 64, 150, pixels);
+  }
   jpeg = kiosk_encode_jpeg (image, 85, &error);
   g_assert_no_error (error);
   kiosk_test_fill_dossier (dossier);
