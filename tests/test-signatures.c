@@ -359,7 +359,8 @@ test_booking_new_key (Fixture       *fixture,
   listing = call_json (fixture, "GET", list_path, NULL, NULL, &error);
   g_assert_no_error (error);
   {
-    g_autofree char *text = kiosk_json_to_string (json_node_init_object (json_node_alloc (), listing));
+    g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), listing);
+    g_autofree char *text = kiosk_json_to_string (node);
     const char *reference = json_object_get_string_member (booked, "reference");
     guint n = 0;
 
@@ -418,8 +419,9 @@ install_checker (void)
   g_autofree char *lock = NULL;
   g_autofree char *installed = NULL;
   const char *files[] = { "package.json", "package-lock.json", "check.mjs" };
+  g_autofree char *node = g_find_program_in_path ("node");
 
-  if (npm == NULL || g_find_program_in_path ("node") == NULL)
+  if (npm == NULL || node == NULL)
     return NULL;
   g_mkdir_with_parents (dir, 0755);
   for (guint i = 0; i < G_N_ELEMENTS (files); i++)
@@ -515,7 +517,8 @@ test_independent (Fixture       *fixture,
                                                                          "requests")), ==, 4);
   requests_path = g_build_filename (fixture->dir, "requests.json", NULL);
   {
-    g_autofree char *text = kiosk_json_to_string (json_node_init_object (json_node_alloc (), root));
+    g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), root);
+    g_autofree char *text = kiosk_json_to_string (node);
     const char *argv[] = { "node", "check.mjs", "verify", fixture->key_path, requests_path, NULL };
 
     g_assert_true (g_file_set_contents (requests_path, text, -1, NULL));
