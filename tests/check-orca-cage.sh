@@ -83,6 +83,19 @@ spoken_count () {
 spoke_more_than () {
   [ "\$(spoken_count)" -gt "\$1" ]
 }
+# speech_idle: speech-dispatcher has ended (702 END) or cancelled (703) every text Orca gave it,
+# as a listener waits for the end of a sentence before pressing the next key.
+speech_idle () {
+  given=\$(grep -c ':DATA:|SPEAK' $dir/out/protocol.log 2>/dev/null)
+  ended=\$(grep -c '^70[23] ' $dir/out/protocol.log 2>/dev/null)
+  [ "\${given:-0}" -gt 0 ] && [ "\$given" = "\$ended" ]
+}
+spoke_then_idle () {
+  spoke "\$1" && speech_idle
+}
+spoke_more_then_idle () {
+  spoke_more_than "\$1" && speech_idle
+}
 stopped () {
   ! kill -0 "\$1" 2>/dev/null
 }
@@ -101,26 +114,26 @@ steps () {
   # Orca reads it (its title, or the control with the focus): anything said after
   # "Screen reader on.", Orca's first words.
   DISPLAY=\$OUTER_DISPLAY xdotool mousemove 400 300
-  wait_for 60 "Orca to read the kiosk's window once active" spoke_more_than 1 || return
+  wait_for 60 "Orca to read the kiosk's window once active, and finish" spoke_more_then_idle 1 || return
   DISPLAY=\$OUTER_DISPLAY xdotool key Tab
-  wait_for 30 "Orca to speak the first toggle after Tab" spoke "Agrandir le texte" || return
+  wait_for 30 "Orca to speak the first toggle after Tab, and finish" spoke_then_idle "Agrandir le texte" || return
   DISPLAY=\$OUTER_DISPLAY xdotool key Tab
-  wait_for 30 "Orca to speak the help button's description after Tab" \
-    spoke "Demander à un agent de ce centre de venir vous aider." || return
+  wait_for 30 "Orca to speak the help button's description after Tab, and finish" \
+    spoke_then_idle "Demander à un agent de ce centre de venir vous aider." || return
   DISPLAY=\$OUTER_DISPLAY xdotool key Insert+h
   DISPLAY=\$OUTER_DISPLAY xdotool key Escape
   # Keys are handled in order: once the Tab typed after them is spoken, Insert+h and Escape
   # have been through cage, the kiosk and (were it reachable) Orca.
   before=\$(spoken_count)
   DISPLAY=\$OUTER_DISPLAY xdotool key Tab
-  wait_for 30 "Orca to speak the focus that Tab moved after Insert+h and Escape" spoke_more_than "\$before"
+  wait_for 30 "Orca to speak the focus that Tab moved after Insert+h and Escape" spoke_more_then_idle "\$before"
 }
-steps
+steps || touch $dir/out/incomplete
 # Orca shuts down on SIGTERM, speech first, and writes the rest of its log as it exits: it needs
 # speech-dispatcher until then.
 orca=\$(cat $dir/orca.pid)
 kill \$orca 2>/dev/null
-wait_for 30 "Orca to exit after SIGTERM" stopped \$orca
+wait_for 15 "Orca to exit after SIGTERM (speech-dispatcher is stopped anyway)" stopped \$orca
 kill \$(cat $dir/runtime/speech-dispatcher/pid/speech-dispatcher.pid 2>/dev/null) 2>/dev/null
 # cage 0.1.4 aborts on SIGTERM (fixed upstream after 0.1.4); ending its client ends it cleanly.
 pkill -TERM -f "$build/app/kiosk --data-dir $dir/data" 2>/dev/null
@@ -149,7 +162,7 @@ run_session
 if ! grep -qxF "'Screen reader on.'" "$dir/out/speech"; then
   echo "# Orca did not start (logs in $dir/out): once more"
   run_session
-elif grep -q "^timed out" "$dir/out/waits"; then
+elif [ -e "$dir/out/incomplete" ]; then
   echo "# $(grep -m1 '^timed out' "$dir/out/waits") (logs in $dir/out): once more"
   run_session
 fi
