@@ -54,10 +54,11 @@ export HOME=$dir/home XDG_RUNTIME_DIR=$dir/runtime WLR_BACKENDS=x11 WLR_RENDERER
 export GSETTINGS_BACKEND=memory GSETTINGS_SCHEMA_DIR=$build/resources
 export KIOSK_LOCALEDIR=$build/po SANE_CONFIG_DIR=$source/tests/sane.d
 export KIOSK_SCAN_HELPER=$build/app/core/kiosk-scan-helper KIOSK_IMPORT_HELPER=$build/app/core/kiosk-import-helper
-# wait_for SECONDS WHAT COMMAND…: polls COMMAND until it succeeds; after SECONDS, says what it
-# waited for (in $dir/out/waits, shown when a check fails) and gives up.
+# wait_for SECONDS WHAT COMMAND…: polls COMMAND until it succeeds; after SECONDS (times
+# \$KIOSK_TEST_TIMEOUT_FACTOR, 3 in the sanitizer run), says what it waited for (in
+# $dir/out/waits, shown as TAP comments) and gives up.
 wait_for () {
-  limit=\$1 what=\$2
+  limit=\$((\$1 * ${KIOSK_TEST_TIMEOUT_FACTOR:-1})) what=\$2
   shift 2
   i=0
   while ! "\$@" 2>/dev/null; do
