@@ -86,9 +86,13 @@ spoke_more_than () {
 }
 # speech_idle: speech-dispatcher has ended (702 END) or cancelled (703) every text Orca gave it,
 # as a listener waits for the end of a sentence before pressing the next key.
+# Orca's own connection only (its file descriptor): the kiosk may speak through
+# speech-dispatcher too, without asking for these notifications.
 speech_idle () {
-  given=\$(grep -c ':DATA:|SPEAK' $dir/out/protocol.log 2>/dev/null)
-  ended=\$(grep -c '^70[23] ' $dir/out/protocol.log 2>/dev/null)
+  fd=\$(grep -m1 'CLIENT_NAME [^ ]*:Orca:' $dir/out/protocol.log 2>/dev/null | sed 's/.* \([0-9]*\):DATA:.*/\1/')
+  [ -n "\$fd" ] || return 1
+  given=\$(grep -c " \$fd:DATA:|SPEAK" $dir/out/protocol.log 2>/dev/null)
+  ended=\$(grep -c " \$fd:REPLY:|70[23]-" $dir/out/protocol.log 2>/dev/null)
   [ "\${given:-0}" -gt 0 ] && [ "\$given" = "\$ended" ]
 }
 spoke_then_idle () {
