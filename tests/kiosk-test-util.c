@@ -180,12 +180,17 @@ kiosk_test_spin (guint ms)
       g_usleep (2000);
 }
 
+/* Waits for @condition, at most @timeout_ms: a limit against a hang, never a delay. It is
+ * multiplied by $KIOSK_TEST_TIMEOUT_FACTOR when set (the sanitizer run sets 3, as its meson
+ * timeouts: AddressSanitizer makes everything slower). */
 gboolean
 kiosk_test_wait (KioskTestCondition condition,
                  gpointer           data,
                  guint              timeout_ms)
 {
-  gint64 end = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+  const char *factor_text = g_getenv ("KIOSK_TEST_TIMEOUT_FACTOR");
+  guint64 factor = factor_text ? CLAMP (g_ascii_strtoull (factor_text, NULL, 10), 1, 20) : 1;
+  gint64 end = g_get_monotonic_time () + (gint64) timeout_ms * factor * 1000;
 
   while (!condition (data))
     {
@@ -748,7 +753,11 @@ kiosk_test_complete_dossier (KioskDossier *dossier)
 
   for (guint i = 0; i < 64 * 64 * 3; i++)
     rgb[i] = (i * 7) % 251;
-  image = kiosk_image_new (64, 64, 150, g_bytes_new_take (rgb, 64 * 64 * 3));
+  {
+    g_autoptr(GBytes) pixels = g_bytes_new_take (rgb, 64 * 64 * 3);
+
+    image = kiosk_image_new (64, 64, 150, pixels);
+  }
   jpeg = kiosk_encode_jpeg (image, 85, &error);
   g_assert_no_error (error);
   kiosk_test_fill_dossier (dossier);

@@ -36,6 +36,7 @@ make_image (guint width,
             gboolean blank)
 {
   guint8 *rgb = g_malloc ((gsize) width * height * 3);
+  g_autoptr(GBytes) bytes = NULL;
 
   for (guint y = 0; y < height; y++)
     for (guint x = 0; x < width; x++)
@@ -45,7 +46,8 @@ make_image (guint width,
 
         p[0] = p[1] = p[2] = ink ? 20 : 250;
       }
-  return kiosk_image_new (width, height, 150, g_bytes_new_take (rgb, (gsize) width * height * 3));
+  bytes = g_bytes_new_take (rgb, (gsize) width * height * 3);
+  return kiosk_image_new (width, height, 150, bytes);
 }
 
 static void

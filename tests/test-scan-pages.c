@@ -605,10 +605,12 @@ test_usb_stick (void)
     g_autoptr(GPtrArray) jpegs = g_ptr_array_new ();
     g_autofree char *pdf_path = g_build_filename (stick, "avis.pdf", NULL);
     g_autofree char *jpg_path = g_build_filename (stick, "carte.jpg", NULL);
+    g_autoptr(GBytes) pixels = NULL;
 
     for (guint i = 0; i < 200 * 280 * 3; i++)
       rgb[i] = 255 - (i % 97);
-    image = kiosk_image_new (200, 280, 50, g_bytes_new_take (rgb, 200 * 280 * 3));
+    pixels = g_bytes_new_take (rgb, 200 * 280 * 3);
+    image = kiosk_image_new (200, 280, 50, pixels);
     jpeg = kiosk_encode_jpeg (image, 80, NULL);
     g_ptr_array_add (pages, image);
     g_ptr_array_add (jpegs, jpeg);

@@ -478,10 +478,10 @@ test_usb_import (void)
   write_file (root, "script.pdf", "%PDF-1.4\n1 0 obj << /Type /Page /AA << /O << /S /JavaScript /JS (app.alert(1)) >> >> >> endobj\n"
                                    "trailer << >>\n%%EOF\n", -1);
   {
-    g_autoptr(KioskImage) image = kiosk_image_decode_jpeg (g_bytes_new_static (jpeg, jpeg_length), 1 << 26, NULL);
+    g_autoptr(GBytes) bytes = g_bytes_new_static (jpeg, jpeg_length);
+    g_autoptr(KioskImage) image = kiosk_image_decode_jpeg (bytes, 1 << 26, NULL);
     g_autoptr(GPtrArray) pages = g_ptr_array_new ();
     g_autoptr(GPtrArray) jpegs = g_ptr_array_new ();
-    g_autoptr(GBytes) bytes = g_bytes_new_static (jpeg, jpeg_length);
     g_autofree char *png = g_build_filename (root, "photo.png", NULL);
     cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 120, 80);
     cairo_t *cr = cairo_create (surface);

@@ -341,7 +341,8 @@ test_booking_new_key (Fixture       *fixture,
   listing = call_json (fixture, "GET", list_path, NULL, NULL, &error);
   g_assert_no_error (error);
   {
-    g_autofree char *text = kiosk_json_to_string (json_node_init_object (json_node_alloc (), listing));
+    g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), listing);
+    g_autofree char *text = kiosk_json_to_string (node);
     const char *reference = json_object_get_string_member (booked, "reference");
     guint n = 0;
 
@@ -400,8 +401,9 @@ install_checker (void)
   g_autofree char *lock = NULL;
   g_autofree char *installed = NULL;
   const char *files[] = { "package.json", "package-lock.json", "check.mjs" };
+  g_autofree char *node = g_find_program_in_path ("node");
 
-  if (npm == NULL || g_find_program_in_path ("node") == NULL)
+  if (npm == NULL || node == NULL)
     return NULL;
   g_mkdir_with_parents (dir, 0755);
   for (guint i = 0; i < G_N_ELEMENTS (files); i++)
@@ -497,7 +499,8 @@ test_independent (Fixture       *fixture,
                                                                          "requests")), ==, 4);
   requests_path = g_build_filename (fixture->dir, "requests.json", NULL);
   {
-    g_autofree char *text = kiosk_json_to_string (json_node_init_object (json_node_alloc (), root));
+    g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), root);
+    g_autofree char *text = kiosk_json_to_string (node);
     const char *argv[] = { "node", "check.mjs", "verify", fixture->key_path, requests_path, NULL };
 
     g_assert_true (g_file_set_contents (requests_path, text, -1, NULL));
@@ -820,6 +823,129 @@ test_real_kiosk_credentials (Fixture       *fixture,
   json_object_unref (start.request);
 }
 
+/* Runs check.mjs verify (in @dir) over @requests; returns whether every request verified, and
+ * its output in @out. */
+static gboolean
+verify_independently (Fixture     *fixture,
+                      const char  *dir,
+                      JsonArray   *requests,
+                      char       **out)
+{
+  g_autofree char *path = g_build_filename (fixture->dir, "requests.json", NULL);
+  g_autoptr(JsonObject) root = json_object_new ();
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+  JsonObject *data = json_object_new ();
+  const char *argv[] = { "node", "check.mjs", "verify", fixture->key_path, path, NULL };
+  g_autofree char *text = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  int wait_status = 0;
+
+  json_object_set_array_member (data, "requests", json_array_ref (requests));
+  json_object_set_object_member (root, "data", data);
+  json_node_set_object (node, root);
+  text = kiosk_json_to_string (node);
+  g_assert_true (g_file_set_contents (path, text, -1, NULL));
+  g_assert_true (g_spawn_sync (dir, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, out, &err,
+                               &wait_status, &error));
+  g_assert_no_error (error);
+  g_test_message ("http-message-signatures: %s%s", *out, err);
+  g_unlink (path);
+  return g_spawn_check_wait_status (wait_status, NULL);
+}
+
+/* @request (a recorded one) with its X-Kiosk-Agent-Token set to @token. */
+static JsonObject *
+with_agent_token (JsonObject *request,
+                  const char *token)
+{
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+  g_autoptr(JsonObject) copy = NULL;
+  g_autofree char *text = NULL;
+  JsonArray *headers;
+
+  /* A deep copy (json_node_copy shares the members). */
+  json_node_set_object (node, request);
+  text = kiosk_json_to_string (node);
+  copy = kiosk_json_parse_object (text, -1, NULL);
+  g_assert_nonnull (copy);
+  headers = json_object_get_array_member (copy, "headers");
+  for (guint i = 0; i < json_array_get_length (headers); i++)
+    {
+      JsonArray *pair = json_array_get_array_element (headers, i);
+
+      if (g_ascii_strcasecmp (json_array_get_string_element (pair, 0), "X-Kiosk-Agent-Token") == 0)
+        {
+          json_array_remove_element (pair, 1);
+          json_array_add_string_element (pair, token);
+          return g_steal_pointer (&copy);
+        }
+    }
+  g_assert_not_reached ();
+}
+
+/* The agent's session token (X-Kiosk-Agent-Token) is signed like every other header the kiosk
+ * sends: once it was added after the signature's components were chosen and left out, so a
+ * captured request could carry another session's token. The independent implementation checks
+ * the signature covers it and that a token changed after signing breaks it; the portal refuses
+ * a changed token, and a token added to a request signed without one. */
+static void
+test_agent_token_covered (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autofree char *dir = install_checker ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) first = NULL;
+  g_autoptr(JsonObject) second = NULL;
+  g_autoptr(JsonObject) request = NULL;
+  g_autoptr(JsonObject) changed = NULL;
+  g_autoptr(JsonObject) unsigned_token = NULL;
+  g_autofree char *answer = NULL;
+
+  kiosk_portal_set_agent_token (fixture->client, "agent-session-of-marie");
+  first = call_json (fixture, "POST", "api/kiosks/" KIOSK_ID "/help-requests", "{}", NULL, &error);
+  g_assert_no_error (error);
+  kiosk_portal_set_agent_token (fixture->client, NULL);
+  request = recorded_request (fixture, "POST", "/help-requests");
+  g_assert_cmpstr (recorded_header (request, "X-Kiosk-Agent-Token"), ==, "agent-session-of-marie");
+  g_assert_nonnull (strstr (recorded_header (request, "Signature-Input"), "\"x-kiosk-agent-token\""));
+  assert_signed_with (request, fixture->key);
+  changed = with_agent_token (request, "agent-session-of-someone-else");
+
+  if (dir != NULL)
+    {
+      g_autoptr(JsonArray) signed_as_sent = json_array_new ();
+      g_autoptr(JsonArray) token_changed = json_array_new ();
+      g_autofree char *out = NULL;
+      g_autofree char *out_changed = NULL;
+
+      json_array_add_object_element (signed_as_sent, json_object_ref (request));
+      g_assert_true (verify_independently (fixture, dir, signed_as_sent, &out));
+      g_assert_nonnull (strstr (out, "\"x-kiosk-agent-token\""));
+      g_assert_null (strstr (out, "not ok"));
+      json_array_add_object_element (token_changed, json_object_ref (changed));
+      g_assert_false (verify_independently (fixture, dir, token_changed, &out_changed));
+      g_assert_nonnull (strstr (out_changed, "not ok"));
+    }
+  else
+    g_test_message ("npm and Node.js missing: the independent check is skipped, the portal's is not");
+
+  /* The portal: the token changed on the way is refused by the signature (not as a replay: the
+   * signature is checked before the nonce). */
+  g_assert_cmpint (replay (changed, NULL, NULL, -1, &answer), ==, 401);
+  g_assert_nonnull (strstr (answer, "does not verify"));
+
+  /* A token added to a request signed without one: the signature must cover it. */
+  second = call_json (fixture, "POST", "api/kiosks/" KIOSK_ID "/help-requests", "{}", NULL, &error);
+  g_assert_no_error (error);
+  unsigned_token = recorded_request (fixture, "POST", "/help-requests");
+  g_assert_null (recorded_header (unsigned_token, "X-Kiosk-Agent-Token"));
+  g_clear_pointer (&answer, g_free);
+  g_assert_cmpint (replay (unsigned_token, "X-Kiosk-Agent-Token", "agent-session-of-marie", -1, &answer), ==, 401);
+  g_assert_nonnull (strstr (answer, "must cover"));
+  g_assert_cmpint (count_help_requests (fixture), ==, 2);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -838,6 +964,8 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/security/signatures/independent-implementation", Fixture, NULL, fixture_set_up,
               test_independent, fixture_tear_down);
+  g_test_add ("/security/signatures/agent-token-covered", Fixture, NULL, fixture_set_up,
+              test_agent_token_covered, fixture_tear_down);
   g_test_add ("/security/credentials/keys-from-credentials", Fixture, NULL, fixture_set_up,
               test_keys_from_credentials, fixture_tear_down);
   g_test_add ("/security/credentials/real-kiosk", Fixture, NULL, fixture_set_up,

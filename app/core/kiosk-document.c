@@ -250,7 +250,8 @@ kiosk_document_finalize (GObject *object)
         kiosk_memory_unlock (g_bytes_get_data (content, NULL), g_bytes_get_size (content));
       gpointer data = g_bytes_unref_to_data (content, &size);
 
-      explicit_bzero (data, size);
+      if (data != NULL)
+        explicit_bzero (data, size);
       g_free (data);
     }
   g_clear_pointer (&self->preview, kiosk_image_free);

@@ -97,8 +97,9 @@ kiosk_image_decode_jpeg (GBytes  *jpeg,
         : 150;
   jpeg_finish_decompress (&cinfo);
   {
-    KioskImage *image = kiosk_image_new (cinfo.output_width, cinfo.output_height, dpi,
-                                         g_bytes_new_take (pixels, stride * cinfo.output_height));
+    /* kiosk_image_new() takes its own reference. */
+    g_autoptr(GBytes) bytes = g_bytes_new_take (pixels, stride * cinfo.output_height);
+    KioskImage *image = kiosk_image_new (cinfo.output_width, cinfo.output_height, dpi, bytes);
 
     jpeg_destroy_decompress (&cinfo);
     return image;
@@ -676,6 +677,7 @@ kiosk_image_rotate (const KioskImage *image,
   guint width = turns % 2 ? image->height : image->width;
   guint height = turns % 2 ? image->width : image->height;
   guint8 *out = g_malloc ((gsize) width * height * 3);
+  g_autoptr(GBytes) bytes = NULL;
 
   for (guint y = 0; y < image->height; y++)
     for (guint x = 0; x < image->width; x++)
@@ -690,5 +692,6 @@ kiosk_image_rotate (const KioskImage *image,
           nx = y, ny = image->width - 1 - x;
         memcpy (out + ((gsize) ny * width + nx) * 3, in + ((gsize) y * image->width + x) * 3, 3);
       }
-  return kiosk_image_new (width, height, image->dpi, g_bytes_new_take (out, (gsize) width * height * 3));
+  bytes = g_bytes_new_take (out, (gsize) width * height * 3);
+  return kiosk_image_new (width, height, image->dpi, bytes);
 }

@@ -111,7 +111,11 @@ decode_png (const guint8 *data,
             p[1] = MIN (((v >> 8) & 0xff) + 255 - a, 255);
             p[2] = MIN ((v & 0xff) + 255 - a, 255);
           }
-      image = kiosk_image_new (width, height, 150, g_bytes_new_take (rgb, (gsize) width * height * 3));
+      {
+        g_autoptr(GBytes) bytes = g_bytes_new_take (rgb, (gsize) width * height * 3);
+
+        image = kiosk_image_new (width, height, 150, bytes);
+      }
     }
   cairo_surface_destroy (surface);
   return image;
@@ -194,7 +198,11 @@ rebuild_pdf (const guint8 *data,
             p[2] = v & 0xff;
           }
       cairo_surface_destroy (surface);
-      image = kiosk_image_new (width, height, (guint) dpi, g_bytes_new_take (rgb, (gsize) width * height * 3));
+      {
+        g_autoptr(GBytes) bytes = g_bytes_new_take (rgb, (gsize) width * height * 3);
+
+        image = kiosk_image_new (width, height, (guint) dpi, bytes);
+      }
       sheet = g_new0 (KioskSheet, 1);
       sheet->width = width;
       sheet->height = height;

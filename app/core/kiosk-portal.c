@@ -1803,8 +1803,9 @@ request_in_thread (GTask        *task,
   answer = g_new0 (KioskPortalAnswer, 1);
   answer->status = request->status;
   answer->root = kiosk_json_parse_object ((const char *) request->body->data, request->body->len, NULL);
-  /* The answer may hold a token: wipe the raw bytes. */
-  explicit_bzero (request->body->data, request->body->len);
+  /* The answer may hold a token: wipe the raw bytes (an empty body has no buffer at all). */
+  if (request->body->len > 0)
+    explicit_bzero (request->body->data, request->body->len);
   g_task_return_pointer (task, answer, (GDestroyNotify) kiosk_portal_answer_free);
 }
 
@@ -1884,7 +1885,8 @@ build_answer (Request *request)
   answer->root = kiosk_json_parse_object ((const char *) request->body->data, request->body->len, NULL);
   answer->replayed = request->replayed;
   answer->retry_after = request->retry_after ? (guint) g_ascii_strtoull (request->retry_after, NULL, 10) : 0;
-  explicit_bzero (request->body->data, request->body->len);
+  if (request->body->len > 0)
+    explicit_bzero (request->body->data, request->body->len);
   return answer;
 }
 

@@ -11,7 +11,7 @@
  * after "@method" and "@target-uri". content-digest and x-kiosk-id are always there. */
 static const char *const covered_fields[] = {
   "content-digest", "idempotency-key", "x-kiosk-id", "authorization", "x-kiosk-journal-head",
-  "x-tracking-code",
+  "x-tracking-code", "x-kiosk-agent-token",
 };
 
 /**
@@ -187,8 +187,8 @@ find_line (const char * const *lines,
  * @nonce: (nullable): a unique value; %NULL draws 128 random bits
  *
  * Signs the request as docs/portal-api.md describes: "@method", "@target-uri" and each of
- * content-digest, idempotency-key, x-kiosk-id, authorization, x-kiosk-journal-head and
- * x-tracking-code that @lines carry.
+ * content-digest, idempotency-key, x-kiosk-id, authorization, x-kiosk-journal-head,
+ * x-tracking-code and x-kiosk-agent-token that @lines carry.
  *
  * Returns: (transfer full) (nullable): the "Signature-Input: …" and "Signature: …" lines to add,
  *   or %NULL when the URL cannot be parsed or a random nonce cannot be drawn

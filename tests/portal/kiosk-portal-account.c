@@ -269,14 +269,17 @@ reply_oauth_error (SoupServerMessage *msg,
   soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, text, strlen (text));
 }
 
+/* Answers @object (transfer full) as is, without the {"err","data"} envelope. */
 static void
 reply_plain_json (SoupServerMessage *msg,
                   guint              status,
                   JsonObject        *object)
 {
-  g_autoptr(JsonNode) root = json_node_init_object (json_node_alloc (), object);
-  g_autofree char *text = kiosk_json_to_string (root);
+  g_autoptr(JsonNode) root = json_node_new (JSON_NODE_OBJECT);
+  g_autofree char *text = NULL;
 
+  json_node_take_object (root, object);
+  text = kiosk_json_to_string (root);
   soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Cache-Control", "no-store");
   soup_server_message_set_status (msg, status, NULL);
   soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, text, strlen (text));

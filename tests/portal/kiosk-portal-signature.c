@@ -23,6 +23,7 @@ struct _KioskPortalVerifier
 /* The fields that, when a request carries them, its signature must cover. */
 static const char *const required_if_present[] = {
   "idempotency-key", "authorization", "x-kiosk-journal-head", "x-tracking-code",
+  "x-kiosk-agent-token",
 };
 
 KioskPortalVerifier *
@@ -190,7 +191,8 @@ kiosk_portal_verifier_check (KioskPortalVerifier  *self,
       if (soup_message_headers_get_one (headers, required_if_present[i]) != NULL
           && !g_hash_table_contains (covered, required_if_present[i]))
         return refuse (reason, "the signature must cover idempotency-key, authorization, "
-                               "x-kiosk-journal-head and x-tracking-code when they are sent");
+                               "x-kiosk-journal-head, x-tracking-code and x-kiosk-agent-token "
+                               "when they are sent");
   }
 
   /* The body as received against the digest the kiosk signed. */

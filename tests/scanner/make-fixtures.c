@@ -55,8 +55,8 @@ text (Canvas *c, guint x0, guint y0, guint w, guint h, guint8 ink, gboolean full
 static void
 save (Canvas *c, const char *name)
 {
-  g_autoptr(KioskImage) image = kiosk_image_new (c->width, c->height, DPI,
-                                                 g_bytes_new (c->rgb, (gsize) c->width * c->height * 3));
+  g_autoptr(GBytes) pixels = g_bytes_new (c->rgb, (gsize) c->width * c->height * 3);
+  g_autoptr(KioskImage) image = kiosk_image_new (c->width, c->height, DPI, pixels);
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) jpeg = kiosk_encode_jpeg (image, 75, &error);
   g_autofree char *path = g_strdup_printf ("tests/scanner/fixtures/%s.jpg", name);
