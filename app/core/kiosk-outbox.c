@@ -380,11 +380,14 @@ entry_exists (KioskOutbox *self,
   return found;
 }
 
+/* @format: (out) (optional): the entry's format, which is its blobs' too (kiosk_outbox_add ()
+ * writes them together, an old outbox gets 1 for both) */
 static GBytes *
-load_dossier (KioskOutbox  *self,
-              gint64        id,
-              guint8       *entry_key,
-              GError      **error)
+load_dossier (KioskOutbox      *self,
+              gint64            id,
+              guint8           *entry_key,
+              KioskSealFormat  *format,
+              GError          **error)
 {
   sqlite3_stmt *stmt = NULL;
   const guint8 *wrapped;
@@ -410,6 +413,8 @@ load_dossier (KioskOutbox  *self,
       sqlite3_finalize (stmt);
       return fail_storage ("Cannot decrypt an outbox entry", "its key is damaged or not this device's", error), NULL;
     }
+  if (format != NULL)
+    *format = sqlite3_column_int (stmt, 2);
   json = kiosk_unseal (sqlite3_column_int (stmt, 2), entry_key, sqlite3_column_blob (stmt, 0),
                        sqlite3_column_bytes (stmt, 0));
   sqlite3_finalize (stmt);
@@ -443,7 +448,7 @@ kiosk_outbox_load (KioskOutbox  *self,
   guint8 entry_key[ENTRY_KEY_BYTES];
   gboolean ok;
 
-  json = load_dossier (self, id, entry_key, error);
+  json = load_dossier (self, id, entry_key, NULL, error);
   if (json == NULL)
     return FALSE;
   ok = load_files (self, id, entry_key, files, error);
@@ -654,13 +659,17 @@ kiosk_outbox_get_parts (KioskOutbox  *self,
   g_autoptr(GBytes) json = NULL;
   sqlite3_stmt *stmt = NULL;
   guint8 entry_key[ENTRY_KEY_BYTES];
+  KioskSealFormat format;
   int rc;
 
-  json = load_dossier (self, id, entry_key, error);
+  json = load_dossier (self, id, entry_key, &format, error);
   if (json == NULL)
     return FALSE;
 
-  if (sqlite3_prepare_v2 (self->db, "SELECT rowid, varname, content_type, length (data), format FROM outbox_files"
+  /* Not the files' `format`: it comes after `data` in a row, and reading it walks the blob's whole
+   * chain of overflow pages (50 MB read for a large dossier before its first byte is sent);
+   * length (data) reads only the row's header. */
+  if (sqlite3_prepare_v2 (self->db, "SELECT rowid, varname, content_type, length (data) FROM outbox_files"
                           " WHERE outbox_id = ? ORDER BY position", -1, &stmt, NULL) != SQLITE_OK)
     return fail_storage ("Cannot read the outbox", sqlite3_errmsg (self->db), error);
   sqlite3_bind_int64 (stmt, 1, id);
@@ -674,7 +683,7 @@ kiosk_outbox_get_parts (KioskOutbox  *self,
       source->outbox = g_object_ref (self);
       source->db_path = g_strdup (self->db_path);
       source->rowid = sqlite3_column_int64 (stmt, 0);
-      source->format = sqlite3_column_int (stmt, 4);
+      source->format = format;
       memcpy (source->key, entry_key, sizeof entry_key);
       part->varname = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
       part->content_type = g_strdup (type);
