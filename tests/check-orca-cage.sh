@@ -121,10 +121,12 @@ steps () {
   DISPLAY=\$OUTER_DISPLAY xdotool mousemove 400 300
   wait_for 60 "Orca to read the kiosk's window once active, and finish" spoke_more_then_idle 1 || return
   DISPLAY=\$OUTER_DISPLAY xdotool key Tab
-  wait_for 30 "Orca to speak the first toggle after Tab, and finish" spoke_then_idle "Agrandir le texte" || return
+  # The first focus is "Écouter" (issue 19): Tab goes to the contrast toggle, then to the larger
+  # text one (the checks below).
+  wait_for 30 "Orca to speak the contrast toggle after Tab, and finish" spoke_then_idle "Contraste" || return
   DISPLAY=\$OUTER_DISPLAY xdotool key Tab
-  wait_for 30 "Orca to speak the help button's description after Tab, and finish" \
-    spoke_then_idle "Demander à un agent de ce centre de venir vous aider." || return
+  wait_for 30 "Orca to speak the larger-text toggle after Tab, and finish" \
+    spoke_then_idle "Agrandir le texte" || return
   DISPLAY=\$OUTER_DISPLAY xdotool key Insert+h
   DISPLAY=\$OUTER_DISPLAY xdotool key Escape
   # Keys are handled in order: once the Tab typed after them is spoken, Insert+h and Escape
