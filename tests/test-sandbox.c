@@ -74,6 +74,26 @@ find_line (char       **lines,
   return NULL;
 }
 
+/* An empty environment (bwrap sets PWD alone, to "/"). A sanitizer build also passes the
+ * sanitizers' own settings in (kiosk-sandbox.c), and nothing else. */
+static void
+assert_empty_environment (char **lines)
+{
+  guint env_count = 0;
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (g_str_has_prefix (lines[i], "ENV "))
+      {
+#ifdef __SANITIZE_ADDRESS__
+        if (g_str_has_prefix (lines[i], "ENV ASAN_OPTIONS=") || g_str_has_prefix (lines[i], "ENV UBSAN_OPTIONS="))
+          continue;
+#endif
+        g_assert_cmpstr (lines[i], ==, "ENV PWD=/");
+        env_count++;
+      }
+  g_assert_cmpuint (env_count, <=, 1);
+}
+
 /* What the probe reaches, in the sandbox and then under its filter too. The same probe run as a
  * plain process (the helpers before) opens the data folder's key and connects: the test shows
  * that it would notice. */
@@ -89,7 +109,6 @@ test_confined (void)
   g_auto(GStrv) lines = NULL;
   const char *stages[] = { "SANDBOX", "FILTERED" };
   int port, listener = listen_on_loopback (&port);
-  guint env_count = 0;
 
   g_assert_true (g_file_set_contents (key, "secret", -1, NULL));
   g_setenv ("KIOSK_TEST_SECRET", "in the kiosk's environment", TRUE);
@@ -125,19 +144,7 @@ test_confined (void)
   }
   g_assert_nonnull (find_line (lines, "END"));
 
-  /* An empty environment (bwrap sets PWD alone, to "/"). A sanitizer build also passes the
-   * sanitizers' own settings in (kiosk-sandbox.c), and nothing else. */
-  for (guint i = 0; lines[i] != NULL; i++)
-    if (g_str_has_prefix (lines[i], "ENV "))
-      {
-#ifdef __SANITIZE_ADDRESS__
-        if (g_str_has_prefix (lines[i], "ENV ASAN_OPTIONS=") || g_str_has_prefix (lines[i], "ENV UBSAN_OPTIONS="))
-          continue;
-#endif
-        g_assert_cmpstr (lines[i], ==, "ENV PWD=/");
-        env_count++;
-      }
-  g_assert_cmpuint (env_count, <=, 1);
+  assert_empty_environment (lines);
 
   for (guint s = 0; s < G_N_ELEMENTS (stages); s++)
     {
@@ -800,7 +807,6 @@ test_qr_confined (void)
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) lines = NULL;
   int port, listener = listen_on_loopback (&port);
-  guint env_count = 0;
 
   g_assert_true (g_file_set_contents (key, "secret", -1, NULL));
   g_setenv ("KIOSK_TEST_SECRET", "in the kiosk's environment", TRUE);
@@ -812,13 +818,7 @@ test_qr_confined (void)
   g_test_message ("%s", text);
   lines = g_strsplit (text, "\n", -1);
   g_assert_nonnull (find_line (lines, "END"));
-  for (guint i = 0; lines[i] != NULL; i++)
-    if (g_str_has_prefix (lines[i], "ENV "))
-      {
-        g_assert_cmpstr (lines[i], ==, "ENV PWD=/");
-        env_count++;
-      }
-  g_assert_cmpuint (env_count, <=, 1);
+  assert_empty_environment (lines);
   for (const char *stage = "SANDBOX\0FILTERED\0"; *stage != '\0'; stage += strlen (stage) + 1)
     {
       const char *paths[] = { key, data, source, "/etc/passwd" };
