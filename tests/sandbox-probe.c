@@ -247,10 +247,11 @@ play_kiosk_with_qr_reader (void)
 {
   guint8 *white = g_malloc (64 * 64 * 3);
   gboolean done = FALSE;
+  g_autoptr(GBytes) pixels = NULL;
 
   memset (white, 0xff, 64 * 64 * 3);
-  kiosk_qr_decode_async (kiosk_image_new (64, 64, 0, g_bytes_new_take (white, 64 * 64 * 3)), NULL,
-                         qr_decoded_cb, &done);
+  pixels = g_bytes_new_take (white, 64 * 64 * 3);
+  kiosk_qr_decode_async (kiosk_image_new (64, 64, 0, pixels), NULL, qr_decoded_cb, &done);
   while (!done)
     g_main_context_iteration (NULL, TRUE);
   for (;;)

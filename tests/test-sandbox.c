@@ -763,6 +763,18 @@ qr_decode (KioskImage  *image,
   return out[0];
 }
 
+/* An image that owns @pixels (kiosk_image_new() takes a reference of its own). */
+static KioskImage *
+image_take (guint   width,
+            guint   height,
+            GBytes *pixels)
+{
+  KioskImage *image = kiosk_image_new (width, height, 0, pixels);
+
+  g_bytes_unref (pixels);
+  return image;
+}
+
 /* A frame whose grey bytes are @text (R = G = B = the byte: the kiosk's grey is that byte). */
 static KioskImage *
 frame_of_text (const char *text)
@@ -772,7 +784,7 @@ frame_of_text (const char *text)
 
   for (gsize i = 0; i < n; i++)
     rgb[i * 3] = rgb[i * 3 + 1] = rgb[i * 3 + 2] = (guint8) text[i];
-  return kiosk_image_new (n, 1, 0, g_bytes_new_take (rgb, n * 3));
+  return image_take (n, 1, g_bytes_new_take (rgb, n * 3));
 }
 
 /* The probe, copied as "sandbox-qr-probe": it then plays the QR reader (see sandbox-probe.c). */
@@ -937,13 +949,13 @@ test_qr_kiosk_refuses_misbehaving_reader (void)
   char *text;
 
   /* Frames the kiosk refuses before any reader sees them. */
-  text = qr_decode (kiosk_image_new (5000, 1, 0, g_bytes_new_take (g_malloc0 (5000 * 3), 5000 * 3)), &error);
+  text = qr_decode (image_take (5000, 1, g_bytes_new_take (g_malloc0 (5000 * 3), 5000 * 3)), &error);
   g_assert_null (text);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
   g_clear_error (&error);
   {
     /* A frame whose pixels are fewer than its size says (kiosk_image_new() would refuse it). */
-    KioskImage *image = kiosk_image_new (100, 100, 0, g_bytes_new_take (g_malloc0 (100 * 100 * 3), 100 * 100 * 3));
+    KioskImage *image = image_take (100, 100, g_bytes_new_take (g_malloc0 (100 * 100 * 3), 100 * 100 * 3));
 
     g_bytes_unref (image->pixels);
     image->pixels = g_bytes_new_take (g_malloc0 (10), 10);
