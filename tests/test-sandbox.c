@@ -888,6 +888,50 @@ test_qr_dies_with_kiosk (void)
   g_assert_cmpint (read (pfd.fd, &c, 1), ==, 0);
 }
 
+/* A helper stopped while its sandbox is still being built leaves nothing behind. Until bwrap
+ * releases its child (after the user namespace's maps), that child waits for bwrap alone: killing
+ * bwrap alone there would leave it waiting for ever, holding the kiosk's stderr (a test runner
+ * then waits for that stderr to end). Stopped at 0 to 4 ms after the start, over and over so that
+ * some stops fall in that window: each time, the stderr given to the sandbox reaches end of file,
+ * i.e. no process of it is left. */
+static void
+test_stopped_while_starting (void)
+{
+  const char *helper = g_getenv ("KIOSK_QR_HELPER");
+  const char *argv[] = { helper, NULL };
+
+  g_assert_nonnull (helper);
+  for (guint i = 0; i < 80; i++)
+    {
+      g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE
+                                                                           | G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                                                                           | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+      g_autoptr(GSubprocess) process = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GInputStream) err = NULL;
+      struct pollfd pfd = { -1, POLLIN, 0 };
+      char buffer[256];
+      gssize n;
+
+      process = kiosk_sandbox_spawn (KIOSK_SANDBOX_IMPORT, launcher, argv, &error);
+      g_assert_no_error (error);
+      err = g_object_ref (g_subprocess_get_stderr_pipe (process));
+      pfd.fd = g_unix_input_stream_get_fd (G_UNIX_INPUT_STREAM (err));
+      g_usleep (i * 50);   /* where the stop falls, not a wait for a state */
+      kiosk_sandbox_stop (process);
+      g_subprocess_wait (process, NULL, NULL);
+      g_clear_object (&process);   /* closes the helper's stdin: a released helper ends there */
+      /* End of file once every process of the sandbox is gone (the bound is only against a hang). */
+      do
+        {
+          g_assert_cmpint (poll (&pfd, 1, 120000), ==, 1);
+          n = read (pfd.fd, buffer, sizeof buffer);
+        }
+      while (n > 0);
+      g_assert_cmpint (n, ==, 0);
+    }
+}
+
 /* The real reader, given hostile headers and frames directly: a clean ERROR line and its exit,
  * never a crash; a well-formed frame gets its answer. */
 static void
@@ -1015,5 +1059,6 @@ main (int   argc,
   g_test_add_func ("/sandbox/qr-dies-with-kiosk", test_qr_dies_with_kiosk);
   g_test_add_func ("/sandbox/qr-helper-refuses-hostile-frames", test_qr_helper_refuses_hostile_frames);
   g_test_add_func ("/sandbox/qr-kiosk-refuses-misbehaving-reader", test_qr_kiosk_refuses_misbehaving_reader);
+  g_test_add_func ("/sandbox/stopped-while-starting", test_stopped_while_starting);
   return g_test_run ();
 }

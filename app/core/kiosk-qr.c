@@ -92,7 +92,7 @@ qr_reader_free (QrReader *reader)
   if (reader == NULL)
     return;
   /* Not waited for: GSubprocess reaps it on GLib's worker, and the caller may be the main loop. */
-  g_subprocess_force_exit (reader->process);
+  kiosk_sandbox_stop (reader->process);
   g_object_unref (reader->process);
   g_free (reader);
 }
@@ -309,13 +309,27 @@ qr_reader_decode (QrReader      *reader,
 }
 
 /* Runs in a worker: the frame in grey, through the reader (started if there is none). */
+typedef struct
+{
+  KioskImage *image;
+  guint       generation;   /* the camera session the frame came from */
+} Frame;
+
+static void
+frame_free (Frame *frame)
+{
+  kiosk_image_free (frame->image);
+  g_free (frame);
+}
+
 static void
 decode_in_thread (GTask        *task,
                   gpointer      source,
                   gpointer      task_data,
                   GCancellable *cancellable)
 {
-  KioskImage *image = task_data;
+  Frame *frame = task_data;
+  KioskImage *image = frame->image;
   gsize n = (gsize) image->width * image->height;
   const guint8 *rgb = g_bytes_get_data (image->pixels, NULL);
   g_autofree guint8 *grey = NULL;
@@ -340,9 +354,18 @@ decode_in_thread (GTask        *task,
     grey[i] = (guint8) ((rgb[i * 3] * 77 + rgb[i * 3 + 1] * 150 + rgb[i * 3 + 2] * 29) >> 8);
 
   g_mutex_lock (&reader_lock);
-  reader = g_steal_pointer (&reader_slot);
   generation = reader_generation;
+  reader = generation == frame->generation ? g_steal_pointer (&reader_slot) : NULL;
   g_mutex_unlock (&reader_lock);
+  /* A frame of a camera session that has ended (kiosk_qr_reader_stop() since it was handed in)
+   * starts no reader: one would outlive the camera, and a sandbox still being built when the
+   * kiosk exits leaves bwrap's child behind. */
+  if (generation != frame->generation || g_task_return_error_if_cancelled (task))
+    {
+      if (!g_task_had_error (task))
+        g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "The camera has stopped");
+      return;
+    }
   if (reader == NULL)
     reader = qr_reader_start (cancellable, &error);
   text = reader ? qr_reader_decode (reader, grey, image->width, image->height, cancellable, &error) : NULL;
@@ -390,7 +413,8 @@ kiosk_qr_reader_stop (void)
  * kiosk_qr_reader_stop(); one that dies or misbehaves is stopped, and the next frame starts
  * another. Errors: %G_IO_ERROR_NOT_FOUND (no code in the frame), %G_IO_ERROR_NOT_INITIALIZED
  * (the helper cannot start), %G_IO_ERROR_INVALID_DATA (a frame or an answer refused),
- * %G_IO_ERROR_TIMED_OUT, %G_IO_ERROR_BROKEN_PIPE (the helper stopped), %G_IO_ERROR_CANCELLED.
+ * %G_IO_ERROR_TIMED_OUT, %G_IO_ERROR_BROKEN_PIPE (the helper stopped), %G_IO_ERROR_CANCELLED (also when
+ * kiosk_qr_reader_stop() was called after the frame was handed in).
  */
 void
 kiosk_qr_decode_async (KioskImage          *image,
@@ -399,9 +423,14 @@ kiosk_qr_decode_async (KioskImage          *image,
                        gpointer             user_data)
 {
   g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  Frame *frame = g_new0 (Frame, 1);
 
+  frame->image = image;
+  g_mutex_lock (&reader_lock);
+  frame->generation = reader_generation;
+  g_mutex_unlock (&reader_lock);
   g_task_set_source_tag (task, kiosk_qr_decode_async);
-  g_task_set_task_data (task, image, (GDestroyNotify) kiosk_image_free);
+  g_task_set_task_data (task, frame, (GDestroyNotify) frame_free);
   g_task_run_in_thread (task, decode_in_thread);
 }
 

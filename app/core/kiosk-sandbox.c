@@ -8,8 +8,11 @@
  * fonts' configuration and the helper itself, read-only, a private /tmp and /dev, no /proc; none of
  * the kiosk's data folder, keys or home. The helper is the only process of its own PID and IPC
  * namespaces, in a new session (no TIOCSTI into a terminal), with no capabilities. It dies
- * with the kiosk: bwrap's --die-with-parent, and PR_SET_PDEATHSIG on bwrap itself. The helper
- * then installs its own seccomp filter before it reads anything (kiosk-helper-confine.c).
+ * with the kiosk through bwrap's --die-with-parent (bwrap asks for the signal itself once its
+ * child is made; a PR_SET_PDEATHSIG set before bwrap starts would kill bwrap while its child still
+ * waits to be released, and that child, orphaned, would wait for ever with the kiosk's stderr),
+ * and through the end of its stdin. The helper then installs its own seccomp filter before it
+ * reads anything (kiosk-helper-confine.c).
  *
  * The import helper gets the file's bytes on stdin, so nothing of the stick is visible to it.
  * The scan helper additionally sees /dev/bus/usb, the USB devices in /sys, /run/udev and the
@@ -177,10 +180,19 @@ build_argv (KioskSandboxProfile   profile,
   return g_steal_pointer (&args);
 }
 
-/* In the child, before bwrap starts: bwrap dies with the kiosk, and the helper with bwrap. */
+/* In the child, before bwrap starts: a process group of its own, so that kiosk_sandbox_stop()
+ * also reaches bwrap's child while bwrap has not yet released it. */
+static void
+own_process_group (gpointer user_data)
+{
+  setpgid (0, 0);
+}
+
+/* KIOSK_SANDBOX=none only: the plain helper dies with the kiosk. (bwrap has --die-with-parent.) */
 static void
 die_with_parent (gpointer user_data)
 {
+  own_process_group (user_data);
   prctl (PR_SET_PDEATHSIG, SIGKILL);
 }
 
@@ -205,17 +217,37 @@ kiosk_sandbox_spawn (KioskSandboxProfile   profile,
 
   g_return_val_if_fail (argv != NULL && argv[0] != NULL, NULL);
 
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
   if (is_unsandboxed ())
     {
+      g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
       g_message ("KIOSK_SANDBOX=none: %s runs WITHOUT its sandbox (for development only)", argv[0]);
       return g_subprocess_launcher_spawnv (launcher, argv, error);
     }
   args = build_argv (profile, argv, error);
   if (args == NULL)
     return NULL;
+  g_subprocess_launcher_set_child_setup (launcher, own_process_group, NULL, NULL);
   g_subprocess_launcher_set_environ (launcher, (char **) no_environment);
   return g_subprocess_launcher_spawnv (launcher, (const char * const *) args->pdata, error);
+}
+
+/**
+ * kiosk_sandbox_stop:
+ * @process: a helper started by kiosk_sandbox_spawn()
+ *
+ * Ends @process now, whatever it does, without waiting for it. bwrap's child, until bwrap
+ * releases it, waits for bwrap alone: killing bwrap then would leave it waiting for ever (with the
+ * kiosk's stderr). So the whole process group goes, bwrap and that child with it; once released,
+ * the child has a session of its own and ends with bwrap (--die-with-parent) or its stdin.
+ */
+void
+kiosk_sandbox_stop (GSubprocess *process)
+{
+  const char *identifier = g_subprocess_get_identifier (process);
+
+  if (identifier != NULL)
+    killpg ((pid_t) g_ascii_strtoll (identifier, NULL, 10), SIGKILL);
+  g_subprocess_force_exit (process);
 }
 
 static void
@@ -346,7 +378,7 @@ kiosk_sandbox_run (KioskSandboxProfile   profile,
     }
 
   /* Both pipes are closed (or the helper is refused): nothing it still does matters. */
-  g_subprocess_force_exit (process);
+  kiosk_sandbox_stop (process);
   g_subprocess_wait (process, NULL, NULL);
   if (failure != NULL)
     {

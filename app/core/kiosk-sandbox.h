@@ -24,6 +24,7 @@ GSubprocess *kiosk_sandbox_spawn (KioskSandboxProfile   profile,
                                   GSubprocessLauncher  *launcher,
                                   const char * const   *argv,
                                   GError              **error);
+void         kiosk_sandbox_stop  (GSubprocess          *process);
 GBytes      *kiosk_sandbox_run   (KioskSandboxProfile   profile,
                                   const char * const   *argv,
                                   GBytes               *input,

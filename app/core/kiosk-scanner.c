@@ -1031,7 +1031,7 @@ run_job (KioskScanner *self,
       g_mutex_lock (&self->lock);
       g_clear_object (&self->process);
       g_mutex_unlock (&self->lock);
-      g_subprocess_force_exit (process);
+      kiosk_sandbox_stop (process);
       g_subprocess_wait (process, NULL, NULL);
     }
 
@@ -1304,7 +1304,7 @@ cancel_scan_cb (GCancellable *cancellable,
   g_atomic_int_set (&self->cancelled, TRUE);
   g_mutex_lock (&self->lock);
   if (self->process != NULL)
-    g_subprocess_force_exit (self->process);
+    kiosk_sandbox_stop (self->process);
   g_mutex_unlock (&self->lock);
 }
 
